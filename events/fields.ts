@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Building blocks shared by every event schema (CONTRACT §2). */
+
+export const PLATFORMS = ['tiktok', 'youtube'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Every `…Id` is a non-empty string of at most 128 characters. */
+export const id = z.string().min(1).max(128);
+
+/** Versions order the events of one profile or job; the highest wins. */
+export const version = z.number().int().min(1);
+
+export const platform = z.enum(PLATFORMS);
+
+/** RFC 3339 with `Z` or an offset, any fractional precision; compared as instants (see domain/instant.ts). */
+export const timestamp = z.iso.datetime({ offset: true });
+
+const MAX_URL_LENGTH = 2048;
+
+export const httpsUrl = z.url({ protocol: /^https$/ }).max(MAX_URL_LENGTH);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/**
+ * An employer endpoint: https, or plain http on loopback (local development only; the notifier refuses it
+ * outside local mode, and the SSRF guard checks the resolved address at send time in every mode).
+ */
+export const notifyUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(MAX_URL_LENGTH)
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+  }, 'must be https (plain http only on 127.0.0.1 or localhost)');
+
+export const videoRef = z.object({ platform, videoId: id });
+export type VideoRef = z.infer<typeof videoRef>;
+
+export const accountRef = z.object({ platform, accountId: id });
+export type AccountRef = z.infer<typeof accountRef>;
+
+/** Free text shown to people (titles, names, captions): bounded so an item stays small. */
+export const text = (max: number) => z.string().max(max);

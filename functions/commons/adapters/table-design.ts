@@ -1,0 +1,21 @@
+/**
+ * The single table's keys and indexes, defined once: the CDK stack builds the table from this, the test setup
+ * creates the same table in dynalite, and the local runtime creates it from the synthesized template.
+ * docs/data-model.md explains the items and access patterns.
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export const INDEXES = {
+  /** Videos by account: the fan-out of a portfolio change pages through an account's videos. */
+  videosByAccount: { name: 'videosByAccount', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Things due at an instant (a job's `closesAt`, a WebSub lease's renewal), sparse. */
+  dueAt: { name: 'dueAt', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+} as const;
+
+export interface IndexDesign {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export const ALL_INDEXES: readonly IndexDesign[] = Object.values(INDEXES);

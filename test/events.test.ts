@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ALL_EVENTS, EVENTS } from '#events/catalog.ts';
+import { allJsonSchemas } from '#events/json-schemas.ts';
+import { EventSchemaError, parseDetail } from '#events/parse.ts';
+import { sampleOf } from '#events/samples.ts';
+
+describe('event catalog', () => {
+  it.each(ALL_EVENTS.map((definition) => [definition.detailType, definition] as const))(
+    '%s: its sample validates and has a source the definition allows',
+    (_, definition) => {
+      const sample = sampleOf(definition);
+      expect(sample['detail-type']).toBe(definition.detailType);
+      expect(definition.origins.map((origin) => `reelhire.${origin}`)).toContain(sample.source);
+      expect(definition.schema.safeParse(sample.detail).success).toBe(true);
+    },
+  );
+
+  it('has one definition per detail-type', () => {
+    const detailTypes = ALL_EVENTS.map((definition) => definition.detailType);
+    expect(new Set(detailTypes).size).toBe(detailTypes.length);
+  });
+
+  it('commits JSON Schemas that are current (run `npm run events:schemas` when this fails)', () => {
+    for (const { file, content } of allJsonSchemas()) {
+      const committed = readFileSync(new URL(`../events/schemas/${file}`, import.meta.url), 'utf8');
+      expect(committed, file).toBe(content);
+    }
+  });
+
+  it('names the offending field when a detail does not fit', () => {
+    const detail = { ...(sampleOf(EVENTS.videoPosted).detail as object), videoId: '', postedAt: 'yesterday' };
+    const error = (() => {
+      try {
+        parseDetail('videoPosted', detail);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(EventSchemaError);
+    expect((error as EventSchemaError).issues.map((issue) => issue.path).sort()).toEqual([
+      'detail.postedAt',
+      'detail.videoId',
+    ]);
+  });
+
+  it('ignores unknown extra fields (forward compatibility)', () => {
+    const detail = { ...(sampleOf(EVENTS.jobClosed).detail as object), futureField: { nested: true } };
+    expect(parseDetail('jobClosed', detail)).not.toHaveProperty('futureField');
+  });
+
+  it.each([
+    ['an id over 128 characters', { jobId: 'j'.repeat(129) }],
+    ['version 0', { version: 0 }],
+    ['a fractional version', { version: 1.5 }],
+    ['a timestamp without offset', { closedAt: '2026-12-01T09:00:00' }],
+  ])('rejects %s', (_, override) => {
+    const detail = { ...(sampleOf(EVENTS.jobClosed).detail as object), ...override };
+    expect(() => parseDetail('jobClosed', detail)).toThrow(EventSchemaError);
+  });
+
+  it('accepts https portfolio urls only', () => {
+    const sample = sampleOf(EVENTS.profileUpdated).detail as object;
+    expect(() => parseDetail('profileUpdated', { ...sample, portfolioUrl: 'http://contra.com/x' })).toThrow(
+      /portfolioUrl/,
+    );
+  });
+
+  it('accepts a loopback http notifyUrl but no other plain http', () => {
+    const sample = sampleOf(EVENTS.jobPublished).detail as object;
+    expect(parseDetail('jobPublished', { ...sample, notifyUrl: 'http://127.0.0.1:4000/hook' }).notifyUrl).toBe(
+      'http://127.0.0.1:4000/hook',
+    );
+    expect(() => parseDetail('jobPublished', { ...sample, notifyUrl: 'http://example.com/hook' })).toThrow(
+      /notifyUrl/,
+    );
+  });
+});
