@@ -181,14 +181,24 @@ export const EVENTS = {
     origins: ['contra', 'api'],
     schema: JobPublished,
   }),
-  jobClosed: define({ name: 'job-closed', detailType: 'Job Closed', origins: ['contra', 'api'], schema: JobClosed }),
+  jobClosed: define({
+    name: 'job-closed',
+    detailType: 'Job Closed',
+    origins: ['contra', 'api'],
+    schema: JobClosed,
+  }),
   applicationSubmitted: define({
     name: 'application-submitted',
     detailType: 'Application Submitted',
     origins: ['api'],
     schema: ApplicationSubmitted,
   }),
-  linkChanged: define({ name: 'link-changed', detailType: 'Link Changed', origins: ['links'], schema: LinkChanged }),
+  linkChanged: define({
+    name: 'link-changed',
+    detailType: 'Link Changed',
+    origins: ['links'],
+    schema: LinkChanged,
+  }),
   applicationNotificationDelivered: define({
     name: 'application-notification-delivered',
     detailType: 'Application Notification Delivered',

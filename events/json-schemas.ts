@@ -15,4 +15,7 @@ export const renderJsonSchema = (definition: EventDefinition): string =>
 export const schemaFileName = (definition: EventDefinition): string => `${definition.name}.schema.json`;
 
 export const allJsonSchemas = (): { file: string; content: string }[] =>
-  ALL_EVENTS.map((definition) => ({ file: schemaFileName(definition), content: renderJsonSchema(definition) }));
+  ALL_EVENTS.map((definition) => ({
+    file: schemaFileName(definition),
+    content: renderJsonSchema(definition),
+  }));

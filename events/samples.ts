@@ -12,4 +12,6 @@ export type BusEntry = z.infer<typeof BusEntry>;
 
 /** The sample of an event definition, read from events/samples/<name>.json. */
 export const sampleOf = (definition: EventDefinition): BusEntry =>
-  BusEntry.parse(JSON.parse(readFileSync(new URL(`./samples/${definition.name}.json`, import.meta.url), 'utf8')));
+  BusEntry.parse(
+    JSON.parse(readFileSync(new URL(`./samples/${definition.name}.json`, import.meta.url), 'utf8')),
+  );

@@ -68,9 +68,9 @@ describe('event catalog', () => {
 
   it('accepts a loopback http notifyUrl but no other plain http', () => {
     const sample = sampleOf(EVENTS.jobPublished).detail as object;
-    expect(parseDetail('jobPublished', { ...sample, notifyUrl: 'http://127.0.0.1:4000/hook' }).notifyUrl).toBe(
-      'http://127.0.0.1:4000/hook',
-    );
+    expect(
+      parseDetail('jobPublished', { ...sample, notifyUrl: 'http://127.0.0.1:4000/hook' }).notifyUrl,
+    ).toBe('http://127.0.0.1:4000/hook');
     expect(() => parseDetail('jobPublished', { ...sample, notifyUrl: 'http://example.com/hook' })).toThrow(
       /notifyUrl/,
     );

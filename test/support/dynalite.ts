@@ -38,13 +38,19 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
     },
     async close() {
       client.destroy();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 };
 
 export const tableDefinition = (tableName: string) => {
-  const keyNames = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...ALL_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keyNames = [
+    TABLE_KEYS.partitionKey,
+    TABLE_KEYS.sortKey,
+    ...ALL_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,

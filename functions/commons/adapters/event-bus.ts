@@ -60,7 +60,9 @@ export class EventBridgePublisher implements EventPublisher {
       const failed = pending.filter((_, index) => results[index]?.ErrorCode !== undefined);
       if (attempt >= MAX_ATTEMPTS) {
         const codes = [...new Set(results.map((result) => result.ErrorCode).filter(Boolean))].join(', ');
-        throw new EventPublishError(`${failed.length} of ${entries.length} events not accepted by the bus: ${codes}`);
+        throw new EventPublishError(
+          `${failed.length} of ${entries.length} events not accepted by the bus: ${codes}`,
+        );
       }
       pending = failed;
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));

@@ -1,0 +1,56 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** HTTP API (payload 2.0) request and response, as API Gateway and the local runtime deliver them. */
+export type HttpRequest = APIGatewayProxyEventV2;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+/** Request bodies over 256 KiB are refused with 413 (CONTRACT §4). */
+export const MAX_BODY_BYTES = 262_144;
+
+/** An RFC 9457 problem: `type, title, status, detail`. */
+export const problem = (
+  status: number,
+  title: string,
+  detail: string,
+  type = 'about:blank',
+): HttpResponse => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/problem+json' },
+  body: JSON.stringify({ type, title, status, detail }),
+});
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const text = (
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): HttpResponse => ({
+  statusCode: status,
+  headers: { 'content-type': contentType },
+  body,
+});
+
+/** The raw request body as bytes (API Gateway base64-encodes binary bodies). */
+export const rawBody = (request: HttpRequest): Buffer =>
+  request.body === undefined
+    ? Buffer.alloc(0)
+    : Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8');
+
+/** A header by case-insensitive name (API Gateway lower-cases them, but callers should not rely on it). */
+export const header = (request: HttpRequest, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(request.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+};
+
+export const tooLarge = (body: Buffer): HttpResponse | undefined =>
+  body.byteLength > MAX_BODY_BYTES
+    ? problem(413, 'Payload Too Large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
+    : undefined;

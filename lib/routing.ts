@@ -1,0 +1,191 @@
+import { EVENTS } from '../events/catalog.ts';
+import type { SecretName } from '../functions/commons/adapters/secrets.ts';
+
+/**
+ * The one routing definition: which functions exist, which detail-types reach which function through which
+ * queue, which schedules and HTTP routes invoke them. The CDK stack builds every rule, queue, event source
+ * mapping, schedule and API route from this; the local runtime reads the synthesized template, so local and
+ * cloud cannot drift.
+ */
+
+export interface FunctionSpec {
+  /** Entry file, relative to the project root: one kebab-case file per function. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Secrets it reads (an ARN in the cloud, the environment variable locally). */
+  readonly secrets: readonly SecretName[];
+  /** Table access it needs; least privilege is derived from this. */
+  readonly table: 'read' | 'readWrite';
+  /** Whether it publishes to the bus. */
+  readonly publishes: boolean;
+}
+
+export const FUNCTIONS = {
+  videoEvents: {
+    entry: 'functions/video-events.ts',
+    description:
+      'Video Posted / Video Removed / Account Disconnected → video and account records, Link Changed',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    secrets: [],
+    table: 'readWrite',
+    publishes: true,
+  },
+  contraEvents: {
+    entry: 'functions/contra-events.ts',
+    description: 'Profile Updated / Deleted, Job Published / Closed → profile, account and job records',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    secrets: [],
+    table: 'readWrite',
+    publishes: true,
+  },
+  linkFanout: {
+    entry: 'functions/link-fanout.ts',
+    description: "Announces an account's portfolio link change on its videos, one page of ≤ 100 at a time",
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    secrets: [],
+    table: 'read',
+    publishes: true,
+  },
+  jobExpiry: {
+    entry: 'functions/job-expiry.ts',
+    description: 'Every minute: announces the apply links of jobs whose closesAt has passed',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    secrets: [],
+    table: 'readWrite',
+    publishes: true,
+  },
+  notifier: {
+    entry: 'functions/notifier.ts',
+    description: 'Application Submitted → signed application.received POST to the employer, with retries',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    secrets: ['EMPLOYER_SIGNING_KEY'],
+    table: 'read',
+    publishes: true,
+  },
+  webhooks: {
+    entry: 'functions/webhooks.ts',
+    description: 'TikTok, YouTube (WebSub) and Contra webhooks → canonical events on the bus',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    secrets: ['TIKTOK_CLIENT_SECRET', 'YOUTUBE_HUB_SECRET', 'CONTRA_WEBHOOK_SECRET'],
+    table: 'readWrite',
+    publishes: true,
+  },
+  linksApi: {
+    entry: 'functions/links-api.ts',
+    description: 'GET /health, /links/{platform}/{videoId}[/portfolio]',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    secrets: [],
+    table: 'read',
+    publishes: false,
+  },
+  applicationsApi: {
+    entry: 'functions/applications-api.ts',
+    description: 'GET /jobs/{jobId}/apply (the apply page) and POST /jobs/{jobId}/applications',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    secrets: ['VIEWER_TOKEN_SECRET'],
+    table: 'readWrite',
+    publishes: true,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export interface QueueSettings {
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** At least 6× the function timeout, as AWS recommends for SQS event sources. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to the DLQ (the handler dead-letters with a reason on the last). */
+  readonly maxReceiveCount: number;
+}
+
+export interface EventRoute {
+  /** Construct id of the rule and its queue. */
+  readonly id: string;
+  readonly detailTypes: readonly string[];
+  readonly function: FunctionName;
+  readonly queue: QueueSettings;
+}
+
+/** Rules match `source` prefix `reelhire.` and these detail-types (CONTRACT §2). */
+export const EVENT_ROUTES: readonly EventRoute[] = [
+  {
+    id: 'VideoEvents',
+    detailTypes: [
+      EVENTS.videoPosted.detailType,
+      EVENTS.videoRemoved.detailType,
+      EVENTS.accountDisconnected.detailType,
+    ],
+    function: 'videoEvents',
+    queue: { batchSize: 50, maxBatchingWindowSeconds: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  },
+  {
+    id: 'ContraEvents',
+    detailTypes: [
+      EVENTS.profileUpdated.detailType,
+      EVENTS.profileDeleted.detailType,
+      EVENTS.jobPublished.detailType,
+      EVENTS.jobClosed.detailType,
+    ],
+    function: 'contraEvents',
+    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  },
+  {
+    id: 'LinkFanout',
+    detailTypes: [EVENTS.linkFanoutRequested.detailType],
+    function: 'linkFanout',
+    queue: { batchSize: 1, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  },
+  {
+    id: 'ApplicationNotifications',
+    detailTypes: [EVENTS.applicationSubmitted.detailType],
+    function: 'notifier',
+    // One message per attempt; the notifier sets each retry's delay with ChangeMessageVisibility.
+    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 12 },
+  },
+];
+
+export interface ScheduleRoute {
+  readonly id: string;
+  readonly function: FunctionName;
+  /** An EventBridge schedule expression: `rate(…)` or `cron(…)`. */
+  readonly expression: string;
+}
+
+export const SCHEDULES: readonly ScheduleRoute[] = [
+  { id: 'JobExpirySchedule', function: 'jobExpiry', expression: 'rate(1 minute)' },
+];
+
+export interface HttpRoute {
+  /** API Gateway HTTP API route key. */
+  readonly routeKey: string;
+  readonly function: FunctionName;
+}
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { routeKey: 'GET /health', function: 'linksApi' },
+  { routeKey: 'GET /links/{platform}/{videoId}', function: 'linksApi' },
+  { routeKey: 'GET /links/{platform}/{videoId}/portfolio', function: 'linksApi' },
+  { routeKey: 'GET /jobs/{jobId}/apply', function: 'applicationsApi' },
+  { routeKey: 'POST /jobs/{jobId}/applications', function: 'applicationsApi' },
+  { routeKey: 'POST /webhooks/tiktok', function: 'webhooks' },
+  { routeKey: 'GET /webhooks/youtube', function: 'webhooks' },
+  { routeKey: 'POST /webhooks/youtube', function: 'webhooks' },
+  { routeKey: 'POST /webhooks/contra', function: 'webhooks' },
+];
+
+/** The event pattern of a route's rule. */
+export const patternOf = (route: EventRoute) => ({
+  source: [{ prefix: 'reelhire.' }],
+  'detail-type': [...route.detailTypes],
+});
