@@ -127,8 +127,18 @@ export const ApplicationNotificationFailed = z.object({ ...notification, error: 
 export const LinkFanoutRequested = z.object({
   platform,
   accountId: id,
+  /** The profile the account's link pointed to before the change, named by an inactive Link Changed. */
+  previousProfileId: id.optional(),
   cursor: z.string().max(512).optional(),
   page: z.number().int().min(1).max(100_000).optional(),
+});
+
+/**
+ * Internal: a YouTube channel's linked state may have changed (some live profile now lists it, or none does).
+ * The subscription manager re-reads the channel's current state, so duplicates and reordering are harmless.
+ */
+export const ChannelSubscriptionWanted = z.object({
+  channelId: id,
 });
 
 export interface EventDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -218,6 +228,13 @@ export const EVENTS = {
     schema: LinkFanoutRequested,
     internal: true,
   }),
+  channelSubscriptionWanted: define({
+    name: 'channel-subscription-wanted',
+    detailType: 'Channel Subscription Wanted',
+    origins: ['links'],
+    schema: ChannelSubscriptionWanted,
+    internal: true,
+  }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;
@@ -235,6 +252,7 @@ export type LinkChanged = z.infer<typeof LinkChanged>;
 export type ApplicationNotificationDelivered = z.infer<typeof ApplicationNotificationDelivered>;
 export type ApplicationNotificationFailed = z.infer<typeof ApplicationNotificationFailed>;
 export type LinkFanoutRequested = z.infer<typeof LinkFanoutRequested>;
+export type ChannelSubscriptionWanted = z.infer<typeof ChannelSubscriptionWanted>;
 
 export const ALL_EVENTS: readonly EventDefinition[] = Object.values(EVENTS);
 

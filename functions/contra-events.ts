@@ -1,4 +1,15 @@
-// Placeholder entry so the stack can synthesize while this function is being written; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('functions/contra-events.ts is not implemented yet');
-};
+import { EVENTS } from '#events/catalog.ts';
+import { applyLinkEvent } from '#commons/links/apply-event.ts';
+import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
+import { sqsConsumer } from '#commons/sqs-consumer.ts';
+
+const links = linkContextFromEnvironment();
+const ACCEPTED = new Set([
+  EVENTS.profileUpdated.detailType,
+  EVENTS.profileDeleted.detailType,
+  EVENTS.jobPublished.detailType,
+  EVENTS.jobClosed.detailType,
+]);
+
+/** Profile Updated / Deleted and Job Published / Closed, from the ContraEvents queue. */
+export const handler = sqsConsumer((event) => applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED));

@@ -1,4 +1,16 @@
-// Placeholder entry so the stack can synthesize while this function is being written; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('functions/link-fanout.ts is not implemented yet');
-};
+import { announceAccountPage, InvalidCursorError } from '#commons/links/fanout.ts';
+import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
+import { PoisonMessageError, sqsConsumer } from '#commons/sqs-consumer.ts';
+import { parseDetail } from '#events/parse.ts';
+
+const links = linkContextFromEnvironment();
+
+/** One page (≤ 100 videos) of an account's portfolio-link announcement per message. */
+export const handler = sqsConsumer(async (event) => {
+  try {
+    await announceAccountPage(links, parseDetail('linkFanoutRequested', event.detail));
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw new PoisonMessageError(error.message);
+    throw error;
+  }
+});

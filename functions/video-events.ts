@@ -1,4 +1,14 @@
-// Placeholder entry so the stack can synthesize while this function is being written; replaced by its owner.
-export const handler = async (): Promise<never> => {
-  throw new Error('functions/video-events.ts is not implemented yet');
-};
+import { EVENTS } from '#events/catalog.ts';
+import { applyLinkEvent } from '#commons/links/apply-event.ts';
+import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
+import { sqsConsumer } from '#commons/sqs-consumer.ts';
+
+const links = linkContextFromEnvironment();
+const ACCEPTED = new Set([
+  EVENTS.videoPosted.detailType,
+  EVENTS.videoRemoved.detailType,
+  EVENTS.accountDisconnected.detailType,
+]);
+
+/** Video Posted, Video Removed and Account Disconnected, in batches from the VideoEvents queue. */
+export const handler = sqsConsumer((event) => applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED));

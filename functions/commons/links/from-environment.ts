@@ -1,0 +1,13 @@
+import { documentClient } from '../adapters/dynamo.ts';
+import { busPublisher } from '../adapters/event-bus.ts';
+import { requireEnv } from '../config.ts';
+import { LinkContext } from './link-context.ts';
+
+/** The link context of a deployed (or locally run) function, from its environment; fails fast if incomplete. */
+export const linkContextFromEnvironment = (): LinkContext =>
+  new LinkContext({
+    documents: documentClient(),
+    tableName: requireEnv('TABLE_NAME'),
+    publisher: busPublisher(),
+    publicBaseUrl: requireEnv('PUBLIC_BASE_URL'),
+  });

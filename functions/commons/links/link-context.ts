@@ -1,0 +1,110 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EVENTS, type LinkChanged } from '#events/catalog.ts';
+import type { AccountRef } from '#events/fields.ts';
+import type { EventPublisher } from '../adapters/event-bus.ts';
+import { instantKeyOfDate } from '../domain/instant.ts';
+import { type AccountState, accountPortfolio, isLinked, type PortfolioLink } from '../domain/links.ts';
+import { count } from '../observability.ts';
+import { AccountStore, type AccountWrite } from '../store/accounts.ts';
+import { JobStore } from '../store/jobs.ts';
+import { ProfileStore } from '../store/profiles.ts';
+import { VideoStore } from '../store/videos.ts';
+
+/** What the link use cases need: the stores on one table, the bus, a clock and the public base url. */
+export interface LinkDependencies {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly publisher: EventPublisher;
+  readonly publicBaseUrl: string;
+  readonly clock?: () => Date;
+}
+
+/** The stores and announcements shared by every link use case. */
+export class LinkContext {
+  readonly videos: VideoStore;
+  readonly accounts: AccountStore;
+  readonly profiles: ProfileStore;
+  readonly jobs: JobStore;
+  readonly publicBaseUrl: string;
+  private readonly publisher: EventPublisher;
+  private readonly clock: () => Date;
+
+  constructor(dependencies: LinkDependencies) {
+    const { documents, tableName } = dependencies;
+    this.videos = new VideoStore(documents, tableName);
+    this.accounts = new AccountStore(documents, tableName);
+    this.profiles = new ProfileStore(documents, tableName);
+    this.jobs = new JobStore(documents, tableName);
+    this.publisher = dependencies.publisher;
+    this.publicBaseUrl = dependencies.publicBaseUrl;
+    this.clock = dependencies.clock ?? (() => new Date());
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  nowKey(): string {
+    return instantKeyOfDate(this.clock());
+  }
+
+  async announce(changes: readonly LinkChanged[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.publisher.publish(
+      changes.map((detail) => ({ origin: 'links', detailType: EVENTS.linkChanged.detailType, detail })),
+    );
+    count('LinksChanged', changes.length);
+  }
+
+  /** Publishes one of ReelHire's internal events (source reelhire.links). */
+  async publishInternal(detailType: string, detail: unknown): Promise<void> {
+    await this.publisher.publish([{ origin: 'links', detailType, detail }]);
+  }
+
+  /**
+   * After an account write: when its portfolio link changed (or the write repeated an earlier one that may have
+   * stopped before announcing), the account's videos are announced by the fan-out, page by page; when a YouTube
+   * channel's linked state may have changed, the WebSub subscription manager is told.
+   */
+  async followUp(account: AccountRef, write: AccountWrite): Promise<void> {
+    if (!write.applied) return;
+    const before = write.before ? accountPortfolio(write.before) : null;
+    const after = accountPortfolio(write.after);
+    const events = [];
+    if (write.repeated || !samePortfolio(before, after)) {
+      events.push({
+        origin: 'links' as const,
+        detailType: EVENTS.linkFanoutRequested.detailType,
+        detail: {
+          platform: account.platform,
+          accountId: account.accountId,
+          page: 1,
+          ...(before ? { previousProfileId: before.profileId } : {}),
+        },
+      });
+    }
+    if (account.platform === 'youtube' && (write.repeated || linked(write.before) !== linked(write.after))) {
+      events.push({
+        origin: 'links' as const,
+        detailType: EVENTS.channelSubscriptionWanted.detailType,
+        detail: { channelId: account.accountId },
+      });
+    }
+    if (events.length > 0) await this.publisher.publish(events);
+  }
+}
+
+const linked = (state: AccountState | undefined): boolean => state !== undefined && isLinked(state);
+
+export const samePortfolio = (a: PortfolioLink | null, b: PortfolioLink | null): boolean =>
+  a === b || (a !== null && b !== null && a.profileId === b.profileId && a.url === b.url);
+
+/** Distinct `(platform, id)` pairs, first occurrence kept. */
+export const distinctAccounts = (accounts: readonly AccountRef[]): AccountRef[] => {
+  const seen = new Map<string, AccountRef>();
+  for (const account of accounts) {
+    const key = `${account.platform}#${account.accountId}`;
+    if (!seen.has(key)) seen.set(key, account);
+  }
+  return [...seen.values()];
+};

@@ -1,0 +1,180 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Platform } from '#events/fields.ts';
+import { type AccountClaim, type AccountState, isLinked } from '../domain/links.ts';
+import { accountKey } from './keys.ts';
+import { FINAL_VERSION } from './videos.ts';
+
+/**
+ * Account items: every profile's claim on the account (one attribute `c#<profileId>` each, as of the latest
+ * version of that profile the account has seen) and the latest disconnection. Everything needed to know an
+ * account's owner and portfolio link is in this one item, so reading a video's links takes two round trips.
+ */
+const CLAIM_PREFIX = 'c#';
+
+type Item = Record<string, unknown>;
+
+interface StoredClaim {
+  readonly v: number;
+  readonly listed: boolean;
+  readonly deleted: boolean;
+  readonly upd: string;
+  readonly url: string;
+  readonly show: boolean;
+}
+
+const claimOf = (profileId: string, stored: StoredClaim): AccountClaim => ({
+  profileId,
+  version: stored.v,
+  listed: stored.listed,
+  deleted: stored.deleted,
+  updatedAtKey: stored.upd,
+  portfolioUrl: stored.url,
+  showPortfolioLink: stored.show,
+});
+
+const storedOf = (claim: AccountClaim): StoredClaim => ({
+  v: claim.version,
+  listed: claim.listed,
+  deleted: claim.deleted,
+  upd: claim.updatedAtKey,
+  url: claim.portfolioUrl,
+  show: claim.showPortfolioLink,
+});
+
+export const accountStateOf = (item: Item | undefined): AccountState | undefined => {
+  if (!item) return undefined;
+  const claims: AccountClaim[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(CLAIM_PREFIX))
+      claims.push(claimOf(name.slice(CLAIM_PREFIX.length), value as StoredClaim));
+  }
+  return {
+    claims,
+    ...(typeof item.disc === 'string' ? { disconnectedAtKey: item.disc } : {}),
+  };
+};
+
+/** The claim a deleted profile leaves: final, so no version of it can claim the account again. */
+export const deletedClaim = (profileId: string): AccountClaim => ({
+  profileId,
+  version: FINAL_VERSION,
+  listed: false,
+  deleted: true,
+  updatedAtKey: '',
+  portfolioUrl: '',
+  showPortfolioLink: false,
+});
+
+const withClaim = (state: AccountState | undefined, claim: AccountClaim): AccountState => ({
+  ...(state ?? {}),
+  claims: [...(state?.claims ?? []).filter((existing) => existing.profileId !== claim.profileId), claim],
+});
+
+/** What a conditional account write did: the state before and after, and whether it was already applied. */
+export interface AccountWrite {
+  readonly before: AccountState | undefined;
+  readonly after: AccountState;
+  /** False when the stored state was newer, so nothing was written. */
+  readonly applied: boolean;
+  /** True when the stored state already equalled what was written (a redelivery or a retry). */
+  readonly repeated: boolean;
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+export class AccountStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read(platform: Platform, accountId: string): Promise<AccountState | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: accountKey(platform, accountId),
+        ConsistentRead: true,
+      }),
+    );
+    return accountStateOf(Item);
+  }
+
+  /** True iff some live profile's latest version lists the account. */
+  async isLinked(platform: Platform, accountId: string): Promise<boolean> {
+    const state = await this.read(platform, accountId);
+    return state !== undefined && isLinked(state);
+  }
+
+  /**
+   * Writes a profile's claim unless the account has seen a newer version of that profile (or its deletion).
+   * An equal version is written again, idempotently, so a retry can tell it may have to finish its work.
+   */
+  async writeClaim(platform: Platform, accountId: string, claim: AccountClaim): Promise<AccountWrite> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: accountKey(platform, accountId),
+          UpdateExpression: 'SET platform = :platform, accountId = :accountId, #claim = :claim',
+          ConditionExpression: 'attribute_not_exists(#claim) OR #claim.v <= :v',
+          ExpressionAttributeNames: { '#claim': `${CLAIM_PREFIX}${claim.profileId}` },
+          ExpressionAttributeValues: {
+            ':platform': platform,
+            ':accountId': accountId,
+            ':claim': storedOf(claim),
+            ':v': claim.version,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const before = accountStateOf(Attributes);
+      const previous = before?.claims.find((existing) => existing.profileId === claim.profileId);
+      return {
+        before,
+        after: withClaim(before, claim),
+        applied: true,
+        repeated: previous?.version === claim.version,
+      };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.read(platform, accountId);
+      return { before: current, after: current ?? { claims: [] }, applied: false, repeated: false };
+    }
+  }
+
+  /** Records a disconnection; the latest `disconnectedAt` counts. */
+  async recordDisconnection(
+    platform: Platform,
+    accountId: string,
+    disconnectedAtKey: string,
+  ): Promise<AccountWrite> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: accountKey(platform, accountId),
+          UpdateExpression: 'SET platform = :platform, accountId = :accountId, disc = :disc',
+          ConditionExpression: 'attribute_not_exists(disc) OR disc <= :disc',
+          ExpressionAttributeValues: {
+            ':platform': platform,
+            ':accountId': accountId,
+            ':disc': disconnectedAtKey,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const before = accountStateOf(Attributes);
+      return {
+        before,
+        after: { claims: before?.claims ?? [], disconnectedAtKey },
+        applied: true,
+        repeated: before?.disconnectedAtKey === disconnectedAtKey,
+      };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.read(platform, accountId);
+      return { before: current, after: current ?? { claims: [] }, applied: false, repeated: false };
+    }
+  }
+}

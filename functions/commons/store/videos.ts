@@ -1,0 +1,235 @@
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Platform, VideoRef } from '#events/fields.ts';
+import { INDEXES } from '../adapters/table-design.ts';
+import type { ApplyCandidate, VideoState } from '../domain/links.ts';
+import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from './keys.ts';
+
+/** The sort key the video item itself has in its partition. */
+const VIDEO_SK = videoKey('tiktok', '').sk;
+
+/** The version a final (closed) candidate carries, so no later version can reopen it. */
+export const FINAL_VERSION = Number.MAX_SAFE_INTEGER;
+
+export interface StoredVideo extends VideoState {
+  readonly platform: Platform;
+  readonly videoId: string;
+  readonly accountId?: string;
+  readonly url?: string;
+  readonly caption?: string;
+}
+
+/** A video's partition: the video item (absent until the first event) and its jobs' apply candidates. */
+export interface VideoPartition {
+  readonly video: StoredVideo | undefined;
+  readonly candidates: ApplyCandidate[];
+}
+
+export interface CandidateWrite {
+  readonly jobId: string;
+  readonly version: number;
+  readonly listed: boolean;
+  readonly closed: boolean;
+  readonly publishedAtKey: string;
+  readonly closesAtKey?: string;
+}
+
+type Item = Record<string, unknown>;
+
+const candidateOf = (item: Item): ApplyCandidate => ({
+  jobId: String(item.jobId),
+  version: Number(item.v),
+  listed: item.listed === true,
+  closed: item.closed === true,
+  publishedAtKey: String(item.pub ?? ''),
+  ...(typeof item.closes === 'string' ? { closesAtKey: item.closes } : {}),
+});
+
+const videoOf = (item: Item): StoredVideo => ({
+  platform: item.platform as Platform,
+  videoId: String(item.videoId),
+  posted: item.posted === true,
+  removed: item.removed === true,
+  ...(typeof item.accountId === 'string' ? { accountId: item.accountId } : {}),
+  ...(typeof item.url === 'string' ? { url: item.url } : {}),
+  ...(typeof item.caption === 'string' ? { caption: item.caption } : {}),
+});
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Video items and apply candidates. Every write is conditional or idempotent. */
+export class VideoStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** One round trip: the video item and every job's candidate entry (strongly consistent). */
+  async partition(platform: Platform, videoId: string): Promise<VideoPartition> {
+    const { pk } = videoKey(platform, videoId);
+    let video: StoredVideo | undefined;
+    const candidates: ApplyCandidate[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: QueryCommandOutput = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === VIDEO_SK) video = videoOf(item);
+        else if (String(item.sk).startsWith(APPLY_CANDIDATE_PREFIX)) candidates.push(candidateOf(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { video, candidates };
+  }
+
+  /**
+   * Records a post: the account is set once and never changes, url and caption are refreshed. A removed video
+   * stays removed, so the write is refused (false) when a removal is already recorded.
+   */
+  async markPosted(posted: {
+    platform: Platform;
+    videoId: string;
+    accountId: string;
+    postedAt: string;
+    url?: string;
+    caption?: string;
+  }): Promise<boolean> {
+    const sets = [
+      'platform = :platform',
+      'videoId = :videoId',
+      'accountId = if_not_exists(accountId, :accountId)',
+      'gsi1pk = if_not_exists(gsi1pk, :gsi1pk)',
+      'gsi1sk = if_not_exists(gsi1sk, :videoId)',
+      'posted = :true',
+      'postedAt = if_not_exists(postedAt, :postedAt)',
+    ];
+    const values: Item = {
+      ':platform': posted.platform,
+      ':videoId': posted.videoId,
+      ':accountId': posted.accountId,
+      ':gsi1pk': accountIndexKey(posted.platform, posted.accountId),
+      ':true': true,
+      ':postedAt': posted.postedAt,
+    };
+    if (posted.url !== undefined) {
+      sets.push('#url = :url');
+      values[':url'] = posted.url;
+    }
+    if (posted.caption !== undefined) {
+      sets.push('caption = :caption');
+      values[':caption'] = posted.caption;
+    }
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: videoKey(posted.platform, posted.videoId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(removed)',
+          ExpressionAttributeValues: values,
+          ...(posted.url !== undefined ? { ExpressionAttributeNames: { '#url': 'url' } } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Records a removal, final; the video leaves its account's index so fan-outs skip it. */
+  async markRemoved(removed: {
+    platform: Platform;
+    videoId: string;
+    removedAt: string;
+    reason: string;
+  }): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: videoKey(removed.platform, removed.videoId),
+        UpdateExpression:
+          'SET platform = :platform, videoId = :videoId, removed = :true, removedAt = if_not_exists(removedAt, :at), ' +
+          'removalReason = if_not_exists(removalReason, :reason) REMOVE gsi1pk, gsi1sk',
+        ExpressionAttributeValues: {
+          ':platform': removed.platform,
+          ':videoId': removed.videoId,
+          ':true': true,
+          ':at': removed.removedAt,
+          ':reason': removed.reason,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Writes a job's candidate entry on a video unless the entry already reflects a newer version (or the
+   * job's closing, which is final). Returns false when the stored entry was newer.
+   */
+  async writeCandidate(video: VideoRef, candidate: CandidateWrite): Promise<boolean> {
+    const values: Item = {
+      ':jobId': candidate.jobId,
+      ':v': candidate.version,
+      ':listed': candidate.listed,
+      ':closed': candidate.closed,
+      ':pub': candidate.publishedAtKey,
+    };
+    let update = 'SET jobId = :jobId, v = :v, listed = :listed, closed = :closed, pub = :pub';
+    if (candidate.closesAtKey !== undefined) {
+      update += ', closes = :closes';
+      values[':closes'] = candidate.closesAtKey;
+    } else {
+      update += ' REMOVE closes';
+    }
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: applyCandidateKey(video.platform, video.videoId, candidate.jobId),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_not_exists(v) OR v < :v',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One page (≤ limit) of an account's videos, from the videosByAccount index. */
+  async pageByAccount(
+    platform: Platform,
+    accountId: string,
+    limit: number,
+    cursor?: Item,
+  ): Promise<{ videos: StoredVideo[]; next?: Item }> {
+    const page = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEXES.videosByAccount.name,
+        KeyConditionExpression: 'gsi1pk = :account',
+        ExpressionAttributeValues: { ':account': accountIndexKey(platform, accountId) },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return {
+      videos: (page.Items ?? []).map(videoOf),
+      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    };
+  }
+}

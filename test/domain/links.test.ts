@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { instantKey } from '#commons/domain/instant.ts';
+import { linkChanges } from '#commons/domain/link-changes.ts';
+import {
+  type AccountClaim,
+  type ApplyCandidate,
+  accountPortfolio,
+  applyJobOf,
+  linksOf,
+  ownerOf,
+} from '#commons/domain/links.ts';
+
+const claim = (profileId: string, updatedAt: string, overrides: Partial<AccountClaim> = {}): AccountClaim => ({
+  profileId,
+  version: 1,
+  listed: true,
+  deleted: false,
+  updatedAtKey: instantKey(updatedAt),
+  portfolioUrl: `https://contra.com/${profileId}`,
+  showPortfolioLink: true,
+  ...overrides,
+});
+
+const candidate = (jobId: string, publishedAt: string, overrides: Partial<ApplyCandidate> = {}): ApplyCandidate => ({
+  jobId,
+  version: 1,
+  listed: true,
+  closed: false,
+  publishedAtKey: instantKey(publishedAt),
+  ...overrides,
+});
+
+const NOW = instantKey('2026-06-01T00:00:00Z');
+
+describe('the owner of an account', () => {
+  it('is the live profile with the latest updatedAt, compared as instants', () => {
+    const owner = ownerOf({
+      claims: [claim('a', '2026-01-01T10:00:00Z'), claim('b', '2026-01-01T12:00:00+01:00')],
+    });
+    // 12:00+01:00 is 11:00Z: later than 10:00Z.
+    expect(owner?.profileId).toBe('b');
+  });
+
+  it('breaks a tie on updatedAt with the smallest profileId in plain string order', () => {
+    const at = '2026-01-01T10:00:00Z';
+    expect(ownerOf({ claims: [claim('b', at), claim('B', at), claim('a', at)] })?.profileId).toBe('B');
+  });
+
+  it('ignores deleted profiles and versions that no longer list the account', () => {
+    const owner = ownerOf({
+      claims: [
+        claim('late', '2026-03-01T00:00:00Z', { deleted: true }),
+        claim('later', '2026-04-01T00:00:00Z', { listed: false }),
+        claim('early', '2026-01-01T00:00:00Z'),
+      ],
+    });
+    expect(owner?.profileId).toBe('early');
+  });
+
+  it('keeps an owner who hides the link: no fallback to another profile', () => {
+    const account = {
+      claims: [
+        claim('hider', '2026-02-01T00:00:00Z', { showPortfolioLink: false }),
+        claim('other', '2026-01-01T00:00:00Z'),
+      ],
+    };
+    expect(ownerOf(account)?.profileId).toBe('hider');
+    expect(accountPortfolio(account)).toBeNull();
+  });
+});
+
+describe('a disconnection', () => {
+  const owner = claim('p', '2026-01-01T10:00:00Z');
+
+  it('cuts the portfolio link when at or after the owner update', () => {
+    expect(accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-01T10:00:00Z') })).toBeNull();
+    expect(accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-02T00:00:00Z') })).toBeNull();
+  });
+
+  it('is lifted by a later profile update', () => {
+    const link = accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-01T09:59:59.999Z') });
+    expect(link).toEqual({ profileId: 'p', url: 'https://contra.com/p' });
+  });
+
+  it('compares sub-millisecond instants exactly', () => {
+    const precise = claim('p', '2026-01-01T10:00:00.0000001Z');
+    expect(accountPortfolio({ claims: [precise], disconnectedAtKey: instantKey('2026-01-01T10:00:00Z') })).not.toBeNull();
+  });
+});
+
+describe('the apply job of a video', () => {
+  it('is the live job published last, then the smallest jobId', () => {
+    expect(
+      applyJobOf([candidate('j2', '2026-01-01T00:00:00Z'), candidate('j1', '2026-02-01T00:00:00Z')], NOW)?.jobId,
+    ).toBe('j1');
+    expect(
+      applyJobOf([candidate('j2', '2026-01-01T00:00:00Z'), candidate('j1', '2026-01-01T00:00:00Z')], NOW)?.jobId,
+    ).toBe('j1');
+  });
+
+  it('skips closed jobs, jobs that no longer list the video and jobs whose closesAt has passed', () => {
+    const chosen = applyJobOf(
+      [
+        candidate('closed', '2026-05-01T00:00:00Z', { closed: true }),
+        candidate('unlisted', '2026-05-02T00:00:00Z', { listed: false }),
+        candidate('expired', '2026-05-03T00:00:00Z', { closesAtKey: instantKey('2026-05-31T23:59:59Z') }),
+        candidate('expires-now', '2026-05-04T00:00:00Z', { closesAtKey: NOW }),
+        candidate('open', '2026-01-01T00:00:00Z', { closesAtKey: instantKey('2026-07-01T00:00:00Z') }),
+      ],
+      NOW,
+    );
+    expect(chosen?.jobId).toBe('open');
+  });
+});
+
+describe('the links of a video', () => {
+  const inputs = {
+    account: { claims: [claim('p', '2026-01-01T00:00:00Z')] },
+    candidates: [candidate('job 1', '2026-01-01T00:00:00Z')],
+    nowKey: NOW,
+    publicBaseUrl: 'https://api.example/',
+  };
+
+  it('are both active on a posted video, the apply url on the public base url', () => {
+    expect(linksOf({ ...inputs, video: { posted: true, removed: false } })).toEqual({
+      portfolio: { profileId: 'p', url: 'https://contra.com/p' },
+      apply: { jobId: 'job 1', url: 'https://api.example/jobs/job%201/apply' },
+    });
+  });
+
+  it('are inactive before the post and after a removal', () => {
+    expect(linksOf({ ...inputs, video: undefined })).toEqual({ portfolio: null, apply: null });
+    expect(linksOf({ ...inputs, video: { posted: false, removed: false } })).toEqual({ portfolio: null, apply: null });
+    expect(linksOf({ ...inputs, video: { posted: true, removed: true } })).toEqual({ portfolio: null, apply: null });
+  });
+});
+
+describe('Link Changed', () => {
+  const video = { platform: 'tiktok' as const, videoId: 'v' };
+  const active = { portfolio: { profileId: 'p', url: 'https://contra.com/p' }, apply: null };
+
+  it('is emitted when a link turns on, changes target or url, and names the last target when it turns off', () => {
+    expect(linkChanges(video, { portfolio: null, apply: null }, active)).toEqual([
+      { ...video, kind: 'portfolio', state: 'active', url: 'https://contra.com/p', profileId: 'p' },
+    ]);
+    expect(
+      linkChanges(video, active, { portfolio: { profileId: 'p', url: 'https://contra.com/new' }, apply: null }),
+    ).toHaveLength(1);
+    expect(linkChanges(video, active, { portfolio: null, apply: null })).toEqual([
+      { ...video, kind: 'portfolio', state: 'inactive', profileId: 'p' },
+    ]);
+  });
+
+  it('is not emitted when nothing changed', () => {
+    expect(linkChanges(video, active, { ...active })).toEqual([]);
+  });
+});

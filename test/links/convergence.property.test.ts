@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linksFromHistory, videoIdentity } from '#commons/domain/links-from-history.ts';
+import { applyLinkEvent } from '#commons/links/apply-event.ts';
+import { LinkContext } from '#commons/links/link-context.ts';
+import { readLinks } from '#commons/links/read-links.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+const BASE_URL = 'http://127.0.0.1:3000';
+
+describe('the link engine on a real DynamoDB protocol', () => {
+  let dynamo: LocalDynamo;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it(`converges to the rule of CONTRACT §3 for any order, duplicates and concurrency (${RUNS} histories)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveryArbitrary(worldOf('w')), async ({ world, history, batches }) => {
+        // A fresh table per execution, so shrinking replays a counterexample on a clean slate.
+        const tableName = await dynamo.createTable('convergence');
+        const context = new LinkContext({
+          documents: dynamo.documents,
+          tableName,
+          publisher: new RecordingPublisher(),
+          publicBaseUrl: BASE_URL,
+          clock: () => NOW,
+        });
+        for (const batch of batches) {
+          await Promise.all(batch.map((event) => applyLinkEvent(context, event.detailType, event.detail)));
+        }
+        const expected = linksFromHistory(history, NOW, BASE_URL);
+        for (const video of world.videos) {
+          const actual = await readLinks(context, video.platform, video.videoId);
+          const wanted = expected.get(videoIdentity(video.platform, video.videoId)) ?? {
+            portfolio: null,
+            apply: null,
+          };
+          expect(actual, `${video.platform}/${video.videoId}`).toEqual(wanted);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
