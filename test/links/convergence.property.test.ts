@@ -4,6 +4,7 @@ import { linksFromHistory, videoIdentity } from '#commons/domain/links-from-hist
 import { applyLinkEvent } from '#commons/links/apply-event.ts';
 import { LinkContext } from '#commons/links/link-context.ts';
 import { readLinks } from '#commons/links/read-links.ts';
+import { definitionOf } from '#events/catalog.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';

@@ -8,11 +8,15 @@ export interface VideoId {
   readonly videoId: string;
 }
 
+/** Only the video's identity: callers often pass a whole event detail. */
+const identity = ({ platform, videoId }: VideoId): VideoId => ({ platform, videoId });
+
 export const portfolioChanged = (
-  video: VideoId,
+  target: VideoId,
   before: PortfolioLink | null,
   after: PortfolioLink | null,
 ): LinkChanged | undefined => {
+  const video = identity(target);
   if (after) {
     if (before && before.profileId === after.profileId && before.url === after.url) return undefined;
     return { ...video, kind: 'portfolio', state: 'active', url: after.url, profileId: after.profileId };
@@ -22,10 +26,11 @@ export const portfolioChanged = (
 };
 
 export const applyChanged = (
-  video: VideoId,
+  target: VideoId,
   before: ApplyLink | null,
   after: ApplyLink | null,
 ): LinkChanged | undefined => {
+  const video = identity(target);
   if (after) {
     if (before && before.jobId === after.jobId && before.url === after.url) return undefined;
     return { ...video, kind: 'apply', state: 'active', url: after.url, jobId: after.jobId };

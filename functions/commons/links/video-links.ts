@@ -15,6 +15,8 @@ export const applyVideoPosted = async (context: LinkContext, posted: VideoPosted
     context.accounts.read(posted.platform, posted.accountId),
   ]);
   if (video?.removed) return;
+  // A duplicate delivery changes nothing: no write, no announcement.
+  if (video?.posted && video.url === posted.url && video.caption === posted.caption) return;
   if (!video?.posted) {
     const inputs = { account, candidates, nowKey: context.nowKey(), publicBaseUrl: context.publicBaseUrl };
     const before = linksOf({ ...inputs, video });

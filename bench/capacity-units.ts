@@ -1,0 +1,95 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EVENTS } from '#events/catalog.ts';
+import { sampleOf } from '#events/samples.ts';
+import { applyLinkEvent } from '#commons/links/apply-event.ts';
+import { LinkContext } from '#commons/links/link-context.ts';
+import { readLinks } from '#commons/links/read-links.ts';
+import type { EventPublisher } from '#commons/adapters/event-bus.ts';
+import { startDynalite } from '../test/support/dynalite.ts';
+
+/** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */
+export interface UnitCost {
+  readonly writeUnits: number;
+  readonly readUnits: number;
+  readonly calls: number;
+}
+
+interface CapacityResponse {
+  ConsumedCapacity?: unknown;
+}
+
+/** Adds ReturnConsumedCapacity to every request and sums what the server reports. */
+const meter = (documents: DynamoDBDocumentClient) => {
+  const totals = { writeUnits: 0, readUnits: 0, calls: 0 };
+  documents.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      totals.calls++;
+      const consumed = (result.output as CapacityResponse).ConsumedCapacity;
+      // TOTAL reports CapacityUnits only; whether they are read or write units follows from the operation.
+      const isWrite = /^(Put|Update|Delete|BatchWrite)/.test(context.commandName ?? '');
+      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+        const units = (entry as { CapacityUnits?: number }).CapacityUnits ?? 0;
+        if (isWrite) totals.writeUnits += units;
+        else totals.readUnits += units;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'consumedCapacityMeter' },
+  );
+  return {
+    async measure(operation: () => Promise<unknown>): Promise<UnitCost> {
+      const before = { ...totals };
+      await operation();
+      return {
+        writeUnits: totals.writeUnits - before.writeUnits,
+        readUnits: totals.readUnits - before.readUnits,
+        calls: totals.calls - before.calls,
+      };
+    },
+  };
+};
+
+const quietPublisher: EventPublisher = { publish: async () => {} };
+
+/**
+ * The cost of each link event on a realistic table: a creator with a profile linking two accounts and a posted
+ * video, an employer's job on another video. Each event is measured on its first delivery.
+ */
+export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => {
+  const dynamo = await startDynalite();
+  try {
+    const tableName = await dynamo.createTable('units');
+    const { measure } = meter(dynamo.documents);
+    const links = new LinkContext({
+      documents: dynamo.documents,
+      tableName,
+      publisher: quietPublisher,
+      publicBaseUrl: 'http://127.0.0.1:3000',
+      clock: () => new Date('2026-11-22T00:00:00Z'),
+    });
+    const detail = (name: keyof typeof EVENTS) => sampleOf(EVENTS[name]).detail as Record<string, unknown>;
+    const run = (name: keyof typeof EVENTS, override: Record<string, unknown> = {}) =>
+      measure(() => applyLinkEvent(links, EVENTS[name].detailType, { ...detail(name), ...override }));
+
+    const costs: Record<string, UnitCost> = {};
+    costs['Profile Updated'] = await run('profileUpdated');
+    costs['Video Posted'] = await run('videoPosted');
+    costs['Video Posted (repeat)'] = await run('videoPosted');
+    costs['Job Published'] = await run('jobPublished', { videos: [{ platform: 'tiktok', videoId: '7312345678901234567' }] });
+    costs['read links (GET /links)'] = await measure(() => readLinks(links, 'tiktok', '7312345678901234567'));
+    costs['Account Disconnected'] = await run('accountDisconnected');
+    costs['Video Removed'] = await run('videoRemoved');
+    costs['Job Closed'] = await run('jobClosed');
+    costs['Profile Deleted'] = await run('profileDeleted');
+    return costs;
+  } finally {
+    await dynamo.close();
+  }
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const costs = await measureEventUnits();
+  console.table(costs);
+}

@@ -1,0 +1,134 @@
+import {
+  type HttpRequest,
+  type HttpResponse,
+  header,
+  json,
+  problem,
+  rawBody,
+  tooLarge,
+} from '#commons/http.ts';
+import { logger } from '#commons/observability.ts';
+import { id } from '#events/fields.ts';
+import { applyPage } from './apply-page.ts';
+import { parseApplyBody } from './apply-request.ts';
+import { jobStatus } from './job-status.ts';
+import { type ApplyDependencies, submitApplication } from './submit-application.ts';
+import {
+  InvalidViewerTokenError,
+  ViewerKeysUnavailableError,
+  type ViewerTokenVerifier,
+} from './viewer-token.ts';
+
+export interface ApplicationsApiDependencies extends ApplyDependencies {
+  readonly verifyViewerToken: ViewerTokenVerifier;
+}
+
+type Route = { readonly kind: 'applyPage' | 'apply'; readonly jobId: string } | { readonly kind: 'none' };
+
+const PATH = /\/jobs\/([^/]+)\/(apply|applications)\/?$/;
+
+const decoded = (segment: string | undefined): string | undefined => {
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
+/** API Gateway gives the route key and decoded path parameters; a plain HTTP front may give only the path. */
+const routeOf = (request: HttpRequest): Route => {
+  const method = request.requestContext?.http?.method?.toUpperCase();
+  const match = PATH.exec(request.rawPath ?? '');
+  const routeKeyAction = /\/(apply|applications)$/.exec(request.routeKey ?? '')?.[1];
+  const action = routeKeyAction ?? match?.[2];
+  const jobId = request.pathParameters?.jobId ?? decoded(match?.[1]);
+  if (jobId === undefined) return { kind: 'none' };
+  if (method === 'GET' && action === 'apply') return { kind: 'applyPage', jobId };
+  if (method === 'POST' && action === 'applications') return { kind: 'apply', jobId };
+  return { kind: 'none' };
+};
+
+const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
+  const response = problem(401, 'Unauthorized', detail);
+  return {
+    ...response,
+    headers: {
+      ...response.headers,
+      'www-authenticate': tokenGiven
+        ? 'Bearer realm="reelhire", error="invalid_token"'
+        : 'Bearer realm="reelhire"',
+    },
+  };
+};
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+const apply = async (
+  request: HttpRequest,
+  jobId: string,
+  deps: ApplicationsApiDependencies,
+): Promise<HttpResponse> => {
+  const body = rawBody(request);
+  const oversized = tooLarge(body);
+  if (oversized) return oversized;
+
+  const authorization = header(request, 'authorization');
+  const token = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (!token) return unauthorized('a viewer token is required: Authorization: Bearer <JWT>', false);
+  let profileId: string;
+  try {
+    ({ profileId } = await deps.verifyViewerToken(token));
+  } catch (error) {
+    if (error instanceof InvalidViewerTokenError) {
+      // The reason helps the caller; the token itself is never echoed or logged.
+      return unauthorized(`the viewer token is not valid: ${error.message}`, true);
+    }
+    if (error instanceof ViewerKeysUnavailableError) {
+      logger.error('viewer keys unavailable', { error: error.message });
+      return problem(503, 'Service Unavailable', 'viewer tokens cannot be verified right now; try again');
+    }
+    throw error;
+  }
+
+  // An id the catalog would refuse cannot name a job: no need to look it up.
+  if (!id.safeParse(jobId).success) return problem(404, 'Not Found', 'no such job');
+  const outcome = await submitApplication({ jobId, profileId, body: parseApplyBody(body) }, deps);
+  switch (outcome.kind) {
+    case 'unknownJob':
+      return problem(404, 'Not Found', `job ${jobId} does not exist`);
+    case 'closedJob':
+      return problem(410, 'Gone', `job ${jobId} is closed and takes no more applications`);
+    case 'badBody':
+      return problem(422, 'Unprocessable Content', outcome.problem);
+    case 'unknownProfile':
+      return problem(422, 'Unprocessable Content', `profile ${profileId} is unknown, deleted or incomplete`);
+    case 'submitted': {
+      const { applicationId } = outcome.application;
+      return json(outcome.isNew ? 201 : 200, { applicationId, jobId, status: 'submitted' }, NO_STORE);
+    }
+  }
+};
+
+/**
+ * GET /jobs/{jobId}/apply (the apply page) and POST /jobs/{jobId}/applications, as a thin adapter: parse,
+ * verify, call the use case, map its outcome to the contract's status codes.
+ */
+export const createApplicationsApi =
+  (deps: ApplicationsApiDependencies) =>
+  async (request: HttpRequest): Promise<HttpResponse> => {
+    const route = routeOf(request);
+    if (route.kind === 'none') return problem(404, 'Not Found', 'no such route');
+    try {
+      if (route.kind === 'applyPage') {
+        const job = id.safeParse(route.jobId).success ? await deps.entities.job(route.jobId) : undefined;
+        return applyPage(jobStatus(job, deps.now()));
+      }
+      return await apply(request, route.jobId, deps);
+    } catch (error) {
+      logger.error('applications api failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return problem(503, 'Service Unavailable', 'the application could not be processed; try again');
+    }
+  };

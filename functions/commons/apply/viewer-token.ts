@@ -1,0 +1,98 @@
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { secretValues } from '#commons/adapters/secrets.ts';
+import { isLocalMode, requireEnv } from '#commons/config.ts';
+import { id } from '#events/fields.ts';
+
+/**
+ * The viewer's Contra JWT (CONTRACT §4 "Applying"): `sub` = profileId, `aud` = reelhire, `exp` required.
+ * Locally HS256 with VIEWER_TOKEN_SECRET; in the cloud RS256/ES256 with keys from the JWKS url. Each verifier
+ * accepts only its own algorithms, which is what defeats `alg: none` and HS/RS key confusion.
+ */
+export type ViewerTokenVerifier = (token: string) => Promise<{ readonly profileId: string }>;
+
+export const VIEWER_TOKEN_AUDIENCE = 'reelhire';
+
+/** The token is not acceptable: 401. */
+export class InvalidViewerTokenError extends Error {
+  override readonly name = 'InvalidViewerTokenError';
+}
+
+/** The keys could not be fetched: ReelHire's problem, not the viewer's (503). */
+export class ViewerKeysUnavailableError extends Error {
+  override readonly name = 'ViewerKeysUnavailableError';
+}
+
+const CLAIMS = { audience: VIEWER_TOKEN_AUDIENCE, requiredClaims: ['exp', 'sub'] };
+
+const profileIdOf = (payload: JWTPayload): { profileId: string } => {
+  const subject = id.safeParse(payload.sub);
+  if (!subject.success) throw new InvalidViewerTokenError('sub is not a profile id');
+  return { profileId: subject.data };
+};
+
+/** JOSE errors about the token mean 401; failures to obtain keys are ours. */
+const rethrow = (error: unknown): never => {
+  if (error instanceof InvalidViewerTokenError) throw error;
+  const keysUnavailable =
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') ||
+    !(error instanceof errors.JOSEError);
+  if (keysUnavailable) {
+    throw new ViewerKeysUnavailableError(
+      `viewer keys unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  throw new InvalidViewerTokenError((error as Error).message);
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * HS256 with a shared secret; every current value is tried so the secret can rotate without 401s. Only a
+ * signature mismatch moves on to the next value: an expired token signed with the right one stays expired.
+ */
+export const sharedSecretVerifier =
+  (secrets: () => Promise<readonly string[]>): ViewerTokenVerifier =>
+  async (token) => {
+    for (const secret of await secrets()) {
+      try {
+        const { payload } = await jwtVerify(token, encoder.encode(secret), {
+          ...CLAIMS,
+          algorithms: ['HS256'],
+        });
+        return profileIdOf(payload);
+      } catch (error) {
+        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+        if (error instanceof TypeError) throw new InvalidViewerTokenError(error.message);
+        return rethrow(error);
+      }
+    }
+    throw new InvalidViewerTokenError('signature verification failed');
+  };
+
+/** One key set per url per container: jose caches the keys and refetches on an unknown `kid`. */
+const keySets = new Map<string, JWTVerifyGetKey>();
+
+export const jwksVerifier = (jwksUrl: URL): ViewerTokenVerifier => {
+  let keys = keySets.get(jwksUrl.href);
+  if (!keys) {
+    keys = createRemoteJWKSet(jwksUrl, { timeoutDuration: 3000, cooldownDuration: 30_000 });
+    keySets.set(jwksUrl.href, keys);
+  }
+  const keySet = keys;
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keySet, { ...CLAIMS, algorithms: ['RS256', 'ES256'] });
+      return profileIdOf(payload);
+    } catch (error) {
+      return rethrow(error);
+    }
+  };
+};
+
+/** The verifier of this deployment: local mode signs with the shared secret, the cloud with Contra's keys. */
+export const viewerTokenVerifier = (): ViewerTokenVerifier =>
+  isLocalMode()
+    ? sharedSecretVerifier(() => secretValues('VIEWER_TOKEN_SECRET'))
+    : jwksVerifier(new URL(requireEnv('VIEWER_JWKS_URL')));

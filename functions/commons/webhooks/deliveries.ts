@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { deliveryKey } from '#commons/store/keys.ts';
+
+/**
+ * The webhook deliveries already accepted, so that a redelivery is answered 200 without publishing again.
+ * One item per delivery in the single table, claimed with a conditional write before publishing (so two
+ * concurrent copies publish once) and released when publishing fails (so the platform's retry is not taken
+ * for a duplicate). Remembered for 96 h, beyond TikTok's 72 h of retries; `expiresAt` is the table's TTL
+ * attribute, and since TTL deletes items up to ~48 h late it is also checked on every claim.
+ */
+
+export const DELIVERY_RETENTION_SECONDS = 96 * 3600;
+
+export type WebhookOrigin = 'tiktok' | 'youtube' | 'contra';
+
+export interface DeliveryClaim {
+  readonly origin: WebhookOrigin;
+  readonly key: string;
+  /** Identifies this claim, so that releasing it can never delete a later claim of the same delivery. */
+  readonly claimId: string;
+}
+
+/** The port the ingestion use case deduplicates through. */
+export interface DeliveryLedger {
+  /** The claim, or undefined when the delivery was already claimed (a duplicate). */
+  claim(origin: WebhookOrigin, key: string, now: Date): Promise<DeliveryClaim | undefined>;
+  release(claim: DeliveryClaim): Promise<void>;
+}
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+export class DynamoDeliveryLedger implements DeliveryLedger {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retentionSeconds = DELIVERY_RETENTION_SECONDS,
+  ) {}
+
+  async claim(origin: WebhookOrigin, key: string, now: Date): Promise<DeliveryClaim | undefined> {
+    const claim: DeliveryClaim = { origin, key, claimId: randomUUID() };
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...deliveryKey(origin, key),
+            origin,
+            claimId: claim.claimId,
+            receivedAt: now.toISOString(),
+            expiresAt: epochSeconds(now) + this.retentionSeconds,
+          },
+          // An expired record that TTL has not deleted yet does not count.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      );
+      return claim;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async release(claim: DeliveryClaim): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(claim.origin, claim.key),
+          ConditionExpression: 'claimId = :claimId',
+          ExpressionAttributeValues: { ':claimId': claim.claimId },
+        }),
+      );
+    } catch (error) {
+      // Already gone or claimed again since: nothing of ours to release.
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+}

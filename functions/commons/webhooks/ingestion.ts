@@ -1,0 +1,121 @@
+import type { EventPublisher } from '#commons/adapters/event-bus.ts';
+import type { SecretName } from '#commons/adapters/secrets.ts';
+import { readContraDelivery } from './contra.ts';
+import type { DeliveryLedger, WebhookOrigin } from './deliveries.ts';
+import { readTikTokDelivery } from './tiktok.ts';
+import type { Verdict, WebhookDelivery } from './verdict.ts';
+import { readYouTubeNotification } from './youtube.ts';
+
+/**
+ * The webhook ingestion use case: verify, read, deduplicate, publish — in the contract's order, with the
+ * outside world behind ports (the bus, the delivery ledger, the secrets, the clock, the metrics).
+ */
+
+export interface IngestionPorts {
+  readonly publisher: EventPublisher;
+  readonly deliveries: DeliveryLedger;
+  /** Every current value of a secret: several during a rotation, any of them verifies. */
+  readonly secrets: (name: SecretName) => Promise<readonly string[]>;
+  readonly clock: () => Date;
+  /** Counts one occurrence of a metric. */
+  readonly count: (metric: string) => void;
+}
+
+export type IngestResult =
+  | { readonly outcome: 'accepted'; readonly published: number }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'ignored'; readonly eventType: string }
+  /** A WebSub notification that did not verify: acknowledged, not published. */
+  | { readonly outcome: 'dropped' }
+  | { readonly outcome: 'unauthorized'; readonly detail: string }
+  | { readonly outcome: 'invalid'; readonly detail: string }
+  /** The bus did not take the events in time: nothing is remembered, so the platform's retry is processed. */
+  | { readonly outcome: 'unavailable'; readonly detail: string };
+
+type Reader = (delivery: WebhookDelivery, secrets: readonly string[], now: Date) => Verdict;
+
+const SOURCES: Readonly<
+  Record<WebhookOrigin, { readonly secret: SecretName; readonly read: Reader; readonly label: string }>
+> = {
+  tiktok: { secret: 'TIKTOK_CLIENT_SECRET', read: readTikTokDelivery, label: 'TikTok' },
+  youtube: { secret: 'YOUTUBE_HUB_SECRET', read: readYouTubeNotification, label: 'YouTube' },
+  contra: { secret: 'CONTRA_WEBHOOK_SECRET', read: readContraDelivery, label: 'Contra' },
+};
+
+const METRIC_OF: Readonly<Record<IngestResult['outcome'], string>> = {
+  accepted: 'Accepted',
+  duplicate: 'Duplicate',
+  ignored: 'Ignored',
+  dropped: 'UnverifiedDropped',
+  unauthorized: 'Unauthorized',
+  invalid: 'Invalid',
+  unavailable: 'PublishFailed',
+};
+
+export class PublishTimeoutError extends Error {
+  override readonly name = 'PublishTimeoutError';
+}
+
+/** Resolves with the work, or rejects once `ms` have passed (the work itself is not cancelled). */
+const within = async <T>(work: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PublishTimeoutError(`the bus did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+export class WebhookIngestion {
+  constructor(private readonly ports: IngestionPorts) {}
+
+  /**
+   * Receives one delivery. `publishBudgetMs` bounds the wait for the bus: a claim left behind by a function
+   * that timed out mid-publish would turn every retry into a "duplicate" and lose the delivery, so the claim
+   * is released and 503 answered while there is still time to do so.
+   */
+  async receive(
+    origin: WebhookOrigin,
+    delivery: WebhookDelivery,
+    publishBudgetMs = 5_000,
+  ): Promise<IngestResult> {
+    const result = await this.process(origin, delivery, publishBudgetMs);
+    this.ports.count(`${SOURCES[origin].label}Webhook${METRIC_OF[result.outcome]}`);
+    return result;
+  }
+
+  private async process(
+    origin: WebhookOrigin,
+    delivery: WebhookDelivery,
+    publishBudgetMs: number,
+  ): Promise<IngestResult> {
+    const source = SOURCES[origin];
+    const now = this.ports.clock();
+    const verdict = source.read(delivery, await this.ports.secrets(source.secret), now);
+    switch (verdict.kind) {
+      case 'unauthorized':
+        return { outcome: 'unauthorized', detail: verdict.detail };
+      case 'unverified':
+        return { outcome: 'dropped' };
+      case 'invalid':
+        return { outcome: 'invalid', detail: verdict.detail };
+      case 'ignored':
+        return { outcome: 'ignored', eventType: verdict.eventType };
+      case 'deliver':
+        break;
+    }
+
+    const claim = await this.ports.deliveries.claim(origin, verdict.deliveryKey, now);
+    if (claim === undefined) return { outcome: 'duplicate' };
+    try {
+      await within(this.ports.publisher.publish(verdict.events), publishBudgetMs);
+    } catch (error) {
+      await this.ports.deliveries.release(claim);
+      return { outcome: 'unavailable', detail: error instanceof Error ? error.message : String(error) };
+    }
+    return { outcome: 'accepted', published: verdict.events.length };
+  }
+}

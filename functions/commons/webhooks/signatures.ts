@@ -1,0 +1,50 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** A timestamp more than this far from now, either way, is refused (CONTRACT §4). */
+export const TIMESTAMP_TOLERANCE_SECONDS = 300;
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+export const hmac = (
+  algorithm: HmacAlgorithm,
+  key: string | Buffer,
+  ...parts: (string | Buffer)[]
+): Buffer => {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+};
+
+/**
+ * True when any provided signature equals any expected one. Every pair is compared in constant time and
+ * the loop never stops early, so the time taken says nothing about which secret or which byte matched.
+ * Lengths are public (every digest of one algorithm has the same length), so a length mismatch is a plain no.
+ */
+export const anySignatureMatches = (expected: readonly Buffer[], provided: readonly Buffer[]): boolean => {
+  let matched = false;
+  for (const candidate of provided) {
+    for (const signature of expected) {
+      const equal = candidate.length === signature.length && timingSafeEqual(candidate, signature);
+      matched = equal || matched;
+    }
+  }
+  return matched;
+};
+
+const HEX = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Hex digits as bytes, or undefined when they are not hex of the expected length. */
+export const hexBytes = (value: string, byteLength: number): Buffer | undefined =>
+  value.length === byteLength * 2 && HEX.test(value) ? Buffer.from(value, 'hex') : undefined;
+
+/** Base64 as bytes, or undefined when it is not base64 (Buffer.from would silently skip bad characters). */
+export const base64Bytes = (value: string): Buffer | undefined =>
+  value.length > 0 && value.length % 4 === 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : undefined;
+
+/** Unix seconds as written in a header: digits only, nothing a Number() would also accept (`1e9`, ` 12`). */
+export const parseUnixSeconds = (value: string | undefined): number | undefined =>
+  value !== undefined && /^\d{1,12}$/.test(value) ? Number(value) : undefined;
+
+export const isWithinTolerance = (unixSeconds: number, now: Date): boolean =>
+  Math.abs(now.getTime() / 1000 - unixSeconds) <= TIMESTAMP_TOLERANCE_SECONDS;

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
+import {
+  anySignatureMatches,
+  hexBytes,
+  hmac,
+  isWithinTolerance,
+  parseUnixSeconds,
+  TIMESTAMP_TOLERANCE_SECONDS,
+} from './signatures.ts';
+import { canonicalEvent, invalid, unauthorized, type Verdict, type WebhookDelivery } from './verdict.ts';
+
+/**
+ * TikTok webhooks (CONTRACT §4, FACTS "The platforms"): `TikTok-Signature: t=<unix s>,s=<hex>` is the
+ * HMAC-SHA256 of `<t>.<raw body>` keyed with the app's client secret; the body is TikTok's envelope whose
+ * `content` is itself a JSON string. TikTok sends no delivery id, so the raw body is the deduplication key.
+ */
+
+export const TIKTOK_SIGNATURE_HEADER = 'TikTok-Signature';
+
+const SHA256_BYTES = 32;
+/** The latest instant RFC 3339 can write with four year digits (9999-12-31T23:59:59Z). */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+
+const unixSeconds = z.union([
+  z.number().int().min(0).max(MAX_UNIX_SECONDS),
+  z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .transform(Number)
+    .pipe(z.number().max(MAX_UNIX_SECONDS)),
+]);
+
+const TikTokEnvelope = z.object({
+  client_key: z.string(),
+  event: z.string().min(1).max(128),
+  create_time: unixSeconds,
+  user_openid: z.string(),
+  content: z.string(),
+});
+type TikTokEnvelope = z.infer<typeof TikTokEnvelope>;
+
+const REMOVAL_EVENTS = new Set([
+  // TikTok's own spelling, and the corrected one in case TikTok fixes it.
+  'post.publish.no_longer_publicaly_available',
+  'post.publish.no_longer_publicly_available',
+]);
+const POSTED_EVENT = 'post.publish.publicly_available';
+const DISCONNECTED_EVENT = 'authorization.removed';
+
+/** Post ids are 19-digit numbers: only a string (or a number JSON can carry exactly) names one correctly. */
+const postId = z.union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
+const PostContent = z.object({ post_id: postId.transform(String) });
+const AuthorizationContent = z.object({ reason: z.union([z.string(), z.number()]).transform(String) });
+
+const rfc3339 = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+interface TikTokSignature {
+  readonly timestamp: number;
+  readonly signatures: readonly Buffer[];
+}
+
+/** `t=<unix s>,s=<hex>`; several `s=` entries are accepted, like Standard Webhooks' space-separated list. */
+export const parseTikTokSignature = (value: string | undefined): TikTokSignature | undefined => {
+  if (value === undefined) return undefined;
+  let timestamp: number | undefined;
+  const signatures: Buffer[] = [];
+  for (const part of value.split(',')) {
+    const separator = part.indexOf('=');
+    if (separator < 0) continue;
+    const name = part.slice(0, separator).trim();
+    const content = part.slice(separator + 1).trim();
+    if (name === 't') timestamp = parseUnixSeconds(content);
+    if (name === 's') {
+      const bytes = hexBytes(content, SHA256_BYTES);
+      if (bytes) signatures.push(bytes);
+    }
+  }
+  return timestamp === undefined ? undefined : { timestamp, signatures };
+};
+
+/** The hex signature TikTok would send for `body` at `timestamp` (used by tests and the CLI's `trigger`). */
+export const signTikTok = (secret: string, timestamp: number, body: string | Buffer): string =>
+  `t=${timestamp},s=${hmac('sha256', secret, `${timestamp}.`, body).toString('hex')}`;
+
+const verify = (delivery: WebhookDelivery, secrets: readonly string[], now: Date): Verdict | undefined => {
+  const header = delivery.header(TIKTOK_SIGNATURE_HEADER);
+  if (header === undefined) return unauthorized(`missing ${TIKTOK_SIGNATURE_HEADER} header`);
+  const signature = parseTikTokSignature(header);
+  if (signature === undefined || signature.signatures.length === 0) {
+    return unauthorized(`${TIKTOK_SIGNATURE_HEADER} is not t=<unix seconds>,s=<hex HMAC-SHA256>`);
+  }
+  const expected = secrets.map((secret) => hmac('sha256', secret, `${signature.timestamp}.`, delivery.body));
+  if (!anySignatureMatches(expected, signature.signatures)) {
+    return unauthorized(`${TIKTOK_SIGNATURE_HEADER} does not match the body`);
+  }
+  // Checked after the signature so that an unsigned request learns nothing about the clock.
+  if (!isWithinTolerance(signature.timestamp, now)) {
+    return unauthorized(`timestamp is more than ${TIMESTAMP_TOLERANCE_SECONDS} s away from now`);
+  }
+  return undefined;
+};
+
+const parseContent = <Schema extends z.ZodType>(
+  envelope: TikTokEnvelope,
+  schema: Schema,
+): z.infer<Schema> | string => {
+  const content = parseUntrustedJson(envelope.content);
+  if (!content.ok) return `content: ${content.reason}`;
+  if (!isJsonObject(content.value)) return 'content: not a JSON object';
+  const parsed = schema.safeParse(content.value);
+  if (!parsed.success) {
+    return parsed.error.issues
+      .map((issue) => `content.${issue.path.map(String).join('.')}: ${issue.message}`)
+      .join('; ');
+  }
+  return parsed.data;
+};
+
+const mapEvent = (envelope: TikTokEnvelope): OutgoingEvent | string | undefined => {
+  const at = rfc3339(envelope.create_time);
+  if (envelope.event === POSTED_EVENT) {
+    const content = parseContent(envelope, PostContent);
+    if (typeof content === 'string') return content;
+    const mapped = canonicalEvent(
+      'videoPosted',
+      'tiktok',
+      { platform: 'tiktok', videoId: content.post_id, accountId: envelope.user_openid, postedAt: at },
+      'tiktok',
+    );
+    return 'event' in mapped ? mapped.event : mapped.problem;
+  }
+  if (REMOVAL_EVENTS.has(envelope.event)) {
+    const content = parseContent(envelope, PostContent);
+    if (typeof content === 'string') return content;
+    const mapped = canonicalEvent(
+      'videoRemoved',
+      'tiktok',
+      { platform: 'tiktok', videoId: content.post_id, reason: 'unavailable', removedAt: at },
+      'tiktok',
+    );
+    return 'event' in mapped ? mapped.event : mapped.problem;
+  }
+  if (envelope.event === DISCONNECTED_EVENT) {
+    const content = parseContent(envelope, AuthorizationContent);
+    if (typeof content === 'string') return content;
+    const mapped = canonicalEvent(
+      'accountDisconnected',
+      'tiktok',
+      { platform: 'tiktok', accountId: envelope.user_openid, reason: content.reason, disconnectedAt: at },
+      'tiktok',
+    );
+    return 'event' in mapped ? mapped.event : mapped.problem;
+  }
+  return undefined;
+};
+
+/** Reads a TikTok delivery: signature and timestamp, then the envelope and its mapping. */
+export const readTikTokDelivery = (
+  delivery: WebhookDelivery,
+  secrets: readonly string[],
+  now: Date,
+): Verdict => {
+  const rejected = verify(delivery, secrets, now);
+  if (rejected) return rejected;
+
+  const body = parseUntrustedJson(delivery.body.toString('utf8'));
+  if (!body.ok) return invalid(`body: ${body.reason}`);
+  const envelope = TikTokEnvelope.safeParse(body.value);
+  if (!envelope.success) {
+    return invalid(
+      `not a TikTok webhook envelope: ${envelope.error.issues
+        .map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`)
+        .join('; ')}`,
+    );
+  }
+  const event = mapEvent(envelope.data);
+  if (event === undefined) return { kind: 'ignored', eventType: envelope.data.event };
+  if (typeof event === 'string') return invalid(`${envelope.data.event}: ${event}`);
+  return {
+    kind: 'deliver',
+    deliveryKey: createHash('sha256').update(delivery.body).digest('hex'),
+    events: [event],
+  };
+};

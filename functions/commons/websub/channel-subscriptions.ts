@@ -1,0 +1,226 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { INDEXES } from '#commons/adapters/table-design.ts';
+import { instantKeyOfDate } from '#commons/domain/instant.ts';
+import { channelKey } from '#commons/store/keys.ts';
+import type {
+  ChannelSubscription,
+  HubMode,
+  Lease,
+  PendingRequest,
+  SubscriptionPlan,
+} from './subscription.ts';
+import { topicOfChannel } from './topics.ts';
+
+/**
+ * Channel subscription items in the single table (key `channelKey`). A channel the renewal schedule must
+ * look at carries the sparse `dueAt` index keys: partition `WEBSUB_RENEWAL`, sort key the instant key of
+ * `reviewAt` then `#<channelId>`, so one Query pages through the channels due, oldest first.
+ */
+
+export const RENEWAL_PARTITION = 'WEBSUB_RENEWAL';
+const DUE_INDEX = INDEXES.dueAt;
+
+/** A page of channels due for review, and where the next page starts. */
+export interface DuePage {
+  readonly channelIds: readonly string[];
+  readonly cursor?: Record<string, unknown>;
+}
+
+/** The writes the subscription lifecycle needs; tests may run it against dynalite or replace it. */
+export interface ChannelSubscriptionStore {
+  read(channelId: string): Promise<ChannelSubscription | undefined>;
+  /** Applies a plan unless the channel changed since `current` was read; false when it had. */
+  apply(
+    channelId: string,
+    current: ChannelSubscription | undefined,
+    plan: Exclude<SubscriptionPlan, { action: 'none' }>,
+    pending?: PendingRequest,
+  ): Promise<boolean>;
+  recordFailure(channelId: string, reason: string, now: Date): Promise<void>;
+  /** Confirms the pending request `requestId` (mode `mode`); false when it is no longer the pending one. */
+  confirm(
+    channelId: string,
+    pending: PendingRequest,
+    lease: Lease | undefined,
+    reviewAt?: Date,
+  ): Promise<boolean>;
+  /** The hub refused the pending request: forget it and count the failure. */
+  deny(channelId: string, pending: PendingRequest, reason: string, now: Date): Promise<boolean>;
+  due(now: Date, limit: number, cursor?: Record<string, unknown>): Promise<DuePage>;
+}
+
+type Item = Record<string, unknown>;
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const subscriptionOf = (item: Item): ChannelSubscription => ({
+  channelId: item.channelId as string,
+  topic: item.topic as string,
+  desired: item.desired === 'subscribed' ? 'subscribed' : 'unsubscribed',
+  ...(item.pending ? { pending: item.pending as PendingRequest } : {}),
+  ...(item.lease ? { lease: item.lease as Lease } : {}),
+  ...(typeof item.reviewAt === 'string' ? { reviewAt: item.reviewAt } : {}),
+  failures: typeof item.failures === 'number' ? item.failures : 0,
+  ...(typeof item.lastFailure === 'string' ? { lastFailure: item.lastFailure } : {}),
+  revision: typeof item.revision === 'number' ? item.revision : 0,
+});
+
+const dueSortKey = (reviewAt: Date, channelId: string): string =>
+  `${instantKeyOfDate(reviewAt)}#${channelId}`;
+
+export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read(channelId: string): Promise<ChannelSubscription | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: channelKey(channelId), ConsistentRead: true }),
+    );
+    return Item ? subscriptionOf(Item) : undefined;
+  }
+
+  async apply(
+    channelId: string,
+    current: ChannelSubscription | undefined,
+    plan: Exclude<SubscriptionPlan, { action: 'none' }>,
+    pending?: PendingRequest,
+  ): Promise<boolean> {
+    const set = ['channelId = :channelId', 'topic = :topic', 'desired = :desired', 'revision = :next'];
+    const remove: string[] = [];
+    const values: Item = {
+      ':channelId': channelId,
+      ':topic': topicOfChannel(channelId),
+      ':next': (current?.revision ?? 0) + 1,
+    };
+    const reviewAt =
+      plan.action === 'keep' || (plan.action === 'request' && plan.mode === 'subscribe')
+        ? plan.reviewAt
+        : undefined;
+    values[':desired'] = plan.action === 'keep' || reviewAt !== undefined ? 'subscribed' : 'unsubscribed';
+    if (reviewAt) {
+      set.push('reviewAt = :reviewAt', 'gsi2pk = :duePartition', 'gsi2sk = :dueKey');
+      values[':reviewAt'] = reviewAt.toISOString();
+      values[':duePartition'] = RENEWAL_PARTITION;
+      values[':dueKey'] = dueSortKey(reviewAt, channelId);
+    } else {
+      remove.push('reviewAt', 'gsi2pk', 'gsi2sk');
+    }
+    if (plan.action === 'request') {
+      if (!pending) throw new Error('a request plan needs its pending request');
+      set.push('pending = :pending');
+      values[':pending'] = pending;
+    }
+    if (current === undefined) {
+      set.push('failures = :zero');
+      values[':zero'] = 0;
+    } else {
+      values[':revision'] = current.revision;
+    }
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: channelKey(channelId),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: current === undefined ? 'attribute_not_exists(pk)' : 'revision = :revision',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordFailure(channelId: string, reason: string, now: Date): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: channelKey(channelId),
+        UpdateExpression: 'ADD failures :one SET lastFailure = :reason, lastFailureAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1, ':reason': reason.slice(0, 1024), ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async confirm(
+    channelId: string,
+    pending: PendingRequest,
+    lease: Lease | undefined,
+    reviewAt?: Date,
+  ): Promise<boolean> {
+    const values: Item = { ':requestId': pending.requestId, ':mode': pending.mode, ':one': 1, ':zero': 0 };
+    const set = ['revision = revision + :one', 'failures = :zero'];
+    const remove = ['pending', 'lastFailure', 'lastFailureAt'];
+    if (lease && reviewAt) {
+      set.push('lease = :lease', 'reviewAt = :reviewAt', 'gsi2pk = :duePartition', 'gsi2sk = :dueKey');
+      values[':lease'] = lease;
+      values[':reviewAt'] = reviewAt.toISOString();
+      values[':duePartition'] = RENEWAL_PARTITION;
+      values[':dueKey'] = dueSortKey(reviewAt, channelId);
+    } else {
+      remove.push('lease', 'reviewAt', 'gsi2pk', 'gsi2sk');
+    }
+    return this.conditionalUpdate(channelId, `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`, values);
+  }
+
+  async deny(channelId: string, pending: PendingRequest, reason: string, now: Date): Promise<boolean> {
+    return this.conditionalUpdate(
+      channelId,
+      'SET revision = revision + :one, lastFailure = :reason, lastFailureAt = :now ADD failures :one REMOVE pending',
+      {
+        ':requestId': pending.requestId,
+        ':mode': pending.mode,
+        ':one': 1,
+        ':reason': `denied by the hub: ${reason}`.slice(0, 1024),
+        ':now': now.toISOString(),
+      },
+    );
+  }
+
+  async due(now: Date, limit: number, cursor?: Record<string, unknown>): Promise<DuePage> {
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DUE_INDEX.name,
+        KeyConditionExpression: '#partition = :partition AND #sort < :bound',
+        ExpressionAttributeNames: { '#partition': DUE_INDEX.partitionKey, '#sort': DUE_INDEX.sortKey },
+        // '$' sorts right after '#': every channel reviewed at or before `now`, whatever its id.
+        ExpressionAttributeValues: { ':partition': RENEWAL_PARTITION, ':bound': `${instantKeyOfDate(now)}$` },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
+    return {
+      channelIds: Items.map((item) => item.channelId as string),
+      ...(LastEvaluatedKey ? { cursor: LastEvaluatedKey } : {}),
+    };
+  }
+
+  /** An update that applies only while `pending` is still the request with this id and mode. */
+  private async conditionalUpdate(channelId: string, expression: string, values: Item): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: channelKey(channelId),
+          UpdateExpression: expression,
+          ConditionExpression: 'pending.requestId = :requestId AND pending.#mode = :mode',
+          ExpressionAttributeNames: { '#mode': 'mode' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+export type { HubMode };
