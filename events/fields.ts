@@ -30,6 +30,8 @@ export const notifyUrl = z
   .url({ protocol: /^https?$/ })
   .max(MAX_URL_LENGTH)
   .refine((value) => {
+    // zod runs refinements even after the url check failed: an unparsable value must not throw here.
+    if (!URL.canParse(value)) return false;
     const url = new URL(value);
     return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
   }, 'must be https (plain http only on 127.0.0.1 or localhost)');

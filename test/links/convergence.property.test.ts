@@ -49,5 +49,5 @@ describe('the link engine on a real DynamoDB protocol', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 600_000);
 });

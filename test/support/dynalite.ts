@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { ALL_INDEXES, TABLE_KEYS } from '#commons/adapters/table-design.ts';
@@ -34,6 +34,7 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
     async createTable(prefix = 'reelhire') {
       const tableName = `${prefix}-${process.pid}-${++tableCounter}`;
       await client.send(new CreateTableCommand(tableDefinition(tableName)));
+      await waitUntilActive(client, tableName);
       return tableName;
     },
     async close() {
@@ -68,4 +69,19 @@ export const tableDefinition = (tableName: string) => {
       Projection: { ProjectionType: 'ALL' as const },
     })),
   };
+};
+
+/** dynalite answers ResourceNotFound while a table is CREATING (a timer, late on a busy machine): poll until ACTIVE. */
+const waitUntilActive = async (
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 10_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 };

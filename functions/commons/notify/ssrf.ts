@@ -71,7 +71,7 @@ export const checkDestination = async (
       : [{ address: hostname, family: literalFamily === 6 ? 6 : 4 }];
   if (addresses.length === 0) throw new Error(`${hostname} resolved to no address`);
   // Every answer must pass, not just the first: the connection may fall back to any of them.
-  for (const { address } of addresses.slice(0, 1)) {
+  for (const { address } of addresses) {
     const category = addressCategory(address);
     const allowed = localLoopback ? isLoopbackAddress(address) : category === 'public';
     if (!allowed) {

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
+import { createApplicationsApi } from '#commons/apply/applications-api.ts';
+import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
+import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import { EntityReader } from '#commons/store/entities.ts';
+import { applicationKey, jobKey, profileKey } from '#commons/store/keys.ts';
+import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
+import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { applyRequest } from './support/http-request.ts';
+import { unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
+
+const SECRET = 'applications-test-secret';
+const SUBMITTED = 'Application Submitted';
+
+let dynamo: LocalDynamo;
+let tableName: string;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  tableName = await dynamo.createTable('apply');
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+/** The API over a real table, a recording bus and a clock the test can set. */
+const api = (now = () => new Date()) => {
+  const publisher = new RecordingPublisher();
+  const handle = createApplicationsApi({
+    entities: new EntityReader(dynamo.documents, tableName),
+    applications: new DynamoApplicationStore(dynamo.documents, tableName),
+    publisher,
+    verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
+    now,
+    newApplicationId: () => `app_${randomUUID()}`,
+  });
+  return { handle, publisher };
+};
+
+/** A published job and a live profile, with a token for that profile. */
+const openJobAndViewer = async (job: Parameters<typeof putJob>[2] | object = {}) => {
+  const jobId = uniqueId('job');
+  const profileId = uniqueId('prof');
+  await putJob(dynamo.documents, tableName, { jobId, ...job });
+  await putProfile(dynamo.documents, tableName, { profileId });
+  return { jobId, profileId, token: await viewerToken(SECRET, profileId) };
+};
+
+const bodyOf = (response: HttpResponse): Record<string, unknown> => JSON.parse(String(response.body));
+
+const expectProblem = (response: HttpResponse, status: number) => {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers?.['content-type']).toBe('application/problem+json');
+  expect(bodyOf(response)).toEqual({
+    type: 'about:blank',
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+  });
+};
+
+describe('POST /jobs/{jobId}/applications', () => {
+  it('creates an application (201) and publishes Application Submitted with the video it came from', async () => {
+    const { jobId, profileId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    const response = await handle(
+      applyRequest(
+        jobId,
+        token,
+        JSON.stringify({ via: { platform: 'tiktok', videoId: '7399990000000000001' } }),
+      ),
+    );
+
+    expect(response.statusCode).toBe(201);
+    expect(response.headers?.['content-type']).toBe('application/json');
+    const body = bodyOf(response);
+    expect(body).toEqual({ applicationId: expect.stringMatching(/^app_/), jobId, status: 'submitted' });
+    expect(publisher.events).toEqual([
+      {
+        origin: 'api',
+        detailType: SUBMITTED,
+        detail: {
+          applicationId: body.applicationId,
+          jobId,
+          profileId,
+          submittedAt: expect.any(String),
+          via: { platform: 'tiktok', videoId: '7399990000000000001' },
+        },
+        time: expect.any(Date),
+      },
+    ]);
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['an empty body', ''],
+    ['an empty object', '{}'],
+    ['via: null', '{"via":null}'],
+    ['unknown extra fields', '{"source":"share-sheet"}'],
+  ])('accepts %s, naming no video', async (_, body) => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    expect((await handle(applyRequest(jobId, token, body))).statusCode).toBe(201);
+    expect(publisher.events[0]?.detail).not.toHaveProperty('via');
+  });
+
+  it('answers a repeat with 200 and the same body, publishing nothing more', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    const first = await handle(applyRequest(jobId, token));
+    const second = await handle(applyRequest(jobId, token, '{"via":{"platform":"youtube","videoId":"abc"}}'));
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toBe(first.body);
+    expect(publisher.ofType(SUBMITTED)).toHaveLength(1);
+  });
+
+  it('creates exactly one application when the same viewer applies many times at once', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => handle(applyRequest(jobId, token))));
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 201,
+    ]);
+    expect(new Set(responses.map((response) => bodyOf(response).applicationId)).size).toBe(1);
+    // A repeat racing the first request may publish again before it is marked (the notifier deduplicates
+    // on applicationId); it is never lost and always the same event.
+    const submitted = publisher.ofType(SUBMITTED);
+    expect(submitted.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(submitted.map((event) => JSON.stringify(event.detail))).size).toBe(1);
+    expect(submitted[0]?.detail).toMatchObject({ applicationId: bodyOf(responses[0]!).applicationId });
+  });
+
+  it('keeps one application per profile: other viewers apply separately', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const other = uniqueId('prof');
+    await putProfile(dynamo.documents, tableName, { profileId: other });
+    const { handle } = api();
+    const mine = bodyOf(await handle(applyRequest(jobId, token)));
+    const theirs = await handle(applyRequest(jobId, await viewerToken(SECRET, other)));
+    expect(theirs.statusCode).toBe(201);
+    expect(bodyOf(theirs).applicationId).not.toBe(mine.applicationId);
+  });
+
+  describe('401 for a bad token, before anything else', () => {
+    it.each([
+      ['no Authorization header', async () => undefined],
+      ['an expired token', () => viewerToken(SECRET, 'prof_x', { expiresIn: -30 })],
+      ['a token for another audience', () => viewerToken(SECRET, 'prof_x', { audience: 'contra' })],
+      ['a token signed with another secret', () => viewerToken('guess', 'prof_x')],
+      ['an unsigned token (alg none)', async () => unsignedToken(validClaims('prof_x'))],
+    ])('%s', async (_, token) => {
+      const { handle, publisher } = api();
+      const response = await handle(applyRequest(uniqueId('job_missing'), await token(), 'not json'));
+      expectProblem(response, 401);
+      expect(response.headers?.['www-authenticate']).toMatch(/^Bearer realm="reelhire"/);
+      expect(publisher.events).toHaveLength(0);
+    });
+
+    it('for a scheme other than Bearer, and never echoes the credentials', async () => {
+      const { jobId, token } = await openJobAndViewer();
+      const { handle } = api();
+      const response = await handle(
+        applyRequest(jobId, undefined, undefined, { authorization: `Basic ${token}` }),
+      );
+      expectProblem(response, 401);
+      expect(JSON.stringify(response)).not.toContain(token);
+    });
+  });
+
+  it('404 for an unknown job, even with a bad body', async () => {
+    const { handle } = api();
+    expectProblem(
+      await handle(applyRequest('job_never_published', await viewerToken(SECRET, 'p'), '{')),
+      404,
+    );
+    expectProblem(await handle(applyRequest('j'.repeat(300), await viewerToken(SECRET, 'p'))), 404);
+  });
+
+  describe('410 for a closed job', () => {
+    it('once Job Closed was seen, even with a bad body or an unknown profile', async () => {
+      const { jobId, token } = await openJobAndViewer({ closed: true, version: 2 });
+      const { handle, publisher } = api();
+      expectProblem(await handle(applyRequest(jobId, token)), 410);
+      expectProblem(await handle(applyRequest(jobId, token, 'not json')), 410);
+      expectProblem(await handle(applyRequest(jobId, await viewerToken(SECRET, uniqueId('ghost')))), 410);
+      expect(publisher.events).toHaveLength(0);
+    });
+
+    it('for a job known only as closed', async () => {
+      const jobId = uniqueId('job');
+      await dynamo.documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...jobKey(jobId), jobId, version: 3, closed: true },
+        }),
+      );
+      const { handle } = api();
+      expectProblem(await handle(applyRequest(jobId, await viewerToken(SECRET, 'prof_any'))), 410);
+    });
+
+    it('from the instant closesAt passes', async () => {
+      const closesAt = '2026-12-20T16:00:00.000Z';
+      const { jobId, token } = await openJobAndViewer({ closesAt: '2026-12-20T17:00:00+01:00' });
+      const before = api(() => new Date(Date.parse(closesAt) - 1));
+      const at = api(() => new Date(closesAt));
+      expectProblem(await at.handle(applyRequest(jobId, token)), 410);
+      expect((await before.handle(applyRequest(jobId, token))).statusCode).toBe(201);
+    });
+
+    it('but a repeat of an existing application still answers 200', async () => {
+      const { jobId, token } = await openJobAndViewer();
+      const { handle } = api();
+      const first = await handle(applyRequest(jobId, token));
+      await putJob(dynamo.documents, tableName, { jobId, version: 2, closed: true });
+      const repeat = await handle(applyRequest(jobId, token));
+      expect(repeat.statusCode).toBe(200);
+      expect(repeat.body).toBe(first.body);
+    });
+  });
+
+  describe('422 for an unknown profile or a bad body', () => {
+    it.each([
+      ['a profile never seen', async () => undefined],
+      [
+        'a deleted profile',
+        async (profileId: string) =>
+          putProfile(dynamo.documents, tableName, { profileId, deleted: true, version: 9 }),
+      ],
+    ])('%s', async (_, arrange) => {
+      const jobId = uniqueId('job');
+      const profileId = uniqueId('prof');
+      await putJob(dynamo.documents, tableName, { jobId });
+      await arrange(profileId);
+      const { handle, publisher } = api();
+      expectProblem(await handle(applyRequest(jobId, await viewerToken(SECRET, profileId))), 422);
+      expect(publisher.events).toHaveLength(0);
+    });
+
+    it('a profile known only from its deletion (no portfolio url)', async () => {
+      const jobId = uniqueId('job');
+      const profileId = uniqueId('prof');
+      await putJob(dynamo.documents, tableName, { jobId });
+      await dynamo.documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...profileKey(profileId), profileId, version: 2, deleted: true },
+        }),
+      );
+      const { handle } = api();
+      expectProblem(await handle(applyRequest(jobId, await viewerToken(SECRET, profileId))), 422);
+    });
+
+    it.each([
+      ['not JSON', 'via=tiktok'],
+      ['truncated JSON', '{"via":'],
+      ['a JSON array', '[]'],
+      ['JSON null', 'null'],
+      ['an unknown platform', '{"via":{"platform":"vimeo","videoId":"1"}}'],
+      ['a via without videoId', '{"via":{"platform":"tiktok"}}'],
+      ['an empty videoId', '{"via":{"platform":"tiktok","videoId":""}}'],
+    ])('a body that is %s', async (_, body) => {
+      const { jobId, profileId, token } = await openJobAndViewer();
+      const { handle, publisher } = api();
+      const response = await handle(applyRequest(jobId, token, body));
+      expectProblem(response, 422);
+      expect(publisher.events).toHaveLength(0);
+      const { Item } = await dynamo.documents.send(
+        new GetCommand({ TableName: tableName, Key: applicationKey(jobId, profileId) }),
+      );
+      expect(Item).toBeUndefined();
+    });
+  });
+
+  it('413 for a body over 262,144 bytes; exactly 262,144 is accepted', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle } = api();
+    const padded = (size: number) => `{}${' '.repeat(size - 2)}`;
+    expectProblem(await handle(applyRequest(jobId, token, padded(262_145))), 413);
+    expectProblem(await handle(applyRequest(jobId, undefined, padded(262_145))), 413);
+    expect((await handle(applyRequest(jobId, token, padded(262_144)))).statusCode).toBe(201);
+  });
+
+  it('reads base64-encoded bodies as API Gateway delivers them', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    const request: HttpRequest = {
+      ...applyRequest(jobId, token),
+      body: Buffer.from('{"via":{"platform":"youtube","videoId":"dQw4w9WgXcQ"}}').toString('base64'),
+      isBase64Encoded: true,
+    };
+    expect((await handle(request)).statusCode).toBe(201);
+    expect(publisher.events[0]?.detail).toMatchObject({
+      via: { platform: 'youtube', videoId: 'dQw4w9WgXcQ' },
+    });
+  });
+
+  it('publishes on the next request when the bus refused the first (crash between write and publish)', async () => {
+    const { jobId, profileId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    publisher.failures = 1;
+    expectProblem(await handle(applyRequest(jobId, token)), 503);
+    expect(publisher.events).toHaveLength(0);
+    const stored = await dynamo.documents.send(
+      new GetCommand({ TableName: tableName, Key: applicationKey(jobId, profileId) }),
+    );
+    expect(stored.Item).toMatchObject({ published: false });
+
+    const retry = await handle(applyRequest(jobId, token));
+    expect(retry.statusCode).toBe(200);
+    expect(bodyOf(retry).applicationId).toBe(stored.Item?.applicationId);
+    expect(publisher.ofType(SUBMITTED).map((event) => event.detail)).toEqual([
+      expect.objectContaining({
+        applicationId: stored.Item?.applicationId,
+        submittedAt: stored.Item?.submittedAt,
+      }),
+    ]);
+    await handle(applyRequest(jobId, token));
+    expect(publisher.ofType(SUBMITTED)).toHaveLength(1);
+  });
+
+  it('answers other methods on these paths with 404 problem+json', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle } = api();
+    const request = applyRequest(jobId, token);
+    const asGet: HttpRequest = {
+      ...request,
+      routeKey: 'GET /jobs/{jobId}/applications',
+      requestContext: { ...request.requestContext, http: { ...request.requestContext.http, method: 'GET' } },
+    };
+    expectProblem(await handle(asGet), 404);
+  });
+});

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { Script } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
+import { createApplicationsApi } from '#commons/apply/applications-api.ts';
+import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
+import type { HttpResponse } from '#commons/http.ts';
+import { EntityReader } from '#commons/store/entities.ts';
+import { putJob, uniqueId } from '../notify/support/entities.ts';
+import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { httpRequest } from './support/http-request.ts';
+
+const SECRET = 'page-test-viewer-secret';
+
+let dynamo: LocalDynamo;
+let tableName: string;
+let page: (jobId: string) => Promise<HttpResponse>;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  tableName = await dynamo.createTable('page');
+  const handle = createApplicationsApi({
+    entities: new EntityReader(dynamo.documents, tableName),
+    applications: new DynamoApplicationStore(dynamo.documents, tableName),
+    publisher: new RecordingPublisher(),
+    verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
+    now: () => new Date('2026-11-21T18:30:00Z'),
+    newApplicationId: () => 'app_unused',
+  });
+  page = (jobId) => handle(httpRequest('GET', 'apply', jobId));
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const html = (response: HttpResponse) => String(response.body);
+const inline = (body: string, tag: 'script' | 'style') =>
+  [...body.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => match[1] ?? '');
+const sha256 = (content: string) => `'sha256-${createHash('sha256').update(content).digest('base64')}'`;
+
+describe('GET /jobs/{jobId}/apply', () => {
+  it('shows the job title, the employer, what applying shares and one apply button', async () => {
+    const jobId = uniqueId('job');
+    await putJob(dynamo.documents, tableName, {
+      jobId,
+      title: 'Motion designer',
+      employerId: 'emp_northwind',
+    });
+    const response = await page(jobId);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    const body = html(response);
+    expect(body).toMatch(/^<!doctype html>\n<html lang="en">/);
+    expect(body).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(body).toContain('<h1>Motion designer</h1>');
+    expect(body).toContain('<title>Apply: Motion designer · ReelHire</title>');
+    expect(body).toContain('emp_northwind');
+    expect(body).toContain('What applying shares');
+    expect(body.match(/<button\b/g)).toHaveLength(1);
+    expect(body).toContain('role="status"');
+    expect(body).not.toContain(SECRET);
+  });
+
+  it('allows exactly its own inline script and style (CSP hashes), and the script compiles', async () => {
+    const jobId = uniqueId('job');
+    await putJob(dynamo.documents, tableName, { jobId });
+    const response = await page(jobId);
+    const csp = String(response.headers?.['content-security-policy']);
+    const [script = ''] = inline(html(response), 'script');
+    const [style = ''] = inline(html(response), 'style');
+    expect(csp).toContain(`script-src ${sha256(script)}`);
+    expect(csp).toContain(`style-src ${sha256(style)}`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(() => new Script(script)).not.toThrow();
+    expect(response.headers?.['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('escapes everything it shows', async () => {
+    const jobId = uniqueId('job');
+    await putJob(dynamo.documents, tableName, {
+      jobId,
+      title: '</title><script>alert("title")</script> & co',
+      employerId: '"><img src=x onerror=alert(1)>',
+    });
+    const body = html(await page(jobId));
+    expect(body).toContain('&lt;/title&gt;&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; co');
+    expect(body).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(body.match(/<script>/g)).toHaveLength(1);
+    expect(body).not.toContain('<img');
+  });
+
+  it('answers an unknown job with a 404 page', async () => {
+    for (const jobId of ['job_never_published', 'j'.repeat(200)]) {
+      const response = await page(jobId);
+      expect(response.statusCode).toBe(404);
+      expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+      expect(html(response)).toContain('<h1>Job not found</h1>');
+      expect(html(response)).not.toContain('<script>');
+    }
+  });
+
+  it.each([
+    ['after Job Closed', { closed: true, version: 2 }],
+    ['once closesAt has passed', { closesAt: '2026-11-21T18:29:59Z' }],
+  ])('shows a closed job %s, without the button', async (_, job) => {
+    const jobId = uniqueId('job');
+    await putJob(dynamo.documents, tableName, { jobId, title: 'Closed role', ...job });
+    const response = await page(jobId);
+    expect(response.statusCode).toBe(200);
+    expect(html(response)).toContain('<h1>Closed role</h1>');
+    expect(html(response)).toContain('This job is closed.');
+    expect(html(response)).not.toContain('<button');
+    expect(html(response)).not.toContain('<script>');
+  });
+});

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import { putJob, uniqueId } from '../notify/support/entities.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { applyRequest, httpRequest } from './support/http-request.ts';
+import { viewerToken } from './support/tokens.ts';
+
+/** functions/applications-api.ts as the runtime loads it: wired from the environment the stack sets. */
+
+const SECRET = 'entry-viewer-secret';
+let dynamo: LocalDynamo;
+let tableName: string;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  tableName = await dynamo.createTable('entry');
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await dynamo.close();
+});
+
+const load = async (): Promise<(request: HttpRequest) => Promise<HttpResponse>> => {
+  vi.resetModules();
+  return (await import('../../functions/applications-api.ts')).handler;
+};
+
+describe('functions/applications-api.ts', () => {
+  it('fails at load when TABLE_NAME is missing', async () => {
+    vi.stubEnv('TABLE_NAME', '');
+    await expect(load()).rejects.toThrow('missing required environment variable TABLE_NAME');
+  });
+
+  it('serves the page and verifies local tokens with VIEWER_TOKEN_SECRET', async () => {
+    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
+    vi.stubEnv('REELHIRE_MODE', 'local');
+    vi.stubEnv('VIEWER_TOKEN_SECRET', `${SECRET} previous-secret`);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+    const handler = await load();
+    const jobId = uniqueId('job');
+    await putJob(dynamo.documents, tableName, { jobId, title: 'Wired job' });
+
+    const page = await handler(httpRequest('GET', 'apply', jobId));
+    expect(page.statusCode).toBe(200);
+    expect(String(page.body)).toContain('<h1>Wired job</h1>');
+    expect((await handler(applyRequest(jobId, await viewerToken('wrong', 'prof_a')))).statusCode).toBe(401);
+    const unknownJob = await handler(
+      applyRequest(uniqueId('job'), await viewerToken('previous-secret', 'p')),
+    );
+    expect(unknownJob.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,374 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  deliverNotification,
+  type NotificationMessage,
+  NotificationRetryError,
+  type NotifierDependencies,
+  type RetryScheduler,
+} from '#commons/notify/deliver-notification.ts';
+import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
+import { employerSecret } from '#commons/notify/employer-secret.ts';
+import { DynamoNotificationStore, notificationKey } from '#commons/notify/notification-store.ts';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
+import { systemResolver } from '#commons/notify/ssrf.ts';
+import { PoisonMessageError } from '#commons/sqs-consumer.ts';
+import { EntityReader } from '#commons/store/entities.ts';
+import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { EmployerServer } from './support/employer-server.ts';
+import { putJob, putProfile, uniqueId } from './support/entities.ts';
+import { RecordingPublisher } from './support/recording-publisher.ts';
+
+const MASTER_KEY = 'test-master-signing-key';
+const DELIVERED = 'Application Notification Delivered';
+const FAILED = 'Application Notification Failed';
+
+class RecordingRetryScheduler implements RetryScheduler {
+  readonly delays: { receiptHandle: string; delaySeconds: number }[] = [];
+  async retryAfter(message: NotificationMessage, delaySeconds: number): Promise<void> {
+    this.delays.push({ receiptHandle: message.receiptHandle, delaySeconds });
+  }
+}
+
+let dynamo: LocalDynamo;
+let tableName: string;
+const servers: EmployerServer[] = [];
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  tableName = await dynamo.createTable('notify');
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+const startEmployer = async (employerId: string) => {
+  const server = await EmployerServer.start(employerSecret(MASTER_KEY, employerId));
+  servers.push(server);
+  return server;
+};
+
+/** A clock that starts two minutes ago and moves a minute per reading: within the 5-minute signature window. */
+const steppingClock = () => {
+  let reading = Date.now() - 120_000;
+  return () => {
+    const now = new Date(reading);
+    reading += 60_000;
+    return now;
+  };
+};
+
+interface Scenario {
+  readonly application: ApplicationSubmitted;
+  readonly employer: EmployerServer;
+  readonly publisher: RecordingPublisher;
+  readonly retries: RecordingRetryScheduler;
+  readonly deps: NotifierDependencies;
+  /** Runs one delivery of the application's message and returns what it threw, if anything. */
+  attempt(attempt: number, receiptHandle?: string): Promise<unknown>;
+}
+
+const scenario = async (
+  options: { via?: boolean; overrides?: Partial<NotifierDependencies> } = {},
+): Promise<Scenario> => {
+  const employerId = uniqueId('emp');
+  const jobId = uniqueId('job');
+  const profileId = uniqueId('prof');
+  const employer = await startEmployer(employerId);
+  await putJob(dynamo.documents, tableName, { jobId, employerId, notifyUrl: employer.url() });
+  await putProfile(dynamo.documents, tableName, { profileId, handle: 'maya', displayName: 'Maya L.' });
+  const application: ApplicationSubmitted = {
+    applicationId: uniqueId('app'),
+    jobId,
+    profileId,
+    submittedAt: '2026-11-21T18:30:00Z',
+    ...(options.via ? { via: { platform: 'tiktok', videoId: '7399990000000000001' } } : {}),
+  };
+  const publisher = new RecordingPublisher();
+  const retries = new RecordingRetryScheduler();
+  const deps: NotifierDependencies = {
+    entities: new EntityReader(dynamo.documents, tableName),
+    notifications: new DynamoNotificationStore(dynamo.documents, tableName),
+    endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
+    employerSecret: async (id) => employerSecret(MASTER_KEY, id),
+    retries,
+    publisher,
+    now: steppingClock(),
+    random: () => 0,
+    ...options.overrides,
+  };
+  return {
+    application,
+    employer,
+    publisher,
+    retries,
+    deps,
+    attempt: (attempt, receiptHandle = `receipt-${attempt}`) =>
+      deliverNotification(application, { attempt, receiptHandle }, deps).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+  };
+};
+
+describe('deliverNotification', () => {
+  it('POSTs application.received signed with the employer’s secret, then publishes Delivered', async () => {
+    const { application, employer, publisher, attempt } = await scenario({ via: true });
+    expect(await attempt(1)).toBeUndefined();
+
+    expect(employer.received).toHaveLength(1);
+    const [request] = employer.received;
+    expect(request?.signatureValid).toBe(true);
+    expect(request?.headers['webhook-id']).toBe(application.applicationId);
+    expect(request?.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(request?.body ?? '');
+    expect(body).toEqual({
+      type: 'application.received',
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      data: {
+        applicationId: application.applicationId,
+        jobId: application.jobId,
+        employerId: expect.stringMatching(/^emp_/),
+        jobTitle: 'Brand designer for a coffee roaster refresh',
+        applicant: {
+          profileId: application.profileId,
+          handle: 'maya',
+          displayName: 'Maya L.',
+          portfolioUrl: `https://contra.com/${application.profileId}`,
+        },
+        via: { platform: 'tiktok', videoId: '7399990000000000001' },
+        submittedAt: '2026-11-21T18:30:00Z',
+      },
+    });
+    expect(publisher.events).toEqual([
+      {
+        origin: 'notify',
+        detailType: DELIVERED,
+        detail: {
+          applicationId: application.applicationId,
+          jobId: application.jobId,
+          employerId: body.data.employerId,
+          attempts: 1,
+        },
+        time: expect.any(Date),
+      },
+    ]);
+  });
+
+  it('sends via: null when the application named no video', async () => {
+    const { employer, attempt } = await scenario();
+    await attempt(1);
+    expect(JSON.parse(employer.received[0]?.body ?? '').data.via).toBeNull();
+  });
+
+  it('retries an employer that fails three times, with growing delays, and succeeds exactly once', async () => {
+    const { application, employer, publisher, retries, attempt } = await scenario();
+    employer.answer({ status: 500 }, { status: 503 }, { status: 404 }, { status: 202 });
+
+    for (const number of [1, 2, 3]) expect(await attempt(number)).toBeInstanceOf(NotificationRetryError);
+    expect(await attempt(4)).toBeUndefined();
+
+    expect(retries.delays).toEqual([
+      { receiptHandle: 'receipt-1', delaySeconds: RETRY_DELAYS_SECONDS[0] },
+      { receiptHandle: 'receipt-2', delaySeconds: RETRY_DELAYS_SECONDS[1] },
+      { receiptHandle: 'receipt-3', delaySeconds: RETRY_DELAYS_SECONDS[2] },
+    ]);
+    expect(employer.received).toHaveLength(4);
+    expect(employer.successes).toHaveLength(1);
+    expect(employer.received.every((request) => request.signatureValid)).toBe(true);
+    expect(new Set(employer.received.map((request) => request.headers['webhook-id']))).toEqual(
+      new Set([application.applicationId]),
+    );
+    // The same body (built once, with its first timestamp), each attempt with its own webhook-timestamp.
+    expect(new Set(employer.received.map((request) => request.body)).size).toBe(1);
+    expect(new Set(employer.received.map((request) => request.headers['webhook-timestamp'])).size).toBe(4);
+    expect(publisher.ofType(DELIVERED).map((event) => event.detail)).toEqual([
+      expect.objectContaining({ attempts: 4 }),
+    ]);
+    expect(publisher.ofType(FAILED)).toHaveLength(0);
+  });
+
+  it('keeps the notifyUrl and body it started with when the job and profile change during retries', async () => {
+    const { application, employer, attempt } = await scenario();
+    const newEndpoint = await startEmployer('emp_new');
+    employer.answer({ status: 500 });
+    await attempt(1);
+    await putJob(dynamo.documents, tableName, {
+      jobId: application.jobId,
+      version: 2,
+      title: 'Renamed job',
+      notifyUrl: newEndpoint.url(),
+    });
+    await putProfile(dynamo.documents, tableName, {
+      profileId: application.profileId,
+      version: 2,
+      displayName: 'Renamed',
+    });
+
+    expect(await attempt(2)).toBeUndefined();
+    expect(newEndpoint.received).toHaveLength(0);
+    expect(employer.received).toHaveLength(2);
+    expect(employer.received[1]?.body).toBe(employer.received[0]?.body);
+  });
+
+  it('stops at once on 410 Gone: Failed, dead-lettered with the reason, no retry', async () => {
+    const { application, employer, publisher, retries, attempt } = await scenario();
+    employer.answer({ status: 410 });
+    const error = await attempt(1);
+    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect((error as Error).message).toBe('notification abandoned: employer endpoint answered 410 Gone');
+    expect(retries.delays).toHaveLength(0);
+    expect(employer.received).toHaveLength(1);
+    expect(publisher.events.map((event) => [event.detailType, event.detail])).toEqual([
+      [
+        FAILED,
+        {
+          applicationId: application.applicationId,
+          jobId: application.jobId,
+          employerId: expect.stringMatching(/^emp_/),
+          attempts: 1,
+          error: 'employer endpoint answered 410 Gone',
+        },
+      ],
+    ]);
+  });
+
+  it('gives a dead endpoint every scheduled attempt, then publishes Failed and dead-letters', async () => {
+    const { employer, publisher, retries, attempt } = await scenario();
+    await employer.close();
+    servers.splice(servers.indexOf(employer), 1);
+
+    for (let number = 1; number < MAX_DELIVERY_ATTEMPTS; number++) {
+      expect(await attempt(number)).toBeInstanceOf(NotificationRetryError);
+    }
+    expect(publisher.events).toHaveLength(0);
+    const last = await attempt(MAX_DELIVERY_ATTEMPTS);
+
+    expect(last).toBeInstanceOf(PoisonMessageError);
+    expect((last as Error).message).toMatch(
+      /^notification abandoned: gave up after 12 attempts; last: .*ECONNREFUSED/,
+    );
+    expect(retries.delays.map((delay) => delay.delaySeconds)).toEqual(RETRY_DELAYS_SECONDS);
+    expect(publisher.events.map((event) => event.detailType)).toEqual([FAILED]);
+    expect(publisher.events[0]?.detail).toMatchObject({
+      attempts: 12,
+      error: expect.stringContaining('gave up'),
+    });
+  });
+
+  it('sends nothing more for a duplicate message of a delivered application', async () => {
+    const { employer, publisher, attempt } = await scenario();
+    await attempt(1);
+    expect(await attempt(1, 'receipt-of-a-duplicate')).toBeUndefined();
+    expect(employer.received).toHaveLength(1);
+    expect(publisher.ofType(DELIVERED)).toHaveLength(1);
+  });
+
+  it('builds one notification when two messages of the same application race, and announces it once', async () => {
+    const { employer, publisher, deps, application } = await scenario();
+    const results = await Promise.allSettled([
+      deliverNotification(application, { attempt: 1, receiptHandle: 'a' }, deps),
+      deliverNotification(application, { attempt: 1, receiptHandle: 'b' }, deps),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(new Set(employer.received.map((request) => request.body)).size).toBe(1);
+    expect(publisher.ofType(DELIVERED)).toHaveLength(1);
+  });
+
+  it('announces Delivered after a crash between the delivery and the publish, without sending again', async () => {
+    const { employer, publisher, attempt } = await scenario();
+    publisher.failures = 1;
+    const crashed = await attempt(1);
+    expect(crashed).toBeInstanceOf(Error);
+    expect(crashed).not.toBeInstanceOf(PoisonMessageError);
+
+    expect(await attempt(2)).toBeUndefined();
+    expect(employer.received).toHaveLength(1);
+    expect(publisher.ofType(DELIVERED)).toHaveLength(1);
+  });
+
+  it('refuses an endpoint whose host resolves to a non-public address: Failed at once, nothing sent', async () => {
+    const { employer, publisher, application, deps } = await scenario({
+      overrides: {
+        endpoint: new GuardedEmployerEndpoint({
+          local: false,
+          resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+        }),
+      },
+    });
+    await putJob(dynamo.documents, tableName, {
+      jobId: application.jobId,
+      employerId: 'emp_rebind',
+      notifyUrl: `https://hooks.rebind.example:${employer.port}/hook`,
+    });
+    const error = await deliverNotification(application, { attempt: 1, receiptHandle: 'r' }, deps).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect(employer.received).toHaveLength(0);
+    expect(publisher.ofType(FAILED)[0]?.detail).toMatchObject({
+      error:
+        'employer endpoint refused: notifyUrl host hooks.rebind.example resolves to 127.0.0.1 (loopback)',
+    });
+  });
+
+  it('does not send the details of a profile deleted before the notification was built', async () => {
+    const { employer, publisher, application, attempt } = await scenario();
+    await putProfile(dynamo.documents, tableName, {
+      profileId: application.profileId,
+      version: 2,
+      deleted: true,
+    });
+    const error = await attempt(1);
+    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect((error as Error).message).toContain('is gone');
+    expect(employer.received).toHaveLength(0);
+    expect(publisher.events).toHaveLength(0);
+  });
+
+  it('sends a failed notification again when it is redriven from the dead-letter queue', async () => {
+    const { employer, publisher, attempt } = await scenario();
+    employer.answer({ status: 410 }, { status: 200 });
+    expect(await attempt(1)).toBeInstanceOf(PoisonMessageError);
+    // The failed message re-delivered before it reached the DLQ: dead-lettered again, nothing sent.
+    expect(await attempt(2)).toBeInstanceOf(PoisonMessageError);
+    expect(employer.received).toHaveLength(1);
+
+    expect(await attempt(1, 'receipt-after-redrive')).toBeUndefined();
+    expect(employer.received).toHaveLength(2);
+    expect(publisher.events.map((event) => event.detailType)).toEqual([FAILED, DELIVERED]);
+  });
+
+  it('keeps secrets out of events, the stored notification and the logs', async () => {
+    const written: string[] = [];
+    const capture = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const { application, employer, publisher, attempt } = await scenario();
+      employer.answer({ status: 500 });
+      await attempt(1);
+      await attempt(2);
+      const { Item } = await dynamo.documents.send(
+        new GetCommand({ TableName: tableName, Key: notificationKey(application.applicationId) }),
+      );
+      const employerId = String(Item?.employerId);
+      const everything = [JSON.stringify(publisher.events), JSON.stringify(Item), written.join('')].join(
+        '\n',
+      );
+      expect(written.join('')).toContain('employer notification attempt');
+      const secret = employerSecret(MASTER_KEY, employerId);
+      for (const forbidden of [MASTER_KEY, secret, secret.slice('whsec_'.length)]) {
+        expect(everything).not.toContain(forbidden);
+      }
+      expect(everything).not.toContain(employer.received[0]?.headers['webhook-signature']);
+    } finally {
+      capture.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
+import { employerSecret } from '#commons/notify/employer-secret.ts';
+import { DynamoNotificationStore } from '#commons/notify/notification-store.ts';
+import { createNotifierHandler } from '#commons/notify/notifier-handler.ts';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
+import { SqsRetryScheduler } from '#commons/notify/sqs-retry-scheduler.ts';
+import { systemResolver } from '#commons/notify/ssrf.ts';
+import { EntityReader } from '#commons/store/entities.ts';
+import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { EmployerServer } from './support/employer-server.ts';
+import { putJob, putProfile, uniqueId } from './support/entities.ts';
+import { RecordingPublisher } from './support/recording-publisher.ts';
+import { SqsRecorder } from './support/sqs-recorder.ts';
+
+/**
+ * The notifier as Lambda runs it: SQS records in, the shared consumer (partial batch responses, reasoned
+ * dead-lettering) around the use case, the real SQS adapter for retry delays and the real DynamoDB protocol.
+ */
+
+const MASTER_KEY = 'handler-test-master-key';
+const EMPLOYER_ID = 'emp_handler';
+
+let dynamo: LocalDynamo;
+let tableName: string;
+let sqs: SqsRecorder;
+let employer: EmployerServer;
+let publisher: RecordingPublisher;
+let handler: ReturnType<typeof createNotifierHandler>;
+let queueUrl: string;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  tableName = await dynamo.createTable('notifier');
+  sqs = await SqsRecorder.start();
+  employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
+  queueUrl = sqs.queueUrl('application-notifications');
+  // What the stack sets on the function (the consumer reads them); the SDK talks to the recorder only.
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+  vi.stubEnv('DEAD_LETTER_QUEUE_URL', sqs.queueUrl('application-notifications-dlq'));
+  vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
+  publisher = new RecordingPublisher();
+  handler = createNotifierHandler({
+    entities: new EntityReader(dynamo.documents, tableName),
+    notifications: new DynamoNotificationStore(dynamo.documents, tableName),
+    endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
+    employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),
+    retries: new SqsRetryScheduler(
+      new SQSClient({
+        endpoint: sqs.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      }),
+      queueUrl,
+    ),
+    publisher,
+    now: () => new Date(),
+    random: () => 0,
+  });
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([dynamo.close(), sqs.close(), employer.close()]);
+});
+
+const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSubmitted> => {
+  const jobId = uniqueId('job');
+  const profileId = uniqueId('prof');
+  await putJob(dynamo.documents, tableName, { jobId, employerId: EMPLOYER_ID, notifyUrl });
+  await putProfile(dynamo.documents, tableName, { profileId });
+  return { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' };
+};
+
+const recordOf = (detail: unknown, receiveCount: number, messageId = uniqueId('msg')): SQSRecord => ({
+  messageId,
+  receiptHandle: `receipt-${messageId}-${receiveCount}`,
+  body: JSON.stringify({
+    version: '0',
+    id: `event-${messageId}`,
+    source: 'reelhire.api',
+    'detail-type': 'Application Submitted',
+    time: '2026-11-21T18:30:00Z',
+    detail,
+  }),
+  attributes: {
+    ApproximateReceiveCount: String(receiveCount),
+    SentTimestamp: '1795000000000',
+    SenderId: 'events.amazonaws.com',
+    ApproximateFirstReceiveTimestamp: '1795000000000',
+  },
+  messageAttributes: {},
+  md5OfBody: 'not-checked',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:application-notifications',
+  awsRegion: 'us-east-1',
+});
+
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'notifier',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
+  memoryLimitInMB: '256',
+  awsRequestId: 'request-1',
+  logGroupName: '/aws/lambda/notifier',
+  logStreamName: 'stream',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+const invoke = (...records: SQSRecord[]): Promise<SQSBatchResponse> =>
+  handler({ Records: records } satisfies SQSEvent, context);
+
+describe('notifier handler', () => {
+  it('keeps a failed message on the queue, hidden for the first retry delay', async () => {
+    const application = await newApplication();
+    employer.answer({ status: 503 });
+    const record = recordOf(application, 1);
+    const sqsCallsBefore = sqs.calls.length;
+
+    await expect(invoke(record)).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(sqs.calls.slice(sqsCallsBefore)).toEqual([
+      {
+        action: 'ChangeMessageVisibility',
+        input: {
+          QueueUrl: queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: RETRY_DELAYS_SECONDS[0],
+        },
+      },
+    ]);
+
+    await expect(invoke(recordOf(application, 2, record.messageId))).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    expect(
+      publisher.ofType('Application Notification Delivered').map((event) => event.detail),
+    ).toContainEqual(expect.objectContaining({ applicationId: application.applicationId, attempts: 2 }));
+  });
+
+  it('dead-letters with the reason and publishes Failed after the last attempt', async () => {
+    const application = await newApplication('http://127.0.0.1:1/unreachable');
+    const record = recordOf(application, MAX_DELIVERY_ATTEMPTS);
+
+    await expect(invoke(record)).resolves.toEqual({ batchItemFailures: [] });
+    const deadLettered = sqs.ofAction('SendMessage').find((call) => call.input.MessageBody === record.body);
+    expect(deadLettered?.input).toMatchObject({
+      QueueUrl: sqs.queueUrl('application-notifications-dlq'),
+      MessageAttributes: {
+        reason: {
+          DataType: 'String',
+          StringValue: expect.stringMatching(/^notification abandoned: gave up after/),
+        },
+        errorType: { DataType: 'String', StringValue: 'PoisonMessageError' },
+      },
+    });
+    expect(publisher.ofType('Application Notification Failed').map((event) => event.detail)).toContainEqual(
+      expect.objectContaining({ applicationId: application.applicationId }),
+    );
+  });
+
+  it('dead-letters a 410 at the first attempt', async () => {
+    const application = await newApplication();
+    employer.answer({ status: 410 });
+    const record = recordOf(application, 1);
+    await expect(invoke(record)).resolves.toEqual({ batchItemFailures: [] });
+    expect(sqs.ofAction('SendMessage').find((call) => call.input.MessageBody === record.body)).toBeDefined();
+  });
+
+  it('dead-letters an Application Submitted whose detail does not fit, sending nothing', async () => {
+    const received = employer.received.length;
+    const record = recordOf({ applicationId: '', jobId: 'job_x' }, 1);
+    await expect(invoke(record)).resolves.toEqual({ batchItemFailures: [] });
+    const deadLettered = sqs.ofAction('SendMessage').find((call) => call.input.MessageBody === record.body);
+    expect(deadLettered?.input).toMatchObject({
+      MessageAttributes: { errorType: { StringValue: 'EventSchemaError' } },
+    });
+    expect(employer.received).toHaveLength(received);
+  });
+
+  it('reports only the failing messages of a batch', async () => {
+    const delivered = await newApplication();
+    const failing = await newApplication('http://127.0.0.1:1/unreachable');
+    const records = [recordOf(delivered, 1), recordOf(failing, 1)];
+    await expect(invoke(...records)).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: records[1]?.messageId }],
+    });
+  });
+});

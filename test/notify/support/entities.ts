@@ -1,0 +1,47 @@
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { jobKey, profileKey } from '#commons/store/keys.ts';
+import type { JobRecord, ProfileRecord } from '#commons/store/records.ts';
+
+/** Writes job and profile items as the link handlers store them (store/records.ts), straight into the table. */
+export const putJob = async (
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  job: Partial<JobRecord> & Pick<JobRecord, 'jobId'>,
+): Promise<JobRecord> => {
+  const record: JobRecord = {
+    version: 1,
+    employerId: 'emp_northwind',
+    title: 'Brand designer for a coffee roaster refresh',
+    notifyUrl: 'https://hooks.northwind.example/contra/applications',
+    videos: [{ platform: 'tiktok', videoId: '7399990000000000001' }],
+    publishedAt: '2026-11-20T16:00:00Z',
+    ...job,
+  };
+  await documents.send(new PutCommand({ TableName: tableName, Item: { ...jobKey(job.jobId), ...record } }));
+  return record;
+};
+
+export const putProfile = async (
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  profile: Partial<ProfileRecord> & Pick<ProfileRecord, 'profileId'>,
+): Promise<ProfileRecord> => {
+  const record: ProfileRecord = {
+    version: 1,
+    handle: 'maya',
+    displayName: 'Maya Lindqvist',
+    portfolioUrl: `https://contra.com/${profile.profileId}`,
+    showPortfolioLink: true,
+    linkedAccounts: [],
+    updatedAt: '2026-11-20T10:00:00Z',
+    ...profile,
+  };
+  await documents.send(
+    new PutCommand({ TableName: tableName, Item: { ...profileKey(profile.profileId), ...record } }),
+  );
+  return record;
+};
+
+let counter = 0;
+/** A fresh id per test, so tests sharing a table never see each other's items. */
+export const uniqueId = (prefix: string): string => `${prefix}_${process.pid}_${++counter}`;
