@@ -1,0 +1,270 @@
+/**
+ * EventBridge event-pattern matching for the local bus: a pattern is validated and compiled once, then the
+ * returned matcher is cheap enough to run every rule against every event.
+ *
+ * Semantics follow EventBridge (whose engine is aws/event-ruler): an event is seen as its leaf values keyed by
+ * their `.`-joined path, array elements sharing their array's path; a field matches when one of its leaf values
+ * passes one of the field's tests; values of several fields taken from objects inside the same array must come
+ * from the same element of that array.
+ */
+import {
+  type AddressRange,
+  type FieldRule,
+  type FoldedText,
+  ipDigits,
+  parseEventPattern,
+  type ValueTest,
+  type Wildcard,
+} from './pattern-validation.ts';
+
+export { InvalidEventPatternError } from './pattern-validation.ts';
+
+export type EventMatcher = (event: unknown) => boolean;
+
+/** Throws InvalidEventPatternError for every pattern that EventBridge refuses. */
+export const validateEventPattern = (pattern: unknown): void => {
+  parseEventPattern(pattern);
+};
+
+/** Validates the pattern once and returns a matcher for events (any JSON value; non-objects never match). */
+export const compileEventPattern = (pattern: unknown): EventMatcher => {
+  const branches = parseEventPattern(pattern).map((branch) =>
+    [...branch].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map(compileField),
+  );
+  const wanted = new Set(branches.flatMap((branch) => branch.map((field) => field.path)));
+  const routes = new Set<string>();
+  for (const path of wanted) {
+    for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1))
+      routes.add(path.slice(0, dot));
+    routes.add(path);
+  }
+  return (event) => {
+    // EventBridge events are JSON objects; anything else is no event at all, not one with every field absent.
+    if (!isObject(event)) return false;
+    const leaves = collectLeaves(event, wanted, routes);
+    return branches.some((branch) => matchesBranch(branch, leaves));
+  };
+};
+
+export const matchesEventPattern = (pattern: unknown, event: unknown): boolean =>
+  compileEventPattern(pattern)(event);
+
+type Scalar = string | number | boolean | null;
+
+interface Leaf {
+  readonly value: Scalar;
+  /** Pairs of (array id, element index) for every array the value sits in, outermost first. */
+  readonly arrays: readonly number[];
+}
+
+interface PathLeaves {
+  readonly leaves: Leaf[];
+  inArray: boolean;
+}
+
+interface CompiledField {
+  readonly path: string;
+  readonly accepts: (value: Scalar) => boolean;
+  readonly matchesAbsent: boolean;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isScalar = (value: unknown): value is Scalar =>
+  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/** Walks only the parts of the event on the way to a path the pattern names. */
+const collectLeaves = (
+  event: Record<string, unknown>,
+  wanted: ReadonlySet<string>,
+  routes: ReadonlySet<string>,
+): Map<string, PathLeaves> => {
+  const found = new Map<string, PathLeaves>();
+  let nextArrayId = 0;
+  const visit = (value: unknown, path: string, arrays: readonly number[]): void => {
+    if (Array.isArray(value)) {
+      const arrayId = nextArrayId;
+      nextArrayId += 1;
+      value.forEach((element, index) => {
+        visit(element, path, [...arrays, arrayId, index]);
+      });
+    } else if (isObject(value)) {
+      for (const key in value) {
+        const childPath = path === '' ? key : `${path}.${key}`;
+        if (routes.has(childPath)) visit(value[key], childPath, arrays);
+      }
+    } else if (isScalar(value) && wanted.has(path)) {
+      let entry = found.get(path);
+      if (entry === undefined) {
+        entry = { leaves: [], inArray: false };
+        found.set(path, entry);
+      }
+      entry.leaves.push({ value, arrays });
+      if (arrays.length > 0) entry.inArray = true;
+    }
+  };
+  visit(event, '', []);
+  return found;
+};
+
+const NO_LEAVES: PathLeaves = { leaves: [], inArray: false };
+
+const matchesBranch = (fields: readonly CompiledField[], found: ReadonlyMap<string, PathLeaves>): boolean => {
+  let inArray = false;
+  for (const field of fields) {
+    const present = found.get(field.path) ?? NO_LEAVES;
+    inArray ||= present.inArray;
+    const accepted = present.leaves.some((leaf) => field.accepts(leaf.value));
+    // Inside arrays a present field may still count as absent for the element the other fields come from.
+    if (!accepted && !(field.matchesAbsent && (present.leaves.length === 0 || present.inArray))) return false;
+  }
+  return !inArray || matchesConsistently(fields, found);
+};
+
+const sameElements = (a: readonly number[], b: readonly number[]): boolean => {
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < b.length; j += 2) {
+      if (a[i] === b[j] && a[i + 1] !== b[j + 1]) return false;
+    }
+  }
+  return true;
+};
+
+/**
+ * Looks for one leaf per field, all from the same elements of any array they share. Fields are taken in path
+ * order and a field may be absent when none of its leaves fits the leaves chosen before it, as EventBridge does.
+ */
+const matchesConsistently = (
+  fields: readonly CompiledField[],
+  found: ReadonlyMap<string, PathLeaves>,
+): boolean => {
+  const chosen: Leaf[] = [];
+  const fits = (leaf: Leaf): boolean => chosen.every((other) => sameElements(other.arrays, leaf.arrays));
+  const search = (index: number): boolean => {
+    const field = fields[index];
+    if (field === undefined) return true;
+    const present = (found.get(field.path) ?? NO_LEAVES).leaves;
+    for (const leaf of present) {
+      if (!field.accepts(leaf.value) || !fits(leaf)) continue;
+      chosen.push(leaf);
+      if (search(index + 1)) return true;
+      chosen.pop();
+    }
+    return field.matchesAbsent && !present.some(fits) && search(index + 1);
+  };
+  return search(0);
+};
+
+const compileField = (field: FieldRule): CompiledField => {
+  const tests = field.tests.map(compileTest);
+  const accepts =
+    tests.length === 1 ? tests[0]! : (value: Scalar): boolean => tests.some((accepts) => accepts(value));
+  return { path: field.path, accepts, matchesAbsent: field.matchesAbsent };
+};
+
+const startsWithIgnoringCase = (text: string, prefix: FoldedText): boolean =>
+  text.toLowerCase().startsWith(prefix.lower) || text.toUpperCase().startsWith(prefix.upper);
+
+const endsWithIgnoringCase = (text: string, suffix: FoldedText): boolean =>
+  text.toLowerCase().endsWith(suffix.lower) || text.toUpperCase().endsWith(suffix.upper);
+
+const equalsIgnoringCase = (text: string, other: FoldedText): boolean =>
+  text.toLowerCase() === other.lower || text.toUpperCase() === other.upper;
+
+/** `*` matches any run: the first and last segments anchor the ends, the others are found leftmost in order. */
+const matchesWildcard = ({ segments }: Wildcard, text: string): boolean => {
+  const first = segments[0] ?? '';
+  if (segments.length === 1) return text === first;
+  const last = segments[segments.length - 1] ?? '';
+  const end = text.length - last.length;
+  if (end < first.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let position = first.length;
+  for (let index = 1; index < segments.length - 1; index += 1) {
+    const segment = segments[index] ?? '';
+    const at = text.indexOf(segment, position);
+    if (at === -1 || at + segment.length > end) return false;
+    position = at + segment.length;
+  }
+  return true;
+};
+
+/** Walks the address digits along the range's edges, as EventBridge's engine does (see AddressRange). */
+const inRange = (text: string, { low, high }: AddressRange): boolean => {
+  const digits = ipDigits(text);
+  if (digits === undefined) return false;
+  let onLow = true;
+  let onHigh = true;
+  for (let index = 0; index < low.length; index += 1) {
+    const digit = digits[index];
+    const lowest = low[index] ?? '';
+    const highest = high[index] ?? '';
+    if (digit === undefined) return false;
+    if (onLow && onHigh) {
+      if (digit < lowest || digit > highest) return false;
+      onLow = digit === lowest;
+      onHigh = digit === highest;
+      if (!onLow && !onHigh) return true;
+    } else if (onLow) {
+      if (digit !== lowest) return digit > lowest;
+    } else if (digit !== highest) {
+      return digit < highest;
+    }
+  }
+  return true;
+};
+
+const compileTest = (test: ValueTest): ((value: Scalar) => boolean) => {
+  switch (test.kind) {
+    case 'equals': {
+      const { value: expected, address } = test;
+      // A string that is an IP address matches the same address however it is written.
+      if (address !== undefined) {
+        return (value) => typeof value === 'string' && inRange(value, address);
+      }
+      return (value) => value === expected;
+    }
+    case 'prefix':
+      return (value) => typeof value === 'string' && value.startsWith(test.value);
+    case 'prefix-ignore-case':
+      return (value) => typeof value === 'string' && startsWithIgnoringCase(value, test.value);
+    case 'suffix':
+      return (value) => typeof value === 'string' && value.endsWith(test.value);
+    case 'suffix-ignore-case':
+      return (value) => typeof value === 'string' && endsWithIgnoringCase(value, test.value);
+    case 'equals-ignore-case':
+      return (value) => typeof value === 'string' && equalsIgnoringCase(value, test.value);
+    case 'wildcard':
+      return (value) => typeof value === 'string' && matchesWildcard(test.wildcard, value);
+    case 'numeric': {
+      const { lower, upper } = test;
+      return (value) =>
+        typeof value === 'number' &&
+        (lower === undefined || value > lower.value || (lower.inclusive && value === lower.value)) &&
+        (upper === undefined || value < upper.value || (upper.inclusive && value === upper.value));
+    }
+    case 'cidr':
+      return (value) => typeof value === 'string' && inRange(value, test.range);
+    case 'exists':
+      return () => true;
+    // Anything-but accepts every present value that is not excluded, including null, booleans and values of
+    // the other type (a string is never one of the excluded numbers); a missing field is never accepted.
+    case 'anything-but':
+      return (value) =>
+        typeof value === 'string'
+          ? !test.strings.has(value)
+          : typeof value === 'number'
+            ? !test.numbers.has(value)
+            : true;
+    case 'anything-but-prefix':
+      return (value) => typeof value !== 'string' || !test.values.some((prefix) => value.startsWith(prefix));
+    case 'anything-but-suffix':
+      return (value) => typeof value !== 'string' || !test.values.some((suffix) => value.endsWith(suffix));
+    case 'anything-but-ignore-case':
+      return (value) =>
+        typeof value !== 'string' || !test.values.some((text) => equalsIgnoringCase(value, text));
+    case 'anything-but-wildcard':
+      return (value) =>
+        typeof value !== 'string' || !test.wildcards.some((wildcard) => matchesWildcard(wildcard, value));
+  }
+};
