@@ -42,14 +42,6 @@ const TikTokEnvelope = z.object({
 });
 type TikTokEnvelope = z.infer<typeof TikTokEnvelope>;
 
-const REMOVAL_EVENTS = new Set([
-  // TikTok's own spelling, and the corrected one in case TikTok fixes it.
-  'post.publish.no_longer_publicaly_available',
-  'post.publish.no_longer_publicly_available',
-]);
-const POSTED_EVENT = 'post.publish.publicly_available';
-const DISCONNECTED_EVENT = 'authorization.removed';
-
 /** Post ids are 19-digit numbers: only a string (or a number JSON can carry exactly) names one correctly. */
 const postId = z.union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
 const PostContent = z.object({ post_id: postId.transform(String) });
@@ -103,58 +95,59 @@ const verify = (delivery: WebhookDelivery, secrets: readonly string[], now: Date
   return undefined;
 };
 
-const parseContent = <Schema extends z.ZodType>(
-  envelope: TikTokEnvelope,
-  schema: Schema,
-): z.infer<Schema> | string => {
-  const content = parseUntrustedJson(envelope.content);
-  if (!content.ok) return `content: ${content.reason}`;
-  if (!isJsonObject(content.value)) return 'content: not a JSON object';
-  const parsed = schema.safeParse(content.value);
-  if (!parsed.success) {
-    return parsed.error.issues
-      .map((issue) => `content.${issue.path.map(String).join('.')}: ${issue.message}`)
-      .join('; ');
-  }
-  return parsed.data;
-};
+/** Reads `content` (a JSON string) with `schema`, then builds the canonical event; or says what is wrong. */
+const fromContent =
+  <Schema extends z.ZodType>(
+    schema: Schema,
+    build: (envelope: TikTokEnvelope, content: z.infer<Schema>, at: string) => CanonicalEvent,
+  ): Mapping =>
+  (envelope) => {
+    const content = parseUntrustedJson(envelope.content);
+    if (!content.ok) return `content: ${content.reason}`;
+    if (!isJsonObject(content.value)) return 'content: not a JSON object';
+    const parsed = schema.safeParse(content.value);
+    if (!parsed.success) {
+      return parsed.error.issues
+        .map((issue) => `content.${issue.path.map(String).join('.')}: ${issue.message}`)
+        .join('; ');
+    }
+    const mapped = build(envelope, parsed.data, rfc3339(envelope.create_time));
+    return 'event' in mapped ? mapped.event : mapped.problem;
+  };
 
-const mapEvent = (envelope: TikTokEnvelope): OutgoingEvent | string | undefined => {
-  const at = rfc3339(envelope.create_time);
-  if (envelope.event === POSTED_EVENT) {
-    const content = parseContent(envelope, PostContent);
-    if (typeof content === 'string') return content;
-    const mapped = canonicalEvent(
+type CanonicalEvent = ReturnType<typeof canonicalEvent>;
+/** The event a TikTok delivery maps to, or what is wrong with it. */
+type Mapping = (envelope: TikTokEnvelope) => OutgoingEvent | string;
+
+const videoRemoved = fromContent(PostContent, (_, content, at) =>
+  canonicalEvent(
+    'videoRemoved',
+    'tiktok',
+    { platform: 'tiktok', videoId: content.post_id, reason: 'unavailable', removedAt: at },
+    'detail',
+  ),
+);
+
+const MAPPINGS: Readonly<Record<string, Mapping>> = {
+  'post.publish.publicly_available': fromContent(PostContent, (envelope, content, at) =>
+    canonicalEvent(
       'videoPosted',
       'tiktok',
       { platform: 'tiktok', videoId: content.post_id, accountId: envelope.user_openid, postedAt: at },
-      'tiktok',
-    );
-    return 'event' in mapped ? mapped.event : mapped.problem;
-  }
-  if (REMOVAL_EVENTS.has(envelope.event)) {
-    const content = parseContent(envelope, PostContent);
-    if (typeof content === 'string') return content;
-    const mapped = canonicalEvent(
-      'videoRemoved',
-      'tiktok',
-      { platform: 'tiktok', videoId: content.post_id, reason: 'unavailable', removedAt: at },
-      'tiktok',
-    );
-    return 'event' in mapped ? mapped.event : mapped.problem;
-  }
-  if (envelope.event === DISCONNECTED_EVENT) {
-    const content = parseContent(envelope, AuthorizationContent);
-    if (typeof content === 'string') return content;
-    const mapped = canonicalEvent(
+      'detail',
+    ),
+  ),
+  // TikTok's own spelling, and the corrected one in case TikTok fixes it.
+  'post.publish.no_longer_publicaly_available': videoRemoved,
+  'post.publish.no_longer_publicly_available': videoRemoved,
+  'authorization.removed': fromContent(AuthorizationContent, (envelope, content, at) =>
+    canonicalEvent(
       'accountDisconnected',
       'tiktok',
       { platform: 'tiktok', accountId: envelope.user_openid, reason: content.reason, disconnectedAt: at },
-      'tiktok',
-    );
-    return 'event' in mapped ? mapped.event : mapped.problem;
-  }
-  return undefined;
+      'detail',
+    ),
+  ),
 };
 
 /** Reads a TikTok delivery: signature and timestamp, then the envelope and its mapping. */
@@ -176,8 +169,9 @@ export const readTikTokDelivery = (
         .join('; ')}`,
     );
   }
-  const event = mapEvent(envelope.data);
-  if (event === undefined) return { kind: 'ignored', eventType: envelope.data.event };
+  const mapping = Object.hasOwn(MAPPINGS, envelope.data.event) ? MAPPINGS[envelope.data.event] : undefined;
+  if (mapping === undefined) return { kind: 'ignored', eventType: envelope.data.event };
+  const event = mapping(envelope.data);
   if (typeof event === 'string') return invalid(`${envelope.data.event}: ${event}`);
   return {
     kind: 'deliver',

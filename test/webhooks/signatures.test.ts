@@ -1,0 +1,148 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { signContra, standardWebhooksKey } from '#commons/webhooks/contra.ts';
+import { anySignatureMatches, base64Bytes, hexBytes } from '#commons/webhooks/signatures.ts';
+import { parseTikTokSignature, signTikTok } from '#commons/webhooks/tiktok.ts';
+import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { apiGatewayRequest } from './support/api-gateway.ts';
+import {
+  NOW,
+  NOW_SECONDS,
+  SECRETS,
+  startWebhookHarness,
+  useLocalSecrets,
+  type WebhookHarness,
+} from './support/harness.ts';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+/** Expected values computed independently with `openssl dgst -hmac` (see each comment). */
+describe('signature vectors', () => {
+  it('TikTok: hex HMAC-SHA256 of "<t>.<raw body>" keyed with the client secret', () => {
+    const body =
+      '{"client_key":"aw1kq3x9reelhire","event":"authorization.removed","create_time":1700000000,"user_openid":"act.example","content":"{\\"reason\\":1}"}';
+    // printf '%s' "1700000000.$body" | openssl dgst -sha256 -hmac tiktok-test-client-secret
+    expect(signTikTok(SECRETS.tiktok, 1_700_000_000, body)).toBe(
+      't=1700000000,s=452edb586a280913e1c635ca9ee7e28a1cc9d025b448ec37e9766199c8e6eb13',
+    );
+  });
+
+  it('YouTube: X-Hub-Signature sha1= and sha256= of the raw body keyed with the hub secret', () => {
+    const body = '<feed xmlns="http://www.w3.org/2005/Atom"></feed>';
+    // printf '%s' "$body" | openssl dgst -sha1 -hmac youtube-test-hub-secret (and -sha256)
+    expect(signYouTube(SECRETS.youtube, body, 'sha1')).toBe('sha1=74cce8689db1079e8bf9c7457280656077bdc402');
+    expect(signYouTube(SECRETS.youtube, body, 'sha256')).toBe(
+      'sha256=8eb4725353bc56712beed234a4948c924c6c289c6d3e8e8c2440dc10d22c4366',
+    );
+  });
+
+  it('Standard Webhooks: the specification example vector', () => {
+    // openssl dgst -sha256 -mac HMAC -macopt hexkey:<base64-decoded secret> -binary | base64
+    expect(
+      signContra(SECRETS.contra, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1_614_265_330, '{"test": 2432232314}'),
+    ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+  });
+
+  it('Standard Webhooks: agrees with the standardwebhooks library on random deliveries', () => {
+    const library = new Webhook(SECRETS.contra);
+    for (let index = 0; index < 50; index++) {
+      const id = `msg_${index}_${Math.random().toString(36).slice(2)}`;
+      const at = new Date(NOW.getTime() + index * 7_919_000);
+      const body = JSON.stringify({ type: 'job.closed', data: { n: index, text: 'é✓\u0000' } });
+      expect(signContra(SECRETS.contra, id, Math.floor(at.getTime() / 1000), body)).toBe(
+        library.sign(id, at, body),
+      );
+    }
+  });
+
+  it('reads the whsec_ key with or without its prefix, and refuses a key that is not base64', () => {
+    expect(standardWebhooksKey(SECRETS.contra)).toEqual(
+      standardWebhooksKey(SECRETS.contra.slice('whsec_'.length)),
+    );
+    expect(() => standardWebhooksKey('whsec_not base64!')).toThrow(/whsec_/);
+  });
+});
+
+describe('comparisons', () => {
+  it('matches any expected signature against any provided one, lengths differing or not', () => {
+    const a = Buffer.alloc(32, 1);
+    const b = Buffer.alloc(32, 2);
+    expect(anySignatureMatches([a, b], [Buffer.alloc(32, 2)])).toBe(true);
+    expect(anySignatureMatches([a], [Buffer.alloc(32, 3), Buffer.alloc(31, 1), Buffer.alloc(33, 1)])).toBe(
+      false,
+    );
+    expect(anySignatureMatches([a], [])).toBe(false);
+  });
+
+  it('refuses hex and base64 that Buffer.from would silently truncate', () => {
+    expect(hexBytes('zz'.repeat(32), 32)).toBeUndefined();
+    expect(hexBytes('ab'.repeat(31), 32)).toBeUndefined();
+    expect(base64Bytes('abc$')).toBeUndefined();
+    expect(base64Bytes('')).toBeUndefined();
+    expect(base64Bytes('YWJj')).toEqual(Buffer.from('abc'));
+  });
+
+  it('parses a TikTok signature header with several s= entries and ignores unknown parts', () => {
+    const parsed = parseTikTokSignature(`t=1700000000,v=2,s=${'ab'.repeat(32)},s=${'cd'.repeat(32)},s=short`);
+    expect(parsed?.timestamp).toBe(1_700_000_000);
+    expect(parsed?.signatures.map((signature) => signature.toString('hex'))).toEqual([
+      'ab'.repeat(32),
+      'cd'.repeat(32),
+    ]);
+    expect(parseTikTokSignature('t=1e9,s=00')).toBeUndefined();
+  });
+});
+
+describe('POST /webhooks/contra accepts what the standardwebhooks library signs', () => {
+  let harness: WebhookHarness;
+  beforeAll(async () => {
+    harness = await startWebhookHarness();
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+  beforeEach(() => {
+    useLocalSecrets();
+    harness.bus.clear();
+  });
+
+  const jobClosed = JSON.stringify({
+    type: 'job.closed',
+    data: { jobId: 'job_brand_refresh', version: 2, closedAt: '2026-11-22T09:00:00Z' },
+  });
+
+  it('with the library as the sender', async () => {
+    const signature = new Webhook(SECRETS.contra).sign('msg_library_1', NOW, jobClosed);
+    const response = await harness.invoke(
+      apiGatewayRequest({
+        method: 'POST',
+        path: '/webhooks/contra',
+        headers: {
+          'webhook-id': 'msg_library_1',
+          'webhook-timestamp': String(NOW_SECONDS),
+          'webhook-signature': signature,
+        },
+        body: jobClosed,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(harness.bus.events).toHaveLength(1);
+  });
+
+  it('and the library verifies what ReelHire would send (the CLI trigger signs the same way)', () => {
+    const headers = {
+      'webhook-id': 'msg_library_2',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': signContra(
+        SECRETS.contra,
+        'msg_library_2',
+        Math.floor(Date.now() / 1000),
+        jobClosed,
+      ),
+    };
+    expect(new Webhook(SECRETS.contra).verify(jobClosed, headers)).toEqual(JSON.parse(jobClosed));
+  });
+});

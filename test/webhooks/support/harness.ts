@@ -1,0 +1,92 @@
+import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import { clearSecretCache, secretValues } from '#commons/adapters/secrets.ts';
+import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
+import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
+import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
+import { WebSubVerification } from '#commons/websub/verification.ts';
+import { createWebhookHandler } from '../../../functions/webhooks.ts';
+import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+
+/** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
+export const SECRETS = {
+  tiktok: 'tiktok-test-client-secret',
+  youtube: 'youtube-test-hub-secret',
+  // The example secret of the Standard Webhooks documentation.
+  contra: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+} as const;
+
+/** 2026-11-22T10:00:00Z, the instant every test's clock starts at. */
+export const NOW = new Date('2026-11-22T10:00:00Z');
+export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
+
+export const useLocalSecrets = (
+  values: { tiktok?: string; youtube?: string; contra?: string } = {},
+): void => {
+  process.env.REELHIRE_MODE = 'local';
+  process.env.TIKTOK_CLIENT_SECRET = values.tiktok ?? SECRETS.tiktok;
+  process.env.YOUTUBE_HUB_SECRET = values.youtube ?? SECRETS.youtube;
+  process.env.CONTRA_WEBHOOK_SECRET = values.contra ?? SECRETS.contra;
+  clearSecretCache();
+};
+
+/** Keeps what was published; can be told to fail, as a bus that refuses the entries would. */
+export class RecordingBus implements EventPublisher {
+  readonly events: OutgoingEvent[] = [];
+  failing = false;
+  calls = 0;
+
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    this.calls++;
+    if (this.failing) throw new Error('the bus refused the entries');
+    this.events.push(...events);
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+}
+
+export interface WebhookHarness {
+  readonly dynamo: LocalDynamo;
+  readonly tableName: string;
+  readonly bus: RecordingBus;
+  readonly metrics: string[];
+  readonly clock: { now: Date };
+  invoke(request: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export const startWebhookHarness = async (): Promise<WebhookHarness> => {
+  useLocalSecrets();
+  const dynamo = await startDynalite();
+  const tableName = await dynamo.createTable('webhooks');
+  const bus = new RecordingBus();
+  const metrics: string[] = [];
+  const clock = { now: NOW };
+  const ports = {
+    publisher: bus,
+    deliveries: new DynamoDeliveryLedger(dynamo.documents, tableName),
+    secrets: secretValues,
+    clock: () => clock.now,
+    count: (metric: string) => {
+      metrics.push(metric);
+    },
+    subscriptions: new WebSubVerification(
+      new DynamoChannelSubscriptions(dynamo.documents, tableName),
+      REQUESTED_LEASE_SECONDS,
+    ),
+  };
+  const handler = createWebhookHandler(() => ports);
+  return {
+    dynamo,
+    tableName,
+    bus,
+    metrics,
+    clock,
+    invoke: (request) => handler(request),
+    close: () => dynamo.close(),
+  };
+};
+
+export const bodyOf = (response: HttpResponse): unknown => JSON.parse(response.body ?? 'null');

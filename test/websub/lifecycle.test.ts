@@ -1,0 +1,471 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { secretValues, signingSecret } from '#commons/adapters/secrets.ts';
+import { instantKey } from '#commons/domain/instant.ts';
+import { AccountStore } from '#commons/store/accounts.ts';
+import { channelKey } from '#commons/store/keys.ts';
+import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
+import { DynamoChannelSubscriptions, RENEWAL_PARTITION } from '#commons/websub/channel-subscriptions.ts';
+import { FetchHubClient } from '#commons/websub/hub-client.ts';
+import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
+import { topicOfChannel } from '#commons/websub/topics.ts';
+import { WebSubVerification } from '#commons/websub/verification.ts';
+import { EVENTS } from '#events/catalog.ts';
+import { createWebhookHandler } from '../../functions/webhooks.ts';
+import { createRenewalHandler } from '../../functions/websub-renewal.ts';
+import { createSubscriptionConsumer, youtubeCallbackUrl } from '../../functions/youtube-subscriptions.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
+import { NOW, RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
+import { type ServedHandler, serveHandler } from '../webhooks/support/http-server.ts';
+import { eventually, type LocalHub, startLocalHub } from './support/local-hub.ts';
+import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+/**
+ * The WebSub lifecycle end to end, over loopback: the subscription function sends requests to a real local
+ * hub, which verifies them against the webhooks function served over HTTP, both on a real dynalite table.
+ */
+
+const DAY_MS = 86_400_000;
+
+let dynamo: LocalDynamo;
+let tableName: string;
+let hub: LocalHub;
+let callback: ServedHandler;
+let channels: DynamoChannelSubscriptions;
+let accounts: AccountStore;
+const bus = new RecordingBus();
+const clock = { now: NOW };
+
+let consumer: ReturnType<typeof createSubscriptionConsumer>;
+let renewal: ReturnType<typeof createRenewalHandler>;
+
+beforeAll(async () => {
+  useLocalSecrets();
+  dynamo = await startDynalite();
+  tableName = await dynamo.createTable('websub');
+  channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
+  accounts = new AccountStore(dynamo.documents, tableName);
+  hub = await startLocalHub();
+  const webhooks = createWebhookHandler(() => ({
+    publisher: bus,
+    deliveries: new DynamoDeliveryLedger(dynamo.documents, tableName),
+    secrets: secretValues,
+    clock: () => clock.now,
+    count: () => undefined,
+    subscriptions: new WebSubVerification(channels, REQUESTED_LEASE_SECONDS),
+  }));
+  callback = await serveHandler((request) => webhooks(request));
+  consumer = createSubscriptionConsumer(() => ({
+    channels,
+    accounts,
+    hub: new FetchHubClient(hub.url),
+    hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
+    clock: () => clock.now,
+    callbackUrl: youtubeCallbackUrl(callback.url),
+    leaseSeconds: REQUESTED_LEASE_SECONDS,
+  }));
+  renewal = createRenewalHandler(() => ({ channels, publisher: bus, clock: () => clock.now }));
+});
+
+afterAll(async () => {
+  await hub.close();
+  await callback.close();
+  await dynamo.close();
+});
+
+beforeEach(() => {
+  clock.now = NOW;
+  hub.down = false;
+  hub.grantedLeaseSeconds = 432_000;
+  bus.clear();
+});
+
+let channelCounter = 0;
+const nextChannel = () => `UCtest${String(++channelCounter).padStart(18, '0')}`;
+
+const claim = (profileId: string, version: number, listed: boolean) => ({
+  profileId,
+  version,
+  listed,
+  deleted: false,
+  updatedAtKey: instantKey(clock.now.toISOString()),
+  portfolioUrl: `https://contra.com/${profileId}`,
+  showPortfolioLink: true,
+});
+const link = (channelId: string, profileId = 'prof_maya', version = 1) =>
+  accounts.writeClaim('youtube', channelId, claim(profileId, version, true));
+const unlink = (channelId: string, profileId = 'prof_maya', version = 2) =>
+  accounts.writeClaim('youtube', channelId, claim(profileId, version, false));
+
+/** Delivers `Channel Subscription Wanted` to the subscription function; returns the ids SQS would retry. */
+const wanted = async (channelId: string, attempt = 1): Promise<string[]> => {
+  const response = await consumer(
+    sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, attempt),
+    lambdaContext('youtubeSubscriptions'),
+  );
+  return response.batchItemFailures.map((failure) => failure.itemIdentifier);
+};
+
+const channelItem = async (channelId: string) =>
+  (
+    await dynamo.documents.send(
+      new GetCommand({ TableName: tableName, Key: channelKey(channelId), ConsistentRead: true }),
+    )
+  ).Item;
+
+const verificationsOf = (topic: string) =>
+  hub.verifications.filter((verification) => verification.topic === topic);
+const requestsOf = (topic: string) => hub.requests.filter((request) => request.topic === topic);
+
+describe('YouTube WebSub subscriptions against a local hub', () => {
+  it('link → subscribe → verified: the lease is recorded and the hub delivers signed notifications', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+
+    expect(await wanted(channelId)).toEqual([]);
+    await eventually(() => verificationsOf(topic).length === 1);
+
+    expect(requestsOf(topic)).toEqual([
+      {
+        mode: 'subscribe',
+        topic: `https://www.youtube.com/xml/feeds/videos.xml?channel_id=${channelId}`,
+        callback: `${callback.url}/webhooks/youtube`,
+        secret: SECRETS.youtube,
+        leaseSeconds: REQUESTED_LEASE_SECONDS,
+        contentType: 'application/x-www-form-urlencoded',
+      },
+    ]);
+    expect(verificationsOf(topic)).toEqual([{ mode: 'subscribe', topic, status: 200, verified: true }]);
+    const item = await channelItem(channelId);
+    expect(item).toMatchObject({
+      channelId,
+      topic,
+      desired: 'subscribed',
+      failures: 0,
+      lease: {
+        seconds: 432_000,
+        grantedAt: NOW.toISOString(),
+        expiresAt: new Date(NOW.getTime() + 432_000_000).toISOString(),
+      },
+      // Renewed a day before the lease ends.
+      reviewAt: new Date(NOW.getTime() + 4 * DAY_MS).toISOString(),
+      gsi2pk: RENEWAL_PARTITION,
+    });
+    expect(item?.pending).toBeUndefined();
+
+    const status = await hub.publish(
+      topic,
+      youtubeFeed(youtubeEntry({ videoId: 'lifecycle001', channelId })),
+    );
+    expect(status).toBe(200);
+    expect(
+      bus.events.map((event) => [event.detailType, (event.detail as { videoId: string }).videoId]),
+    ).toEqual([['Video Posted', 'lifecycle001']]);
+  });
+
+  it('records the lease the hub grants, not the one asked for', async () => {
+    const channelId = nextChannel();
+    hub.grantedLeaseSeconds = 86_400;
+    await link(channelId);
+    await wanted(channelId);
+    await eventually(() => verificationsOf(topicOfChannel(channelId)).length === 1);
+
+    expect(await channelItem(channelId)).toMatchObject({
+      lease: { seconds: 86_400, expiresAt: new Date(NOW.getTime() + DAY_MS).toISOString() },
+      // A one-day lease is renewed half-way.
+      reviewAt: new Date(NOW.getTime() + DAY_MS / 2).toISOString(),
+    });
+  });
+
+  it('does not ask the hub again for a duplicate event while the lease stands', async () => {
+    const channelId = nextChannel();
+    await link(channelId);
+    await wanted(channelId);
+    await eventually(() => verificationsOf(topicOfChannel(channelId)).length === 1);
+    await wanted(channelId);
+    await wanted(channelId);
+
+    expect(requestsOf(topicOfChannel(channelId))).toHaveLength(1);
+  });
+
+  it('unlink → unsubscribe → verified: the hub drops the subscription and renewal forgets the channel', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    await wanted(channelId);
+    await eventually(() => hub.subscriptions.has(topic));
+
+    await unlink(channelId);
+    expect(await wanted(channelId)).toEqual([]);
+    await eventually(() => verificationsOf(topic).length === 2);
+
+    expect(requestsOf(topic).map((request) => request.mode)).toEqual(['subscribe', 'unsubscribe']);
+    expect(verificationsOf(topic)[1]).toEqual({ mode: 'unsubscribe', topic, status: 200, verified: true });
+    expect(hub.subscriptions.has(topic)).toBe(false);
+    const item = await channelItem(channelId);
+    expect(item).toMatchObject({ desired: 'unsubscribed' });
+    expect([item?.lease, item?.pending, item?.gsi2pk, item?.gsi2sk]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+
+    // Another event for the unlinked channel asks the hub nothing.
+    await wanted(channelId);
+    expect(requestsOf(topic)).toHaveLength(2);
+  });
+
+  it('a channel never linked is never subscribed', async () => {
+    const channelId = nextChannel();
+    expect(await wanted(channelId)).toEqual([]);
+    expect(requestsOf(topicOfChannel(channelId))).toEqual([]);
+    expect(await channelItem(channelId)).toBeUndefined();
+  });
+
+  it('hub down → the message fails so SQS retries it, with the reason recorded; the retry subscribes', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    hub.down = true;
+
+    const event = await consumer(
+      sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, 1),
+      lambdaContext('youtubeSubscriptions'),
+    );
+    expect(event.batchItemFailures).toHaveLength(1);
+    expect(await channelItem(channelId)).toMatchObject({
+      failures: 1,
+      lastFailure: expect.stringMatching(/answered 503 to subscribe: hub temporarily unavailable/),
+      pending: { mode: 'subscribe', topic },
+    });
+    expect(JSON.stringify(await channelItem(channelId))).not.toContain(`hub.secret`);
+
+    expect(await wanted(channelId, 2)).toHaveLength(1);
+    expect((await channelItem(channelId))?.failures).toBe(2);
+
+    hub.down = false;
+    expect(await wanted(channelId, 3)).toEqual([]);
+    await eventually(() => hub.subscriptions.has(topic));
+    expect(await channelItem(channelId)).toMatchObject({ failures: 0, lease: { seconds: 432_000 } });
+    expect((await channelItem(channelId))?.lastFailure).toBeUndefined();
+  });
+
+  it('an unreachable hub fails the message as well', async () => {
+    const channelId = nextChannel();
+    await link(channelId);
+    // A port nothing listens on any more: the loopback refuses the connection at once.
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const unreachable = createSubscriptionConsumer(() => ({
+      channels,
+      accounts,
+      hub: new FetchHubClient(`http://127.0.0.1:${closedPort}/subscribe`),
+      hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
+      clock: () => clock.now,
+      callbackUrl: youtubeCallbackUrl(callback.url),
+      leaseSeconds: REQUESTED_LEASE_SECONDS,
+    }));
+    const response = await unreachable(
+      sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }),
+      lambdaContext('youtubeSubscriptions'),
+    );
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect((await channelItem(channelId))?.lastFailure).toMatch(/unreachable for subscribe: ECONNREFUSED/);
+  });
+
+  it('lease about to expire → re-subscribed by the hourly renewal, and the new lease recorded', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    await wanted(channelId);
+    await eventually(() => verificationsOf(topic).length === 1);
+
+    // Three days on: nothing is due yet.
+    clock.now = new Date(NOW.getTime() + 3 * DAY_MS);
+    await renewal({}, lambdaContext('websubRenewal'));
+    expect(
+      bus.events.filter((event) => (event.detail as { channelId?: string }).channelId === channelId),
+    ).toEqual([]);
+
+    // Four days and an hour on, the lease ends within the day: the renewal hands the channel back.
+    clock.now = new Date(NOW.getTime() + 4 * DAY_MS + 3_600_000);
+    const run = await renewal({}, lambdaContext('websubRenewal'));
+    const handedBack = bus.events.filter(
+      (event) => (event.detail as { channelId?: string }).channelId === channelId,
+    );
+    expect(handedBack).toEqual([
+      { origin: 'links', detailType: 'Channel Subscription Wanted', detail: { channelId } },
+    ]);
+    expect(run.truncated).toBe(false);
+
+    expect(await wanted(channelId)).toEqual([]);
+    await eventually(() => verificationsOf(topic).length === 2);
+    expect(requestsOf(topic).map((request) => request.mode)).toEqual(['subscribe', 'subscribe']);
+    expect(await channelItem(channelId)).toMatchObject({
+      lease: { expiresAt: new Date(clock.now.getTime() + 432_000_000).toISOString() },
+      reviewAt: new Date(clock.now.getTime() + 4 * DAY_MS).toISOString(),
+    });
+
+    // Renewed: the next run finds nothing for it.
+    bus.clear();
+    await renewal({}, lambdaContext('websubRenewal'));
+    expect(
+      bus.events.filter((event) => (event.detail as { channelId?: string }).channelId === channelId),
+    ).toEqual([]);
+  });
+
+  it('a subscribe the hub never verified is asked again by the renewal an hour later', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    hub.holdVerifications = true;
+    await wanted(channelId);
+    expect(requestsOf(topic)).toHaveLength(1);
+
+    clock.now = new Date(NOW.getTime() + 3_600_001);
+    await renewal({}, lambdaContext('websubRenewal'));
+    expect(bus.events.some((event) => (event.detail as { channelId?: string }).channelId === channelId)).toBe(
+      true,
+    );
+    await wanted(channelId);
+    expect(requestsOf(topic)).toHaveLength(2);
+
+    // A verification names no request: the first to arrive confirms the pending subscribe (the same intent),
+    // and the second finds nothing pending any more. The hub keeps the verified subscription.
+    await hub.releaseVerifications();
+    expect(verificationsOf(topic).map((verification) => verification.status)).toEqual([200, 404]);
+    expect(hub.subscriptions.has(topic)).toBe(true);
+    expect(await channelItem(channelId)).toMatchObject({ lease: { seconds: 432_000 } });
+  });
+
+  it('unlinked before the hub verified: the subscribe is refused (404), the unsubscribe confirmed', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    hub.holdVerifications = true;
+    await wanted(channelId);
+    await unlink(channelId);
+    await wanted(channelId);
+    await hub.releaseVerifications();
+
+    expect(verificationsOf(topic)).toEqual([
+      { mode: 'subscribe', topic, status: 404, verified: false },
+      { mode: 'unsubscribe', topic, status: 200, verified: true },
+    ]);
+    expect(hub.subscriptions.has(topic)).toBe(false);
+  });
+
+  it('relinked while an unsubscribe is pending: the unsubscribe is refused and the channel stays subscribed', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    await wanted(channelId);
+    await eventually(() => hub.subscriptions.has(topic));
+
+    hub.holdVerifications = true;
+    await unlink(channelId);
+    await wanted(channelId);
+    await link(channelId, 'prof_other', 1);
+    await wanted(channelId);
+    await hub.releaseVerifications();
+
+    expect(
+      verificationsOf(topic)
+        .slice(1)
+        .map((verification) => [verification.mode, verification.status]),
+    ).toEqual([
+      ['unsubscribe', 404],
+      ['subscribe', 200],
+    ]);
+    expect(hub.subscriptions.has(topic)).toBe(true);
+    expect(await channelItem(channelId)).toMatchObject({
+      desired: 'subscribed',
+      lease: { seconds: 432_000 },
+    });
+  });
+});
+
+describe('GET /webhooks/youtube: only ReelHire’s own pending requests are confirmed', () => {
+  const verify = async (query: Record<string, string>) =>
+    fetch(`${callback.url}/webhooks/youtube?${new URLSearchParams(query)}`);
+
+  it('a challenge for a topic never asked for → 404', async () => {
+    const response = await verify({
+      'hub.mode': 'subscribe',
+      'hub.topic': topicOfChannel('UCnever-asked-for'),
+      'hub.challenge': 'challenge-1',
+      'hub.lease_seconds': '432000',
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.text()).not.toContain('challenge-1');
+  });
+
+  it('refuses a challenge of the other mode, a replay once verified, and a topic that only looks alike', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    hub.holdVerifications = true;
+    await wanted(channelId);
+
+    const wrongMode = await verify({ 'hub.mode': 'unsubscribe', 'hub.topic': topic, 'hub.challenge': 'c1' });
+    const lookalike = await verify({
+      'hub.mode': 'subscribe',
+      'hub.topic': `${topic}&x=1`,
+      'hub.challenge': 'c2',
+    });
+    const right = await verify({
+      'hub.mode': 'subscribe',
+      'hub.topic': topic,
+      'hub.challenge': 'c3',
+      'hub.lease_seconds': '600',
+    });
+    const replay = await verify({
+      'hub.mode': 'subscribe',
+      'hub.topic': topic,
+      'hub.challenge': 'c4',
+      'hub.lease_seconds': '600',
+    });
+
+    expect([wrongMode.status, lookalike.status, right.status, replay.status]).toEqual([404, 404, 200, 404]);
+    expect(right.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await right.text()).toBe('c3');
+    expect((await channelItem(channelId))?.lease).toMatchObject({ seconds: 600 });
+    await hub.releaseVerifications();
+  });
+
+  it('records a denial of a pending subscribe as a failure and answers 200', async () => {
+    const channelId = nextChannel();
+    const topic = topicOfChannel(channelId);
+    await link(channelId);
+    hub.holdVerifications = true;
+    await wanted(channelId);
+
+    const denied = await verify({
+      'hub.mode': 'denied',
+      'hub.topic': topic,
+      'hub.reason': 'topic not found',
+    });
+    expect(denied.status).toBe(200);
+    expect(await channelItem(channelId)).toMatchObject({
+      failures: 1,
+      lastFailure: 'denied by the hub: topic not found',
+    });
+    expect((await channelItem(channelId))?.pending).toBeUndefined();
+    await hub.releaseVerifications();
+  });
+});

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signYouTube } from '#commons/webhooks/youtube.ts';
+
+/**
+ * A WebSub hub on 127.0.0.1, behaving as Google's does (W3C WebSub §5): it takes a form-encoded subscribe or
+ * unsubscribe request, answers 202 Accepted, and then verifies the intent of the subscriber with a GET to
+ * the callback carrying `hub.mode`, `hub.topic`, `hub.challenge` and (for subscribe) `hub.lease_seconds`.
+ * Only a 2xx answer echoing the challenge verifies it. It can also deliver a notification to its
+ * subscribers, signed with their `hub.secret`, and be taken down.
+ */
+
+export interface ReceivedRequest {
+  readonly mode: string;
+  readonly topic: string;
+  readonly callback: string;
+  readonly secret: string | undefined;
+  readonly leaseSeconds: number | undefined;
+  readonly contentType: string | undefined;
+}
+
+export interface Verification {
+  readonly mode: string;
+  readonly topic: string;
+  readonly status: number;
+  /** The callback echoed the challenge with a 2xx: the hub acts on the request. */
+  readonly verified: boolean;
+}
+
+export interface Subscription {
+  readonly callback: string;
+  readonly secret: string | undefined;
+  readonly leaseSeconds: number;
+}
+
+export interface LocalHub {
+  readonly url: string;
+  readonly requests: ReceivedRequest[];
+  readonly verifications: Verification[];
+  /** Active subscriptions by topic. */
+  readonly subscriptions: Map<string, Subscription>;
+  /** While true, the hub answers every request 503 and verifies nothing. */
+  down: boolean;
+  /** The lease the hub grants (Google grants about five days, whatever is asked). */
+  grantedLeaseSeconds: number;
+  /** While true, verifications wait in order until `releaseVerifications` (to let requests cross). */
+  holdVerifications: boolean;
+  releaseVerifications(): Promise<void>;
+  /** Resolves once every verification started so far has finished. */
+  settled(): Promise<void>;
+  /** POSTs a notification to the topic's subscriber, signed as the hub signs; returns the callback's status. */
+  publish(topic: string, body: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const readBody = async (request: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+export const startLocalHub = async (): Promise<LocalHub> => {
+  const pendingVerifications = new Set<Promise<void>>();
+  const held: ReceivedRequest[] = [];
+
+  const verify = async (received: ReceivedRequest): Promise<void> => {
+    const challenge = randomBytes(16).toString('hex');
+    const url = new URL(received.callback);
+    url.searchParams.set('hub.mode', received.mode);
+    url.searchParams.set('hub.topic', received.topic);
+    url.searchParams.set('hub.challenge', challenge);
+    if (received.mode === 'subscribe')
+      url.searchParams.set('hub.lease_seconds', String(hub.grantedLeaseSeconds));
+    let status = 0;
+    let verified = false;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      status = response.status;
+      verified = response.ok && (await response.text()) === challenge;
+    } catch {
+      status = 0;
+    }
+    hub.verifications.push({ mode: received.mode, topic: received.topic, status, verified });
+    if (!verified) return;
+    if (received.mode === 'subscribe') {
+      hub.subscriptions.set(received.topic, {
+        callback: received.callback,
+        secret: received.secret,
+        leaseSeconds: hub.grantedLeaseSeconds,
+      });
+    } else {
+      hub.subscriptions.delete(received.topic);
+    }
+  };
+
+  const server: Server = createServer((request, response) => {
+    const handle = async () => {
+      const form = new URLSearchParams(await readBody(request));
+      if (hub.down) {
+        response.writeHead(503, { 'content-type': 'text/plain' }).end('hub temporarily unavailable');
+        return;
+      }
+      const mode = form.get('hub.mode') ?? '';
+      const topic = form.get('hub.topic') ?? '';
+      const callback = form.get('hub.callback') ?? '';
+      if (
+        request.method !== 'POST' ||
+        !['subscribe', 'unsubscribe'].includes(mode) ||
+        !topic ||
+        !URL.canParse(callback)
+      ) {
+        response.writeHead(400, { 'content-type': 'text/plain' }).end('bad subscription request');
+        return;
+      }
+      const lease = form.get('hub.lease_seconds');
+      const received: ReceivedRequest = {
+        mode,
+        topic,
+        callback,
+        secret: form.get('hub.secret') ?? undefined,
+        leaseSeconds: lease === null ? undefined : Number(lease),
+        contentType: request.headers['content-type'],
+      };
+      hub.requests.push(received);
+      response.writeHead(202).end();
+      if (hub.holdVerifications) {
+        held.push(received);
+        return;
+      }
+      // Verification happens after the 202, as with Google's hub (asynchronous verification).
+      const verification = verify(received).finally(() => pendingVerifications.delete(verification));
+      pendingVerifications.add(verification);
+    };
+    handle().catch(() => {
+      response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+
+  const hub: LocalHub = {
+    url: `http://127.0.0.1:${port}/subscribe`,
+    requests: [],
+    verifications: [],
+    subscriptions: new Map(),
+    down: false,
+    grantedLeaseSeconds: 432_000,
+    holdVerifications: false,
+    async releaseVerifications() {
+      hub.holdVerifications = false;
+      for (const received of held.splice(0)) await verify(received);
+    },
+    async settled() {
+      await Promise.allSettled([...pendingVerifications]);
+    },
+    async publish(topic, body) {
+      const subscription = hub.subscriptions.get(topic);
+      if (!subscription) throw new Error(`no subscriber for ${topic}`);
+      const response = await fetch(subscription.callback, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/atom+xml',
+          ...(subscription.secret
+            ? { 'x-hub-signature': signYouTube(subscription.secret, body, 'sha1') }
+            : {}),
+        },
+        body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    async close() {
+      await Promise.allSettled([...pendingVerifications]);
+      await new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      });
+    },
+  };
+  return hub;
+};
+
+/** Polls until `condition` holds, or fails after `timeoutMs` (no fixed sleeps). */
+export const eventually = async (
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
