@@ -1,0 +1,138 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
+import { startLocalStack } from '../local/local-stack.ts';
+
+/**
+ * Canonical events per second through the whole local runtime (PutEvents → bus → rule → SQS queue → the bundled
+ * video-events handler in its worker → dynalite), beside the raw AWS SDK PutItem rate against the same dynalite in
+ * the same run. The ratio says how much of the storage's speed the pipeline keeps.
+ */
+export interface PipelineResult {
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly rawPutItemPerSecond: number;
+  readonly ratio: number;
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const region = 'us-east-1';
+
+const inParallel = async (count: number, concurrency: number, task: (index: number) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+};
+
+const rawPutItemRate = async (endpoint: string, items: number): Promise<number> => {
+  const client = new DynamoDBClient({ endpoint, region, credentials });
+  const TableName = `bench-raw-${Date.now()}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+  const deadline = Date.now() + 10_000;
+  while ((await client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new Error('bench table never became ACTIVE');
+  }
+  const started = performance.now();
+  await inParallel(items, 16, async (index) => {
+    await client.send(
+      new PutItemCommand({ TableName, Item: { pk: { S: `item-${index}` }, posted: { BOOL: true } } }),
+    );
+  });
+  const seconds = (performance.now() - started) / 1000;
+  client.destroy();
+  return items / seconds;
+};
+
+const countVideos = async (
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  prefix: string,
+): Promise<number> => {
+  let total = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({
+        TableName: tableName,
+        Select: 'COUNT',
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': prefix },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    total += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return total;
+};
+
+export const benchPipeline = async (events = 2000, timeoutMs = 300_000): Promise<PipelineResult> => {
+  const stack = await startLocalStack({
+    projectDir: PROJECT_ROOT,
+    port: 0,
+    dynamoPort: 0,
+    schedules: false,
+    env: { ...process.env, REELHIRE_DATA_DIR: '' },
+  });
+  try {
+    const rawPutItemPerSecond = await rawPutItemRate(stack.dynamoEndpoint, events);
+    const bus = new EventBridgeClient({ endpoint: stack.url, region, credentials });
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region, credentials }),
+    );
+    const tableName = stack.tableNames[0]!;
+    const busName = stack.busNames.find((name) => name !== 'default')!;
+    const run = `bench${Date.now()}`;
+
+    const started = performance.now();
+    await inParallel(Math.ceil(events / 10), 4, async (call) => {
+      const entries = Array.from({ length: Math.min(10, events - call * 10) }, (_, index) => ({
+        EventBusName: busName,
+        Source: 'reelhire.tiktok',
+        DetailType: 'Video Posted',
+        Detail: JSON.stringify({
+          platform: 'tiktok',
+          videoId: `${run}-${call * 10 + index}`,
+          accountId: `${run}-account-${call % 50}`,
+          postedAt: new Date().toISOString(),
+        }),
+      }));
+      const response = await bus.send(new PutEventsCommand({ Entries: entries }));
+      if (response.FailedEntryCount)
+        throw new Error(`${response.FailedEntryCount} events refused by the bus`);
+    });
+    const prefix = `VIDEO#tiktok#${run}-`;
+    const deadline = Date.now() + timeoutMs;
+    while ((await countVideos(documents, tableName, prefix)) < events) {
+      if (Date.now() > deadline)
+        throw new Error(`pipeline did not store ${events} videos within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const eventsPerSecond = events / ((performance.now() - started) / 1000);
+    bus.destroy();
+    documents.destroy();
+    return { events, eventsPerSecond, rawPutItemPerSecond, ratio: eventsPerSecond / rawPutItemPerSecond };
+  } finally {
+    await stack.stop();
+  }
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchPipeline(Number(process.argv[2] ?? 2000)));
+}

@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
+import { EVENT_ROUTES, FUNCTIONS } from '../lib/routing.ts';
+import { measureEventUnits } from './capacity-units.ts';
+import { measureColdInit } from './cold-init.ts';
+import { naiveCost, reelhireCost } from './cost-model.ts';
+import { benchPipeline } from './pipeline.ts';
+import { PRICES } from './prices.ts';
+import { benchWebhookIngest } from './webhook-ingest.ts';
+
+/**
+ * `npm run bench`: every figure measured in one run on this machine, each beside its baseline, written to
+ * bench/results/latest.json and latest.md. `--smoke` runs each part briefly (CI), so the bench cannot rot;
+ * its numbers are not meant to be quoted. The bench never fails on a missed target: it reports it.
+ */
+const smoke = process.argv.includes('--smoke');
+const sizes = smoke
+  ? { pipelineEvents: 200, coldSamples: 3, ingestSeconds: 2 }
+  : { pipelineEvents: 2000, coldSamples: 11, ingestSeconds: 10 };
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: string;
+  readonly target: string;
+  readonly met: boolean;
+}
+
+const figures: Figure[] = [];
+const step = (title: string) => console.log(`bench: ${title}…`);
+
+step('DynamoDB units per event (ReturnConsumedCapacity)');
+const units = await measureEventUnits();
+
+step(`pipeline (${sizes.pipelineEvents} Video Posted through the local runtime)`);
+const pipeline = await benchPipeline(sizes.pipelineEvents);
+figures.push({
+  name: 'pipeline.ratio (events/s ÷ raw SDK PutItem/s)',
+  value: pipeline.ratio,
+  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s`,
+  target: '≥ 0.5',
+  met: pipeline.ratio >= 0.5,
+});
+
+const videoPosted = units['Video Posted']!;
+figures.push({
+  name: 'write units per Video Posted',
+  value: videoPosted.writeUnits,
+  unit: 'WCU',
+  target: '≤ 1',
+  met: videoPosted.writeUnits <= 1,
+});
+const readLinks = units['read links (GET /links)']!;
+figures.push({
+  name: 'round trips to read a video’s links',
+  value: readLinks.calls,
+  unit: 'calls',
+  target: '≤ 2',
+  met: readLinks.calls <= 2,
+});
+
+step('cold init per function (fresh node process, median)');
+const cold = await measureColdInit(sizes.coldSamples);
+for (const fn of cold) {
+  figures.push({
+    name: `cold init ratio ${fn.function}`,
+    value: fn.ratio,
+    unit: `${fn.bundledInitMs.toFixed(0)} ms vs ${fn.naiveInitMs.toFixed(0)} ms naive, ${(fn.bundleBytes / 1024).toFixed(0)} KiB`,
+    target: '≤ 0.5',
+    met: fn.ratio <= 0.5,
+  });
+}
+
+step(`webhook ingest (${sizes.ingestSeconds} s at 10 connections)`);
+const ingest = await benchWebhookIngest({ connections: 10, durationSeconds: sizes.ingestSeconds });
+figures.push({
+  name: 'webhook ingest p99',
+  value: ingest.p99Ms,
+  unit: `ms (p50 ${ingest.p50Ms} ms, ${ingest.requestsPerSecond.toFixed(0)} req/s)`,
+  target: '≤ 20 ms',
+  met: ingest.p99Ms <= 20,
+});
+
+step('cost per million Video Posted');
+const videoRoute = EVENT_ROUTES.find((route) => route.function === 'videoEvents')!;
+const handlerMsPerEvent = 1000 / pipeline.eventsPerSecond;
+const measured = {
+  webhookWriteUnits: 1,
+  webhookReadUnits: 0,
+  webhookMs: ingest.p50Ms,
+  webhookMemoryMb: FUNCTIONS.webhooks.memoryMb,
+  handlerWriteUnits: videoPosted.writeUnits,
+  handlerReadUnits: videoPosted.readUnits,
+  handlerMsPerEvent,
+  handlerMemoryMb: FUNCTIONS.videoEvents.memoryMb,
+  extraBusEvents: 1,
+  batchSize: videoRoute.queue.batchSize,
+};
+const ours = reelhireCost(measured);
+// A naive per-event invocation pays at least one more round trip of handler overhead; the handler's own time is
+// charged on both sides alike.
+const naive = naiveCost(measured, handlerMsPerEvent);
+figures.push({
+  name: 'cost ratio behind the bus (queue + function + table)',
+  value: ours.behindBusUsd / naive.behindBusUsd,
+  unit: `$${ours.behindBusUsd.toFixed(2)} vs $${naive.behindBusUsd.toFixed(2)} per million`,
+  target: '≤ 0.5',
+  met: ours.behindBusUsd / naive.behindBusUsd <= 0.5,
+});
+figures.push({
+  name: 'cost ratio end to end (incl. API Gateway, EventBridge)',
+  value: ours.totalUsd / naive.totalUsd,
+  unit: `$${ours.totalUsd.toFixed(2)} vs $${naive.totalUsd.toFixed(2)} per million`,
+  target: '≤ 0.5',
+  met: ours.totalUsd / naive.totalUsd <= 0.5,
+});
+
+step('cdk synth (fresh output directory, CloudFormation validation and cdk-nag on)');
+const outdir = mkdtempSync(path.join(tmpdir(), 'reelhire-synth-'));
+const synthStarted = performance.now();
+execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+const synthSeconds = (performance.now() - synthStarted) / 1000;
+rmSync(outdir, { recursive: true, force: true });
+figures.push({
+  name: 'cdk synth',
+  value: synthSeconds,
+  unit: 's',
+  target: '≤ 30 s',
+  met: synthSeconds <= 30,
+});
+
+const results = {
+  measuredAt: new Date().toISOString(),
+  smoke,
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  prices: PRICES,
+  figures,
+  pipeline,
+  units,
+  coldInit: cold,
+  ingest,
+  cost: { reelhire: ours, naive },
+  synthSeconds,
+};
+
+const fmt = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+const table = [
+  '| figure | value | detail | target | met |',
+  '| --- | --- | --- | --- | --- |',
+  ...figures.map(
+    (f) => `| ${f.name} | ${fmt(f.value)} | ${f.unit} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`,
+  ),
+  '',
+  '| event | write units | read units | DynamoDB calls |',
+  '| --- | --- | --- | --- |',
+  ...Object.entries(units).map(
+    ([event, cost]) => `| ${event} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} | ${cost.calls} |`,
+  ),
+];
+const markdown = `# ReelHire benchmark${smoke ? ' (smoke run: not for quoting)' : ''}\n\nMeasured ${results.measuredAt} on ${results.machine.cpus} cores, Node ${results.machine.node}; prices ${PRICES.region} as of ${PRICES.checkedOn}.\n\n${table.join('\n')}\n`;
+
+const directory = path.join(PROJECT_ROOT, 'bench', 'results');
+mkdirSync(directory, { recursive: true });
+const name = smoke ? 'smoke' : 'latest';
+writeFileSync(path.join(directory, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(directory, `${name}.md`), markdown);
+console.log(markdown);
+console.log(`bench: wrote bench/results/${name}.json and ${name}.md`);
