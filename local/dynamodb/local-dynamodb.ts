@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { arrayField, isJsonObject, type JsonObject, stringField } from '../json.ts';
+import { LOCAL_REGION } from '../local-account.ts';
+
+export interface LocalDynamoDb {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+/**
+ * dynalite on 127.0.0.1: in memory, or LevelDB under `dataDir` so tables and items survive a restart.
+ * Port 0 picks a free port.
+ */
+export const startLocalDynamoDb = async (port: number, dataDir?: string): Promise<LocalDynamoDb> => {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const server: Server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(dataDir ? { path: dataDir } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint,
+    client,
+    async close() {
+      client.destroy();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+};
+
+const keySchemaOf = (value: unknown) =>
+  (Array.isArray(value) ? value : []).filter(isJsonObject).map((key) => ({
+    AttributeName: String(key.AttributeName),
+    KeyType: String(key.KeyType) as 'HASH' | 'RANGE',
+  }));
+
+const projectionOf = (index: JsonObject) => {
+  const projection = isJsonObject(index.Projection) ? index.Projection : {};
+  const nonKey = arrayField(projection, 'NonKeyAttributes').map(String);
+  return {
+    ProjectionType: (stringField(projection, 'ProjectionType') ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+    ...(nonKey.length > 0 ? { NonKeyAttributes: nonKey } : {}),
+  };
+};
+
+/**
+ * The CreateTable call for an AWS::DynamoDB::Table (or GlobalTable): the template's keys, attribute
+ * definitions and indexes exactly; what dynalite does not emulate (encryption, PITR, TTL, streams) is left out.
+ */
+export const createTableInputOf = (table: ResolvedResource): CreateTableCommandInput => {
+  const { properties } = table;
+  const indexes = (name: string) =>
+    arrayField(properties, name)
+      .filter(isJsonObject)
+      .map((index) => ({
+        IndexName: String(index.IndexName),
+        KeySchema: keySchemaOf(index.KeySchema),
+        Projection: projectionOf(index),
+      }));
+  const globalIndexes = indexes('GlobalSecondaryIndexes');
+  const localIndexes = indexes('LocalSecondaryIndexes');
+  return {
+    TableName: table.identity.ref,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: arrayField(properties, 'AttributeDefinitions')
+      .filter(isJsonObject)
+      .map((definition) => ({
+        AttributeName: String(definition.AttributeName),
+        AttributeType: String(definition.AttributeType) as 'S' | 'N' | 'B',
+      })),
+    KeySchema: keySchemaOf(properties.KeySchema),
+    ...(globalIndexes.length > 0 ? { GlobalSecondaryIndexes: globalIndexes } : {}),
+    ...(localIndexes.length > 0 ? { LocalSecondaryIndexes: localIndexes } : {}),
+  };
+};
+
+/** Creates each table that does not exist yet; returns the names of those it created. */
+export const createTables = async (
+  client: DynamoDBClient,
+  tables: readonly ResolvedResource[],
+): Promise<string[]> => {
+  const created: string[] = [];
+  for (const table of tables) {
+    const input = createTableInputOf(table);
+    try {
+      await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+      continue;
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+    await client.send(new CreateTableCommand(input));
+    created.push(input.TableName!);
+  }
+  return created;
+};

@@ -1,0 +1,77 @@
+import { EventsError } from '../eventbridge/events-error.ts';
+import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
+import type { QueueRegistry } from '../sqs/queue-registry.ts';
+import { SqsError } from '../sqs/sqs-error.ts';
+import { SQS_ACTIONS } from '../sqs/sqs-json-protocol.ts';
+
+export interface AwsReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const EVENTS_PREFIX = 'AWSEvents.';
+const SQS_PREFIX = 'AmazonSQS.';
+
+const reply = (
+  status: number,
+  contentType: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): AwsReply => ({
+  status,
+  headers: { 'content-type': contentType, ...headers },
+  body: JSON.stringify(body),
+});
+
+/**
+ * The local AWS endpoints that share the API port: EventBridge PutEvents (AWS JSON 1.1) and SQS (AWS JSON 1.0),
+ * answering errors as the services do (`__type` and `message`; SQS also `x-amzn-query-error`), so the SDKs raise
+ * their usual exceptions.
+ */
+export const handleAwsJson = async (
+  target: string,
+  body: Buffer,
+  services: { readonly buses: LocalEventBuses; readonly queues: QueueRegistry },
+  signal: AbortSignal,
+): Promise<AwsReply> => {
+  const isSqs = target.startsWith(SQS_PREFIX);
+  const contentType = isSqs ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return reply(400, contentType, {
+      __type: 'SerializationException',
+      message: 'The request body is not valid JSON.',
+    });
+  }
+  const request =
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? (input as Record<string, unknown>)
+      : {};
+  try {
+    if (target === `${EVENTS_PREFIX}PutEvents`)
+      return reply(200, contentType, services.buses.putEvents(request));
+    const action = isSqs ? SQS_ACTIONS[target.slice(SQS_PREFIX.length)] : undefined;
+    if (!action) {
+      return reply(400, contentType, {
+        __type: 'UnknownOperationException',
+        message: `${target} is not available in ReelHire's local runtime`,
+      });
+    }
+    return reply(200, contentType, await action(services.queues, request, signal));
+  } catch (error) {
+    if (error instanceof SqsError) {
+      return reply(
+        error.status,
+        contentType,
+        { __type: `com.amazonaws.sqs#${error.code}`, message: error.message },
+        { 'x-amzn-query-error': `${error.queryCode};${error.status < 500 ? 'Sender' : 'Receiver'}` },
+      );
+    }
+    if (error instanceof EventsError)
+      return reply(error.status, contentType, { __type: error.code, message: error.message });
+    throw error;
+  }
+};

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_BODY_BYTES, problem } from '#commons/http.ts';
+import type { AwsReply } from './aws-json-endpoint.ts';
+import type { HttpReply } from './payload-v2.ts';
+
+/** AWS JSON requests may carry up to 1 MB of events or messages plus their framing. */
+const MAX_AWS_REQUEST_BYTES = 2 * 1_048_576;
+
+/** The prefix of the runtime's own endpoints (activity for the local console); no API route starts with it. */
+export const LOCAL_PREFIX = '/_local/';
+
+export interface RequestHandlers {
+  readonly aws: (target: string, body: Buffer, signal: AbortSignal) => Promise<AwsReply>;
+  /** Undefined when no route matches. */
+  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | undefined;
+  readonly local: (path: string) => HttpReply | undefined;
+}
+
+const problemReply = (status: number, title: string, detail: string): HttpReply => {
+  const response = problem(status, title, detail);
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    cookies: [],
+    body: Buffer.from(String(response.body)),
+  };
+};
+
+const AWS_TOO_LARGE: HttpReply = {
+  statusCode: 413,
+  headers: { 'content-type': 'application/x-amz-json-1.1' },
+  cookies: [],
+  body: Buffer.from(
+    JSON.stringify({ __type: 'RequestEntityTooLargeException', message: 'Request entity too large' }),
+  ),
+};
+
+type BodyResult = { readonly body: Buffer } | { readonly tooLarge: true };
+
+const readBody = (request: IncomingMessage, limit: number): Promise<BodyResult> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      resolve({ tooLarge: true });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        resolve({ tooLarge: true });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve({ body: Buffer.concat(chunks) }));
+    request.on('error', reject);
+  });
+
+/**
+ * The one local HTTP server on 127.0.0.1:$PORT: the HTTP API routes, and at `POST /` the AWS JSON endpoints
+ * (PutEvents, SQS) told apart by their X-Amz-Target header. It listens before the rest of the runtime exists
+ * (the port is part of every queue URL) and answers 503 until the handlers are attached.
+ */
+export class LocalHttpServer {
+  private handlers: RequestHandlers | undefined;
+  private readonly inFlight = new Set<AbortController>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async listen(port: number, host = '127.0.0.1'): Promise<LocalHttpServer> {
+    const server = createServer({ keepAliveTimeout: 5_000 });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const local = new LocalHttpServer(server, `http://${host}:${(server.address() as AddressInfo).port}`);
+    server.on('request', (request, response) => {
+      local.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent)
+          local.send(response, problemReply(500, 'Internal Server Error', String(error)));
+        else response.destroy();
+      });
+    });
+    return local;
+  }
+
+  attach(handlers: RequestHandlers): void {
+    this.handlers = handlers;
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.inFlight) controller.abort();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    // Requests under way (a long poll that saw the abort) finish; whatever still holds a socket is cut.
+    const cut = setTimeout(() => this.server.closeAllConnections(), 1_000);
+    await closed;
+    clearTimeout(cut);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const handlers = this.handlers;
+    if (!handlers) {
+      this.send(response, problemReply(503, 'Service Unavailable', 'ReelHire is starting'));
+      return;
+    }
+    const target = request.headers['x-amz-target'];
+    const awsTarget =
+      typeof target === 'string' && target !== '' && request.method === 'POST' ? target : undefined;
+    const read = await readBody(request, awsTarget ? MAX_AWS_REQUEST_BYTES : MAX_BODY_BYTES);
+    if ('tooLarge' in read) {
+      response.setHeader('connection', 'close');
+      this.send(
+        response,
+        awsTarget
+          ? AWS_TOO_LARGE
+          : problemReply(413, 'Payload Too Large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`),
+      );
+      response.on('finish', () => request.destroy());
+      return;
+    }
+    if (awsTarget) {
+      const controller = new AbortController();
+      this.inFlight.add(controller);
+      // A client that hangs up ends its long poll.
+      response.on('close', () => controller.abort());
+      try {
+        const reply = await handlers.aws(awsTarget, read.body, controller.signal);
+        response.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
+        response.end(reply.body);
+      } finally {
+        this.inFlight.delete(controller);
+      }
+      return;
+    }
+    const path = (request.url ?? '/').split('?')[0]!;
+    if (path.startsWith(LOCAL_PREFIX)) {
+      this.send(
+        response,
+        handlers.local(path) ?? problemReply(404, 'Not Found', `no local endpoint ${path}`),
+      );
+      return;
+    }
+    const routed = handlers.route(request, read.body);
+    this.send(
+      response,
+      routed ? await routed : problemReply(404, 'Not Found', `no route for ${request.method} ${path}`),
+    );
+  }
+
+  private send(response: ServerResponse, reply: HttpReply): void {
+    for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
+    if (reply.cookies.length > 0) response.setHeader('set-cookie', [...reply.cookies]);
+    response.setHeader('content-length', reply.body.length);
+    response.statusCode = reply.statusCode;
+    response.end(reply.body);
+  }
+}

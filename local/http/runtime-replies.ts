@@ -1,0 +1,47 @@
+import { problem } from '#commons/http.ts';
+import type { ActivityLog } from '../activity-log.ts';
+import type { InvocationResult } from '../lambda/local-function.ts';
+import type { HttpReply } from './payload-v2.ts';
+
+/**
+ * What the API answers when the function behind a route fails (an uncaught error, a timeout, a crash): in the
+ * cloud API Gateway says 500 (503 on its own 30 s timeout); locally the problem says which error it was.
+ */
+export const functionHttpFailure = (result: Extract<InvocationResult, { ok: false }>): HttpReply => {
+  const status = result.outcome === 'timed-out' ? 503 : 500;
+  const response = problem(
+    status,
+    status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+    `the function failed (${result.error.errorType}); request ${result.requestId}`,
+  );
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    cookies: [],
+    body: Buffer.from(String(response.body)),
+  };
+};
+
+export interface LocalEndpointSources {
+  readonly activity: ActivityLog;
+  readonly deadLetterQueues: () => readonly {
+    readonly name: string;
+    readonly url: string;
+    readonly messages: readonly unknown[];
+  }[];
+}
+
+/** The runtime's own read-only endpoints, for the local console and for tests that run `npm start`. */
+export const localEndpoint = (path: string, sources: LocalEndpointSources): HttpReply | undefined => {
+  if (path !== '/_local/activity') return undefined;
+  const body = JSON.stringify({
+    records: sources.activity.recent(),
+    deadLetterQueues: sources.deadLetterQueues(),
+  });
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(body),
+  };
+};

@@ -1,0 +1,29 @@
+/** A JSON object as found in templates and requests, before anything is known about its fields. */
+export type JsonObject = Record<string, unknown>;
+
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const stringField = (object: JsonObject, name: string): string | undefined => {
+  const value = object[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+export const numberField = (object: JsonObject, name: string): number | undefined => {
+  const value = object[name];
+  if (typeof value === 'number') return value;
+  // CloudFormation accepts numbers as strings in many places ("VisibilityTimeout": "360").
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
+  return undefined;
+};
+
+export const objectField = (object: JsonObject, name: string): JsonObject | undefined => {
+  const value = object[name];
+  return isJsonObject(value) ? value : undefined;
+};
+
+export const arrayField = (object: JsonObject, name: string): unknown[] => {
+  const value = object[name];
+  return Array.isArray(value) ? value : [];
+};

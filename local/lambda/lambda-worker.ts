@@ -1,0 +1,108 @@
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
+import type { LambdaErrorPayload, RuntimeMessage, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
+
+export type WorkerReply =
+  | WorkerMessage
+  | { readonly type: 'crashed'; readonly error: LambdaErrorPayload }
+  | { readonly type: 'timed-out' };
+
+export type LogSink = (line: string, stream: 'stdout' | 'stderr') => void;
+
+export interface WorkerOptions {
+  readonly moduleUrl: URL;
+  readonly setup: WorkerSetup;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly memoryMb: number;
+  readonly onLog: LogSink;
+}
+
+/**
+ * One execution environment of a function: a worker thread with its own process.env and memory limit. It
+ * runs one message at a time; a crash (process.exit, an uncaught error, out of memory) or a timeout ends it,
+ * and the pool replaces it.
+ */
+export class LambdaWorker {
+  initialized = false;
+  dead = false;
+  private readonly worker: Worker;
+  private settle: ((reply: WorkerReply) => void) | undefined;
+  /** Set once the thread is being ended; terminate() awaits it, so a timed-out worker is always reaped. */
+  private ending: Promise<number> | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.worker = new Worker(options.moduleUrl, {
+      workerData: options.setup,
+      env: { ...options.environment },
+      // The parent's flags (tsx's loader, vitest's) have no business in a function's runtime.
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      createInterface({ input: this.worker[stream], crlfDelay: Number.POSITIVE_INFINITY }).on(
+        'line',
+        (line) => options.onLog(line, stream),
+      );
+    }
+    this.worker.on('message', (message: WorkerMessage) => {
+      // Any reply but an INIT failure means the handler module is loaded.
+      if (message.type !== 'init-failed') this.initialized = true;
+      if (message.type === 'init-failed') this.dead = true;
+      this.finish(message);
+    });
+    this.worker.on('error', (error) => {
+      this.dead = true;
+      this.finish({
+        type: 'crashed',
+        error: { errorType: 'Runtime.UncaughtError', errorMessage: error.message },
+      });
+    });
+    this.worker.on('exit', (code) => {
+      this.dead = true;
+      this.finish({
+        type: 'crashed',
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Runtime exited with error: exit status ${code}`,
+        },
+      });
+    });
+  }
+
+  /** Sends one message and waits for its reply, ending the worker if it takes longer than timeoutMs. */
+  run(message: RuntimeMessage, timeoutMs: number): Promise<WorkerReply> {
+    if (this.settle) throw new Error('a worker runs one invocation at a time');
+    if (this.dead) {
+      return Promise.resolve({
+        type: 'crashed',
+        error: { errorType: 'Runtime.ExitError', errorMessage: 'the execution environment has ended' },
+      });
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.dead = true;
+        this.ending ??= this.worker.terminate();
+        this.finish({ type: 'timed-out' });
+      }, timeoutMs);
+      this.settle = (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      };
+      this.worker.postMessage(message);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    this.ending ??= this.worker.terminate();
+    await this.ending;
+  }
+
+  private finish(reply: WorkerReply): void {
+    const settle = this.settle;
+    this.settle = undefined;
+    settle?.(reply);
+  }
+}

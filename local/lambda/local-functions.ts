@@ -1,0 +1,58 @@
+import type { ActivityLog } from '../activity-log.ts';
+import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { type LocalSecrets, SECRET_NAMES } from '../dev-secrets.ts';
+import { bundledFunctionOf, functionDefinitionOf } from './function-definitions.ts';
+import { functionEnvironment, type LocalEndpoints } from './function-environment.ts';
+import { LocalFunction } from './local-function.ts';
+import { workerModuleUrl } from './worker-source.ts';
+
+export interface LocalFunctionsInput {
+  readonly resources: readonly ResolvedResource[];
+  readonly endpoints: LocalEndpoints;
+  readonly secrets: LocalSecrets;
+  readonly publicBaseUrl: string;
+  readonly youtubeHubUrl: string | undefined;
+  readonly maxConcurrency: number;
+  readonly activity: ActivityLog;
+  readonly onLog: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** Every AWS::Lambda::Function with a bundle, by name; the others are reported as not run. */
+export const createLocalFunctions = async (
+  input: LocalFunctionsInput,
+): Promise<{ functions: Map<string, LocalFunction>; skipped: string[] }> => {
+  const moduleUrl = await workerModuleUrl();
+  const functions = new Map<string, LocalFunction>();
+  const skipped: string[] = [];
+  for (const resource of input.resources.filter((candidate) => candidate.type === 'AWS::Lambda::Function')) {
+    const bundled = bundledFunctionOf(resource);
+    if (typeof bundled === 'string') {
+      skipped.push(bundled);
+      continue;
+    }
+    const name = resource.identity.ref;
+    const environment = functionEnvironment(
+      {
+        functionName: name,
+        memoryMb: bundled.memoryMb,
+        handler: bundled.handler,
+        taskRoot: bundled.taskRoot,
+        variables: bundled.variables,
+        endpoints: input.endpoints,
+        secrets: input.secrets.values,
+        publicBaseUrl: input.publicBaseUrl,
+        youtubeHubUrl: input.youtubeHubUrl,
+      },
+      SECRET_NAMES,
+    );
+    functions.set(
+      name,
+      new LocalFunction(functionDefinitionOf(bundled, environment, input.maxConcurrency), {
+        moduleUrl,
+        activity: input.activity,
+        onLog: input.onLog,
+      }),
+    );
+  }
+  return { functions, skipped };
+};

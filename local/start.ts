@@ -1,0 +1,71 @@
+import { startLocalStack } from './local-stack.ts';
+import { startupReport } from './startup-report.ts';
+
+/*
+ * `npm start`: the whole ReelHire stack on this machine. A thin command over startLocalStack: reads the
+ * settings from the environment, prints what runs where, and stops everything on Ctrl-C or SIGTERM.
+ */
+
+/** Stopping waits for invocations under way to be cut and ports to close; it never takes this long. */
+const STOP_TIMEOUT_MS = 15_000;
+
+const portOf = (name: string, fallback: number): number => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be a port number, got "${value}"`);
+    process.exit(2);
+  }
+  return port;
+};
+
+const main = async (): Promise<void> => {
+  const stack = await startLocalStack({
+    port: portOf('PORT', 3000),
+    dynamoPort: portOf('DYNAMODB_PORT', 8000),
+    ...(process.env.REELHIRE_DATA_DIR ? { dataDir: process.env.REELHIRE_DATA_DIR } : {}),
+    // Runs a cloud assembly synthesized elsewhere (the tests' shared synth, a CI artifact) instead of cdk.out.
+    ...(process.env.REELHIRE_CDK_OUT ? { assemblyDir: process.env.REELHIRE_CDK_OUT, synth: false } : {}),
+    log: (line) => console.log(line),
+    functionLog: (functionName, line, stream) =>
+      (stream === 'stderr' ? process.stderr : process.stdout).write(`[${functionName}] ${line}\n`),
+  });
+  console.log(startupReport(stack));
+
+  // npm, tsx and a terminal may each pass the same Ctrl-C on: the first signal stops, repeats are ignored.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping ReelHire …`);
+    const watchdog = setTimeout(() => {
+      console.error(`ReelHire did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    await stack.stop();
+    clearTimeout(watchdog);
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      shutdown(signal).catch((error: unknown) => {
+        console.error('stopping failed:', error);
+        process.exit(1);
+      });
+    });
+  }
+  for (const error of await stack.warmedUp) console.warn(`! ${error}`);
+};
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  console.error(
+    inUse
+      ? `ReelHire cannot start: ${message} (set PORT / DYNAMODB_PORT to free ports)`
+      : `ReelHire cannot start: ${message}`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,341 @@
+import { rm } from 'node:fs/promises';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '#commons/http.ts';
+import { DEV_SECRETS } from '../../local/dev-secrets.ts';
+import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { eventually } from './support/eventually.ts';
+import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+describe('the local stack running a hand-written assembly', () => {
+  let assemblyDir: string;
+  let stack: LocalStack;
+  let dynamo: DynamoDBClient;
+  let bus: EventBridgeClient;
+  const functionLogs: string[] = [];
+
+  beforeAll(async () => {
+    assemblyDir = await writeProbeAssembly();
+    stack = await startLocalStack({
+      assemblyDir,
+      synth: false,
+      port: 0,
+      dynamoPort: 0,
+      env: { TIKTOK_CLIENT_SECRET: 'from-the-environment' },
+      functionLog: (name, line) => functionLogs.push(`[${name}] ${line}`),
+      asyncRetryDelaysMs: [50, 50],
+      schedules: false,
+    });
+    dynamo = new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region: 'us-east-1', credentials });
+    bus = new EventBridgeClient({ endpoint: stack.url, region: 'us-east-1', credentials });
+  });
+  afterAll(async () => {
+    dynamo?.destroy();
+    bus?.destroy();
+    await stack?.stop();
+    await rm(assemblyDir, { recursive: true, force: true });
+  });
+
+  const probeItem = async (id: string) => {
+    const { Item } = await dynamo.send(
+      new GetItemCommand({
+        TableName: PROBE.tableName,
+        Key: { pk: { S: `PROBE#${id}` }, sk: { S: 'PROBE' } },
+      }),
+    );
+    return Item;
+  };
+  const putProbe = (detail: Record<string, unknown>, detailType: string = PROBE.detailType) =>
+    bus.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: PROBE.busName,
+            Source: 'reelhire.api',
+            DetailType: detailType,
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
+
+  describe('HTTP API', () => {
+    it('invokes the route’s function with a payload 2.0 event and maps the result back', async () => {
+      const response = await fetch(`${stack.url}/echo/v%201?b=2&a=1&a=3`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Custom': 'Yes', cookie: 'session=abc; theme=dark' },
+        body: '{"hello":"world"}',
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('apigw-requestid')).toBeTruthy();
+      const { event, context } = (await response.json()) as {
+        event: Record<string, unknown>;
+        context: Record<string, unknown>;
+      };
+      expect(event).toMatchObject({
+        version: '2.0',
+        routeKey: 'POST /echo/{id}',
+        rawPath: '/echo/v%201',
+        rawQueryString: 'b=2&a=1&a=3',
+        queryStringParameters: { a: '1,3', b: '2' },
+        pathParameters: { id: 'v 1' },
+        cookies: ['session=abc', 'theme=dark'],
+        headers: expect.objectContaining({ 'content-type': 'application/json', 'x-custom': 'Yes' }),
+        body: '{"hello":"world"}',
+        isBase64Encoded: false,
+        requestContext: expect.objectContaining({
+          accountId: '000000000000',
+          stage: '$default',
+          routeKey: 'POST /echo/{id}',
+          http: expect.objectContaining({ method: 'POST', path: '/echo/v%201', sourceIp: '127.0.0.1' }),
+        }),
+      });
+      expect(context).toMatchObject({
+        functionName: PROBE.probeFunction,
+        invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${PROBE.probeFunction}`,
+        memoryLimitInMB: '256',
+      });
+      expect(context.remainingMs).toBeGreaterThan(0);
+      expect(context.remainingMs).toBeLessThanOrEqual(2_000);
+    });
+
+    it('gives the function the template environment resolved locally, secrets in plain text, nothing from the host', async () => {
+      const { env } = (await (await fetch(`${stack.url}/echo/env`)).json()) as {
+        env: Record<string, string | null>;
+      };
+      expect(env).toEqual({
+        REELHIRE_MODE: 'local',
+        TABLE_NAME: PROBE.tableName,
+        EVENT_BUS_NAME: PROBE.busName,
+        QUEUE_URL: `${stack.url}/000000000000/${PROBE.workQueue}`,
+        PUBLIC_BASE_URL: stack.url,
+        TIKTOK_CLIENT_SECRET: 'from-the-environment',
+        TIKTOK_CLIENT_SECRET_ARN: null,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_SQS: stack.url,
+        HOME: null,
+      });
+      expect(stack.defaultedSecrets).not.toContain('TIKTOK_CLIENT_SECRET');
+      expect(stack.defaultedSecrets).toContain('CONTRA_WEBHOOK_SECRET');
+      expect(DEV_SECRETS.CONTRA_WEBHOOK_SECRET).toMatch(/^whsec_/);
+    });
+
+    it('picks the most specific route and passes binary bodies base64-encoded', async () => {
+      const fixed = (await (await fetch(`${stack.url}/echo/fixed`)).json()) as {
+        event: { routeKey: string };
+      };
+      expect(fixed.event.routeKey).toBe('GET /echo/fixed');
+      const greedy = (await (await fetch(`${stack.url}/files/a/b.txt`)).json()) as {
+        event: { pathParameters: unknown };
+      };
+      expect(greedy.event.pathParameters).toEqual({ path: 'a/b.txt' });
+      const binary = (await (
+        await fetch(`${stack.url}/any`, {
+          method: 'PUT',
+          headers: { 'content-type': 'image/png' },
+          body: new Uint8Array([137, 80, 0, 255]),
+        })
+      ).json()) as { event: { body: string; isBase64Encoded: boolean } };
+      expect(binary.event).toMatchObject({
+        isBase64Encoded: true,
+        body: Buffer.from([137, 80, 0, 255]).toString('base64'),
+      });
+    });
+
+    it('maps cookies, headers, binary and plain results', async () => {
+      const cookies = await fetch(`${stack.url}/cookies`);
+      expect(cookies.status).toBe(204);
+      expect(cookies.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2']);
+      expect(cookies.headers.get('x-probe')).toBe('yes');
+      const binary = await fetch(`${stack.url}/binary`);
+      expect(new Uint8Array(await binary.arrayBuffer())).toEqual(new Uint8Array([0, 1, 2, 255]));
+      const plain = await fetch(`${stack.url}/plain`);
+      expect(plain.headers.get('content-type')).toBe('application/json');
+      expect(await plain.json()).toEqual({ hello: 'world' });
+    });
+
+    it('answers 404 problem+json for an unknown route, 413 for a body over 256 KiB', async () => {
+      const unknown = await fetch(`${stack.url}/nowhere`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+      expect(await unknown.json()).toMatchObject({ status: 404, title: 'Not Found' });
+
+      const tooLarge = await fetch(`${stack.url}/echo/big`, {
+        method: 'POST',
+        body: 'x'.repeat(MAX_BODY_BYTES + 1),
+      });
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.headers.get('content-type')).toBe('application/problem+json');
+      const atLimit = await fetch(`${stack.url}/echo/big`, {
+        method: 'POST',
+        body: 'x'.repeat(MAX_BODY_BYTES),
+      });
+      expect(atLimit.status).toBe(200);
+    });
+
+    it('fails an invocation whose function throws, exits or times out, and replaces the crashed worker', async () => {
+      expect((await fetch(`${stack.url}/throw`)).status).toBe(500);
+      const exited = await fetch(`${stack.url}/exit`);
+      expect(exited.status).toBe(500);
+      expect(await exited.json()).toMatchObject({ detail: expect.stringContaining('Runtime.ExitError') });
+      expect((await fetch(`${stack.url}/health`)).status).toBe(200);
+      const started = Date.now();
+      const slow = await fetch(`${stack.url}/sleep`);
+      expect(slow.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect((await fetch(`${stack.url}/health`)).status).toBe(200);
+      const outcomes = stack.activity.invocations().map((record) => record.outcome);
+      expect(outcomes).toEqual(expect.arrayContaining(['failed', 'crashed', 'timed-out']));
+    });
+  });
+
+  describe('bus, queues and event source mappings', () => {
+    it('routes a put event through the rule, the queue and the mapping to the function, which writes DynamoDB', async () => {
+      const result = await putProbe({ action: 'store', id: 'routed' });
+      expect(result.FailedEntryCount).toBe(0);
+      const item = await eventually(() => probeItem('routed'), { what: 'the probe item' });
+      expect(JSON.parse(item.body?.S ?? '{}')).toMatchObject({
+        id: result.Entries?.[0]?.EventId,
+        detail: { id: 'routed' },
+      });
+      expect(stack.activity.busEvents().at(-1)?.matchedRules).toEqual([PROBE.ruleName]);
+    });
+
+    it('lets a function publish to the bus through the SDK with nothing but its environment', async () => {
+      await putProbe({ action: 'publish', id: 'echoed' });
+      await eventually(() => probeItem('echoed'), { what: 'the item written after the echo event' });
+    });
+
+    it('retries only the failed messages of a batch and moves them to the DLQ after maxReceiveCount', async () => {
+      await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: PROBE.busName,
+              Source: 'reelhire.api',
+              DetailType: PROBE.detailType,
+              Detail: '{"action":"fail","id":"bad"}',
+            },
+            {
+              EventBusName: PROBE.busName,
+              Source: 'reelhire.api',
+              DetailType: PROBE.detailType,
+              Detail: '{"action":"store","id":"good"}',
+            },
+          ],
+        }),
+      );
+      await eventually(() => probeItem('good'));
+      const dead = await eventually(
+        () =>
+          stack
+            .deadLetterQueues()
+            .flatMap((queue) => queue.messages)
+            .find((message) => message.body.includes('"id":"bad"')),
+        { timeoutMs: 30_000, what: 'the failed event in the DLQ' },
+      );
+      expect(dead.receiveCount).toBe(0);
+      const work = stack.queues.byName(PROBE.workQueue)!;
+      expect(work.peek().some((message) => message.body.includes('"id":"good"'))).toBe(false);
+      const failures = stack.activity.invocations().filter((record) => record.trigger === 'sqs');
+      expect(failures.length).toBeGreaterThanOrEqual(PROBE.maxReceiveCount);
+    });
+
+    it('lets a handler set its own message’s next delivery with ChangeMessageVisibility', async () => {
+      await putProbe({ action: 'delay', id: 'backoff', delaySeconds: 1 });
+      for (const receive of [1, 2, 3]) {
+        await eventually(() => probeItem(`backoff#delayed-${receive}`), {
+          timeoutMs: 20_000,
+          what: `receive ${receive}`,
+        });
+      }
+    });
+
+    it('delivers batches of at most BatchSize messages', async () => {
+      const audit = stack.queues.byName(PROBE.auditQueue)!;
+      audit.purge();
+      for (let call = 0; call < 3; call++) {
+        await bus.send(
+          new PutEventsCommand({
+            Entries: Array.from({ length: 10 }, (_, index) => ({
+              EventBusName: PROBE.busName,
+              Source: 'reelhire.api',
+              DetailType: PROBE.detailType,
+              Detail: JSON.stringify({ action: 'ok', id: `batch-${call}-${index}` }),
+            })),
+          }),
+        );
+      }
+      const sizes = await eventually(() => {
+        const batches = audit.peek().map((message) => (JSON.parse(message.body) as { size: number }).size);
+        return batches.reduce((sum, size) => sum + size, 0) >= 30 ? batches : undefined;
+      });
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
+    });
+
+    it('retries a failing scheduled run twice, then sends an invocation record to the on-failure destination', async () => {
+      const fired = stack.runSchedule(PROBE.scheduleRuleName);
+      const record = await eventually(
+        () =>
+          stack
+            .deadLetterQueues()
+            .flatMap((queue) => queue.messages)
+            .map((message) => JSON.parse(message.body) as { requestPayload?: { id?: string } })
+            .find((body) => body.requestPayload?.id === fired.id),
+        { what: 'the on-failure record' },
+      );
+      expect(record).toMatchObject({
+        requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+        requestPayload: { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+        responsePayload: { errorMessage: 'the scheduled run fails on purpose' },
+      });
+      const runs = stack.activity
+        .invocations()
+        .filter(
+          (invocation) =>
+            invocation.functionName === PROBE.scheduledFunction && invocation.trigger === 'schedule',
+        );
+      expect(runs).toHaveLength(3);
+    });
+
+    it('serves its activity and dead-letter queues at /_local/activity', async () => {
+      const activity = (await (await fetch(`${stack.url}/_local/activity`)).json()) as {
+        records: { kind: string }[];
+        deadLetterQueues: { name: string }[];
+      };
+      expect(new Set(activity.records.map((record) => record.kind))).toEqual(
+        new Set(['bus-event', 'invocation', 'delivery-failure']),
+      );
+      expect(activity.deadLetterQueues.map((queue) => queue.name)).toEqual([PROBE.deadLetterQueue]);
+    });
+  });
+
+  describe('DynamoDB', () => {
+    it('creates the table exactly as the template defines it, reachable with the SDK', async () => {
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: PROBE.tableName }));
+      expect(Table?.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      expect(
+        Table?.GlobalSecondaryIndexes?.map((index) => [
+          index.IndexName,
+          index.KeySchema?.map((key) => key.AttributeName),
+        ]),
+      ).toEqual([['byKind', ['gsi1pk', 'gsi1sk']]]);
+      await eventually(() => probeItem('routed'));
+      const { Items } = await dynamo.send(
+        new QueryCommand({
+          TableName: PROBE.tableName,
+          IndexName: 'byKind',
+          KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk = :id',
+          ExpressionAttributeValues: { ':kind': { S: 'PROBE' }, ':id': { S: 'routed' } },
+        }),
+      );
+      expect(Items).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,287 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * A small hand-written cloud assembly in the shapes `cdk synth` produces: a stateful stack (table, bus,
+ * dead-letter queue, exports) and a stateless one importing them (a queue with redrive, a rule with retry
+ * policy and DLQ, an event source mapping with partial batch responses, a schedule with an on-failure
+ * destination, an HTTP API). Its one function is test/local/fixtures/probe-handler.ts, bundled by esbuild as
+ * the CDK bundles the real handlers.
+ */
+
+export const PROBE = {
+  stateful: 'Probe-Stateful',
+  stateless: 'Probe-Stateless',
+  busName: 'probe-bus',
+  ruleName: 'probe-work',
+  scheduleRuleName: 'probe-schedule',
+  detailType: 'Probe',
+  maxReceiveCount: 3,
+  visibilityTimeoutSeconds: 2,
+  workQueue: 'Probe-Stateless-WorkQueue',
+  auditQueue: 'Probe-Stateless-AuditQueue',
+  deadLetterQueue: 'Probe-Stateful-DeadLetterQueue',
+  tableName: 'Probe-Stateful-Table',
+  probeFunction: 'Probe-Stateless-ProbeFunction',
+  scheduledFunction: 'probe-scheduled',
+} as const;
+
+const ASSET = 'asset.probe';
+const importValue = (name: string) => ({ 'Fn::ImportValue': `${PROBE.stateful}:${name}` });
+const output = (name: string, value: unknown) => ({
+  Value: value,
+  Export: { Name: `${PROBE.stateful}:${name}` },
+});
+
+const statefulTemplate = {
+  Resources: {
+    Table: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byKind',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    },
+    EventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: PROBE.busName } },
+    DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1_209_600 } },
+  },
+  Outputs: {
+    ExportsTable: output('TableName', { Ref: 'Table' }),
+    ExportsBus: output('BusName', { Ref: 'EventBus' }),
+    ExportsDlqArn: output('DlqArn', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }),
+  },
+};
+
+const functionProperties = (environment: Record<string, unknown>, timeout: number) => ({
+  Code: {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+    S3Bucket: { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' },
+    S3Key: 'probe.zip',
+  },
+  Handler: 'index.handler',
+  Runtime: 'nodejs20.x',
+  MemorySize: 256,
+  Timeout: timeout,
+  Role: { 'Fn::GetAtt': ['ProbeRole', 'Arn'] },
+  Environment: { Variables: { ...environment, NODE_OPTIONS: '--enable-source-maps' } },
+});
+
+const functionMetadata = {
+  'aws:asset:path': ASSET,
+  'aws:asset:is-bundled': true,
+  'aws:asset:property': 'Code',
+};
+
+const HTTP_ROUTES = [
+  'GET /health',
+  'GET /echo/{id}',
+  'POST /echo/{id}',
+  'GET /echo/fixed',
+  'GET /files/{path+}',
+  'ANY /any',
+  'GET /exit',
+  'GET /sleep',
+  'GET /throw',
+  'GET /cookies',
+  'GET /binary',
+  'GET /plain',
+];
+
+const statelessTemplate = {
+  Parameters: {
+    BootstrapVersion: {
+      Type: 'AWS::SSM::Parameter::Value<String>',
+      Default: '/cdk-bootstrap/hnb659fds/version',
+    },
+  },
+  Conditions: {
+    InCloud: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '000000000000'] }] },
+  },
+  Resources: {
+    WorkQueue: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        VisibilityTimeout: PROBE.visibilityTimeoutSeconds,
+        RedrivePolicy: { deadLetterTargetArn: importValue('DlqArn'), maxReceiveCount: PROBE.maxReceiveCount },
+        SqsManagedSseEnabled: true,
+      },
+    },
+    AuditQueue: { Type: 'AWS::SQS::Queue', Properties: {} },
+    CloudOnlyQueue: { Type: 'AWS::SQS::Queue', Condition: 'InCloud', Properties: {} },
+    ProbeRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+    ProbeFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: functionProperties(
+        {
+          TABLE_NAME: importValue('TableName'),
+          EVENT_BUS_NAME: importValue('BusName'),
+          QUEUE_URL: { Ref: 'WorkQueue' },
+          AUDIT_QUEUE_URL: { Ref: 'AuditQueue' },
+          PUBLIC_BASE_URL: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] },
+          TIKTOK_CLIENT_SECRET_ARN: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':secretsmanager:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':secret:probe/tiktok',
+              ],
+            ],
+          },
+        },
+        2,
+      ),
+      Metadata: functionMetadata,
+    },
+    ScheduledFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        ...functionProperties({ SCHEDULE_FAILS: 'true' }, 2),
+        FunctionName: PROBE.scheduledFunction,
+      },
+      Metadata: functionMetadata,
+    },
+    InlineFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Code: { ZipFile: 'exports.handler = async () => {}' },
+        Handler: 'index.handler',
+        Runtime: 'nodejs20.x',
+      },
+    },
+    WorkRule: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: PROBE.ruleName,
+        EventBusName: importValue('BusName'),
+        EventPattern: { source: [{ prefix: 'reelhire.' }], 'detail-type': [PROBE.detailType, 'Probe Echo'] },
+        State: 'ENABLED',
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+            Id: 'Target0',
+            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+            DeadLetterConfig: { Arn: importValue('DlqArn') },
+          },
+        ],
+      },
+    },
+    WorkMapping: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: {
+        EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+        FunctionName: { Ref: 'ProbeFunction' },
+        BatchSize: 5,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      },
+    },
+    ScheduleRule: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: PROBE.scheduleRuleName,
+        ScheduleExpression: 'rate(1 day)',
+        State: 'ENABLED',
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': ['ScheduledFunction', 'Arn'] },
+            Id: 'Target0',
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+            DeadLetterConfig: { Arn: importValue('DlqArn') },
+          },
+        ],
+      },
+    },
+    ScheduledFunctionInvokeConfig: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: { Ref: 'ScheduledFunction' },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: importValue('DlqArn') } },
+      },
+    },
+    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'probe', ProtocolType: 'HTTP' } },
+    ApiIntegration: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      },
+    },
+    ...Object.fromEntries(
+      HTTP_ROUTES.map((routeKey, index) => [
+        `Route${index}`,
+        {
+          Type: 'AWS::ApiGatewayV2::Route',
+          Properties: {
+            ApiId: { Ref: 'Api' },
+            RouteKey: routeKey,
+            AuthorizationType: 'NONE',
+            Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'ApiIntegration' }]] },
+          },
+        },
+      ]),
+    ),
+  },
+};
+
+export const probeTemplates = { [PROBE.stateful]: statefulTemplate, [PROBE.stateless]: statelessTemplate };
+
+/** Writes the assembly (manifest, both templates, the bundled probe) into a new temporary directory. */
+export const writeProbeAssembly = async (): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), 'reelhire-probe-'));
+  await mkdir(join(dir, ASSET));
+  await build({
+    entryPoints: [fileURLToPath(new URL('../fixtures/probe-handler.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: join(dir, ASSET, 'index.mjs'),
+    sourcemap: true,
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  const artifacts: Record<string, unknown> = {};
+  for (const [stackName, template] of Object.entries(probeTemplates)) {
+    const templateFile = `${stackName}.template.json`;
+    await writeFile(join(dir, templateFile), JSON.stringify(template, null, 1));
+    artifacts[stackName] = {
+      type: 'aws:cloudformation:stack',
+      environment: 'aws://unknown-account/unknown-region',
+      properties: { templateFile },
+    };
+  }
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }));
+  return dir;
+};
