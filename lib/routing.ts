@@ -66,7 +66,8 @@ export const FUNCTIONS = {
     memoryMb: 256,
     timeoutSeconds: 30,
     secrets: ['EMPLOYER_SIGNING_KEY'],
-    table: 'read',
+    // Writes the notification it builds once (body, notifyUrl) and its attempts and outcome.
+    table: 'readWrite',
     publishes: true,
   },
   webhooks: {
@@ -76,6 +77,26 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     secrets: ['TIKTOK_CLIENT_SECRET', 'YOUTUBE_HUB_SECRET', 'CONTRA_WEBHOOK_SECRET'],
     table: 'readWrite',
+    publishes: true,
+  },
+  youtubeSubscriptions: {
+    entry: 'functions/youtube-subscriptions.ts',
+    description:
+      "Channel Subscription Wanted → a WebSub subscribe or unsubscribe request for the channel's feed",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    secrets: ['YOUTUBE_HUB_SECRET'],
+    table: 'readWrite',
+    publishes: false,
+  },
+  websubRenewal: {
+    entry: 'functions/websub-renewal.ts',
+    description:
+      'Every hour: hands YouTube channels whose WebSub lease ends within a day back for re-subscription',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    secrets: [],
+    table: 'read',
     publishes: true,
   },
   linksApi: {
@@ -153,6 +174,14 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     // One message per attempt; the notifier sets each retry's delay with ChangeMessageVisibility.
     queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 12 },
   },
+  {
+    id: 'YouTubeSubscriptions',
+    detailTypes: [EVENTS.channelSubscriptionWanted.detailType],
+    function: 'youtubeSubscriptions',
+    // A refused or unreachable hub is retried every 3 minutes for about half an hour, then dead-lettered
+    // with the hub's answer; the hourly renewal asks again for any channel still not verified.
+    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 10 },
+  },
 ];
 
 export interface ScheduleRoute {
@@ -164,6 +193,7 @@ export interface ScheduleRoute {
 
 export const SCHEDULES: readonly ScheduleRoute[] = [
   { id: 'JobExpirySchedule', function: 'jobExpiry', expression: 'rate(1 minute)' },
+  { id: 'WebSubRenewalSchedule', function: 'websubRenewal', expression: 'rate(1 hour)' },
 ];
 
 export interface HttpRoute {

@@ -1,0 +1,150 @@
+import type { SecretName } from '../functions/commons/adapters/secrets.ts';
+import { FUNCTIONS } from './routing.ts';
+
+/**
+ * Deploy-time configuration. Every setting is read from the CDK context (`-c name=value` or cdk.json) or from
+ * its environment variable, which wins so that CI can configure a deploy without editing cdk.json. The dev
+ * stage has a default for everything, so `npx cdk synth` works offline on a fresh clone; prod has none for
+ * what identifies real infrastructure, and a prod synth fails naming every missing setting at once.
+ */
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface ReelHireConfig {
+  readonly stage: Stage;
+  /** Where the applications API fetches the keys of Contra's viewer tokens. */
+  readonly viewerJwksUrl: string;
+  /** The Secrets Manager name of each secret of CONTRACT §5; functions get only the ARNs they need. */
+  readonly secretNames: Readonly<Record<SecretName, string>>;
+  /** Receives the alarm notifications. @default - no subscription (dev only) */
+  readonly alarmEmail: string | undefined;
+  /** Base of the Apply links. @default - the HTTP API's own endpoint */
+  readonly publicBaseUrl: string | undefined;
+}
+
+/** Reads one raw setting by its context key; returns undefined when unset. */
+export type ContextReader = (key: string) => unknown;
+
+interface Setting {
+  readonly context: string;
+  readonly env: string;
+}
+
+const setting = (context: string, env: string): Setting => ({ context, env });
+
+export const SETTINGS = {
+  stage: setting('stage', 'REELHIRE_STAGE'),
+  viewerJwksUrl: setting('viewerJwksUrl', 'REELHIRE_VIEWER_JWKS_URL'),
+  alarmEmail: setting('alarmEmail', 'REELHIRE_ALARM_EMAIL'),
+  publicBaseUrl: setting('publicBaseUrl', 'REELHIRE_PUBLIC_BASE_URL'),
+} as const;
+
+const SECRET_NAMES: readonly SecretName[] = [
+  'TIKTOK_CLIENT_SECRET',
+  'YOUTUBE_HUB_SECRET',
+  'CONTRA_WEBHOOK_SECRET',
+  'VIEWER_TOKEN_SECRET',
+  'EMPLOYER_SIGNING_KEY',
+];
+
+/** `TIKTOK_CLIENT_SECRET` → context `tiktokClientSecretName`, env `REELHIRE_TIKTOK_CLIENT_SECRET_NAME`. */
+export const secretSetting = (name: SecretName): Setting => {
+  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return setting(`${camel}Name`, `REELHIRE_${name}_NAME`);
+};
+
+/** The secrets some function reads: only these must be configured. */
+const secretsInUse = (): ReadonlySet<SecretName> =>
+  new Set(Object.values(FUNCTIONS).flatMap((spec): readonly SecretName[] => spec.secrets));
+
+const DEV_DEFAULTS = {
+  // `.invalid` never resolves: a dev deploy without a JWKS url refuses every viewer token instead of trusting one.
+  viewerJwksUrl: 'https://contra.invalid/.well-known/jwks.json',
+  secretName: (name: SecretName): string => `reelhire/dev/${name.toLowerCase().replaceAll('_', '-')}`,
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const describe = (entry: Setting): string => `${entry.context} (-c ${entry.context}=… or ${entry.env})`;
+
+/**
+ * Resolves the configuration or throws a ConfigError that names every missing or malformed setting.
+ * @param context the CDK context (app.node.tryGetContext)
+ * @param env the environment (process.env)
+ */
+export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): ReelHireConfig => {
+  const problems: string[] = [];
+  const missing: string[] = [];
+
+  const read = (entry: Setting): string | undefined => {
+    const fromEnv = env[entry.env];
+    if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
+    const fromContext = context(entry.context);
+    if (fromContext === undefined || fromContext === null || fromContext === '') return undefined;
+    if (typeof fromContext !== 'string') {
+      problems.push(`${entry.context} must be a string`);
+      return undefined;
+    }
+    return fromContext.trim();
+  };
+
+  const stageValue = read(SETTINGS.stage) ?? 'dev';
+  if (!(STAGES as readonly string[]).includes(stageValue)) {
+    throw new ConfigError(`stage must be one of ${STAGES.join(', ')}, got "${stageValue}"`);
+  }
+  const stage = stageValue as Stage;
+  const isDev = stage === 'dev';
+
+  const required = (entry: Setting, devDefault: string): string => {
+    const value = read(entry);
+    if (value !== undefined) return value;
+    if (isDev) return devDefault;
+    missing.push(describe(entry));
+    return '';
+  };
+
+  const viewerJwksUrl = required(SETTINGS.viewerJwksUrl, DEV_DEFAULTS.viewerJwksUrl);
+  if (viewerJwksUrl !== '' && !isHttpsUrl(viewerJwksUrl)) problems.push('viewerJwksUrl must be an https url');
+
+  const alarmEmail = read(SETTINGS.alarmEmail);
+  if (alarmEmail === undefined && !isDev) missing.push(describe(SETTINGS.alarmEmail));
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    problems.push('alarmEmail must be an email address');
+  }
+
+  const publicBaseUrl = read(SETTINGS.publicBaseUrl)?.replace(/\/+$/, '');
+  if (publicBaseUrl !== undefined && !isHttpsUrl(publicBaseUrl)) {
+    problems.push('publicBaseUrl must be an https url');
+  }
+
+  const inUse = secretsInUse();
+  const secretNames = Object.fromEntries(
+    SECRET_NAMES.map((name) => {
+      const entry = secretSetting(name);
+      const value = inUse.has(name) ? required(entry, DEV_DEFAULTS.secretName(name)) : read(entry);
+      const resolved = value ?? DEV_DEFAULTS.secretName(name);
+      if (value && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value)) {
+        problems.push(`${entry.context} is not a valid Secrets Manager secret name`);
+      }
+      return [name, resolved];
+    }),
+  ) as Record<SecretName, string>;
+
+  if (missing.length > 0) {
+    problems.unshift(`stage ${stage} is missing required configuration: ${missing.join(', ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`ReelHire config: ${problems.join('; ')}`);
+
+  return { stage, viewerJwksUrl, secretNames, alarmEmail, publicBaseUrl };
+};
+
+const isHttpsUrl = (value: string): boolean => {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};

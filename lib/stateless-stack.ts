@@ -1,0 +1,283 @@
+import {
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type CfnRule, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { EventInvokeConfig } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { SecretName } from '../functions/commons/adapters/secrets.ts';
+import { ALL_INDEXES } from '../functions/commons/adapters/table-design.ts';
+import type { ReelHireConfig } from './config.ts';
+import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring.ts';
+import { QueuedEventRoute } from './constructs/queued-event-route.ts';
+import { ReelHireFunction } from './constructs/reelhire-function.ts';
+import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
+import { grantTableAccess } from './constructs/table-access.ts';
+import { logicalIds, ruleNameOf } from './names.ts';
+import {
+  EVENT_ROUTES,
+  type EventRoute,
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  HTTP_ROUTES,
+  type HttpRoute,
+  SCHEDULES,
+  type ScheduleRoute,
+} from './routing.ts';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: ReelHireConfig;
+  readonly table: ITable;
+  readonly eventBus: IEventBus;
+  /** The stateful stack's dead-letter queues, keyed by event route or schedule id. */
+  readonly deadLetterQueues: ReadonlyMap<string, IQueue>;
+  /** Function and access log retention. @default one month in dev, three months outside dev */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Everything that can be replaced at will: the functions, the rules, queues and event source mappings that feed
+ * them, the schedules, the HTTP API, the alarms and the dashboard, all built from lib/routing.ts.
+ */
+export class StatelessStack extends Stack {
+  public readonly functions: ReadonlyMap<FunctionName, ReelHireFunction>;
+  public readonly eventRoutes: ReadonlyMap<string, QueuedEventRoute>;
+  public readonly schedules: ReadonlyMap<string, Rule>;
+  public readonly httpApi: ReelHireHttpApi;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Exports and imports: the stateful stack cannot lose a resource that this stack still uses.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { config } = props;
+    const isDev = config.stage === 'dev';
+    const logRemovalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? (isDev ? RetentionDays.ONE_MONTH : RetentionDays.THREE_MONTHS);
+
+    this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
+      apiName: `reelhire-${config.stage}`,
+      accessLogRetention: logRetention,
+      accessLogRemovalPolicy: logRemovalPolicy,
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.api.apiEndpoint;
+
+    const deadLetterQueues = this.referenceDeadLetterQueues(props.deadLetterQueues);
+    const secrets = new Map<SecretName, ISecret>();
+    const secretOf = (name: SecretName): ISecret => {
+      let secret = secrets.get(name);
+      if (secret === undefined) {
+        secret = Secret.fromSecretNameV2(this, `${name}Secret`, config.secretNames[name]);
+        secrets.set(name, secret);
+      }
+      return secret;
+    };
+
+    const functions = new Map<FunctionName, ReelHireFunction>();
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      const fn = new ReelHireFunction(this, logicalIds.function(name), {
+        name,
+        spec,
+        logRetention,
+        logRemovalPolicy,
+        logicalIds: {
+          function: logicalIds.function(name),
+          role: logicalIds.functionRole(name),
+          logGroup: logicalIds.functionLogGroup(name),
+        },
+        environment: {
+          TABLE_NAME: props.table.tableName,
+          EVENT_BUS_NAME: props.eventBus.eventBusName,
+          PUBLIC_BASE_URL: publicBaseUrl,
+          REELHIRE_STAGE: config.stage,
+          POWERTOOLS_SERVICE_NAME: name,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        },
+      });
+      this.grantAccess(fn, spec, props, secretOf);
+      if (spec.secrets.some((secret) => secret === 'VIEWER_TOKEN_SECRET')) {
+        // Whoever verifies viewer tokens needs the keys that sign them in the cloud.
+        fn.function.addEnvironment('VIEWER_JWKS_URL', config.viewerJwksUrl);
+      }
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+    const functionOf = (name: FunctionName): ReelHireFunction => {
+      const fn = functions.get(name);
+      if (fn === undefined) throw new Error(`routing names an unknown function "${name}"`);
+      return fn;
+    };
+
+    const eventRoutes = new Map<string, QueuedEventRoute>();
+    for (const route of EVENT_ROUTES) {
+      if ([...eventRoutes.values()].some((queued) => queued.route.function === route.function)) {
+        // Its QUEUE_URL, DEAD_LETTER_QUEUE_URL and MAX_RECEIVE_COUNT describe exactly one queue.
+        throw new Error(`function "${route.function}" consumes more than one queue; give each route its own`);
+      }
+      eventRoutes.set(route.id, this.queuedRoute(route, functionOf(route.function), props, deadLetterQueues));
+    }
+    this.eventRoutes = eventRoutes;
+
+    const schedules = new Map<string, Rule>();
+    for (const schedule of SCHEDULES) {
+      schedules.set(
+        schedule.id,
+        this.scheduledRule(schedule, functionOf(schedule.function), config.stage, deadLetterQueues),
+      );
+    }
+    this.schedules = schedules;
+
+    this.httpApi.addRoutes(HTTP_ROUTES, (name) => functionOf(name as FunctionName).function);
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      namePrefix: `reelhire-${config.stage}`,
+      alarmEmail: config.alarmEmail,
+      keyRemovalPolicy: logRemovalPolicy,
+      functions: [...functions].map(([name, fn]) => ({
+        name,
+        errors: fn.function.metricErrors(),
+        throttles: fn.function.metricThrottles(),
+      })),
+      deadLetterQueues: [...deadLetterQueues].map(([routeId, queue]) => ({
+        name: routeId,
+        depth: queue.metricApproximateNumberOfMessagesVisible(),
+      })),
+      apiServerErrors: this.httpApi.api.metricServerError(),
+    });
+
+    this.outputs(HTTP_ROUTES);
+  }
+
+  /**
+   * The stateful stack's queues as references: a rule target given the queue itself would write the queue's
+   * resource policy from here, pointing back at this stack's rule (a cross-stack cycle). The stateful stack
+   * writes that policy itself, from the fixed rule names.
+   */
+  private referenceDeadLetterQueues(queues: ReadonlyMap<string, IQueue>): ReadonlyMap<string, IQueue> {
+    const references = new Map<string, IQueue>();
+    for (const [routeId, queue] of queues) {
+      references.set(
+        routeId,
+        Queue.fromQueueAttributes(this, `${logicalIds.deadLetterQueue(routeId)}Reference`, {
+          queueArn: queue.queueArn,
+          queueUrl: queue.queueUrl,
+          queueName: queue.queueName,
+        }),
+      );
+    }
+    return references;
+  }
+
+  private deadLetterQueueOf(queues: ReadonlyMap<string, IQueue>, routeId: string): IQueue {
+    const queue = queues.get(routeId);
+    if (queue === undefined) throw new Error(`no dead-letter queue for route "${routeId}"`);
+    return queue;
+  }
+
+  private grantAccess(
+    fn: ReelHireFunction,
+    spec: FunctionSpec,
+    props: StatelessStackProps,
+    secretOf: (name: SecretName) => ISecret,
+  ): void {
+    grantTableAccess(fn.role, props.table, ALL_INDEXES, spec.table);
+    if (spec.publishes) props.eventBus.grantPutEventsTo(fn.role);
+    for (const name of spec.secrets) {
+      const secret = secretOf(name);
+      // GetSecretValue only (grantRead adds DescribeSecret); `-??????` is the suffix Secrets Manager appends
+      // to the name, so this is exactly the named secret.
+      Grant.addToPrincipal({
+        grantee: fn.role,
+        actions: ['secretsmanager:GetSecretValue'],
+        resourceArns: [`${secret.secretArn}-??????`],
+      });
+      fn.function.addEnvironment(`${name}_ARN`, secret.secretArn);
+    }
+  }
+
+  private queuedRoute(
+    route: EventRoute,
+    consumer: ReelHireFunction,
+    props: StatelessStackProps,
+    deadLetterQueues: ReadonlyMap<string, IQueue>,
+  ): QueuedEventRoute {
+    const deadLetterQueue = this.deadLetterQueueOf(deadLetterQueues, route.id);
+    const queued = new QueuedEventRoute(this, route.id, {
+      route,
+      eventBus: props.eventBus,
+      ruleName: ruleNameOf(props.config.stage, route.id),
+      deadLetterQueue,
+      consumer: consumer.function,
+    });
+    grantSendOnly(deadLetterQueue, consumer.role);
+    consumer.function.addEnvironment('QUEUE_URL', queued.queue.queueUrl);
+    consumer.function.addEnvironment('DEAD_LETTER_QUEUE_URL', deadLetterQueue.queueUrl);
+    consumer.function.addEnvironment('MAX_RECEIVE_COUNT', String(route.queue.maxReceiveCount));
+    return queued;
+  }
+
+  private scheduledRule(
+    schedule: ScheduleRoute,
+    target: ReelHireFunction,
+    stage: string,
+    deadLetterQueues: ReadonlyMap<string, IQueue>,
+  ): Rule {
+    const deadLetterQueue = this.deadLetterQueueOf(deadLetterQueues, schedule.id);
+    const rule = new Rule(this, logicalIds.rule(schedule.id), {
+      ruleName: ruleNameOf(stage, schedule.id),
+      description: `${schedule.expression} → ${schedule.function}`,
+      schedule: Schedule.expression(schedule.expression),
+    });
+    (rule.node.defaultChild as CfnRule).overrideLogicalId(logicalIds.rule(schedule.id));
+    rule.addTarget(
+      new LambdaFunction(target.function, {
+        deadLetterQueue,
+        retryAttempts: 3,
+        // A later run does the same work; an invocation delayed longer than this is not worth making.
+        maxEventAge: Duration.hours(1),
+      }),
+    );
+    // A run that still fails after Lambda's own two retries is recorded next to the undeliverable ones.
+    // (SqsDestination would also grant GetQueueAttributes and GetQueueUrl, which Lambda does not use.)
+    const invokeConfig = new EventInvokeConfig(this, `${logicalIds.function(schedule.function)}AsyncInvoke`, {
+      function: target.function,
+      onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
+    });
+    // Lambda checks the role's right to send when the destination is configured.
+    grantSendOnly(deadLetterQueue, target.role).applyBefore(invokeConfig);
+    return rule;
+  }
+
+  private outputs(routes: readonly HttpRoute[]): void {
+    const endpoint = this.httpApi.api.apiEndpoint;
+    new CfnOutput(this, 'ApiUrl', { value: endpoint, description: 'Base url of the ReelHire HTTP API' });
+    const webhookPaths = new Set(
+      routes
+        .map((route) => route.routeKey.split(' ')[1] ?? '')
+        .filter((path) => path.startsWith('/webhooks/')),
+    );
+    for (const path of webhookPaths) {
+      const platform = path.slice('/webhooks/'.length);
+      new CfnOutput(this, `${platform[0]!.toUpperCase()}${platform.slice(1)}WebhookUrl`, {
+        value: `${endpoint}${path}`,
+        description: `Register this url as the ${platform} webhook`,
+      });
+    }
+  }
+}
+
+/** What a dead-letter queue's writers need: SendMessage, not the GetQueueAttributes/GetQueueUrl of grantSendMessages. */
+const grantSendOnly = (queue: IQueue, grantee: IGrantable): Grant =>
+  Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });

@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { SecretName } from '../../functions/commons/adapters/secrets.ts';
+import { ConfigError, loadConfig, secretSetting } from '../../lib/config.ts';
+import { FUNCTIONS } from '../../lib/routing.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const contextOf =
+  (values: Readonly<Record<string, unknown>>) =>
+  (key: string): unknown =>
+    values[key];
+
+const SECRETS_IN_USE = [
+  ...new Set(Object.values(FUNCTIONS).flatMap((spec): readonly SecretName[] => spec.secrets)),
+];
+
+const completeProdEnv = (): NodeJS.ProcessEnv => ({
+  REELHIRE_STAGE: 'prod',
+  REELHIRE_VIEWER_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+  REELHIRE_ALARM_EMAIL: 'ops@example.com',
+  ...Object.fromEntries(SECRETS_IN_USE.map((name) => [secretSetting(name).env, `reelhire/prod/${name}`])),
+});
+
+const errorOf = (load: () => unknown): string => {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('deploy config', () => {
+  it('dev needs nothing: every setting has a default', () => {
+    const config = loadConfig(contextOf({ stage: 'dev' }), {});
+    expect(config.stage).toBe('dev');
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.publicBaseUrl).toBeUndefined();
+    expect(config.viewerJwksUrl).toMatch(/^https:\/\//);
+    expect(config.secretNames.TIKTOK_CLIENT_SECRET).toBe('reelhire/dev/tiktok-client-secret');
+    expect(config.secretNames.EMPLOYER_SIGNING_KEY).toBe('reelhire/dev/employer-signing-key');
+    expect(loadConfig(contextOf({}), {}).stage).toBe('dev');
+  });
+
+  it('prod without config fails, naming every missing setting and how to give it', () => {
+    const message = errorOf(() => loadConfig(contextOf({ stage: 'prod' }), {}));
+    expect(message).toContain('stage prod is missing required configuration');
+    expect(message).toContain('viewerJwksUrl (-c viewerJwksUrl=… or REELHIRE_VIEWER_JWKS_URL)');
+    expect(message).toContain('alarmEmail (-c alarmEmail=… or REELHIRE_ALARM_EMAIL)');
+    expect(SECRETS_IN_USE.length).toBeGreaterThan(0);
+    for (const name of SECRETS_IN_USE) {
+      const { context, env } = secretSetting(name);
+      expect(message).toContain(`${context} (-c ${context}=… or ${env})`);
+    }
+  });
+
+  it('prod names only what is still missing', () => {
+    const { REELHIRE_ALARM_EMAIL: _, ...withoutEmail } = completeProdEnv();
+    const message = errorOf(() => loadConfig(contextOf({}), withoutEmail));
+    expect(message).toContain('alarmEmail');
+    expect(message).not.toContain('viewerJwksUrl');
+    for (const name of SECRETS_IN_USE) expect(message).not.toContain(secretSetting(name).context);
+  });
+
+  it('prod with every setting loads; the environment wins over the context', () => {
+    const config = loadConfig(contextOf({ stage: 'dev', alarmEmail: 'old@example.com' }), {
+      ...completeProdEnv(),
+      REELHIRE_PUBLIC_BASE_URL: 'https://reelhire.example.com/',
+    });
+    expect(config.stage).toBe('prod');
+    expect(config.alarmEmail).toBe('ops@example.com');
+    expect(config.publicBaseUrl).toBe('https://reelhire.example.com');
+    expect(config.secretNames.TIKTOK_CLIENT_SECRET).toBe('reelhire/prod/TIKTOK_CLIENT_SECRET');
+  });
+
+  it('refuses malformed settings', () => {
+    expect(errorOf(() => loadConfig(contextOf({ stage: 'staging' }), {}))).toContain(
+      'stage must be one of dev, prod',
+    );
+    expect(
+      errorOf(() => loadConfig(contextOf({ viewerJwksUrl: 'http://auth.example.com/jwks.json' }), {})),
+    ).toContain('viewerJwksUrl must be an https url');
+    expect(errorOf(() => loadConfig(contextOf({ alarmEmail: 'ops' }), {}))).toContain(
+      'alarmEmail must be an email',
+    );
+    expect(errorOf(() => loadConfig(contextOf({ alarmEmail: 42 }), {}))).toContain(
+      'alarmEmail must be a string',
+    );
+  });
+
+  it('`cdk synth -c stage=prod` without config exits non-zero with the missing settings', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'reelhire-prod-'));
+    try {
+      const environment = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !name.startsWith('REELHIRE_')),
+      );
+      // What the CDK CLI does: run the app with the context and the output directory in the environment.
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { ...environment, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'prod' }), CDK_OUTDIR: outdir },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('stage prod is missing required configuration');
+      expect(result.stderr).toContain('viewerJwksUrl');
+      expect(result.stderr).toContain('alarmEmail');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_EVENTS, sourceOf } from '../../events/catalog.ts';
+import { busNameOf, logicalIds, ruleNameOf } from '../../lib/names.ts';
+import { EVENT_ROUTES, type FunctionName, patternOf } from '../../lib/routing.ts';
+import { environmentOf } from '../support/synth.ts';
+import {
+  isRecord,
+  listOf,
+  prop,
+  resolve,
+  resourceOf,
+  resourcesOf,
+  statementsOf,
+  templates,
+} from './template.ts';
+
+const STAGE = 'dev';
+
+/** EventBridge matching for the operators our rules use: exact strings and `prefix`. */
+const matches = (pattern: unknown, event: Readonly<Record<string, string>>): boolean =>
+  isRecord(pattern) &&
+  Object.entries(pattern).every(([field, allowed]) => {
+    const actual = event[field];
+    return (
+      actual !== undefined &&
+      Array.isArray(allowed) &&
+      allowed.some((option) =>
+        typeof option === 'string'
+          ? option === actual
+          : isRecord(option) && typeof option.prefix === 'string' && actual.startsWith(option.prefix),
+      )
+    );
+  });
+
+/** Follows an event through the stateless template: matching rules → target queues → mappings → functions. */
+const trace = (event: Readonly<Record<string, string>>) => {
+  const { stateless } = templates();
+  const rules = resourcesOf(stateless, 'AWS::Events::Rule').filter(([, rule]) =>
+    matches(prop(rule, 'EventPattern'), event),
+  );
+  return rules.map(([ruleId, rule]) => {
+    const targets = listOf(prop(rule, 'Targets'));
+    const queues = targets.map((target) =>
+      resolve(isRecord(target) ? target.Arn : undefined).replace(/\.Arn$/, ''),
+    );
+    const functions = queues.flatMap((queueId) =>
+      resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')
+        .filter(([, mapping]) => resolve(prop(mapping, 'EventSourceArn')) === `${queueId}.Arn`)
+        .map(([, mapping]) => resolve(prop(mapping, 'FunctionName'))),
+    );
+    return { ruleId, bus: resolve(prop(rule, 'EventBusName')), queues, functions };
+  });
+};
+
+// CONTRACT §1–§4: who must handle each consumed event. Independent of lib/routing.ts on purpose.
+const CONSUMERS: Readonly<Record<string, FunctionName>> = {
+  'Video Posted': 'videoEvents',
+  'Video Removed': 'videoEvents',
+  'Account Disconnected': 'videoEvents',
+  'Profile Updated': 'contraEvents',
+  'Profile Deleted': 'contraEvents',
+  'Job Published': 'contraEvents',
+  'Job Closed': 'contraEvents',
+  'Application Submitted': 'notifier',
+};
+
+describe('event routing in the synthesized template', () => {
+  it.each(Object.entries(CONSUMERS))(
+    '%s from any reelhire.* source reaches %s through its queue',
+    (detailType, fn) => {
+      const route = EVENT_ROUTES.find((candidate) => candidate.detailTypes.includes(detailType));
+      expect(route?.function).toBe(fn);
+      for (const origin of ['tiktok', 'contra', 'api'] as const) {
+        const paths = trace({ source: sourceOf(origin), 'detail-type': detailType });
+        expect(paths).toEqual([
+          {
+            ruleId: logicalIds.rule(route!.id),
+            bus: 'EventBus',
+            queues: [logicalIds.queue(route!.id)],
+            functions: [logicalIds.function(fn)],
+          },
+        ]);
+      }
+    },
+  );
+
+  it('every routed detail-type matches exactly one rule, and nothing else matches any rule', () => {
+    for (const definition of ALL_EVENTS) {
+      const route = EVENT_ROUTES.find((candidate) => candidate.detailTypes.includes(definition.detailType));
+      for (const origin of definition.origins) {
+        const paths = trace({ source: sourceOf(origin), 'detail-type': definition.detailType });
+        expect(
+          paths.map((path) => path.functions),
+          definition.detailType,
+        ).toEqual(route ? [[logicalIds.function(route.function)]] : []);
+      }
+    }
+    expect(trace({ source: 'aws.s3', 'detail-type': 'Video Posted' })).toEqual([]);
+    expect(trace({ source: 'tiktok', 'detail-type': 'Video Posted' })).toEqual([]);
+    expect(trace({ source: 'reelhirex.tiktok', 'detail-type': 'Video Posted' })).toEqual([]);
+  });
+
+  describe.each(EVENT_ROUTES.map((route) => [route.id, route] as const))('route %s', (_, route) => {
+    const { stateless, stateful } = templates();
+    const rule = resourceOf(stateless, logicalIds.rule(route.id), 'AWS::Events::Rule');
+    const queueId = logicalIds.queue(route.id);
+    const queue = resourceOf(stateless, queueId, 'AWS::SQS::Queue');
+    const dlqId = logicalIds.deadLetterQueue(route.id);
+
+    it('has the rule pattern of lib/routing.ts, on the custom bus', () => {
+      expect(prop(rule, 'EventPattern')).toEqual(patternOf(route));
+      expect(resolve(prop(rule, 'EventBusName'))).toBe('EventBus');
+      expect(prop(resourceOf(stateful, 'EventBus', 'AWS::Events::EventBus'), 'Name')).toBe(busNameOf(STAGE));
+    });
+
+    it('targets its queue with a retry policy and the route dead-letter queue', () => {
+      const [target, ...others] = listOf(prop(rule, 'Targets'));
+      expect(others).toEqual([]);
+      expect(isRecord(target)).toBe(true);
+      if (!isRecord(target)) return;
+      expect(resolve(target.Arn)).toBe(`${queueId}.Arn`);
+      expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
+      expect(resolve(isRecord(target.DeadLetterConfig) ? target.DeadLetterConfig.Arn : undefined)).toBe(
+        `${dlqId}.Arn`,
+      );
+    });
+
+    it('queue: encrypted, visibility timeout and redrive to its dead-letter queue from routing', () => {
+      expect(prop(queue, 'SqsManagedSseEnabled')).toBe(true);
+      expect(prop(queue, 'VisibilityTimeout')).toBe(route.queue.visibilityTimeoutSeconds);
+      expect(resolve(prop(queue, 'RedrivePolicy', 'deadLetterTargetArn'))).toBe(`${dlqId}.Arn`);
+      expect(prop(queue, 'RedrivePolicy', 'maxReceiveCount')).toBe(route.queue.maxReceiveCount);
+      const dlq = resourceOf(stateful, dlqId, 'AWS::SQS::Queue');
+      // SQS keeps a moved message's original enqueue time: the DLQ must keep messages longer than the queue.
+      expect(Number(prop(dlq, 'MessageRetentionPeriod'))).toBeGreaterThan(
+        Number(prop(queue, 'MessageRetentionPeriod')),
+      );
+    });
+
+    it('only its own rule may send to the queue', () => {
+      const allows = statementsOf(stateless).filter(
+        ({ type, statement }) =>
+          type === 'AWS::SQS::QueuePolicy' &&
+          statement.Effect === 'Allow' &&
+          listOf(statement.Resource).some((resource) => resolve(resource) === `${queueId}.Arn`),
+      );
+      expect(allows.map(({ statement }) => statement)).toEqual([
+        expect.objectContaining({
+          Action: expect.arrayContaining(['sqs:SendMessage']),
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalIds.rule(route.id), 'Arn'] } } },
+        }),
+      ]);
+    });
+
+    it('the dead-letter queue trusts exactly this rule, by the name the rule really has', () => {
+      const ruleName = prop(rule, 'Name');
+      expect(ruleName).toBe(ruleNameOf(STAGE, route.id));
+      const trusted = statementsOf(stateful)
+        .filter(({ type, statement }) => type === 'AWS::SQS::QueuePolicy' && statement.Effect === 'Allow')
+        .filter(({ statement }) =>
+          listOf(statement.Resource).some((resource) => resolve(resource) === `${dlqId}.Arn`),
+        )
+        .map(({ statement }) => {
+          const condition = isRecord(statement.Condition) ? statement.Condition.ArnEquals : undefined;
+          return isRecord(condition) ? resolve(condition['aws:SourceArn']) : undefined;
+        });
+      expect(trusted).toEqual([
+        `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${busNameOf(STAGE)}/${String(ruleName)}`,
+      ]);
+    });
+
+    it('feeds its function in batches with partial batch responses', () => {
+      const mapping = resourceOf(
+        stateless,
+        logicalIds.eventSourceMapping(route.id),
+        'AWS::Lambda::EventSourceMapping',
+      );
+      expect(resolve(prop(mapping, 'EventSourceArn'))).toBe(`${queueId}.Arn`);
+      expect(resolve(prop(mapping, 'FunctionName'))).toBe(logicalIds.function(route.function));
+      expect(prop(mapping, 'BatchSize')).toBe(route.queue.batchSize);
+      expect(prop(mapping, 'MaximumBatchingWindowInSeconds')).toBe(
+        route.queue.maxBatchingWindowSeconds > 0 ? route.queue.maxBatchingWindowSeconds : undefined,
+      );
+      expect(prop(mapping, 'FunctionResponseTypes')).toEqual(['ReportBatchItemFailures']);
+    });
+
+    it('tells the function its queue, its dead-letter queue and the receive limit', () => {
+      const environment = environmentOf(route.function);
+      expect(resolve(environment.QUEUE_URL)).toBe(queueId);
+      expect(resolve(environment.DEAD_LETTER_QUEUE_URL)).toBe(dlqId);
+      expect(environment.MAX_RECEIVE_COUNT).toBe(String(route.queue.maxReceiveCount));
+    });
+  });
+});
