@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EVENTS } from '#events/catalog.ts';
-import { sampleOf } from '#events/samples.ts';
+import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { applyLinkEvent } from '#commons/links/apply-event.ts';
 import { LinkContext } from '#commons/links/link-context.ts';
 import { readLinks } from '#commons/links/read-links.ts';
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
+import { EVENTS } from '#events/catalog.ts';
+import { sampleOf } from '#events/samples.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 
 /** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */
@@ -77,7 +77,9 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
     costs['Profile Updated'] = await run('profileUpdated');
     costs['Video Posted'] = await run('videoPosted');
     costs['Video Posted (repeat)'] = await run('videoPosted');
-    costs['Job Published'] = await run('jobPublished', { videos: [{ platform: 'tiktok', videoId: '7312345678901234567' }] });
+    costs['Job Published'] = await run('jobPublished', {
+      videos: [{ platform: 'tiktok', videoId: '7312345678901234567' }],
+    });
     costs['read links (GET /links)'] = await measure(() => readLinks(links, 'tiktok', '7312345678901234567'));
     costs['Account Disconnected'] = await run('accountDisconnected');
     costs['Video Removed'] = await run('videoRemoved');
