@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_EVENTS, type EventDefinition } from './catalog.ts';
 
 /** The JSON Schema of one event's detail, as committed under events/schemas/ (generated, never hand-edited). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { EVENTS, type EventName, SOURCE_PREFIX } from './catalog.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventDefinition } from './catalog.ts';
 
 /** A canonical event as put on the bus (the PutEvents entry fields that matter). */

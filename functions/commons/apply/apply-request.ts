@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type VideoRef, videoRef } from '#events/fields.ts';
 
 /** The optional body of POST /jobs/{jobId}/applications: `{"via": {platform, videoId}}`. */

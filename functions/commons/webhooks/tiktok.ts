@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
 import {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { EVENTS, type EventName, type Origin } from '#events/catalog.ts';
 
