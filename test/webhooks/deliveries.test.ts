@@ -4,7 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { secretValues } from '#commons/adapters/secrets.ts';
 import { deliveryKey } from '#commons/store/keys.ts';
-import { DELIVERY_RETENTION_SECONDS, DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
+import {
+  DELIVERY_RETENTION_SECONDS,
+  DynamoDeliveryLedger,
+  STALE_CLAIM_SECONDS,
+} from '#commons/webhooks/deliveries.ts';
 import { WebhookIngestion } from '#commons/webhooks/ingestion.ts';
 import { contraRequest, tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
 import {
@@ -156,5 +160,21 @@ describe('delivery deduplication on the table', () => {
 
     expect(await readDelivery('contra', 'msg_release_race')).toMatchObject({ claimId: second!.claimId });
     expect(await deliveries.claim('contra', 'msg_release_race', later)).toBeUndefined();
+  });
+
+  it('lets a retry publish a delivery whose claimant died before confirming, but never a confirmed one', async () => {
+    const deliveries = new DynamoDeliveryLedger(harness.dynamo.documents, harness.tableName);
+    const abandoned = await deliveries.claim('contra', 'msg_crashed', NOW);
+    expect(abandoned).toBeDefined();
+    const soon = new Date(NOW.getTime() + (STALE_CLAIM_SECONDS - 1) * 1000);
+    expect(await deliveries.claim('contra', 'msg_crashed', soon)).toBeUndefined();
+    const stale = new Date(NOW.getTime() + (STALE_CLAIM_SECONDS + 1) * 1000);
+    const retry = await deliveries.claim('contra', 'msg_crashed', stale);
+    expect(retry).toBeDefined();
+    await deliveries.confirm(retry!);
+
+    const muchLater = new Date(NOW.getTime() + 3600 * 1000);
+    expect(await deliveries.claim('contra', 'msg_crashed', muchLater)).toBeUndefined();
+    expect(await readDelivery('contra', 'msg_crashed')).toMatchObject({ state: 'confirmed' });
   });
 });

@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deliveryKey } from '#commons/store/keys.ts';
 
 /**
  * The webhook deliveries already accepted, so that a redelivery is answered 200 without publishing again.
  * One item per delivery in the single table, claimed with a conditional write before publishing (so two
- * concurrent copies publish once) and released when publishing fails (so the platform's retry is not taken
- * for a duplicate). Remembered for 96 h, beyond TikTok's 72 h of retries; `expiresAt` is the table's TTL
- * attribute, and since TTL deletes items up to ~48 h late it is also checked on every claim.
+ * concurrent copies publish once), released when publishing fails (so the platform's retry is not taken for a
+ * duplicate) and confirmed once the bus accepted. A claim left pending by a function that died between claiming
+ * and confirming (a crash, a timeout) can be claimed again once it is older than any invocation can last, so
+ * the platform's next retry publishes it: a delivery is never lost to a crash. Remembered for 96 h, beyond
+ * TikTok's 72 h of retries; `expiresAt` is the table's TTL attribute, and since TTL deletes items up to ~48 h
+ * late it is also checked on every claim.
  */
 
 export const DELIVERY_RETENTION_SECONDS = 96 * 3600;
+
+/** Longer than the webhooks function's timeout: a pending claim this old belongs to a dead invocation. */
+export const STALE_CLAIM_SECONDS = 60;
 
 export type WebhookOrigin = 'tiktok' | 'youtube' | 'contra';
 
@@ -27,6 +33,8 @@ export interface DeliveryLedger {
   /** The claim, or undefined when the delivery was already claimed (a duplicate). */
   claim(origin: WebhookOrigin, key: string, now: Date): Promise<DeliveryClaim | undefined>;
   release(claim: DeliveryClaim): Promise<void>;
+  /** Marks the delivery published: from then on every copy of it is a duplicate. */
+  confirm(claim: DeliveryClaim): Promise<void>;
 }
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
@@ -49,16 +57,44 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
             origin,
             claimId: claim.claimId,
             receivedAt: now.toISOString(),
+            claimedAt: epochSeconds(now),
+            state: 'pending',
             expiresAt: epochSeconds(now) + this.retentionSeconds,
           },
-          // An expired record that TTL has not deleted yet does not count.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+          // An expired record that TTL has not deleted yet does not count, nor a claim abandoned by a dead
+          // invocation.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :pending AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':now': epochSeconds(now),
+            ':pending': 'pending',
+            ':stale': epochSeconds(now) - STALE_CLAIM_SECONDS,
+          },
         }),
       );
       return claim;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async confirm(claim: DeliveryClaim): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(claim.origin, claim.key),
+          UpdateExpression: 'SET #state = :confirmed',
+          ConditionExpression: 'claimId = :claimId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':confirmed': 'confirmed', ':claimId': claim.claimId },
+        }),
+      );
+    } catch (error) {
+      // Taken over as stale meanwhile: the other claimant published it too, and confirms its own claim.
+      if (error instanceof ConditionalCheckFailedException) return;
       throw error;
     }
   }

@@ -116,6 +116,12 @@ export class WebhookIngestion {
       await this.ports.deliveries.release(claim);
       return { outcome: 'unavailable', detail: error instanceof Error ? error.message : String(error) };
     }
+    try {
+      await this.ports.deliveries.confirm(claim);
+    } catch {
+      // Published already: answer 200. The claim stays pending, so a copy arriving after it goes stale is
+      // published again (a duplicate event, which every consumer absorbs) rather than lost.
+    }
     return { outcome: 'accepted', published: verdict.events.length };
   }
 }
