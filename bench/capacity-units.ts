@@ -3,6 +3,7 @@ import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { applyLinkEvent } from '#commons/links/apply-event.ts';
 import { LinkContext } from '#commons/links/link-context.ts';
 import { readLinks } from '#commons/links/read-links.ts';
+import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
@@ -74,6 +75,11 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
       measure(() => applyLinkEvent(links, EVENTS[name].detailType, { ...detail(name), ...override }));
 
     const costs: Record<string, UnitCost> = {};
+    const deliveries = new DynamoDeliveryLedger(dynamo.documents, tableName);
+    costs['webhook delivery (claim + confirm)'] = await measure(async () => {
+      const claim = await deliveries.claim('tiktok', 'a-delivery-hash', new Date());
+      if (claim) await deliveries.confirm(claim);
+    });
     costs['Profile Updated'] = await run('profileUpdated');
     costs['Video Posted'] = await run('videoPosted');
     costs['Video Posted (repeat)'] = await run('videoPosted');

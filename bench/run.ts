@@ -88,9 +88,10 @@ figures.push({
 step('cost per million Video Posted');
 const videoRoute = EVENT_ROUTES.find((route) => route.function === 'videoEvents')!;
 const handlerMsPerEvent = 1000 / pipeline.eventsPerSecond;
+const delivery = units['webhook delivery (claim + confirm)']!;
 const measured = {
-  webhookWriteUnits: 1,
-  webhookReadUnits: 0,
+  webhookWriteUnits: delivery.writeUnits,
+  webhookReadUnits: delivery.readUnits,
   webhookMs: ingest.p50Ms,
   webhookMemoryMb: FUNCTIONS.webhooks.memoryMb,
   handlerWriteUnits: videoPosted.writeUnits,
