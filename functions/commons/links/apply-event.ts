@@ -10,7 +10,8 @@ type LinkUseCase = (context: LinkContext, detail: unknown) => Promise<void>;
 
 /** Each event that changes links, parsed with its catalog schema and handed to its use case. */
 const USE_CASES: Record<string, LinkUseCase> = {
-  [EVENTS.videoPosted.detailType]: (context, detail) => applyVideoPosted(context, parseDetail('videoPosted', detail)),
+  [EVENTS.videoPosted.detailType]: (context, detail) =>
+    applyVideoPosted(context, parseDetail('videoPosted', detail)),
   [EVENTS.videoRemoved.detailType]: (context, detail) =>
     applyVideoRemoved(context, parseDetail('videoRemoved', detail)),
   [EVENTS.accountDisconnected.detailType]: (context, detail) =>
@@ -19,8 +20,10 @@ const USE_CASES: Record<string, LinkUseCase> = {
     applyProfileUpdated(context, parseDetail('profileUpdated', detail)),
   [EVENTS.profileDeleted.detailType]: (context, detail) =>
     applyProfileDeleted(context, parseDetail('profileDeleted', detail)),
-  [EVENTS.jobPublished.detailType]: (context, detail) => applyJobPublished(context, parseDetail('jobPublished', detail)),
-  [EVENTS.jobClosed.detailType]: (context, detail) => applyJobClosed(context, parseDetail('jobClosed', detail)),
+  [EVENTS.jobPublished.detailType]: (context, detail) =>
+    applyJobPublished(context, parseDetail('jobPublished', detail)),
+  [EVENTS.jobClosed.detailType]: (context, detail) =>
+    applyJobClosed(context, parseDetail('jobClosed', detail)),
 };
 
 /**

@@ -5,15 +5,10 @@ import { applyChanged } from '../domain/link-changes.ts';
 import { type ApplyCandidate, linksOf } from '../domain/links.ts';
 import type { JobRecord } from '../store/records.ts';
 import { FINAL_VERSION } from '../store/videos.ts';
+import { convergeToLatest } from './converge.ts';
 import type { LinkContext } from './link-context.ts';
-import { ConcurrentUpdateError } from './profile-links.ts';
-
-const MAX_ROUNDS = 8;
 
 const sameVideo = (a: VideoRef, b: VideoRef): boolean => a.platform === b.platform && a.videoId === b.videoId;
-
-const distinctVideos = (videos: readonly VideoRef[]): VideoRef[] =>
-  videos.filter((video, index) => videos.findIndex((other) => sameVideo(other, video)) === index);
 
 const candidateOf = (job: JobRecord, video: VideoRef): ApplyCandidate => ({
   jobId: job.jobId,
@@ -81,40 +76,22 @@ const closeCandidates = async (
   );
 };
 
-/**
- * Job Published: same convergence as profiles. The job item is the serialization point; candidate entries are
- * written on every video any version listed; a losing writer aligns what only it touched with the winner.
- */
-export const applyJobPublished = async (context: LinkContext, job: JobPublished): Promise<void> => {
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const stored = await context.jobs.read(job.jobId);
-    if (stored?.record.closed) {
-      await closeCandidates(context, job.jobId, distinctVideos([...stored.everListed, ...job.videos]));
-      return;
-    }
-    if (stored && stored.record.version > job.version) return;
-    const everListed = distinctVideos([...(stored?.everListed ?? []), ...job.videos]);
-    await putCandidates(context, everListed, (video) => candidateOf(job, video));
-    if (stored?.record.version === job.version) return;
-    if (await context.jobs.replaceIfUnchanged(job, stored, everListed)) return;
-
-    const winner = await context.jobs.read(job.jobId);
-    if (!winner) continue;
-    if (winner.record.closed) {
-      await closeCandidates(context, job.jobId, everListed);
-      return;
-    }
-    if (winner.record.version > job.version) {
-      const onlyOurs = everListed.filter(
-        (video) => !winner.everListed.some((other) => sameVideo(other, video)),
-      );
-      await context.jobs.addEverListed(job.jobId, onlyOurs);
-      await putCandidates(context, onlyOurs, (video) => candidateOf(winner.record, video));
-      return;
-    }
-  }
-  throw new ConcurrentUpdateError(`job ${job.jobId} kept changing; will retry`);
-};
+/** Job Published: candidates on every video any version listed converge to the latest version. */
+export const applyJobPublished = (context: LinkContext, job: JobPublished): Promise<void> =>
+  convergeToLatest<JobRecord, VideoRef>({
+    describe: `job ${job.jobId}`,
+    incoming: job,
+    listed: job.videos,
+    sameRef: sameVideo,
+    isFinal: (record) => record.closed === true,
+    read: () => context.jobs.read(job.jobId),
+    replaceIfUnchanged: (expected, everListed) => context.jobs.replaceIfUnchanged(job, expected, everListed),
+    addEverListed: (videos) => context.jobs.addEverListed(job.jobId, videos),
+    project: async (videos, record) => {
+      await putCandidates(context, videos, (video) => candidateOf(record, video));
+    },
+    finalize: (videos) => closeCandidates(context, job.jobId, videos),
+  });
 
 /** Job Closed: final, whatever its version. */
 export const applyJobClosed = async (context: LinkContext, closed: JobClosed): Promise<void> => {

@@ -98,13 +98,3 @@ const linked = (state: AccountState | undefined): boolean => state !== undefined
 
 export const samePortfolio = (a: PortfolioLink | null, b: PortfolioLink | null): boolean =>
   a === b || (a !== null && b !== null && a.profileId === b.profileId && a.url === b.url);
-
-/** Distinct `(platform, id)` pairs, first occurrence kept. */
-export const distinctAccounts = (accounts: readonly AccountRef[]): AccountRef[] => {
-  const seen = new Map<string, AccountRef>();
-  for (const account of accounts) {
-    const key = `${account.platform}#${account.accountId}`;
-    if (!seen.has(key)) seen.set(key, account);
-  }
-  return [...seen.values()];
-};

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '#events/fields.ts';
 import { type AccountClaim, type AccountState, isLinked } from '../domain/links.ts';
+import { isConditionFailure } from './conditions.ts';
 import { accountKey } from './keys.ts';
 import { FINAL_VERSION } from './videos.ts';
 
@@ -79,9 +80,6 @@ export interface AccountWrite {
   /** True when the stored state already equalled what was written (a redelivery or a retry). */
   readonly repeated: boolean;
 }
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 export class AccountStore {
   constructor(

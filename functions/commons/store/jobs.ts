@@ -1,105 +1,65 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
 import { INDEXES } from '../adapters/table-design.ts';
 import { instantKey } from '../domain/instant.ts';
+import { isConditionFailure } from './conditions.ts';
 import { jobKey } from './keys.ts';
 import type { JobRecord } from './records.ts';
-import { parseRef, refString, stringSet } from './refs.ts';
+import { type StoredVersioned, VersionedItems } from './versioned-items.ts';
 
 /** The dueAt index partition of jobs whose `closesAt` has not been announced yet. */
 export const JOB_CLOSES_PARTITION = 'JOB_CLOSES';
 
-export interface StoredJob {
-  readonly record: JobRecord;
-  /** Every video any seen version listed. */
-  readonly everListed: VideoRef[];
-}
+export type StoredJob = StoredVersioned<JobRecord, VideoRef>;
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-const videosOf = (refs: readonly string[]): VideoRef[] =>
-  refs.map(parseRef).map(({ platform, id }) => ({ platform, videoId: id }));
-
-const refsOf = (videos: readonly VideoRef[]): Set<string> =>
-  new Set(videos.map((video) => refString(video.platform, video.videoId)));
+const DUE_ATTRIBUTES = ['gsi2pk', 'gsi2sk'];
 
 export class JobStore {
+  private readonly items: VersionedItems<JobRecord, VideoRef>;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.items = new VersionedItems(documents, tableName, {
+      keyOf: jobKey,
+      finalFlag: 'closed',
+      refOf: (platform, videoId) => ({ platform, videoId }),
+      refParts: (video) => ({ platform: video.platform, id: video.videoId }),
+      internal: DUE_ATTRIBUTES,
+    });
+  }
 
-  async read(jobId: string): Promise<StoredJob | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: jobKey(jobId), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, gsi2pk: _gsi2pk, gsi2sk: _gsi2sk, everListed, ...record } = Item;
-    return { record: record as JobRecord, everListed: videosOf(stringSet(everListed)) };
+  read(jobId: string): Promise<StoredJob | undefined> {
+    return this.items.read(jobId);
   }
 
   /** Compare-and-set on the version read, as for profiles. A job with `closesAt` joins the dueAt index. */
-  async replaceIfUnchanged(
+  replaceIfUnchanged(
     job: JobPublished,
     expected: StoredJob | undefined,
     everListed: readonly VideoRef[],
   ): Promise<boolean> {
-    const refs = refsOf(everListed);
     const due = job.closesAt
       ? { gsi2pk: JOB_CLOSES_PARTITION, gsi2sk: `${instantKey(job.closesAt)}#${job.jobId}` }
       : {};
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...jobKey(job.jobId), ...job, ...due, ...(refs.size > 0 ? { everListed: refs } : {}) },
-          ConditionExpression: expected
-            ? 'version = :expected AND attribute_not_exists(closed)'
-            : 'attribute_not_exists(pk)',
-          ...(expected ? { ExpressionAttributeValues: { ':expected': expected.record.version } } : {}),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.items.replaceIfUnchanged(job.jobId, job, expected, everListed, due);
   }
 
-  async addEverListed(jobId: string, videos: readonly VideoRef[]): Promise<void> {
-    if (videos.length === 0) return;
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: jobKey(jobId),
-        UpdateExpression: 'ADD everListed :refs',
-        ExpressionAttributeValues: { ':refs': refsOf(videos) },
-      }),
-    );
+  addEverListed(jobId: string, videos: readonly VideoRef[]): Promise<void> {
+    return this.items.addEverListed(jobId, videos);
   }
 
   /** Marks the job closed, for good (it leaves the dueAt index), and returns every video any version listed. */
-  async markClosed(jobId: string, version: number, closedAt: string): Promise<VideoRef[]> {
-    const { Attributes } = await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: jobKey(jobId),
-        UpdateExpression:
-          'SET jobId = :jobId, closed = :true, closedAt = if_not_exists(closedAt, :at), ' +
-          'version = if_not_exists(version, :version) REMOVE gsi2pk, gsi2sk',
-        ExpressionAttributeValues: { ':jobId': jobId, ':true': true, ':at': closedAt, ':version': version },
-        ReturnValues: 'ALL_NEW',
-      }),
+  markClosed(jobId: string, version: number, closedAt: string): Promise<VideoRef[]> {
+    return this.items.markFinal(
+      jobId,
+      'jobId',
+      version,
+      { attribute: 'closedAt', value: closedAt },
+      DUE_ATTRIBUTES,
     );
-    return videosOf(stringSet(Attributes?.everListed));
   }
 
   /** Jobs whose `closesAt` is at or before `nowKey` and not yet announced, oldest first. */

@@ -7,6 +7,7 @@ import {
 import type { Platform, VideoRef } from '#events/fields.ts';
 import { INDEXES } from '../adapters/table-design.ts';
 import type { ApplyCandidate, VideoState } from '../domain/links.ts';
+import { isConditionFailure } from './conditions.ts';
 import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from './keys.ts';
 
 /** The sort key the video item itself has in its partition. */
@@ -58,9 +59,6 @@ const videoOf = (item: Item): StoredVideo => ({
   ...(typeof item.url === 'string' ? { url: item.url } : {}),
   ...(typeof item.caption === 'string' ? { caption: item.caption } : {}),
 });
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Video items and apply candidates. Every write is conditional or idempotent. */
 export class VideoStore {

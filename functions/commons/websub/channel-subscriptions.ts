@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { INDEXES } from '#commons/adapters/table-design.ts';
 import { instantKeyOfDate } from '#commons/domain/instant.ts';
+import { isConditionFailure } from '#commons/store/conditions.ts';
 import { channelKey } from '#commons/store/keys.ts';
 import type {
   ChannelSubscription,
@@ -50,9 +51,6 @@ export interface ChannelSubscriptionStore {
 }
 
 type Item = Record<string, unknown>;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const subscriptionOf = (item: Item): ChannelSubscription => ({
   channelId: item.channelId as string,
