@@ -1,7 +1,7 @@
-import { EVENTS } from '#events/catalog.ts';
 import { applyLinkEvent } from '#commons/links/apply-event.ts';
 import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
 import { sqsConsumer } from '#commons/sqs-consumer.ts';
+import { EVENTS } from '#events/catalog.ts';
 
 const links = linkContextFromEnvironment();
 const ACCEPTED = new Set([
@@ -12,4 +12,6 @@ const ACCEPTED = new Set([
 ]);
 
 /** Profile Updated / Deleted and Job Published / Closed, from the ContraEvents queue. */
-export const handler = sqsConsumer((event) => applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED));
+export const handler = sqsConsumer((event) =>
+  applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED),
+);

@@ -10,7 +10,11 @@ import {
   ownerOf,
 } from '#commons/domain/links.ts';
 
-const claim = (profileId: string, updatedAt: string, overrides: Partial<AccountClaim> = {}): AccountClaim => ({
+const claim = (
+  profileId: string,
+  updatedAt: string,
+  overrides: Partial<AccountClaim> = {},
+): AccountClaim => ({
   profileId,
   version: 1,
   listed: true,
@@ -21,7 +25,11 @@ const claim = (profileId: string, updatedAt: string, overrides: Partial<AccountC
   ...overrides,
 });
 
-const candidate = (jobId: string, publishedAt: string, overrides: Partial<ApplyCandidate> = {}): ApplyCandidate => ({
+const candidate = (
+  jobId: string,
+  publishedAt: string,
+  overrides: Partial<ApplyCandidate> = {},
+): ApplyCandidate => ({
   jobId,
   version: 1,
   listed: true,
@@ -73,28 +81,39 @@ describe('a disconnection', () => {
   const owner = claim('p', '2026-01-01T10:00:00Z');
 
   it('cuts the portfolio link when at or after the owner update', () => {
-    expect(accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-01T10:00:00Z') })).toBeNull();
-    expect(accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-02T00:00:00Z') })).toBeNull();
+    expect(
+      accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-01T10:00:00Z') }),
+    ).toBeNull();
+    expect(
+      accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-02T00:00:00Z') }),
+    ).toBeNull();
   });
 
   it('is lifted by a later profile update', () => {
-    const link = accountPortfolio({ claims: [owner], disconnectedAtKey: instantKey('2026-01-01T09:59:59.999Z') });
+    const link = accountPortfolio({
+      claims: [owner],
+      disconnectedAtKey: instantKey('2026-01-01T09:59:59.999Z'),
+    });
     expect(link).toEqual({ profileId: 'p', url: 'https://contra.com/p' });
   });
 
   it('compares sub-millisecond instants exactly', () => {
     const precise = claim('p', '2026-01-01T10:00:00.0000001Z');
-    expect(accountPortfolio({ claims: [precise], disconnectedAtKey: instantKey('2026-01-01T10:00:00Z') })).not.toBeNull();
+    expect(
+      accountPortfolio({ claims: [precise], disconnectedAtKey: instantKey('2026-01-01T10:00:00Z') }),
+    ).not.toBeNull();
   });
 });
 
 describe('the apply job of a video', () => {
   it('is the live job published last, then the smallest jobId', () => {
     expect(
-      applyJobOf([candidate('j2', '2026-01-01T00:00:00Z'), candidate('j1', '2026-02-01T00:00:00Z')], NOW)?.jobId,
+      applyJobOf([candidate('j2', '2026-01-01T00:00:00Z'), candidate('j1', '2026-02-01T00:00:00Z')], NOW)
+        ?.jobId,
     ).toBe('j1');
     expect(
-      applyJobOf([candidate('j2', '2026-01-01T00:00:00Z'), candidate('j1', '2026-01-01T00:00:00Z')], NOW)?.jobId,
+      applyJobOf([candidate('j2', '2026-01-01T00:00:00Z'), candidate('j1', '2026-01-01T00:00:00Z')], NOW)
+        ?.jobId,
     ).toBe('j1');
   });
 
@@ -130,8 +149,14 @@ describe('the links of a video', () => {
 
   it('are inactive before the post and after a removal', () => {
     expect(linksOf({ ...inputs, video: undefined })).toEqual({ portfolio: null, apply: null });
-    expect(linksOf({ ...inputs, video: { posted: false, removed: false } })).toEqual({ portfolio: null, apply: null });
-    expect(linksOf({ ...inputs, video: { posted: true, removed: true } })).toEqual({ portfolio: null, apply: null });
+    expect(linksOf({ ...inputs, video: { posted: false, removed: false } })).toEqual({
+      portfolio: null,
+      apply: null,
+    });
+    expect(linksOf({ ...inputs, video: { posted: true, removed: true } })).toEqual({
+      portfolio: null,
+      apply: null,
+    });
   });
 });
 
@@ -144,7 +169,10 @@ describe('Link Changed', () => {
       { ...video, kind: 'portfolio', state: 'active', url: 'https://contra.com/p', profileId: 'p' },
     ]);
     expect(
-      linkChanges(video, active, { portfolio: { profileId: 'p', url: 'https://contra.com/new' }, apply: null }),
+      linkChanges(video, active, {
+        portfolio: { profileId: 'p', url: 'https://contra.com/new' },
+        apply: null,
+      }),
     ).toHaveLength(1);
     expect(linkChanges(video, active, { portfolio: null, apply: null })).toEqual([
       { ...video, kind: 'portfolio', state: 'inactive', profileId: 'p' },

@@ -27,10 +27,11 @@ describe('the link engine on a real DynamoDB protocol', () => {
       fc.asyncProperty(deliveryArbitrary(worldOf('w')), async ({ world, history, batches }) => {
         // A fresh table per execution, so shrinking replays a counterexample on a clean slate.
         const tableName = await dynamo.createTable('convergence');
+        const publisher = new RecordingPublisher();
         const context = new LinkContext({
           documents: dynamo.documents,
           tableName,
-          publisher: new RecordingPublisher(),
+          publisher,
           publicBaseUrl: BASE_URL,
           clock: () => NOW,
         });
@@ -45,6 +46,13 @@ describe('the link engine on a real DynamoDB protocol', () => {
             apply: null,
           };
           expect(actual, `${video.platform}/${video.videoId}`).toEqual(wanted);
+        }
+        // Everything announced on the way fits its own schema in the catalog.
+        for (const event of publisher.events) {
+          expect(
+            definitionOf(event.detailType)?.schema.safeParse(event.detail).success,
+            event.detailType,
+          ).toBe(true);
         }
       }),
       { numRuns: RUNS },
