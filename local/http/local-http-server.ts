@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_BODY_BYTES, problem } from '#commons/http.ts';
+import { consoleAsset } from '../console/console-page.ts';
 import type { AwsReply } from './aws-json-endpoint.ts';
 import type { HttpReply } from './payload-v2.ts';
 
@@ -145,6 +146,11 @@ export class LocalHttpServer {
       return;
     }
     const path = (request.url ?? '/').split('?')[0]!;
+    const consolePage = request.method === 'GET' ? consoleAsset(path) : undefined;
+    if (consolePage) {
+      this.send(response, consolePage);
+      return;
+    }
     if (path.startsWith(LOCAL_PREFIX)) {
       this.send(
         response,

@@ -1,0 +1,19 @@
+import type { SecretName } from '#commons/adapters/secrets.ts';
+import { localSecrets } from '../local/dev-secrets.ts';
+
+export interface LocalSecret {
+  readonly value: string;
+  readonly isDevelopmentDefault: boolean;
+}
+
+/**
+ * A secret as `npm start` reads it: the environment variable, else its development default. A variable may
+ * list several values (a rotation); like the stack, the CLI signs with the first.
+ */
+export const localSecret = (name: SecretName, env: NodeJS.ProcessEnv = process.env): LocalSecret => {
+  const secrets = localSecrets(env);
+  return {
+    value: secrets.values[name].split(/\s+/).find((value) => value !== '') ?? secrets.values[name],
+    isDevelopmentDefault: secrets.defaulted.includes(name),
+  };
+};

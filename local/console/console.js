@@ -1,0 +1,257 @@
+// The local console's only script: polls GET /_local/activity and renders it. Everything shown comes from
+// outside (webhooks, events), so it is written with textContent, never parsed as HTML.
+
+const POLL_MS = 1000;
+const MAX_EVENT_ROWS = 200;
+
+const $ = (selector) => document.querySelector(selector);
+
+/** An element with text and attributes; children are appended as given. */
+const element = (tag, { text, className, attributes = {} } = {}, ...children) => {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children.filter((child) => child !== undefined));
+  return node;
+};
+
+const timeOf = (iso) => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString([], { hour12: false });
+};
+
+/** `ReelHire-dev-Stateless-VideoEventsFunction` → `VideoEvents`; the full name stays in the title. */
+const shortName = (name) =>
+  String(name)
+    .replace(/^ReelHire-[^-]+-(Stateful|Stateless)-/, '')
+    .replace(/(Function|DeadLetterQueue)$/, '');
+
+const excerpt = (value, max = 140) => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+};
+
+const collapsible = (value) =>
+  element(
+    'details',
+    {},
+    element('summary', { text: excerpt(value) }),
+    element('pre', { text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }),
+  );
+
+// Bus events: rows are added, never redrawn, so an expanded detail stays open while new events arrive.
+const renderedEvents = new Set();
+
+const renderEvents = (records) => {
+  const body = $('#events tbody');
+  const fresh = records.filter(
+    (record) => record.kind === 'bus-event' && !renderedEvents.has(record.event.id),
+  );
+  for (const record of fresh) {
+    renderedEvents.add(record.event.id);
+    const { event } = record;
+    const rules = record.matchedRules.length > 0 ? record.matchedRules.join(', ') : 'none';
+    const row = element(
+      'tr',
+      { attributes: { 'data-event-id': event.id } },
+      element('td', { className: 'time', text: timeOf(record.at), attributes: { title: record.at } }),
+      element('td', { text: event['detail-type'] }),
+      element('td', { text: event.source }),
+      element('td', { text: rules, className: record.matchedRules.length > 0 ? '' : 'muted' }),
+      element('td', {}, collapsible(event.detail)),
+    );
+    body.prepend(row);
+  }
+  while (body.rows.length > MAX_EVENT_ROWS) body.deleteRow(-1);
+  $('#events-empty').hidden = body.rows.length > 0;
+};
+
+const replaceRows = (body, rows) => {
+  body.replaceChildren(...rows);
+};
+
+const renderFunctions = (records) => {
+  const byName = new Map();
+  for (const record of records) {
+    if (record.kind !== 'invocation' || record.trigger === 'warm-up') continue;
+    const stats = byName.get(record.functionName) ?? {
+      invocations: 0,
+      errors: 0,
+      last: undefined,
+      lastError: undefined,
+    };
+    stats.invocations += 1;
+    stats.last = record;
+    if (record.outcome !== 'succeeded') {
+      stats.errors += 1;
+      stats.lastError = record;
+    }
+    byName.set(record.functionName, stats);
+  }
+  const rows = [...byName.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, stats]) =>
+      element(
+        'tr',
+        {},
+        element('th', { text: shortName(name), attributes: { scope: 'row', title: name } }),
+        element('td', { className: 'number', text: String(stats.invocations) }),
+        element('td', { className: `number ${stats.errors > 0 ? 'bad' : ''}`, text: String(stats.errors) }),
+        element('td', {
+          className: 'time',
+          text: `${timeOf(stats.last.at)} (${stats.last.trigger}, ${stats.last.durationMs} ms)`,
+        }),
+        element('td', {
+          className: stats.lastError ? 'bad' : '',
+          text: stats.lastError
+            ? `${timeOf(stats.lastError.at)} ${stats.lastError.outcome}: ${stats.lastError.error ?? ''}`
+            : '—',
+        }),
+      ),
+    );
+  replaceRows($('#functions tbody'), rows);
+  $('#functions-empty').hidden = rows.length > 0;
+};
+
+const attribute = (message, name) => message.messageAttributes?.[name]?.StringValue;
+
+const reasonOf = (message) =>
+  attribute(message, 'reason') ??
+  (attribute(message, 'ERROR_MESSAGE')
+    ? `${attribute(message, 'ERROR_CODE') ?? 'error'}: ${attribute(message, 'ERROR_MESSAGE')}`
+    : undefined) ??
+  attribute(message, 'ErrorMessage') ??
+  '(no reason recorded)';
+
+const renderDeadLetters = (queues, records) => {
+  $('#dlqs').replaceChildren(
+    ...queues.map((queue) => {
+      const count = queue.messages.length;
+      return element(
+        'article',
+        { className: 'queue', attributes: { 'aria-label': `${shortName(queue.name)} dead-letter queue` } },
+        element('h3', {
+          text: `${shortName(queue.name)}: ${count} message${count === 1 ? '' : 's'}`,
+          className: count > 0 ? 'bad' : '',
+          attributes: { title: queue.name },
+        }),
+        count === 0
+          ? undefined
+          : element(
+              'ul',
+              {},
+              ...queue.messages.map((message) =>
+                element(
+                  'li',
+                  {},
+                  element('strong', { text: 'Reason: ' }),
+                  element('span', { text: reasonOf(message), className: 'reason' }),
+                  collapsible(message.body),
+                ),
+              ),
+            ),
+      );
+    }),
+  );
+  const failures = records.filter((record) => record.kind === 'delivery-failure').reverse();
+  $('#failures').replaceChildren(
+    ...failures.map((failure) =>
+      element('li', {
+        text: `${timeOf(failure.at)} ${shortName(failure.source)} → ${shortName(failure.target)}: ${failure.error}${
+          failure.deadLetterQueue
+            ? ` (dead-lettered to ${shortName(failure.deadLetterQueue.split(':').at(-1))})`
+            : ' (dropped)'
+        }`,
+      }),
+    ),
+  );
+  $('#failures-empty').hidden = failures.length > 0;
+};
+
+let paused = false;
+let connected;
+let lastSnapshot = '';
+
+const setConnection = (isConnected, text) => {
+  // Announced (role=status) only when it changes, not on every poll.
+  if (connected === isConnected) return;
+  connected = isConnected;
+  $('#connection').textContent = text;
+  $('#connection').className = isConnected ? 'good' : 'bad';
+};
+
+const poll = async () => {
+  try {
+    const response = await fetch('/_local/activity', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const text = await response.text();
+    setConnection(true, 'Live');
+    $('#updated').textContent = `updated ${new Date().toLocaleTimeString([], { hour12: false })}`;
+    if (text === lastSnapshot) return;
+    lastSnapshot = text;
+    const activity = JSON.parse(text);
+    renderEvents(activity.records);
+    renderFunctions(activity.records);
+    renderDeadLetters(activity.deadLetterQueues, activity.records);
+  } catch (error) {
+    setConnection(false, `The local stack does not answer (${error.message}); retrying…`);
+  }
+};
+
+const loop = async () => {
+  if (!paused && !document.hidden) await poll();
+  setTimeout(loop, POLL_MS);
+};
+
+$('#pause').addEventListener('click', (event) => {
+  paused = !paused;
+  event.currentTarget.setAttribute('aria-pressed', String(paused));
+  event.currentTarget.textContent = paused ? 'Resume live updates' : 'Pause live updates';
+});
+
+const linkItem = (label, link, owner) => [
+  element('dt', { text: label }),
+  element(
+    'dd',
+    {},
+    ...(link
+      ? [
+          element('a', { text: link.url, attributes: { href: link.url, rel: 'noreferrer' } }),
+          ` (${owner(link)})`,
+        ]
+      : ['none']),
+  ),
+];
+
+$('#links-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const platform = $('#links-platform').value;
+  const videoId = $('#links-video').value.trim();
+  const result = $('#links-result');
+  if (videoId === '') return;
+  result.textContent = 'Looking up…';
+  try {
+    const response = await fetch(`/links/${encodeURIComponent(platform)}/${encodeURIComponent(videoId)}`, {
+      cache: 'no-store',
+    });
+    if (response.status === 404) {
+      result.replaceChildren(element('p', { text: `No active link on ${platform} video ${videoId}.` }));
+      return;
+    }
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.detail ?? `HTTP ${response.status}`);
+    result.replaceChildren(
+      element(
+        'dl',
+        { attributes: { 'aria-label': `Links of ${platform} video ${videoId}` } },
+        ...linkItem('View My Portfolio', body.portfolio, (link) => `profile ${link.profileId}`),
+        ...linkItem('Apply', body.apply, (link) => `job ${link.jobId}`),
+      ),
+    );
+  } catch (error) {
+    result.replaceChildren(element('p', { className: 'bad', text: `Lookup failed: ${error.message}` }));
+  }
+});
+
+void loop();

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS } from '#events/catalog.ts';
+import { sampleOf } from '#events/samples.ts';
+import { startStack } from '../cli/support/local-stack.ts';
+import { reelhire } from '../cli/support/reelhire-cli.ts';
+import type { RunningNpmStart } from '../local/support/npm-start.ts';
+
+/**
+ * The local console in a real headless browser (Debian's chromium, driven by playwright-core) against
+ * `npm start`; what it must show is put there with the CLI, as a user would.
+ */
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** Bounded waits for what the page shows: it polls once a second, the handlers work behind the bus. */
+const SHOWN_WITHIN_MS = 30_000;
+
+let stack: RunningNpmStart;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+const send = async (entries: unknown): Promise<void> => {
+  const file = join(tmpdir(), `${unique('console-events')}.json`);
+  await writeFile(file, JSON.stringify(entries));
+  const result = await reelhire(['send', file], { env: { REELHIRE_URL: stack.url } });
+  expect(result.code, result.stderr).toBe(0);
+};
+
+const videoPosted = (detail: object) => {
+  const sample = sampleOf(EVENTS.videoPosted);
+  return { ...sample, detail: { ...(sample.detail as object), ...detail } };
+};
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([
+    startStack(),
+    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+  ]);
+  page = await browser.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    // A lookup of a video without links is answered 404, which chromium logs; that is the API, not an error.
+    if (message.type() === 'error' && !/status of 404/.test(message.text())) pageErrors.push(message.text());
+  });
+  const response = await page.goto(`${stack.url}/_console`);
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop('SIGINT');
+});
+
+describe('the local console at /_console', () => {
+  it('is a plain accessible page that goes live', async () => {
+    await expect(page.title()).resolves.toBe('ReelHire local console');
+    for (const name of ["A video's links", 'Recent bus events', 'Functions', 'Dead-letter queues'])
+      await page.getByRole('heading', { name, level: 2 }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+    await page.getByRole('button', { name: 'Pause live updates' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows an event sent with the CLI, the rule it matched and the function that ran', async () => {
+    const videoId = unique('console-video');
+    await send(videoPosted({ videoId }));
+    const row = page.getByRole('row').filter({ hasText: videoId }).filter({ hasText: 'Video Posted' });
+    await row.waitFor({ timeout: SHOWN_WITHIN_MS });
+    await expect(row.getByRole('cell').nth(2).textContent()).resolves.toBe('reelhire.tiktok');
+    await expect(row.getByRole('cell').nth(3).textContent()).resolves.toBe('reelhire-dev-VideoEvents');
+
+    const videoEvents = page.locator('#functions').getByRole('row').filter({ hasText: 'VideoEvents' });
+    await videoEvents.waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(Number(await videoEvents.getByRole('cell').first().textContent())).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows a dead-lettered event with its reason, as text even when it carries markup', async () => {
+    const markup = `<img src=x id=${unique('injected')}>`;
+    await send({
+      source: 'reelhire.api',
+      'detail-type': 'Video Posted',
+      detail: { platform: 'tiktok', videoId: markup },
+    });
+    const queue = page.getByRole('article', { name: 'VideoEvents dead-letter queue' });
+    await queue
+      .getByRole('heading', { name: 'VideoEvents: 1 message' })
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+    await expect(queue.locator('.reason').first().textContent()).resolves.toMatch(/detail\.accountId/);
+    await page.getByRole('row').filter({ hasText: markup }).first().waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it("finds a video's links", async () => {
+    const profileId = unique('prof');
+    const videoId = unique('console-linked');
+    const env = { REELHIRE_URL: stack.url };
+    expect(
+      (
+        await reelhire(['trigger', 'contra.profile-updated', '--profile-id', profileId, '--version', '1'], {
+          env,
+        })
+      ).code,
+    ).toBe(0);
+    expect((await reelhire(['trigger', 'tiktok.video-posted', '--video-id', videoId], { env })).code).toBe(0);
+    await page
+      .getByRole('row')
+      .filter({ hasText: videoId })
+      .filter({ hasText: 'Link Changed' })
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+
+    await page.getByLabel('Platform').selectOption('tiktok');
+    await page.getByLabel('Video id').fill(videoId);
+    await page.getByRole('button', { name: 'Show links' }).click();
+    const links = page.getByLabel(`Links of tiktok video ${videoId}`);
+    await links
+      .getByRole('link', { name: 'https://contra.com/maya_designs' })
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+    await expect(links.textContent()).resolves.toContain(`profile ${profileId}`);
+
+    await page.getByLabel('Video id').fill(unique('unknown-video'));
+    await page.getByRole('button', { name: 'Show links' }).click();
+    await page
+      .getByText(/^No active link on tiktok video unknown-video-/)
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(pageErrors).toEqual([]);
+  });
+});
