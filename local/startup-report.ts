@@ -14,6 +14,7 @@ export const startupReport = (stack: LocalStack): string => {
     '',
     `ReelHire local stack (${synth}; started in ${(stack.startupMs / 1000).toFixed(1)} s)`,
     `  HTTP API        ${stack.url}   (health: ${stack.url}/health)`,
+    `  Console         ${stack.url}/_console   (the bus, the functions and the dead letters, live)`,
     `  EventBridge     POST ${stack.url}/  (PutEvents; aws events put-events --endpoint-url ${stack.url})`,
     `  SQS             ${stack.url}  (AWS JSON; queues ${stack.url}/000000000000/<name>)`,
     `  DynamoDB        ${stack.dynamoEndpoint}  (${stack.dataDir ? `data in ${stack.dataDir}` : 'in memory'}; tables ${stack.tableNames.join(', ')})`,
