@@ -49,7 +49,16 @@ export const convergeToLatest = async <Entity extends { version: number }, Ref>(
       await change.finalize(union(stored.everListed, change.listed));
       return;
     }
-    if (stored && stored.record.version > incoming.version) return;
+    if (stored && stored.record.version > incoming.version) {
+      // A redelivery of an older version whose first attempt may have written its list before it crashed, while
+      // a newer version (unaware of that list) won: align what only this version listed with the winner.
+      const onlyOurs = change.listed.filter(
+        (ref) => !stored.everListed.some((other) => change.sameRef(other, ref)),
+      );
+      await change.addEverListed(onlyOurs);
+      await change.project(onlyOurs, stored.record);
+      return;
+    }
     const everListed = union(stored?.everListed ?? [], change.listed);
     await change.project(everListed, incoming);
     if (stored?.record.version === incoming.version) return;
