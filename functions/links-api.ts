@@ -38,9 +38,11 @@ export const handler = async (request: HttpRequest, context: Context): Promise<H
   if (!current.portfolio && !current.apply) {
     return problem(404, 'Not Found', `no active link for ${video.platform} video ${video.videoId}`);
   }
-  return json(
-    200,
-    { ...video, portfolio: current.portfolio, apply: current.apply },
-    { 'cache-control': 'no-store' },
-  );
+  const body = {
+    platform: video.platform,
+    videoId: video.videoId,
+    portfolio: current.portfolio,
+    apply: current.apply,
+  };
+  return json(200, body, { 'cache-control': 'no-store' });
 };

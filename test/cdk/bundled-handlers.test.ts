@@ -132,8 +132,12 @@ describe('bundled handlers from the synthesized assembly', () => {
     )) as { statusCode: number; body: string };
     expect(response.statusCode).toBe(200);
     const profile = sampleOf(EVENTS.profileUpdated).detail as { profileId: string; portfolioUrl: string };
-    expect(JSON.parse(response.body)).toMatchObject({
+    // Exactly the contract's shape: nothing more, nothing less.
+    expect(JSON.parse(response.body)).toEqual({
+      platform: video.platform,
+      videoId: video.videoId,
       portfolio: { profileId: profile.profileId, url: profile.portfolioUrl },
+      apply: null,
     });
   });
 
