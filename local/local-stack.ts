@@ -20,7 +20,7 @@ import type { LocalFunction } from './lambda/local-function.ts';
 import { createLocalFunctions } from './lambda/local-functions.ts';
 import { functionNameOf } from './local-account.ts';
 import { EventSourcePoller } from './sqs/event-source-poller.ts';
-import type { StoredMessage } from './sqs/local-queue.ts';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type StoredMessage } from './sqs/local-queue.ts';
 import type { MessageAttributeValue } from './sqs/message-digest.ts';
 import { QueueRegistry } from './sqs/queue-registry.ts';
 import { restoreQueues, saveQueues } from './sqs/queue-snapshot.ts';
@@ -66,6 +66,17 @@ export interface LocalStackOptions {
   readonly maxConcurrencyPerFunction?: number;
   /** Concurrent batches per SQS event source mapping, unless the template says. @default 2 */
   readonly pollerConcurrency?: number;
+  /**
+   * The DynamoDB endpoint the functions are given (AWS_ENDPOINT_URL_DYNAMODB), when it is not the embedded one
+   * itself: a fault proxy in front of it, for instance. The runtime keeps talking to the embedded one.
+   * @default the embedded DynamoDB endpoint
+   */
+  readonly dynamoEndpointForFunctions?: string;
+  /**
+   * Caps every queue's visibility timeout, so that a failed or crashed batch comes back after this many
+   * seconds rather than the template's minutes (tests). @default the template's
+   */
+  readonly maxVisibilityTimeoutSeconds?: number;
 }
 
 export interface QueueSummary {
@@ -105,6 +116,20 @@ export interface LocalStack {
 }
 
 const QUEUE_SNAPSHOT = 'sqs-messages.json';
+
+const withVisibilityCap = (
+  settings: Partial<QueueSettings>,
+  cap: number | undefined,
+): Partial<QueueSettings> =>
+  cap === undefined
+    ? settings
+    : {
+        ...settings,
+        visibilityTimeoutSeconds: Math.min(
+          settings.visibilityTimeoutSeconds ?? DEFAULT_QUEUE_SETTINGS.visibilityTimeoutSeconds,
+          cap,
+        ),
+      };
 
 /**
  * Runs the synthesized stack on this machine: DynamoDB (dynalite), the queues, the event buses with their rules
@@ -152,13 +177,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const activity = new ActivityLog();
     const queues = new QueueRegistry(http.url);
-    for (const queue of queuesOf(resources)) queues.create(queue.name, queue.settings);
+    for (const queue of queuesOf(resources)) {
+      queues.create(queue.name, withVisibilityCap(queue.settings, options.maxVisibilityTimeoutSeconds));
+    }
     if (dataDir) await restoreQueues(queues, join(dataDir, QUEUE_SNAPSHOT));
 
     const secrets = localSecrets(env);
     const { functions, skipped } = await createLocalFunctions({
       resources,
-      endpoints: { apiUrl: http.url, dynamoEndpoint: dynamo.endpoint },
+      endpoints: {
+        apiUrl: http.url,
+        dynamoEndpoint: options.dynamoEndpointForFunctions ?? dynamo.endpoint,
+      },
       secrets,
       publicBaseUrl: env.PUBLIC_BASE_URL || http.url,
       youtubeHubUrl: env.YOUTUBE_HUB_URL || undefined,

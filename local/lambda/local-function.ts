@@ -53,6 +53,8 @@ export class LocalFunction {
   private stopped = false;
   /** Workers being ended after a crash or timeout; stop() waits for them. */
   private readonly reaping = new Set<Promise<void>>();
+  /** Workers inside an invocation. */
+  private readonly busy = new Set<LambdaWorker>();
 
   constructor(
     readonly definition: FunctionDefinition,
@@ -61,6 +63,22 @@ export class LocalFunction {
 
   get name(): string {
     return this.definition.name;
+  }
+
+  /** Invocations under way. */
+  get running(): number {
+    return this.busy.size;
+  }
+
+  /**
+   * Ends every execution environment that is inside an invocation now, as a process that exits mid-invocation
+   * would (out of memory, a crash): each of those invocations fails with Runtime.ExitError, and the pool starts
+   * fresh environments for what comes next. Returns how many were ended. For fault-injection tests.
+   */
+  async crashRunning(): Promise<number> {
+    const running = [...this.busy];
+    await Promise.all(running.map((worker) => worker.terminate()));
+    return running.length;
   }
 
   /** A warm-up under way: the first invocations wait for it rather than start a second cold environment. */
@@ -103,6 +121,8 @@ export class LocalFunction {
     const { definition } = this;
     const timeoutMs = definition.timeoutSeconds * 1000;
     const started = performance.now();
+    // run() settles, never rejects: a crash or a timeout is a reply.
+    this.busy.add(worker);
     const reply = await worker.run(
       {
         type: 'invoke',
@@ -120,6 +140,7 @@ export class LocalFunction {
       },
       timeoutMs + (coldStart ? INIT_TIMEOUT_MS : 0),
     );
+    this.busy.delete(worker);
     this.release(worker);
     const result = this.resultOf(reply, requestId);
     this.options.activity.invocation({

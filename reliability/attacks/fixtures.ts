@@ -1,0 +1,61 @@
+import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
+import { JobStore } from '#commons/store/jobs.ts';
+import { ProfileStore } from '#commons/store/profiles.ts';
+import { eventually } from '../../test/local/support/eventually.ts';
+import { replay } from '../replay.ts';
+import type { SystemUnderTest } from '../system-under-test.ts';
+
+/** A live profile (an applicant) and jobs with the given notify urls, put on the bus and awaited in the store. */
+export const seedApplicantAndJobs = async (
+  system: SystemUnderTest,
+  profileId: string,
+  jobs: readonly { readonly jobId: string; readonly notifyUrl: string; readonly employerId?: string }[],
+): Promise<void> => {
+  const now = new Date().toISOString();
+  const events: HistoryEvent[] = [
+    {
+      detailType: 'Profile Updated',
+      detail: {
+        profileId,
+        version: 1,
+        handle: profileId,
+        displayName: `Applicant ${profileId}`,
+        portfolioUrl: `https://contra.com/${profileId}`,
+        showPortfolioLink: true,
+        linkedAccounts: [],
+        updatedAt: now,
+      },
+    },
+    ...jobs.map(
+      ({ jobId, notifyUrl, employerId }): HistoryEvent => ({
+        detailType: 'Job Published',
+        detail: {
+          jobId,
+          version: 1,
+          employerId: employerId ?? 'employer-hostile',
+          title: `Job ${jobId}`,
+          notifyUrl,
+          videos: [],
+          publishedAt: now,
+        },
+      }),
+    ),
+  ];
+  await replay(
+    system.eventBridge,
+    system.busName,
+    events.map((event) => ({ kind: 'event', event })),
+  );
+  const profiles = new ProfileStore(system.documents, system.tableName);
+  const jobStore = new JobStore(system.documents, system.tableName);
+  await eventually(async () => ((await profiles.read(profileId)) ? true : undefined), {
+    timeoutMs: 60_000,
+    what: `profile ${profileId} stored`,
+  });
+  for (const { jobId } of jobs) {
+    await eventually(async () => ((await jobStore.read(jobId)) ? true : undefined), {
+      timeoutMs: 60_000,
+      what: `job ${jobId} stored`,
+    });
+  }
+};

@@ -1,0 +1,39 @@
+import type { SystemUnderTest } from '../system-under-test.ts';
+import { bodyAttacks } from './body-attacks.ts';
+import { ATTACK_KINDS, type AttackKind, type AttackOutcome, HostileRun } from './hostile-run.ts';
+import { jwtAttacks } from './jwt-attacks.ts';
+import { ssrfAttacks } from './ssrf-attacks.ts';
+import { webhookAttacks } from './webhook-attacks.ts';
+
+export interface AttackReport {
+  readonly outcomes: readonly AttackOutcome[];
+  /** Hostile inputs tried, by kind. */
+  readonly triedByKind: Readonly<Record<AttackKind, number>>;
+  readonly failed: readonly AttackOutcome[];
+  readonly requests: number;
+  /** Answers of 500 or more, to any request of the run. */
+  readonly serverErrors: number;
+}
+
+/** Every hostile input against the running stack: signatures, tokens, SSRF, XML, pollution, size, depth. */
+export const runAttacks = async (system: SystemUnderTest): Promise<AttackReport> => {
+  const run = new HostileRun(system);
+  try {
+    await webhookAttacks(run);
+    await jwtAttacks(run);
+    await bodyAttacks(run);
+    await ssrfAttacks(run);
+  } finally {
+    run.dispose();
+  }
+  const triedByKind = Object.fromEntries(
+    ATTACK_KINDS.map((kind) => [kind, run.outcomes.filter((outcome) => outcome.kind === kind).length]),
+  ) as Record<AttackKind, number>;
+  return {
+    outcomes: run.outcomes,
+    triedByKind,
+    failed: run.outcomes.filter((outcome) => !outcome.passed),
+    requests: run.requests,
+    serverErrors: run.serverErrors,
+  };
+};
