@@ -77,22 +77,21 @@ export const reelhireCost = (m: MeasuredVideoPosted): CostEstimate => {
  * Powertools-style idempotency record guards each invocation (≈ 2 extra write units: in progress, then done).
  * The front door is the same in both.
  */
-export const naiveCost = (m: MeasuredVideoPosted, perInvocationOverheadMs: number): CostEstimate => {
+export const naiveCost = (m: MeasuredVideoPosted): CostEstimate => {
   const reelhire = reelhireCost(m);
   const front = reelhire.lines.slice(0, 5);
   const behind: CostLine[] = [
     { item: 'video-events Lambda requests (one per event)', usd: PRICES.lambdaPerMillionRequests },
     {
+      // The same handler time per event, billed per invocation in whole milliseconds.
       item: 'video-events Lambda GB-s',
-      usd:
-        gbSeconds(m.handlerMsPerEvent + perInvocationOverheadMs, m.handlerMemoryMb) *
-        PRICES.lambdaArm64PerGbSecond,
+      usd: gbSeconds(Math.ceil(m.handlerMsPerEvent), m.handlerMemoryMb) * PRICES.lambdaArm64PerGbSecond,
     },
     {
       item: 'link records + idempotency records DynamoDB units',
       usd:
         (m.handlerWriteUnits + 2) * PRICES.dynamoDbPerMillionWriteUnits +
-        (m.handlerReadUnits + 1) * PRICES.dynamoDbPerMillionReadUnits,
+        m.handlerReadUnits * PRICES.dynamoDbPerMillionReadUnits,
     },
   ];
   return total(front, behind);

@@ -1,22 +1,26 @@
+import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { clearSecretCache, secretValues } from '#commons/adapters/secrets.ts';
 import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
-import { signTikTok } from '#commons/webhooks/tiktok.ts';
 import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
 import { WebSubVerification } from '#commons/websub/verification.ts';
 import { createWebhookHandler } from '../functions/webhooks.ts';
-import { startDynalite } from '../test/support/dynalite.ts';
+import { tableDefinition } from '../test/support/dynalite.ts';
 import { serveHandler } from '../test/webhooks/support/http-server.ts';
+import type { LoadResult } from './ingest-load.ts';
 
 /**
  * Webhook ingest latency and throughput over loopback: autocannon at a fixed concurrency POSTs signed TikTok
  * `post.publish.publicly_available` deliveries, each with its own post id (so every one is claimed on the
  * table, none is a duplicate), to an HTTP server on 127.0.0.1 that runs the webhooks handler against a real
  * dynalite table. The bus is a counting publisher: PutEvents latency is AWS's, not ours to measure here.
- * Everything (load generator, handler, dynalite) shares this machine's cores.
+ * The load generator, the handler and dynalite run in three processes sharing this machine's two cores.
  */
 
 export interface WebhookIngestResult {
@@ -41,40 +45,6 @@ export interface WebhookIngestOptions {
   readonly durationSeconds?: number;
 }
 
-interface Histogram {
-  readonly average: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-interface AutocannonResult {
-  readonly latency: Histogram;
-  readonly requests: Histogram & { readonly total: number };
-  readonly duration: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
-
-interface RawRequest {
-  body?: string;
-  headers?: Record<string, string>;
-}
-
-interface AutocannonOptions {
-  readonly url: string;
-  readonly connections: number;
-  readonly duration: number;
-  readonly method: 'POST';
-  readonly headers: Record<string, string>;
-  readonly requests: readonly { readonly setupRequest: (request: RawRequest) => RawRequest }[];
-}
-
-// autocannon ships no types: the part used here is declared above.
-const autocannon = createRequire(import.meta.url)('autocannon') as (
-  options: AutocannonOptions,
-) => Promise<AutocannonResult>;
-
 const CLIENT_SECRET = 'bench-tiktok-client-secret';
 
 class CountingPublisher implements EventPublisher {
@@ -93,71 +63,111 @@ export const benchWebhookIngest = async (
   process.env.TIKTOK_CLIENT_SECRET = CLIENT_SECRET;
   clearSecretCache();
 
-  const dynamo = await startDynalite();
-  const tableName = await dynamo.createTable('bench-webhooks');
-  const publisher = new CountingPublisher();
-  const ports = {
-    publisher,
-    deliveries: new DynamoDeliveryLedger(dynamo.documents, tableName),
-    secrets: secretValues,
-    clock: () => new Date(),
-    count: () => undefined,
-    subscriptions: new WebSubVerification(
-      new DynamoChannelSubscriptions(dynamo.documents, tableName),
-      REQUESTED_LEASE_SECONDS,
-    ),
-  };
-  const handler = createWebhookHandler(() => ports);
-  const server = await serveHandler((request) => handler(request));
-
-  let sequence = 0;
-  const nextDelivery = (request: RawRequest): RawRequest => {
-    const now = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify({
-      client_key: 'bench',
-      event: 'post.publish.publicly_available',
-      create_time: now,
-      user_openid: `act.bench-${sequence % 1000}`,
-      content: JSON.stringify({
-        publish_id: `v_pub~${sequence}`,
-        post_id: String(7_400_000_000_000_000 + ++sequence),
-      }),
-    });
-    request.body = body;
-    request.headers = {
-      ...request.headers,
-      'content-type': 'application/json',
-      'tiktok-signature': signTikTok(CLIENT_SECRET, now, body),
-    };
-    return request;
-  };
-
+  // Three processes, as in production: DynamoDB (dynalite) apart, the handler behind its HTTP server here, and
+  // the load generator apart, so none of them queues behind another's CPU on this event loop.
+  const storage = await startDynaliteProcess();
   try {
-    const result = await autocannon({
-      url: `${server.url}/webhooks/tiktok`,
-      connections,
-      duration: durationSeconds,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: nextDelivery }],
+    const client = new DynamoDBClient({
+      endpoint: storage.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     });
-    return {
-      name: 'webhook-ingest',
-      connections,
-      durationSeconds: result.duration,
-      requests: result.requests.total,
-      requestsPerSecond: Math.round(result.requests.average),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      maxMs: result.latency.max,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      published: publisher.published,
+    const documents = DynamoDBDocumentClient.from(client);
+    const tableName = 'bench-webhooks';
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    while (
+      (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE'
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const publisher = new CountingPublisher();
+    const ports = {
+      publisher,
+      deliveries: new DynamoDeliveryLedger(documents, tableName),
+      secrets: secretValues,
+      clock: () => new Date(),
+      count: () => undefined,
+      subscriptions: new WebSubVerification(
+        new DynamoChannelSubscriptions(documents, tableName),
+        REQUESTED_LEASE_SECONDS,
+      ),
     };
+    const handler = createWebhookHandler(() => ports);
+    const server = await serveHandler((request) => handler(request));
+    try {
+      const result = await runLoad(`${server.url}/webhooks/tiktok`, connections, durationSeconds);
+      return {
+        name: 'webhook-ingest',
+        connections,
+        durationSeconds: result.duration,
+        requests: result.requests.total,
+        requestsPerSecond: Math.round(result.requests.average),
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        maxMs: result.latency.max,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        published: publisher.published,
+      };
+    } finally {
+      await server.close();
+      client.destroy();
+    }
   } finally {
-    await server.close();
-    await dynamo.close();
+    storage.stop();
   }
+};
+
+const runLoad = (url: string, connections: number, seconds: number): Promise<LoadResult> =>
+  new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./ingest-load.ts', import.meta.url)),
+        url,
+        String(connections),
+        String(seconds),
+      ],
+      { env: { ...process.env, TIKTOK_CLIENT_SECRET: CLIENT_SECRET }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult)),
+    );
+  });
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** dynalite in its own process, on a free loopback port, ready when it says it listens. */
+const startDynaliteProcess = async (): Promise<{ endpoint: string; stop(): void }> => {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      createRequire(import.meta.url).resolve('dynalite/cli.js'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--createTableMs',
+      '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve();
+    });
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 };
 
 // `npx tsx bench/webhook-ingest.ts [connections] [seconds]` runs it alone and prints the result.
