@@ -16,6 +16,35 @@ import { type Answer, type HostileRun, nowSeconds } from './hostile-run.ts';
 const STALE_SECONDS = 301;
 const otherSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
+type AttackKind = 'forged signature' | 'replayed signature';
+
+/** One attack on a route: the answer must be one of `refusedWith` and nothing may be published. */
+const attacker =
+  (run: HostileRun, platform: string, refusedWith: readonly number[]) =>
+  async (kind: AttackKind, name: string, send: () => Promise<Answer>): Promise<void> => {
+    const mark = run.mark();
+    const answer = await send();
+    run.expectRefused(kind, `${platform}: ${name}`, answer, refusedWith, run.publishedSince(mark).length);
+  };
+
+/** The control: a genuine delivery sent twice is accepted both times and published exactly once. */
+const genuineTwice = async (
+  run: HostileRun,
+  what: string,
+  send: () => Promise<Answer>,
+  mention: string,
+): Promise<void> => {
+  const first = await send();
+  const again = await send();
+  const published = run.publishedMentioning(mention).length;
+  run.record(
+    'replayed signature',
+    `${what} sent again is accepted and published once`,
+    first.status === 200 && again.status === 200 && published === 1,
+    `${first.status}/${again.status}, published ${published}`,
+  );
+};
+
 const tiktok = async (run: HostileRun): Promise<void> => {
   const secret = run.system.secrets.TIKTOK_CLIENT_SECRET;
   const body = (postId: string, createTime = nowSeconds()) =>
@@ -35,15 +64,7 @@ const tiktok = async (run: HostileRun): Promise<void> => {
       },
       body: payload,
     });
-  const attempt = async (
-    kind: 'forged signature' | 'replayed signature',
-    name: string,
-    send: () => Promise<Answer>,
-  ) => {
-    const mark = run.mark();
-    const answer = await send();
-    run.expectRefused(kind, `TikTok: ${name}`, answer, [401], run.publishedSince(mark).length);
-  };
+  const attempt = attacker(run, 'TikTok', [401]);
   const postId = () => String(randomInt(1e9, 9e9));
 
   await attempt('forged signature', 'no signature', () => post(body(postId()), undefined));
@@ -75,14 +96,11 @@ const tiktok = async (run: HostileRun): Promise<void> => {
   const genuineId = postId();
   const genuine = body(genuineId);
   const signature = signTikTok(secret, nowSeconds(), genuine);
-  const first = await post(genuine, signature);
-  const again = await post(genuine, signature);
-  const published = run.publishedMentioning(`"videoId":"${genuineId}"`).length;
-  run.record(
-    'replayed signature',
-    'TikTok: a genuine delivery sent again is accepted and published once',
-    first.status === 200 && again.status === 200 && published === 1,
-    `${first.status}/${again.status}, published ${published}`,
+  await genuineTwice(
+    run,
+    'TikTok: a genuine delivery',
+    () => post(genuine, signature),
+    `"videoId":"${genuineId}"`,
   );
 };
 
@@ -106,15 +124,7 @@ const youtube = async (run: HostileRun): Promise<void> => {
       body: payload,
     });
   // WebSub: a subscriber acknowledges a notification it cannot verify and drops it.
-  const attempt = async (
-    kind: 'forged signature' | 'replayed signature',
-    name: string,
-    send: () => Promise<Answer>,
-  ) => {
-    const mark = run.mark();
-    const answer = await send();
-    run.expectRefused(kind, `YouTube: ${name}`, answer, [200, 202, 204], run.publishedSince(mark).length);
-  };
+  const attempt = attacker(run, 'YouTube', [200, 202, 204]);
 
   await attempt('forged signature', 'no signature', () => post(feed(), undefined));
   await attempt('forged signature', 'signed with another secret', () => {
@@ -136,14 +146,11 @@ const youtube = async (run: HostileRun): Promise<void> => {
 
   const genuine = feed();
   const videoId = /<yt:videoId>([^<]+)</.exec(genuine)?.[1] ?? '';
-  const first = await post(genuine, signYouTube(secret, genuine));
-  const again = await post(genuine, signYouTube(secret, genuine));
-  const published = run.publishedMentioning(`"videoId":"${videoId}"`).length;
-  run.record(
-    'replayed signature',
-    'YouTube: a genuine notification sent again is accepted and published once',
-    first.status === 200 && again.status === 200 && published === 1,
-    `${first.status}/${again.status}, published ${published}`,
+  await genuineTwice(
+    run,
+    'YouTube: a genuine notification',
+    () => post(genuine, signYouTube(secret, genuine)),
+    `"videoId":"${videoId}"`,
   );
 };
 
@@ -168,15 +175,7 @@ const contra = async (run: HostileRun): Promise<void> => {
     'webhook-signature': signContra(key, id, timestamp, payload),
   });
   const msgId = () => `msg_${randomBytes(12).toString('hex')}`;
-  const attempt = async (
-    kind: 'forged signature' | 'replayed signature',
-    name: string,
-    send: () => Promise<Answer>,
-  ) => {
-    const mark = run.mark();
-    const answer = await send();
-    run.expectRefused(kind, `Contra: ${name}`, answer, [401], run.publishedSince(mark).length);
-  };
+  const attempt = attacker(run, 'Contra', [401]);
 
   await attempt('forged signature', 'no signature headers', () => post(body(), {}));
   await attempt('forged signature', 'signed with another secret', () => {
@@ -211,15 +210,7 @@ const contra = async (run: HostileRun): Promise<void> => {
   const genuine = body();
   const jobId = (JSON.parse(genuine) as { data: { jobId: string } }).data.jobId;
   const headers = signed(id, nowSeconds(), genuine);
-  const first = await post(genuine, headers);
-  const again = await post(genuine, headers);
-  const published = run.publishedMentioning(`"jobId":"${jobId}"`).length;
-  run.record(
-    'replayed signature',
-    'Contra: a genuine delivery sent again is accepted and published once',
-    first.status === 200 && again.status === 200 && published === 1,
-    `${first.status}/${again.status}, published ${published}`,
-  );
+  await genuineTwice(run, 'Contra: a genuine delivery', () => post(genuine, headers), `"jobId":"${jobId}"`);
   const reused = body();
   const mark = run.mark();
   const sameId = await post(reused, signed(id, nowSeconds(), reused));
