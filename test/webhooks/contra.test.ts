@@ -1,34 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signContra } from '#commons/webhooks/contra.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { contraRequest, nextWebhookId } from './support/deliveries.ts';
-import {
-  bodyOf,
-  NOW_SECONDS,
-  SECRETS,
-  startWebhookHarness,
-  useLocalSecrets,
-  type WebhookHarness,
-} from './support/harness.ts';
+import { bodyOf, NOW_SECONDS, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-let harness: WebhookHarness;
-beforeAll(async () => {
-  harness = await startWebhookHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  useLocalSecrets();
-  harness.bus.clear();
-  harness.metrics.length = 0;
-});
+const harness = useWebhookHarness();
 
 const detailOf = (name: EventName) => sampleOf(EVENTS[name]).detail as Record<string, unknown>;
 const delivery = (type: string, data: unknown) => JSON.stringify({ type, data });

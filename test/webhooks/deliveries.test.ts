@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { secretValues } from '#commons/adapters/secrets.ts';
 import { deliveryKey } from '#commons/store/keys.ts';
@@ -11,33 +11,14 @@ import {
 } from '#commons/webhooks/deliveries.ts';
 import { WebhookIngestion } from '#commons/webhooks/ingestion.ts';
 import { contraRequest, tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import {
-  bodyOf,
-  NOW,
-  NOW_SECONDS,
-  startWebhookHarness,
-  useLocalSecrets,
-  type WebhookHarness,
-} from './support/harness.ts';
+import { bodyOf, NOW, NOW_SECONDS, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-let harness: WebhookHarness;
-beforeAll(async () => {
-  harness = await startWebhookHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  useLocalSecrets();
-  harness.bus.clear();
-  harness.bus.failing = false;
-  harness.clock.now = NOW;
-});
+const harness = useWebhookHarness();
 
 let postCounter = 0;
 const postedBody = () =>

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clearSecretCache } from '#commons/adapters/secrets.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
 import { tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import { bodyOf, startWebhookHarness, useLocalSecrets, type WebhookHarness } from './support/harness.ts';
+import { bodyOf, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-let harness: WebhookHarness;
-beforeAll(async () => {
-  harness = await startWebhookHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  useLocalSecrets();
-  harness.bus.clear();
-});
+const harness = useWebhookHarness();
 
 const body = JSON.stringify(
   tiktokEnvelope('post.publish.publicly_available', { post_id: '7411111111111111111' }),

@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
 import { tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import {
-  bodyOf,
-  NOW_SECONDS,
-  SECRETS,
-  startWebhookHarness,
-  useLocalSecrets,
-  type WebhookHarness,
-} from './support/harness.ts';
+import { bodyOf, NOW_SECONDS, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-let harness: WebhookHarness;
-beforeAll(async () => {
-  harness = await startWebhookHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  useLocalSecrets();
-  harness.bus.clear();
-  harness.metrics.length = 0;
-});
+const harness = useWebhookHarness();
 
 let postCounter = 0;
 const nextPostId = () => `73999900000000${String(++postCounter).padStart(5, '0')}`;

@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { youtubeDeletion, youtubeEntry, youtubeFeed, youtubeRequest } from './support/deliveries.ts';
-import {
-  bodyOf,
-  SECRETS,
-  startWebhookHarness,
-  useLocalSecrets,
-  type WebhookHarness,
-} from './support/harness.ts';
+import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-let harness: WebhookHarness;
-beforeAll(async () => {
-  harness = await startWebhookHarness();
-});
-afterAll(async () => {
-  await harness.close();
-});
-beforeEach(() => {
-  useLocalSecrets();
-  harness.bus.clear();
-  harness.metrics.length = 0;
-});
+const harness = useWebhookHarness();
 
 let videoCounter = 0;
 const nextVideoId = () => `vid${String(++videoCounter).padStart(8, '0')}`;

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { clearSecretCache, secretValues } from '#commons/adapters/secrets.ts';
 import type { HttpRequest, HttpResponse } from '#commons/http.ts';
@@ -90,3 +91,31 @@ export const startWebhookHarness = async (): Promise<WebhookHarness> => {
 };
 
 export const bodyOf = (response: HttpResponse): unknown => JSON.parse(response.body ?? 'null');
+
+/**
+ * Starts the harness for a test file (before all its tests, closed after) and resets what each test may have
+ * changed: secrets, recorded events and metrics, the bus failure switch and the clock. The returned object
+ * stands for the running harness inside tests.
+ */
+export const useWebhookHarness = (): WebhookHarness => {
+  let started: WebhookHarness | undefined;
+  const current = (): WebhookHarness => {
+    if (!started) throw new Error('the webhook harness is started in beforeAll: use it inside tests');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startWebhookHarness();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    useLocalSecrets();
+    const harness = current();
+    harness.bus.clear();
+    harness.bus.failing = false;
+    harness.metrics.length = 0;
+    harness.clock.now = NOW;
+  });
+  return new Proxy({} as WebhookHarness, { get: (_, property) => Reflect.get(current(), property) });
+};
