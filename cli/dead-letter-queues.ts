@@ -140,7 +140,11 @@ const receive = async (sqs: SQSClient, queueUrl: string, { waitSeconds }: ReadOp
   ).Messages ?? [];
 
 /** Gives messages back at once (visibility 0), ten at a time. */
-const release = async (sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<void> => {
+export const release = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: readonly Message[],
+): Promise<void> => {
   for (let start = 0; start < messages.length; start += 10) {
     await sqs.send(
       new ChangeMessageVisibilityBatchCommand({

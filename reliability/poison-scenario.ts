@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
+import { release } from '../cli/dead-letter-queues.ts';
 import type { ActivityRecord } from '../local/activity-log.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
 import { waitUntilQuiet } from './quiet.ts';
@@ -72,18 +72,7 @@ export const replaceDeadLetter = async (
       return;
     }
   } finally {
-    for (let start = 0; start < others.length; start += 10) {
-      await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: others.slice(start, start + 10).map((message, index) => ({
-            Id: String(index),
-            ReceiptHandle: message.ReceiptHandle,
-            VisibilityTimeout: 0,
-          })),
-        }),
-      );
-    }
+    await release(sqs, queueUrl, others);
   }
 };
 
