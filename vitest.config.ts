@@ -9,8 +9,13 @@ export default defineConfig({
     // Two cores in CI: a few files at a time keeps the servers they start responsive.
     maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
-    // The SDK warns that releases after January 2027 need Node 22; the functions run on Node 24 in the cloud
-    // and the warning would otherwise repeat in every test process.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      // The SDK warns that releases after January 2027 need Node 22; the functions run on Node 24 in the cloud
+      // and the warning would otherwise repeat in every test process.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Handler code run inside a test process has no metrics namespace; its EMF lines are noise there. The
+      // local Lambda environments get the template's variables, so their metrics are unaffected.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
   },
 });

@@ -94,6 +94,19 @@ export class LambdaWorker {
     });
   }
 
+  /**
+   * Ends the environment as a killed process: the invocation under way fails with Runtime.ExitError now, even
+   * when its reply is already on its way (a process killed before the runtime reported its result).
+   */
+  async kill(): Promise<void> {
+    this.dead = true;
+    this.finish({
+      type: 'crashed',
+      error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: signal: killed' },
+    });
+    await this.terminate();
+  }
+
   async terminate(): Promise<void> {
     this.dead = true;
     this.ending ??= this.worker.terminate();

@@ -77,7 +77,7 @@ export class LocalFunction {
    */
   async crashRunning(): Promise<number> {
     const running = [...this.busy];
-    await Promise.all(running.map((worker) => worker.terminate()));
+    await Promise.all(running.map((worker) => worker.kill()));
     return running.length;
   }
 

@@ -7,7 +7,6 @@ import { bodyOf, NOW_SECONDS, SECRETS, useLocalSecrets, useWebhookHarness } from
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 const harness = useWebhookHarness();

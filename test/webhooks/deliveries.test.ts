@@ -15,7 +15,6 @@ import { bodyOf, NOW, NOW_SECONDS, useWebhookHarness } from './support/harness.t
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 const harness = useWebhookHarness();

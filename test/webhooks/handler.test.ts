@@ -6,7 +6,6 @@ import { bodyOf, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 const harness = useWebhookHarness();

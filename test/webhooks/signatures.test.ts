@@ -16,7 +16,6 @@ import {
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 /** Expected values computed independently with `openssl dgst -hmac` (see each comment). */

@@ -5,7 +5,6 @@ import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from './support/h
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 const harness = useWebhookHarness();

@@ -25,7 +25,6 @@ import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 /**
