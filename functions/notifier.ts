@@ -2,12 +2,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '#commons/adapters/dynamo.ts';
 import { busPublisher } from '#commons/adapters/event-bus.ts';
 import { signingSecret } from '#commons/adapters/secrets.ts';
+import { SqsRetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
 import { isLocalMode, requireEnv } from '#commons/config.ts';
 import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
 import { employerSecret } from '#commons/notify/employer-secret.ts';
 import { DynamoNotificationStore } from '#commons/notify/notification-store.ts';
 import { createNotifierHandler } from '#commons/notify/notifier-handler.ts';
-import { SqsRetryScheduler } from '#commons/notify/sqs-retry-scheduler.ts';
 import { systemResolver } from '#commons/notify/ssrf.ts';
 import { EntityReader } from '#commons/store/entities.ts';
 

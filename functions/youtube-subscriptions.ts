@@ -1,11 +1,14 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '#commons/adapters/dynamo.ts';
 import { signingSecret } from '#commons/adapters/secrets.ts';
+import { type RetryScheduler, SqsRetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
 import { optionalEnv, requireEnv } from '#commons/config.ts';
 import { count, logger } from '#commons/observability.ts';
-import { sqsConsumer } from '#commons/sqs-consumer.ts';
+import { type ConsumerContext, sqsConsumer } from '#commons/sqs-consumer.ts';
 import { AccountStore } from '#commons/store/accounts.ts';
 import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { DEFAULT_HUB_URL, FetchHubClient } from '#commons/websub/hub-client.ts';
+import { DEFAULT_HUB_URL, FetchHubClient, HubRequestError } from '#commons/websub/hub-client.ts';
+import { HUB_REQUEST_ATTEMPTS, hubRetryDelaySeconds } from '#commons/websub/hub-retry.ts';
 import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
 import { SubscriptionManager, type SubscriptionManagerPorts } from '#commons/websub/subscription-manager.ts';
 import { parseDetail } from '#events/parse.ts';
@@ -13,25 +16,58 @@ import { parseDetail } from '#events/parse.ts';
 /**
  * `Channel Subscription Wanted` → the channel's WebSub subscription brought in line with its linked state:
  * a subscribe or unsubscribe request to the hub (YOUTUBE_HUB_URL). A hub that refuses or cannot be reached
- * fails the message, so SQS retries it and the last attempt is dead-lettered with the hub's answer.
+ * fails the message, which comes back after a growing delay (websub/hub-retry.ts); the last attempt is
+ * dead-lettered with the hub's answer.
  */
 
 export const youtubeCallbackUrl = (publicBaseUrl: string): string =>
   `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/youtube`;
 
-export const createSubscriptionConsumer = (portsOf: () => SubscriptionManagerPorts) =>
-  sqsConsumer(async (event) => {
+export interface SubscriptionConsumerPorts extends SubscriptionManagerPorts {
+  /** Hides a message whose hub request failed until its next attempt is due (HUB_RETRY_DELAYS_SECONDS). */
+  readonly retries: RetryScheduler;
+  /** Jitter source for the retry delays. */
+  readonly random?: () => number;
+}
+
+/** Schedules the next attempt of a failed hub request; the message is retried either way. */
+const backOff = async (
+  ports: SubscriptionConsumerPorts,
+  { record, attempt }: ConsumerContext,
+  error: unknown,
+): Promise<void> => {
+  if (!(error instanceof HubRequestError) || attempt >= HUB_REQUEST_ATTEMPTS) return;
+  const delaySeconds = hubRetryDelaySeconds(attempt, ports.random);
+  try {
+    await ports.retries.retryAfter(record, delaySeconds);
+  } catch (scheduling) {
+    // The queue's visibility timeout brings it back instead, a little early.
+    logger.warn('could not delay the retry of a hub request', {
+      error: scheduling instanceof Error ? scheduling.message : String(scheduling),
+    });
+  }
+};
+
+export const createSubscriptionConsumer = (portsOf: () => SubscriptionConsumerPorts) =>
+  sqsConsumer(async (event, consumer) => {
     const { channelId } = parseDetail('channelSubscriptionWanted', event.detail);
-    const sent = await new SubscriptionManager(portsOf()).reconcile(channelId);
+    const ports = portsOf();
+    let sent: Awaited<ReturnType<SubscriptionManager['reconcile']>>;
+    try {
+      sent = await new SubscriptionManager(ports).reconcile(channelId);
+    } catch (error) {
+      await backOff(ports, consumer, error);
+      throw error;
+    }
     if (sent) {
       count(sent === 'subscribe' ? 'WebSubSubscribeSent' : 'WebSubUnsubscribeSent');
       logger.info('hub request sent', { channelId, mode: sent });
     }
   });
 
-let defaultPorts: SubscriptionManagerPorts | undefined;
+let defaultPorts: SubscriptionConsumerPorts | undefined;
 
-const productionPorts = (): SubscriptionManagerPorts => {
+const productionPorts = (): SubscriptionConsumerPorts => {
   if (!defaultPorts) {
     const tableName = requireEnv('TABLE_NAME');
     defaultPorts = {
@@ -42,6 +78,7 @@ const productionPorts = (): SubscriptionManagerPorts => {
       clock: () => new Date(),
       callbackUrl: youtubeCallbackUrl(requireEnv('PUBLIC_BASE_URL')),
       leaseSeconds: REQUESTED_LEASE_SECONDS,
+      retries: new SqsRetryScheduler(new SQSClient({}), requireEnv('QUEUE_URL')),
     };
   }
   return defaultPorts;

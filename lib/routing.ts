@@ -178,8 +178,9 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     id: 'YouTubeSubscriptions',
     detailTypes: [EVENTS.channelSubscriptionWanted.detailType],
     function: 'youtubeSubscriptions',
-    // A refused or unreachable hub is retried every 3 minutes for about half an hour, then dead-lettered
-    // with the hub's answer; the hourly renewal asks again for any channel still not verified.
+    // One message per attempt: a refused or unreachable hub is retried after growing delays the function
+    // sets with ChangeMessageVisibility (websub/hub-retry.ts), about 4 h in all, then dead-lettered with
+    // the hub's answer; the hourly renewal re-sends any subscribe the hub never verified.
     queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 10 },
   },
 ];

@@ -2,10 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   deliverNotification,
-  type NotificationMessage,
   NotificationRetryError,
   type NotifierDependencies,
-  type RetryScheduler,
 } from '#commons/notify/deliver-notification.ts';
 import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
 import { employerSecret } from '#commons/notify/employer-secret.ts';
@@ -16,6 +14,7 @@ import { PoisonMessageError } from '#commons/sqs-consumer.ts';
 import { EntityReader } from '#commons/store/entities.ts';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
 import { RecordingPublisher } from './support/recording-publisher.ts';
@@ -23,13 +22,6 @@ import { RecordingPublisher } from './support/recording-publisher.ts';
 const MASTER_KEY = 'test-master-signing-key';
 const DELIVERED = 'Application Notification Delivered';
 const FAILED = 'Application Notification Failed';
-
-class RecordingRetryScheduler implements RetryScheduler {
-  readonly delays: { receiptHandle: string; delaySeconds: number }[] = [];
-  async retryAfter(message: NotificationMessage, delaySeconds: number): Promise<void> {
-    this.delays.push({ receiptHandle: message.receiptHandle, delaySeconds });
-  }
-}
 
 let dynamo: LocalDynamo;
 let tableName: string;

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { employerSecret } from '#commons/notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
-import { SqsRecorder } from './support/sqs-recorder.ts';
 
 /** functions/notifier.ts as the runtime loads it: wired from the environment the stack sets. */
 

@@ -1,20 +1,20 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SqsRetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
 import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
 import { employerSecret } from '#commons/notify/employer-secret.ts';
 import { DynamoNotificationStore } from '#commons/notify/notification-store.ts';
 import { createNotifierHandler } from '#commons/notify/notifier-handler.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
-import { SqsRetryScheduler } from '#commons/notify/sqs-retry-scheduler.ts';
 import { systemResolver } from '#commons/notify/ssrf.ts';
 import { EntityReader } from '#commons/store/entities.ts';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
 import { RecordingPublisher } from './support/recording-publisher.ts';
-import { SqsRecorder } from './support/sqs-recorder.ts';
 
 /**
  * The notifier as Lambda runs it: SQS records in, the shared consumer (partial batch responses, reasoned

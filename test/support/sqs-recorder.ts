@@ -9,9 +9,9 @@ export interface SqsCall {
 }
 
 /**
- * Records the SQS calls the notifier makes (ChangeMessageVisibility for a retry, SendMessage to the DLQ) over
- * the real SDK and protocol. No local SQS server exists here; the queues themselves are exercised on the
- * local runtime. It answers only the two actions the notifier uses.
+ * Records the SQS calls a consumer makes (ChangeMessageVisibility for a retry, SendMessage to the DLQ) over
+ * the real SDK and protocol, so a test can say exactly which calls, in which order; the queues themselves are
+ * exercised on the local runtime. It answers only those two actions.
  */
 export class SqsRecorder {
   readonly calls: SqsCall[] = [];

@@ -9,6 +9,7 @@ import { channelKey } from '#commons/store/keys.ts';
 import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
 import { DynamoChannelSubscriptions, RENEWAL_PARTITION } from '#commons/websub/channel-subscriptions.ts';
 import { FetchHubClient } from '#commons/websub/hub-client.ts';
+import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS } from '#commons/websub/hub-retry.ts';
 import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
 import { topicOfChannel } from '#commons/websub/topics.ts';
 import { WebSubVerification } from '#commons/websub/verification.ts';
@@ -17,6 +18,8 @@ import { createWebhookHandler } from '../../functions/webhooks.ts';
 import { createRenewalHandler } from '../../functions/websub-renewal.ts';
 import { createSubscriptionConsumer, youtubeCallbackUrl } from '../../functions/youtube-subscriptions.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
+import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
 import { NOW, RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
 import { type ServedHandler, serveHandler } from '../webhooks/support/http-server.ts';
@@ -41,6 +44,7 @@ let callback: ServedHandler;
 let channels: DynamoChannelSubscriptions;
 let accounts: AccountStore;
 const bus = new RecordingBus();
+const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
 
 let consumer: ReturnType<typeof createSubscriptionConsumer>;
@@ -70,6 +74,8 @@ beforeAll(async () => {
     clock: () => clock.now,
     callbackUrl: youtubeCallbackUrl(callback.url),
     leaseSeconds: REQUESTED_LEASE_SECONDS,
+    retries,
+    random: () => 0,
   }));
   renewal = createRenewalHandler(() => ({ channels, publisher: bus, clock: () => clock.now }));
 });
@@ -231,17 +237,19 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     expect(await channelItem(channelId)).toBeUndefined();
   });
 
-  it('hub down → the message fails so SQS retries it, with the reason recorded; the retry subscribes', async () => {
+  it('hub down → the message fails and comes back after a growing delay, with the reason recorded; the retry subscribes', async () => {
     const channelId = nextChannel();
     const topic = topicOfChannel(channelId);
     await link(channelId);
     hub.down = true;
+    const delaysBefore = retries.delays.length;
 
-    const event = await consumer(
-      sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, 1),
-      lambdaContext('youtubeSubscriptions'),
-    );
+    const delivery = sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, 1);
+    const event = await consumer(delivery, lambdaContext('youtubeSubscriptions'));
     expect(event.batchItemFailures).toHaveLength(1);
+    expect(retries.delays.slice(delaysBefore)).toEqual([
+      { receiptHandle: delivery.Records[0]?.receiptHandle, delaySeconds: HUB_RETRY_DELAYS_SECONDS[0] },
+    ]);
     expect(await channelItem(channelId)).toMatchObject({
       failures: 1,
       lastFailure: expect.stringMatching(/answered 503 to subscribe: hub temporarily unavailable/),
@@ -251,9 +259,13 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
 
     expect(await wanted(channelId, 2)).toHaveLength(1);
     expect((await channelItem(channelId))?.failures).toBe(2);
+    expect(retries.delays.slice(delaysBefore).map((delay) => delay.delaySeconds)).toEqual(
+      HUB_RETRY_DELAYS_SECONDS.slice(0, 2),
+    );
 
     hub.down = false;
     expect(await wanted(channelId, 3)).toEqual([]);
+    expect(retries.delays.length - delaysBefore).toBe(2);
     await eventually(() => hub.subscriptions.has(topic));
     expect(await channelItem(channelId)).toMatchObject({ failures: 0, lease: { seconds: 432_000 } });
     expect((await channelItem(channelId))?.lastFailure).toBeUndefined();
@@ -277,13 +289,51 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
       clock: () => clock.now,
       callbackUrl: youtubeCallbackUrl(callback.url),
       leaseSeconds: REQUESTED_LEASE_SECONDS,
+      retries,
+      random: () => 0.999,
     }));
+    const delaysBefore = retries.delays.length;
     const response = await unreachable(
       sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }),
       lambdaContext('youtubeSubscriptions'),
     );
     expect(response.batchItemFailures).toHaveLength(1);
     expect((await channelItem(channelId))?.lastFailure).toMatch(/unreachable for subscribe: ECONNREFUSED/);
+    // Jittered up to +10% so that the channels of one outage do not all come back together.
+    expect(retries.delays.slice(delaysBefore).map((delay) => delay.delaySeconds)).toEqual([32]);
+  });
+
+  it('on the last attempt, dead-letters the request with the hub’s answer instead of delaying it', async () => {
+    const channelId = nextChannel();
+    await link(channelId);
+    hub.down = true;
+    const sqs = await SqsRecorder.start();
+    vi.stubEnv('DEAD_LETTER_QUEUE_URL', sqs.queueUrl('youtube-subscriptions-dlq'));
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('MAX_RECEIVE_COUNT', String(HUB_REQUEST_ATTEMPTS));
+    try {
+      const delaysBefore = retries.delays.length;
+      expect(await wanted(channelId, HUB_REQUEST_ATTEMPTS)).toEqual([]);
+      expect(retries.delays.length).toBe(delaysBefore);
+      const [deadLettered] = sqs.ofAction('SendMessage');
+      expect(deadLettered?.input).toMatchObject({
+        QueueUrl: sqs.queueUrl('youtube-subscriptions-dlq'),
+        MessageAttributes: {
+          reason: {
+            StringValue: expect.stringMatching(
+              new RegExp(`gave up after ${HUB_REQUEST_ATTEMPTS} attempts: .*answered 503 to subscribe`),
+            ),
+          },
+          errorType: { StringValue: 'HubRequestError' },
+        },
+      });
+    } finally {
+      vi.unstubAllEnvs();
+      await sqs.close();
+    }
   });
 
   it('lease about to expire → re-subscribed by the hourly renewal, and the new lease recorded', async () => {

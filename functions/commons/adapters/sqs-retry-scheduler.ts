@@ -1,5 +1,14 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { NotificationMessage, RetryScheduler } from './deliver-notification.ts';
+
+/** The SQS message being retried, as far as its delay is concerned. */
+export interface RetriedMessage {
+  readonly receiptHandle: string;
+}
+
+/** Makes a message come back after a delay (SQS: ChangeMessageVisibility on its receipt handle). */
+export interface RetryScheduler {
+  retryAfter(message: RetriedMessage, delaySeconds: number): Promise<void>;
+}
 
 /**
  * Delays a retry by hiding the message for the chosen time: when the handler then reports it as a batch item
@@ -11,7 +20,7 @@ export class SqsRetryScheduler implements RetryScheduler {
     private readonly queueUrl: string,
   ) {}
 
-  async retryAfter(message: NotificationMessage, delaySeconds: number): Promise<void> {
+  async retryAfter(message: RetriedMessage, delaySeconds: number): Promise<void> {
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.queueUrl,

@@ -1,4 +1,5 @@
 import type { EventPublisher } from '#commons/adapters/event-bus.ts';
+import type { RetriedMessage, RetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
 import { count, logger } from '#commons/observability.ts';
 import { PoisonMessageError } from '#commons/sqs-consumer.ts';
 import type { EntityReader } from '#commons/store/entities.ts';
@@ -11,15 +12,9 @@ import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from './retry-schedule.ts';
 import { signWebhook } from './signature.ts';
 
 /** The SQS message carrying an Application Submitted, as far as retries are concerned. */
-export interface NotificationMessage {
+export interface NotificationMessage extends RetriedMessage {
   /** The queue's receive count: 1 on the first delivery. */
   readonly attempt: number;
-  readonly receiptHandle: string;
-}
-
-/** Makes the message come back after a delay (SQS: ChangeMessageVisibility on its receipt handle). */
-export interface RetryScheduler {
-  retryAfter(message: NotificationMessage, delaySeconds: number): Promise<void>;
 }
 
 export interface NotifierDependencies {

@@ -1,3 +1,7 @@
+import { delayFromSchedule } from '../retry-delays.ts';
+
+export { MAX_VISIBILITY_DELAY_SECONDS } from '../retry-delays.ts';
+
 /**
  * When a failed notification is tried again. One delay per failed attempt, set on the SQS message with
  * ChangeMessageVisibility, so the queue's receive count is the attempt number and its maxReceiveCount
@@ -25,12 +29,6 @@ export const RETRY_DELAYS_SECONDS: readonly number[] = [
 /** The first attempt plus one per delay. */
 export const MAX_DELIVERY_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 
-/** Up to +10%, so the notifications of one employer that failed together do not all return together. */
-const JITTER_FRACTION = 0.1;
-
-/** ChangeMessageVisibility allows at most 12 h from the receive; keep a margin for the time already spent. */
-export const MAX_VISIBILITY_DELAY_SECONDS = 12 * 3600 - 300;
-
 /**
  * The delay after failed attempt `attempt` (1-based): the schedule's, jittered, or longer when the employer
  * asked for it with Retry-After (429, 503), never beyond what SQS allows.
@@ -39,9 +37,4 @@ export const retryDelaySeconds = (
   attempt: number,
   random: () => number = Math.random,
   retryAfterSeconds?: number,
-): number => {
-  const index = Math.min(Math.max(attempt, 1), RETRY_DELAYS_SECONDS.length) - 1;
-  const scheduled = RETRY_DELAYS_SECONDS[index]!;
-  const jittered = scheduled + Math.floor(scheduled * JITTER_FRACTION * random());
-  return Math.min(Math.max(jittered, retryAfterSeconds ?? 0), MAX_VISIBILITY_DELAY_SECONDS);
-};
+): number => delayFromSchedule(RETRY_DELAYS_SECONDS, attempt, random, retryAfterSeconds);

@@ -42,6 +42,8 @@ export interface LocalHub {
   readonly subscriptions: Map<string, Subscription>;
   /** While true, the hub answers every request 503 and verifies nothing. */
   down: boolean;
+  /** The topics of the requests answered 503 while down. */
+  readonly refused: string[];
   /** The lease the hub grants (Google grants about five days, whatever is asked). */
   grantedLeaseSeconds: number;
   /** While true, verifications wait in order until `releaseVerifications` (to let requests cross). */
@@ -98,6 +100,7 @@ export const startLocalHub = async (): Promise<LocalHub> => {
     const handle = async () => {
       const form = new URLSearchParams(await readBody(request));
       if (hub.down) {
+        hub.refused.push(form.get('hub.topic') ?? '');
         response.writeHead(503, { 'content-type': 'text/plain' }).end('hub temporarily unavailable');
         return;
       }
@@ -145,6 +148,7 @@ export const startLocalHub = async (): Promise<LocalHub> => {
     verifications: [],
     subscriptions: new Map(),
     down: false,
+    refused: [],
     grantedLeaseSeconds: 432_000,
     holdVerifications: false,
     async releaseVerifications() {

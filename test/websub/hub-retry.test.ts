@@ -1,0 +1,115 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_VISIBILITY_DELAY_SECONDS } from '#commons/retry-delays.ts';
+import {
+  HUB_REQUEST_ATTEMPTS,
+  HUB_RETRY_DELAYS_SECONDS,
+  hubRetryDelaySeconds,
+} from '#commons/websub/hub-retry.ts';
+import { topicOfChannel } from '#commons/websub/topics.ts';
+import { EVENTS } from '#events/catalog.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
+import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
+import { eventually } from '../local/support/eventually.ts';
+import { synthesized } from '../support/synth.ts';
+
+const total = (delays: readonly number[]) => delays.reduce((sum, delay) => sum + delay, 0);
+
+describe('the hub request retry schedule', () => {
+  it('is one attempt per receive of the YouTubeSubscriptions queue', () => {
+    const route = EVENT_ROUTES.find((candidate) => candidate.id === 'YouTubeSubscriptions');
+    expect(route?.function).toBe('youtubeSubscriptions');
+    expect(route?.queue.maxReceiveCount).toBe(HUB_REQUEST_ATTEMPTS);
+  });
+
+  it('backs off: each delay longer than the one before, from under a minute to hours', () => {
+    expect(HUB_RETRY_DELAYS_SECONDS[0]).toBeLessThan(60);
+    expect(HUB_RETRY_DELAYS_SECONDS.at(-1)).toBeGreaterThanOrEqual(3600);
+    for (let index = 1; index < HUB_RETRY_DELAYS_SECONDS.length; index++) {
+      expect(HUB_RETRY_DELAYS_SECONDS[index]).toBeGreaterThan(HUB_RETRY_DELAYS_SECONDS[index - 1]!);
+    }
+  });
+
+  it('spans a few hours, jittered up to 10%, within what SQS allows', () => {
+    const shortest = HUB_RETRY_DELAYS_SECONDS.map((_, index) => hubRetryDelaySeconds(index + 1, () => 0));
+    const longest = HUB_RETRY_DELAYS_SECONDS.map((_, index) => hubRetryDelaySeconds(index + 1, () => 0.999));
+    expect(shortest).toEqual(HUB_RETRY_DELAYS_SECONDS);
+    expect(total(shortest) / 3600).toBeGreaterThan(4);
+    expect(total(longest) / 3600).toBeLessThan(5);
+    expect(hubRetryDelaySeconds(1, () => 0.999)).toBe(32);
+    expect(Math.max(...longest)).toBeLessThanOrEqual(MAX_VISIBILITY_DELAY_SECONDS);
+  });
+});
+
+/**
+ * The synthesized stack on this machine: a profile links a YouTube channel while the hub is down. The bundled
+ * subscription function hides its message for the first hub delay (not the queue's visibility timeout, capped
+ * at 5 s here), and once the hub is back the delayed attempt subscribes.
+ */
+describe('a failed hub request on the running stack', () => {
+  let system: SystemUnderTest;
+
+  beforeAll(async () => {
+    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 5 });
+  }, 120_000);
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('comes back after the first hub delay, and then subscribes', async () => {
+    const channelId = `UChubretry${Date.now().toString(36).padStart(14, '0')}`;
+    const topic = topicOfChannel(channelId);
+    const queue = system.stack.queues
+      .all()
+      .find(
+        (candidate) =>
+          candidate.name.includes('YouTubeSubscriptions') &&
+          !system.stack.deadLetterQueueNames.includes(candidate.name),
+      );
+    if (!queue) throw new Error('the stack has no YouTubeSubscriptions queue');
+    system.hub.down = true;
+
+    await system.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: system.busName,
+            Source: 'reelhire.contra',
+            DetailType: EVENTS.profileUpdated.detailType,
+            Detail: JSON.stringify({
+              profileId: `prof_${channelId}`,
+              version: 1,
+              handle: 'hub.retry',
+              displayName: 'Hub Retry',
+              portfolioUrl: 'https://contra.com/hub_retry',
+              showPortfolioLink: true,
+              linkedAccounts: [{ platform: 'youtube', accountId: channelId }],
+              updatedAt: new Date().toISOString(),
+            }),
+          },
+        ],
+      }),
+    );
+
+    await eventually(() => system.hub.refused.includes(topic) || undefined, {
+      timeoutMs: 30_000,
+      what: 'the subscribe request the hub refuses',
+    });
+    const hidden = await eventually(
+      () =>
+        queue.peek().find((message) => message.receiveCount === 1 && message.visibleAt - Date.now() > 20_000),
+      { timeoutMs: 15_000, what: 'the failed message hidden for the first hub delay' },
+    );
+    const delayMs = hidden.visibleAt - (hidden.firstReceivedAt ?? 0);
+    expect(delayMs).toBeGreaterThanOrEqual(HUB_RETRY_DELAYS_SECONDS[0]! * 1000);
+    expect(delayMs).toBeLessThan(hubRetryDelaySeconds(1, () => 0.999) * 1000 + 5_000);
+
+    system.hub.down = false;
+    await eventually(() => system.hub.subscriptions.has(topic) || undefined, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the delayed attempt to subscribe',
+    });
+    expect(queue.peek().filter((message) => message.messageId === hidden.messageId)).toEqual([]);
+  }, 120_000);
+});
