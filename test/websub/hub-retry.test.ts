@@ -102,7 +102,8 @@ describe('a failed hub request on the running stack', () => {
     );
     const delayMs = hidden.visibleAt - (hidden.firstReceivedAt ?? 0);
     expect(delayMs).toBeGreaterThanOrEqual(HUB_RETRY_DELAYS_SECONDS[0]! * 1000);
-    expect(delayMs).toBeLessThan(hubRetryDelaySeconds(1, () => 0.999) * 1000 + 5_000);
+    // The first delay (plus however long the attempt took on a busy machine), not the second.
+    expect(delayMs).toBeLessThan(HUB_RETRY_DELAYS_SECONDS[1]! * 1000);
 
     system.hub.down = false;
     await eventually(() => system.hub.subscriptions.has(topic) || undefined, {
