@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryOutcome } from '#commons/notify/employer-endpoint.ts';
@@ -80,16 +79,22 @@ const makeCertificates = async (dir: string) => {
 };
 
 const employer = async (dir: string, name: string, received: Received[]) => {
+  // The name the client asked for in its TLS hello (SNI); one connection at a time here.
+  let servername: string | false = false;
   const server: Server = createServer(
-    { key: await readFile(join(dir, `${name}.key`)), cert: await readFile(join(dir, `${name}.pem`)) },
+    {
+      key: await readFile(join(dir, `${name}.key`)),
+      cert: await readFile(join(dir, `${name}.pem`)),
+      SNICallback: (asked, done) => {
+        servername = asked;
+        done(null);
+      },
+    },
     (request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        received.push({
-          servername: (request.socket as TLSSocket).servername,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
+        received.push({ servername, body: Buffer.concat(chunks).toString('utf8') });
         response.writeHead(204).end();
       });
     },
