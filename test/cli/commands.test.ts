@@ -416,3 +416,48 @@ describe('reelhire dlq', () => {
     );
   });
 });
+
+/**
+ * `--region` takes the AWS SDK's usual configuration instead of `--url`: credentials from the chain, and the
+ * endpoint AWS_ENDPOINT_URL names when set (the SDK's own setting, here pointed at `npm start`, which speaks
+ * the EventBridge and SQS APIs). No AWS account is reachable from here; this runs the same code path.
+ */
+describe('reelhire with --region (a deployed stack, through the SDK’s own configuration)', () => {
+  const deployed = (): NodeJS.ProcessEnv => ({
+    REELHIRE_URL: 'http://127.0.0.1:9', // nothing listens there: --region must not use it
+    AWS_ENDPOINT_URL: stack.url,
+    AWS_ACCESS_KEY_ID: 'from-the-credentials-chain',
+    AWS_SECRET_ACCESS_KEY: 'from-the-credentials-chain',
+  });
+
+  it('send puts the events on the bus and dlq list reads the dead-letter queues', async () => {
+    const videoId = unique('region');
+    const sample = sampleOf(EVENTS.videoPosted);
+    const file = join(tmpdir(), `${unique('region')}.json`);
+    await writeFile(file, JSON.stringify({ ...sample, detail: { ...(sample.detail as object), videoId } }));
+
+    const sent = await reelhire(['send', file, '--region', 'us-east-1', '--json'], { env: deployed() });
+    expect(sent.code, sent.stderr).toBe(0);
+    const [entry] = (JSON.parse(sent.stdout) as { entries: { eventId?: string }[] }).entries;
+    expect(entry?.eventId).toBeTruthy();
+    await eventually(async () =>
+      (await activityOf(stack.url)).records.some(
+        (record) => record.kind === 'bus-event' && String(record.event.id) === entry?.eventId,
+      )
+        ? true
+        : undefined,
+    );
+
+    const listed = await reelhire(['dlq', 'list', '--region', 'us-east-1', '--json'], { env: deployed() });
+    expect(listed.code, listed.stderr).toBe(0);
+    const routes = (JSON.parse(listed.stdout) as { route: string }[]).map((queue) => queue.route);
+    expect(routes).toEqual(
+      expect.arrayContaining(['VideoEvents', 'ContraEvents', 'ApplicationNotifications']),
+    );
+
+    // Without --region the unreachable --url is used, which proves the two paths apart.
+    const local = await reelhire(['dlq', 'list'], { env: deployed() });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toMatch(/127\.0\.0\.1:9/);
+  });
+});
