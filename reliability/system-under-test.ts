@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SecretName } from '#commons/adapters/secrets.ts';
 import { type LocalStack, startLocalStack } from '../local/local-stack.ts';
-import { type LocalHub, startLocalHub } from '../test/websub/support/local-hub.ts';
+import { type LocalHub, startLocalHub } from '../local/websub-hub.ts';
 import { FaultProxy, type FaultRates } from './fault-proxy.ts';
 
 /**

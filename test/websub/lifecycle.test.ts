@@ -17,13 +17,14 @@ import { EVENTS } from '#events/catalog.ts';
 import { createWebhookHandler } from '../../functions/webhooks.ts';
 import { createRenewalHandler } from '../../functions/websub-renewal.ts';
 import { createSubscriptionConsumer, youtubeCallbackUrl } from '../../functions/youtube-subscriptions.ts';
+import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
+import { eventually } from '../local/support/eventually.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
 import { NOW, RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
 import { type ServedHandler, serveHandler } from '../webhooks/support/http-server.ts';
-import { eventually, type LocalHub, startLocalHub } from './support/local-hub.ts';
 import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
 
 vi.hoisted(() => {
@@ -43,6 +44,10 @@ let hub: LocalHub;
 let callback: ServedHandler;
 let channels: DynamoChannelSubscriptions;
 let accounts: AccountStore;
+/** Waits for a condition on the hub, bounded. */
+const until = (condition: () => boolean): Promise<true> =>
+  eventually(() => condition() || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+
 const bus = new RecordingBus();
 const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
@@ -137,7 +142,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     await link(channelId);
 
     expect(await wanted(channelId)).toEqual([]);
-    await eventually(() => verificationsOf(topic).length === 1);
+    await until(() => verificationsOf(topic).length === 1);
 
     expect(requestsOf(topic)).toEqual([
       {
@@ -182,7 +187,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     hub.grantedLeaseSeconds = 86_400;
     await link(channelId);
     await wanted(channelId);
-    await eventually(() => verificationsOf(topicOfChannel(channelId)).length === 1);
+    await until(() => verificationsOf(topicOfChannel(channelId)).length === 1);
 
     expect(await channelItem(channelId)).toMatchObject({
       lease: { seconds: 86_400, expiresAt: new Date(NOW.getTime() + DAY_MS).toISOString() },
@@ -195,7 +200,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     const channelId = nextChannel();
     await link(channelId);
     await wanted(channelId);
-    await eventually(() => verificationsOf(topicOfChannel(channelId)).length === 1);
+    await until(() => verificationsOf(topicOfChannel(channelId)).length === 1);
     await wanted(channelId);
     await wanted(channelId);
 
@@ -207,11 +212,11 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     const topic = topicOfChannel(channelId);
     await link(channelId);
     await wanted(channelId);
-    await eventually(() => hub.subscriptions.has(topic));
+    await until(() => hub.subscriptions.has(topic));
 
     await unlink(channelId);
     expect(await wanted(channelId)).toEqual([]);
-    await eventually(() => verificationsOf(topic).length === 2);
+    await until(() => verificationsOf(topic).length === 2);
 
     expect(requestsOf(topic).map((request) => request.mode)).toEqual(['subscribe', 'unsubscribe']);
     expect(verificationsOf(topic)[1]).toEqual({ mode: 'unsubscribe', topic, status: 200, verified: true });
@@ -266,7 +271,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     hub.down = false;
     expect(await wanted(channelId, 3)).toEqual([]);
     expect(retries.delays.length - delaysBefore).toBe(2);
-    await eventually(() => hub.subscriptions.has(topic));
+    await until(() => hub.subscriptions.has(topic));
     expect(await channelItem(channelId)).toMatchObject({ failures: 0, lease: { seconds: 432_000 } });
     expect((await channelItem(channelId))?.lastFailure).toBeUndefined();
   });
@@ -341,7 +346,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     const topic = topicOfChannel(channelId);
     await link(channelId);
     await wanted(channelId);
-    await eventually(() => verificationsOf(topic).length === 1);
+    await until(() => verificationsOf(topic).length === 1);
 
     // Three days on: nothing is due yet.
     clock.now = new Date(NOW.getTime() + 3 * DAY_MS);
@@ -362,7 +367,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     expect(run.truncated).toBe(false);
 
     expect(await wanted(channelId)).toEqual([]);
-    await eventually(() => verificationsOf(topic).length === 2);
+    await until(() => verificationsOf(topic).length === 2);
     expect(requestsOf(topic).map((request) => request.mode)).toEqual(['subscribe', 'subscribe']);
     expect(await channelItem(channelId)).toMatchObject({
       lease: { expiresAt: new Date(clock.now.getTime() + 432_000_000).toISOString() },
@@ -423,7 +428,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     const topic = topicOfChannel(channelId);
     await link(channelId);
     await wanted(channelId);
-    await eventually(() => hub.subscriptions.has(topic));
+    await until(() => hub.subscriptions.has(topic));
 
     hub.holdVerifications = true;
     await unlink(channelId);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { signYouTube } from '#commons/webhooks/youtube.ts';
 
 /**
@@ -9,6 +10,9 @@ import { signYouTube } from '#commons/webhooks/youtube.ts';
  * the callback carrying `hub.mode`, `hub.topic`, `hub.challenge` and (for subscribe) `hub.lease_seconds`.
  * Only a 2xx answer echoing the challenge verifies it. It can also deliver a notification to its
  * subscribers, signed with their `hub.secret`, and be taken down.
+ *
+ * The tests start it in-process; `npm run hub` runs it for `YOUTUBE_HUB_URL=… npm start`, logging each request
+ * and verification, so that the YouTube subscription lifecycle can be watched on one machine.
  */
 
 export interface ReceivedRequest {
@@ -62,7 +66,15 @@ const readBody = async (request: IncomingMessage): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 
-export const startLocalHub = async (): Promise<LocalHub> => {
+export interface LocalHubOptions {
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** Told of each request and verification, one line each. */
+  readonly log?: (line: string) => void;
+}
+
+export const startLocalHub = async (options: LocalHubOptions = {}): Promise<LocalHub> => {
+  const log = options.log ?? (() => undefined);
   const pendingVerifications = new Set<Promise<void>>();
   const held: ReceivedRequest[] = [];
 
@@ -84,6 +96,7 @@ export const startLocalHub = async (): Promise<LocalHub> => {
       status = 0;
     }
     hub.verifications.push({ mode: received.mode, topic: received.topic, status, verified });
+    log(`${verified ? 'verified' : `not verified (${status})`}: ${received.mode} ${received.topic}`);
     if (!verified) return;
     if (received.mode === 'subscribe') {
       hub.subscriptions.set(received.topic, {
@@ -126,6 +139,7 @@ export const startLocalHub = async (): Promise<LocalHub> => {
         contentType: request.headers['content-type'],
       };
       hub.requests.push(received);
+      log(`${mode} requested for ${topic} → ${callback} (lease ${lease ?? 'default'} s); verifying`);
       response.writeHead(202).end();
       if (hub.holdVerifications) {
         held.push(received);
@@ -139,7 +153,10 @@ export const startLocalHub = async (): Promise<LocalHub> => {
       response.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const { port } = server.address() as AddressInfo;
 
   const hub: LocalHub = {
@@ -185,14 +202,16 @@ export const startLocalHub = async (): Promise<LocalHub> => {
   return hub;
 };
 
-/** Polls until `condition` holds, or fails after `timeoutMs` (no fixed sleeps). */
-export const eventually = async (
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+// `npm run hub [-- --port N]`: the hub in the foreground for `YOUTUBE_HUB_URL=<url> npm start`.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const portFlag = process.argv.indexOf('--port');
+  const port = Number(portFlag >= 0 ? process.argv[portFlag + 1] : (process.env.HUB_PORT ?? 8090));
+  const hub = await startLocalHub({ port, log: (line) => console.log(`[hub] ${line}`) });
+  console.log(`Local WebSub hub at ${hub.url}`);
+  console.log(`Start ReelHire with: YOUTUBE_HUB_URL=${hub.url} npm start`);
+  const stop = () => {
+    void hub.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
