@@ -21,6 +21,12 @@ export interface ReelHireConfig {
   readonly alarmEmail: string | undefined;
   /** Base of the Apply links. @default - the HTTP API's own endpoint */
   readonly publicBaseUrl: string | undefined;
+  /**
+   * A rule on the account's default bus forwards `reelhire.*` events to ReelHire's bus, so that a producer
+   * (or `aws events put-events`) that names no bus still reaches the handlers. Off where several stages share
+   * an account, since each would take the same events. @default true in dev, false in prod
+   */
+  readonly forwardDefaultBus: boolean;
 }
 
 /** Reads one raw setting by its context key; returns undefined when unset. */
@@ -38,6 +44,7 @@ export const SETTINGS = {
   viewerJwksUrl: setting('viewerJwksUrl', 'REELHIRE_VIEWER_JWKS_URL'),
   alarmEmail: setting('alarmEmail', 'REELHIRE_ALARM_EMAIL'),
   publicBaseUrl: setting('publicBaseUrl', 'REELHIRE_PUBLIC_BASE_URL'),
+  forwardDefaultBus: setting('forwardDefaultBus', 'REELHIRE_FORWARD_DEFAULT_BUS'),
 } as const;
 
 const SECRET_NAMES: readonly SecretName[] = [
@@ -84,6 +91,8 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
     if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
     const fromContext = context(entry.context);
     if (fromContext === undefined || fromContext === null || fromContext === '') return undefined;
+    // cdk.json may hold a JSON boolean where `-c` gives a string.
+    if (typeof fromContext === 'boolean') return String(fromContext);
     if (typeof fromContext !== 'string') {
       problems.push(`${entry.context} must be a string`);
       return undefined;
@@ -120,6 +129,12 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
     problems.push('publicBaseUrl must be an https url');
   }
 
+  const forwardDefaultBusValue = read(SETTINGS.forwardDefaultBus);
+  if (forwardDefaultBusValue !== undefined && !['true', 'false'].includes(forwardDefaultBusValue)) {
+    problems.push('forwardDefaultBus must be true or false');
+  }
+  const forwardDefaultBus = forwardDefaultBusValue === undefined ? isDev : forwardDefaultBusValue === 'true';
+
   const inUse = secretsInUse();
   const secretNames = Object.fromEntries(
     SECRET_NAMES.map((name) => {
@@ -138,7 +153,7 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
   }
   if (problems.length > 0) throw new ConfigError(`ReelHire config: ${problems.join('; ')}`);
 
-  return { stage, viewerJwksUrl, secretNames, alarmEmail, publicBaseUrl };
+  return { stage, viewerJwksUrl, secretNames, alarmEmail, publicBaseUrl, forwardDefaultBus };
 };
 
 const isHttpsUrl = (value: string): boolean => {

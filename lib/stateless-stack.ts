@@ -8,14 +8,15 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type CfnRule, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { type CfnRule, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { EventInvokeConfig } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SOURCE_PREFIX } from '../events/catalog.ts';
 import type { SecretName } from '../functions/commons/adapters/secrets.ts';
 import { ALL_INDEXES } from '../functions/commons/adapters/table-design.ts';
 import type { ReelHireConfig } from './config.ts';
@@ -24,7 +25,7 @@ import { QueuedEventRoute } from './constructs/queued-event-route.ts';
 import { ReelHireFunction } from './constructs/reelhire-function.ts';
 import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
 import { grantTableAccess } from './constructs/table-access.ts';
-import { logicalIds, ruleNameOf } from './names.ts';
+import { busNameOf, logicalIds, ruleNameOf } from './names.ts';
 import {
   EVENT_ROUTES,
   type EventRoute,
@@ -138,6 +139,7 @@ export class StatelessStack extends Stack {
       );
     }
     this.schedules = schedules;
+    if (config.forwardDefaultBus) this.defaultBusForward(props.eventBus, config.stage);
 
     this.httpApi.addRoutes(HTTP_ROUTES, (name) => functionOf(name as FunctionName).function);
 
@@ -228,6 +230,18 @@ export class StatelessStack extends Stack {
     return queued;
   }
 
+  /** `reelhire.*` events put on the account's default bus, forwarded to ReelHire's bus (see forwardDefaultBus). */
+  private defaultBusForward(eventBus: IEventBus, stage: string): Rule {
+    const rule = new Rule(this, logicalIds.rule(DEFAULT_BUS_FORWARD), {
+      ruleName: ruleNameOf(stage, DEFAULT_BUS_FORWARD),
+      description: `reelhire.* events put on the default bus → ${busNameOf(stage)}`,
+      eventPattern: { source: Match.prefix(SOURCE_PREFIX) },
+    });
+    (rule.node.defaultChild as CfnRule).overrideLogicalId(logicalIds.rule(DEFAULT_BUS_FORWARD));
+    rule.addTarget(new EventBusTarget(eventBus));
+    return rule;
+  }
+
   private scheduledRule(
     schedule: ScheduleRoute,
     target: ReelHireFunction,
@@ -279,5 +293,8 @@ export class StatelessStack extends Stack {
 }
 
 /** What a dead-letter queue's writers need: SendMessage, not the GetQueueAttributes/GetQueueUrl of grantSendMessages. */
+/** Route id of the rule on the default bus that forwards to ReelHire's bus. */
+export const DEFAULT_BUS_FORWARD = 'DefaultBusForward';
+
 const grantSendOnly = (queue: IQueue, grantee: IGrantable): Grant =>
   Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });

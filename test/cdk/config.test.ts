@@ -79,6 +79,22 @@ describe('deploy config', () => {
     expect(config.secretNames.TIKTOK_CLIENT_SECRET).toBe('reelhire/prod/TIKTOK_CLIENT_SECRET');
   });
 
+  it('forwards the default bus in dev and not in prod, unless told otherwise', () => {
+    expect(loadConfig(contextOf({}), {}).forwardDefaultBus).toBe(true);
+    expect(loadConfig(contextOf({}), completeProdEnv()).forwardDefaultBus).toBe(false);
+    expect(loadConfig(contextOf({ forwardDefaultBus: true }), completeProdEnv()).forwardDefaultBus).toBe(
+      true,
+    );
+    expect(
+      loadConfig(contextOf({}), { ...completeProdEnv(), REELHIRE_FORWARD_DEFAULT_BUS: 'true' })
+        .forwardDefaultBus,
+    ).toBe(true);
+    expect(loadConfig(contextOf({ forwardDefaultBus: 'false' }), {}).forwardDefaultBus).toBe(false);
+    expect(errorOf(() => loadConfig(contextOf({ forwardDefaultBus: 'yes' }), {}))).toContain(
+      'forwardDefaultBus must be true or false',
+    );
+  });
+
   it('refuses malformed settings', () => {
     expect(errorOf(() => loadConfig(contextOf({ stage: 'staging' }), {}))).toContain(
       'stage must be one of dev, prod',

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_EVENTS, sourceOf } from '../../events/catalog.ts';
+import type { CfnResource } from '../../lib/assembly.ts';
 import { busNameOf, logicalIds, ruleNameOf } from '../../lib/names.ts';
 import { EVENT_ROUTES, type FunctionName, patternOf } from '../../lib/routing.ts';
+import { DEFAULT_BUS_FORWARD } from '../../lib/stateless-stack.ts';
 import { environmentOf } from '../support/synth.ts';
 import {
   isRecord,
@@ -32,11 +34,20 @@ const matches = (pattern: unknown, event: Readonly<Record<string, string>>): boo
     );
   });
 
-/** Follows an event through the stateless template: matching rules → target queues → mappings → functions. */
-const trace = (event: Readonly<Record<string, string>>) => {
+/** The bus a rule listens on: the stateful stack's bus, or the account's default bus when it names none. */
+const busOf = (rule: CfnResource): string => {
+  const name = prop(rule, 'EventBusName');
+  return name === undefined ? 'default' : resolve(name);
+};
+
+/**
+ * Follows an event put on `bus` (the stateful stack's bus unless said) through the stateless template:
+ * matching rules → target queues → mappings → functions.
+ */
+const trace = (event: Readonly<Record<string, string>>, bus = 'EventBus') => {
   const { stateless } = templates();
-  const rules = resourcesOf(stateless, 'AWS::Events::Rule').filter(([, rule]) =>
-    matches(prop(rule, 'EventPattern'), event),
+  const rules = resourcesOf(stateless, 'AWS::Events::Rule').filter(
+    ([, rule]) => busOf(rule) === bus && matches(prop(rule, 'EventPattern'), event),
   );
   return rules.map(([ruleId, rule]) => {
     const targets = listOf(prop(rule, 'Targets'));
@@ -48,7 +59,7 @@ const trace = (event: Readonly<Record<string, string>>) => {
         .filter(([, mapping]) => resolve(prop(mapping, 'EventSourceArn')) === `${queueId}.Arn`)
         .map(([, mapping]) => resolve(prop(mapping, 'FunctionName'))),
     );
-    return { ruleId, bus: resolve(prop(rule, 'EventBusName')), queues, functions };
+    return { ruleId, bus: busOf(rule), queues, functions };
   });
 };
 
@@ -98,6 +109,29 @@ describe('event routing in the synthesized template', () => {
     expect(trace({ source: 'aws.s3', 'detail-type': 'Video Posted' })).toEqual([]);
     expect(trace({ source: 'tiktok', 'detail-type': 'Video Posted' })).toEqual([]);
     expect(trace({ source: 'reelhirex.tiktok', 'detail-type': 'Video Posted' })).toEqual([]);
+  });
+
+  it('forwards reelhire.* events put on the default bus (dev) to the custom bus, and nothing else', () => {
+    const { stateless } = templates();
+    const forward = resourceOf(stateless, logicalIds.rule(DEFAULT_BUS_FORWARD), 'AWS::Events::Rule');
+    expect(prop(forward, 'Name')).toBe(ruleNameOf(STAGE, DEFAULT_BUS_FORWARD));
+    const [target, ...others] = listOf(prop(forward, 'Targets'));
+    expect(others).toEqual([]);
+    expect(resolve(isRecord(target) ? target.Arn : undefined)).toBe('EventBus.Arn');
+    // Its role may put events on the custom bus, and do nothing else.
+    const role = resolve(isRecord(target) ? target.RoleArn : undefined).replace(/\.Arn$/, '');
+    const policies = resourcesOf(stateless, 'AWS::IAM::Policy')
+      .filter(([, policy]) => listOf(prop(policy, 'Roles')).some((attached) => resolve(attached) === role))
+      .map(([logicalId]) => logicalId);
+    const statements = statementsOf(stateless)
+      .filter((found) => policies.includes(found.logicalId))
+      .map((found) => found.statement);
+    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents' })]);
+    expect(resolve(statements[0]?.Resource)).toBe('EventBus.Arn');
+    expect(trace({ source: sourceOf('api'), 'detail-type': 'Video Posted' }, 'default')).toEqual([
+      { ruleId: logicalIds.rule(DEFAULT_BUS_FORWARD), bus: 'default', queues: ['EventBus'], functions: [] },
+    ]);
+    expect(trace({ source: 'aws.s3', 'detail-type': 'Video Posted' }, 'default')).toEqual([]);
   });
 
   describe.each(EVENT_ROUTES.map((route) => [route.id, route] as const))('route %s', (_, route) => {

@@ -133,6 +133,30 @@ describe('npm start, end to end', () => {
     });
   });
 
+  it('routes PutEvents that name no bus: the default bus forwards reelhire.* events to the stack’s bus', async () => {
+    const sample = sampleOf(EVENTS.videoPosted);
+    const detail = { ...(sample.detail as object), videoId: `e2e-default-${Date.now()}` };
+    const result = await bus.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: sample.source, DetailType: sample['detail-type'], Detail: JSON.stringify(detail) },
+        ],
+      }),
+    );
+    expect(result.FailedEntryCount).toBe(0);
+    const eventId = result.Entries?.[0]?.EventId;
+    const forwarded = await eventually(async () => {
+      const records = (await activity()).filter(
+        (record) => record.kind === 'bus-event' && record.event.id === eventId,
+      );
+      return records.length === 2 ? records : undefined;
+    });
+    expect(forwarded).toEqual([
+      expect.objectContaining({ bus: 'default', matchedRules: ['reelhire-dev-DefaultBusForward'] }),
+      expect.objectContaining({ bus: 'reelhire-dev', matchedRules: ['reelhire-dev-VideoEvents'] }),
+    ]);
+  });
+
   it('links a creator’s video to their portfolio, a job’s video to its apply page, and notifies the employer of an application', async () => {
     const suffix = Date.now().toString(36);
     const creator = `prof-creator-${suffix}`;
