@@ -15,7 +15,11 @@ const SECRET = 'page-test-viewer-secret';
 
 let dynamo: LocalDynamo;
 let tableName: string;
-let page: (jobId: string) => Promise<HttpResponse>;
+/** What Chromium sends for a page it navigates to. */
+const BROWSER_ACCEPT =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+/** `accept` null sends no Accept header. */
+let page: (jobId: string, accept?: string | null) => Promise<HttpResponse>;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -28,7 +32,8 @@ beforeAll(async () => {
     now: () => new Date('2026-11-21T18:30:00Z'),
     newApplicationId: () => 'app_unused',
   });
-  page = (jobId) => handle(httpRequest('GET', 'apply', jobId));
+  page = (jobId, accept = BROWSER_ACCEPT) =>
+    handle(httpRequest('GET', 'apply', jobId, accept === null ? {} : { headers: { accept } }));
 });
 afterAll(async () => {
   await dynamo.close();
@@ -91,7 +96,20 @@ describe('GET /jobs/{jobId}/apply', () => {
     expect(body).not.toContain('<img');
   });
 
-  it('answers an unknown job with a 404 page', async () => {
+  it('answers an unknown job with problem+json to a client that does not ask for HTML', async () => {
+    for (const accept of [null, '*/*', 'application/json', 'application/problem+json']) {
+      const response = await page('job_never_published', accept);
+      expect(response.statusCode).toBe(404);
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(String(response.body))).toMatchObject({
+        status: 404,
+        title: 'Not Found',
+        detail: 'job job_never_published does not exist',
+      });
+    }
+  });
+
+  it('answers a browser asking for an unknown job with a 404 page', async () => {
     for (const jobId of ['job_never_published', 'j'.repeat(200)]) {
       const response = await page(jobId);
       expect(response.statusCode).toBe(404);

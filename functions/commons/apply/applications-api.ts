@@ -64,6 +64,12 @@ const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
+/** True when the client names text/html among what it accepts (browsers do; curl, SDKs and fetch send *\/*). */
+const acceptsHtml = (request: HttpRequest): boolean =>
+  (header(request, 'accept') ?? '')
+    .split(',')
+    .some((range) => range.split(';')[0]?.trim().toLowerCase() === 'text/html');
+
 const apply = async (
   request: HttpRequest,
   jobId: string,
@@ -122,7 +128,12 @@ export const createApplicationsApi =
     try {
       if (route.kind === 'applyPage') {
         const job = id.safeParse(route.jobId).success ? await deps.entities.job(route.jobId) : undefined;
-        return applyPage(jobStatus(job, deps.now()));
+        const status = jobStatus(job, deps.now());
+        // A browser gets a page that says so; any other client the contract's problem+json.
+        if (status.kind === 'unknown' && !acceptsHtml(request)) {
+          return problem(404, 'Not Found', `job ${route.jobId} does not exist`);
+        }
+        return applyPage(status);
       }
       return await apply(request, route.jobId, deps);
     } catch (error) {
