@@ -2,8 +2,8 @@ import type { SecretName } from '#commons/adapters/secrets.ts';
 
 /**
  * Development defaults of the local secrets (CONTRACT §5). Local mode only: `npm start` uses a default when the
- * environment variable is unset and says so at start-up; the CLI signs its sample webhooks and viewer tokens
- * with the same values. The deployed stack never falls back to these.
+ * environment variable is unset and prints it at start-up as such; the CLI signs its sample webhooks and viewer
+ * tokens with the same values. The deployed stack never falls back to these.
  */
 export const DEV_SECRETS: Readonly<Record<SecretName, string>> = {
   TIKTOK_CLIENT_SECRET: 'reelhire-dev-tiktok-client-secret',
@@ -19,7 +19,7 @@ export const SECRET_NAMES = Object.keys(DEV_SECRETS) as SecretName[];
 
 export interface LocalSecrets {
   readonly values: Readonly<Record<SecretName, string>>;
-  /** The secrets that fell back to their development default (printed as such, never their values). */
+  /** The secrets that fell back to their development default (printed at start-up; values from the environment never are). */
   readonly defaulted: readonly SecretName[];
 }
 

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { SecretName } from '#commons/adapters/secrets.ts';
 import { ActivityLog } from './activity-log.ts';
 import { readCloudAssembly } from './cloudformation/cloud-assembly.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
@@ -102,7 +103,7 @@ export interface LocalStack {
   readonly buses: LocalEventBuses;
   readonly activity: ActivityLog;
   /** The secrets running on their development default. */
-  readonly defaultedSecrets: readonly string[];
+  readonly defaultedSecrets: readonly SecretName[];
   readonly synth: SynthResult | undefined;
   /** Template features that are not emulated, and functions that failed to load. */
   readonly warnings: readonly string[];

@@ -1,3 +1,4 @@
+import { DEV_SECRETS } from './dev-secrets.ts';
 import type { LocalStack } from './local-stack.ts';
 
 /** The start-up banner: what runs where, which secrets are development defaults, and the ready line. */
@@ -24,9 +25,14 @@ export const startupReport = (stack: LocalStack): string => {
     ),
     `  Functions       ${stack.functions.size}: ${[...stack.functions.values()].map((fn) => fn.definition.logicalId.replace(/Function$/, '')).join(', ')}`,
     `  Dead letters    ${stack.deadLetterQueueNames.length} queues; recent activity at ${stack.url}/_local/activity`,
-    stack.defaultedSecrets.length > 0
-      ? `  Secrets         development defaults for ${stack.defaultedSecrets.join(', ')} (set them in the environment to override)`
-      : '  Secrets         all from the environment',
+    ...(stack.defaultedSecrets.length > 0
+      ? [
+          `  Secrets         development defaults for ${stack.defaultedSecrets.join(', ')} (local mode only; set them in the environment to override):`,
+          // The defaults are public (local/dev-secrets.ts) and only local mode accepts them; values from the
+          // environment are never printed.
+          ...stack.defaultedSecrets.map((name) => `                    ${name}=${DEV_SECRETS[name]}`),
+        ]
+      : ['  Secrets         all from the environment']),
     ...stack.warnings.map((warning) => `  ! ${warning}`),
     '',
     `ReelHire is ready on ${stack.url}`,

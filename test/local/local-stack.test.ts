@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '#commons/http.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { startupReport } from '../../local/startup-report.ts';
 import { eventually } from './support/eventually.ts';
 import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
 
@@ -121,6 +122,11 @@ describe('the local stack running a hand-written assembly', () => {
       expect(stack.defaultedSecrets).not.toContain('TIKTOK_CLIENT_SECRET');
       expect(stack.defaultedSecrets).toContain('CONTRA_WEBHOOK_SECRET');
       expect(DEV_SECRETS.CONTRA_WEBHOOK_SECRET).toMatch(/^whsec_/);
+      // The start-up banner prints the defaults in use, never a value from the environment.
+      const banner = startupReport(stack);
+      expect(banner).toContain(`CONTRA_WEBHOOK_SECRET=${DEV_SECRETS.CONTRA_WEBHOOK_SECRET}`);
+      expect(banner).not.toContain('from-the-environment');
+      expect(banner).not.toContain(DEV_SECRETS.TIKTOK_CLIENT_SECRET);
     });
 
     it('picks the most specific route and passes binary bodies base64-encoded', async () => {
