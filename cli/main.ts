@@ -17,7 +17,7 @@ export const buildProgram = (): Command => {
     .description(
       'ReelHire from the command line: send sample webhooks and events to a running stack, read links, make ' +
         'local viewer tokens and employer secrets, inspect and redrive dead-letter queues, receive notifications. ' +
-        'Targets `npm start` at http://127.0.0.1:3000 unless --url or REELHIRE_URL says otherwise.',
+        'Targets `npm start` at http://127.0.0.1:$PORT (3000) unless --url or REELHIRE_URL says otherwise.',
     )
     // Commander's own errors (unknown option, missing argument…) become exit code 2 below.
     .exitOverride()

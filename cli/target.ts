@@ -1,8 +1,14 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { RemoteError } from './cli-error.ts';
 
-/** Where the commands find a running stack unless told otherwise: `npm start`'s default port. */
-export const DEFAULT_URL = 'http://127.0.0.1:3000';
+/**
+ * Where the commands find a running stack unless told otherwise: `npm start` on 127.0.0.1 at PORT, the same
+ * variable `npm start` reads (3000 when unset), so one environment serves both.
+ */
+export const defaultUrl = (env: NodeJS.ProcessEnv = process.env): string => {
+  const port = env.PORT?.trim();
+  return `http://127.0.0.1:${port && /^\d{1,5}$/.test(port) && Number(port) > 0 ? Number(port) : 3000}`;
+};
 
 const parseUrl = (value: string): string => {
   if (!URL.canParse(value)) throw new InvalidArgumentError('not a URL.');
@@ -11,11 +17,11 @@ const parseUrl = (value: string): string => {
   return url.origin + url.pathname.replace(/\/+$/, '');
 };
 
-/** `--url`, else REELHIRE_URL, else the local default. */
+/** `--url`, else REELHIRE_URL, else `npm start` at PORT. */
 export const urlOption = (): Option =>
   new Option('--url <url>', 'the running ReelHire stack (its HTTP API, PutEvents and SQS endpoints)')
     .env('REELHIRE_URL')
-    .default(DEFAULT_URL)
+    .default(defaultUrl())
     .argParser(parseUrl);
 
 export const jsonOption = (): Option => new Option('--json', 'print JSON, for scripts');

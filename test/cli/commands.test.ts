@@ -461,3 +461,20 @@ describe('reelhire with --region (a deployed stack, through the SDK’s own conf
     expect(local.stderr).toMatch(/127\.0\.0\.1:9/);
   });
 });
+
+describe('reelhire finds `npm start` through PORT, the variable npm start reads', () => {
+  it('uses 127.0.0.1:$PORT when neither --url nor REELHIRE_URL is given', async () => {
+    const port = new URL(stack.url).port;
+    const result = await reelhire(['dlq', 'list', '--json'], { env: { PORT: port } });
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { route: string }[]).map((queue) => queue.route)).toContain(
+      'VideoEvents',
+    );
+    // REELHIRE_URL still wins over PORT.
+    const pointed = await reelhire(['dlq', 'list'], {
+      env: { PORT: port, REELHIRE_URL: 'http://127.0.0.1:9' },
+    });
+    expect(pointed.code).toBe(1);
+    expect(pointed.stderr).toMatch(/127\.0\.0\.1:9\b/);
+  });
+});

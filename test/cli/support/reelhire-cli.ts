@@ -14,6 +14,7 @@ export interface CliResult {
 /** Everything the variables of a user's shell could make the CLI do differently: unset unless a test sets it. */
 const CLI_VARIABLES = [
   'REELHIRE_URL',
+  'PORT',
   'TIKTOK_CLIENT_SECRET',
   'YOUTUBE_HUB_SECRET',
   'CONTRA_WEBHOOK_SECRET',
