@@ -93,9 +93,21 @@ describe('POST /webhooks/youtube: the Atom mapping', () => {
     ]);
   });
 
-  it('answers 200 to a feed without entries and publishes nothing', async () => {
-    const response = await harness.invoke(youtubeRequest(youtubeFeed('')));
+  it.each([
+    ['with its head but no entries', youtubeFeed('')],
+    ['with no child at all', '<feed xmlns="http://www.w3.org/2005/Atom"></feed>'],
+    ['self-closing', '<feed xmlns="http://www.w3.org/2005/Atom"/>'],
+  ])('answers 200 to a feed %s and publishes nothing', async (_, feed) => {
+    const response = await harness.invoke(youtubeRequest(feed));
     expect(response.statusCode).toBe(200);
+    expect(harness.bus.events).toEqual([]);
+  });
+
+  it('answers 400 to a feed holding text instead of Atom elements', async () => {
+    const response = await harness.invoke(
+      youtubeRequest('<feed xmlns="http://www.w3.org/2005/Atom">hello</feed>'),
+    );
+    expect(response.statusCode).toBe(400);
     expect(harness.bus.events).toEqual([]);
   });
 });

@@ -99,9 +99,11 @@ export const readYouTubeNotification = (delivery: WebhookDelivery, secrets: read
   const parsed = parseUntrustedXml(delivery.body.toString('utf8'), ['entry', 'deleted-entry', 'link']);
   if (!parsed.ok) return invalid(`body: ${parsed.reason}`);
   const [feed, ...others] = childrenOf(parsed.document, 'feed');
-  if (feed === undefined || others.length > 0 || typeof feed === 'string') {
+  // An empty <feed/> parses as '' (no children); text inside a feed is not Atom.
+  if (feed === undefined || others.length > 0 || (typeof feed === 'string' && feed.trim() !== '')) {
     return invalid('body: not an Atom <feed>');
   }
+  if (typeof feed === 'string') return { kind: 'ignored', eventType: 'feed without entries' };
   const mapped = [
     ...childrenOf(feed, 'entry').map(posted),
     ...childrenOf(feed, 'deleted-entry').map(removed),
