@@ -215,6 +215,27 @@ describe('link handlers against dynalite', () => {
     expect(await announceExpiredJobs(links)).toBe(0);
   });
 
+  it('never announces a link it never opened: a job published after its closesAt', async () => {
+    await apply('Video Posted', posted('v1'));
+    await apply('Job Published', job(1, { closesAt: '2026-05-31T23:59:50Z' }));
+    expect((await readLinks(links, 'tiktok', 'v1')).apply).toBeNull();
+    expect(await announceExpiredJobs(links)).toBe(0);
+    expect(changes()).toEqual([]);
+  });
+
+  it('closes at once, and once, an open link whose new version has a closesAt already past', async () => {
+    await apply('Video Posted', posted('v1'));
+    await apply('Job Published', job(1, { closesAt: '2026-06-01T00:00:30Z' }));
+    await apply('Job Published', job(2, { closesAt: '2026-05-31T23:59:50Z' }));
+    expect(changes().map((change) => [change.kind, change.state, change.jobId])).toEqual([
+      ['apply', 'active', 'job-1'],
+      ['apply', 'inactive', 'job-1'],
+    ]);
+    now = new Date('2026-06-01T00:00:30Z');
+    expect(await announceExpiredJobs(links)).toBe(0);
+    expect(changes()).toHaveLength(2);
+  });
+
   it('tells the WebSub manager when a YouTube channel becomes linked or unlinked', async () => {
     const channel = { platform: 'youtube' as const, accountId: 'UC123' };
     await apply('Profile Updated', profile(1, { linkedAccounts: [channel] }));

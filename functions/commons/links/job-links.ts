@@ -85,7 +85,8 @@ export const applyJobPublished = (context: LinkContext, job: JobPublished): Prom
     sameRef: sameVideo,
     isFinal: (record) => record.closed === true,
     read: () => context.jobs.read(job.jobId),
-    replaceIfUnchanged: (expected, everListed) => context.jobs.replaceIfUnchanged(job, expected, everListed),
+    replaceIfUnchanged: (expected, everListed) =>
+      context.jobs.replaceIfUnchanged(job, expected, everListed, context.nowKey()),
     addEverListed: (videos) => context.jobs.addEverListed(job.jobId, videos),
     project: async (videos, record) => {
       await putCandidates(context, videos, (video) => candidateOf(record, video));

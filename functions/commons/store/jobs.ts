@@ -35,15 +35,22 @@ export class JobStore {
     return this.items.read(jobId);
   }
 
-  /** Compare-and-set on the version read, as for profiles. A job with `closesAt` joins the dueAt index. */
+  /**
+   * Compare-and-set on the version read, as for profiles. A job whose `closesAt` is still ahead (at `nowKey`)
+   * joins the dueAt index, so its expiry is announced when it comes; one already past is announced by the
+   * candidates this version writes next (they see it expired), so a link it never opened is never closed.
+   */
   replaceIfUnchanged(
     job: JobPublished,
     expected: StoredJob | undefined,
     everListed: readonly VideoRef[],
+    nowKey: string,
   ): Promise<boolean> {
-    const due = job.closesAt
-      ? { gsi2pk: JOB_CLOSES_PARTITION, gsi2sk: `${instantKey(job.closesAt)}#${job.jobId}` }
-      : {};
+    const closesAtKey = job.closesAt ? instantKey(job.closesAt) : undefined;
+    const due =
+      closesAtKey !== undefined && closesAtKey > nowKey
+        ? { gsi2pk: JOB_CLOSES_PARTITION, gsi2sk: `${closesAtKey}#${job.jobId}` }
+        : {};
     return this.items.replaceIfUnchanged(job.jobId, job, expected, everListed, due);
   }
 
