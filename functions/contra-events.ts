@@ -12,6 +12,6 @@ const ACCEPTED = new Set([
 ]);
 
 /** Profile Updated / Deleted and Job Published / Closed, from the ContraEvents queue. */
-export const handler = sqsConsumer((event) =>
-  applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED),
+export const handler = sqsConsumer((event, { attempt }) =>
+  applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED, { redelivered: attempt > 1 }),
 );

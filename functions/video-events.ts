@@ -11,6 +11,6 @@ const ACCEPTED = new Set([
 ]);
 
 /** Video Posted, Video Removed and Account Disconnected, in batches from the VideoEvents queue. */
-export const handler = sqsConsumer((event) =>
-  applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED),
+export const handler = sqsConsumer((event, { attempt }) =>
+  applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED, { redelivered: attempt > 1 }),
 );

@@ -1,17 +1,18 @@
 import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { PoisonMessageError } from '../sqs-consumer.ts';
+import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
 import { applyJobClosed, applyJobPublished } from './job-links.ts';
 import type { LinkContext } from './link-context.ts';
 import { applyProfileDeleted, applyProfileUpdated } from './profile-links.ts';
 import { applyAccountDisconnected, applyVideoPosted, applyVideoRemoved } from './video-links.ts';
 
-type LinkUseCase = (context: LinkContext, detail: unknown) => Promise<void>;
+type LinkUseCase = (context: LinkContext, detail: unknown, delivery: Delivery) => Promise<void>;
 
 /** Each event that changes links, parsed with its catalog schema and handed to its use case. */
 const USE_CASES: Record<string, LinkUseCase> = {
-  [EVENTS.videoPosted.detailType]: (context, detail) =>
-    applyVideoPosted(context, parseDetail('videoPosted', detail)),
+  [EVENTS.videoPosted.detailType]: (context, detail, delivery) =>
+    applyVideoPosted(context, parseDetail('videoPosted', detail), delivery),
   [EVENTS.videoRemoved.detailType]: (context, detail) =>
     applyVideoRemoved(context, parseDetail('videoRemoved', detail)),
   [EVENTS.accountDisconnected.detailType]: (context, detail) =>
@@ -20,10 +21,10 @@ const USE_CASES: Record<string, LinkUseCase> = {
     applyProfileUpdated(context, parseDetail('profileUpdated', detail)),
   [EVENTS.profileDeleted.detailType]: (context, detail) =>
     applyProfileDeleted(context, parseDetail('profileDeleted', detail)),
-  [EVENTS.jobPublished.detailType]: (context, detail) =>
-    applyJobPublished(context, parseDetail('jobPublished', detail)),
-  [EVENTS.jobClosed.detailType]: (context, detail) =>
-    applyJobClosed(context, parseDetail('jobClosed', detail)),
+  [EVENTS.jobPublished.detailType]: (context, detail, delivery) =>
+    applyJobPublished(context, parseDetail('jobPublished', detail), delivery),
+  [EVENTS.jobClosed.detailType]: (context, detail, delivery) =>
+    applyJobClosed(context, parseDetail('jobClosed', detail), delivery),
 };
 
 /**
@@ -35,8 +36,9 @@ export const applyLinkEvent = async (
   detailType: string,
   detail: unknown,
   accepted: ReadonlySet<string> = new Set(Object.keys(USE_CASES)),
+  delivery: Delivery = FIRST_DELIVERY,
 ): Promise<void> => {
   const useCase = accepted.has(detailType) ? USE_CASES[detailType] : undefined;
   if (!useCase) throw new PoisonMessageError(`no link use case for "${detailType}" here`);
-  await useCase(context, detail);
+  await useCase(context, detail, delivery);
 };

@@ -6,6 +6,7 @@ import { type ApplyCandidate, linksOf } from '../domain/links.ts';
 import type { JobRecord } from '../store/records.ts';
 import { FINAL_VERSION } from '../store/videos.ts';
 import { convergeToLatest } from './converge.ts';
+import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
 import type { LinkContext } from './link-context.ts';
 
 const sameVideo = (a: VideoRef, b: VideoRef): boolean => a.platform === b.platform && a.videoId === b.videoId;
@@ -20,17 +21,23 @@ const candidateOf = (job: JobRecord, video: VideoRef): ApplyCandidate => ({
 });
 
 /**
- * Puts a job's candidate entry on one video: announce the apply link change it makes, then write it. An entry
- * already at this version or newer changes nothing and announces nothing.
+ * Puts a job's candidate entry on one video: write it, then read the video's partition and announce the apply
+ * link change it made (from the entry it replaced to what the partition holds now). Writing first closes the
+ * race with a concurrent Video Posted, as for accounts. An entry already at a newer version (or closed) is not
+ * written; one at this version is written again and announces only on a redelivery, which may be the retry of
+ * an attempt that wrote and stopped before announcing.
  */
 const putCandidate = async (
   context: LinkContext,
   video: VideoRef,
   candidate: ApplyCandidate,
+  delivery: Delivery,
 ): Promise<void> => {
+  const written = await context.videos.writeCandidate(video, candidate);
+  if (!written.applied) return;
+  const repeated = written.previous?.version === candidate.version;
+  if (repeated && !delivery.redelivered) return;
   const partition = await context.videos.partition(video.platform, video.videoId);
-  const stored = partition.candidates.find((existing) => existing.jobId === candidate.jobId);
-  if (stored && (stored.version >= candidate.version || stored.closed)) return;
   const inputs = {
     video: partition.video,
     account: undefined,
@@ -38,18 +45,21 @@ const putCandidate = async (
     publicBaseUrl: context.publicBaseUrl,
   };
   const others = partition.candidates.filter((existing) => existing.jobId !== candidate.jobId);
-  const before = linksOf({ ...inputs, candidates: partition.candidates }).apply;
-  const after = linksOf({ ...inputs, candidates: [...others, candidate] }).apply;
+  const before = linksOf({
+    ...inputs,
+    candidates: repeated || written.previous === undefined ? others : [...others, written.previous],
+  }).apply;
+  const after = linksOf({ ...inputs, candidates: partition.candidates }).apply;
   const change = applyChanged(video, before, after);
   if (change) await context.announce([change]);
-  await context.videos.writeCandidate(video, candidate);
 };
 
 const putCandidates = (
   context: LinkContext,
   videos: readonly VideoRef[],
   candidateFor: (video: VideoRef) => ApplyCandidate,
-) => Promise.all(videos.map((video) => putCandidate(context, video, candidateFor(video))));
+  delivery: Delivery,
+) => Promise.all(videos.map((video) => putCandidate(context, video, candidateFor(video), delivery)));
 
 /** The entry a closed job leaves on a video it listed: final. */
 const closedCandidate = (jobId: string): ApplyCandidate => ({
@@ -64,6 +74,7 @@ const closeCandidates = async (
   context: LinkContext,
   jobId: string,
   videos: readonly VideoRef[],
+  delivery: Delivery,
 ): Promise<void> => {
   await Promise.all(
     videos.map(async (video) => {
@@ -71,13 +82,17 @@ const closeCandidates = async (
       // No entry yet: a writer still holding an older view of the job closes it itself when its
       // compare-and-set fails on the closed job.
       if (!partition.candidates.some((existing) => existing.jobId === jobId)) return;
-      await putCandidate(context, video, closedCandidate(jobId));
+      await putCandidate(context, video, closedCandidate(jobId), delivery);
     }),
   );
 };
 
 /** Job Published: candidates on every video any version listed converge to the latest version. */
-export const applyJobPublished = (context: LinkContext, job: JobPublished): Promise<void> =>
+export const applyJobPublished = (
+  context: LinkContext,
+  job: JobPublished,
+  delivery: Delivery = FIRST_DELIVERY,
+): Promise<void> =>
   convergeToLatest<JobRecord, VideoRef>({
     describe: `job ${job.jobId}`,
     incoming: job,
@@ -89,15 +104,19 @@ export const applyJobPublished = (context: LinkContext, job: JobPublished): Prom
       context.jobs.replaceIfUnchanged(job, expected, everListed, context.nowKey()),
     addEverListed: (videos) => context.jobs.addEverListed(job.jobId, videos),
     project: async (videos, record) => {
-      await putCandidates(context, videos, (video) => candidateOf(record, video));
+      await putCandidates(context, videos, (video) => candidateOf(record, video), delivery);
     },
-    finalize: (videos) => closeCandidates(context, job.jobId, videos),
+    finalize: (videos) => closeCandidates(context, job.jobId, videos, delivery),
   });
 
 /** Job Closed: final, whatever its version. */
-export const applyJobClosed = async (context: LinkContext, closed: JobClosed): Promise<void> => {
+export const applyJobClosed = async (
+  context: LinkContext,
+  closed: JobClosed,
+  delivery: Delivery = FIRST_DELIVERY,
+): Promise<void> => {
   const everListed = await context.jobs.markClosed(closed.jobId, closed.version, closed.closedAt);
-  await closeCandidates(context, closed.jobId, everListed);
+  await closeCandidates(context, closed.jobId, everListed, delivery);
 };
 
 /**

@@ -2,28 +2,41 @@ import type { AccountDisconnected, VideoPosted, VideoRemoved } from '#events/cat
 import { instantKey } from '../domain/instant.ts';
 import { linkChanges } from '../domain/link-changes.ts';
 import { linksOf } from '../domain/links.ts';
+import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
 import type { LinkContext } from './link-context.ts';
 
+const NO_LINKS = { portfolio: null, apply: null } as const;
+
 /**
- * Video Posted: announce the links the post turns on, then record it (announce first, write second: a retry
- * after a failed write announces again, while a duplicate delivery finds nothing changed and stays quiet).
+ * Video Posted: record it, then read the account and the job candidates and announce the links the post turns
+ * on. Writing first closes the race with a concurrent profile or job change: either that writer's fan-out (or
+ * candidate) sees the posted video, or this read sees its claim (or candidate), so one of them announces. A
+ * repeated post changes no link and stays quiet, unless it is a redelivery, which may be the retry of an attempt
+ * that wrote and stopped before announcing: that one announces the current links again (at least once).
  * One write request unit for a video item under 1 KB.
  */
-export const applyVideoPosted = async (context: LinkContext, posted: VideoPosted): Promise<void> => {
+export const applyVideoPosted = async (
+  context: LinkContext,
+  posted: VideoPosted,
+  delivery: Delivery = FIRST_DELIVERY,
+): Promise<void> => {
+  const written = await context.videos.markPosted(posted);
+  if (written === 'removed') return;
+  if (written === 'refreshed' && !delivery.redelivered) return;
   const [{ video, candidates }, account] = await Promise.all([
     context.videos.partition(posted.platform, posted.videoId),
     context.accounts.read(posted.platform, posted.accountId),
   ]);
-  if (video?.removed) return;
-  // A duplicate delivery changes nothing: no write, no announcement.
-  if (video?.posted && video.url === posted.url && video.caption === posted.caption) return;
-  if (!video?.posted) {
-    const inputs = { account, candidates, nowKey: context.nowKey(), publicBaseUrl: context.publicBaseUrl };
-    const before = linksOf({ ...inputs, video });
-    const after = linksOf({ ...inputs, video: { posted: true, removed: false } });
-    await context.announce(linkChanges(posted, before, after));
-  }
-  await context.videos.markPosted(posted);
+  // Removed since this write: the removal announced what it turned off.
+  if (!video?.posted || video.removed) return;
+  const after = linksOf({
+    video,
+    account,
+    candidates,
+    nowKey: context.nowKey(),
+    publicBaseUrl: context.publicBaseUrl,
+  });
+  await context.announce(linkChanges(posted, NO_LINKS, after));
 };
 
 /** Video Removed: final. Announce the links it turns off, then record the removal. */

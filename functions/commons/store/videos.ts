@@ -41,6 +41,14 @@ export interface CandidateWrite {
 
 type Item = Record<string, unknown>;
 
+/** What markPosted did: made the video posted, refreshed an already posted one, or found it removed. */
+export type PostWrite = 'posted' | 'refreshed' | 'removed';
+
+/** What writeCandidate did: written (over `previous`, if any), or refused because the stored entry is newer. */
+export type CandidateWriteResult =
+  | { readonly applied: true; readonly previous?: ApplyCandidate }
+  | { readonly applied: false };
+
 const candidateOf = (item: Item): ApplyCandidate => ({
   jobId: String(item.jobId),
   version: Number(item.v),
@@ -94,7 +102,8 @@ export class VideoStore {
 
   /**
    * Records a post: the account is set once and never changes, url and caption are refreshed. A removed video
-   * stays removed, so the write is refused (false) when a removal is already recorded.
+   * stays removed, so the write is refused when a removal is already recorded. Says whether this write is the
+   * one that made the video posted ('posted') or it already was ('refreshed').
    */
   async markPosted(posted: {
     platform: Platform;
@@ -103,7 +112,7 @@ export class VideoStore {
     postedAt: string;
     url?: string;
     caption?: string;
-  }): Promise<boolean> {
+  }): Promise<PostWrite> {
     const sets = [
       'platform = :platform',
       'videoId = :videoId',
@@ -130,7 +139,7 @@ export class VideoStore {
       values[':caption'] = posted.caption;
     }
     try {
-      await this.documents.send(
+      const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: videoKey(posted.platform, posted.videoId),
@@ -138,11 +147,13 @@ export class VideoStore {
           ConditionExpression: 'attribute_not_exists(removed)',
           ExpressionAttributeValues: values,
           ...(posted.url !== undefined ? { ExpressionAttributeNames: { '#url': 'url' } } : {}),
+          // The updated attributes as they were: `posted` among them unless this write posted the video.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return true;
+      return Attributes?.posted === true ? 'refreshed' : 'posted';
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return 'removed';
       throw error;
     }
   }
@@ -174,9 +185,10 @@ export class VideoStore {
 
   /**
    * Writes a job's candidate entry on a video unless the entry already reflects a newer version (or the
-   * job's closing, which is final). Returns false when the stored entry was newer.
+   * job's closing, which is final). An equal version is written again, idempotently, so that a retry can tell
+   * it may have to finish its work. Returns the entry as it was before, or that the stored one was newer.
    */
-  async writeCandidate(video: VideoRef, candidate: CandidateWrite): Promise<boolean> {
+  async writeCandidate(video: VideoRef, candidate: CandidateWrite): Promise<CandidateWriteResult> {
     const values: Item = {
       ':jobId': candidate.jobId,
       ':v': candidate.version,
@@ -192,18 +204,22 @@ export class VideoStore {
       update += ' REMOVE closes';
     }
     try {
-      await this.documents.send(
+      const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: applyCandidateKey(video.platform, video.videoId, candidate.jobId),
           UpdateExpression: update,
-          ConditionExpression: 'attribute_not_exists(v) OR v < :v',
+          ConditionExpression: 'attribute_not_exists(v) OR v <= :v',
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      return {
+        applied: true,
+        ...(Attributes?.v !== undefined ? { previous: candidateOf(Attributes) } : {}),
+      };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return { applied: false };
       throw error;
     }
   }

@@ -1,0 +1,176 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import { applyLinkEvent } from '#commons/links/apply-event.ts';
+import { announceAccountPage } from '#commons/links/fanout.ts';
+import { LinkContext } from '#commons/links/link-context.ts';
+import { readLinks } from '#commons/links/read-links.ts';
+import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+
+/**
+ * Link Changed when two writers race on one video: a Video Posted against a profile change of its account, and
+ * against a job that lists it. Each race is made exact, not hoped for: an SDK middleware runs the other writer
+ * at the moment the video's own write is about to be sent. Whatever the interleaving, someone must announce the
+ * link the video ends up with. And a redelivery after a crash between the write and the announcement announces.
+ */
+
+const BASE = 'https://reelhire.example';
+const account = { platform: 'tiktok' as const, accountId: 'acct-race' };
+const posted = (videoId: string) => ({ ...account, videoId, postedAt: '2026-01-01T00:00:00Z' });
+const profile = {
+  profileId: 'prof-race',
+  version: 1,
+  handle: 'race',
+  displayName: 'Race',
+  portfolioUrl: 'https://contra.com/race',
+  showPortfolioLink: true,
+  linkedAccounts: [account],
+  updatedAt: '2026-01-01T00:00:00Z',
+};
+const job = (videoId: string) => ({
+  jobId: 'job-race',
+  version: 1,
+  employerId: 'northwind',
+  title: 'Racer',
+  notifyUrl: 'https://hooks.example/apply',
+  videos: [{ platform: 'tiktok', videoId }],
+  publishedAt: '2026-01-01T00:00:00Z',
+});
+
+/** Keeps what is published; can refuse once, as a bus outage right after a write would. */
+class Bus implements EventPublisher {
+  readonly events: OutgoingEvent[] = [];
+  refuseNext = false;
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    if (this.refuseNext) {
+      this.refuseNext = false;
+      throw new Error('the bus refused the entries');
+    }
+    this.events.push(...events);
+  }
+  changes(videoId: string): LinkChanged[] {
+    return this.events
+      .filter((event) => event.detailType === EVENTS.linkChanged.detailType)
+      .map((event) => event.detail as LinkChanged)
+      .filter((change) => change.videoId === videoId);
+  }
+}
+
+let dynamo: LocalDynamo;
+let tableName: string;
+let bus: Bus;
+let links: LinkContext;
+/** Runs once, just before the first UpdateItem whose key matches, and then never again. */
+let before: { readonly sk: RegExp; run: () => Promise<void> } | undefined;
+
+const apply = (detailType: string, detail: unknown, redelivered = false) =>
+  applyLinkEvent(links, detailType, detail, undefined, { redelivered });
+
+/** Runs every requested fan-out page, as the LinkFanout queue would. */
+const drainFanouts = async () => {
+  const fanouts = () =>
+    bus.events
+      .filter((event) => event.detailType === EVENTS.linkFanoutRequested.detailType)
+      .map((event) => event.detail as LinkFanoutRequested);
+  for (let handled = 0; handled < fanouts().length; handled++) {
+    await announceAccountPage(links, fanouts()[handled]!);
+  }
+};
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+beforeEach(async () => {
+  tableName = await dynamo.createTable('races');
+  bus = new Bus();
+  before = undefined;
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  documents.middlewareStack.add(
+    (next, context) => async (args) => {
+      // The document client's commands reach this stack as the low-level ones, with marshalled keys.
+      const input = args.input as { Key?: { sk?: string | { S?: string } } };
+      const sk = input.Key?.sk;
+      const sortKey = typeof sk === 'string' ? sk : (sk?.S ?? '');
+      const hook = before;
+      if (hook?.sk.test(sortKey) && /^Update(Item)?Command$/.test(context.commandName ?? '')) {
+        before = undefined;
+        await hook.run();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'runTheOtherWriter' },
+  );
+  links = new LinkContext({ documents, tableName, publisher: bus, publicBaseUrl: BASE });
+});
+
+describe('Link Changed under racing writers', () => {
+  it('a profile linking the account lands while the video is being posted: the portfolio link is announced', async () => {
+    before = {
+      sk: /^VIDEO$/,
+      run: async () => {
+        await apply(EVENTS.profileUpdated.detailType, profile);
+        await drainFanouts();
+      },
+    };
+    await apply(EVENTS.videoPosted.detailType, posted('v-profile'));
+    expect(before).toBeUndefined();
+    expect((await readLinks(links, 'tiktok', 'v-profile')).portfolio?.profileId).toBe('prof-race');
+    expect(bus.changes('v-profile')).toContainEqual(
+      expect.objectContaining({ kind: 'portfolio', state: 'active', profileId: 'prof-race' }),
+    );
+  });
+
+  it('the video is posted while a job listing it writes its candidate: the apply link is announced', async () => {
+    before = {
+      sk: /^JOB#job-race$/,
+      run: () => apply(EVENTS.videoPosted.detailType, posted('v-job')),
+    };
+    await apply(EVENTS.jobPublished.detailType, job('v-job'));
+    expect(before).toBeUndefined();
+    expect((await readLinks(links, 'tiktok', 'v-job')).apply?.jobId).toBe('job-race');
+    expect(bus.changes('v-job')).toContainEqual(
+      expect.objectContaining({ kind: 'apply', state: 'active', jobId: 'job-race' }),
+    );
+  });
+
+  it('a redelivery after a write that was not announced announces; a duplicate delivery stays quiet', async () => {
+    await apply(EVENTS.profileUpdated.detailType, profile);
+    await drainFanouts();
+    bus.refuseNext = true;
+    await expect(apply(EVENTS.videoPosted.detailType, posted('v-retry'))).rejects.toThrow(/refused/);
+    expect(bus.changes('v-retry')).toEqual([]);
+
+    await apply(EVENTS.videoPosted.detailType, posted('v-retry'));
+    expect(bus.changes('v-retry')).toEqual([]);
+    await apply(EVENTS.videoPosted.detailType, posted('v-retry'), true);
+    expect(bus.changes('v-retry')).toEqual([
+      expect.objectContaining({ kind: 'portfolio', state: 'active', profileId: 'prof-race' }),
+    ]);
+  });
+
+  it('the same for a job candidate: its redelivery announces, its duplicate does not', async () => {
+    await apply(EVENTS.videoPosted.detailType, posted('v-job-retry'));
+    bus.refuseNext = true;
+    await expect(apply(EVENTS.jobPublished.detailType, job('v-job-retry'))).rejects.toThrow(/refused/);
+    expect(bus.changes('v-job-retry')).toEqual([]);
+
+    await apply(EVENTS.jobPublished.detailType, job('v-job-retry'));
+    expect(bus.changes('v-job-retry')).toEqual([]);
+    await apply(EVENTS.jobPublished.detailType, job('v-job-retry'), true);
+    expect(bus.changes('v-job-retry')).toEqual([
+      expect.objectContaining({ kind: 'apply', state: 'active', jobId: 'job-race' }),
+    ]);
+  });
+});
