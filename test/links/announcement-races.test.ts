@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { announceAccountPage } from '#commons/links/fanout.ts';
 import { LinkContext } from '#commons/links/link-context.ts';
 import { readLinks } from '#commons/links/read-links.ts';
-import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
+import { EVENTS, type LinkChanged } from '#events/catalog.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
 
 /**
  * Link Changed when two writers race on one video: a Video Posted against a profile change of its account, and
@@ -40,21 +41,19 @@ const job = (videoId: string) => ({
 });
 
 /** Keeps what is published; can refuse once, as a bus outage right after a write would. */
-class Bus implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
+class Bus extends RecordingPublisher {
   refuseNext = false;
-  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+  override async publish(events: readonly OutgoingEvent[]): Promise<void> {
     if (this.refuseNext) {
       this.refuseNext = false;
       throw new Error('the bus refused the entries');
     }
-    this.events.push(...events);
+    await super.publish(events);
   }
   changes(videoId: string): LinkChanged[] {
-    return this.events
-      .filter((event) => event.detailType === EVENTS.linkChanged.detailType)
-      .map((event) => event.detail as LinkChanged)
-      .filter((change) => change.videoId === videoId);
+    return (this.ofType(EVENTS.linkChanged.detailType) as LinkChanged[]).filter(
+      (change) => change.videoId === videoId,
+    );
   }
 }
 
@@ -68,16 +67,7 @@ let before: { readonly sk: RegExp; run: () => Promise<void> } | undefined;
 const apply = (detailType: string, detail: unknown, redelivered = false) =>
   applyLinkEvent(links, detailType, detail, undefined, { redelivered });
 
-/** Runs every requested fan-out page, as the LinkFanout queue would. */
-const drainFanouts = async () => {
-  const fanouts = () =>
-    bus.events
-      .filter((event) => event.detailType === EVENTS.linkFanoutRequested.detailType)
-      .map((event) => event.detail as LinkFanoutRequested);
-  for (let handled = 0; handled < fanouts().length; handled++) {
-    await announceAccountPage(links, fanouts()[handled]!);
-  }
-};
+const drainFanouts = () => drainAllFanouts(links, bus);
 
 beforeAll(async () => {
   dynamo = await startDynalite();

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { announceAccountPage, FANOUT_PAGE_SIZE } from '#commons/links/fanout.ts';
+import { FANOUT_PAGE_SIZE } from '#commons/links/fanout.ts';
 import { announceExpiredJobs } from '#commons/links/job-links.ts';
 import { LinkContext } from '#commons/links/link-context.ts';
 import { readLinks } from '#commons/links/read-links.ts';
@@ -9,6 +9,7 @@ import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/cata
 import { EventSchemaError } from '#events/parse.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
 
 const BASE = 'https://reelhire.example';
 const account = { platform: 'tiktok' as const, accountId: 'acct-maya' };
@@ -54,12 +55,7 @@ describe('link handlers against dynalite', () => {
   const changes = () => publisher.ofType(EVENTS.linkChanged.detailType) as LinkChanged[];
   const fanouts = () => publisher.ofType(EVENTS.linkFanoutRequested.detailType) as LinkFanoutRequested[];
 
-  /** Runs every requested fan-out page, as the LinkFanout queue would, until none is left. */
-  const drainFanouts = async () => {
-    for (let handled = 0; handled < fanouts().length; handled++) {
-      await announceAccountPage(links, fanouts()[handled]!);
-    }
-  };
+  const drainFanouts = () => drainAllFanouts(links, publisher);
 
   beforeAll(async () => {
     dynamo = await startDynalite();

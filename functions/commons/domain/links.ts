@@ -131,9 +131,12 @@ export interface LinkInputs {
   readonly publicBaseUrl: string;
 }
 
+/** A video with neither link active. */
+export const NO_LINKS: VideoLinks = { portfolio: null, apply: null };
+
 /** Both links of a video, evaluated now. */
 export const linksOf = ({ video, account, candidates, nowKey, publicBaseUrl }: LinkInputs): VideoLinks => {
-  if (!isLiveVideo(video)) return { portfolio: null, apply: null };
+  if (!isLiveVideo(video)) return NO_LINKS;
   const job = applyJobOf(candidates, nowKey);
   return {
     portfolio: account ? accountPortfolio(account) : null,

@@ -1,5 +1,5 @@
 import type { Platform } from '#events/fields.ts';
-import { linksOf, type VideoLinks } from '../domain/links.ts';
+import { linksOf, NO_LINKS, type VideoLinks } from '../domain/links.ts';
 import type { LinkContext } from './link-context.ts';
 
 /**
@@ -12,7 +12,7 @@ export const readLinks = async (
   videoId: string,
 ): Promise<VideoLinks> => {
   const { video, candidates } = await context.videos.partition(platform, videoId);
-  if (!video?.posted || video.removed) return { portfolio: null, apply: null };
+  if (!video?.posted || video.removed) return NO_LINKS;
   const account = video.accountId ? await context.accounts.read(platform, video.accountId) : undefined;
   return linksOf({
     video,

@@ -1,11 +1,9 @@
 import type { AccountDisconnected, VideoPosted, VideoRemoved } from '#events/catalog.ts';
 import { instantKey } from '../domain/instant.ts';
 import { linkChanges } from '../domain/link-changes.ts';
-import { linksOf } from '../domain/links.ts';
+import { linksOf, NO_LINKS } from '../domain/links.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
 import type { LinkContext } from './link-context.ts';
-
-const NO_LINKS = { portfolio: null, apply: null } as const;
 
 /**
  * Video Posted: record it, then read the account and the job candidates and announce the links the post turns
@@ -54,7 +52,7 @@ export const applyVideoRemoved = async (context: LinkContext, removed: VideoRemo
       nowKey: context.nowKey(),
       publicBaseUrl: context.publicBaseUrl,
     });
-    await context.announce(linkChanges(removed, before, { portfolio: null, apply: null }));
+    await context.announce(linkChanges(removed, before, NO_LINKS));
   }
   await context.videos.markRemoved(removed);
 };
