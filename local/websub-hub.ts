@@ -42,7 +42,7 @@ export interface LocalHub {
   readonly url: string;
   readonly requests: ReceivedRequest[];
   readonly verifications: Verification[];
-  /** Active subscriptions by topic. */
+  /** Active subscriptions by topic (one subscriber per topic here). */
   readonly subscriptions: Map<string, Subscription>;
   /** While true, the hub answers every request 503 and verifies nothing. */
   down: boolean;
@@ -80,6 +80,7 @@ export const startLocalHub = async (options: LocalHubOptions = {}): Promise<Loca
 
   const verify = async (received: ReceivedRequest): Promise<void> => {
     const challenge = randomBytes(16).toString('hex');
+    // The callback's own query (ReelHire's token) is kept; the hub.* parameters are added to it (WebSub §5.3).
     const url = new URL(received.callback);
     url.searchParams.set('hub.mode', received.mode);
     url.searchParams.set('hub.topic', received.topic);
@@ -104,7 +105,8 @@ export const startLocalHub = async (options: LocalHubOptions = {}): Promise<Loca
         secret: received.secret,
         leaseSeconds: hub.grantedLeaseSeconds,
       });
-    } else {
+    } else if (hub.subscriptions.get(received.topic)?.callback === received.callback) {
+      // A hub keys a subscription by topic and callback: an unsubscribe naming another callback ends nothing.
       hub.subscriptions.delete(received.topic);
     }
   };
@@ -139,7 +141,10 @@ export const startLocalHub = async (options: LocalHubOptions = {}): Promise<Loca
         contentType: request.headers['content-type'],
       };
       hub.requests.push(received);
-      log(`${mode} requested for ${topic} → ${callback} (lease ${lease ?? 'default'} s); verifying`);
+      // The callback's query is not logged: it carries the subscriber's secret token.
+      log(
+        `${mode} requested for ${topic} → ${callback.split('?')[0]} (lease ${lease ?? 'default'} s); verifying`,
+      );
       response.writeHead(202).end();
       if (hub.holdVerifications) {
         held.push(received);

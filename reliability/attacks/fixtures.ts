@@ -1,9 +1,29 @@
 import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
 import { JobStore } from '#commons/store/jobs.ts';
 import { ProfileStore } from '#commons/store/profiles.ts';
+import type { AccountRef } from '#events/fields.ts';
 import { eventually } from '../../test/local/support/eventually.ts';
 import { replay } from '../replay.ts';
 import type { SystemUnderTest } from '../system-under-test.ts';
+
+/** A live profile's first version, listing the given accounts. */
+export const firstProfileVersion = (
+  profileId: string,
+  linkedAccounts: readonly AccountRef[] = [],
+  now = new Date().toISOString(),
+): HistoryEvent => ({
+  detailType: 'Profile Updated',
+  detail: {
+    profileId,
+    version: 1,
+    handle: profileId,
+    displayName: `Applicant ${profileId}`,
+    portfolioUrl: `https://contra.com/${profileId}`,
+    showPortfolioLink: true,
+    linkedAccounts: [...linkedAccounts],
+    updatedAt: now,
+  },
+});
 
 /** A live profile (an applicant) and jobs with the given notify urls, put on the bus and awaited in the store. */
 export const seedApplicantAndJobs = async (
@@ -13,19 +33,7 @@ export const seedApplicantAndJobs = async (
 ): Promise<void> => {
   const now = new Date().toISOString();
   const events: HistoryEvent[] = [
-    {
-      detailType: 'Profile Updated',
-      detail: {
-        profileId,
-        version: 1,
-        handle: profileId,
-        displayName: `Applicant ${profileId}`,
-        portfolioUrl: `https://contra.com/${profileId}`,
-        showPortfolioLink: true,
-        linkedAccounts: [],
-        updatedAt: now,
-      },
-    },
+    firstProfileVersion(profileId, [], now),
     ...jobs.map(
       ({ jobId, notifyUrl, employerId }): HistoryEvent => ({
         detailType: 'Job Published',

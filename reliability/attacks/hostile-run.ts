@@ -5,6 +5,8 @@ import type { SystemUnderTest } from '../system-under-test.ts';
 export const ATTACK_KINDS = [
   'forged signature',
   'replayed signature',
+  'forged WebSub verification',
+  'forged WebSub denial',
   'JWT',
   'SSRF',
   'XML entity expansion',

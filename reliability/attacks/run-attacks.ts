@@ -4,6 +4,7 @@ import { ATTACK_KINDS, type AttackKind, type AttackOutcome, HostileRun } from '.
 import { jwtAttacks } from './jwt-attacks.ts';
 import { ssrfAttacks } from './ssrf-attacks.ts';
 import { webhookAttacks } from './webhook-attacks.ts';
+import { websubAttacks } from './websub-attacks.ts';
 
 export interface AttackReport {
   readonly outcomes: readonly AttackOutcome[];
@@ -15,11 +16,15 @@ export interface AttackReport {
   readonly serverErrors: number;
 }
 
-/** Every hostile input against the running stack: signatures, tokens, SSRF, XML, pollution, size, depth. */
+/**
+ * Every hostile input against the running stack: signatures, forged WebSub verifications, tokens, SSRF, XML,
+ * pollution, size, depth.
+ */
 export const runAttacks = async (system: SystemUnderTest): Promise<AttackReport> => {
   const run = new HostileRun(system);
   try {
     await webhookAttacks(run);
+    await websubAttacks(run);
     await jwtAttacks(run);
     await bodyAttacks(run);
     await ssrfAttacks(run);

@@ -50,10 +50,14 @@ describe('the YouTube subscription lifecycle on npm start', () => {
       timeoutMs: 30_000,
       what: `the hub to verify the subscription to ${topic}`,
     });
+    // The callback carries the channel's secret token, which no log line shows.
+    const [subscribe] = hub.requests.filter((request) => request.topic === topic);
+    const token = new URL(subscribe?.callback ?? stack.url).searchParams.get('token') ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(hub.requests.filter((request) => request.topic === topic)).toEqual([
       expect.objectContaining({
         mode: 'subscribe',
-        callback: `${stack.url}/webhooks/youtube`,
+        callback: `${stack.url}/webhooks/youtube?token=${token}`,
         contentType: expect.stringContaining('application/x-www-form-urlencoded'),
         leaseSeconds: expect.any(Number),
       }),
@@ -81,10 +85,15 @@ describe('the YouTube subscription lifecycle on npm start', () => {
       timeoutMs: 30_000,
       what: `the hub to verify the unsubscription from ${topic}`,
     });
-    expect(hub.requests.filter((request) => request.topic === topic).map((request) => request.mode)).toEqual([
-      'subscribe',
-      'unsubscribe',
+    expect(
+      hub.requests
+        .filter((request) => request.topic === topic)
+        .map((request) => [request.mode, request.callback]),
+    ).toEqual([
+      ['subscribe', subscribe?.callback],
+      ['unsubscribe', subscribe?.callback],
     ]);
     expect(hubLog).toContain(`verified: unsubscribe ${topic}`);
+    expect([...hubLog, stack.output()].filter((line) => line.includes(token))).toEqual([]);
   });
 });

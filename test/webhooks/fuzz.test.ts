@@ -4,6 +4,7 @@ import type { HttpRequest } from '#commons/http.ts';
 import { signContra } from '#commons/webhooks/contra.ts';
 import { signTikTok } from '#commons/webhooks/tiktok.ts';
 import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { CALLBACK_TOKEN_PARAMETER } from '#commons/websub/callback-token.ts';
 import { definitionOf, EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
@@ -259,7 +260,14 @@ describe('fuzz GET /webhooks/youtube (verification)', () => {
   it('random queries are refused with 404, never 5xx', async () => {
     const query = fc.dictionary(
       fc.oneof(
-        fc.constantFrom('hub.mode', 'hub.topic', 'hub.challenge', 'hub.lease_seconds', 'hub.reason'),
+        fc.constantFrom(
+          'hub.mode',
+          'hub.topic',
+          'hub.challenge',
+          'hub.lease_seconds',
+          'hub.reason',
+          CALLBACK_TOKEN_PARAMETER,
+        ),
         fc.string({ maxLength: 12 }),
       ),
       fc.oneof(

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretValues, signingSecret } from '#commons/adapters/secrets.ts';
 import { instantKey } from '#commons/domain/instant.ts';
 import { AccountStore } from '#commons/store/accounts.ts';
 import { channelKey } from '#commons/store/keys.ts';
 import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
+import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#commons/websub/callback-token.ts';
 import { DynamoChannelSubscriptions, RENEWAL_PARTITION } from '#commons/websub/channel-subscriptions.ts';
 import { FetchHubClient } from '#commons/websub/hub-client.ts';
 import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS } from '#commons/websub/hub-retry.ts';
@@ -131,6 +132,31 @@ const channelItem = async (channelId: string) =>
     )
   ).Item;
 
+/** A newly linked channel whose subscribe the hub holds unverified: ReelHire's request stays pending. */
+const pendingChannel = async () => {
+  const channelId = nextChannel();
+  await link(channelId);
+  hub.holdVerifications = true;
+  await wanted(channelId);
+  return { channelId, topic: topicOfChannel(channelId) };
+};
+
+/** A newly linked channel the hub has verified. */
+const subscribedChannel = async () => {
+  const channelId = nextChannel();
+  const topic = topicOfChannel(channelId);
+  await link(channelId);
+  await wanted(channelId);
+  await until(() => hub.subscriptions.has(topic));
+  return { channelId, topic };
+};
+
+/** The channel's callback token as stored. */
+const tokenOf = async (channelId: string): Promise<unknown> => (await channelItem(channelId))?.callbackToken;
+/** 256 bits, url-safe base64 without padding. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const callbackWith = (token: unknown) => `${callback.url}/webhooks/youtube?token=${String(token)}`;
+
 const verificationsOf = (topic: string) =>
   hub.verifications.filter((verification) => verification.topic === topic);
 const requestsOf = (topic: string) => hub.requests.filter((request) => request.topic === topic);
@@ -144,11 +170,14 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     expect(await wanted(channelId)).toEqual([]);
     await until(() => verificationsOf(topic).length === 1);
 
+    // The hub is given a callback with the channel's secret token in its query string.
+    const token = await tokenOf(channelId);
+    expect(token).toMatch(TOKEN);
     expect(requestsOf(topic)).toEqual([
       {
         mode: 'subscribe',
         topic: `https://www.youtube.com/xml/feeds/videos.xml?channel_id=${channelId}`,
-        callback: `${callback.url}/webhooks/youtube`,
+        callback: callbackWith(token),
         secret: SECRETS.youtube,
         leaseSeconds: REQUESTED_LEASE_SECONDS,
         contentType: 'application/x-www-form-urlencoded',
@@ -182,17 +211,17 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     ).toEqual([['Video Posted', 'lifecycle001']]);
   });
 
-  it('records the lease the hub grants, not the one asked for', async () => {
-    const channelId = nextChannel();
-    hub.grantedLeaseSeconds = 86_400;
-    await link(channelId);
-    await wanted(channelId);
-    await until(() => verificationsOf(topicOfChannel(channelId)).length === 1);
+  it.each([
+    ['less than asked for: the lease granted', 86_400, 86_400, DAY_MS / 2],
+    ['ten years: the lease asked for', 315_360_000, REQUESTED_LEASE_SECONDS, 4 * DAY_MS],
+  ])('a hub granting %s is recorded', async (_, granted, recorded, renewedAfterMs) => {
+    hub.grantedLeaseSeconds = granted;
+    const { channelId } = await subscribedChannel();
 
     expect(await channelItem(channelId)).toMatchObject({
-      lease: { seconds: 86_400, expiresAt: new Date(NOW.getTime() + DAY_MS).toISOString() },
-      // A one-day lease is renewed half-way.
-      reviewAt: new Date(NOW.getTime() + DAY_MS / 2).toISOString(),
+      lease: { seconds: recorded, expiresAt: new Date(NOW.getTime() + recorded * 1000).toISOString() },
+      // Renewed a day before the end, or half-way through a lease shorter than two days.
+      reviewAt: new Date(NOW.getTime() + renewedAfterMs).toISOString(),
     });
   });
 
@@ -208,11 +237,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
   });
 
   it('unlink → unsubscribe → verified: the hub drops the subscription and renewal forgets the channel', async () => {
-    const channelId = nextChannel();
-    const topic = topicOfChannel(channelId);
-    await link(channelId);
-    await wanted(channelId);
-    await until(() => hub.subscriptions.has(topic));
+    const { channelId, topic } = await subscribedChannel();
 
     await unlink(channelId);
     expect(await wanted(channelId)).toEqual([]);
@@ -382,12 +407,56 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     ).toEqual([]);
   });
 
-  it('a subscribe the hub never verified is asked again by the renewal an hour later', async () => {
-    const channelId = nextChannel();
-    const topic = topicOfChannel(channelId);
-    await link(channelId);
-    hub.holdVerifications = true;
+  it('one callback token per subscription: kept by its renewal, named by its unsubscribe', async () => {
+    const { channelId, topic } = await subscribedChannel();
+    const token = await tokenOf(channelId);
+    expect(token).toMatch(TOKEN);
+
+    clock.now = new Date(NOW.getTime() + 4 * DAY_MS + 3_600_000);
     await wanted(channelId);
+    await until(() => verificationsOf(topic).length === 2);
+    await unlink(channelId);
+    await wanted(channelId);
+    await until(() => verificationsOf(topic).length === 3);
+
+    expect(requestsOf(topic).map((request) => [request.mode, request.callback])).toEqual([
+      ['subscribe', callbackWith(token)],
+      ['subscribe', callbackWith(token)],
+      ['unsubscribe', callbackWith(token)],
+    ]);
+    expect(verificationsOf(topic).map((verification) => verification.status)).toEqual([200, 200, 200]);
+    // The hub keys a subscription by topic and callback: only the same callback ends it.
+    expect(hub.subscriptions.has(topic)).toBe(false);
+    expect(await tokenOf(channelId)).toBe(token);
+  });
+
+  it('a channel subscribed before callbacks carried a token gets one at its renewal', async () => {
+    const { channelId, topic } = await subscribedChannel();
+    // The item as ReelHire wrote it before tokens.
+    await dynamo.documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: channelKey(channelId),
+        UpdateExpression: 'REMOVE callbackToken',
+      }),
+    );
+    const legacyToken = await tokenOf(channelId);
+
+    clock.now = new Date(NOW.getTime() + 4 * DAY_MS + 3_600_000);
+    await wanted(channelId);
+    await until(() => verificationsOf(topic).length === 2);
+
+    const token = await tokenOf(channelId);
+    expect([legacyToken, token]).toEqual([undefined, expect.stringMatching(TOKEN)]);
+    expect(requestsOf(topic)[1]?.callback).toBe(callbackWith(token));
+    expect(verificationsOf(topic)[1]).toEqual({ mode: 'subscribe', topic, status: 200, verified: true });
+    expect(await channelItem(channelId)).toMatchObject({
+      lease: { expiresAt: new Date(clock.now.getTime() + 432_000_000).toISOString() },
+    });
+  });
+
+  it('a subscribe the hub never verified is asked again by the renewal an hour later', async () => {
+    const { channelId, topic } = await pendingChannel();
     expect(requestsOf(topic)).toHaveLength(1);
 
     clock.now = new Date(NOW.getTime() + 3_600_001);
@@ -407,11 +476,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
   });
 
   it('unlinked before the hub verified: the subscribe is refused (404), the unsubscribe confirmed', async () => {
-    const channelId = nextChannel();
-    const topic = topicOfChannel(channelId);
-    await link(channelId);
-    hub.holdVerifications = true;
-    await wanted(channelId);
+    const { channelId, topic } = await pendingChannel();
     await unlink(channelId);
     await wanted(channelId);
     await hub.releaseVerifications();
@@ -424,11 +489,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
   });
 
   it('relinked while an unsubscribe is pending: the unsubscribe is refused and the channel stays subscribed', async () => {
-    const channelId = nextChannel();
-    const topic = topicOfChannel(channelId);
-    await link(channelId);
-    await wanted(channelId);
-    await until(() => hub.subscriptions.has(topic));
+    const { channelId, topic } = await subscribedChannel();
 
     hub.holdVerifications = true;
     await unlink(channelId);
@@ -469,26 +530,87 @@ describe('GET /webhooks/youtube: only ReelHire’s own pending requests are conf
     expect(await response.text()).not.toContain('challenge-1');
   });
 
-  it('refuses a challenge of the other mode, a replay once verified, and a topic that only looks alike', async () => {
-    const channelId = nextChannel();
-    const topic = topicOfChannel(channelId);
-    await link(channelId);
-    hub.holdVerifications = true;
-    await wanted(channelId);
+  it('a forged subscribe while ReelHire’s is pending is refused and changes nothing; the hub’s own then verifies', async () => {
+    const { channelId, topic } = await pendingChannel();
+    const before = await channelItem(channelId);
+    const token = String(await tokenOf(channelId));
 
-    const wrongMode = await verify({ 'hub.mode': 'unsubscribe', 'hub.topic': topic, 'hub.challenge': 'c1' });
+    // Channel ids are public: anyone can name the topic, ask for ten years, and guess at the token.
+    const forged = {
+      'hub.mode': 'subscribe',
+      'hub.topic': topic,
+      'hub.challenge': 'forged-challenge',
+      'hub.lease_seconds': '315360000',
+    };
+    const answers = [
+      await verify(forged),
+      await verify({ ...forged, [CALLBACK_TOKEN_PARAMETER]: '' }),
+      await verify({ ...forged, [CALLBACK_TOKEN_PARAMETER]: newCallbackToken() }),
+      await verify({ ...forged, [CALLBACK_TOKEN_PARAMETER]: token.slice(0, -1) }),
+      await verify({ ...forged, [CALLBACK_TOKEN_PARAMETER]: `${token}A` }),
+      // The right token does not make another topic or mode the pending request.
+      await verify({ ...forged, [CALLBACK_TOKEN_PARAMETER]: token, 'hub.mode': 'unsubscribe' }),
+      await verify({
+        ...forged,
+        [CALLBACK_TOKEN_PARAMETER]: token,
+        'hub.topic': topicOfChannel(nextChannel()),
+      }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
+    for (const answer of answers) expect(await answer.text()).not.toContain('forged-challenge');
+    expect(await channelItem(channelId)).toEqual(before);
+
+    await hub.releaseVerifications();
+    expect(verificationsOf(topic)).toEqual([{ mode: 'subscribe', topic, status: 200, verified: true }]);
+    expect(hub.subscriptions.has(topic)).toBe(true);
+    expect(await channelItem(channelId)).toMatchObject({
+      lease: { seconds: REQUESTED_LEASE_SECONDS },
+      failures: 0,
+    });
+  });
+
+  it('a forged denial is refused and keeps the pending subscribe, which the hub then verifies', async () => {
+    const { channelId, topic } = await pendingChannel();
+    const before = await channelItem(channelId);
+
+    const denial = { 'hub.mode': 'denied', 'hub.topic': topic, 'hub.reason': 'forged' };
+    const answers = [
+      await verify(denial),
+      await verify({ ...denial, [CALLBACK_TOKEN_PARAMETER]: newCallbackToken() }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(await channelItem(channelId)).toEqual(before);
+
+    await hub.releaseVerifications();
+    expect(verificationsOf(topic)).toEqual([{ mode: 'subscribe', topic, status: 200, verified: true }]);
+    expect(hub.subscriptions.has(topic)).toBe(true);
+  });
+
+  it('refuses a challenge of the other mode, a replay once verified, and a topic that only looks alike', async () => {
+    const { channelId, topic } = await pendingChannel();
+
+    const token = { [CALLBACK_TOKEN_PARAMETER]: String(await tokenOf(channelId)) };
+    const wrongMode = await verify({
+      ...token,
+      'hub.mode': 'unsubscribe',
+      'hub.topic': topic,
+      'hub.challenge': 'c1',
+    });
     const lookalike = await verify({
+      ...token,
       'hub.mode': 'subscribe',
       'hub.topic': `${topic}&x=1`,
       'hub.challenge': 'c2',
     });
     const right = await verify({
+      ...token,
       'hub.mode': 'subscribe',
       'hub.topic': topic,
       'hub.challenge': 'c3',
       'hub.lease_seconds': '600',
     });
     const replay = await verify({
+      ...token,
       'hub.mode': 'subscribe',
       'hub.topic': topic,
       'hub.challenge': 'c4',
@@ -502,14 +624,11 @@ describe('GET /webhooks/youtube: only ReelHire’s own pending requests are conf
     await hub.releaseVerifications();
   });
 
-  it('records a denial of a pending subscribe as a failure and answers 200', async () => {
-    const channelId = nextChannel();
-    const topic = topicOfChannel(channelId);
-    await link(channelId);
-    hub.holdVerifications = true;
-    await wanted(channelId);
+  it('records the hub’s denial of a pending subscribe (with the token) as a failure and answers 200', async () => {
+    const { channelId, topic } = await pendingChannel();
 
     const denied = await verify({
+      [CALLBACK_TOKEN_PARAMETER]: String(await tokenOf(channelId)),
       'hub.mode': 'denied',
       'hub.topic': topic,
       'hub.reason': 'topic not found',

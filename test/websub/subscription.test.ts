@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CALLBACK_TOKEN_PARAMETER,
+  callbackWithToken,
+  isChannelToken,
+  newCallbackToken,
+} from '#commons/websub/callback-token.ts';
+import {
   type ChannelSubscription,
   planSubscription,
   renewalTime,
@@ -147,6 +153,29 @@ describe('readChallenge', () => {
     expect(readChallenge(query)).toBeUndefined();
   });
 
+  it('reads the callback token of a verification and of a denial, and drops an overlong one', () => {
+    const token = newCallbackToken();
+    expect(
+      readChallenge({
+        'hub.mode': 'unsubscribe',
+        'hub.topic': topic,
+        'hub.challenge': 'abc',
+        [CALLBACK_TOKEN_PARAMETER]: token,
+      }),
+    ).toEqual({ mode: 'unsubscribe', topic, challenge: 'abc', token });
+    expect(
+      readChallenge({ 'hub.mode': 'denied', 'hub.topic': topic, [CALLBACK_TOKEN_PARAMETER]: token }),
+    ).toEqual({ mode: 'denied', topic, reason: 'no reason given', token });
+    expect(
+      readChallenge({
+        'hub.mode': 'subscribe',
+        'hub.topic': topic,
+        'hub.challenge': 'abc',
+        [CALLBACK_TOKEN_PARAMETER]: 'x'.repeat(257),
+      }),
+    ).toEqual({ mode: 'subscribe', topic, challenge: 'abc' });
+  });
+
   it('ignores a lease that is not a sane number of seconds', () => {
     for (const lease of ['-1', '0', '1e6', '99999999999', 'soon']) {
       expect(
@@ -158,5 +187,30 @@ describe('readChallenge', () => {
         }),
       ).not.toHaveProperty('leaseSeconds');
     }
+  });
+});
+
+describe('callback token', () => {
+  it('is 256 random bits, url-safe, new each time', () => {
+    const tokens = new Set(Array.from({ length: 100 }, newCallbackToken));
+    expect(tokens.size).toBe(100);
+    for (const token of tokens) expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('goes in the callback’s query string, the rest of the url unchanged', () => {
+    expect(callbackWithToken('https://api.example.com/prod/webhooks/youtube', 'abc-_1')).toBe(
+      'https://api.example.com/prod/webhooks/youtube?token=abc-_1',
+    );
+  });
+
+  it('matches only the channel’s own token', () => {
+    const token = newCallbackToken();
+    expect(isChannelToken(token, token)).toBe(true);
+    for (const presented of [undefined, '', token.slice(0, -1), `${token}A`, newCallbackToken()])
+      expect(isChannelToken(presented, token)).toBe(false);
+    // A channel written before tokens has none: nothing matches it, not even no token.
+    expect(isChannelToken(undefined, undefined)).toBe(false);
+    expect(isChannelToken('', undefined)).toBe(false);
   });
 });

@@ -35,7 +35,7 @@ export interface ChannelSubscriptionStore {
     channelId: string,
     current: ChannelSubscription | undefined,
     plan: Exclude<SubscriptionPlan, { action: 'none' }>,
-    pending?: PendingRequest,
+    request?: RecordedRequest,
   ): Promise<boolean>;
   recordFailure(channelId: string, reason: string, now: Date): Promise<void>;
   /** Confirms the pending request `requestId` (mode `mode`); false when it is no longer the pending one. */
@@ -50,12 +50,19 @@ export interface ChannelSubscriptionStore {
   due(now: Date, limit: number, cursor?: Record<string, unknown>): Promise<DuePage>;
 }
 
+/** What a request plan records: the request sent to the hub, and the token its callback carries. */
+export interface RecordedRequest {
+  readonly pending: PendingRequest;
+  readonly callbackToken: string;
+}
+
 type Item = Record<string, unknown>;
 
 const subscriptionOf = (item: Item): ChannelSubscription => ({
   channelId: item.channelId as string,
   topic: item.topic as string,
   desired: item.desired === 'subscribed' ? 'subscribed' : 'unsubscribed',
+  ...(typeof item.callbackToken === 'string' ? { callbackToken: item.callbackToken } : {}),
   ...(item.pending ? { pending: item.pending as PendingRequest } : {}),
   ...(item.lease ? { lease: item.lease as Lease } : {}),
   ...(typeof item.reviewAt === 'string' ? { reviewAt: item.reviewAt } : {}),
@@ -84,7 +91,7 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
     channelId: string,
     current: ChannelSubscription | undefined,
     plan: Exclude<SubscriptionPlan, { action: 'none' }>,
-    pending?: PendingRequest,
+    request?: RecordedRequest,
   ): Promise<boolean> {
     const set = ['channelId = :channelId', 'topic = :topic', 'desired = :desired', 'revision = :next'];
     const remove: string[] = [];
@@ -107,9 +114,10 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
       remove.push('reviewAt', 'gsi2pk', 'gsi2sk');
     }
     if (plan.action === 'request') {
-      if (!pending) throw new Error('a request plan needs its pending request');
-      set.push('pending = :pending');
-      values[':pending'] = pending;
+      if (!request) throw new Error('a request plan needs its pending request');
+      set.push('pending = :pending', 'callbackToken = :callbackToken');
+      values[':pending'] = request.pending;
+      values[':callbackToken'] = request.callbackToken;
     }
     if (current === undefined) {
       set.push('failures = :zero');

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '#events/fields.ts';
-import type { ChannelSubscriptionStore } from './channel-subscriptions.ts';
+import { callbackWithToken, newCallbackToken } from './callback-token.ts';
+import type { ChannelSubscriptionStore, RecordedRequest } from './channel-subscriptions.ts';
 import { type HubClient, HubRequestError } from './hub-client.ts';
-import { type HubMode, type PendingRequest, planSubscription } from './subscription.ts';
+import { type HubMode, planSubscription } from './subscription.ts';
 import { topicOfChannel } from './topics.ts';
 
 /** Whether some live profile's latest version lists an account (the link handlers' AccountStore). */
@@ -17,7 +18,7 @@ export interface SubscriptionManagerPorts {
   /** The hub secret sent with every request (the first YOUTUBE_HUB_SECRET value). */
   readonly hubSecret: () => Promise<string>;
   readonly clock: () => Date;
-  /** `<public base url>/webhooks/youtube`. */
+  /** `<public base url>/webhooks/youtube`; each request adds its channel's token to it. */
   readonly callbackUrl: string;
   readonly leaseSeconds: number;
 }
@@ -45,29 +46,41 @@ export class SubscriptionManager {
       const linked = await this.ports.accounts.isLinked('youtube', channelId);
       const plan = planSubscription(current, linked, now);
       if (plan.action === 'none') return undefined;
-      const pending: PendingRequest | undefined =
-        plan.action === 'request'
-          ? {
-              mode: plan.mode,
-              topic: topicOfChannel(channelId),
-              requestedAt: now.toISOString(),
-              requestId: randomUUID(),
-            }
-          : undefined;
-      if (!(await this.ports.channels.apply(channelId, current, plan, pending))) continue;
-      if (pending === undefined) return undefined;
-      await this.send(channelId, pending, now);
-      return pending.mode;
+      if (plan.action !== 'request') {
+        if (await this.ports.channels.apply(channelId, current, plan)) return undefined;
+        continue;
+      }
+      const request: RecordedRequest = {
+        pending: {
+          mode: plan.mode,
+          topic: topicOfChannel(channelId),
+          requestedAt: now.toISOString(),
+          requestId: randomUUID(),
+        },
+        // Kept for the subscription's life: its renewals and its unsubscribe must name the callback the hub
+        // knows. A channel written before callbacks carried tokens gets one at its next request. Its tokenless
+        // subscription at the hub can no longer be confirmed (that is the point) and lapses within its lease
+        // (about 5 days), the copies it delivers meanwhile deduplicated by body; a tokenless request still
+        // pending is refused, and a subscribe is sent again, with a token, by the renewal an hour later.
+        callbackToken: current?.callbackToken ?? newCallbackToken(),
+      };
+      if (!(await this.ports.channels.apply(channelId, current, plan, request))) continue;
+      await this.send(channelId, request, now);
+      return request.pending.mode;
     }
     throw new ChannelContentionError(`channel ${channelId} changed during each of ${ATTEMPTS} attempts`);
   }
 
-  private async send(channelId: string, pending: PendingRequest, now: Date): Promise<void> {
+  private async send(
+    channelId: string,
+    { pending, callbackToken }: RecordedRequest,
+    now: Date,
+  ): Promise<void> {
     try {
       await this.ports.hub.send({
         mode: pending.mode,
         topic: pending.topic,
-        callback: this.ports.callbackUrl,
+        callback: callbackWithToken(this.ports.callbackUrl, callbackToken),
         secret: await this.ports.hubSecret(),
         leaseSeconds: this.ports.leaseSeconds,
       });

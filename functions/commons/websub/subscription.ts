@@ -6,7 +6,10 @@
 
 export type HubMode = 'subscribe' | 'unsubscribe';
 
-/** A request sent to the hub and not yet verified: the only kind the verification GET may confirm. */
+/**
+ * A request sent to the hub and not yet verified: the only kind the verification GET may confirm, and only
+ * when it carries the channel's callback token.
+ */
 export interface PendingRequest {
   readonly mode: HubMode;
   readonly topic: string;
@@ -27,6 +30,8 @@ export interface ChannelSubscription {
   readonly topic: string;
   /** What ReelHire wants, from the last time the channel's linked state was read. */
   readonly desired: 'subscribed' | 'unsubscribed';
+  /** The secret in the callback of every hub request for this channel (callback-token.ts). */
+  readonly callbackToken?: string;
   readonly pending?: PendingRequest;
   readonly lease?: Lease;
   /** When the renewal schedule should look at the channel again (absent when it need not). */
