@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
@@ -19,6 +20,9 @@ export const buildProgram = (): Command => {
         'local viewer tokens and employer secrets, inspect and redrive dead-letter queues, receive notifications. ' +
         'Targets `npm start` at http://127.0.0.1:$PORT (3000) unless --url or REELHIRE_URL says otherwise.',
     )
+    .version(packageJson.version, '-V, --version', 'print the version')
+    // `--version` after a command is that command's own (`trigger … --version <n>`), not the program's.
+    .enablePositionalOptions()
     // Commander's own errors (unknown option, missing argument…) become exit code 2 below.
     .exitOverride()
     .showSuggestionAfterError()

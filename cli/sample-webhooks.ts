@@ -52,8 +52,12 @@ const tiktokBody = (event: string, accountId: string, content: object, now: Date
 const xml = (text: string): string =>
   text.replace(/[<>&'"]/g, (character) => `&#${character.charCodeAt(0)};`);
 
-/** The channel the sample profile links on YouTube, so that a sample YouTube video gets its portfolio link. */
-const sampleChannel = (): string =>
+/**
+ * The channel of a YouTube sample (whose feed a hub delivers it under): `--account-id`, else the one the sample
+ * profile links, so that a sample YouTube video gets its portfolio link.
+ */
+export const youtubeChannelOf = (overrides: SampleOverrides): string =>
+  overrides.accountId ??
   detailOf('profileUpdated').linkedAccounts.find((account) => account.platform === 'youtube')?.accountId ??
   'UCx9mayaDesignsChannel01';
 
@@ -103,7 +107,7 @@ export const SAMPLE_WEBHOOKS = {
     body: (overrides, now) => {
       const sample = detailOf('videoPosted');
       const videoId = xml(overrides.videoId ?? sample.videoId);
-      const channelId = xml(overrides.accountId ?? sampleChannel());
+      const channelId = xml(youtubeChannelOf(overrides));
       return youtubeFeed(`  <entry>
     <id>yt:video:${videoId}</id>
     <yt:videoId>${videoId}</yt:videoId>
@@ -118,11 +122,15 @@ export const SAMPLE_WEBHOOKS = {
   'youtube.video-removed': {
     platform: 'youtube',
     platformEvent: 'deleted-entry',
-    accepts: ['videoId'],
+    accepts: ['videoId', 'accountId'],
     body: (overrides, now) => {
       const videoId = xml(overrides.videoId ?? detailOf('videoRemoved').videoId);
       return youtubeFeed(`  <at:deleted-entry ref="yt:video:${videoId}" when="${iso(now)}">
     <link href="https://www.youtube.com/watch?v=${videoId}"/>
+    <at:by>
+      <name>A ReelHire sample channel</name>
+      <uri>https://www.youtube.com/channel/${xml(youtubeChannelOf(overrides))}</uri>
+    </at:by>
   </at:deleted-entry>`);
     },
   },
@@ -199,6 +207,30 @@ const SECRET_OF: Readonly<Record<Platform, SecretName>> = {
   tiktok: 'TIKTOK_CLIENT_SECRET',
   youtube: 'YOUTUBE_HUB_SECRET',
   contra: 'CONTRA_WEBHOOK_SECRET',
+};
+
+export interface YouTubeSampleFeed {
+  readonly platformEvent: string;
+  readonly channelId: string;
+  readonly feed: string;
+}
+
+/**
+ * A YouTube sample as YouTube hands it to the hub: the feed of its channel, unsigned (the hub signs it for each
+ * subscriber). Undefined for the other platforms' samples.
+ */
+export const youtubeSampleFeed = (
+  name: SampleName,
+  overrides: SampleOverrides,
+  now: Date = new Date(),
+): YouTubeSampleFeed | undefined => {
+  const sample: SampleWebhook = SAMPLE_WEBHOOKS[name];
+  if (sample.platform !== 'youtube') return undefined;
+  return {
+    platformEvent: sample.platformEvent,
+    channelId: youtubeChannelOf(overrides),
+    feed: sample.body(overrides, now),
+  };
 };
 
 export interface SignedWebhook {

@@ -1,5 +1,7 @@
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { topicOfChannel } from '#commons/websub/topics.ts';
 import { PLATFORMS, type Platform, type VideoRef } from '#events/fields.ts';
+import { HUB_PUBLISH_PATH, type HubPublishResult } from '../local/http/hub-endpoint.ts';
 import { RemoteError, UsageError } from './cli-error.ts';
 import { localSecret } from './local-secrets.ts';
 import { print } from './output.ts';
@@ -10,8 +12,9 @@ import {
   type SampleName,
   type SampleOverrides,
   signedSampleWebhook,
+  youtubeSampleFeed,
 } from './sample-webhooks.ts';
-import { bodyOf, fetchStack, jsonOption, urlOption } from './target.ts';
+import { bodyOf, fetchStack, jsonOption, problemDetail, urlOption } from './target.ts';
 
 /** `reelhire trigger <name>`: one signed sample webhook to a running stack, like `stripe trigger`. */
 
@@ -54,6 +57,7 @@ const OVERRIDE_FLAGS: Readonly<Record<OverrideName, string>> = {
 interface TriggerOptions extends SampleOverrides {
   readonly url: string;
   readonly json?: boolean;
+  readonly viaHub?: boolean;
 }
 
 const overridesOf = (name: SampleName, options: TriggerOptions): SampleOverrides => {
@@ -70,7 +74,41 @@ const overridesOf = (name: SampleName, options: TriggerOptions): SampleOverrides
   return Object.fromEntries(given.map((key) => [key, options[key]]));
 };
 
+/**
+ * A YouTube sample the way YouTube notifies: handed to the stack's own WebSub hub, which delivers it to the
+ * channel's verified subscriber (its callback, signed with its hub.secret).
+ */
+const publishThroughHub = async (name: SampleName, options: TriggerOptions): Promise<void> => {
+  const sample = youtubeSampleFeed(name, overridesOf(name, options));
+  if (!sample) throw new UsageError(`--via-hub applies to the youtube.* samples, not to ${name}`);
+  const url = `${options.url}${HUB_PUBLISH_PATH}?${new URLSearchParams({ topic: topicOfChannel(sample.channelId) })}`;
+  const response = await fetchStack(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/atom+xml' },
+    body: sample.feed,
+  });
+  const answer = await bodyOf(response);
+  print(options, {
+    json: () => ({
+      name,
+      request: { method: 'POST', url, body: sample.feed },
+      response: { status: response.status, body: answer },
+    }),
+    human: () => [
+      `POST ${url}  (${sample.platformEvent}, delivered by the stack's WebSub hub to the channel's subscriber, signed with its hub.secret)`,
+      sample.feed.trimEnd(),
+      `← ${response.status} ${typeof answer === 'string' ? answer : JSON.stringify(answer)}`,
+    ],
+  });
+  if (!response.ok)
+    throw new RemoteError(`the stack's hub answered ${response.status} to ${name}: ${problemDetail(answer)}`);
+  const { callbackStatus } = answer as HubPublishResult;
+  if (callbackStatus < 200 || callbackStatus > 299)
+    throw new RemoteError(`the subscriber answered ${callbackStatus} to the hub's delivery of ${name}`);
+};
+
 const trigger = async (name: SampleName, options: TriggerOptions): Promise<void> => {
+  if (options.viaHub) return publishThroughHub(name, options);
   const webhook = signedSampleWebhook(
     name,
     overridesOf(name, options),
@@ -134,6 +172,12 @@ export const registerTrigger = (program: Command): void => {
         '--videos <refs...>',
         'the videos that promote the job: platform:videoId, … (contra.job-published)',
       ).argParser(videoRefs),
+    )
+    .addOption(
+      new Option(
+        '--via-hub',
+        "youtube.*: hand the feed to the stack's own WebSub hub, which delivers it to the channel's subscriber as YouTube's hub does",
+      ),
     )
     .addOption(urlOption())
     .addOption(jsonOption())

@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '#commons/adapters/dynamo.ts';
 import { signingSecret } from '#commons/adapters/secrets.ts';
 import { type RetryScheduler, SqsRetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
-import { optionalEnv, requireEnv } from '#commons/config.ts';
+import { isLocalMode, optionalEnv, requireEnv } from '#commons/config.ts';
 import { count, logger } from '#commons/observability.ts';
 import { type ConsumerContext, sqsConsumer } from '#commons/sqs-consumer.ts';
 import { AccountStore } from '#commons/store/accounts.ts';
@@ -19,6 +19,10 @@ import { parseDetail } from '#events/parse.ts';
  * fails the message, which comes back after a growing delay (websub/hub-retry.ts); the last attempt is
  * dead-lettered with the hub's answer.
  */
+
+/** Local mode always names its hub (the stack runs its own): it never falls back to Google's public one. */
+export const hubUrl = (): string =>
+  isLocalMode() ? requireEnv('YOUTUBE_HUB_URL') : optionalEnv('YOUTUBE_HUB_URL', DEFAULT_HUB_URL);
 
 export const youtubeCallbackUrl = (publicBaseUrl: string): string =>
   `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/youtube`;
@@ -73,7 +77,7 @@ const productionPorts = (): SubscriptionConsumerPorts => {
     defaultPorts = {
       channels: new DynamoChannelSubscriptions(documentClient(), tableName),
       accounts: new AccountStore(documentClient(), tableName),
-      hub: new FetchHubClient(optionalEnv('YOUTUBE_HUB_URL', DEFAULT_HUB_URL)),
+      hub: new FetchHubClient(hubUrl()),
       hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
       clock: () => new Date(),
       callbackUrl: youtubeCallbackUrl(requireEnv('PUBLIC_BASE_URL')),

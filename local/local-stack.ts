@@ -13,6 +13,7 @@ import { deliverToTarget } from './eventbridge/target-delivery.ts';
 import { TargetDispatcher } from './eventbridge/target-dispatcher.ts';
 import { handleAwsJson } from './http/aws-json-endpoint.ts';
 import { compileRoutes, type HttpRouteBinding } from './http/http-routes.ts';
+import { hubEndpoint } from './http/hub-endpoint.ts';
 import { LocalHttpServer } from './http/local-http-server.ts';
 import { httpApiEvent, httpReplyOf, newRequestId } from './http/payload-v2.ts';
 import { functionHttpFailure, localEndpoint } from './http/runtime-replies.ts';
@@ -35,6 +36,7 @@ import {
   sqsEventSourceMappingsOf,
   tablesOf,
 } from './template-model.ts';
+import { startYouTubeHub, type YouTubeHub } from './youtube-hub.ts';
 
 export interface LocalStackOptions {
   /** @default process.cwd() */
@@ -47,6 +49,8 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** DynamoDB port; 0 picks a free one. @default 8000 */
   readonly dynamoPort?: number;
+  /** The port of the stack's own WebSub hub (unless YOUTUBE_HUB_URL names another); 0 picks a free one. @default 0 */
+  readonly hubPort?: number;
   /** Keeps DynamoDB data and queued messages across restarts. @default in memory */
   readonly dataDir?: string;
   /** Secrets, PUBLIC_BASE_URL, YOUTUBE_HUB_URL and synth settings. @default process.env */
@@ -96,6 +100,8 @@ export interface LocalStack {
   readonly dataDir: string | undefined;
   readonly busNames: readonly string[];
   readonly tableNames: readonly string[];
+  /** The WebSub hub the functions subscribe at: the stack's own unless YOUTUBE_HUB_URL names another. */
+  readonly youtubeHub: YouTubeHub;
   readonly queues: QueueRegistry;
   readonly deadLetterQueueNames: readonly string[];
   readonly functions: ReadonlyMap<string, LocalFunction>;
@@ -117,6 +123,7 @@ export interface LocalStack {
 }
 
 const QUEUE_SNAPSHOT = 'sqs-messages.json';
+const HUB_SNAPSHOT = 'websub-hub-subscriptions.json';
 
 const withVisibilityCap = (
   settings: Partial<QueueSettings>,
@@ -170,6 +177,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     cleanups.push(() => dynamo.close());
     const http = await LocalHttpServer.listen(options.port ?? 3000);
     cleanups.push(() => http.close());
+    const youtubeHub = await startYouTubeHub({
+      configuredUrl: env.YOUTUBE_HUB_URL || undefined,
+      port: options.hubPort ?? 0,
+      snapshotFile: dataDir ? join(dataDir, HUB_SNAPSHOT) : undefined,
+      log: (line) => log(`[websub-hub] ${line}`),
+    });
+    cleanups.push(() => youtubeHub.stop());
 
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
@@ -192,7 +206,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       secrets,
       publicBaseUrl: env.PUBLIC_BASE_URL || http.url,
-      youtubeHubUrl: env.YOUTUBE_HUB_URL || undefined,
+      youtubeHubUrl: youtubeHub.url,
       maxConcurrency: options.maxConcurrencyPerFunction ?? 4,
       activity,
       onLog: options.functionLog ?? (() => undefined),
@@ -302,7 +316,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           return { ...reply, headers: { ...reply.headers, 'apigw-requestid': requestId } };
         });
       },
-      local: (path) => localEndpoint(path, { activity, deadLetterQueues }),
+      local: (request, body) =>
+        hubEndpoint(youtubeHub, request, body) ??
+        localEndpoint((request.url ?? '/').split('?')[0]!, { activity, deadLetterQueues }),
     });
 
     const scheduler = new RuleScheduler(rules, (rule) => eventBuses.fireSchedule(rule));
@@ -359,6 +375,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dataDir,
       busNames: busNamesOf(resources),
       tableNames: tables.map((table) => table.identity.ref),
+      youtubeHub: { url: youtubeHub.url, local: youtubeHub.local },
       queues,
       deadLetterQueueNames: queues
         .all()

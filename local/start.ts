@@ -24,6 +24,9 @@ const main = async (): Promise<void> => {
   const stack = await startLocalStack({
     port: portOf('PORT', 3000),
     dynamoPort: portOf('DYNAMODB_PORT', 8000),
+    // The stack's own WebSub hub: nothing outside the stack needs to find it (the functions are told, the
+    // banner says where), so any free port unless HUB_PORT fixes one.
+    hubPort: portOf('HUB_PORT', 0),
     ...(process.env.REELHIRE_DATA_DIR ? { dataDir: process.env.REELHIRE_DATA_DIR } : {}),
     // Runs a cloud assembly synthesized elsewhere (the tests' shared synth, a CI artifact) instead of cdk.out.
     ...(process.env.REELHIRE_CDK_OUT ? { assemblyDir: process.env.REELHIRE_CDK_OUT, synth: false } : {}),
@@ -64,7 +67,7 @@ main().catch((error: unknown) => {
   const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
   console.error(
     inUse
-      ? `ReelHire cannot start: ${message} (set PORT / DYNAMODB_PORT to free ports)`
+      ? `ReelHire cannot start: ${message} (set PORT / DYNAMODB_PORT / HUB_PORT to free ports)`
       : `ReelHire cannot start: ${message}`,
   );
   process.exit(1);

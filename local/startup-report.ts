@@ -1,7 +1,53 @@
+import { EVENTS } from '#events/catalog.ts';
+import { parseDetail } from '#events/parse.ts';
+import { sampleOf } from '#events/samples.ts';
+import { columns } from '../cli/output.ts';
+import type { SampleName } from '../cli/sample-webhooks.ts';
+import { defaultUrl } from '../cli/target.ts';
 import { DEV_SECRETS } from './dev-secrets.ts';
 import type { LocalStack } from './local-stack.ts';
 
-/** The start-up banner: what runs where, which secrets are development defaults, and the ready line. */
+const hubLine = ({ youtubeHub }: LocalStack): string =>
+  youtubeHub.local
+    ? `  WebSub hub      ${youtubeHub.url}  (local, run by this stack: YouTube subscriptions never leave this machine; set YOUTUBE_HUB_URL to use another hub)`
+    : `  WebSub hub      ${youtubeHub.url}  (YOUTUBE_HUB_URL)`;
+
+/** Every route of the template, with the function behind it. */
+const routeLines = (stack: LocalStack): string[] =>
+  columns(
+    stack.routes.map((route) => {
+      const [method = '', path = route.routeKey] = route.routeKey.split(' ');
+      const fn = stack.functions.get(route.functionName);
+      return [
+        `  ${method}`,
+        path,
+        fn ? fn.definition.logicalId.replace(/Function$/, '') : route.functionName,
+      ];
+    }),
+  );
+
+/** The README tour's first steps: a creator links her accounts, posts a video, and it gets its portfolio link. */
+const nextCommands = (stack: LocalStack): string[] => {
+  const profileUpdated: SampleName = 'contra.profile-updated';
+  const videoPosted: SampleName = 'tiktok.video-posted';
+  const video = parseDetail('videoPosted', sampleOf(EVENTS.videoPosted).detail);
+  // The commands target 127.0.0.1:3000 unless told otherwise.
+  const target = stack.url === defaultUrl({}) ? [] : [[`  export REELHIRE_URL=${stack.url}`, '']];
+  return columns([
+    ...target,
+    [
+      `  npx reelhire trigger ${profileUpdated}`,
+      `a creator links her accounts${stack.youtubeHub.local ? ' (her YouTube channel subscribes at the local hub)' : ''}`,
+    ],
+    [`  npx reelhire trigger ${videoPosted}`, `she posts a ${video.platform} video`],
+    [`  npx reelhire links ${video.platform} ${video.videoId} --wait`, 'its "View My Portfolio" link'],
+  ]);
+};
+
+/**
+ * The start-up banner: what runs where, which secrets are development defaults, every route, the ready line and
+ * what to try next.
+ */
 export const startupReport = (stack: LocalStack): string => {
   const webhooks = stack.routes
     .map((route) => route.routeKey.split(' ')[1] ?? '')
@@ -20,6 +66,7 @@ export const startupReport = (stack: LocalStack): string => {
     `  SQS             ${stack.url}  (AWS JSON; queues ${stack.url}/000000000000/<name>)`,
     `  DynamoDB        ${stack.dynamoEndpoint}  (${stack.dataDir ? `data in ${stack.dataDir}` : 'in memory'}; tables ${stack.tableNames.join(', ')})`,
     `  Event buses     ${stack.busNames.join(', ')}`,
+    hubLine(stack),
     ...webhooks.map(
       (path, index) => `  ${index === 0 ? 'Webhooks' : ''.padEnd(8)}        ${stack.url}${path}`,
     ),
@@ -35,7 +82,13 @@ export const startupReport = (stack: LocalStack): string => {
       : ['  Secrets         all from the environment']),
     ...stack.warnings.map((warning) => `  ! ${warning}`),
     '',
+    `Routes (${stack.routes.length}, from the template):`,
+    ...routeLines(stack),
+    '',
     `ReelHire is ready on ${stack.url}`,
+    '',
+    `Try next, in another terminal (and watch it happen at ${stack.url}/_console):`,
+    ...nextCommands(stack),
   ];
   return lines.join('\n');
 };

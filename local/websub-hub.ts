@@ -11,8 +11,8 @@ import { signYouTube } from '#commons/webhooks/youtube.ts';
  * Only a 2xx answer echoing the challenge verifies it. It can also deliver a notification to its
  * subscribers, signed with their `hub.secret`, and be taken down.
  *
- * The tests start it in-process; `npm run hub` runs it for `YOUTUBE_HUB_URL=… npm start`, logging each request
- * and verification, so that the YouTube subscription lifecycle can be watched on one machine.
+ * `npm start` runs one by default (local/youtube-hub.ts) and the tests start it in-process; `npm run hub` runs
+ * one in the foreground for `YOUTUBE_HUB_URL=… npm start`, logging each request and verification.
  */
 
 export interface ReceivedRequest {
@@ -141,7 +141,7 @@ export const startLocalHub = async (options: LocalHubOptions = {}): Promise<Loca
         contentType: request.headers['content-type'],
       };
       hub.requests.push(received);
-      // The callback's query is not logged: it carries the subscriber's secret token.
+      // Logged without its query string: a subscriber's callback may carry a secret token there.
       log(
         `${mode} requested for ${topic} → ${callback.split('?')[0]} (lease ${lease ?? 'default'} s); verifying`,
       );

@@ -16,10 +16,11 @@ export interface RequestHandlers {
   readonly aws: (target: string, body: Buffer, signal: AbortSignal) => Promise<AwsReply>;
   /** Undefined when no route matches. */
   readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | undefined;
-  readonly local: (path: string) => HttpReply | undefined;
+  /** Undefined when no local endpoint has the path. */
+  readonly local: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | HttpReply | undefined;
 }
 
-const problemReply = (status: number, title: string, detail: string): HttpReply => {
+export const problemReply = (status: number, title: string, detail: string): HttpReply => {
   const response = problem(status, title, detail);
   return {
     statusCode: status,
@@ -154,7 +155,8 @@ export class LocalHttpServer {
     if (path.startsWith(LOCAL_PREFIX)) {
       this.send(
         response,
-        handlers.local(path) ?? problemReply(404, 'Not Found', `no local endpoint ${path}`),
+        (await handlers.local(request, read.body)) ??
+          problemReply(404, 'Not Found', `no local endpoint ${path}`),
       );
       return;
     }

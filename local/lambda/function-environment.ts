@@ -17,8 +17,8 @@ export interface EnvironmentInput {
   readonly endpoints: LocalEndpoints;
   readonly secrets: Readonly<Record<SecretName, string>>;
   readonly publicBaseUrl: string;
-  /** Passed through when set (a local WebSub hub, for instance). */
-  readonly youtubeHubUrl: string | undefined;
+  /** The WebSub hub: always given, so that no function falls back to Google's public hub locally. */
+  readonly youtubeHubUrl: string;
 }
 
 const SECRET_ARN_SUFFIX = '_ARN';
@@ -48,7 +48,7 @@ export const functionEnvironment = (
   return {
     ...environment,
     PUBLIC_BASE_URL: input.publicBaseUrl,
-    ...(input.youtubeHubUrl ? { YOUTUBE_HUB_URL: input.youtubeHubUrl } : {}),
+    YOUTUBE_HUB_URL: input.youtubeHubUrl,
     REELHIRE_MODE: 'local',
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,

@@ -11,7 +11,7 @@ export interface LocalFunctionsInput {
   readonly endpoints: LocalEndpoints;
   readonly secrets: LocalSecrets;
   readonly publicBaseUrl: string;
-  readonly youtubeHubUrl: string | undefined;
+  readonly youtubeHubUrl: string;
   readonly maxConcurrency: number;
   readonly activity: ActivityLog;
   readonly onLog: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;

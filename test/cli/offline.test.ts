@@ -1,12 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
 import { employerSecret } from '#commons/notify/employer-secret.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
-import { freePort } from '../local/support/npm-start.ts';
+import { freePort, PROJECT_ROOT } from '../local/support/npm-start.ts';
 import { reelhire } from './support/reelhire-cli.ts';
 
 /** What the CLI does without a stack: help, usage errors and their exit codes, tokens and secrets. */
+
+describe('reelhire --version', () => {
+  it("prints package.json's version alone on stdout (exit 0), with --version and -V", async () => {
+    const { version } = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      const result = await reelhire([flag]);
+      expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+});
 
 describe('reelhire --help and usage errors', () => {
   it('lists every command of CONTRACT §5, and each command has its help (exit 0)', async () => {

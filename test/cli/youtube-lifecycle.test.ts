@@ -12,7 +12,7 @@ import { startStack } from './support/local-stack.ts';
 import { type CliResult, reelhire } from './support/reelhire-cli.ts';
 
 /**
- * `npm start` with YOUTUBE_HUB_URL pointing at a local WebSub hub (the one `npm run hub` runs): a profile that
+ * `npm start` with YOUTUBE_HUB_URL pointing at another WebSub hub (the one `npm run hub` runs): a profile that
  * links a YouTube channel makes ReelHire subscribe, the hub verifies against `npm start`'s callback, delivers a
  * signed notification that gives the new video its portfolio link, and the profile's deletion unsubscribes.
  */
@@ -95,5 +95,16 @@ describe('the YouTube subscription lifecycle on npm start', () => {
     ]);
     expect(hubLog).toContain(`verified: unsubscribe ${topic}`);
     expect([...hubLog, stack.output()].filter((line) => line.includes(token))).toEqual([]);
+  });
+
+  it('runs no hub of its own, so `trigger --via-hub` says to publish at YOUTUBE_HUB_URL', async () => {
+    expect(stack.output()).toContain(`WebSub hub      ${hub.url}  (YOUTUBE_HUB_URL)`);
+    const result = await reelhire(['trigger', 'youtube.video-posted', '--via-hub'], {
+      env: { REELHIRE_URL: stack.url },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `reelhire: the stack's hub answered 409 to youtube.video-posted: the stack subscribes at ${hub.url} (YOUTUBE_HUB_URL), not at a hub of its own: publish there\n`,
+    );
   });
 });

@@ -3,11 +3,14 @@ import { DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand } fr
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '#commons/http.ts';
+import { EVENTS } from '#events/catalog.ts';
+import { parseDetail } from '#events/parse.ts';
+import { sampleOf } from '#events/samples.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { startupReport } from '../../local/startup-report.ts';
 import { eventually } from './support/eventually.ts';
-import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
+import { HTTP_ROUTES, PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -117,8 +120,12 @@ describe('the local stack running a hand-written assembly', () => {
         TIKTOK_CLIENT_SECRET_ARN: null,
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_SQS: stack.url,
+        // No YOUTUBE_HUB_URL in the environment: the stack's own hub, never Google's public one.
+        YOUTUBE_HUB_URL: stack.youtubeHub.url,
         HOME: null,
       });
+      expect(stack.youtubeHub.local?.url).toBe(stack.youtubeHub.url);
+      expect(stack.youtubeHub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/subscribe$/);
       expect(stack.defaultedSecrets).not.toContain('TIKTOK_CLIENT_SECRET');
       expect(stack.defaultedSecrets).toContain('CONTRA_WEBHOOK_SECRET');
       expect(DEV_SECRETS.CONTRA_WEBHOOK_SECRET).toMatch(/^whsec_/);
@@ -127,6 +134,28 @@ describe('the local stack running a hand-written assembly', () => {
       expect(banner).toContain(`CONTRA_WEBHOOK_SECRET=${DEV_SECRETS.CONTRA_WEBHOOK_SECRET}`);
       expect(banner).not.toContain('from-the-environment');
       expect(banner).not.toContain(DEV_SECRETS.TIKTOK_CLIENT_SECRET);
+    });
+
+    it('ends its banner with every route of the template, the ready line and three commands to try next', () => {
+      const lines = startupReport(stack).split('\n');
+      expect(lines).toContainEqual(
+        `  WebSub hub      ${stack.youtubeHub.url}  (local, run by this stack: YouTube subscriptions never leave this machine; set YOUTUBE_HUB_URL to use another hub)`,
+      );
+      const routes = lines.indexOf(`Routes (${HTTP_ROUTES.length}, from the template):`);
+      const ready = lines.indexOf(`ReelHire is ready on ${stack.url}`);
+      expect(routes).toBeGreaterThan(0);
+      expect(
+        lines.slice(routes + 1, ready - 1).map((line) => line.trim().split(/\s+/).slice(0, 2).join(' ')),
+      ).toEqual(HTTP_ROUTES);
+      const next = lines.slice(ready + 1).filter((line) => line.trim() !== '');
+      expect(next[0]).toBe(`Try next, in another terminal (and watch it happen at ${stack.url}/_console):`);
+      // The port is not 3000, so the commands are told where the stack is first.
+      expect(next[1]?.trim()).toBe(`export REELHIRE_URL=${stack.url}`);
+      expect(next.slice(2).map((line) => line.trim().split(/\s{2,}/)[0])).toEqual([
+        'npx reelhire trigger contra.profile-updated',
+        'npx reelhire trigger tiktok.video-posted',
+        `npx reelhire links tiktok ${parseDetail('videoPosted', sampleOf(EVENTS.videoPosted).detail).videoId} --wait`,
+      ]);
     });
 
     it('picks the most specific route and passes binary bodies base64-encoded', async () => {

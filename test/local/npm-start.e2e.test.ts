@@ -274,11 +274,19 @@ describe('npm start, end to end', () => {
     });
   });
 
-  it('stops cleanly on Ctrl-C: every port released', async () => {
+  it('stops cleanly on Ctrl-C: every port released, its own WebSub hub’s too', async () => {
+    const hubPort = Number(
+      /WebSub hub +http:\/\/127\.0\.0\.1:(\d+)\/subscribe {2}\(local/.exec(run.output())?.[1],
+    );
+    expect(hubPort).toBeGreaterThan(0);
+    expect(await isListening(hubPort)).toBe(true);
     await run.stop('SIGINT');
     await eventually(
       async () =>
-        run.output().includes('Stopped.') && !(await isListening(port)) && !(await isListening(dynamoPort))
+        run.output().includes('Stopped.') &&
+        !(await isListening(port)) &&
+        !(await isListening(dynamoPort)) &&
+        !(await isListening(hubPort))
           ? true
           : undefined,
       {

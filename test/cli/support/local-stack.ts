@@ -16,8 +16,7 @@ export const startStack = async (env: NodeJS.ProcessEnv = {}): Promise<RunningNp
     PORT: String(await freePort()),
     DYNAMODB_PORT: String(await freePort()),
     ...(assemblyDir ? { REELHIRE_CDK_OUT: assemblyDir } : {}),
-    // Linking a YouTube channel subscribes at the WebSub hub: a closed loopback port keeps tests off the network.
-    YOUTUBE_HUB_URL: `http://127.0.0.1:${await freePort()}/subscribe`,
+    // No YOUTUBE_HUB_URL: linking a YouTube channel subscribes at the stack's own hub, as for a new user.
     ...env,
   });
 };

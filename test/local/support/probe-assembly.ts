@@ -94,7 +94,7 @@ const functionMetadata = {
   'aws:asset:property': 'Code',
 };
 
-const HTTP_ROUTES = [
+export const HTTP_ROUTES = [
   'GET /health',
   'GET /echo/{id}',
   'POST /echo/{id}',
