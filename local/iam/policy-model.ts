@@ -61,10 +61,16 @@ const partialSecretArn = (arn: string): string | undefined =>
 const tableArn = (arn: string): string | undefined =>
   /^(arn:[^:]+:dynamodb:[^:]*:\d*:table\/[^/]+)\//.exec(arn)?.[1];
 
+/** A rule is governed by the policy of its bus: `rule/B/R` by `event-bus/B`, `rule/R` by `event-bus/default`. */
+const busArnOfRule = (arn: string): string | undefined => {
+  const match = /^(arn:[^:]+:events:[^:]*:\d*:)rule\/(?:([^/]+)\/)?[^/]+$/.exec(arn);
+  return match ? `${match[1]}event-bus/${match[2] ?? 'default'}` : undefined;
+};
+
 /** The resource policy that governs a resource, if any. */
 export const resourcePolicyOf = (model: PolicyModel, resourceArn: string): PolicyDocument | undefined => {
   const exact = model.resourcePolicies.get(resourceArn);
   if (exact) return exact;
-  const parent = partialSecretArn(resourceArn) ?? tableArn(resourceArn);
+  const parent = partialSecretArn(resourceArn) ?? tableArn(resourceArn) ?? busArnOfRule(resourceArn);
   return parent === undefined ? undefined : model.resourcePolicies.get(parent);
 };
