@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag } from '@smithy/types';
@@ -96,6 +96,26 @@ const MAX_SKEW_MS = 15 * 60_000;
 const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
+/** Signers by key, region and service: a signer caches its signing key (four HMACs) for the day. */
+const signers = new Map<string, SignatureV4>();
+
+const signerFor = (credentials: SessionCredentials, claim: SignatureClaim): SignatureV4 => {
+  const key = `${credentials.accessKeyId}/${credentials.secretAccessKey}/${claim.region}/${claim.service}`;
+  let signer = signers.get(key);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials,
+      region: claim.region,
+      service: claim.service,
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    if (signers.size > 1_000) signers.clear();
+    signers.set(key, signer);
+  }
+  return signer;
+};
+
 const sameSignature = (expected: string, given: string): boolean =>
   expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 
@@ -125,6 +145,12 @@ export const verifySignature = async (
       message: `Signature expired: ${claim.amzDate} is now earlier than ${earliest} (${amzDateOf(now)} - 15 min.)`,
     };
   }
+  // The signature covers x-amz-content-sha256 when the SDK sends it; the body must be what that hash says.
+  const declaredHash = header(request, 'x-amz-content-sha256');
+  if (declaredHash !== undefined && declaredHash !== 'UNSIGNED-PAYLOAD') {
+    if (createHash('sha256').update(request.body).digest('hex') !== declaredHash)
+      return { valid: false, problem: 'mismatch', message: MISMATCH };
+  }
   const url = new URL(request.url, 'http://localhost');
   const query: QueryParameterBag = {};
   for (const [name, value] of url.searchParams) {
@@ -147,13 +173,7 @@ export const verifySignature = async (
     headers,
     body: request.body,
   };
-  const signer = new SignatureV4({
-    credentials,
-    region: claim.region,
-    service: claim.service,
-    sha256: Sha256,
-    applyChecksum: false,
-  });
+  const signer = signerFor(credentials, claim);
   const options = {
     signingDate,
     signableHeaders: signed,
