@@ -2,6 +2,7 @@ import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { arrayField, isJsonObject, stringField } from '../json.ts';
 import { AWS_MANAGED_POLICIES } from './aws-managed-policies.ts';
 import { type NamedPolicy, type PolicyDocument, parsePolicy } from './policy-document.ts';
+import { ofType, stringsOf } from './resolved-resources.ts';
 
 /** An IAM role of the templates with every policy that applies to its sessions. */
 export interface RoleModel {
@@ -15,12 +16,6 @@ export interface RoleModel {
   /** Who may assume it (the role's resource policy for sts:AssumeRole). */
   readonly trustPolicy: PolicyDocument | undefined;
 }
-
-const ofType = (resources: readonly ResolvedResource[], type: string) =>
-  resources.filter((resource) => resource.type === type);
-
-const stringsOf = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
 
 /**
  * Reads every AWS::IAM::Role with its policies: inline `Policies`, AWS::IAM::Policy and AWS::IAM::ManagedPolicy

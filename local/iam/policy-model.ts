@@ -3,6 +3,7 @@ import { type ResolvedResource, resolveCloudAssembly } from '../cloudformation/i
 import { stringField } from '../json.ts';
 import { type RoleModel, rolesOf } from './identity-policies.ts';
 import type { NamedPolicy, PolicyDocument } from './policy-document.ts';
+import { ofType } from './resolved-resources.ts';
 import { encryptionKeysOf, resourcePoliciesOf } from './resource-policies.ts';
 
 /** Every policy local mode evaluates, read from the synthesized templates with their intrinsics resolved. */
@@ -27,7 +28,7 @@ export const policyModelOf = (resources: readonly ResolvedResource[]): PolicyMod
   const warn = (message: string) => warnings.push(message);
   const roles = rolesOf(resources, warn);
   const functionRoles = new Map<string, string>();
-  for (const fn of resources.filter((resource) => resource.type === 'AWS::Lambda::Function')) {
+  for (const fn of ofType(resources, 'AWS::Lambda::Function')) {
     const role = stringField(fn.properties, 'Role');
     if (role) functionRoles.set(fn.identity.ref, role);
   }

@@ -2,18 +2,13 @@ import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { type JsonObject, objectField, stringField } from '../json.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localArn } from '../local-account.ts';
 import { documentOf, type PolicyDocument, parsePolicy, statementsOf } from './policy-document.ts';
+import { ofType, stringsOf } from './resolved-resources.ts';
 
 /**
  * The resource policies of the templates, by the ARN of the resource they protect: queue policies, topic
  * policies, event bus policies, secret resource policies, KMS key policies, DynamoDB table resource policies
  * and Lambda function policies (built from AWS::Lambda::Permission the way Lambda builds them).
  */
-
-const ofType = (resources: readonly ResolvedResource[], type: string) =>
-  resources.filter((resource) => resource.type === type);
-
-const stringsOf = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
 
 /** A key given as ARN, alias name or key id, as the key's ARN. */
 export const kmsKeyArnOf = (keyId: string): string => {

@@ -31,23 +31,24 @@ const keyChecks = (
   }));
 };
 
-/** An EventBridge rule delivering to a queue (a target, or a target's dead-letter queue). */
-export const ruleToQueue = (
+/** A service writing to a target for a source (a rule, an alarm), with the target's key if it has one. */
+const serviceDelivery = (
   model: PolicyModel,
-  ruleArn: string,
-  queueArn: string,
+  serviceName: string,
+  action: string,
+  targetArn: string,
+  sourceArn: string,
 ): AuthorizationRequest[] => {
-  const events = service('events.amazonaws.com');
+  const principal = service(serviceName);
   return [
-    {
-      principal: events,
-      action: 'sqs:SendMessage',
-      resource: queueArn,
-      context: { 'aws:SourceArn': ruleArn },
-    },
-    ...keyChecks(model, events, queueArn, ruleArn),
+    { principal, action, resource: targetArn, context: { 'aws:SourceArn': sourceArn } },
+    ...keyChecks(model, principal, targetArn, sourceArn),
   ];
 };
+
+/** An EventBridge rule delivering to a queue (a target, or a target's dead-letter queue). */
+export const ruleToQueue = (model: PolicyModel, ruleArn: string, queueArn: string): AuthorizationRequest[] =>
+  serviceDelivery(model, 'events.amazonaws.com', 'sqs:SendMessage', queueArn, ruleArn);
 
 /** An EventBridge rule (or schedule) invoking a function: the function policy must let the rule invoke. */
 export const ruleToFunction = (ruleArn: string, functionArn: string): AuthorizationRequest[] => [
@@ -86,18 +87,8 @@ export const alarmToTopic = (
   model: PolicyModel,
   alarmArn: string,
   topicArn: string,
-): AuthorizationRequest[] => {
-  const cloudwatch = service('cloudwatch.amazonaws.com');
-  return [
-    {
-      principal: cloudwatch,
-      action: 'sns:Publish',
-      resource: topicArn,
-      context: { 'aws:SourceArn': alarmArn },
-    },
-    ...keyChecks(model, cloudwatch, topicArn, alarmArn),
-  ];
-};
+): AuthorizationRequest[] =>
+  serviceDelivery(model, 'cloudwatch.amazonaws.com', 'sns:Publish', topicArn, alarmArn);
 
 /** The ARN API Gateway invokes a function for: `<api>/<stage>/<METHOD><route path>`. */
 export const executeApiArnOf = (apiId: string, stage: string, method: string, routePath: string): string =>

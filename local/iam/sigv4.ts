@@ -37,6 +37,30 @@ const header = (request: ReceivedRequest, name: string): string | undefined => {
 
 const CREDENTIAL = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 
+const claimOf = (
+  fields: {
+    readonly credential: string | undefined;
+    readonly amzDate: string | undefined;
+    readonly signedHeaders: string | undefined;
+    readonly signature: string | undefined;
+    readonly sessionToken: string | undefined;
+  },
+  location: SignatureClaim['location'],
+): SignatureClaim | undefined => {
+  const credential = CREDENTIAL.exec(fields.credential ?? '');
+  if (!credential || !fields.amzDate) return undefined;
+  return {
+    accessKeyId: credential[1]!,
+    region: credential[3]!,
+    service: credential[4]!,
+    amzDate: fields.amzDate,
+    signedHeaders: (fields.signedHeaders ?? '').split(';').filter((name) => name !== ''),
+    signature: fields.signature ?? '',
+    sessionToken: fields.sessionToken,
+    location,
+  };
+};
+
 /** Reads the SigV4 claim of a request, from its Authorization header or its X-Amz-* query parameters. */
 export const signatureClaimOf = (request: ReceivedRequest): SignatureClaim | undefined => {
   const authorization = header(request, 'authorization');
@@ -47,34 +71,29 @@ export const signatureClaimOf = (request: ReceivedRequest): SignatureClaim | und
         .split(',')
         .map((part) => part.trim().split('=') as [string, string | undefined]),
     );
-    const credential = CREDENTIAL.exec(fields.get('Credential') ?? '');
-    const amzDate = header(request, 'x-amz-date');
-    if (!credential || !amzDate) return undefined;
-    return {
-      accessKeyId: credential[1]!,
-      region: credential[3]!,
-      service: credential[4]!,
-      amzDate,
-      signedHeaders: (fields.get('SignedHeaders') ?? '').split(';').filter((name) => name !== ''),
-      signature: fields.get('Signature') ?? '',
-      sessionToken: header(request, 'x-amz-security-token'),
-      location: 'header',
-    };
+    return claimOf(
+      {
+        credential: fields.get('Credential'),
+        amzDate: header(request, 'x-amz-date'),
+        signedHeaders: fields.get('SignedHeaders'),
+        signature: fields.get('Signature'),
+        sessionToken: header(request, 'x-amz-security-token'),
+      },
+      'header',
+    );
   }
   const query = new URL(request.url, 'http://localhost').searchParams;
-  const credential = CREDENTIAL.exec(query.get('X-Amz-Credential') ?? '');
-  const amzDate = query.get('X-Amz-Date');
-  if (!credential || !amzDate) return undefined;
-  return {
-    accessKeyId: credential[1]!,
-    region: credential[3]!,
-    service: credential[4]!,
-    amzDate,
-    signedHeaders: (query.get('X-Amz-SignedHeaders') ?? '').split(';').filter((name) => name !== ''),
-    signature: query.get('X-Amz-Signature') ?? '',
-    sessionToken: query.get('X-Amz-Security-Token') ?? undefined,
-    location: 'query',
-  };
+  const parameter = (name: string) => query.get(`X-Amz-${name}`) ?? undefined;
+  return claimOf(
+    {
+      credential: parameter('Credential'),
+      amzDate: parameter('Date'),
+      signedHeaders: parameter('SignedHeaders'),
+      signature: parameter('Signature'),
+      sessionToken: parameter('Security-Token'),
+    },
+    'query',
+  );
 };
 
 const dateOf = (amzDate: string): Date | undefined => {

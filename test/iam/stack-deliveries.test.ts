@@ -4,6 +4,7 @@ import { type ResolvedResource, resolveCloudAssembly } from '../../local/cloudfo
 import { Authorizer } from '../../local/iam/authorizer.ts';
 import type { AuthorizationRequest } from '../../local/iam/evaluation.ts';
 import { type PolicyModel, policyModelOf } from '../../local/iam/policy-model.ts';
+import { tableKeysOf } from '../../local/iam/requests/dynamodb-requests.ts';
 import {
   apiToFunction,
   authorizeDelivery,
@@ -60,6 +61,12 @@ const roleOf = (functionName: string): string => {
 describe('the dev stack delivers what it routes', () => {
   it('reads the templates without warnings', () => {
     expect(model.warnings).toEqual([]);
+  });
+
+  it('knows the partition keys of the table and its indexes, for dynamodb:LeadingKeys', () => {
+    const keys = tableKeysOf(resources).get('ReelHire-dev-Stateful-Table');
+    expect(keys?.partitionKey).toBe('pk');
+    expect(Object.fromEntries(keys?.indexes ?? [])).toEqual({ videosByAccount: 'gsi1pk', dueAt: 'gsi2pk' });
   });
 
   it('lets every rule reach its targets and dead-letter queues', async () => {

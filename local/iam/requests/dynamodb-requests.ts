@@ -2,6 +2,7 @@ import type { ResolvedResource } from '../../cloudformation/intrinsics.ts';
 import { arrayField, isJsonObject, type JsonObject, objectField, stringField } from '../../json.ts';
 import { localArn } from '../../local-account.ts';
 import type { RequestContext } from '../evaluation.ts';
+import { ofType } from '../resolved-resources.ts';
 import { type AuthorizationCheck, type CallChecks, distinctChecks } from './authorization-check.ts';
 
 /**
@@ -26,23 +27,21 @@ const partitionKeyOf = (keySchema: unknown): string | undefined =>
 /** The key schemas of the templates' tables, for dynamodb:LeadingKeys. */
 export const tableKeysOf = (resources: readonly ResolvedResource[]): TableKeys =>
   new Map(
-    resources
-      .filter((resource) => resource.type === 'AWS::DynamoDB::Table')
-      .flatMap((table) => {
-        const partitionKey = partitionKeyOf(table.properties.KeySchema);
-        if (!partitionKey) return [];
-        const indexes = new Map<string, string>();
-        for (const index of arrayField(table.properties, 'GlobalSecondaryIndexes').filter(isJsonObject)) {
-          const name = stringField(index, 'IndexName');
-          const key = partitionKeyOf(index.KeySchema);
-          if (name && key) indexes.set(name, key);
-        }
-        for (const index of arrayField(table.properties, 'LocalSecondaryIndexes').filter(isJsonObject)) {
-          const name = stringField(index, 'IndexName');
-          if (name) indexes.set(name, partitionKey);
-        }
-        return [[table.identity.ref, { partitionKey, indexes }] as const];
-      }),
+    ofType(resources, 'AWS::DynamoDB::Table').flatMap((table) => {
+      const partitionKey = partitionKeyOf(table.properties.KeySchema);
+      if (!partitionKey) return [];
+      const indexes = new Map<string, string>();
+      for (const index of arrayField(table.properties, 'GlobalSecondaryIndexes').filter(isJsonObject)) {
+        const name = stringField(index, 'IndexName');
+        const key = partitionKeyOf(index.KeySchema);
+        if (name && key) indexes.set(name, key);
+      }
+      for (const index of arrayField(table.properties, 'LocalSecondaryIndexes').filter(isJsonObject)) {
+        const name = stringField(index, 'IndexName');
+        if (name) indexes.set(name, partitionKey);
+      }
+      return [[table.identity.ref, { partitionKey, indexes }] as const];
+    }),
   );
 
 const tableArnOf = (tableName: string): string =>
