@@ -86,14 +86,20 @@ export const requestContextOf = (request: AuthorizationRequest, now: Date): Reco
     const arn = identityArn ?? principalArnOf(principal);
     context['aws:PrincipalArn'] = arn;
     context['aws:PrincipalAccount'] = accountOf(arn) ?? LOCAL_ACCOUNT;
-    context['aws:PrincipalType'] =
-      principal.kind === 'role-session' ? 'AssumedRole' : arn.includes(':role/') ? 'AssumedRole' : 'User';
+    context['aws:PrincipalType'] = arn.includes(':role/') ? 'AssumedRole' : 'User';
     if (arn.includes(':user/')) context['aws:username'] = arn.split('/').pop() ?? arn;
   }
-  for (const [key, value] of Object.entries(request.context ?? {})) context[key] = value;
+  // Condition keys are case-insensitive: a key the caller gives replaces a default however it is spelled.
+  for (const [key, value] of Object.entries(request.context ?? {})) {
+    for (const known of Object.keys(context))
+      if (known.toLowerCase() === key.toLowerCase()) delete context[known];
+    context[key] = value;
+  }
   // A service acting for a resource (a rule, an alarm) is in the account of that resource.
-  const sourceArn = context['aws:SourceArn'];
-  if (typeof sourceArn === 'string' && context['aws:SourceAccount'] === undefined) {
+  const valueOfKey = (name: string) =>
+    Object.entries(context).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+  const sourceArn = valueOfKey('aws:SourceArn');
+  if (typeof sourceArn === 'string' && valueOfKey('aws:SourceAccount') === undefined) {
     const account = accountOf(sourceArn);
     if (account) context['aws:SourceAccount'] = account;
   }
