@@ -17,8 +17,6 @@ import {
   type Wildcard,
 } from './pattern-validation.ts';
 
-export { InvalidEventPatternError } from './pattern-validation.ts';
-
 export type EventMatcher = (event: unknown) => boolean;
 
 /** Throws InvalidEventPatternError for every pattern that EventBridge refuses. */

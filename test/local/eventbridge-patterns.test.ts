@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   compileEventPattern,
-  InvalidEventPatternError,
   matchesEventPattern,
   validateEventPattern,
 } from '../../local/eventbridge/pattern.ts';
+import { InvalidEventPatternError } from '../../local/eventbridge/pattern-validation.ts';
 
 const matches = matchesEventPattern;
 
