@@ -1,6 +1,6 @@
 import type { ResolvedResource } from './cloudformation/intrinsics.ts';
 import { DEFAULT_RETRY_POLICY, type EventRule, type RuleTarget } from './eventbridge/bus-event.ts';
-import { compileEventPattern } from './eventbridge/pattern.ts';
+import { compileEventPattern } from './eventbridge/pattern/matcher.ts';
 import { busNameOf } from './eventbridge/put-events-request.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
 import { arrayField, isJsonObject, type JsonObject, numberField, objectField, stringField } from './json.ts';

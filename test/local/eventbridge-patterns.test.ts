@@ -4,8 +4,8 @@ import {
   compileEventPattern,
   matchesEventPattern,
   validateEventPattern,
-} from '../../local/eventbridge/pattern.ts';
-import { InvalidEventPatternError } from '../../local/eventbridge/pattern-validation.ts';
+} from '../../local/eventbridge/pattern/matcher.ts';
+import { InvalidEventPatternError } from '../../local/eventbridge/pattern/parse.ts';
 
 const matches = matchesEventPattern;
 

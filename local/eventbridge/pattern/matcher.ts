@@ -15,7 +15,7 @@ import {
   parseEventPattern,
   type ValueTest,
   type Wildcard,
-} from './pattern-validation.ts';
+} from './parse.ts';
 
 export type EventMatcher = (event: unknown) => boolean;
 
