@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidEventPatternError } from '../../local/eventbridge/pattern/invalid-pattern.ts';
 import {
   compileEventPattern,
   matchesEventPattern,
   validateEventPattern,
 } from '../../local/eventbridge/pattern/matcher.ts';
-import { InvalidEventPatternError } from '../../local/eventbridge/pattern/parse.ts';
 
 const matches = matchesEventPattern;
 
