@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#commons/adapters/secrets.ts';
+import { readCloudAssembly } from '../lib/assembly.ts';
 import { ActivityLog } from './activity-log.ts';
-import { readCloudAssembly } from './cloudformation/cloud-assembly.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
 import { localSecrets } from './dev-secrets.ts';
 import { createTables, startLocalDynamoDb } from './dynamodb/local-dynamodb.ts';
