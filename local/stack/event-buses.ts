@@ -25,7 +25,7 @@ export interface EventBusesInput {
 }
 
 export interface StackEventBuses {
-  /** The template's buses (the account's `default` bus is there too, as in the cloud). */
+  /** The template's buses (the account's `default` bus is not one of them, though it takes PutEvents too). */
   readonly busNames: readonly string[];
   readonly buses: LocalEventBuses;
   readonly rules: readonly EventRule[];
@@ -51,7 +51,6 @@ export const startEventBuses = (lifecycle: StackLifecycle, input: EventBusesInpu
   });
   const eventBuses = new LocalEventBuses(busNames, rules, dispatcher, input.activity);
   buses = eventBuses;
-  // Parsed now, so that a bad schedule expression stops start-up as it would stop a deploy.
   const scheduler = new RuleScheduler(rules, (rule) => eventBuses.fireSchedule(rule));
   lifecycle.add({
     ...(input.schedules ? { start: () => scheduler.start() } : {}),
