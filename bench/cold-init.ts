@@ -70,7 +70,7 @@ const naiveBuild = async (name: FunctionName): Promise<string> => {
 };
 
 export const measureColdInit = async (samples = 11): Promise<ColdInit[]> => {
-  const assembly = readAssembly(synthesizeCached());
+  const assembly = readAssembly(await synthesizeCached());
   const results: ColdInit[] = [];
   for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
     const bundled = bundledHandlerFileOf(assembly, name);

@@ -1,17 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { logicalIds, STACK_KINDS, type StackKind, stackIdOf } from './names.ts';
 import type { FunctionName } from './routing.ts';
 
 /**
- * Reads a synthesized cloud assembly (cdk.out): the two templates and each function's bundle directory. The
- * local runtime and the tests use this instead of guessing file names.
+ * CloudFormation templates as synthesized, and the cloud assembly (cdk.out) that holds them: one set of types
+ * and one reader for the tests, the bench, the reliability harness and the local runtime. It imports nothing
+ * from aws-cdk-lib, so that none of those processes loads the CDK to read what it wrote.
  */
 
+/** A resource as synthesized, its properties still holding intrinsics. */
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Readonly<Record<string, unknown>>;
   readonly Metadata?: Readonly<Record<string, unknown>>;
+  readonly Condition?: string;
   readonly DependsOn?: string | readonly string[];
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
@@ -20,14 +23,71 @@ export interface CfnResource {
 export interface CfnOutput {
   readonly Value: unknown;
   readonly Description?: string;
-  readonly Export?: { readonly Name: string };
+  /** The name may itself be an intrinsic (an Fn::Sub, a Ref). */
+  readonly Export?: { readonly Name: unknown };
 }
 
 export interface CfnTemplate {
+  readonly Parameters?: Readonly<Record<string, { readonly Type?: string; readonly Default?: unknown }>>;
+  readonly Mappings?: Readonly<Record<string, unknown>>;
+  readonly Conditions?: Readonly<Record<string, unknown>>;
   readonly Resources: Readonly<Record<string, CfnResource>>;
   readonly Outputs?: Readonly<Record<string, CfnOutput>>;
 }
 
+/** One stack of a cloud assembly: its template and the directory its asset paths are relative to. */
+export interface StackArtifact {
+  /** The artifact's id in the manifest: the stack's construct id. */
+  readonly artifactId: string;
+  readonly stackName: string;
+  readonly template: CfnTemplate;
+  readonly assemblyDir: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const recordIn = (value: unknown, key: string): Readonly<Record<string, unknown>> => {
+  const field = isRecord(value) ? value[key] : undefined;
+  return isRecord(field) ? field : {};
+};
+
+const textIn = (record: Readonly<Record<string, unknown>>, key: string): string | undefined => {
+  const field = record[key];
+  return typeof field === 'string' ? field : undefined;
+};
+
+/**
+ * Reads every CloudFormation stack of a cloud assembly (cdk.out), following nested assemblies (stages).
+ * The manifest is the CDK's own index, so the stacks are found however the app names its files.
+ */
+export const readCloudAssembly = (assemblyDir: string): StackArtifact[] => {
+  const manifest: unknown = JSON.parse(readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8'));
+  const stacks: StackArtifact[] = [];
+  for (const [artifactId, artifact] of Object.entries(recordIn(manifest, 'artifacts'))) {
+    if (!isRecord(artifact)) continue;
+    const properties = recordIn(artifact, 'properties');
+    const type = textIn(artifact, 'type');
+    if (type === 'aws:cloudformation:stack') {
+      const templateFile = textIn(properties, 'templateFile');
+      if (!templateFile) continue;
+      const templatePath = path.join(assemblyDir, templateFile);
+      stacks.push({
+        artifactId,
+        stackName: textIn(properties, 'stackName') ?? artifactId,
+        template: JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate,
+        assemblyDir: path.dirname(templatePath),
+      });
+    } else if (type === 'cdk:cloud-assembly') {
+      const directoryName = textIn(properties, 'directoryName');
+      if (directoryName) stacks.push(...readCloudAssembly(path.join(assemblyDir, directoryName)));
+    }
+  }
+  if (stacks.length === 0) throw new Error(`no CloudFormation stack in the cloud assembly at ${assemblyDir}`);
+  return stacks;
+};
+
+/** The ReelHire app's two stacks of one stage, as synthesized. */
 export interface ReelHireAssembly {
   readonly outdir: string;
   readonly stage: string;
@@ -36,12 +96,16 @@ export interface ReelHireAssembly {
 
 /** Reads the templates of the given stage from an assembly directory. */
 export const readAssembly = (outdir: string, stage = 'dev'): ReelHireAssembly => {
+  const stacks = readCloudAssembly(outdir);
   const templates = Object.fromEntries(
     STACK_KINDS.map((kind) => {
-      const file = path.join(outdir, `${stackIdOf(stage, kind)}.template.json`);
-      if (!existsSync(file))
-        throw new Error(`${file} not found: was stage ${stage} synthesized to ${outdir}?`);
-      return [kind, JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate];
+      const id = stackIdOf(stage, kind);
+      const stack = stacks.find((candidate) => candidate.artifactId === id);
+      if (stack === undefined)
+        throw new Error(
+          `no stack ${id} in the cloud assembly at ${outdir}: was stage ${stage} synthesized there?`,
+        );
+      return [kind, stack.template];
     }),
   ) as Record<StackKind, CfnTemplate>;
   return { outdir, stage, templates };
@@ -66,9 +130,6 @@ export const assetDirOf = (assembly: ReelHireAssembly, name: FunctionName | stri
 /** The bundled entry file of a function, importable with `import()`; its export `handler` is the handler. */
 export const bundledHandlerFileOf = (assembly: ReelHireAssembly, name: FunctionName | string): string =>
   path.join(assetDirOf(assembly, name), 'index.mjs');
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * A readable, cross-stack reference for an intrinsic: `{Ref: Table}` → `Table`, `{Fn::GetAtt: [Q, Arn]}` →

@@ -1,21 +1,9 @@
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { PROJECT_ROOT } from './constructs/reelhire-function.ts';
+import { synthesizeOnce, synthInputHash } from './synth-cache.ts';
 
-/** Everything a synth depends on: when none of it changed, the previous assembly is reused. */
-const INPUT_DIRS = ['bin', 'lib', 'functions', 'events', 'types'];
-const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'cdk.json'];
 /** Assemblies unused this long are deleted, except the most recent few. */
 const STALE_AFTER_MS = 10 * 60_000;
 const KEEP_RECENT = 4;
@@ -37,67 +25,41 @@ export interface SynthesizeOptions {
 
 /**
  * Synthesizes the app in-process (CloudFormation validation off, cdk-nag on) into a directory named by the
- * hash of its inputs, or returns that directory if it already exists. Safe when several processes race: each
- * synthesizes into its own temporary directory and the first rename wins.
+ * hash of its inputs, or returns that directory if it already holds their assembly. Safe when several
+ * processes race: one synthesizes, the others wait for it (lib/synth-cache.ts).
  * @returns the assembly directory
  */
-export const synthesizeCached = (options: SynthesizeOptions = {}): string => {
+export const synthesizeCached = async (options: SynthesizeOptions = {}): Promise<string> => {
   const bundle = options.bundle ?? true;
   const context = { stage: 'dev', ...options.context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
   const env = options.env ?? {};
   const cacheRoot = options.cacheRoot ?? path.join(PROJECT_ROOT, 'node_modules', '.cache', 'reelhire-cdk');
-  const key = inputHash(JSON.stringify({ root: PROJECT_ROOT, context, env }), bundle);
+  const hash = await synthInputHash({
+    projectDir: PROJECT_ROOT,
+    env,
+    salt: { root: PROJECT_ROOT, context },
+    bundle,
+  });
+  const key = hash.slice(0, 20);
   const outdir = path.join(cacheRoot, key);
-  if (existsSync(path.join(outdir, 'manifest.json'))) {
+  const synthesized = await synthesizeOnce({
+    outdir,
+    hash,
+    synthesize: async () => {
+      buildApp({ outdir, context, env, cloudFormationValidation: false }).app.synth();
+    },
+  });
+  if (synthesized) {
+    pruneStale(cacheRoot, key);
+  } else {
     // Marks it as in use, so that pruning by another process leaves it alone.
     const now = new Date();
     utimesSync(outdir, now, now);
-    return outdir;
   }
-
-  mkdirSync(cacheRoot, { recursive: true });
-  const staging = path.join(cacheRoot, `.staging-${process.pid}-${Date.now()}`);
-  try {
-    buildApp({ outdir: staging, context, env, cloudFormationValidation: false }).app.synth();
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  try {
-    renameSync(staging, outdir);
-  } catch (error) {
-    // Another process finished the same assembly first; theirs is identical.
-    if (!existsSync(path.join(outdir, 'manifest.json'))) throw error;
-    rmSync(staging, { recursive: true, force: true });
-  }
-  pruneStale(cacheRoot, key);
   return outdir;
 };
 
-/** Without bundling, the functions' code cannot change the templates: only their file names count. */
-const inputHash = (salt: string, bundle: boolean): string => {
-  const hash = createHash('sha256').update(salt);
-  const files = [
-    ...INPUT_FILES.filter((file) => existsSync(path.join(PROJECT_ROOT, file))),
-    ...INPUT_DIRS.flatMap((dir) => filesUnder(dir)),
-  ].sort();
-  for (const file of files) {
-    hash.update(`\0${file}\0`);
-    if (bundle || !file.startsWith(`functions${path.sep}`))
-      hash.update(readFileSync(path.join(PROJECT_ROOT, file)));
-  }
-  return hash.digest('hex').slice(0, 20);
-};
-
-const filesUnder = (dir: string): string[] => {
-  const absolute = path.join(PROJECT_ROOT, dir);
-  if (!existsSync(absolute)) return [];
-  return readdirSync(absolute, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(PROJECT_ROOT, path.join(entry.parentPath, entry.name)));
-};
-
-/** Drops assemblies (and abandoned staging directories) unused for a while, keeping the most recent few. */
+/** Drops assemblies unused for a while, keeping the most recent few. */
 const pruneStale = (cacheRoot: string, keep: string): void => {
   const now = Date.now();
   const entries = readdirSync(cacheRoot)

@@ -1,7 +1,7 @@
 import type { ResolvedResource } from './cloudformation/intrinsics.ts';
 import { DEFAULT_RETRY_POLICY, type EventRule, type RuleTarget } from './eventbridge/bus-event.ts';
+import { compileEventPattern } from './eventbridge/pattern/matcher.ts';
 import { busNameOf } from './eventbridge/put-events-request.ts';
-import { compileRulePattern } from './eventbridge/rule-matcher.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
 import { arrayField, isJsonObject, type JsonObject, numberField, objectField, stringField } from './json.ts';
 import { type AsyncInvokeConfig, DEFAULT_ASYNC_CONFIG } from './lambda/async-invoker.ts';
@@ -114,7 +114,7 @@ export const rulesOf = (
     let matches: EventRule['matches'];
     if (pattern !== undefined) {
       try {
-        matches = compileRulePattern(pattern);
+        matches = compileEventPattern(pattern);
       } catch (error) {
         throw new Error(`rule ${name} (${rule.logicalId}): ${(error as Error).message}`);
       }

@@ -5,7 +5,7 @@ import { AccountStore } from '#commons/store/accounts.ts';
 import { JobStore } from '#commons/store/jobs.ts';
 import { ProfileStore } from '#commons/store/profiles.ts';
 import { VideoStore } from '#commons/store/videos.ts';
-import type { DeadLetterQueueContents } from '../local/local-stack.ts';
+import type { DeadLetterQueueContents } from '../local/stack/dead-letter-queues.ts';
 import type { Delivered } from './replay.ts';
 import { inParallel } from './replay.ts';
 

@@ -161,7 +161,7 @@ const attackRows = (attacks: AttackReport): Row[] =>
 
 const main = async (): Promise<number> => {
   progress(`seed ${SEED}, ${count(EVENTS)} events; synthesizing…`);
-  const assemblyDir = synthesizeCached();
+  const assemblyDir = await synthesizeCached();
   const logs: string[][] = [];
   const secrets: SystemUnderTest['secrets'][] = [];
 

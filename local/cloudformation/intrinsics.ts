@@ -1,6 +1,6 @@
+import type { CfnResource, StackArtifact } from '../../lib/assembly.ts';
 import { isJsonObject, type JsonObject } from '../json.ts';
 import { LOCAL_ACCOUNT, LOCAL_PARTITION, LOCAL_REGION } from '../local-account.ts';
-import type { CfnResource, StackArtifact } from './cloud-assembly.ts';
 import { identityOf, type ResourceIdentity } from './physical-ids.ts';
 
 /** A resource with every intrinsic in its properties resolved to local values. */

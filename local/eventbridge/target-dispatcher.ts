@@ -1,4 +1,5 @@
 import type { ActivityLog } from '../activity-log.ts';
+import { BackgroundWork } from '../background-work.ts';
 import type { MessageAttributeValue } from '../sqs/message-digest.ts';
 import type { BusEvent, EventRule, RuleTarget } from './bus-event.ts';
 
@@ -54,9 +55,7 @@ export const payloadFor = (target: RuleTarget, event: BusEvent): string => {
  * attributes EventBridge sets there (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE).
  */
 export class TargetDispatcher {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly deliveries = new Set<Promise<void>>();
-  private stopped = false;
+  private readonly deliveries = new BackgroundWork();
 
   constructor(private readonly ports: DispatcherPorts) {}
 
@@ -66,11 +65,8 @@ export class TargetDispatcher {
   }
 
   /** Stops retrying and waits for deliveries under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.all(this.deliveries);
+  stop(): Promise<void> {
+    return this.deliveries.stop();
   }
 
   private attempt(
@@ -80,12 +76,11 @@ export class TargetDispatcher {
     firstAttemptAt: number,
     retries: number,
   ): void {
-    if (this.stopped) return;
-    const delivery = this.ports
-      .deliver(target.arn, payload)
-      .catch((error: unknown) => this.failed(rule, target, payload, firstAttemptAt, retries, error))
-      .finally(() => this.deliveries.delete(delivery));
-    this.deliveries.add(delivery);
+    this.deliveries.run(() =>
+      this.ports
+        .deliver(target.arn, payload)
+        .catch((error: unknown) => this.failed(rule, target, payload, firstAttemptAt, retries, error)),
+    );
   }
 
   private failed(
@@ -96,7 +91,7 @@ export class TargetDispatcher {
     retries: number,
     error: unknown,
   ): void {
-    if (this.stopped) return;
+    if (this.deliveries.stopped) return;
     const failure =
       error instanceof DeliveryError
         ? error
@@ -105,11 +100,7 @@ export class TargetDispatcher {
     const delay = (this.ports.backoffMs ?? defaultBackoff)(retries + 1);
     const withinAge = Date.now() + delay - firstAttemptAt <= retryPolicy.maximumEventAgeSeconds * 1000;
     if (failure.retriable && retries < retryPolicy.maximumRetryAttempts && withinAge) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.attempt(rule, target, payload, firstAttemptAt, retries + 1);
-      }, delay);
-      this.timers.add(timer);
+      this.deliveries.later(delay, () => this.attempt(rule, target, payload, firstAttemptAt, retries + 1));
       return;
     }
     const deadLettered =

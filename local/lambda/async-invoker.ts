@@ -1,4 +1,5 @@
 import type { ActivityLog, InvocationTrigger } from '../activity-log.ts';
+import { BackgroundWork } from '../background-work.ts';
 import type { MessageAttributeValue } from '../sqs/message-digest.ts';
 import { FunctionStoppedError, type InvocationResult, type LocalFunction } from './local-function.ts';
 
@@ -40,9 +41,7 @@ export interface AsyncInvokerPorts {
  * invocation record) or else the function's dead-letter queue (the event, with RequestID/ErrorCode/ErrorMessage).
  */
 export class AsyncInvoker {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
-  private stopped = false;
+  private readonly invocations = new BackgroundWork();
 
   constructor(private readonly ports: AsyncInvokerPorts) {}
 
@@ -54,11 +53,8 @@ export class AsyncInvoker {
     return true;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.all(this.running);
+  stop(): Promise<void> {
+    return this.invocations.stop();
   }
 
   private attempt(
@@ -68,23 +64,22 @@ export class AsyncInvoker {
     queuedAt: number,
     attempt: number,
   ): void {
-    if (this.stopped) return;
-    const run = fn
-      .invoke(payload, trigger)
-      .then((result) => {
-        if (!result.ok) this.failed(fn, payload, trigger, queuedAt, attempt, result);
-      })
-      .catch((error: unknown) => {
-        // A stopped function means the stack is stopping: nothing is left to retry.
-        if (error instanceof FunctionStoppedError) return;
-        this.ports.activity.deliveryFailure({
-          source: `async invoke (${trigger})`,
-          target: fn.definition.arn,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      })
-      .finally(() => this.running.delete(run));
-    this.running.add(run);
+    this.invocations.run(() =>
+      fn
+        .invoke(payload, trigger)
+        .then((result) => {
+          if (!result.ok) this.failed(fn, payload, trigger, queuedAt, attempt, result);
+        })
+        .catch((error: unknown) => {
+          // A stopped function means the stack is stopping: nothing is left to retry.
+          if (error instanceof FunctionStoppedError) return;
+          this.ports.activity.deliveryFailure({
+            source: `async invoke (${trigger})`,
+            target: fn.definition.arn,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }),
+    );
   }
 
   private failed(
@@ -96,17 +91,13 @@ export class AsyncInvoker {
     result: Extract<InvocationResult, { ok: false }>,
   ): void {
     // An invocation cut short by the stack stopping is not a failure of the function.
-    if (this.stopped) return;
+    if (this.invocations.stopped) return;
     const config = this.ports.configOf(fn.name);
     const delays = this.ports.retryDelaysMs ?? LAMBDA_RETRY_DELAYS_MS;
     const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 0;
     const ageExceeded = Date.now() + delay - queuedAt > config.maximumEventAgeSeconds * 1000;
-    if (attempt <= config.maximumRetryAttempts && !ageExceeded && !this.stopped) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.attempt(fn, payload, trigger, queuedAt, attempt + 1);
-      }, delay);
-      this.timers.add(timer);
+    if (attempt <= config.maximumRetryAttempts && !ageExceeded) {
+      this.invocations.later(delay, () => this.attempt(fn, payload, trigger, queuedAt, attempt + 1));
       return;
     }
     const errorText = `${result.error.errorType}: ${result.error.errorMessage}`;

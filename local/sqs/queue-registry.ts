@@ -1,6 +1,7 @@
 import { queueUrlOf } from '../cloudformation/physical-ids.ts';
 import { localArn } from '../local-account.ts';
 import { DEFAULT_QUEUE_SETTINGS, LocalQueue, type QueueSettings } from './local-queue.ts';
+import type { MessageAttributeValue } from './message-digest.ts';
 
 /** The local account's queues, found by name, URL (any host: localhost and 127.0.0.1 alike) or ARN. */
 export class QueueRegistry {
@@ -31,6 +32,14 @@ export class QueueRegistry {
 
   byArn(arn: string): LocalQueue | undefined {
     return this.queues.get(arn.split(':')[5] ?? '');
+  }
+
+  /** Sends to the queue with this ARN (a dead-letter queue, a destination); false when there is none. */
+  sendTo(arn: string, body: string, attributes?: Record<string, MessageAttributeValue>): boolean {
+    const queue = this.byArn(arn);
+    if (!queue) return false;
+    queue.send({ body, ...(attributes ? { messageAttributes: attributes } : {}) });
+    return true;
   }
 
   byUrl(url: string): LocalQueue | undefined {

@@ -2,11 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import JSON5 from 'json5';
 import { describe, expect, it } from 'vitest';
-import {
-  compileEventPattern,
-  InvalidEventPatternError,
-  validateEventPattern,
-} from '../../local/eventbridge/pattern.ts';
+import { InvalidEventPatternError } from '../../local/eventbridge/pattern/invalid-pattern.ts';
+import { compileEventPattern, validateEventPattern } from '../../local/eventbridge/pattern/matcher.ts';
 
 // Cases recorded against the real EventBridge (TestEventPattern), kept outside the project: read in place.
 const CORPUS = fileURLToPath(new URL('../../../shared/conformance/eventbridge-patterns/', import.meta.url));

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidEventPatternError } from '../../local/eventbridge/pattern/invalid-pattern.ts';
 import {
   compileEventPattern,
-  InvalidEventPatternError,
   matchesEventPattern,
   validateEventPattern,
-} from '../../local/eventbridge/pattern.ts';
+} from '../../local/eventbridge/pattern/matcher.ts';
 
 const matches = matchesEventPattern;
 

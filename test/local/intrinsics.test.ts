@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CfnTemplate, StackArtifact } from '../../local/cloudformation/cloud-assembly.ts';
+import type { CfnTemplate, StackArtifact } from '../../lib/assembly.ts';
 import {
   type ResolvedResource,
   resolveCloudAssembly,
@@ -11,6 +11,7 @@ const API_URL = 'http://127.0.0.1:3000';
 
 const stacksOf = (templates: Record<string, unknown>): StackArtifact[] =>
   Object.entries(templates).map(([stackName, template]) => ({
+    artifactId: stackName,
     stackName,
     template: template as CfnTemplate,
     assemblyDir: '/assembly',

@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../local/eventbridge/bus-event.ts';
-import { compileRulePattern } from '../../local/eventbridge/rule-matcher.ts';
+import { compileEventPattern } from '../../local/eventbridge/pattern/matcher.ts';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
 import { type AwsEndpoints, startAwsEndpoints } from './support/aws-endpoints.ts';
 
@@ -22,7 +22,7 @@ describe('the local PutEvents endpoint, through @aws-sdk/client-eventbridge', ()
             arn: `arn:aws:events:us-east-1:000000000000:rule/${BUS}/video-events`,
             busName: BUS,
             enabled: true,
-            matches: compileRulePattern({
+            matches: compileEventPattern({
               source: [{ prefix: 'reelhire.' }],
               'detail-type': ['Video Posted'],
             }),

@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { synthInputHash } from '../../lib/synth-cache.ts';
 import { ensureSynthesized } from '../../local/synth.ts';
 
 /**
@@ -76,5 +77,45 @@ describe('npm start synthesizes only when the sources changed', () => {
     await expect(ensureSynthesized({ projectDir: project, env: {} })).rejects.toThrow(/stack is broken/);
     await rm(join(project, 'fail'));
     expect((await ensureSynthesized({ projectDir: project, env: {} })).synthesized).toBe(true);
+  });
+});
+
+describe("what a synth depends on (shared by npm start and the tests' cached synth)", () => {
+  let project: string;
+
+  beforeEach(async () => {
+    project = await mkdtemp(join(tmpdir(), 'reelhire-synth-inputs-'));
+    await mkdir(join(project, 'functions'));
+    await writeFile(join(project, 'functions', 'handler.ts'), 'export const handler = 1;\n');
+    await writeFile(join(project, 'package.json'), '{}');
+  });
+  afterEach(async () => {
+    await rm(project, { recursive: true, force: true });
+  });
+
+  it("counts the handlers' code only when the functions are bundled, and their file names always", async () => {
+    const hashes = async () => ({
+      bundled: await synthInputHash({ projectDir: project, env: {} }),
+      templatesOnly: await synthInputHash({ projectDir: project, env: {}, bundle: false }),
+    });
+    const before = await hashes();
+    expect(before.bundled).not.toBe(before.templatesOnly);
+
+    await writeFile(join(project, 'functions', 'handler.ts'), 'export const handler = 2;\n');
+    const edited = await hashes();
+    expect(edited.bundled).not.toBe(before.bundled);
+    expect(edited.templatesOnly).toBe(before.templatesOnly);
+
+    await writeFile(join(project, 'functions', 'other.ts'), '');
+    expect((await hashes()).templatesOnly).not.toBe(before.templatesOnly);
+  });
+
+  it("counts the REELHIRE_ settings and the caller's salt, not runtime settings or other variables", async () => {
+    const hash = (env: NodeJS.ProcessEnv, salt?: unknown) =>
+      synthInputHash({ projectDir: project, env, salt });
+    const plain = await hash({});
+    expect(await hash({ REELHIRE_DATA_DIR: '/data', REELHIRE_CDK_OUT: '/out', PORT: '1' })).toBe(plain);
+    expect(await hash({ REELHIRE_STAGE: 'prod' })).not.toBe(plain);
+    expect(await hash({}, { context: { stage: 'prod' } })).not.toBe(plain);
   });
 });

@@ -7,17 +7,12 @@
  * passes one of the field's tests; values of several fields taken from objects inside the same array must come
  * from the same element of that array.
  */
-import {
-  type AddressRange,
-  type FieldRule,
-  type FoldedText,
-  ipDigits,
-  parseEventPattern,
-  type ValueTest,
-  type Wildcard,
-} from './pattern-validation.ts';
-
-export { InvalidEventPatternError } from './pattern-validation.ts';
+import { isJsonObject } from '../../json.ts';
+import { inAddressRange } from './ip-ranges.ts';
+import type { FoldedText, ValueTest } from './match-expressions.ts';
+import { inNumericRange } from './numeric-terms.ts';
+import { type FieldRule, parseEventPattern } from './parse.ts';
+import { matchesWildcard } from './wildcards.ts';
 
 export type EventMatcher = (event: unknown) => boolean;
 
@@ -40,7 +35,7 @@ export const compileEventPattern = (pattern: unknown): EventMatcher => {
   }
   return (event) => {
     // EventBridge events are JSON objects; anything else is no event at all, not one with every field absent.
-    if (!isObject(event)) return false;
+    if (!isJsonObject(event)) return false;
     const leaves = collectLeaves(event, wanted, routes);
     return branches.some((branch) => matchesBranch(branch, leaves));
   };
@@ -68,9 +63,6 @@ interface CompiledField {
   readonly matchesAbsent: boolean;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isScalar = (value: unknown): value is Scalar =>
   value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
@@ -89,7 +81,7 @@ const collectLeaves = (
       value.forEach((element, index) => {
         visit(element, path, [...arrays, arrayId, index]);
       });
-    } else if (isObject(value)) {
+    } else if (isJsonObject(value)) {
       for (const key in value) {
         const childPath = path === '' ? key : `${path}.${key}`;
         if (routes.has(childPath)) visit(value[key], childPath, arrays);
@@ -172,55 +164,13 @@ const endsWithIgnoringCase = (text: string, suffix: FoldedText): boolean =>
 const equalsIgnoringCase = (text: string, other: FoldedText): boolean =>
   text.toLowerCase() === other.lower || text.toUpperCase() === other.upper;
 
-/** `*` matches any run: the first and last segments anchor the ends, the others are found leftmost in order. */
-const matchesWildcard = ({ segments }: Wildcard, text: string): boolean => {
-  const first = segments[0] ?? '';
-  if (segments.length === 1) return text === first;
-  const last = segments[segments.length - 1] ?? '';
-  const end = text.length - last.length;
-  if (end < first.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  let position = first.length;
-  for (let index = 1; index < segments.length - 1; index += 1) {
-    const segment = segments[index] ?? '';
-    const at = text.indexOf(segment, position);
-    if (at === -1 || at + segment.length > end) return false;
-    position = at + segment.length;
-  }
-  return true;
-};
-
-/** Walks the address digits along the range's edges, as EventBridge's engine does (see AddressRange). */
-const inRange = (text: string, { low, high }: AddressRange): boolean => {
-  const digits = ipDigits(text);
-  if (digits === undefined) return false;
-  let onLow = true;
-  let onHigh = true;
-  for (let index = 0; index < low.length; index += 1) {
-    const digit = digits[index];
-    const lowest = low[index] ?? '';
-    const highest = high[index] ?? '';
-    if (digit === undefined) return false;
-    if (onLow && onHigh) {
-      if (digit < lowest || digit > highest) return false;
-      onLow = digit === lowest;
-      onHigh = digit === highest;
-      if (!onLow && !onHigh) return true;
-    } else if (onLow) {
-      if (digit !== lowest) return digit > lowest;
-    } else if (digit !== highest) {
-      return digit < highest;
-    }
-  }
-  return true;
-};
-
 const compileTest = (test: ValueTest): ((value: Scalar) => boolean) => {
   switch (test.kind) {
     case 'equals': {
       const { value: expected, address } = test;
       // A string that is an IP address matches the same address however it is written.
       if (address !== undefined) {
-        return (value) => typeof value === 'string' && inRange(value, address);
+        return (value) => typeof value === 'string' && inAddressRange(value, address);
       }
       return (value) => value === expected;
     }
@@ -236,15 +186,10 @@ const compileTest = (test: ValueTest): ((value: Scalar) => boolean) => {
       return (value) => typeof value === 'string' && equalsIgnoringCase(value, test.value);
     case 'wildcard':
       return (value) => typeof value === 'string' && matchesWildcard(test.wildcard, value);
-    case 'numeric': {
-      const { lower, upper } = test;
-      return (value) =>
-        typeof value === 'number' &&
-        (lower === undefined || value > lower.value || (lower.inclusive && value === lower.value)) &&
-        (upper === undefined || value < upper.value || (upper.inclusive && value === upper.value));
-    }
+    case 'numeric':
+      return (value) => typeof value === 'number' && inNumericRange(value, test);
     case 'cidr':
-      return (value) => typeof value === 'string' && inRange(value, test.range);
+      return (value) => typeof value === 'string' && inAddressRange(value, test.range);
     case 'exists':
       return () => true;
     // Anything-but accepts every present value that is not excluded, including null, booleans and values of

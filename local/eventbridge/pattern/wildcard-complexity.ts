@@ -1,0 +1,121 @@
+import { invalid } from './invalid-pattern.ts';
+import type { ValueTest } from './match-expressions.ts';
+import { utf8, type Wildcard, wildcardText } from './wildcards.ts';
+
+/**
+ * EventBridge refuses wildcard patterns whose matching would be too non-deterministic: it counts, for the worst
+ * possible value, how many prefixes of the field's wildcard values (each taken with its enclosing quotes, over
+ * UTF-8 bytes) match that value at once. Above 10 the rule "is too complex"; 10 is the limit consistent with
+ * recorded answers (an 11 is refused, an 8 accepted).
+ */
+const MAX_WILDCARD_COMPLEXITY = 10;
+const TOO_COMPLEX =
+  'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+const STAR = -1;
+const QUOTE = 0x22;
+// Bounds the subset exploration; a pattern that needs more is refused as too complex rather than hanging.
+const MAX_EXPLORED_STATES = 50_000;
+
+interface WildcardProgram {
+  /** UTF-8 bytes of `"value"`, with STAR for an unescaped `*`. */
+  readonly tokens: readonly number[];
+  /** Identifies a prefix for counting: prefixes up to the first star are shared by equal text in one pattern. */
+  readonly prefixKeys: readonly string[];
+}
+
+/** Checks the fields of one branch of a pattern. */
+export const checkWildcardComplexity = (
+  fields: readonly { readonly tests: readonly ValueTest[] }[],
+): void => {
+  for (const field of fields) {
+    const programs = new Map<string, WildcardProgram>();
+    field.tests.forEach((test, testIndex) => {
+      const texts =
+        test.kind === 'wildcard'
+          ? [{ wildcard: test.wildcard, owner: `w:${wildcardText(test.wildcard)}` }]
+          : test.kind === 'anything-but-wildcard'
+            ? test.wildcards.map((wildcard) => ({ wildcard, owner: `a:${testIndex}` }))
+            : [];
+      for (const { wildcard, owner } of texts) {
+        const key = `${owner}\u0000${wildcardText(wildcard)}`;
+        if (!programs.has(key)) programs.set(key, wildcardProgram(wildcard, owner));
+      }
+    });
+    if (programs.size > 0 && wildcardComplexity([...programs.values()]) > MAX_WILDCARD_COMPLEXITY) {
+      invalid(TOO_COMPLEX);
+    }
+  }
+};
+
+const wildcardProgram = (wildcard: Wildcard, owner: string): WildcardProgram => {
+  const tokens: number[] = [QUOTE];
+  wildcard.segments.forEach((segment, index) => {
+    if (index > 0) tokens.push(STAR);
+    tokens.push(...utf8.encode(segment));
+  });
+  tokens.push(QUOTE);
+  const firstStar = tokens.indexOf(STAR);
+  const prefixKeys = tokens.map((_, index) => {
+    const length = index + 1;
+    const shared = firstStar === -1 || length <= firstStar + 1;
+    return shared
+      ? `${owner}|${tokens.slice(0, length).join(',')}`
+      : `${owner}#${wildcardText(wildcard)}#${length}`;
+  });
+  return { tokens, prefixKeys };
+};
+
+/** Positions reachable without reading a byte: a `*` may match nothing. */
+const closeOverStars = (tokens: readonly number[], positions: Set<number>): Set<number> => {
+  for (const position of positions) {
+    if (tokens[position] === STAR) positions.add(position + 1);
+  }
+  return positions;
+};
+
+const wildcardComplexity = (programs: readonly WildcardProgram[]): number => {
+  const alphabet = new Set<number>();
+  for (const { tokens } of programs) for (const token of tokens) if (token !== STAR) alphabet.add(token);
+  // One byte that no pattern names stands for every such byte.
+  for (let byte = 0; byte < 256; byte += 1) {
+    if (!alphabet.has(byte)) {
+      alphabet.add(byte);
+      break;
+    }
+  }
+  const start = programs.map(({ tokens }) => closeOverStars(tokens, new Set([0])));
+  const keyOf = (state: readonly Set<number>[]): string =>
+    state.map((set) => [...set].sort().join(',')).join('|');
+  const seen = new Set([keyOf(start)]);
+  const pending = [start];
+  let worst = 0;
+  while (pending.length > 0) {
+    const state = pending.pop()!;
+    for (const byte of alphabet) {
+      const next = state.map((positions, index) => advance(programs[index]!.tokens, positions, byte));
+      const matched = new Set<string>();
+      next.forEach((positions, index) => {
+        for (const position of positions)
+          if (position > 0) matched.add(programs[index]!.prefixKeys[position - 1]!);
+      });
+      if (matched.size === 0) continue;
+      worst = Math.max(worst, matched.size);
+      if (worst > MAX_WILDCARD_COMPLEXITY) return worst;
+      const key = keyOf(next);
+      if (seen.has(key)) continue;
+      if (seen.size >= MAX_EXPLORED_STATES) return Number.POSITIVE_INFINITY;
+      seen.add(key);
+      pending.push(next);
+    }
+  }
+  return worst;
+};
+
+const advance = (tokens: readonly number[], positions: ReadonlySet<number>, byte: number): Set<number> => {
+  const next = new Set<number>();
+  for (const position of positions) {
+    if (position > 0 && tokens[position - 1] === STAR) next.add(position);
+    if (tokens[position] === byte) next.add(position + 1);
+  }
+  return closeOverStars(tokens, next);
+};

@@ -1,0 +1,49 @@
+/**
+ * What a part of the running stack does when the stack starts and stops. Each part registers the hooks it needs
+ * when it is built, and the stack runs them phase by phase, so a new part is one more step in startLocalStack.
+ */
+export interface LifecycleHooks {
+  /** Begins the part's own work (polls, timers) once every part is built. */
+  readonly start?: () => void;
+  /** Stops taking new work (timers, retries, polls); settles when the work under way has ended. */
+  readonly halt?: () => Promise<void> | void;
+  /** Cuts the work under way (invocations in the functions' workers), so that the halted parts settle. */
+  readonly cut?: () => Promise<void>;
+  /** Keeps state under the data directory once nothing runs; skipped when start-up fails. */
+  readonly save?: () => Promise<void>;
+  /** Releases what the part opened (ports, servers): last, in the reverse order of registration. */
+  readonly close?: () => Promise<void>;
+}
+
+export class StackLifecycle {
+  private readonly parts: LifecycleHooks[] = [];
+  private stopping: Promise<void> | undefined;
+
+  add(hooks: LifecycleHooks): void {
+    this.parts.push(hooks);
+  }
+
+  start(): void {
+    for (const part of this.parts) part.start?.();
+  }
+
+  /** Stops every part; calling it again returns the same stop. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown({ save: true });
+    return this.stopping;
+  }
+
+  /** Undoes a start-up that failed: nothing is saved over what the previous run kept. */
+  abort(): Promise<void> {
+    return this.shutDown({ save: false });
+  }
+
+  private async shutDown({ save }: { readonly save: boolean }): Promise<void> {
+    // Flags first, so that invocations cut short by the shutdown are not retried or dead-lettered.
+    const halted = this.parts.map((part) => part.halt?.());
+    await Promise.all(this.parts.map((part) => part.cut?.()));
+    await Promise.all(halted);
+    if (save) for (const part of this.parts) await part.save?.();
+    for (const part of [...this.parts].reverse()) await part.close?.();
+  }
+}

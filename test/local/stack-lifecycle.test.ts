@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { StackLifecycle } from '../../local/stack/lifecycle.ts';
+
+/**
+ * The order in which the parts of a local stack stop: the order the runtime's shutdown depends on (no retry of
+ * an invocation cut short, queued messages saved once nothing runs, ports released last).
+ */
+describe('the local stack lifecycle', () => {
+  /** Two parts that record each hook; the first part's halt settles only once the second part has cut. */
+  const recordedParts = () => {
+    const calls: string[] = [];
+    let cutDone: () => void = () => undefined;
+    const cut = new Promise<void>((resolve) => {
+      cutDone = resolve;
+    });
+    const lifecycle = new StackLifecycle();
+    lifecycle.add({
+      start: () => calls.push('start storage'),
+      halt: async () => {
+        calls.push('halt storage');
+        await cut;
+        calls.push('storage settled');
+      },
+      save: async () => {
+        calls.push('save storage');
+      },
+      close: async () => {
+        calls.push('close storage');
+      },
+    });
+    lifecycle.add({
+      start: () => calls.push('start functions'),
+      cut: async () => {
+        calls.push('cut functions');
+        cutDone();
+      },
+      close: async () => {
+        calls.push('close functions');
+      },
+    });
+    return { lifecycle, calls };
+  };
+
+  it('starts the parts in order; stops by halting all, cutting, waiting, saving, then closing in reverse', async () => {
+    const { lifecycle, calls } = recordedParts();
+    lifecycle.start();
+    await lifecycle.stop();
+    expect(calls).toEqual([
+      'start storage',
+      'start functions',
+      'halt storage',
+      'cut functions',
+      'storage settled',
+      'save storage',
+      'close functions',
+      'close storage',
+    ]);
+  });
+
+  it('stops once however often it is asked', async () => {
+    const { lifecycle, calls } = recordedParts();
+    const first = lifecycle.stop();
+    expect(lifecycle.stop()).toBe(first);
+    await first;
+    expect(calls.filter((call) => call === 'close storage')).toHaveLength(1);
+  });
+
+  it("saves nothing when start-up failed, so the previous run's data stays", async () => {
+    const { lifecycle, calls } = recordedParts();
+    await lifecycle.abort();
+    expect(calls).not.toContain('save storage');
+    expect(calls.slice(-2)).toEqual(['close functions', 'close storage']);
+  });
+});
