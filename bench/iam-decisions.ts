@@ -24,7 +24,7 @@ const timePerCall = async (iterations: number, call: () => Promise<unknown>): Pr
 };
 
 export const benchIamDecisions = async (iterations = { uncached: 500, cached: 200_000, guarded: 5_000 }) => {
-  const model = policyModelOfAssembly(synthesizeCached({ bundle: false }), 'http://127.0.0.1:3000');
+  const model = policyModelOfAssembly(await synthesizeCached({ bundle: false }), 'http://127.0.0.1:3000');
   const functionName = [...model.functionRoles.keys()].find((name) => name.endsWith('VideoEventsFunction'))!;
   const roleArn = model.functionRoles.get(functionName)!;
   const role = model.roles.find((candidate) => candidate.arn === roleArn)!;

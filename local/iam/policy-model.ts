@@ -1,4 +1,4 @@
-import { readCloudAssembly } from '../cloudformation/cloud-assembly.ts';
+import { readCloudAssembly } from '../../lib/assembly.ts';
 import { type ResolvedResource, resolveCloudAssembly } from '../cloudformation/intrinsics.ts';
 import { stringField } from '../json.ts';
 import { type RoleModel, rolesOf } from './identity-policies.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CfnTemplate, StackArtifact } from '../../local/cloudformation/cloud-assembly.ts';
+import type { CfnTemplate, StackArtifact } from '../../lib/assembly.ts';
 import { resolveCloudAssembly } from '../../local/cloudformation/intrinsics.ts';
 import { Authorizer } from '../../local/iam/authorizer.ts';
 import { type PolicyModel, policyModelOf } from '../../local/iam/policy-model.ts';
@@ -137,6 +137,7 @@ const app: CfnTemplate = {
 
 const stacksOf = (templates: Record<string, CfnTemplate>): StackArtifact[] =>
   Object.entries(templates).map(([stackName, template]) => ({
+    artifactId: stackName,
     stackName,
     template,
     assemblyDir: '/assembly',

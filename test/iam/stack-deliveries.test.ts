@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCloudAssembly } from '../../local/cloudformation/cloud-assembly.ts';
+import { readCloudAssembly } from '../../lib/assembly.ts';
 import { type ResolvedResource, resolveCloudAssembly } from '../../local/cloudformation/intrinsics.ts';
 import { Authorizer } from '../../local/iam/authorizer.ts';
 import type { AuthorizationRequest } from '../../local/iam/evaluation.ts';
