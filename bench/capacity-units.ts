@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
-import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
+import type { EventPublisher } from '#shared/aws/event-bus.ts';
+import { DynamoDeliveryLedger } from '#webhooks/deliveries.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 
 /** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */

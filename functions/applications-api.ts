@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { documentClient } from '#commons/adapters/dynamo.ts';
-import { busPublisher } from '#commons/adapters/event-bus.ts';
-import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
-import { createApplicationsApi } from '#commons/apply/applications-api.ts';
-import { viewerTokenVerifier } from '#commons/apply/viewer-token.ts';
-import { requireEnv } from '#commons/config.ts';
+import { DynamoApplicationStore } from '#apply/application-store.ts';
+import { createApplicationsApi } from '#apply/applications-api.ts';
+import { viewerTokenVerifier } from '#apply/viewer-token.ts';
 import { EntityReader } from '#commons/store/entities.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { busPublisher } from '#shared/aws/event-bus.ts';
+import { requireEnv } from '#shared/config.ts';
 
 // Created once per container; a missing variable fails the cold start, not the first request.
 const tableName = requireEnv('TABLE_NAME');

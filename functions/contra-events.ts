@@ -1,7 +1,7 @@
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
-import { sqsConsumer } from '#commons/sqs-consumer.ts';
 import { EVENTS } from '#events/catalog.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { linkContextFromEnvironment } from '#links/from-environment.ts';
+import { sqsConsumer } from '#shared/sqs-consumer.ts';
 
 const links = linkContextFromEnvironment();
 const ACCEPTED = new Set([

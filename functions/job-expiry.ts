@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
-import { announceExpiredJobs } from '#commons/links/job-links.ts';
-import { count, logger, metrics } from '#commons/observability.ts';
+import { linkContextFromEnvironment } from '#links/from-environment.ts';
+import { announceExpiredJobs } from '#links/job-links.ts';
+import { count, logger, metrics } from '#shared/observability.ts';
 
 const links = linkContextFromEnvironment();
 

@@ -1,7 +1,7 @@
-import { announceAccountPage, InvalidCursorError } from '#commons/links/fanout.ts';
-import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
-import { PoisonMessageError, sqsConsumer } from '#commons/sqs-consumer.ts';
 import { parseDetail } from '#events/parse.ts';
+import { announceAccountPage, InvalidCursorError } from '#links/fanout.ts';
+import { linkContextFromEnvironment } from '#links/from-environment.ts';
+import { PoisonMessageError, sqsConsumer } from '#shared/sqs-consumer.ts';
 
 const links = linkContextFromEnvironment();
 

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { type HttpRequest, type HttpResponse, json, problem } from '#commons/http.ts';
-import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
-import { readLinks } from '#commons/links/read-links.ts';
-import { logger } from '#commons/observability.ts';
 import { PLATFORMS, type Platform } from '#events/fields.ts';
+import { linkContextFromEnvironment } from '#links/from-environment.ts';
+import { readLinks } from '#links/read-links.ts';
+import { type HttpRequest, type HttpResponse, json, problem } from '#shared/http.ts';
+import { logger } from '#shared/observability.ts';
 
 const links = linkContextFromEnvironment();
 

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { documentClient } from '#commons/adapters/dynamo.ts';
-import { busPublisher } from '#commons/adapters/event-bus.ts';
-import { secretValues } from '#commons/adapters/secrets.ts';
-import { requireEnv } from '#commons/config.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { busPublisher } from '#shared/aws/event-bus.ts';
+import { secretValues } from '#shared/aws/secrets.ts';
+import { requireEnv } from '#shared/config.ts';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -12,18 +12,18 @@ import {
   rawBody,
   text,
   tooLarge,
-} from '#commons/http.ts';
-import { count, logger, metrics } from '#commons/observability.ts';
-import { DynamoDeliveryLedger, type WebhookOrigin } from '#commons/webhooks/deliveries.ts';
-import { type IngestionPorts, type IngestResult, WebhookIngestion } from '#commons/webhooks/ingestion.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
+} from '#shared/http.ts';
+import { count, logger, metrics } from '#shared/observability.ts';
+import { DynamoDeliveryLedger, type WebhookOrigin } from '#webhooks/deliveries.ts';
+import { type IngestionPorts, type IngestResult, WebhookIngestion } from '#webhooks/ingestion.ts';
+import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import {
   type ChallengeAnswer,
   readChallenge,
   type SubscriptionVerifier,
   WebSubVerification,
-} from '#commons/websub/verification.ts';
+} from '#websub/verification.ts';
 
 /**
  * The platforms' front door (CONTRACT §4 "Webhooks in"): one function behind the HTTP API routes

@@ -1,15 +1,15 @@
 import type { Context } from 'aws-lambda';
-import { documentClient } from '#commons/adapters/dynamo.ts';
-import { busPublisher } from '#commons/adapters/event-bus.ts';
-import { requireEnv } from '#commons/config.ts';
-import { count, logger, metrics } from '#commons/observability.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { busPublisher } from '#shared/aws/event-bus.ts';
+import { requireEnv } from '#shared/config.ts';
+import { count, logger, metrics } from '#shared/observability.ts';
+import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
 import {
   DEFAULT_RENEWAL_LIMITS,
   type RenewalPorts,
   type RenewalRun,
   renewDueSubscriptions,
-} from '#commons/websub/renewal.ts';
+} from '#websub/renewal.ts';
 
 /**
  * Every hour: each YouTube channel whose WebSub lease ends within a day, or whose subscribe request was never

@@ -1,17 +1,17 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient } from '#commons/adapters/dynamo.ts';
-import { signingSecret } from '#commons/adapters/secrets.ts';
-import { type RetryScheduler, SqsRetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
-import { isLocalMode, optionalEnv, requireEnv } from '#commons/config.ts';
-import { count, logger } from '#commons/observability.ts';
-import { type ConsumerContext, sqsConsumer } from '#commons/sqs-consumer.ts';
 import { AccountStore } from '#commons/store/accounts.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { DEFAULT_HUB_URL, FetchHubClient, HubRequestError } from '#commons/websub/hub-client.ts';
-import { HUB_REQUEST_ATTEMPTS, hubRetryDelaySeconds } from '#commons/websub/hub-retry.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
-import { SubscriptionManager, type SubscriptionManagerPorts } from '#commons/websub/subscription-manager.ts';
 import { parseDetail } from '#events/parse.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { signingSecret } from '#shared/aws/secrets.ts';
+import { type RetryScheduler, SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
+import { isLocalMode, optionalEnv, requireEnv } from '#shared/config.ts';
+import { count, logger } from '#shared/observability.ts';
+import { type ConsumerContext, sqsConsumer } from '#shared/sqs-consumer.ts';
+import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { DEFAULT_HUB_URL, FetchHubClient, HubRequestError } from '#websub/hub-client.ts';
+import { HUB_REQUEST_ATTEMPTS, hubRetryDelaySeconds } from '#websub/hub-retry.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
+import { SubscriptionManager, type SubscriptionManagerPorts } from '#websub/subscription-manager.ts';
 
 /**
  * `Channel Subscription Wanted` → the channel's WebSub subscription brought in line with its linked state:

@@ -1,4 +1,4 @@
-import type { SecretName } from '../functions/commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/aws/secrets.ts';
 import { FUNCTIONS } from './routing.ts';
 
 /**

@@ -1,5 +1,5 @@
+import type { SecretName } from '#shared/aws/secrets.ts';
 import { EVENTS } from '../events/catalog.ts';
-import type { SecretName } from '../functions/commons/adapters/secrets.ts';
 
 /**
  * The one routing definition: which functions exist, which detail-types reach which function through which

@@ -1,4 +1,4 @@
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/aws/secrets.ts';
 
 /**
  * Development defaults of the local secrets (CONTRACT §5). Local mode only: `npm start` uses a default when the

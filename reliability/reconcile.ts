@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { instantKey } from '#commons/domain/instant.ts';
 import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
 import { AccountStore } from '#commons/store/accounts.ts';
 import { JobStore } from '#commons/store/jobs.ts';
 import { ProfileStore } from '#commons/store/profiles.ts';
 import { VideoStore } from '#commons/store/videos.ts';
+import { instantKey } from '#shared/instant.ts';
 import type { DeadLetterQueueContents } from '../local/local-stack.ts';
 import type { Delivered } from './replay.ts';
 import { inParallel } from './replay.ts';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
-import { createApplicationsApi } from '#commons/apply/applications-api.ts';
-import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import { DynamoApplicationStore } from '#apply/application-store.ts';
+import { createApplicationsApi } from '#apply/applications-api.ts';
+import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { EntityReader } from '#commons/store/entities.ts';
-import { applicationKey, jobKey, profileKey } from '#commons/store/keys.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
+import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';

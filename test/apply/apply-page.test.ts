@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
-import { createApplicationsApi } from '#commons/apply/applications-api.ts';
-import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
-import type { HttpResponse } from '#commons/http.ts';
+import { DynamoApplicationStore } from '#apply/application-store.ts';
+import { createApplicationsApi } from '#apply/applications-api.ts';
+import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { EntityReader } from '#commons/store/entities.ts';
+import type { HttpResponse } from '#shared/http.ts';
 import { putJob, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { putJob, uniqueId } from '../notify/support/entities.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { applyRequest, httpRequest } from './support/http-request.ts';

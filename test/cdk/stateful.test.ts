@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_INDEXES, TABLE_KEYS } from '../../functions/commons/adapters/table-design.ts';
+import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
 import { logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 import {

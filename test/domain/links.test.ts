@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { instantKey } from '#commons/domain/instant.ts';
 import { linkChanges } from '#commons/domain/link-changes.ts';
 import {
   type AccountClaim,
@@ -9,6 +8,7 @@ import {
   linksOf,
   ownerOf,
 } from '#commons/domain/links.ts';
+import { instantKey } from '#shared/instant.ts';
 
 const claim = (
   profileId: string,

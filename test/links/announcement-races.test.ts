@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
 import { EVENTS, type LinkChanged } from '#events/catalog.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
+import type { OutgoingEvent } from '#shared/aws/event-bus.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linksFromHistory, videoIdentity } from '#commons/domain/links-from-history.ts';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
 import { definitionOf } from '#events/catalog.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';

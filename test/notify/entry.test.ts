@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { EmployerServer } from './support/employer-server.ts';

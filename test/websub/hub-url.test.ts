@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_HUB_URL } from '#commons/websub/hub-client.ts';
+import { DEFAULT_HUB_URL } from '#websub/hub-client.ts';
 import { hubUrl } from '../../functions/youtube-subscriptions.ts';
 
 /** Which WebSub hub the subscription function asks: Google's only in the cloud, and only by default. */

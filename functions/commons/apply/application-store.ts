@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { applicationKey } from '#commons/store/keys.ts';
 import type { VideoRef } from '#events/fields.ts';
+import { applicationKey } from '#shared/item-keys.ts';
 
 /** One application per profile and job, ever; its id is generated once, by the first writer. */
 export interface ApplicationRecord {

@@ -1,3 +1,4 @@
+import { id } from '#events/fields.ts';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -6,9 +7,8 @@ import {
   problem,
   rawBody,
   tooLarge,
-} from '#commons/http.ts';
-import { logger } from '#commons/observability.ts';
-import { id } from '#events/fields.ts';
+} from '#shared/http.ts';
+import { logger } from '#shared/observability.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';

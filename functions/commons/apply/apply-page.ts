@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HttpResponse } from '#commons/http.ts';
+import type { HttpResponse } from '#shared/http.ts';
 import type { JobStatus } from './job-status.ts';
 
 /**

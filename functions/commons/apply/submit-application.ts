@@ -1,8 +1,8 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import { count } from '#commons/observability.ts';
 import type { EntityReader } from '#commons/store/entities.ts';
-import { isLiveProfile } from '#commons/store/records.ts';
 import { type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
+import type { EventPublisher } from '#shared/aws/event-bus.ts';
+import { isLiveProfile } from '#shared/entities.ts';
+import { count } from '#shared/observability.ts';
 import type { ApplicationRecord, ApplicationStore } from './application-store.ts';
 import type { ApplyRequestBody } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';

@@ -1,6 +1,6 @@
 import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
-import { PoisonMessageError } from '../sqs-consumer.ts';
+import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
 import { applyJobClosed, applyJobPublished } from './job-links.ts';
 import type { LinkContext } from './link-context.ts';

@@ -1,6 +1,6 @@
-import { documentClient } from '../adapters/dynamo.ts';
-import { busPublisher } from '../adapters/event-bus.ts';
-import { requireEnv } from '../config.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { busPublisher } from '#shared/aws/event-bus.ts';
+import { requireEnv } from '#shared/config.ts';
 import { LinkContext } from './link-context.ts';
 
 /** The link context of a deployed (or locally run) function, from its environment; fails fast if incomplete. */

@@ -1,9 +1,9 @@
 import type { JobClosed, JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
-import { instantKey } from '../domain/instant.ts';
+import type { JobRecord } from '#shared/entities.ts';
+import { instantKey } from '#shared/instant.ts';
 import { applyChanged } from '../domain/link-changes.ts';
 import { type ApplyCandidate, linksOf } from '../domain/links.ts';
-import type { JobRecord } from '../store/records.ts';
 import { FINAL_VERSION } from '../store/videos.ts';
 import { convergeToLatest } from './converge.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';

@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EVENTS, type LinkChanged } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
-import type { EventPublisher } from '../adapters/event-bus.ts';
-import { instantKeyOfDate } from '../domain/instant.ts';
+import type { EventPublisher } from '#shared/aws/event-bus.ts';
+import { instantKeyOfDate } from '#shared/instant.ts';
+import { count } from '#shared/observability.ts';
 import { type AccountState, accountPortfolio, isLinked, type PortfolioLink } from '../domain/links.ts';
-import { count } from '../observability.ts';
 import { AccountStore, type AccountWrite } from '../store/accounts.ts';
 import { JobStore } from '../store/jobs.ts';
 import { ProfileStore } from '../store/profiles.ts';

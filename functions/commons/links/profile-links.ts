@@ -1,9 +1,9 @@
 import type { ProfileDeleted, ProfileUpdated } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
-import { instantKey } from '../domain/instant.ts';
+import type { ProfileRecord } from '#shared/entities.ts';
+import { instantKey } from '#shared/instant.ts';
 import type { AccountClaim } from '../domain/links.ts';
 import { deletedClaim } from '../store/accounts.ts';
-import type { ProfileRecord } from '../store/records.ts';
 import { convergeToLatest } from './converge.ts';
 import type { LinkContext } from './link-context.ts';
 

@@ -1,5 +1,5 @@
 import type { AccountDisconnected, VideoPosted, VideoRemoved } from '#events/catalog.ts';
-import { instantKey } from '../domain/instant.ts';
+import { instantKey } from '#shared/instant.ts';
 import { linkChanges } from '../domain/link-changes.ts';
 import { linksOf, NO_LINKS } from '../domain/links.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';

@@ -1,10 +1,10 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import type { RetriedMessage, RetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
-import { count, logger } from '#commons/observability.ts';
-import { PoisonMessageError } from '#commons/sqs-consumer.ts';
 import type { EntityReader } from '#commons/store/entities.ts';
-import { isLiveProfile } from '#commons/store/records.ts';
 import { type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
+import type { EventPublisher } from '#shared/aws/event-bus.ts';
+import type { RetriedMessage, RetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
+import { isLiveProfile } from '#shared/entities.ts';
+import { count, logger } from '#shared/observability.ts';
+import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import type { EmployerEndpoint } from './employer-endpoint.ts';
 import { applicationReceived } from './notification.ts';
 import type { NotificationRecord, NotificationStore } from './notification-store.ts';

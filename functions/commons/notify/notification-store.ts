@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ItemKey } from '#commons/store/keys.ts';
+import type { ItemKey } from '#shared/item-keys.ts';
 
 /**
  * One notification per application, built once and then only attempted: retries resend the same body to the

@@ -1,11 +1,11 @@
+import { EVENTS } from '#events/catalog.ts';
+import { parseDetail } from '#events/parse.ts';
 import {
   type BusEvent,
   type ConsumerContext,
   PoisonMessageError,
   sqsConsumer,
-} from '#commons/sqs-consumer.ts';
-import { EVENTS } from '#events/catalog.ts';
-import { parseDetail } from '#events/parse.ts';
+} from '#shared/sqs-consumer.ts';
 import { deliverNotification, type NotifierDependencies } from './deliver-notification.ts';
 
 /** The notifier's SQS handler: one Application Submitted per message, delivered to the employer. */

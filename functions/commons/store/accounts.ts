@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '#events/fields.ts';
+import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { accountKey } from '#shared/item-keys.ts';
 import { type AccountClaim, type AccountState, isLinked } from '../domain/links.ts';
-import { isConditionFailure } from './conditions.ts';
-import { accountKey } from './keys.ts';
 import { FINAL_VERSION } from './videos.ts';
 
 /**

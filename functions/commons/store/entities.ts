@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { jobKey, profileKey } from './keys.ts';
-import type { JobRecord, ProfileRecord } from './records.ts';
+import type { JobRecord, ProfileRecord } from '#shared/entities.ts';
+import { jobKey, profileKey } from '#shared/item-keys.ts';
 
 /** Reads of single entities, strongly consistent (a viewer applying right after a publish must see it). */
 export class EntityReader {

@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
-import { INDEXES } from '../adapters/table-design.ts';
-import { instantKey } from '../domain/instant.ts';
-import { isConditionFailure } from './conditions.ts';
-import { jobKey } from './keys.ts';
-import type { JobRecord } from './records.ts';
+import { isConditionFailure } from '#shared/aws/conditions.ts';
+import type { JobRecord } from '#shared/entities.ts';
+import { instantKey } from '#shared/instant.ts';
+import { jobKey } from '#shared/item-keys.ts';
+import { INDEXES } from '#shared/table-design.ts';
 import { type StoredVersioned, VersionedItems } from './versioned-items.ts';
 
 /** The dueAt index partition of jobs whose `closesAt` has not been announced yet. */

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProfileUpdated } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
-import { profileKey } from './keys.ts';
-import type { ProfileRecord } from './records.ts';
+import type { ProfileRecord } from '#shared/entities.ts';
+import { profileKey } from '#shared/item-keys.ts';
 import { type StoredVersioned, VersionedItems } from './versioned-items.ts';
 
 /** A profile item: its latest accepted version, and every account any version of it ever listed. */

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '#events/fields.ts';
-import { isConditionFailure } from './conditions.ts';
-import type { ItemKey } from './keys.ts';
+import { isConditionFailure } from '#shared/aws/conditions.ts';
+import type { ItemKey } from '#shared/item-keys.ts';
 import { parseRef, refString, stringSet } from './refs.ts';
 
 /**

@@ -5,10 +5,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Platform, VideoRef } from '#events/fields.ts';
-import { INDEXES } from '../adapters/table-design.ts';
+import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
+import { INDEXES } from '#shared/table-design.ts';
 import type { ApplyCandidate, VideoState } from '../domain/links.ts';
-import { isConditionFailure } from './conditions.ts';
-import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from './keys.ts';
 
 /** The sort key the video item itself has in its partition. */
 const VIDEO_SK = videoKey('tiktok', '').sk;

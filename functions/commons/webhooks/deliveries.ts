@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { deliveryKey } from '#commons/store/keys.ts';
+import { deliveryKey } from '#shared/item-keys.ts';
 
 /**
  * The webhook deliveries already accepted, so that a redelivery is answered 200 without publishing again.

@@ -1,5 +1,5 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { EventPublisher } from '#shared/aws/event-bus.ts';
+import type { SecretName } from '#shared/aws/secrets.ts';
 import { readContraDelivery } from './contra.ts';
 import type { DeliveryLedger, WebhookOrigin } from './deliveries.ts';
 import { readTikTokDelivery } from './tiktok.ts';

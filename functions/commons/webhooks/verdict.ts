@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { EVENTS, type EventName, type Origin } from '#events/catalog.ts';
+import type { OutgoingEvent } from '#shared/aws/event-bus.ts';
 
 /** What a platform delivered, as the ingestion use case sees it: the raw bytes and the headers. */
 export interface WebhookDelivery {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { anySignatureMatches } from '#commons/webhooks/signatures.ts';
+import { anySignatureMatches } from '#webhooks/signatures.ts';
 
 /**
  * The secret in `hub.callback`'s query string (CONTRACT §4 "YouTube subscriptions"). Channel ids, and so

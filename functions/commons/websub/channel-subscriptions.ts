@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { INDEXES } from '#commons/adapters/table-design.ts';
-import { instantKeyOfDate } from '#commons/domain/instant.ts';
-import { isConditionFailure } from '#commons/store/conditions.ts';
-import { channelKey } from '#commons/store/keys.ts';
+import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { instantKeyOfDate } from '#shared/instant.ts';
+import { channelKey } from '#shared/item-keys.ts';
+import { INDEXES } from '#shared/table-design.ts';
 import type {
   ChannelSubscription,
   HubMode,

@@ -1,5 +1,5 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { EVENTS } from '#events/catalog.ts';
+import type { EventPublisher } from '#shared/aws/event-bus.ts';
 import type { ChannelSubscriptionStore } from './channel-subscriptions.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
-import { clearSecretCache, secretValues } from '#commons/adapters/secrets.ts';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
-import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
-import { WebSubVerification } from '#commons/websub/verification.ts';
+import type { EventPublisher, OutgoingEvent } from '#shared/aws/event-bus.ts';
+import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
+import { DynamoDeliveryLedger } from '#webhooks/deliveries.ts';
+import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
+import { WebSubVerification } from '#websub/verification.ts';
 import { createWebhookHandler } from '../../../functions/webhooks.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 
