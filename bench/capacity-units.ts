@@ -5,7 +5,7 @@ import { applyLinkEvent } from '#links/apply-event.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
 import type { EventPublisher } from '#shared/aws/event-bus.ts';
-import { DynamoDeliveryLedger } from '#webhooks/deliveries.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 
 /** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */

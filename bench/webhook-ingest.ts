@@ -6,8 +6,8 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventPublisher } from '#shared/aws/event-bus.ts';
 import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
-import { DynamoDeliveryLedger } from '#webhooks/deliveries.ts';
-import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { createWebhookHandler } from '../functions/webhooks.ts';

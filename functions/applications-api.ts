@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoApplicationStore } from '#apply/application-store.ts';
-import { createApplicationsApi } from '#apply/applications-api.ts';
+import { createApplicationsApi } from '#apply/applications-api-handler.ts';
+import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
-import { EntityReader } from '#commons/store/entities.ts';
+import { EntityReader } from '#links/dynamo-entities.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { busPublisher } from '#shared/aws/event-bus.ts';
 import { requireEnv } from '#shared/config.ts';

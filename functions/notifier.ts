@@ -1,8 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EntityReader } from '#commons/store/entities.ts';
+import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
-import { DynamoNotificationStore } from '#notify/notification-store.ts';
 import { createNotifierHandler } from '#notify/notifier-handler.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';

@@ -14,9 +14,9 @@ import {
   tooLarge,
 } from '#shared/http.ts';
 import { count, logger, metrics } from '#shared/observability.ts';
-import { DynamoDeliveryLedger, type WebhookOrigin } from '#webhooks/deliveries.ts';
+import { DynamoDeliveryLedger, type WebhookOrigin } from '#webhooks/dynamo-delivery-ledger.ts';
 import { type IngestionPorts, type IngestResult, WebhookIngestion } from '#webhooks/ingestion.ts';
-import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import {
   type ChallengeAnswer,

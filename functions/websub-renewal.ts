@@ -3,7 +3,7 @@ import { documentClient } from '#shared/aws/dynamo.ts';
 import { busPublisher } from '#shared/aws/event-bus.ts';
 import { requireEnv } from '#shared/config.ts';
 import { count, logger, metrics } from '#shared/observability.ts';
-import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import {
   DEFAULT_RENEWAL_LIMITS,
   type RenewalPorts,

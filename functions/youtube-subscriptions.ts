@@ -1,13 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { AccountStore } from '#commons/store/accounts.ts';
 import { parseDetail } from '#events/parse.ts';
+import { AccountStore } from '#links/dynamo-accounts.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { signingSecret } from '#shared/aws/secrets.ts';
 import { type RetryScheduler, SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { isLocalMode, optionalEnv, requireEnv } from '#shared/config.ts';
 import { count, logger } from '#shared/observability.ts';
 import { type ConsumerContext, sqsConsumer } from '#shared/sqs-consumer.ts';
-import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { DEFAULT_HUB_URL, FetchHubClient, HubRequestError } from '#websub/hub-client.ts';
 import { HUB_REQUEST_ATTEMPTS, hubRetryDelaySeconds } from '#websub/hub-retry.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';

@@ -1,5 +1,5 @@
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
+import { ProfileStore } from '#links/dynamo-profiles.ts';
+import type { HistoryEvent } from '../test/links/links-from-history.ts';
 import { eventually } from '../test/local/support/eventually.ts';
 import { type DynamoCall, isWrite } from './fault-proxy.ts';
 import { scaledHistory } from './history.ts';

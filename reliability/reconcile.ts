@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
-import { AccountStore } from '#commons/store/accounts.ts';
-import { JobStore } from '#commons/store/jobs.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
-import { VideoStore } from '#commons/store/videos.ts';
+import { AccountStore } from '#links/dynamo-accounts.ts';
+import { JobStore } from '#links/dynamo-jobs.ts';
+import { ProfileStore } from '#links/dynamo-profiles.ts';
+import { VideoStore } from '#links/dynamo-videos.ts';
 import { instantKey } from '#shared/instant.ts';
 import type { DeadLetterQueueContents } from '../local/local-stack.ts';
+import type { HistoryEvent } from '../test/links/links-from-history.ts';
 import type { Delivered } from './replay.ts';
 import { inParallel } from './replay.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ProfileStore } from '#commons/store/profiles.ts';
 import { sourceOf } from '#events/catalog.ts';
+import { ProfileStore } from '#links/dynamo-profiles.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { MAX_BODY_BYTES } from '#shared/http.ts';
 import { signContra } from '#webhooks/contra.ts';

@@ -1,7 +1,7 @@
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
-import { JobStore } from '#commons/store/jobs.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
 import type { AccountRef } from '#events/fields.ts';
+import { JobStore } from '#links/dynamo-jobs.ts';
+import { ProfileStore } from '#links/dynamo-profiles.ts';
+import type { HistoryEvent } from '../../test/links/links-from-history.ts';
 import { eventually } from '../../test/local/support/eventually.ts';
 import { replay } from '../replay.ts';
 import type { SystemUnderTest } from '../system-under-test.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#websub/callback-token.ts';
-import { DynamoChannelSubscriptions } from '#websub/channel-subscriptions.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { topicOfChannel } from '#websub/topics.ts';
 import { eventually } from '../../test/local/support/eventually.ts';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationStore } from '#apply/application-store.ts';
-import { createApplicationsApi } from '#apply/applications-api.ts';
+import { createApplicationsApi } from '#apply/applications-api-handler.ts';
+import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
-import { EntityReader } from '#commons/store/entities.ts';
+import { EntityReader } from '#links/dynamo-entities.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';

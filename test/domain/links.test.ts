@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkChanges } from '#commons/domain/link-changes.ts';
+import { linkChanges } from '#links/link-changes.ts';
 import {
   type AccountClaim,
   type ApplyCandidate,
@@ -7,7 +7,7 @@ import {
   applyJobOf,
   linksOf,
   ownerOf,
-} from '#commons/domain/links.ts';
+} from '#links/links.ts';
 import { instantKey } from '#shared/instant.ts';
 
 const claim = (

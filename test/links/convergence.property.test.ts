@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linksFromHistory, videoIdentity } from '#commons/domain/links-from-history.ts';
 import { definitionOf } from '#events/catalog.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { LinkContext } from '#links/link-context.ts';
@@ -8,6 +7,7 @@ import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';
+import { linksFromHistory, videoIdentity } from './links-from-history.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const BASE_URL = 'http://127.0.0.1:3000';

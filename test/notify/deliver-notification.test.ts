@@ -1,15 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EntityReader } from '#commons/store/entities.ts';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { EntityReader } from '#links/dynamo-entities.ts';
 import {
   deliverNotification,
   NotificationRetryError,
   type NotifierDependencies,
 } from '#notify/deliver-notification.ts';
+import { DynamoNotificationStore, notificationKey } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
-import { DynamoNotificationStore, notificationKey } from '#notify/notification-store.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';

@@ -8,7 +8,7 @@ import {
   DELIVERY_RETENTION_SECONDS,
   DynamoDeliveryLedger,
   STALE_CLAIM_SECONDS,
-} from '#webhooks/deliveries.ts';
+} from '#webhooks/dynamo-delivery-ledger.ts';
 import { WebhookIngestion } from '#webhooks/ingestion.ts';
 import { contraRequest, tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
 import { bodyOf, NOW, NOW_SECONDS, useWebhookHarness } from './support/harness.ts';

@@ -1,10 +1,10 @@
-import type { EntityReader } from '#commons/store/entities.ts';
 import { type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
+import type { EntityReader } from '#links/dynamo-entities.ts';
 import type { EventPublisher } from '#shared/aws/event-bus.ts';
 import { isLiveProfile } from '#shared/entities.ts';
 import { count } from '#shared/observability.ts';
-import type { ApplicationRecord, ApplicationStore } from './application-store.ts';
 import type { ApplyRequestBody } from './apply-request.ts';
+import type { ApplicationRecord, ApplicationStore } from './dynamo-application-store.ts';
 import { jobStatus } from './job-status.ts';
 
 export interface ApplyDependencies {

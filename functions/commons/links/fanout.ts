@@ -1,6 +1,6 @@
 import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
-import { accountPortfolio, ownerOf } from '../domain/links.ts';
 import type { LinkContext } from './link-context.ts';
+import { accountPortfolio, ownerOf } from './links.ts';
 
 /** Videos announced per invocation: bounded, so an account with 100,000 videos is 1,000 small invocations. */
 export const FANOUT_PAGE_SIZE = 100;

@@ -2,12 +2,12 @@ import type { JobClosed, JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
 import type { JobRecord } from '#shared/entities.ts';
 import { instantKey } from '#shared/instant.ts';
-import { applyChanged } from '../domain/link-changes.ts';
-import { type ApplyCandidate, linksOf } from '../domain/links.ts';
-import { FINAL_VERSION } from '../store/videos.ts';
 import { convergeToLatest } from './converge.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
+import { FINAL_VERSION } from './dynamo-videos.ts';
+import { applyChanged } from './link-changes.ts';
 import type { LinkContext } from './link-context.ts';
+import { type ApplyCandidate, linksOf } from './links.ts';
 
 const sameVideo = (a: VideoRef, b: VideoRef): boolean => a.platform === b.platform && a.videoId === b.videoId;
 

@@ -4,11 +4,11 @@ import type { AccountRef } from '#events/fields.ts';
 import type { EventPublisher } from '#shared/aws/event-bus.ts';
 import { instantKeyOfDate } from '#shared/instant.ts';
 import { count } from '#shared/observability.ts';
-import { type AccountState, accountPortfolio, isLinked, type PortfolioLink } from '../domain/links.ts';
-import { AccountStore, type AccountWrite } from '../store/accounts.ts';
-import { JobStore } from '../store/jobs.ts';
-import { ProfileStore } from '../store/profiles.ts';
-import { VideoStore } from '../store/videos.ts';
+import { AccountStore, type AccountWrite } from './dynamo-accounts.ts';
+import { JobStore } from './dynamo-jobs.ts';
+import { ProfileStore } from './dynamo-profiles.ts';
+import { VideoStore } from './dynamo-videos.ts';
+import { type AccountState, accountPortfolio, isLinked, type PortfolioLink } from './links.ts';
 
 /** What the link use cases need: the stores on one table, the bus, a clock and the public base url. */
 export interface LinkDependencies {

@@ -12,7 +12,7 @@ export interface AccountClaim {
   readonly listed: boolean;
   /** Profile Deleted is final. */
   readonly deleted: boolean;
-  /** Instant key (domain/instant.ts) of that version's `updatedAt`. */
+  /** Instant key (shared/instant.ts) of that version's `updatedAt`. */
   readonly updatedAtKey: string;
   readonly portfolioUrl: string;
   readonly showPortfolioLink: boolean;

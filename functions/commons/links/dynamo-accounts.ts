@@ -2,8 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import type { Platform } from '#events/fields.ts';
 import { isConditionFailure } from '#shared/aws/conditions.ts';
 import { accountKey } from '#shared/item-keys.ts';
-import { type AccountClaim, type AccountState, isLinked } from '../domain/links.ts';
-import { FINAL_VERSION } from './videos.ts';
+import { FINAL_VERSION } from './dynamo-videos.ts';
+import { type AccountClaim, type AccountState, isLinked } from './links.ts';
 
 /**
  * Account items: every profile's claim on the account (one attribute `c#<profileId>` each, as of the latest

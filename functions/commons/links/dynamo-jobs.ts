@@ -6,7 +6,7 @@ import type { JobRecord } from '#shared/entities.ts';
 import { instantKey } from '#shared/instant.ts';
 import { jobKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import { type StoredVersioned, VersionedItems } from './versioned-items.ts';
+import { type StoredVersioned, VersionedItems } from './dynamo-versioned-items.ts';
 
 /** The dueAt index partition of jobs whose `closesAt` has not been announced yet. */
 export const JOB_CLOSES_PARTITION = 'JOB_CLOSES';

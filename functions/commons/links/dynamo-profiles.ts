@@ -3,7 +3,7 @@ import type { ProfileUpdated } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
 import type { ProfileRecord } from '#shared/entities.ts';
 import { profileKey } from '#shared/item-keys.ts';
-import { type StoredVersioned, VersionedItems } from './versioned-items.ts';
+import { type StoredVersioned, VersionedItems } from './dynamo-versioned-items.ts';
 
 /** A profile item: its latest accepted version, and every account any version of it ever listed. */
 export type StoredProfile = StoredVersioned<ProfileRecord, AccountRef>;

@@ -8,7 +8,7 @@ import type { Platform, VideoRef } from '#events/fields.ts';
 import { isConditionFailure } from '#shared/aws/conditions.ts';
 import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import type { ApplyCandidate, VideoState } from '../domain/links.ts';
+import type { ApplyCandidate, VideoState } from './links.ts';
 
 /** The sort key the video item itself has in its partition. */
 const VIDEO_SK = videoKey('tiktok', '').sk;

@@ -7,7 +7,7 @@ import type {
   VideoPosted,
   VideoRemoved,
 } from '#events/catalog.ts';
-import { applyUrl, type VideoLinks } from './links.ts';
+import { applyUrl, type VideoLinks } from '#links/links.ts';
 
 /** One event of a history, as handlers receive them. */
 export type HistoryEvent =

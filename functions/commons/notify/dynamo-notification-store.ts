@@ -42,7 +42,7 @@ export interface NotificationStore {
   reopen(applicationId: string): Promise<boolean>;
 }
 
-/** Its own key prefix, so it cannot collide with the entities of store/keys.ts. */
+/** Its own key prefix, so it cannot collide with the entities of shared/item-keys.ts. */
 export const notificationKey = (applicationId: string): ItemKey => ({
   pk: `NOTIFICATION#${applicationId}`,
   sk: 'NOTIFICATION',
