@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createApplicationsApi } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
-import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { busPublisher } from '#shared/aws/event-bus.ts';
 import { requireEnv } from '#shared/config.ts';
@@ -13,7 +13,7 @@ const documents = documentClient();
 
 /** GET /jobs/{jobId}/apply and POST /jobs/{jobId}/applications (lib/routing.ts HTTP_ROUTES). */
 export const handler = createApplicationsApi({
-  entities: new EntityReader(documents, tableName),
+  entities: new DynamoEntityReader(documents, tableName),
   applications: new DynamoApplicationStore(documents, tableName),
   publisher: busPublisher(),
   verifyViewerToken: viewerTokenVerifier(),

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
@@ -17,7 +17,7 @@ const queueUrl = requireEnv('QUEUE_URL');
 const documents = documentClient();
 
 export const handler = createNotifierHandler({
-  entities: new EntityReader(documents, tableName),
+  entities: new DynamoEntityReader(documents, tableName),
   notifications: new DynamoNotificationStore(documents, tableName),
   endpoint: new GuardedEmployerEndpoint({ local: isLocalMode(), resolve: systemResolver }),
   employerSecret: async (employerId) =>

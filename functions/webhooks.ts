@@ -14,7 +14,8 @@ import {
   tooLarge,
 } from '#shared/http.ts';
 import { count, logger, metrics } from '#shared/observability.ts';
-import { DynamoDeliveryLedger, type WebhookOrigin } from '#webhooks/dynamo-delivery-ledger.ts';
+import type { WebhookOrigin } from '#webhooks/delivery-ledger.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { type IngestionPorts, type IngestResult, WebhookIngestion } from '#webhooks/ingestion.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';

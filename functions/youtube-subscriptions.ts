@@ -1,11 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseDetail } from '#events/parse.ts';
-import { AccountStore } from '#links/dynamo-accounts.ts';
+import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { signingSecret } from '#shared/aws/secrets.ts';
-import { type RetryScheduler, SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
+import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { isLocalMode, optionalEnv, requireEnv } from '#shared/config.ts';
 import { count, logger } from '#shared/observability.ts';
+import type { RetryScheduler } from '#shared/retry-scheduler.ts';
 import { type ConsumerContext, sqsConsumer } from '#shared/sqs-consumer.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { DEFAULT_HUB_URL, FetchHubClient, HubRequestError } from '#websub/hub-client.ts';
@@ -76,7 +77,7 @@ const productionPorts = (): SubscriptionConsumerPorts => {
     const tableName = requireEnv('TABLE_NAME');
     defaultPorts = {
       channels: new DynamoChannelSubscriptions(documentClient(), tableName),
-      accounts: new AccountStore(documentClient(), tableName),
+      accounts: new DynamoAccountStore(documentClient(), tableName),
       hub: new FetchHubClient(hubUrl()),
       hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
       clock: () => new Date(),

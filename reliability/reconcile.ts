@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AccountStore } from '#links/dynamo-accounts.ts';
-import { JobStore } from '#links/dynamo-jobs.ts';
-import { ProfileStore } from '#links/dynamo-profiles.ts';
-import { VideoStore } from '#links/dynamo-videos.ts';
+import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
+import { DynamoJobStore } from '#links/dynamo-jobs.ts';
+import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
+import { DynamoVideoStore } from '#links/dynamo-videos.ts';
 import { instantKey } from '#shared/instant.ts';
 import type { DeadLetterQueueContents } from '../local/local-stack.ts';
 import type { HistoryEvent } from '../test/links/links-from-history.ts';
@@ -65,16 +65,16 @@ export const deadLettersById = (queues: readonly DeadLetterQueueContents[]): Map
 };
 
 export class AppliedCheck {
-  private readonly videos: VideoStore;
-  private readonly accounts: AccountStore;
-  private readonly profiles: ProfileStore;
-  private readonly jobs: JobStore;
+  private readonly videos: DynamoVideoStore;
+  private readonly accounts: DynamoAccountStore;
+  private readonly profiles: DynamoProfileStore;
+  private readonly jobs: DynamoJobStore;
 
   constructor(documents: DynamoDBDocumentClient, tableName: string) {
-    this.videos = new VideoStore(documents, tableName);
-    this.accounts = new AccountStore(documents, tableName);
-    this.profiles = new ProfileStore(documents, tableName);
-    this.jobs = new JobStore(documents, tableName);
+    this.videos = new DynamoVideoStore(documents, tableName);
+    this.accounts = new DynamoAccountStore(documents, tableName);
+    this.profiles = new DynamoProfileStore(documents, tableName);
+    this.jobs = new DynamoJobStore(documents, tableName);
   }
 
   async isApplied(event: HistoryEvent): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { sourceOf } from '#events/catalog.ts';
-import { ProfileStore } from '#links/dynamo-profiles.ts';
+import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { MAX_BODY_BYTES } from '#shared/http.ts';
 import { signContra } from '#webhooks/contra.ts';
@@ -201,7 +201,7 @@ const prototypePollution = async (run: HostileRun, jobId: string, profileId: str
       ],
     }),
   );
-  const profiles = new ProfileStore(run.system.documents, run.system.tableName);
+  const profiles = new DynamoProfileStore(run.system.documents, run.system.tableName);
   for (const [name, id] of [
     ['PutEvents: __proto__ in a Profile Updated detail, as stored', busProfile],
     ['Contra: the polluting profile, as stored', contraProfile],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplicationsApi } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
-import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
@@ -31,7 +31,7 @@ afterAll(async () => {
 const api = (now = () => new Date()) => {
   const publisher = new RecordingPublisher();
   const handle = createApplicationsApi({
-    entities: new EntityReader(dynamo.documents, tableName),
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher,
     verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplicationsApi } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
-import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { putJob, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('page');
   const handle = createApplicationsApi({
-    entities: new EntityReader(dynamo.documents, tableName),
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher: new RecordingPublisher(),
     verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionOf } from '#events/catalog.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -29,8 +30,7 @@ describe('the link engine on a real DynamoDB protocol', () => {
         const tableName = await dynamo.createTable('convergence');
         const publisher = new RecordingPublisher();
         const context = new LinkContext({
-          documents: dynamo.documents,
-          tableName,
+          stores: dynamoLinkStores(dynamo.documents, tableName),
           publisher,
           publicBaseUrl: BASE_URL,
           clock: () => NOW,

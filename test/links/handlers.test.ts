@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
 import { EventSchemaError } from '#events/parse.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { FANOUT_PAGE_SIZE } from '#links/fanout.ts';
 import { announceExpiredJobs } from '#links/job-links.ts';
 import { LinkContext } from '#links/link-context.ts';
@@ -68,8 +69,7 @@ describe('link handlers against dynalite', () => {
     publisher = new RecordingPublisher();
     now = new Date('2026-06-01T00:00:00Z');
     links = new LinkContext({
-      documents: dynamo.documents,
-      tableName,
+      stores: dynamoLinkStores(dynamo.documents, tableName),
       publisher,
       publicBaseUrl: BASE,
       clock: () => now,

@@ -1,17 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
-import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import {
   deliverNotification,
   NotificationRetryError,
   type NotifierDependencies,
 } from '#notify/deliver-notification.ts';
-import { DynamoNotificationStore, notificationKey } from '#notify/dynamo-notification-store.ts';
+import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
+import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
@@ -83,7 +84,7 @@ const scenario = async (
   const publisher = new RecordingPublisher();
   const retries = new RecordingRetryScheduler();
   const deps: NotifierDependencies = {
-    entities: new EntityReader(dynamo.documents, tableName),
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
     employerSecret: async (id) => employerSecret(MASTER_KEY, id),

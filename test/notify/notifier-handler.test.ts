@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
-import { EntityReader } from '#links/dynamo-entities.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
   publisher = new RecordingPublisher();
   handler = createNotifierHandler({
-    entities: new EntityReader(dynamo.documents, tableName),
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
     employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
-import { AccountStore } from '#links/dynamo-accounts.ts';
+import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
 import { secretValues, signingSecret } from '#shared/aws/secrets.ts';
 import { instantKey } from '#shared/instant.ts';
 import { channelKey } from '#shared/item-keys.ts';
@@ -44,7 +44,7 @@ let tableName: string;
 let hub: LocalHub;
 let callback: ServedHandler;
 let channels: DynamoChannelSubscriptions;
-let accounts: AccountStore;
+let accounts: DynamoAccountStore;
 /** Waits for a condition on the hub, bounded. */
 const until = (condition: () => boolean): Promise<true> =>
   eventually(() => condition() || undefined, { timeoutMs: 5_000, intervalMs: 10 });
@@ -61,7 +61,7 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('websub');
   channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
-  accounts = new AccountStore(dynamo.documents, tableName);
+  accounts = new DynamoAccountStore(dynamo.documents, tableName);
   hub = await startLocalHub();
   const webhooks = createWebhookHandler(() => ({
     publisher: bus,

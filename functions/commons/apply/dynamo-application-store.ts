@@ -1,28 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { VideoRef } from '#events/fields.ts';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import { applicationKey } from '#shared/item-keys.ts';
-
-/** One application per profile and job, ever; its id is generated once, by the first writer. */
-export interface ApplicationRecord {
-  readonly applicationId: string;
-  readonly jobId: string;
-  readonly profileId: string;
-  readonly submittedAt: string;
-  readonly via?: VideoRef;
-  /**
-   * Set once the bus accepted Application Submitted. A crash between the write and the publish leaves it
-   * unset, and the next request for the same application publishes again.
-   */
-  readonly published: boolean;
-}
-
-export interface ApplicationStore {
-  find(jobId: string, profileId: string): Promise<ApplicationRecord | undefined>;
-  /** First writer wins: false when this profile already applied to this job. */
-  create(application: ApplicationRecord): Promise<boolean>;
-  markPublished(jobId: string, profileId: string): Promise<void>;
-}
+import type { ApplicationRecord, ApplicationStore } from './application-store.ts';
 
 export class DynamoApplicationStore implements ApplicationStore {
   constructor(
@@ -52,7 +31,7 @@ export class DynamoApplicationStore implements ApplicationStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import { accountKey } from '#shared/item-keys.ts';
-import { FINAL_VERSION } from './dynamo-videos.ts';
+import type { AccountStore, AccountWrite } from './link-stores.ts';
 import { type AccountClaim, type AccountState, isLinked } from './links.ts';
 
 /**
@@ -42,7 +42,7 @@ const storedOf = (claim: AccountClaim): StoredClaim => ({
   show: claim.showPortfolioLink,
 });
 
-export const accountStateOf = (item: Item | undefined): AccountState | undefined => {
+const accountStateOf = (item: Item | undefined): AccountState | undefined => {
   if (!item) return undefined;
   const claims: AccountClaim[] = [];
   for (const [name, value] of Object.entries(item)) {
@@ -55,33 +55,12 @@ export const accountStateOf = (item: Item | undefined): AccountState | undefined
   };
 };
 
-/** The claim a deleted profile leaves: final, so no version of it can claim the account again. */
-export const deletedClaim = (profileId: string): AccountClaim => ({
-  profileId,
-  version: FINAL_VERSION,
-  listed: false,
-  deleted: true,
-  updatedAtKey: '',
-  portfolioUrl: '',
-  showPortfolioLink: false,
-});
-
 const withClaim = (state: AccountState | undefined, claim: AccountClaim): AccountState => ({
   ...(state ?? {}),
   claims: [...(state?.claims ?? []).filter((existing) => existing.profileId !== claim.profileId), claim],
 });
 
-/** What a conditional account write did: the state before and after, and whether it was already applied. */
-export interface AccountWrite {
-  readonly before: AccountState | undefined;
-  readonly after: AccountState;
-  /** False when the stored state was newer, so nothing was written. */
-  readonly applied: boolean;
-  /** True when the stored state already equalled what was written (a redelivery or a retry). */
-  readonly repeated: boolean;
-}
-
-export class AccountStore {
+export class DynamoAccountStore implements AccountStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { JobRecord, ProfileRecord } from '#shared/entities.ts';
+import type { EntityReader, JobRecord, ProfileRecord } from '#shared/entities.ts';
 import { jobKey, profileKey } from '#shared/item-keys.ts';
 
 /** Reads of single entities, strongly consistent (a viewer applying right after a publish must see it). */
-export class EntityReader {
+export class DynamoEntityReader implements EntityReader {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

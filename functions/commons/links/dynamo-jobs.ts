@@ -1,21 +1,20 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import type { JobRecord } from '#shared/entities.ts';
 import { instantKey } from '#shared/instant.ts';
 import { jobKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import { type StoredVersioned, VersionedItems } from './dynamo-versioned-items.ts';
+import { VersionedItems } from './dynamo-versioned-items.ts';
+import type { JobStore, StoredJob } from './link-stores.ts';
 
 /** The dueAt index partition of jobs whose `closesAt` has not been announced yet. */
 export const JOB_CLOSES_PARTITION = 'JOB_CLOSES';
 
-export type StoredJob = StoredVersioned<JobRecord, VideoRef>;
-
 const DUE_ATTRIBUTES = ['gsi2pk', 'gsi2sk'];
 
-export class JobStore {
+export class DynamoJobStore implements JobStore {
   private readonly items: VersionedItems<JobRecord, VideoRef>;
 
   constructor(

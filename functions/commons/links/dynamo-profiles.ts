@@ -3,12 +3,11 @@ import type { ProfileUpdated } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
 import type { ProfileRecord } from '#shared/entities.ts';
 import { profileKey } from '#shared/item-keys.ts';
-import { type StoredVersioned, VersionedItems } from './dynamo-versioned-items.ts';
+import { VersionedItems } from './dynamo-versioned-items.ts';
+import type { ProfileStore, StoredProfile } from './link-stores.ts';
 
-/** A profile item: its latest accepted version, and every account any version of it ever listed. */
-export type StoredProfile = StoredVersioned<ProfileRecord, AccountRef>;
-
-export class ProfileStore {
+/** Profile items: the latest accepted version, and every account any version of it ever listed. */
+export class DynamoProfileStore implements ProfileStore {
   private readonly items: VersionedItems<ProfileRecord, AccountRef>;
 
   constructor(documents: DynamoDBDocumentClient, tableName: string) {

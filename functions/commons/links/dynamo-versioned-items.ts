@@ -1,19 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import type { ItemKey } from '#shared/item-keys.ts';
+import type { StoredVersioned } from './link-stores.ts';
 import { parseRef, refString, stringSet } from './refs.ts';
-
-/**
- * Items that hold the latest accepted version of a profile or a job, a final flag (deleted, closed) and
- * `everListed`: every `(platform, id)` any version listed, so that whoever writes next revisits all of them.
- * The item is the serialization point of its entity: a new version replaces it only if it is still the version
- * its writer read (compare-and-set), and the final flag can never be cleared.
- */
-export interface StoredVersioned<Entity, Ref> {
-  readonly record: Entity;
-  readonly everListed: Ref[];
-}
 
 export interface VersionedItemsDesign<Ref> {
   readonly keyOf: (id: string) => ItemKey;
@@ -25,6 +15,12 @@ export interface VersionedItemsDesign<Ref> {
   readonly internal: readonly string[];
 }
 
+/**
+ * Items that hold the latest accepted version of a profile or a job, a final flag (deleted, closed) and
+ * `everListed`: every `(platform, id)` any version listed, so that whoever writes next revisits all of them.
+ * The item is the serialization point of its entity: a new version replaces it only if it is still the version
+ * its writer read (compare-and-set), and the final flag can never be cleared.
+ */
 export class VersionedItems<Entity extends { version: number }, Ref> {
   constructor(
     private readonly documents: DynamoDBDocumentClient,

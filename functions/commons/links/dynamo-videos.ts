@@ -4,50 +4,25 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { VideoPosted, VideoRemoved } from '#events/catalog.ts';
 import type { Platform, VideoRef } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import type { ApplyCandidate, VideoState } from './links.ts';
+import type {
+  CandidateWriteResult,
+  PageCursor,
+  PostWrite,
+  StoredVideo,
+  VideoPartition,
+  VideoStore,
+} from './link-stores.ts';
+import type { ApplyCandidate } from './links.ts';
 
 /** The sort key the video item itself has in its partition. */
 const VIDEO_SK = videoKey('tiktok', '').sk;
 
-/** The version a final (closed) candidate carries, so no later version can reopen it. */
-export const FINAL_VERSION = Number.MAX_SAFE_INTEGER;
-
-export interface StoredVideo extends VideoState {
-  readonly platform: Platform;
-  readonly videoId: string;
-  readonly accountId?: string;
-  readonly url?: string;
-  readonly caption?: string;
-}
-
-/** A video's partition: the video item (absent until the first event) and its jobs' apply candidates. */
-export interface VideoPartition {
-  readonly video: StoredVideo | undefined;
-  readonly candidates: ApplyCandidate[];
-}
-
-export interface CandidateWrite {
-  readonly jobId: string;
-  readonly version: number;
-  readonly listed: boolean;
-  readonly closed: boolean;
-  readonly publishedAtKey: string;
-  readonly closesAtKey?: string;
-}
-
 type Item = Record<string, unknown>;
-
-/** What markPosted did: made the video posted, refreshed an already posted one, or found it removed. */
-export type PostWrite = 'posted' | 'refreshed' | 'removed';
-
-/** What writeCandidate did: written (over `previous`, if any), or refused because the stored entry is newer. */
-export type CandidateWriteResult =
-  | { readonly applied: true; readonly previous?: ApplyCandidate }
-  | { readonly applied: false };
 
 const candidateOf = (item: Item): ApplyCandidate => ({
   jobId: String(item.jobId),
@@ -69,13 +44,12 @@ const videoOf = (item: Item): StoredVideo => ({
 });
 
 /** Video items and apply candidates. Every write is conditional or idempotent. */
-export class VideoStore {
+export class DynamoVideoStore implements VideoStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  /** One round trip: the video item and every job's candidate entry (strongly consistent). */
   async partition(platform: Platform, videoId: string): Promise<VideoPartition> {
     const { pk } = videoKey(platform, videoId);
     let video: StoredVideo | undefined;
@@ -105,14 +79,7 @@ export class VideoStore {
    * stays removed, so the write is refused when a removal is already recorded. Says whether this write is the
    * one that made the video posted ('posted') or it already was ('refreshed').
    */
-  async markPosted(posted: {
-    platform: Platform;
-    videoId: string;
-    accountId: string;
-    postedAt: string;
-    url?: string;
-    caption?: string;
-  }): Promise<PostWrite> {
+  async markPosted(posted: Omit<VideoPosted, 'durationSeconds'>): Promise<PostWrite> {
     const sets = [
       'platform = :platform',
       'videoId = :videoId',
@@ -159,12 +126,7 @@ export class VideoStore {
   }
 
   /** Records a removal, final; the video leaves its account's index so fan-outs skip it. */
-  async markRemoved(removed: {
-    platform: Platform;
-    videoId: string;
-    removedAt: string;
-    reason: string;
-  }): Promise<void> {
+  async markRemoved(removed: VideoRemoved): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -188,7 +150,7 @@ export class VideoStore {
    * job's closing, which is final). An equal version is written again, idempotently, so that a retry can tell
    * it may have to finish its work. Returns the entry as it was before, or that the stored one was newer.
    */
-  async writeCandidate(video: VideoRef, candidate: CandidateWrite): Promise<CandidateWriteResult> {
+  async writeCandidate(video: VideoRef, candidate: ApplyCandidate): Promise<CandidateWriteResult> {
     const values: Item = {
       ':jobId': candidate.jobId,
       ':v': candidate.version,
@@ -229,8 +191,8 @@ export class VideoStore {
     platform: Platform,
     accountId: string,
     limit: number,
-    cursor?: Item,
-  ): Promise<{ videos: StoredVideo[]; next?: Item }> {
+    cursor?: PageCursor,
+  ): Promise<{ videos: StoredVideo[]; next?: PageCursor }> {
     const page = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -131,6 +131,29 @@ export interface LinkInputs {
   readonly publicBaseUrl: string;
 }
 
+/** The version a final claim or candidate carries (deleted profile, closed job), so no later version undoes it. */
+export const FINAL_VERSION = Number.MAX_SAFE_INTEGER;
+
+/** The claim a deleted profile leaves on an account: final, so no version of it can claim the account again. */
+export const deletedClaim = (profileId: string): AccountClaim => ({
+  profileId,
+  version: FINAL_VERSION,
+  listed: false,
+  deleted: true,
+  updatedAtKey: '',
+  portfolioUrl: '',
+  showPortfolioLink: false,
+});
+
+/** The entry a closed job leaves on a video it listed: final. */
+export const closedCandidate = (jobId: string): ApplyCandidate => ({
+  jobId,
+  version: FINAL_VERSION,
+  listed: false,
+  closed: true,
+  publishedAtKey: '',
+});
+
 /** A video with neither link active. */
 export const NO_LINKS: VideoLinks = { portfolio: null, apply: null };
 

@@ -3,9 +3,8 @@ import type { AccountRef } from '#events/fields.ts';
 import type { ProfileRecord } from '#shared/entities.ts';
 import { instantKey } from '#shared/instant.ts';
 import { convergeToLatest } from './converge.ts';
-import { deletedClaim } from './dynamo-accounts.ts';
 import type { LinkContext } from './link-context.ts';
-import type { AccountClaim } from './links.ts';
+import { type AccountClaim, deletedClaim } from './links.ts';
 
 const includes = (accounts: readonly AccountRef[], account: AccountRef): boolean =>
   accounts.some((listed) => listed.platform === account.platform && listed.accountId === account.accountId);

@@ -1,13 +1,13 @@
 import { type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
-import type { EntityReader } from '#links/dynamo-entities.ts';
-import type { EventPublisher } from '#shared/aws/event-bus.ts';
-import type { RetriedMessage, RetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
+import type { EntityReader } from '#shared/entities.ts';
 import { isLiveProfile } from '#shared/entities.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
 import { count, logger } from '#shared/observability.ts';
+import type { RetriedMessage, RetryScheduler } from '#shared/retry-scheduler.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
-import type { NotificationRecord, NotificationStore } from './dynamo-notification-store.ts';
 import type { EmployerEndpoint } from './employer-endpoint.ts';
 import { applicationReceived } from './notification.ts';
+import type { NotificationRecord, NotificationStore } from './notification-store.ts';
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from './retry-schedule.ts';
 import { signWebhook } from './signature.ts';
 
@@ -18,7 +18,7 @@ export interface NotificationMessage extends RetriedMessage {
 }
 
 export interface NotifierDependencies {
-  readonly entities: Pick<EntityReader, 'job' | 'profile'>;
+  readonly entities: EntityReader;
   readonly notifications: NotificationStore;
   readonly endpoint: EmployerEndpoint;
   /** The employer's `whsec_` secret; never logged. */

@@ -40,3 +40,9 @@ export const isLiveProfile = (
   profile: ProfileRecord | undefined,
 ): profile is ProfileRecord & Required<Pick<ProfileRecord, 'handle' | 'displayName' | 'portfolioUrl'>> =>
   profile !== undefined && !profile.deleted && profile.portfolioUrl !== undefined;
+
+/** Reads of the latest accepted profile and job (a writer's latest version, or its tombstone). */
+export interface EntityReader {
+  job(jobId: string): Promise<JobRecord | undefined>;
+  profile(profileId: string): Promise<ProfileRecord | undefined>;
+}

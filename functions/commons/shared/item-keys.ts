@@ -41,6 +41,12 @@ export const applicationKey = (jobId: string, profileId: string): ItemKey => ({
   sk: `PROFILE#${profileId}`,
 });
 
+/** One employer notification per application: its body, url, attempts and outcome. */
+export const notificationKey = (applicationId: string): ItemKey => ({
+  pk: `NOTIFICATION#${applicationId}`,
+  sk: 'NOTIFICATION',
+});
+
 /** A webhook delivery already accepted (idempotency key), remembered ≥ 72 h. */
 export const deliveryKey = (origin: string, key: string): ItemKey => ({
   pk: `DELIVERY#${origin}#${key}`,

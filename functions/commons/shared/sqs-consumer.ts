@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { EventSchemaError, isReelHireSource } from '#events/parse.ts';
+import { sendToDeadLetterQueue } from './aws/dead-letter-queue.ts';
 import { count, logger, metrics } from './observability.ts';
 
 /** An EventBridge event as an EventBridge → SQS target delivers it in the message body. */
@@ -28,24 +28,8 @@ export interface ConsumerContext {
 
 export type BusEventHandler = (event: BusEvent, context: ConsumerContext) => Promise<void>;
 
-let sqs: SQSClient | undefined;
-
 const deadLetter = async (record: SQSRecord, reason: string, errorType: string): Promise<void> => {
-  const queueUrl = process.env.DEAD_LETTER_QUEUE_URL;
-  if (!queueUrl) throw new Error('missing required environment variable DEAD_LETTER_QUEUE_URL');
-  sqs ??= new SQSClient({});
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: record.body,
-      MessageAttributes: {
-        reason: { DataType: 'String', StringValue: reason.slice(0, 4000) },
-        errorType: { DataType: 'String', StringValue: errorType },
-        sourceQueueArn: { DataType: 'String', StringValue: record.eventSourceARN },
-        attempts: { DataType: 'Number', StringValue: record.attributes.ApproximateReceiveCount },
-      },
-    }),
-  );
+  await sendToDeadLetterQueue(record, reason, errorType);
   count('EventsDeadLettered');
   logger.warn('event dead-lettered', { reason, errorType, messageId: record.messageId });
 };

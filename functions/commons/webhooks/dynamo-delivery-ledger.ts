@@ -1,41 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import { deliveryKey } from '#shared/item-keys.ts';
-
-/**
- * The webhook deliveries already accepted, so that a redelivery is answered 200 without publishing again.
- * One item per delivery in the single table, claimed with a conditional write before publishing (so two
- * concurrent copies publish once), released when publishing fails (so the platform's retry is not taken for a
- * duplicate) and confirmed once the bus accepted. A claim left pending by a function that died between claiming
- * and confirming (a crash, a timeout) can be claimed again once it is older than any invocation can last, so
- * the platform's next retry publishes it: a delivery is never lost to a crash. Remembered for 96 h, beyond
- * TikTok's 72 h of retries; `expiresAt` is the table's TTL attribute, and since TTL deletes items up to ~48 h
- * late it is also checked on every claim.
- */
-
-export const DELIVERY_RETENTION_SECONDS = 96 * 3600;
-
-/** Longer than the webhooks function's timeout: a pending claim this old belongs to a dead invocation. */
-export const STALE_CLAIM_SECONDS = 60;
-
-export type WebhookOrigin = 'tiktok' | 'youtube' | 'contra';
-
-export interface DeliveryClaim {
-  readonly origin: WebhookOrigin;
-  readonly key: string;
-  /** Identifies this claim, so that releasing it can never delete a later claim of the same delivery. */
-  readonly claimId: string;
-}
-
-/** The port the ingestion use case deduplicates through. */
-export interface DeliveryLedger {
-  /** The claim, or undefined when the delivery was already claimed (a duplicate). */
-  claim(origin: WebhookOrigin, key: string, now: Date): Promise<DeliveryClaim | undefined>;
-  release(claim: DeliveryClaim): Promise<void>;
-  /** Marks the delivery published: from then on every copy of it is a duplicate. */
-  confirm(claim: DeliveryClaim): Promise<void>;
-}
+import {
+  DELIVERY_RETENTION_SECONDS,
+  type DeliveryClaim,
+  type DeliveryLedger,
+  STALE_CLAIM_SECONDS,
+  type WebhookOrigin,
+} from './delivery-ledger.ts';
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -75,7 +48,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       );
       return claim;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
@@ -94,7 +67,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       );
     } catch (error) {
       // Taken over as stale meanwhile: the other claimant published it too, and confirms its own claim.
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (isConditionFailure(error)) return;
       throw error;
     }
   }
@@ -111,7 +84,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       );
     } catch (error) {
       // Already gone or claimed again since: nothing of ours to release.
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (isConditionFailure(error)) return;
       throw error;
     }
   }

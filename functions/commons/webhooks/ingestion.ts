@@ -1,7 +1,7 @@
-import type { EventPublisher } from '#shared/aws/event-bus.ts';
 import type { SecretName } from '#shared/aws/secrets.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
 import { readContraDelivery } from './contra.ts';
-import type { DeliveryLedger, WebhookOrigin } from './dynamo-delivery-ledger.ts';
+import type { DeliveryLedger, WebhookOrigin } from './delivery-ledger.ts';
 import { readTikTokDelivery } from './tiktok.ts';
 import type { Verdict, WebhookDelivery } from './verdict.ts';
 import { readYouTubeNotification } from './youtube.ts';

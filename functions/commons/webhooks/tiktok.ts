@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { OutgoingEvent } from '#shared/aws/event-bus.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
 import {
   anySignatureMatches,

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { EVENTS, type EventName, type Origin } from '#events/catalog.ts';
-import type { OutgoingEvent } from '#shared/aws/event-bus.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
 
 /** What a platform delivered, as the ingestion use case sees it: the raw bytes and the headers. */
 export interface WebhookDelivery {

@@ -1,15 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/aws/conditions.ts';
+import { isConditionFailure } from '#shared/aws/dynamo.ts';
 import { instantKeyOfDate } from '#shared/instant.ts';
 import { channelKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import type {
-  ChannelSubscription,
-  HubMode,
-  Lease,
-  PendingRequest,
-  SubscriptionPlan,
-} from './subscription.ts';
+import type { ChannelSubscriptionStore, DuePage, RecordedRequest } from './channel-subscription-store.ts';
+import type { ChannelSubscription, Lease, PendingRequest, SubscriptionPlan } from './subscription.ts';
 import { topicOfChannel } from './topics.ts';
 
 /**
@@ -20,41 +15,6 @@ import { topicOfChannel } from './topics.ts';
 
 export const RENEWAL_PARTITION = 'WEBSUB_RENEWAL';
 const DUE_INDEX = INDEXES.dueAt;
-
-/** A page of channels due for review, and where the next page starts. */
-export interface DuePage {
-  readonly channelIds: readonly string[];
-  readonly cursor?: Record<string, unknown>;
-}
-
-/** The writes the subscription lifecycle needs; tests may run it against dynalite or replace it. */
-export interface ChannelSubscriptionStore {
-  read(channelId: string): Promise<ChannelSubscription | undefined>;
-  /** Applies a plan unless the channel changed since `current` was read; false when it had. */
-  apply(
-    channelId: string,
-    current: ChannelSubscription | undefined,
-    plan: Exclude<SubscriptionPlan, { action: 'none' }>,
-    request?: RecordedRequest,
-  ): Promise<boolean>;
-  recordFailure(channelId: string, reason: string, now: Date): Promise<void>;
-  /** Confirms the pending request `requestId` (mode `mode`); false when it is no longer the pending one. */
-  confirm(
-    channelId: string,
-    pending: PendingRequest,
-    lease: Lease | undefined,
-    reviewAt?: Date,
-  ): Promise<boolean>;
-  /** The hub refused the pending request: forget it and count the failure. */
-  deny(channelId: string, pending: PendingRequest, reason: string, now: Date): Promise<boolean>;
-  due(now: Date, limit: number, cursor?: Record<string, unknown>): Promise<DuePage>;
-}
-
-/** What a request plan records: the request sent to the hub, and the token its callback carries. */
-export interface RecordedRequest {
-  readonly pending: PendingRequest;
-  readonly callbackToken: string;
-}
 
 type Item = Record<string, unknown>;
 
@@ -228,5 +188,3 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
     }
   }
 }
-
-export type { HubMode };

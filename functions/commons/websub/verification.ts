@@ -1,5 +1,5 @@
 import { CALLBACK_TOKEN_PARAMETER, isChannelToken } from './callback-token.ts';
-import type { ChannelSubscriptionStore } from './dynamo-channel-subscriptions.ts';
+import type { ChannelSubscriptionStore } from './channel-subscription-store.ts';
 import { type HubMode, type Lease, leaseExpiry, renewalTime } from './subscription.ts';
 import { channelOfTopic } from './topics.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { EventPublisher, OutgoingEvent } from '#shared/aws/event-bus.ts';
 import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
+import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';

@@ -10,3 +10,7 @@ export const documentClient = (): DynamoDBDocumentClient => {
   });
   return documents;
 };
+
+/** True for a conditional write the condition refused (the SDK's ConditionalCheckFailedException). */
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -1,20 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { Origin } from '#events/catalog.ts';
 import { sourceOf } from '#events/catalog.ts';
-
-/** One canonical event to publish. */
-export interface OutgoingEvent {
-  readonly origin: Origin;
-  readonly detailType: string;
-  readonly detail: unknown;
-  /** The instant the event happened (RFC 3339); EventBridge sets `time` from it. */
-  readonly time?: Date;
-}
-
-/** The port handlers publish through; tests may pass a recording implementation. */
-export interface EventPublisher {
-  publish(events: readonly OutgoingEvent[]): Promise<void>;
-}
+import type { EventPublisher, OutgoingEvent } from '../event-publisher.ts';
 
 /** PutEvents takes at most 10 entries a call. */
 export const PUT_EVENTS_BATCH = 10;

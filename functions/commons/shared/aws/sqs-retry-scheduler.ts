@@ -1,14 +1,5 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-
-/** The SQS message being retried, as far as its delay is concerned. */
-export interface RetriedMessage {
-  readonly receiptHandle: string;
-}
-
-/** Makes a message come back after a delay (SQS: ChangeMessageVisibility on its receipt handle). */
-export interface RetryScheduler {
-  retryAfter(message: RetriedMessage, delaySeconds: number): Promise<void>;
-}
+import type { RetriedMessage, RetryScheduler } from '../retry-scheduler.ts';
 
 /**
  * Delays a retry by hiding the message for the chosen time: when the handler then reports it as a batch item
