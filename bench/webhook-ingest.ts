@@ -7,10 +7,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
+import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
-import { createWebhookHandler } from '../functions/webhooks.ts';
 import { tableDefinition } from '../test/support/dynalite.ts';
 import { serveHandler } from '../test/webhooks/support/http-server.ts';
 import type { LoadResult } from './ingest-load.ts';
@@ -92,7 +92,7 @@ export const benchWebhookIngest = async (
         REQUESTED_LEASE_SECONDS,
       ),
     };
-    const handler = createWebhookHandler(() => ports);
+    const handler = createWebhookHandler(ports);
     const server = await serveHandler((request) => handler(request));
     try {
       const result = await runLoad(`${server.url}/webhooks/tiktok`, connections, durationSeconds);

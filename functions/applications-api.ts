@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createApplicationsApi } from '#apply/applications-api-handler.ts';
+import { newApplicationId } from '#apply/application-store.ts';
+import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
@@ -11,12 +11,12 @@ import { requireEnv } from '#shared/config.ts';
 const tableName = requireEnv('TABLE_NAME');
 const documents = documentClient();
 
-/** GET /jobs/{jobId}/apply and POST /jobs/{jobId}/applications (lib/routing.ts HTTP_ROUTES). */
-export const handler = createApplicationsApi({
+/** GET /jobs/{jobId}/apply and POST /jobs/{jobId}/applications. */
+export const handler = createApplicationsApiHandler({
   entities: new DynamoEntityReader(documents, tableName),
   applications: new DynamoApplicationStore(documents, tableName),
   publisher: busPublisher(),
   verifyViewerToken: viewerTokenVerifier(),
   now: () => new Date(),
-  newApplicationId: () => `app_${randomUUID()}`,
+  newApplicationId,
 });

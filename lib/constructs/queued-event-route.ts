@@ -49,7 +49,6 @@ export class QueuedEventRoute extends Construct {
     });
     (this.queue.node.defaultChild as CfnQueue).overrideLogicalId(logicalIds.queue(route.id));
 
-    // The same pattern as patternOf(route); the template tests hold the two equal.
     this.rule = new Rule(this, 'Rule', {
       eventBus: props.eventBus,
       ruleName: props.ruleName,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApplicationsApi } from '#apply/applications-api-handler.ts';
+import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
@@ -30,7 +30,7 @@ afterAll(async () => {
 /** The API over a real table, a recording bus and a clock the test can set. */
 const api = (now = () => new Date()) => {
   const publisher = new RecordingPublisher();
-  const handle = createApplicationsApi({
+  const handle = createApplicationsApiHandler({
     entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher,

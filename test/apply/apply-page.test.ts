@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApplicationsApi } from '#apply/applications-api-handler.ts';
+import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
@@ -24,7 +24,7 @@ let page: (jobId: string, accept?: string | null) => Promise<HttpResponse>;
 beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('page');
-  const handle = createApplicationsApi({
+  const handle = createApplicationsApiHandler({
     entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher: new RecordingPublisher(),

@@ -8,16 +8,16 @@ import { secretValues, signingSecret } from '#shared/aws/secrets.ts';
 import { instantKey } from '#shared/instant.ts';
 import { channelKey } from '#shared/item-keys.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
-import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#websub/callback-token.ts';
+import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
+import { CALLBACK_TOKEN_PARAMETER, newCallbackToken, youtubeCallbackUrl } from '#websub/callback-token.ts';
 import { DynamoChannelSubscriptions, RENEWAL_PARTITION } from '#websub/dynamo-channel-subscriptions.ts';
 import { FetchHubClient } from '#websub/hub-client.ts';
 import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS } from '#websub/hub-retry.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { topicOfChannel } from '#websub/topics.ts';
 import { WebSubVerification } from '#websub/verification.ts';
-import { createWebhookHandler } from '../../functions/webhooks.ts';
-import { createRenewalHandler } from '../../functions/websub-renewal.ts';
-import { createSubscriptionConsumer, youtubeCallbackUrl } from '../../functions/youtube-subscriptions.ts';
+import { createWebSubRenewalHandler } from '#websub/websub-renewal-handler.ts';
+import { createYouTubeSubscriptionsHandler } from '#websub/youtube-subscriptions-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
 import { eventually } from '../local/support/eventually.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -53,8 +53,8 @@ const bus = new RecordingBus();
 const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
 
-let consumer: ReturnType<typeof createSubscriptionConsumer>;
-let renewal: ReturnType<typeof createRenewalHandler>;
+let consumer: ReturnType<typeof createYouTubeSubscriptionsHandler>;
+let renewal: ReturnType<typeof createWebSubRenewalHandler>;
 
 beforeAll(async () => {
   useLocalSecrets();
@@ -63,16 +63,16 @@ beforeAll(async () => {
   channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
   accounts = new DynamoAccountStore(dynamo.documents, tableName);
   hub = await startLocalHub();
-  const webhooks = createWebhookHandler(() => ({
+  const webhooks = createWebhookHandler({
     publisher: bus,
     deliveries: new DynamoDeliveryLedger(dynamo.documents, tableName),
     secrets: secretValues,
     clock: () => clock.now,
     count: () => undefined,
     subscriptions: new WebSubVerification(channels, REQUESTED_LEASE_SECONDS),
-  }));
+  });
   callback = await serveHandler((request) => webhooks(request));
-  consumer = createSubscriptionConsumer(() => ({
+  consumer = createYouTubeSubscriptionsHandler({
     channels,
     accounts,
     hub: new FetchHubClient(hub.url),
@@ -82,8 +82,8 @@ beforeAll(async () => {
     leaseSeconds: REQUESTED_LEASE_SECONDS,
     retries,
     random: () => 0,
-  }));
-  renewal = createRenewalHandler(() => ({ channels, publisher: bus, clock: () => clock.now }));
+  });
+  renewal = createWebSubRenewalHandler({ channels, publisher: bus, clock: () => clock.now });
 });
 
 afterAll(async () => {
@@ -311,7 +311,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
         probe.close(() => resolve(port));
       });
     });
-    const unreachable = createSubscriptionConsumer(() => ({
+    const unreachable = createYouTubeSubscriptionsHandler({
       channels,
       accounts,
       hub: new FetchHubClient(`http://127.0.0.1:${closedPort}/subscribe`),
@@ -321,7 +321,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
       leaseSeconds: REQUESTED_LEASE_SECONDS,
       retries,
       random: () => 0.999,
-    }));
+    });
     const delaysBefore = retries.delays.length;
     const response = await unreachable(
       sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }),

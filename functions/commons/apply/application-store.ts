@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { VideoRef } from '#events/fields.ts';
 
 /** One application per profile and job, ever; its id is generated once, by the first writer. */
@@ -13,6 +14,9 @@ export interface ApplicationRecord {
    */
   readonly published: boolean;
 }
+
+/** A new application's id. */
+export const newApplicationId = (): string => `app_${randomUUID()}`;
 
 export interface ApplicationStore {
   find(jobId: string, profileId: string): Promise<ApplicationRecord | undefined>;

@@ -8,10 +8,12 @@ import {
   rawBody,
   tooLarge,
 } from '#shared/http.ts';
+import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';
+import type { APPLICATIONS_API_ROUTES } from './routes.ts';
 import { type ApplyDependencies, submitApplication } from './submit-application.ts';
 import {
   InvalidViewerTokenError,
@@ -22,32 +24,6 @@ import {
 export interface ApplicationsApiDependencies extends ApplyDependencies {
   readonly verifyViewerToken: ViewerTokenVerifier;
 }
-
-type Route = { readonly kind: 'applyPage' | 'apply'; readonly jobId: string } | { readonly kind: 'none' };
-
-const PATH = /\/jobs\/([^/]+)\/(apply|applications)\/?$/;
-
-const decoded = (segment: string | undefined): string | undefined => {
-  if (segment === undefined) return undefined;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-};
-
-/** API Gateway gives the route key and decoded path parameters; a plain HTTP front may give only the path. */
-const routeOf = (request: HttpRequest): Route => {
-  const method = request.requestContext?.http?.method?.toUpperCase();
-  const match = PATH.exec(request.rawPath ?? '');
-  const routeKeyAction = /\/(apply|applications)$/.exec(request.routeKey ?? '')?.[1];
-  const action = routeKeyAction ?? match?.[2];
-  const jobId = request.pathParameters?.jobId ?? decoded(match?.[1]);
-  if (jobId === undefined) return { kind: 'none' };
-  if (method === 'GET' && action === 'apply') return { kind: 'applyPage', jobId };
-  if (method === 'POST' && action === 'applications') return { kind: 'apply', jobId };
-  return { kind: 'none' };
-};
 
 const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
   const response = problem(401, 'Unauthorized', detail);
@@ -116,26 +92,40 @@ const apply = async (
   }
 };
 
+/** The job a path names, as API Gateway (or the dispatch) decoded it. */
+const jobIdOf = (request: HttpRequest): string | undefined => request.pathParameters?.jobId;
+
+const applyPageOf = async (
+  request: HttpRequest,
+  deps: ApplicationsApiDependencies,
+): Promise<HttpResponse> => {
+  const jobId = jobIdOf(request);
+  if (jobId === undefined) return problem(404, 'Not Found', 'no such route');
+  const job = id.safeParse(jobId).success ? await deps.entities.job(jobId) : undefined;
+  const status = jobStatus(job, deps.now());
+  // A browser gets a page that says so; any other client the contract's problem+json.
+  if (status.kind === 'unknown' && !acceptsHtml(request)) {
+    return problem(404, 'Not Found', `job ${jobId} does not exist`);
+  }
+  return applyPage(status);
+};
+
 /**
  * GET /jobs/{jobId}/apply (the apply page) and POST /jobs/{jobId}/applications, as a thin adapter: parse,
  * verify, call the use case, map its outcome to the contract's status codes.
  */
-export const createApplicationsApi =
-  (deps: ApplicationsApiDependencies) =>
-  async (request: HttpRequest): Promise<HttpResponse> => {
-    const route = routeOf(request);
-    if (route.kind === 'none') return problem(404, 'Not Found', 'no such route');
+export const createApplicationsApiHandler = (deps: ApplicationsApiDependencies) => {
+  const routes: Routes<(typeof APPLICATIONS_API_ROUTES)[number]> = {
+    'GET /jobs/{jobId}/apply': (request) => applyPageOf(request, deps),
+    'POST /jobs/{jobId}/applications': async (request) => {
+      const jobId = jobIdOf(request);
+      return jobId === undefined ? problem(404, 'Not Found', 'no such route') : apply(request, jobId, deps);
+    },
+  };
+  const dispatch = dispatchHttp(routes);
+  return async (request: HttpRequest): Promise<HttpResponse> => {
     try {
-      if (route.kind === 'applyPage') {
-        const job = id.safeParse(route.jobId).success ? await deps.entities.job(route.jobId) : undefined;
-        const status = jobStatus(job, deps.now());
-        // A browser gets a page that says so; any other client the contract's problem+json.
-        if (status.kind === 'unknown' && !acceptsHtml(request)) {
-          return problem(404, 'Not Found', `job ${route.jobId} does not exist`);
-        }
-        return applyPage(status);
-      }
-      return await apply(request, route.jobId, deps);
+      return await dispatch(request);
     } catch (error) {
       logger.error('applications api failed', {
         error: error instanceof Error ? error.message : String(error),
@@ -143,3 +133,4 @@ export const createApplicationsApi =
       return problem(503, 'Service Unavailable', 'the application could not be processed; try again');
     }
   };
+};

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { RetriedMessage, RetryScheduler } from '../retry-scheduler.ts';
 
 /**
@@ -21,3 +21,7 @@ export class SqsRetryScheduler implements RetryScheduler {
     );
   }
 }
+
+/** The scheduler of a function's own queue, with this container's SQS client. */
+export const sqsRetryScheduler = (queueUrl: string): RetryScheduler =>
+  new SqsRetryScheduler(new SQSClient({}), queueUrl);
