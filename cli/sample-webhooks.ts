@@ -3,7 +3,7 @@ import { EVENTS, type EventName } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
-import type { SecretName } from '#shared/aws/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { signContra } from '#webhooks/contra.ts';
 import { signTikTok, TIKTOK_SIGNATURE_HEADER } from '#webhooks/tiktok.ts';
 import { signYouTube, YOUTUBE_SIGNATURE_HEADER } from '#webhooks/youtube.ts';

@@ -1,7 +1,7 @@
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
-import type { SecretName } from '#shared/aws/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
 
 /**

@@ -16,7 +16,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { SecretName } from '#shared/aws/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
 import { SOURCE_PREFIX } from '../events/catalog.ts';
 import type { ReelHireConfig } from './config.ts';

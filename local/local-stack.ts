@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SecretName } from '#shared/aws/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { readCloudAssembly } from './cloudformation/cloud-assembly.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';

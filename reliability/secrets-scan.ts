@@ -1,5 +1,5 @@
 import { employerSecret } from '#notify/employer-secret.ts';
-import type { SecretName } from '#shared/aws/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 
 /** A secret value to look for, and under which name to report it. */
 export interface SecretValue {

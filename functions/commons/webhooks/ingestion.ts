@@ -1,5 +1,5 @@
-import type { SecretName } from '#shared/aws/secrets.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { readContraDelivery } from './contra.ts';
 import type { DeliveryLedger, WebhookOrigin } from './delivery-ledger.ts';
 import { readTikTokDelivery } from './tiktok.ts';

@@ -1,17 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLocalMode } from '../config.ts';
+import type { SecretName } from '../secret-names.ts';
 
 /**
- * The secrets of CONTRACT §5. Locally each comes from the environment variable of the same name (the local
- * runtime fills in development defaults and says so); in the cloud from the Secrets Manager secret whose ARN
- * is in `<NAME>_ARN`, fetched once per container and cached for a few minutes so rotations are picked up.
+ * The values of the secrets (secret-names.ts). Locally each comes from the environment variable of the same
+ * name (the local runtime fills in development defaults and says so); in the cloud from the Secrets Manager
+ * secret whose ARN is in `<NAME>_ARN`, fetched once per container and cached for a few minutes so rotations
+ * are picked up.
  */
-export type SecretName =
-  | 'TIKTOK_CLIENT_SECRET'
-  | 'YOUTUBE_HUB_SECRET'
-  | 'CONTRA_WEBHOOK_SECRET'
-  | 'VIEWER_TOKEN_SECRET'
-  | 'EMPLOYER_SIGNING_KEY';
 
 const CACHE_MS = 5 * 60_000;
 const cache = new Map<SecretName, { values: string[]; expires: number }>();
