@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricName } from './metric-names.ts';
 
 /**
  * Structured JSON logs and EMF metrics for every function (Powertools). The service name comes from
@@ -9,7 +10,7 @@ export const logger = new Logger();
 export const metrics = new Metrics({ defaultDimensions: {} });
 export { MetricUnit };
 
-/** Counts one occurrence of a domain metric (events processed, links changed, notifications…). */
-export const count = (name: string, value = 1): void => {
+/** Counts occurrences of one of the metrics of metric-names.ts (events processed, links changed…). */
+export const count = (name: MetricName, value = 1): void => {
   metrics.addMetric(name, MetricUnit.Count, value);
 };
