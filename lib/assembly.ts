@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isJsonObject } from '#shared/json.ts';
 import { logicalIds, STACK_KINDS, type StackKind, stackIdOf } from './names.ts';
 import type { FunctionName } from './routing.ts';
 
@@ -67,9 +68,6 @@ export const assetDirOf = (assembly: ReelHireAssembly, name: FunctionName | stri
 export const bundledHandlerFileOf = (assembly: ReelHireAssembly, name: FunctionName | string): string =>
   path.join(assetDirOf(assembly, name), 'index.mjs');
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * A readable, cross-stack reference for an intrinsic: `{Ref: Table}` → `Table`, `{Fn::GetAtt: [Q, Arn]}` →
  * `Q.Arn`, an `Fn::ImportValue` → what the stateful stack exports under that name, `Fn::Join` → the joined
@@ -78,7 +76,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export const resolveReference = (assembly: ReelHireAssembly, value: unknown): string => {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const ref = value.Ref;
     if (typeof ref === 'string') return ref.startsWith('AWS::') ? `\${${ref}}` : ref;
     const getAtt = value['Fn::GetAtt'];

@@ -1,8 +1,4 @@
-/** A JSON object as found in templates and requests, before anything is known about its fields. */
-export type JsonObject = Record<string, unknown>;
-
-export const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 
 export const stringField = (object: JsonObject, name: string): string | undefined => {
   const value = object[name];

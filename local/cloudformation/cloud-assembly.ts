@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isJsonObject, type JsonObject, objectField, stringField } from '../json.ts';
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
+import { objectField, stringField } from '../json.ts';
 
 /** A CloudFormation resource as synthesized, properties still holding intrinsics. */
 export interface CfnResource {

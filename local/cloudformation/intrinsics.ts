@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../json.ts';
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import { LOCAL_ACCOUNT, LOCAL_PARTITION, LOCAL_REGION } from '../local-account.ts';
 import type { CfnResource, StackArtifact } from './cloud-assembly.ts';
 import { identityOf, type ResourceIdentity } from './physical-ids.ts';

@@ -1,3 +1,4 @@
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 /**
  * What an EventBridge event pattern means, and whether EventBridge would accept it.
  *
@@ -105,7 +106,6 @@ export const parseEventPattern = (pattern: unknown): readonly PatternBranch[] =>
   return result;
 };
 
-type JsonObject = Record<string, unknown>;
 type FieldMap = Map<string, FieldRule>;
 
 const OR = '$or';
@@ -138,9 +138,6 @@ const RESERVED_INSIDE_OR = new Set([
   'ip-address-not-in-range',
 ]);
 
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function invalid(reason: string): never {
   throw new InvalidEventPatternError(reason);
 }
@@ -151,12 +148,12 @@ const membersOf = (object: JsonObject): [string, unknown][] =>
 
 const mentionsOr = (value: unknown): boolean => {
   if (Array.isArray(value)) return value.some(mentionsOr);
-  if (!isObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   return Object.entries(value).some(([key, member]) => key === OR || mentionsOr(member));
 };
 
 const compileBranches = (pattern: unknown, orIsOperator: boolean): FieldMap[] => {
-  if (!isObject(pattern)) return invalid('Filter is not an object');
+  if (!isJsonObject(pattern)) return invalid('Filter is not an object');
   const branches: FieldMap[] = [];
   readObject(branches, '', pattern, { orIsOperator, insideOr: false });
   return branches;
@@ -183,7 +180,7 @@ const readObject = (branches: FieldMap[], prefix: string, object: JsonObject, co
       invalid(`${key} is Ruler reserved fieldName which cannot be used inside ${OR}.`);
     }
     const path = joinPath(prefix, key);
-    if (isObject(value)) {
+    if (isJsonObject(value)) {
       readObject(branches, path, value, context);
     } else if (Array.isArray(value)) {
       const rule = readField(path, value);
@@ -200,7 +197,7 @@ const readOr = (branches: FieldMap[], prefix: string, value: unknown, context: R
   branches.length = 0;
   if (!Array.isArray(value)) invalid(`It must be an Array followed with ${OR}.`);
   for (const alternative of value) {
-    if (!isObject(alternative)) invalid(`Only JSON object is allowed in array of ${OR} relationship.`);
+    if (!isJsonObject(alternative)) invalid(`Only JSON object is allowed in array of ${OR} relationship.`);
     const forked =
       before.length === 0 ? [new Map<string, FieldRule>()] : before.map((branch) => new Map(branch));
     readObject(forked, prefix, alternative, { ...context, insideOr: true });
@@ -213,7 +210,7 @@ const readField = (path: string, values: readonly unknown[]): FieldRule => {
   const tests: ValueTest[] = [];
   let matchesAbsent = false;
   for (const value of values) {
-    if (isObject(value)) {
+    if (isJsonObject(value)) {
       const test = readMatchExpression(value);
       if (test === 'absent') matchesAbsent = true;
       else tests.push(test);
@@ -301,7 +298,7 @@ const readMatchExpression = (expression: JsonObject): ValueTest | 'absent' => {
 };
 
 const readAffix = (operator: 'prefix' | 'suffix', operand: unknown): ValueTest => {
-  if (isObject(operand)) {
+  if (isJsonObject(operand)) {
     const [member] = membersOf(operand);
     const label = operator === 'prefix' ? 'Prefix' : 'Suffix';
     if (member === undefined) return invalid(`${label} expression name not found`);
@@ -325,7 +322,7 @@ const isAnythingButOperator = (name: string): name is AnythingButOperator =>
 const readAnythingBut = (operand: unknown): ValueTest => {
   let operator: AnythingButOperator | undefined;
   let values = operand;
-  if (isObject(operand)) {
+  if (isJsonObject(operand)) {
     const [member] = membersOf(operand);
     if (member === undefined) return invalid('Anything-But expression name not found');
     const [name, inner] = member;
@@ -339,7 +336,7 @@ const readAnythingBut = (operand: unknown): ValueTest => {
   const list: readonly unknown[] = Array.isArray(values) ? values : [values];
   if (operator === undefined) return readAnythingButValues(list, Array.isArray(values));
   const texts = list.map((value) => anythingButText(operator, value));
-  if (isObject(operand)) onlyOneKey(operand, TOO_MANY_ELEMENTS);
+  if (isJsonObject(operand)) onlyOneKey(operand, TOO_MANY_ELEMENTS);
   switch (operator) {
     case 'equals-ignore-case':
       return { kind: 'anything-but-ignore-case', values: texts.map(fold) };

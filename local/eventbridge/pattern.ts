@@ -7,6 +7,8 @@
  * passes one of the field's tests; values of several fields taken from objects inside the same array must come
  * from the same element of that array.
  */
+
+import { isJsonObject } from '#shared/json.ts';
 import {
   type AddressRange,
   type FieldRule,
@@ -40,7 +42,7 @@ export const compileEventPattern = (pattern: unknown): EventMatcher => {
   }
   return (event) => {
     // EventBridge events are JSON objects; anything else is no event at all, not one with every field absent.
-    if (!isObject(event)) return false;
+    if (!isJsonObject(event)) return false;
     const leaves = collectLeaves(event, wanted, routes);
     return branches.some((branch) => matchesBranch(branch, leaves));
   };
@@ -68,9 +70,6 @@ interface CompiledField {
   readonly matchesAbsent: boolean;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isScalar = (value: unknown): value is Scalar =>
   value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
@@ -89,7 +88,7 @@ const collectLeaves = (
       value.forEach((element, index) => {
         visit(element, path, [...arrays, arrayId, index]);
       });
-    } else if (isObject(value)) {
+    } else if (isJsonObject(value)) {
       for (const key in value) {
         const childPath = path === '' ? key : `${path}.${key}`;
         if (routes.has(childPath)) visit(value[key], childPath, arrays);

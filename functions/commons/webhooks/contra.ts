@@ -1,5 +1,6 @@
 import type { EventName } from '#events/catalog.ts';
-import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
+import { isJsonObject } from '#shared/json.ts';
+import { parseUntrustedJson } from './safe-json.ts';
 import {
   anySignatureMatches,
   base64Bytes,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
-import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
+import { isJsonObject } from '#shared/json.ts';
+import { parseUntrustedJson } from './safe-json.ts';
 import {
   anySignatureMatches,
   hexBytes,
