@@ -1,5 +1,5 @@
 import type { VideoRef } from '#events/fields.ts';
-import type { VideoLinks } from '#links/links.ts';
+import { NO_LINKS, type VideoLinks } from '#links/links.ts';
 import { type HistoryEvent, linksFromHistory, videoIdentity } from '../test/links/links-from-history.ts';
 import { inParallel } from './replay.ts';
 
@@ -18,8 +18,6 @@ export interface LinksCheck {
   readonly mismatches: readonly LinkMismatch[];
   readonly serverErrors: number;
 }
-
-const NO_LINKS: VideoLinks = { portfolio: null, apply: null };
 
 const sameLinks = (a: VideoLinks, b: VideoLinks): boolean =>
   a.portfolio?.profileId === b.portfolio?.profileId &&

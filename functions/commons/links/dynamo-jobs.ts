@@ -10,7 +10,7 @@ import { VersionedItems } from './dynamo-versioned-items.ts';
 import type { JobStore, StoredJob } from './link-stores.ts';
 
 /** The dueAt index partition of jobs whose `closesAt` has not been announced yet. */
-export const JOB_CLOSES_PARTITION = 'JOB_CLOSES';
+const JOB_CLOSES_PARTITION = 'JOB_CLOSES';
 
 const DUE_ATTRIBUTES = ['gsi2pk', 'gsi2sk'];
 

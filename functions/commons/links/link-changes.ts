@@ -11,7 +11,7 @@ export interface VideoId {
 /** Only the video's identity: callers often pass a whole event detail. */
 const identity = ({ platform, videoId }: VideoId): VideoId => ({ platform, videoId });
 
-export const portfolioChanged = (
+const portfolioChanged = (
   target: VideoId,
   before: PortfolioLink | null,
   after: PortfolioLink | null,

@@ -98,5 +98,5 @@ export class LinkContext {
 
 const linked = (state: AccountState | undefined): boolean => state !== undefined && isLinked(state);
 
-export const samePortfolio = (a: PortfolioLink | null, b: PortfolioLink | null): boolean =>
+const samePortfolio = (a: PortfolioLink | null, b: PortfolioLink | null): boolean =>
   a === b || (a !== null && b !== null && a.profileId === b.profileId && a.url === b.url);

@@ -132,7 +132,7 @@ export interface LinkInputs {
 }
 
 /** The version a final claim or candidate carries (deleted profile, closed job), so no later version undoes it. */
-export const FINAL_VERSION = Number.MAX_SAFE_INTEGER;
+const FINAL_VERSION = Number.MAX_SAFE_INTEGER;
 
 /** The claim a deleted profile leaves on an account: final, so no version of it can claim the account again. */
 export const deletedClaim = (profileId: string): AccountClaim => ({

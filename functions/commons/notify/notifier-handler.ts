@@ -9,7 +9,7 @@ import {
 import { deliverNotification, type NotifierDependencies } from './deliver-notification.ts';
 
 /** The notifier's SQS handler: one Application Submitted per message, delivered to the employer. */
-export const notifyEmployer =
+const notifyEmployer =
   (deps: NotifierDependencies) =>
   async (event: BusEvent, { record, attempt }: ConsumerContext): Promise<void> => {
     if (event['detail-type'] !== EVENTS.applicationSubmitted.detailType) {

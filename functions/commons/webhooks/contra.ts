@@ -18,7 +18,7 @@ import { canonicalEvent, invalid, unauthorized, type Verdict, type WebhookDelive
  * `{type, data}` with `data` the detail of the matching canonical event.
  */
 
-export const CONTRA_EVENT_TYPES: Readonly<Record<string, EventName>> = {
+const CONTRA_EVENT_TYPES: Readonly<Record<string, EventName>> = {
   'profile.updated': 'profileUpdated',
   'profile.deleted': 'profileDeleted',
   'job.published': 'jobPublished',

@@ -28,7 +28,7 @@ export const hubUrl = (): string =>
   isLocalMode() ? requireEnv('YOUTUBE_HUB_URL') : optionalEnv('YOUTUBE_HUB_URL', DEFAULT_HUB_URL);
 
 /** The form the hub receives. `hub.verify=async` is for hubs still on PubSubHubbub 0.3, Google's among them. */
-export const hubForm = (request: HubRequest): URLSearchParams =>
+const hubForm = (request: HubRequest): URLSearchParams =>
   new URLSearchParams({
     'hub.mode': request.mode,
     'hub.topic': request.topic,

@@ -3,7 +3,7 @@ import { sourceOf } from '#events/catalog.ts';
 import type { EventPublisher, OutgoingEvent } from '../event-publisher.ts';
 
 /** PutEvents takes at most 10 entries a call. */
-export const PUT_EVENTS_BATCH = 10;
+const PUT_EVENTS_BATCH = 10;
 const MAX_ATTEMPTS = 5;
 
 export class EventPublishError extends Error {
