@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_EVENTS, sourceOf } from '#events/catalog.ts';
 import { isJsonObject } from '#shared/json.ts';
-import { ALL_EVENTS, sourceOf } from '../../events/catalog.ts';
 import type { CfnResource } from '../../lib/assembly.ts';
 import { busNameOf, logicalIds, ruleNameOf } from '../../lib/names.ts';
 import { EVENT_ROUTES, type FunctionName } from '../../lib/routing.ts';
