@@ -1,14 +1,6 @@
 import { id } from '#events/fields.ts';
-import {
-  type HttpRequest,
-  type HttpResponse,
-  header,
-  json,
-  problem,
-  rawBody,
-  tooLarge,
-} from '#shared/http.ts';
-import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
+import { type HttpRequest, type HttpResponse, header, json, problem } from '#shared/http.ts';
+import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
@@ -46,15 +38,16 @@ const acceptsHtml = (request: HttpRequest): boolean =>
     .split(',')
     .some((range) => range.split(';')[0]?.trim().toLowerCase() === 'text/html');
 
+/** The job a path names, as API Gateway (or the dispatch) decoded it. */
+const jobIdOf = (request: HttpRequest): string | undefined => request.pathParameters?.jobId;
+
 const apply = async (
   request: HttpRequest,
-  jobId: string,
+  body: Buffer,
   deps: ApplicationsApiDependencies,
 ): Promise<HttpResponse> => {
-  const body = rawBody(request);
-  const oversized = tooLarge(body);
-  if (oversized) return oversized;
-
+  const jobId = jobIdOf(request);
+  if (jobId === undefined) return problem(404, 'Not Found', 'no such route');
   const authorization = header(request, 'authorization');
   const token = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '')?.[1];
   if (!token) return unauthorized('a viewer token is required: Authorization: Bearer <JWT>', false);
@@ -92,9 +85,6 @@ const apply = async (
   }
 };
 
-/** The job a path names, as API Gateway (or the dispatch) decoded it. */
-const jobIdOf = (request: HttpRequest): string | undefined => request.pathParameters?.jobId;
-
 const applyPageOf = async (
   request: HttpRequest,
   deps: ApplicationsApiDependencies,
@@ -117,10 +107,7 @@ const applyPageOf = async (
 export const createApplicationsApiHandler = (deps: ApplicationsApiDependencies) => {
   const routes: Routes<(typeof APPLICATIONS_API_ROUTES)[number]> = {
     'GET /jobs/{jobId}/apply': (request) => applyPageOf(request, deps),
-    'POST /jobs/{jobId}/applications': async (request) => {
-      const jobId = jobIdOf(request);
-      return jobId === undefined ? problem(404, 'Not Found', 'no such route') : apply(request, jobId, deps);
-    },
+    'POST /jobs/{jobId}/applications': withBody((request, body) => apply(request, body, deps)),
   };
   const dispatch = dispatchHttp(routes);
   return async (request: HttpRequest): Promise<HttpResponse> => {

@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { accountKey } from '#shared/item-keys.ts';
 import type { AccountStore, AccountWrite } from './link-stores.ts';
 import { type AccountClaim, type AccountState, isLinked } from './links.ts';
@@ -11,8 +11,6 @@ import { type AccountClaim, type AccountState, isLinked } from './links.ts';
  * account's owner and portfolio link is in this one item, so reading a video's links takes two round trips.
  */
 const CLAIM_PREFIX = 'c#';
-
-type Item = Record<string, unknown>;
 
 interface StoredClaim {
   readonly v: number;
@@ -60,21 +58,15 @@ const withClaim = (state: AccountState | undefined, claim: AccountClaim): Accoun
   claims: [...(state?.claims ?? []).filter((existing) => existing.profileId !== claim.profileId), claim],
 });
 
-export class DynamoAccountStore implements AccountStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+/** The update of one account item: what to set, on which condition; its old attributes come back. */
+type AccountUpdate = Pick<
+  UpdateCommandInput,
+  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
 
+export class DynamoAccountStore extends DynamoTable implements AccountStore {
   async read(platform: Platform, accountId: string): Promise<AccountState | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: accountKey(platform, accountId),
-        ConsistentRead: true,
-      }),
-    );
-    return accountStateOf(Item);
+    return accountStateOf(await this.getItem(accountKey(platform, accountId)));
   }
 
   /** True iff some live profile's latest version lists the account. */
@@ -87,71 +79,68 @@ export class DynamoAccountStore implements AccountStore {
    * Writes a profile's claim unless the account has seen a newer version of that profile (or its deletion).
    * An equal version is written again, idempotently, so a retry can tell it may have to finish its work.
    */
-  async writeClaim(platform: Platform, accountId: string, claim: AccountClaim): Promise<AccountWrite> {
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: accountKey(platform, accountId),
-          UpdateExpression: 'SET platform = :platform, accountId = :accountId, #claim = :claim',
-          ConditionExpression: 'attribute_not_exists(#claim) OR #claim.v <= :v',
-          ExpressionAttributeNames: { '#claim': `${CLAIM_PREFIX}${claim.profileId}` },
-          ExpressionAttributeValues: {
-            ':platform': platform,
-            ':accountId': accountId,
-            ':claim': storedOf(claim),
-            ':v': claim.version,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const before = accountStateOf(Attributes);
-      const previous = before?.claims.find((existing) => existing.profileId === claim.profileId);
-      return {
-        before,
-        after: withClaim(before, claim),
-        applied: true,
-        repeated: previous?.version === claim.version,
-      };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const current = await this.read(platform, accountId);
-      return { before: current, after: current ?? { claims: [] }, applied: false, repeated: false };
-    }
+  writeClaim(platform: Platform, accountId: string, claim: AccountClaim): Promise<AccountWrite> {
+    const update: AccountUpdate = {
+      UpdateExpression: 'SET platform = :platform, accountId = :accountId, #claim = :claim',
+      ConditionExpression: 'attribute_not_exists(#claim) OR #claim.v <= :v',
+      ExpressionAttributeNames: { '#claim': `${CLAIM_PREFIX}${claim.profileId}` },
+      ExpressionAttributeValues: {
+        ':platform': platform,
+        ':accountId': accountId,
+        ':claim': storedOf(claim),
+        ':v': claim.version,
+      },
+    };
+    return this.write(platform, accountId, update, (before) => ({
+      after: withClaim(before, claim),
+      repeated:
+        before?.claims.find((existing) => existing.profileId === claim.profileId)?.version === claim.version,
+    }));
   }
 
   /** Records a disconnection; the latest `disconnectedAt` counts. */
-  async recordDisconnection(
+  recordDisconnection(
     platform: Platform,
     accountId: string,
     disconnectedAtKey: string,
   ): Promise<AccountWrite> {
-    try {
-      const { Attributes } = await this.documents.send(
+    const update: AccountUpdate = {
+      UpdateExpression: 'SET platform = :platform, accountId = :accountId, disc = :disc',
+      ConditionExpression: 'attribute_not_exists(disc) OR disc <= :disc',
+      ExpressionAttributeValues: {
+        ':platform': platform,
+        ':accountId': accountId,
+        ':disc': disconnectedAtKey,
+      },
+    };
+    return this.write(platform, accountId, update, (before) => ({
+      after: { claims: before?.claims ?? [], disconnectedAtKey },
+      repeated: before?.disconnectedAtKey === disconnectedAtKey,
+    }));
+  }
+
+  /** A conditional update: when the stored state is newer it writes nothing and says what is stored. */
+  private async write(
+    platform: Platform,
+    accountId: string,
+    update: AccountUpdate,
+    outcome: (before: AccountState | undefined) => Pick<AccountWrite, 'after' | 'repeated'>,
+  ): Promise<AccountWrite> {
+    const written = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(platform, accountId),
-          UpdateExpression: 'SET platform = :platform, accountId = :accountId, disc = :disc',
-          ConditionExpression: 'attribute_not_exists(disc) OR disc <= :disc',
-          ExpressionAttributeValues: {
-            ':platform': platform,
-            ':accountId': accountId,
-            ':disc': disconnectedAtKey,
-          },
+          ...update,
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      const before = accountStateOf(Attributes);
-      return {
-        before,
-        after: { claims: before?.claims ?? [], disconnectedAtKey },
-        applied: true,
-        repeated: before?.disconnectedAtKey === disconnectedAtKey,
-      };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      ),
+    );
+    if (written === undefined) {
       const current = await this.read(platform, accountId);
       return { before: current, after: current ?? { claims: [] }, applied: false, repeated: false };
     }
+    const before = accountStateOf(written.Attributes);
+    return { before, applied: true, ...outcome(before) };
   }
 }

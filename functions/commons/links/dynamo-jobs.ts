@@ -1,37 +1,35 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { unlessConditionFails } from '#shared/aws/dynamo.ts';
 import type { JobRecord } from '#shared/entities.ts';
 import { instantKey } from '#shared/instant.ts';
 import { jobKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import { VersionedItems } from './dynamo-versioned-items.ts';
+import { VersionedItems, type VersionedItemsDesign } from './dynamo-versioned-items.ts';
 import type { JobStore, StoredJob } from './link-stores.ts';
+import { videoRefs } from './refs.ts';
 
 /** The dueAt index partition of jobs whose `closesAt` has not been announced yet. */
 const JOB_CLOSES_PARTITION = 'JOB_CLOSES';
 
-const DUE_ATTRIBUTES = ['gsi2pk', 'gsi2sk'];
+const JOB_ITEMS: VersionedItemsDesign<VideoRef> = {
+  keyOf: jobKey,
+  idAttribute: 'jobId',
+  // The dueAt index keys; a closed job leaves the index, so its expiry is never announced.
+  internal: ['gsi2pk', 'gsi2sk'],
+  final: { flag: 'closed', at: 'closedAt' },
+  refs: videoRefs,
+};
 
-export class DynamoJobStore implements JobStore {
-  private readonly items: VersionedItems<JobRecord, VideoRef>;
-
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {
-    this.items = new VersionedItems(documents, tableName, {
-      keyOf: jobKey,
-      finalFlag: 'closed',
-      refOf: (platform, videoId) => ({ platform, videoId }),
-      refParts: (video) => ({ platform: video.platform, id: video.videoId }),
-      internal: DUE_ATTRIBUTES,
-    });
+export class DynamoJobStore extends VersionedItems<JobRecord, VideoRef> implements JobStore {
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    super(documents, tableName, JOB_ITEMS);
   }
 
-  read(jobId: string): Promise<StoredJob | undefined> {
-    return this.items.read(jobId);
+  /** Marks the job closed, for good (it leaves the dueAt index), and returns every video any version listed. */
+  markClosed(jobId: string, version: number, closedAt: string): Promise<VideoRef[]> {
+    return this.markFinal(jobId, version, closedAt);
   }
 
   /**
@@ -50,22 +48,7 @@ export class DynamoJobStore implements JobStore {
       closesAtKey !== undefined && closesAtKey > nowKey
         ? { gsi2pk: JOB_CLOSES_PARTITION, gsi2sk: `${closesAtKey}#${job.jobId}` }
         : {};
-    return this.items.replaceIfUnchanged(job.jobId, job, expected, everListed, due);
-  }
-
-  addEverListed(jobId: string, videos: readonly VideoRef[]): Promise<void> {
-    return this.items.addEverListed(jobId, videos);
-  }
-
-  /** Marks the job closed, for good (it leaves the dueAt index), and returns every video any version listed. */
-  markClosed(jobId: string, version: number, closedAt: string): Promise<VideoRef[]> {
-    return this.items.markFinal(
-      jobId,
-      'jobId',
-      version,
-      { attribute: 'closedAt', value: closedAt },
-      DUE_ATTRIBUTES,
-    );
+    return this.replace(job.jobId, job, expected, everListed, due);
   }
 
   /** Jobs whose `closesAt` is at or before `nowKey` and not yet announced, oldest first. */
@@ -84,8 +67,8 @@ export class DynamoJobStore implements JobStore {
 
   /** Takes an announced expiry out of the index, unless a newer version has moved it meanwhile. */
   async clearExpiry(jobId: string, dueKey: string): Promise<void> {
-    try {
-      await this.documents.send(
+    await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(jobId),
@@ -93,9 +76,7 @@ export class DynamoJobStore implements JobStore {
           ConditionExpression: 'gsi2sk = :due',
           ExpressionAttributeValues: { ':due': dueKey },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,18 +1,18 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Platform } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import type { ItemKey } from '#shared/item-keys.ts';
 import type { StoredVersioned } from './link-stores.ts';
-import { parseRef, refString, stringSet } from './refs.ts';
+import { parseRef, type RefCodec, refString, stringSet } from './refs.ts';
 
 export interface VersionedItemsDesign<Ref> {
   readonly keyOf: (id: string) => ItemKey;
-  /** The attribute that marks the entity final (`deleted`, `closed`). */
-  readonly finalFlag: string;
-  readonly refOf: (platform: Platform, id: string) => Ref;
-  readonly refParts: (ref: Ref) => { platform: Platform; id: string };
-  /** Attributes stored beside the record but not part of it (index keys). */
-  readonly internal: readonly string[];
+  /** The attribute naming the entity's id, set on a tombstone that was never seen otherwise. */
+  readonly idAttribute: string;
+  /** The attribute that marks the entity final (`deleted`, `closed`), and the one recording when. */
+  readonly final: { readonly flag: string; readonly at: string };
+  readonly refs: RefCodec<Ref>;
+  /** Attributes stored beside the record but not part of it (index keys); the final state drops them. */
+  readonly internal?: readonly string[];
 }
 
 /**
@@ -21,37 +21,41 @@ export interface VersionedItemsDesign<Ref> {
  * The item is the serialization point of its entity: a new version replaces it only if it is still the version
  * its writer read (compare-and-set), and the final flag can never be cleared.
  */
-export class VersionedItems<Entity extends { version: number }, Ref> {
+export abstract class VersionedItems<Entity extends { version: number }, Ref> extends DynamoTable {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    documents: DynamoDBDocumentClient,
+    tableName: string,
     private readonly design: VersionedItemsDesign<Ref>,
-  ) {}
+  ) {
+    super(documents, tableName);
+  }
+
+  private get internal(): readonly string[] {
+    return this.design.internal ?? [];
+  }
 
   private refsOf(refs: readonly Ref[]): Set<string> {
     return new Set(
-      refs.map((ref) => this.design.refParts(ref)).map(({ platform, id }) => refString(platform, id)),
+      refs.map((ref) => this.design.refs.parts(ref)).map(({ platform, id }) => refString(platform, id)),
     );
   }
 
   private parseRefs(value: unknown): Ref[] {
     return stringSet(value)
       .map(parseRef)
-      .map(({ platform, id }) => this.design.refOf(platform, id));
+      .map(({ platform, id }) => this.design.refs.of(platform, id));
   }
 
   async read(id: string): Promise<StoredVersioned<Entity, Ref> | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: this.design.keyOf(id), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const record: Record<string, unknown> = { ...Item };
-    for (const name of ['pk', 'sk', 'everListed', ...this.design.internal]) delete record[name];
-    return { record: record as Entity, everListed: this.parseRefs(Item.everListed) };
+    const item = await this.getItem(this.design.keyOf(id));
+    if (!item) return undefined;
+    const record: Record<string, unknown> = { ...item };
+    for (const name of ['pk', 'sk', 'everListed', ...this.internal]) delete record[name];
+    return { record: record as Entity, everListed: this.parseRefs(item.everListed) };
   }
 
   /** Stores a newer version if the item is still the version read. False when another writer got there first. */
-  async replaceIfUnchanged(
+  protected async replace(
     id: string,
     entity: Entity,
     expected: StoredVersioned<Entity, Ref> | undefined,
@@ -59,8 +63,8 @@ export class VersionedItems<Entity extends { version: number }, Ref> {
     extra: Readonly<Record<string, unknown>> = {},
   ): Promise<boolean> {
     const refs = this.refsOf(everListed);
-    try {
-      await this.documents.send(
+    const replaced = await unlessConditionFails(
+      this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -74,17 +78,14 @@ export class VersionedItems<Entity extends { version: number }, Ref> {
             : 'attribute_not_exists(pk)',
           ...(expected
             ? {
-                ExpressionAttributeNames: { '#final': this.design.finalFlag },
+                ExpressionAttributeNames: { '#final': this.design.final.flag },
                 ExpressionAttributeValues: { ':expected': expected.record.version },
               }
             : {}),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return replaced !== undefined;
   }
 
   /** Remembers what a losing writer may have touched, so the winner's successors revisit it. */
@@ -101,29 +102,24 @@ export class VersionedItems<Entity extends { version: number }, Ref> {
   }
 
   /**
-   * Marks the entity final, for good, whatever its version, and returns everything any version listed.
-   * `idAttribute` names the entity's id on a tombstone that was never seen otherwise; `remove` drops index keys.
+   * Marks the entity final at `at`, for good, whatever its version, and returns everything any version listed.
+   * The internal attributes (index keys) go with it.
    */
-  async markFinal(
-    id: string,
-    idAttribute: string,
-    version: number,
-    at: { readonly attribute: string; readonly value: string },
-    remove: readonly string[] = [],
-  ): Promise<Ref[]> {
+  protected async markFinal(id: string, version: number, at: string): Promise<Ref[]> {
+    const { internal } = this;
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.design.keyOf(id),
         UpdateExpression:
           'SET #id = :id, #final = :true, #at = if_not_exists(#at, :at), version = if_not_exists(version, :version)' +
-          (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
+          (internal.length > 0 ? ` REMOVE ${internal.join(', ')}` : ''),
         ExpressionAttributeNames: {
-          '#id': idAttribute,
-          '#final': this.design.finalFlag,
-          '#at': at.attribute,
+          '#id': this.design.idAttribute,
+          '#final': this.design.final.flag,
+          '#at': this.design.final.at,
         },
-        ExpressionAttributeValues: { ':id': id, ':true': true, ':at': at.value, ':version': version },
+        ExpressionAttributeValues: { ':id': id, ':true': true, ':at': at, ':version': version },
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -1,12 +1,7 @@
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { VideoPosted, VideoRemoved } from '#events/catalog.ts';
 import type { Platform, VideoRef } from '#events/fields.ts';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
 import type {
@@ -21,8 +16,6 @@ import type { ApplyCandidate } from './links.ts';
 
 /** The sort key the video item itself has in its partition. */
 const VIDEO_SK = videoKey('tiktok', '').sk;
-
-type Item = Record<string, unknown>;
 
 const candidateOf = (item: Item): ApplyCandidate => ({
   jobId: String(item.jobId),
@@ -44,12 +37,7 @@ const videoOf = (item: Item): StoredVideo => ({
 });
 
 /** Video items and apply candidates. Every write is conditional or idempotent. */
-export class DynamoVideoStore implements VideoStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoVideoStore extends DynamoTable implements VideoStore {
   async partition(platform: Platform, videoId: string): Promise<VideoPartition> {
     const { pk } = videoKey(platform, videoId);
     let video: StoredVideo | undefined;
@@ -105,8 +93,8 @@ export class DynamoVideoStore implements VideoStore {
       sets.push('caption = :caption');
       values[':caption'] = posted.caption;
     }
-    try {
-      const { Attributes } = await this.documents.send(
+    const written = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: videoKey(posted.platform, posted.videoId),
@@ -117,12 +105,10 @@ export class DynamoVideoStore implements VideoStore {
           // The updated attributes as they were: `posted` among them unless this write posted the video.
           ReturnValues: 'UPDATED_OLD',
         }),
-      );
-      return Attributes?.posted === true ? 'refreshed' : 'posted';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'removed';
-      throw error;
-    }
+      ),
+    );
+    if (written === undefined) return 'removed';
+    return written.Attributes?.posted === true ? 'refreshed' : 'posted';
   }
 
   /** Records a removal, final; the video leaves its account's index so fan-outs skip it. */
@@ -165,8 +151,8 @@ export class DynamoVideoStore implements VideoStore {
     } else {
       update += ' REMOVE closes';
     }
-    try {
-      const { Attributes } = await this.documents.send(
+    const written = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: applyCandidateKey(video.platform, video.videoId, candidate.jobId),
@@ -175,15 +161,11 @@ export class DynamoVideoStore implements VideoStore {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      return {
-        applied: true,
-        ...(Attributes?.v !== undefined ? { previous: candidateOf(Attributes) } : {}),
-      };
-    } catch (error) {
-      if (isConditionFailure(error)) return { applied: false };
-      throw error;
-    }
+      ),
+    );
+    if (written === undefined) return { applied: false };
+    const previous = written.Attributes;
+    return { applied: true, ...(previous?.v !== undefined ? { previous: candidateOf(previous) } : {}) };
   }
 
   /** One page (≤ limit) of an account's videos, from the videosByAccount index. */

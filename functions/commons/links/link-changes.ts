@@ -11,32 +11,36 @@ export interface VideoId {
 /** Only the video's identity: callers often pass a whole event detail. */
 const identity = ({ platform, videoId }: VideoId): VideoId => ({ platform, videoId });
 
-const portfolioChanged = (
-  target: VideoId,
-  before: PortfolioLink | null,
-  after: PortfolioLink | null,
-): LinkChanged | undefined => {
-  const video = identity(target);
-  if (after) {
-    if (before && before.profileId === after.profileId && before.url === after.url) return undefined;
-    return { ...video, kind: 'portfolio', state: 'active', url: after.url, profileId: after.profileId };
-  }
-  // An inactive link names the profile it last pointed to.
-  return before ? { ...video, kind: 'portfolio', state: 'inactive', profileId: before.profileId } : undefined;
-};
+/**
+ * The Link Changed of one kind of link between two states, or undefined when nothing changed: active with its
+ * url when there is a link now, inactive naming the profile or job it last pointed to when there was one.
+ */
+const changeOf =
+  <Link extends { readonly url: string }>(
+    kind: LinkChanged['kind'],
+    idOf: (link: Link) => string,
+    pointsTo: (id: string) => Pick<LinkChanged, 'profileId' | 'jobId'>,
+  ) =>
+  (target: VideoId, before: Link | null, after: Link | null): LinkChanged | undefined => {
+    const video = identity(target);
+    if (after) {
+      if (before && idOf(before) === idOf(after) && before.url === after.url) return undefined;
+      return { ...video, kind, state: 'active', url: after.url, ...pointsTo(idOf(after)) };
+    }
+    return before ? { ...video, kind, state: 'inactive', ...pointsTo(idOf(before)) } : undefined;
+  };
 
-export const applyChanged = (
-  target: VideoId,
-  before: ApplyLink | null,
-  after: ApplyLink | null,
-): LinkChanged | undefined => {
-  const video = identity(target);
-  if (after) {
-    if (before && before.jobId === after.jobId && before.url === after.url) return undefined;
-    return { ...video, kind: 'apply', state: 'active', url: after.url, jobId: after.jobId };
-  }
-  return before ? { ...video, kind: 'apply', state: 'inactive', jobId: before.jobId } : undefined;
-};
+const portfolioChanged = changeOf<PortfolioLink>(
+  'portfolio',
+  (link) => link.profileId,
+  (profileId) => ({ profileId }),
+);
+
+export const applyChanged = changeOf<ApplyLink>(
+  'apply',
+  (link) => link.jobId,
+  (jobId) => ({ jobId }),
+);
 
 /** The Link Changed events that take a video from one pair of links to another (none when equal). */
 export const linkChanges = (video: VideoId, before: VideoLinks, after: VideoLinks): LinkChanged[] =>

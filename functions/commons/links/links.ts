@@ -62,23 +62,40 @@ const isLiveClaim = (claim: AccountClaim): boolean => claim.listed && !claim.del
 const byStringOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
+ * The contract's choice among live contenders (an account's owner, a video's job): the latest instant, then
+ * the smallest id in plain string order.
+ */
+const latestThenSmallest = <Contender>(
+  contenders: readonly Contender[],
+  isLive: (contender: Contender) => boolean,
+  instantKeyOf: (contender: Contender) => string,
+  idOf: (contender: Contender) => string,
+): Contender | undefined => {
+  let chosen: Contender | undefined;
+  for (const contender of contenders) {
+    if (!isLive(contender)) continue;
+    if (
+      chosen === undefined ||
+      instantKeyOf(contender) > instantKeyOf(chosen) ||
+      (instantKeyOf(contender) === instantKeyOf(chosen) && byStringOrder(idOf(contender), idOf(chosen)) < 0)
+    ) {
+      chosen = contender;
+    }
+  }
+  return chosen;
+};
+
+/**
  * The owner of an account: the live profile whose latest version lists it; on a tie the latest `updatedAt`,
  * then the smallest profileId.
  */
-export const ownerOf = (account: AccountState): AccountClaim | undefined => {
-  let owner: AccountClaim | undefined;
-  for (const claim of account.claims) {
-    if (!isLiveClaim(claim)) continue;
-    if (
-      owner === undefined ||
-      claim.updatedAtKey > owner.updatedAtKey ||
-      (claim.updatedAtKey === owner.updatedAtKey && byStringOrder(claim.profileId, owner.profileId) < 0)
-    ) {
-      owner = claim;
-    }
-  }
-  return owner;
-};
+export const ownerOf = (account: AccountState): AccountClaim | undefined =>
+  latestThenSmallest(
+    account.claims,
+    isLiveClaim,
+    (claim) => claim.updatedAtKey,
+    (claim) => claim.profileId,
+  );
 
 /** True iff some live profile lists the account (a YouTube channel then needs a WebSub subscription). */
 export const isLinked = (account: AccountState): boolean => account.claims.some(isLiveClaim);
@@ -105,20 +122,13 @@ const isLiveCandidate = (candidate: ApplyCandidate, nowKey: string): boolean =>
 export const applyJobOf = (
   candidates: readonly ApplyCandidate[],
   nowKey: string,
-): ApplyCandidate | undefined => {
-  let chosen: ApplyCandidate | undefined;
-  for (const candidate of candidates) {
-    if (!isLiveCandidate(candidate, nowKey)) continue;
-    if (
-      chosen === undefined ||
-      candidate.publishedAtKey > chosen.publishedAtKey ||
-      (candidate.publishedAtKey === chosen.publishedAtKey && byStringOrder(candidate.jobId, chosen.jobId) < 0)
-    ) {
-      chosen = candidate;
-    }
-  }
-  return chosen;
-};
+): ApplyCandidate | undefined =>
+  latestThenSmallest(
+    candidates,
+    (candidate) => isLiveCandidate(candidate, nowKey),
+    (candidate) => candidate.publishedAtKey,
+    (candidate) => candidate.jobId,
+  );
 
 export const applyUrl = (publicBaseUrl: string, jobId: string): string =>
   `${publicBaseUrl.replace(/\/+$/, '')}/jobs/${encodeURIComponent(jobId)}/apply`;

@@ -1,4 +1,4 @@
-import { PLATFORMS, type Platform } from '#events/fields.ts';
+import { type AccountRef, PLATFORMS, type Platform, type VideoRef } from '#events/fields.ts';
 
 /**
  * `(platform, id)` pairs stored in a DynamoDB string set: `<platform>#<id>`. Platforms contain no `#`, so the
@@ -17,3 +17,19 @@ export const parseRef = (value: string): { platform: Platform; id: string } => {
 /** A string set read back from DynamoDB (the document client returns a Set). */
 export const stringSet = (value: unknown): string[] =>
   value instanceof Set ? [...value].map(String) : Array.isArray(value) ? value.map(String) : [];
+
+/** How a kind of ref is stored: as its `(platform, id)` parts, and back. */
+export interface RefCodec<Ref> {
+  readonly of: (platform: Platform, id: string) => Ref;
+  readonly parts: (ref: Ref) => { platform: Platform; id: string };
+}
+
+export const accountRefs: RefCodec<AccountRef> = {
+  of: (platform, accountId) => ({ platform, accountId }),
+  parts: (account) => ({ platform: account.platform, id: account.accountId }),
+};
+
+export const videoRefs: RefCodec<VideoRef> = {
+  of: (platform, videoId) => ({ platform, videoId }),
+  parts: (video) => ({ platform: video.platform, id: video.videoId }),
+};

@@ -1,39 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { notificationKey } from '#shared/item-keys.ts';
 import type { NewNotification, NotificationRecord, NotificationStore } from './notification-store.ts';
 
-export class DynamoNotificationStore implements NotificationStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoNotificationStore extends DynamoTable implements NotificationStore {
   async get(applicationId: string): Promise<NotificationRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: notificationKey(applicationId),
-        ConsistentRead: true,
-      }),
-    );
-    return Item as NotificationRecord | undefined;
+    return (await this.getItem(notificationKey(applicationId))) as NotificationRecord | undefined;
   }
 
-  async create(notification: NewNotification): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...notificationKey(notification.applicationId), ...notification, attempts: 0 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  create(notification: NewNotification): Promise<boolean> {
+    return this.putIfAbsent(notificationKey(notification.applicationId), { ...notification, attempts: 0 });
   }
 
   async countAttempt(applicationId: string): Promise<number> {
@@ -55,8 +31,8 @@ export class DynamoNotificationStore implements NotificationStore {
     outcome: 'delivered' | 'failed',
     error?: string,
   ): Promise<NotificationRecord | undefined> {
-    try {
-      const { Attributes } = await this.documents.send(
+    const settled = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: notificationKey(applicationId),
@@ -73,12 +49,9 @@ export class DynamoNotificationStore implements NotificationStore {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return Attributes as NotificationRecord;
-    } catch (caught) {
-      if (isConditionFailure(caught)) return undefined;
-      throw caught;
-    }
+      ),
+    );
+    return settled?.Attributes as NotificationRecord | undefined;
   }
 
   async markAnnounced(applicationId: string): Promise<void> {
@@ -94,8 +67,8 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async reopen(applicationId: string): Promise<boolean> {
-    try {
-      await this.documents.send(
+    const reopened = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: notificationKey(applicationId),
@@ -104,11 +77,8 @@ export class DynamoNotificationStore implements NotificationStore {
           ExpressionAttributeNames: { '#error': 'error' },
           ExpressionAttributeValues: { ':failed': 'failed', ':true': true },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return reopened !== undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { type HttpRequest, type HttpResponse, problem } from './http.ts';
+import { type HttpRequest, type HttpResponse, problem, rawBody, tooLarge } from './http.ts';
 
 /** One route's handler: the request, with its path parameters, in; the response out. */
 export type RouteHandler = (request: HttpRequest, context?: Context) => Promise<HttpResponse>;
@@ -10,6 +10,14 @@ export type RouteHandler = (request: HttpRequest, context?: Context) => Promise<
  * them, so a route without a handler, or a handler without a route, does not compile.
  */
 export type Routes<RouteKey extends string> = Readonly<Record<RouteKey, RouteHandler>>;
+
+/** A route that reads the body: one over MAX_BODY_BYTES is refused (413) before anything else is looked at. */
+export const withBody =
+  (handle: (request: HttpRequest, body: Buffer, context?: Context) => Promise<HttpResponse>): RouteHandler =>
+  async (request, context) => {
+    const body = rawBody(request);
+    return tooLarge(body) ?? handle(request, body, context);
+  };
 
 type PathParameters = Record<string, string>;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { DynamoTable, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { deliveryKey } from '#shared/item-keys.ts';
 import {
   DELIVERY_RETENTION_SECONDS,
@@ -12,17 +12,19 @@ import {
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
-export class DynamoDeliveryLedger implements DeliveryLedger {
+export class DynamoDeliveryLedger extends DynamoTable implements DeliveryLedger {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    documents: DynamoDBDocumentClient,
+    tableName: string,
     private readonly retentionSeconds = DELIVERY_RETENTION_SECONDS,
-  ) {}
+  ) {
+    super(documents, tableName);
+  }
 
   async claim(origin: WebhookOrigin, key: string, now: Date): Promise<DeliveryClaim | undefined> {
     const claim: DeliveryClaim = { origin, key, claimId: randomUUID() };
-    try {
-      await this.documents.send(
+    const claimed = await unlessConditionFails(
+      this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -45,47 +47,37 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
             ':stale': epochSeconds(now) - STALE_CLAIM_SECONDS,
           },
         }),
-      );
-      return claim;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
+    return claimed === undefined ? undefined : claim;
   }
 
   async confirm(claim: DeliveryClaim): Promise<void> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: deliveryKey(claim.origin, claim.key),
-          UpdateExpression: 'SET #state = :confirmed',
-          ConditionExpression: 'claimId = :claimId',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':confirmed': 'confirmed', ':claimId': claim.claimId },
-        }),
-      );
-    } catch (error) {
-      // Taken over as stale meanwhile: the other claimant published it too, and confirms its own claim.
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
+    // Refused when taken over as stale meanwhile: the other claimant published it too and confirms its own.
+    const confirm = new UpdateCommand({
+      ...this.ifStillHeld(claim),
+      UpdateExpression: 'SET #state = :confirmed',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':confirmed': 'confirmed', ':claimId': claim.claimId },
+    });
+    await unlessConditionFails(this.documents.send(confirm));
   }
 
   async release(claim: DeliveryClaim): Promise<void> {
-    try {
-      await this.documents.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: deliveryKey(claim.origin, claim.key),
-          ConditionExpression: 'claimId = :claimId',
-          ExpressionAttributeValues: { ':claimId': claim.claimId },
-        }),
-      );
-    } catch (error) {
-      // Already gone or claimed again since: nothing of ours to release.
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
+    // Refused when already gone or claimed again since: nothing of ours to release.
+    const release = new DeleteCommand({
+      ...this.ifStillHeld(claim),
+      ExpressionAttributeValues: { ':claimId': claim.claimId },
+    });
+    await unlessConditionFails(this.documents.send(release));
+  }
+
+  /** The delivery's item, on condition that the claim is still the one stored (`:claimId`). */
+  private ifStillHeld(claim: DeliveryClaim) {
+    return {
+      TableName: this.tableName,
+      Key: deliveryKey(claim.origin, claim.key),
+      ConditionExpression: 'claimId = :claimId',
+    };
   }
 }

@@ -4,7 +4,7 @@ import type { SecretName } from '#shared/secret-names.ts';
 import { readContraDelivery } from './contra.ts';
 import type { DeliveryLedger, WebhookOrigin } from './delivery-ledger.ts';
 import { readTikTokDelivery } from './tiktok.ts';
-import type { Verdict, WebhookDelivery } from './verdict.ts';
+import type { DeliveryReader, WebhookDelivery } from './verdict.ts';
 import { readYouTubeNotification } from './youtube.ts';
 
 /**
@@ -33,12 +33,10 @@ export type IngestResult =
   /** The bus did not take the events in time: nothing is remembered, so the platform's retry is processed. */
   | { readonly outcome: 'unavailable'; readonly detail: string };
 
-type Reader = (delivery: WebhookDelivery, secrets: readonly string[], now: Date) => Verdict;
-
 const SOURCES: Readonly<
   Record<
     WebhookOrigin,
-    { readonly secret: SecretName; readonly read: Reader; readonly label: WebhookMetricPlatform }
+    { readonly secret: SecretName; readonly read: DeliveryReader; readonly label: WebhookMetricPlatform }
   >
 > = {
   tiktok: { secret: 'TIKTOK_CLIENT_SECRET', read: readTikTokDelivery, label: 'TikTok' },

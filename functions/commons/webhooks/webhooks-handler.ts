@@ -1,15 +1,6 @@
 import type { Context } from 'aws-lambda';
-import {
-  type HttpRequest,
-  type HttpResponse,
-  header,
-  json,
-  problem,
-  rawBody,
-  text,
-  tooLarge,
-} from '#shared/http.ts';
-import { dispatchHttp, type RouteHandler, type Routes } from '#shared/http-dispatch.ts';
+import { type HttpRequest, type HttpResponse, header, json, problem, text } from '#shared/http.ts';
+import { dispatchHttp, type RouteHandler, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { logger, metrics } from '#shared/observability.ts';
 import type { ChallengeAnswer, SubscriptionVerifier } from '#websub/verification.ts';
 import type { WebhookOrigin } from './delivery-ledger.ts';
@@ -62,12 +53,8 @@ const challengeResponse = (answer: ChallengeAnswer): HttpResponse =>
 
 export const createWebhookHandler = (ports: WebhookPorts) => {
   const ingestion = new WebhookIngestion(ports);
-  const ingest =
-    (origin: WebhookOrigin): RouteHandler =>
-    async (request, context) => {
-      const body = rawBody(request);
-      const refused = tooLarge(body);
-      if (refused) return refused;
+  const ingest = (origin: WebhookOrigin): RouteHandler =>
+    withBody(async (request, body, context) => {
       const result = await ingestion.receive(
         origin,
         { body, header: (name) => header(request, name) },
@@ -79,7 +66,7 @@ export const createWebhookHandler = (ports: WebhookPorts) => {
         logger.info('webhook delivery not published', { origin, ...result });
       }
       return responseOf(result);
-    };
+    });
   const routes: Routes<(typeof WEBHOOK_ROUTES)[number]> = {
     'POST /webhooks/tiktok': ingest('tiktok'),
     'GET /webhooks/youtube': async (request) =>

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/aws/dynamo.ts';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { instantKeyOfDate } from '#shared/instant.ts';
 import { channelKey } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
@@ -15,8 +15,6 @@ import { topicOfChannel } from './topics.ts';
 
 export const RENEWAL_PARTITION = 'WEBSUB_RENEWAL';
 const DUE_INDEX = INDEXES.dueAt;
-
-type Item = Record<string, unknown>;
 
 const subscriptionOf = (item: Item): ChannelSubscription => ({
   channelId: item.channelId as string,
@@ -34,17 +32,10 @@ const subscriptionOf = (item: Item): ChannelSubscription => ({
 const dueSortKey = (reviewAt: Date, channelId: string): string =>
   `${instantKeyOfDate(reviewAt)}#${channelId}`;
 
-export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoChannelSubscriptions extends DynamoTable implements ChannelSubscriptionStore {
   async read(channelId: string): Promise<ChannelSubscription | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: channelKey(channelId), ConsistentRead: true }),
-    );
-    return Item ? subscriptionOf(Item) : undefined;
+    const item = await this.getItem(channelKey(channelId));
+    return item ? subscriptionOf(item) : undefined;
   }
 
   async apply(
@@ -85,8 +76,8 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
     } else {
       values[':revision'] = current.revision;
     }
-    try {
-      await this.documents.send(
+    const applied = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: channelKey(channelId),
@@ -94,12 +85,9 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
           ConditionExpression: current === undefined ? 'attribute_not_exists(pk)' : 'revision = :revision',
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return applied !== undefined;
   }
 
   async recordFailure(channelId: string, reason: string, now: Date): Promise<void> {
@@ -170,8 +158,8 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
 
   /** An update that applies only while `pending` is still the request with this id and mode. */
   private async conditionalUpdate(channelId: string, expression: string, values: Item): Promise<boolean> {
-    try {
-      await this.documents.send(
+    const updated = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: channelKey(channelId),
@@ -180,11 +168,8 @@ export class DynamoChannelSubscriptions implements ChannelSubscriptionStore {
           ExpressionAttributeNames: { '#mode': 'mode' },
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return updated !== undefined;
   }
 }
