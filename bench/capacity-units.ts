@@ -1,11 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
-import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 
 /** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */
@@ -64,8 +65,7 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
     const tableName = await dynamo.createTable('units');
     const { measure } = meter(dynamo.documents);
     const links = new LinkContext({
-      documents: dynamo.documents,
-      tableName,
+      stores: dynamoLinkStores(dynamo.documents, tableName),
       publisher: quietPublisher,
       publicBaseUrl: 'http://127.0.0.1:3000',
       clock: () => new Date('2026-11-22T00:00:00Z'),

@@ -27,6 +27,8 @@ const INIT_ENVIRONMENT: NodeJS.ProcessEnv = {
   TABLE_NAME: 'bench',
   EVENT_BUS_NAME: 'bench',
   PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+  // Local mode names its hub (npm start runs one); the subscription function wires its client at load.
+  YOUTUBE_HUB_URL: 'http://127.0.0.1:8090/subscribe',
   QUEUE_URL: 'http://127.0.0.1:3000/000000000000/bench',
   DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:3000/000000000000/bench-dlq',
   VIEWER_JWKS_URL: 'https://127.0.0.1/.well-known/jwks.json',

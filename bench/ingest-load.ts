@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { signTikTok } from '#commons/webhooks/tiktok.ts';
+import { signTikTok } from '#webhooks/tiktok.ts';
 
 /**
  * The load generator of the webhook ingest bench, run in its own process so that generating and signing

@@ -4,13 +4,13 @@ import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import { clearSecretCache, secretValues } from '#commons/adapters/secrets.ts';
-import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
-import { WebSubVerification } from '#commons/websub/verification.ts';
-import { createWebhookHandler } from '../functions/webhooks.ts';
+import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
+import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
+import { WebSubVerification } from '#websub/verification.ts';
 import { tableDefinition } from '../test/support/dynalite.ts';
 import { serveHandler } from '../test/webhooks/support/http-server.ts';
 import type { LoadResult } from './ingest-load.ts';
@@ -92,7 +92,7 @@ export const benchWebhookIngest = async (
         REQUESTED_LEASE_SECONDS,
       ),
     };
-    const handler = createWebhookHandler(() => ports);
+    const handler = createWebhookHandler(ports);
     const server = await serveHandler((request) => handler(request));
     try {
       const result = await runLoad(`${server.url}/webhooks/tiktok`, connections, durationSeconds);

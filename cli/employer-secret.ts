@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
 import { RemoteError, UsageError } from './cli-error.ts';
 import { localSecret } from './local-secrets.ts';
 import { regionOption } from './target.ts';

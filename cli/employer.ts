@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import type { ApplicationReceived } from '#commons/notify/notification.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import type { ApplicationReceived } from '#notify/notification.ts';
 import { localSecret } from './local-secrets.ts';
 import { note } from './output.ts';
 

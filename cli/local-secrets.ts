@@ -1,4 +1,4 @@
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { localSecrets } from '../local/dev-secrets.ts';
 
 export interface LocalSecret {

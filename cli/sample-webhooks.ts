@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { SecretName } from '#commons/adapters/secrets.ts';
-import { signContra } from '#commons/webhooks/contra.ts';
-import { signTikTok, TIKTOK_SIGNATURE_HEADER } from '#commons/webhooks/tiktok.ts';
-import { signYouTube, YOUTUBE_SIGNATURE_HEADER } from '#commons/webhooks/youtube.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
+import type { SecretName } from '#shared/secret-names.ts';
+import { signContra } from '#webhooks/contra.ts';
+import { signTikTok, TIKTOK_SIGNATURE_HEADER } from '#webhooks/tiktok.ts';
+import { signYouTube, YOUTUBE_SIGNATURE_HEADER } from '#webhooks/youtube.ts';
 
 /**
  * The sample webhooks `reelhire trigger` sends: each platform's own delivery, built from the catalog's sample of

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SignJWT } from 'jose';
-import { VIEWER_TOKEN_AUDIENCE } from '#commons/apply/viewer-token.ts';
+import { VIEWER_TOKEN_AUDIENCE } from '#apply/viewer-token.ts';
 import { localSecret } from './local-secrets.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
-import { topicOfChannel } from '#commons/websub/topics.ts';
 import { PLATFORMS, type Platform, type VideoRef } from '#events/fields.ts';
+import { topicOfChannel } from '#websub/topics.ts';
 import { HUB_PUBLISH_PATH, type HubPublishResult } from '../local/http/hub-endpoint.ts';
 import { RemoteError, UsageError } from './cli-error.ts';
 import { localSecret } from './local-secrets.ts';

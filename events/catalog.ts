@@ -256,6 +256,14 @@ export type ChannelSubscriptionWanted = z.infer<typeof ChannelSubscriptionWanted
 
 export const ALL_EVENTS: readonly EventDefinition[] = Object.values(EVENTS);
 
-const byDetailType = new Map(ALL_EVENTS.map((definition) => [definition.detailType, definition]));
+const nameByDetailType = new Map(
+  (Object.keys(EVENTS) as EventName[]).map((name) => [EVENTS[name].detailType, name] as const),
+);
 
-export const definitionOf = (detailType: string): EventDefinition | undefined => byDetailType.get(detailType);
+/** The catalog's key of a detail-type (`Video Posted` → `videoPosted`), or undefined for one it does not define. */
+export const eventNameOf = (detailType: string): EventName | undefined => nameByDetailType.get(detailType);
+
+export const definitionOf = (detailType: string): EventDefinition | undefined => {
+  const name = eventNameOf(detailType);
+  return name === undefined ? undefined : EVENTS[name];
+};

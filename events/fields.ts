@@ -13,7 +13,7 @@ export const version = z.number().int().min(1);
 
 export const platform = z.enum(PLATFORMS);
 
-/** RFC 3339 with `Z` or an offset, any fractional precision; compared as instants (see domain/instant.ts). */
+/** RFC 3339 with `Z` or an offset, any fractional precision; compared as instants (see functions/commons/shared/instant.ts). */
 export const timestamp = z.iso.datetime({ offset: true });
 
 const MAX_URL_LENGTH = 2048;

@@ -1,5 +1,4 @@
-import type * as z from 'zod';
-import { EVENTS, type EventName, SOURCE_PREFIX } from './catalog.ts';
+import { type DetailOf, EVENTS, type EventName, SOURCE_PREFIX } from './catalog.ts';
 
 /**
  * Raised when an event's detail does not fit its schema. It names every offending field, so the reason
@@ -19,10 +18,7 @@ const pathOf = (path: readonly PropertyKey[]): string =>
   ['detail', ...path].map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.');
 
 /** Parses a detail with the catalog's schema, or throws an EventSchemaError naming the fields. */
-export const parseDetail = <Name extends EventName>(
-  name: Name,
-  detail: unknown,
-): z.infer<(typeof EVENTS)[Name]['schema']> => {
+export const parseDetail = <Name extends EventName>(name: Name, detail: unknown): DetailOf<Name> => {
   const definition = EVENTS[name];
   const result = definition.schema.safeParse(detail);
   if (!result.success) {
@@ -31,7 +27,7 @@ export const parseDetail = <Name extends EventName>(
       result.error.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message })),
     );
   }
-  return result.data as z.infer<(typeof EVENTS)[Name]['schema']>;
+  return result.data as DetailOf<Name>;
 };
 
 /** True when `source` is one of ReelHire's own (`reelhire.<origin>`). */

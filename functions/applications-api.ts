@@ -1,22 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { documentClient } from '#commons/adapters/dynamo.ts';
-import { busPublisher } from '#commons/adapters/event-bus.ts';
-import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
-import { createApplicationsApi } from '#commons/apply/applications-api.ts';
-import { viewerTokenVerifier } from '#commons/apply/viewer-token.ts';
-import { requireEnv } from '#commons/config.ts';
-import { EntityReader } from '#commons/store/entities.ts';
+import { newApplicationId } from '#apply/application-store.ts';
+import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
+import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
+import { viewerTokenVerifier } from '#apply/viewer-token.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { busPublisher } from '#shared/aws/event-bus.ts';
+import { requireEnv } from '#shared/config.ts';
 
 // Created once per container; a missing variable fails the cold start, not the first request.
 const tableName = requireEnv('TABLE_NAME');
 const documents = documentClient();
 
-/** GET /jobs/{jobId}/apply and POST /jobs/{jobId}/applications (lib/routing.ts HTTP_ROUTES). */
-export const handler = createApplicationsApi({
-  entities: new EntityReader(documents, tableName),
+/** GET /jobs/{jobId}/apply and POST /jobs/{jobId}/applications. */
+export const handler = createApplicationsApiHandler({
+  entities: new DynamoEntityReader(documents, tableName),
   applications: new DynamoApplicationStore(documents, tableName),
   publisher: busPublisher(),
   verifyViewerToken: viewerTokenVerifier(),
   now: () => new Date(),
-  newApplicationId: () => `app_${randomUUID()}`,
+  newApplicationId,
 });

@@ -1,17 +1,5 @@
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
-import { sqsConsumer } from '#commons/sqs-consumer.ts';
-import { EVENTS } from '#events/catalog.ts';
-
-const links = linkContextFromEnvironment();
-const ACCEPTED = new Set([
-  EVENTS.profileUpdated.detailType,
-  EVENTS.profileDeleted.detailType,
-  EVENTS.jobPublished.detailType,
-  EVENTS.jobClosed.detailType,
-]);
+import { linkContextFromEnvironment } from '#links/from-environment.ts';
+import { createContraEventsHandler } from '#links/link-events-handler.ts';
 
 /** Profile Updated / Deleted and Job Published / Closed, from the ContraEvents queue. */
-export const handler = sqsConsumer((event, { attempt }) =>
-  applyLinkEvent(links, event['detail-type'], event.detail, ACCEPTED, { redelivered: attempt > 1 }),
-);
+export const handler = createContraEventsHandler(linkContextFromEnvironment());

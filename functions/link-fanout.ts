@@ -1,16 +1,5 @@
-import { announceAccountPage, InvalidCursorError } from '#commons/links/fanout.ts';
-import { linkContextFromEnvironment } from '#commons/links/from-environment.ts';
-import { PoisonMessageError, sqsConsumer } from '#commons/sqs-consumer.ts';
-import { parseDetail } from '#events/parse.ts';
-
-const links = linkContextFromEnvironment();
+import { linkContextFromEnvironment } from '#links/from-environment.ts';
+import { createLinkFanoutHandler } from '#links/link-fanout-handler.ts';
 
 /** One page (≤ 100 videos) of an account's portfolio-link announcement per message. */
-export const handler = sqsConsumer(async (event) => {
-  try {
-    await announceAccountPage(links, parseDetail('linkFanoutRequested', event.detail));
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw new PoisonMessageError(error.message);
-    throw error;
-  }
-});
+export const handler = createLinkFanoutHandler(linkContextFromEnvironment());

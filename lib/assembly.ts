@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isJsonObject } from '#shared/json.ts';
 import { logicalIds, STACK_KINDS, type StackKind, stackIdOf } from './names.ts';
 import type { FunctionName } from './routing.ts';
 
@@ -44,12 +45,9 @@ export interface StackArtifact {
   readonly assemblyDir: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const recordIn = (value: unknown, key: string): Readonly<Record<string, unknown>> => {
-  const field = isRecord(value) ? value[key] : undefined;
-  return isRecord(field) ? field : {};
+  const field = isJsonObject(value) ? value[key] : undefined;
+  return isJsonObject(field) ? field : {};
 };
 
 const textIn = (record: Readonly<Record<string, unknown>>, key: string): string | undefined => {
@@ -65,7 +63,7 @@ export const readCloudAssembly = (assemblyDir: string): StackArtifact[] => {
   const manifest: unknown = JSON.parse(readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8'));
   const stacks: StackArtifact[] = [];
   for (const [artifactId, artifact] of Object.entries(recordIn(manifest, 'artifacts'))) {
-    if (!isRecord(artifact)) continue;
+    if (!isJsonObject(artifact)) continue;
     const properties = recordIn(artifact, 'properties');
     const type = textIn(artifact, 'type');
     if (type === 'aws:cloudformation:stack') {
@@ -139,7 +137,7 @@ export const bundledHandlerFileOf = (assembly: ReelHireAssembly, name: FunctionN
 export const resolveReference = (assembly: ReelHireAssembly, value: unknown): string => {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const ref = value.Ref;
     if (typeof ref === 'string') return ref.startsWith('AWS::') ? `\${${ref}}` : ref;
     const getAtt = value['Fn::GetAtt'];

@@ -1,4 +1,4 @@
-import type { SecretName } from '../functions/commons/adapters/secrets.ts';
+import { SECRET_NAMES, type SecretName } from '#shared/secret-names.ts';
 import { FUNCTIONS } from './routing.ts';
 
 /**
@@ -46,14 +46,6 @@ export const SETTINGS = {
   publicBaseUrl: setting('publicBaseUrl', 'REELHIRE_PUBLIC_BASE_URL'),
   forwardDefaultBus: setting('forwardDefaultBus', 'REELHIRE_FORWARD_DEFAULT_BUS'),
 } as const;
-
-const SECRET_NAMES: readonly SecretName[] = [
-  'TIKTOK_CLIENT_SECRET',
-  'YOUTUBE_HUB_SECRET',
-  'CONTRA_WEBHOOK_SECRET',
-  'VIEWER_TOKEN_SECRET',
-  'EMPLOYER_SIGNING_KEY',
-];
 
 /** `TIKTOK_CLIENT_SECRET` → context `tiktokClientSecretName`, env `REELHIRE_TIKTOK_CLIENT_SECRET_NAME`. */
 export const secretSetting = (name: SecretName): Setting => {

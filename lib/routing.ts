@@ -1,11 +1,15 @@
-import { EVENTS } from '../events/catalog.ts';
-import type { SecretName } from '../functions/commons/adapters/secrets.ts';
+import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
+import { EVENTS, type EventName } from '#events/catalog.ts';
+import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
+import type { SecretName } from '#shared/secret-names.ts';
+import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
 
 /**
  * The one routing definition: which functions exist, which detail-types reach which function through which
  * queue, which schedules and HTTP routes invoke them. The CDK stack builds every rule, queue, event source
  * mapping, schedule and API route from this; the local runtime reads the synthesized template, so local and
- * cloud cannot drift.
+ * cloud cannot drift. What a function takes in is listed once, by its feature (`routes.ts` beside its handler):
+ * the events of the link queues and the HTTP route keys come from there, and the handlers are typed by them.
  */
 
 export interface FunctionSpec {
@@ -138,26 +142,20 @@ export interface EventRoute {
   readonly queue: QueueSettings;
 }
 
+const detailTypesOf = (names: readonly EventName[]): readonly string[] =>
+  names.map((name) => EVENTS[name].detailType);
+
 /** Rules match `source` prefix `reelhire.` and these detail-types (CONTRACT §2). */
 export const EVENT_ROUTES: readonly EventRoute[] = [
   {
     id: 'VideoEvents',
-    detailTypes: [
-      EVENTS.videoPosted.detailType,
-      EVENTS.videoRemoved.detailType,
-      EVENTS.accountDisconnected.detailType,
-    ],
+    detailTypes: detailTypesOf(VIDEO_EVENTS),
     function: 'videoEvents',
     queue: { batchSize: 50, maxBatchingWindowSeconds: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
   },
   {
     id: 'ContraEvents',
-    detailTypes: [
-      EVENTS.profileUpdated.detailType,
-      EVENTS.profileDeleted.detailType,
-      EVENTS.jobPublished.detailType,
-      EVENTS.jobClosed.detailType,
-    ],
+    detailTypes: detailTypesOf(CONTRA_EVENTS),
     function: 'contraEvents',
     queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
   },
@@ -203,20 +201,11 @@ export interface HttpRoute {
   readonly function: FunctionName;
 }
 
-export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { routeKey: 'GET /health', function: 'linksApi' },
-  { routeKey: 'GET /links/{platform}/{videoId}', function: 'linksApi' },
-  { routeKey: 'GET /links/{platform}/{videoId}/portfolio', function: 'linksApi' },
-  { routeKey: 'GET /jobs/{jobId}/apply', function: 'applicationsApi' },
-  { routeKey: 'POST /jobs/{jobId}/applications', function: 'applicationsApi' },
-  { routeKey: 'POST /webhooks/tiktok', function: 'webhooks' },
-  { routeKey: 'GET /webhooks/youtube', function: 'webhooks' },
-  { routeKey: 'POST /webhooks/youtube', function: 'webhooks' },
-  { routeKey: 'POST /webhooks/contra', function: 'webhooks' },
-];
+const servedBy = (name: FunctionName, routeKeys: readonly string[]): HttpRoute[] =>
+  routeKeys.map((routeKey) => ({ routeKey, function: name }));
 
-/** The event pattern of a route's rule. */
-export const patternOf = (route: EventRoute) => ({
-  source: [{ prefix: 'reelhire.' }],
-  'detail-type': [...route.detailTypes],
-});
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  ...servedBy('linksApi', LINKS_API_ROUTES),
+  ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES),
+  ...servedBy('webhooks', WEBHOOK_ROUTES),
+];

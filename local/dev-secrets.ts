@@ -1,4 +1,4 @@
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import { SECRET_NAMES, type SecretName } from '#shared/secret-names.ts';
 
 /**
  * Development defaults of the local secrets (CONTRACT §5). Local mode only: `npm start` uses a default when the
@@ -14,8 +14,6 @@ export const DEV_SECRETS: Readonly<Record<SecretName, string>> = {
   VIEWER_TOKEN_SECRET: 'reelhire-dev-viewer-token-secret-at-least-32-bytes',
   EMPLOYER_SIGNING_KEY: 'reelhire-dev-employer-signing-master-key',
 };
-
-export const SECRET_NAMES = Object.keys(DEV_SECRETS) as SecretName[];
 
 export interface LocalSecrets {
   readonly values: Readonly<Record<SecretName, string>>;

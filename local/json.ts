@@ -1,8 +1,7 @@
-/** A JSON object as found in templates and requests, before anything is known about its fields. */
-export type JsonObject = Record<string, unknown>;
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 
-export const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Field readers for JSON objects; the predicate itself is shared with the functions. */
+export { isJsonObject, type JsonObject };
 
 export const stringField = (object: JsonObject, name: string): string | undefined => {
   const value = object[name];

@@ -10,13 +10,6 @@ export const LOCAL_PARTITION = 'aws';
 export const localArn = (service: string, resource: string): string =>
   `arn:${LOCAL_PARTITION}:${service}:${service === 'iam' ? '' : LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
 
-/** The last `:`- or `/`-separated part of an ARN, or the string itself when it is a plain name. */
-export const nameInArn = (arnOrName: string): string => {
-  if (!arnOrName.startsWith('arn:')) return arnOrName;
-  const resource = arnOrName.split(':').slice(5).join(':');
-  return resource.split(/[:/]/).pop() ?? resource;
-};
-
 /** The function name of a Lambda ARN (qualifier dropped), or the string itself when it is already a name. */
 export const functionNameOf = (arnOrName: string): string => {
   const match = /:function:([^:/]+)/.exec(arnOrName);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';

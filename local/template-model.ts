@@ -1,9 +1,10 @@
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from './cloudformation/intrinsics.ts';
 import { DEFAULT_RETRY_POLICY, type EventRule, type RuleTarget } from './eventbridge/bus-event.ts';
 import { compileEventPattern } from './eventbridge/pattern/matcher.ts';
 import { busNameOf } from './eventbridge/put-events-request.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
-import { arrayField, isJsonObject, type JsonObject, numberField, objectField, stringField } from './json.ts';
+import { arrayField, numberField, objectField, stringField } from './json.ts';
 import { type AsyncInvokeConfig, DEFAULT_ASYNC_CONFIG } from './lambda/async-invoker.ts';
 import { functionNameOf } from './local-account.ts';
 import type { QueueSettings, RedrivePolicy } from './sqs/local-queue.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
 
 /**
  * A WebSub hub on 127.0.0.1, behaving as Google's does (W3C WebSub §5): it takes a form-encoded subscribe or

@@ -1,5 +1,5 @@
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
+import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
+import type { HistoryEvent } from '../test/links/links-from-history.ts';
 import { eventually } from '../test/local/support/eventually.ts';
 import { type DynamoCall, isWrite } from './fault-proxy.ts';
 import { scaledHistory } from './history.ts';
@@ -136,7 +136,7 @@ export const runCrashBetweenClaimsAndProfile = async (
   await put(history[1]!);
   const heldCall = await held;
   await put(history[2]!);
-  const profiles = new ProfileStore(system.documents, system.tableName);
+  const profiles = new DynamoProfileStore(system.documents, system.tableName);
   await eventually(async () => ((await profiles.read(profileId))?.record.version === 2 ? true : undefined));
   let killedEnvironments = 0;
   for (const fn of system.stack.functions.values()) killedEnvironments += await fn.crashRunning();

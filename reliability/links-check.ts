@@ -1,6 +1,6 @@
-import type { VideoLinks } from '#commons/domain/links.ts';
-import { type HistoryEvent, linksFromHistory, videoIdentity } from '#commons/domain/links-from-history.ts';
 import type { VideoRef } from '#events/fields.ts';
+import { NO_LINKS, type VideoLinks } from '#links/links.ts';
+import { type HistoryEvent, linksFromHistory, videoIdentity } from '../test/links/links-from-history.ts';
 import { inParallel } from './replay.ts';
 
 /** A video whose links, as the HTTP API serves them, differ from the rule. */
@@ -18,8 +18,6 @@ export interface LinksCheck {
   readonly mismatches: readonly LinkMismatch[];
   readonly serverErrors: number;
 }
-
-const NO_LINKS: VideoLinks = { portfolio: null, apply: null };
 
 const sameLinks = (a: VideoLinks, b: VideoLinks): boolean =>
   a.portfolio?.profileId === b.portfolio?.profileId &&

@@ -7,9 +7,9 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
 import { release } from '../cli/dead-letter-queues.ts';
 import type { ActivityRecord } from '../local/activity-log.ts';
+import type { HistoryEvent } from '../test/links/links-from-history.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { type DeadLetter, deadLettersById } from './reconcile.ts';

@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { instantKey } from '#commons/domain/instant.ts';
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
-import { AccountStore } from '#commons/store/accounts.ts';
-import { JobStore } from '#commons/store/jobs.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
-import { VideoStore } from '#commons/store/videos.ts';
+import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
+import { DynamoJobStore } from '#links/dynamo-jobs.ts';
+import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
+import { DynamoVideoStore } from '#links/dynamo-videos.ts';
+import { instantKey } from '#shared/instant.ts';
 import type { DeadLetterQueueContents } from '../local/stack/dead-letter-queues.ts';
+import type { HistoryEvent } from '../test/links/links-from-history.ts';
 import type { Delivered } from './replay.ts';
 import { inParallel } from './replay.ts';
 
@@ -65,16 +65,16 @@ export const deadLettersById = (queues: readonly DeadLetterQueueContents[]): Map
 };
 
 export class AppliedCheck {
-  private readonly videos: VideoStore;
-  private readonly accounts: AccountStore;
-  private readonly profiles: ProfileStore;
-  private readonly jobs: JobStore;
+  private readonly videos: DynamoVideoStore;
+  private readonly accounts: DynamoAccountStore;
+  private readonly profiles: DynamoProfileStore;
+  private readonly jobs: DynamoJobStore;
 
   constructor(documents: DynamoDBDocumentClient, tableName: string) {
-    this.videos = new VideoStore(documents, tableName);
-    this.accounts = new AccountStore(documents, tableName);
-    this.profiles = new ProfileStore(documents, tableName);
-    this.jobs = new JobStore(documents, tableName);
+    this.videos = new DynamoVideoStore(documents, tableName);
+    this.accounts = new DynamoAccountStore(documents, tableName);
+    this.profiles = new DynamoProfileStore(documents, tableName);
+    this.jobs = new DynamoJobStore(documents, tableName);
   }
 
   async isApplied(event: HistoryEvent): Promise<boolean> {

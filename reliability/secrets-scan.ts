@@ -1,5 +1,5 @@
-import type { SecretName } from '#commons/adapters/secrets.ts';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 
 /** A secret value to look for, and under which name to report it. */
 export interface SecretValue {

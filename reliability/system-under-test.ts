@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { type LocalStack, startLocalStack } from '../local/local-stack.ts';
 import { type LocalHub, startLocalHub } from '../local/websub-hub.ts';
 import { FaultProxy, type FaultRates } from './fault-proxy.ts';

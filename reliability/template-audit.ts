@@ -1,3 +1,4 @@
+import { isJsonObject } from '#shared/json.ts';
 import type { CfnResource, CfnTemplate } from '../lib/assembly.ts';
 
 /**
@@ -29,15 +30,13 @@ export interface TemplateAudit {
   readonly unencrypted: readonly EncryptionFinding[];
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const listOf = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Every policy statement under a value: anything that looks like `{Effect, Action | NotAction}`. */
 const statementsUnder = (value: unknown): Record<string, unknown>[] => {
   if (Array.isArray(value)) return value.flatMap(statementsUnder);
-  if (!isRecord(value)) return [];
+  if (!isJsonObject(value)) return [];
   if (typeof value.Effect === 'string' && (value.Action !== undefined || value.NotAction !== undefined))
     return [value];
   return Object.values(value).flatMap(statementsUnder);
@@ -50,7 +49,7 @@ export const encryptionOf = (resource: CfnResource): Encryption | undefined => {
   switch (resource.Type) {
     case 'AWS::DynamoDB::Table': {
       const sse = property(resource, 'SSESpecification');
-      return isRecord(sse) && sse.SSEEnabled === true
+      return isJsonObject(sse) && sse.SSEEnabled === true
         ? { kind: 'explicit', how: `KMS${sse.KMSMasterKeyId ? ' (customer key)' : ' (AWS managed key)'}` }
         : { kind: 'service default', how: 'AWS owned key' };
     }

@@ -15,21 +15,10 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { MetricName } from '#shared/metric-names.ts';
 
 /** The CloudWatch namespace of the functions' EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'ReelHire';
-
-/**
- * Metric names the handlers emit through Powertools (dimension `service` = the function key). The dashboard
- * sums each over all services, so it does not need to know which function emits what.
- */
-export const DOMAIN_METRICS = {
-  eventsProcessed: 'EventsProcessed',
-  eventsDeadLettered: 'EventsDeadLettered',
-  linksChanged: 'LinksChanged',
-  notificationsDelivered: 'NotificationsDelivered',
-  notificationsFailed: 'NotificationsFailed',
-} as const;
 
 /**
  * The key administrators' rights, spelled out: the default key policy grants `kms:*`, and nothing in this
@@ -180,15 +169,9 @@ export class Monitoring extends Construct {
       dashboardName: props.namePrefix,
       widgets: [
         [
-          domainWidget('Events processed', [
-            DOMAIN_METRICS.eventsProcessed,
-            DOMAIN_METRICS.eventsDeadLettered,
-          ]),
-          domainWidget('Links changed', [DOMAIN_METRICS.linksChanged]),
-          domainWidget('Notifications', [
-            DOMAIN_METRICS.notificationsDelivered,
-            DOMAIN_METRICS.notificationsFailed,
-          ]),
+          domainWidget('Events processed', ['EventsProcessed', 'EventsDeadLettered']),
+          domainWidget('Links changed', ['LinksChanged']),
+          domainWidget('Notifications', ['NotificationsDelivered', 'NotificationsFailed']),
         ],
         [
           new GraphWidget({
@@ -211,8 +194,11 @@ export class Monitoring extends Construct {
   }
 }
 
-/** One line per metric name, summed over every function that emits it. */
-const domainWidget = (title: string, metricNames: readonly string[]): GraphWidget =>
+/**
+ * One line per metric the handlers emit through Powertools (dimension `service` = the function key), summed
+ * over every function that emits it, so the dashboard need not know which function emits what.
+ */
+const domainWidget = (title: string, metricNames: readonly MetricName[]): GraphWidget =>
   new GraphWidget({
     title,
     width: 8,

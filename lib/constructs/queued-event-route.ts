@@ -4,7 +4,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { type CfnEventSourceMapping, EventSourceMapping, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type CfnQueue, type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SOURCE_PREFIX } from '../../events/catalog.ts';
+import { SOURCE_PREFIX } from '#events/catalog.ts';
 import { logicalIds } from '../names.ts';
 import type { EventRoute } from '../routing.ts';
 
@@ -49,7 +49,6 @@ export class QueuedEventRoute extends Construct {
     });
     (this.queue.node.defaultChild as CfnQueue).overrideLogicalId(logicalIds.queue(route.id));
 
-    // The same pattern as patternOf(route); the template tests hold the two equal.
     this.rule = new Rule(this, 'Rule', {
       eventBus: props.eventBus,
       ruleName: props.ruleName,

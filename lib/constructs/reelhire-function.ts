@@ -8,7 +8,7 @@ import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../routing.ts';
 
-/** The project root: entries in FUNCTIONS are relative to it, and esbuild resolves `#commons/*` from its package.json. */
+/** The project root: entries in FUNCTIONS are relative to it, and esbuild resolves the `#shared/*`, `#links/*`… imports from its package.json. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The newest Node.js runtime aws-cdk-lib knows (NODEJS_LATEST would follow the CDK version, not us). */

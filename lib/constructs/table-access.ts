@@ -1,6 +1,6 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { IndexDesign } from '../../functions/commons/adapters/table-design.ts';
+import type { IndexDesign } from '#shared/table-design.ts';
 
 /** Item reads; no Scan and no stream reads, which no handler needs. */
 export const TABLE_READ_ACTIONS = [

@@ -1,5 +1,5 @@
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { CfnResource, StackArtifact } from '../../lib/assembly.ts';
-import { isJsonObject, type JsonObject } from '../json.ts';
 import { LOCAL_ACCOUNT, LOCAL_PARTITION, LOCAL_REGION } from '../local-account.ts';
 import { identityOf, type ResourceIdentity } from './physical-ids.ts';
 

@@ -9,8 +9,9 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import { arrayField, isJsonObject, type JsonObject, stringField } from '../json.ts';
+import { arrayField, stringField } from '../json.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 
 export interface LocalDynamoDb {

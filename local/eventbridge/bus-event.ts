@@ -1,4 +1,4 @@
-import type { JsonObject } from '../json.ts';
+import type { JsonObject } from '#shared/json.ts';
 
 /** An event as EventBridge delivers it to targets and matches it against patterns. */
 export interface BusEvent {

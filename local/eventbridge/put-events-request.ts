@@ -1,4 +1,5 @@
-import { isJsonObject, type JsonObject, stringField } from '../json.ts';
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
+import { stringField } from '../json.ts';
 import { EventsError } from './events-error.ts';
 
 /** PutEvents takes 1 to 10 entries a call. */

@@ -1,3 +1,4 @@
+import { isJsonObject } from '#shared/json.ts';
 import { EventsError } from '../eventbridge/events-error.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
@@ -46,10 +47,7 @@ export const handleAwsJson = async (
       message: 'The request body is not valid JSON.',
     });
   }
-  const request =
-    typeof input === 'object' && input !== null && !Array.isArray(input)
-      ? (input as Record<string, unknown>)
-      : {};
+  const request = isJsonObject(input) ? input : {};
   try {
     if (target === `${EVENTS_PREFIX}PutEvents`)
       return reply(200, contentType, services.buses.putEvents(request));

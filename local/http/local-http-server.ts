@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_BODY_BYTES, problem } from '#commons/http.ts';
+import { MAX_BODY_BYTES, problem } from '#shared/http.ts';
 import { consoleAsset } from '../console/console-page.ts';
 import type { AwsReply } from './aws-json-endpoint.ts';
 import type { HttpReply } from './payload-v2.ts';

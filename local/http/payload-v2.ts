@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { LOCAL_ACCOUNT } from '../local-account.ts';
 import type { RouteMatch } from './http-routes.ts';
 

@@ -1,4 +1,4 @@
-import { problem } from '#commons/http.ts';
+import { problem } from '#shared/http.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import type { InvocationResult } from '../lambda/local-function.ts';
 import type { HttpReply } from './payload-v2.ts';

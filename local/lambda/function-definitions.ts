@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isJsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import { isJsonObject, numberField, objectField, stringField } from '../json.ts';
+import { numberField, objectField, stringField } from '../json.ts';
 import type { FunctionDefinition } from './local-function.ts';
 
 export interface BundledFunction {

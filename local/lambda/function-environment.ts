@@ -1,4 +1,4 @@
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 
 export interface LocalEndpoints {

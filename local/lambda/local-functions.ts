@@ -1,6 +1,7 @@
+import { SECRET_NAMES } from '#shared/secret-names.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import { type LocalSecrets, SECRET_NAMES } from '../dev-secrets.ts';
+import type { LocalSecrets } from '../dev-secrets.ts';
 import { bundledFunctionOf, functionDefinitionOf } from './function-definitions.ts';
 import { functionEnvironment, type LocalEndpoints } from './function-environment.ts';
 import { LocalFunction } from './local-function.ts';

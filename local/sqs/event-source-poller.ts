@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '#shared/json.ts';
 import { FunctionStoppedError, type LocalFunction } from '../lambda/local-function.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 import type { LocalQueue, ReceivedMessage } from './local-queue.ts';

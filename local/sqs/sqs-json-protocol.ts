@@ -1,4 +1,5 @@
-import { isJsonObject, type JsonObject, numberField, stringField } from '../json.ts';
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
+import { numberField, stringField } from '../json.ts';
 import type { LocalQueue, ReceivedMessage } from './local-queue.ts';
 import type { MessageAttributeValue } from './message-digest.ts';
 import type { QueueRegistry } from './queue-registry.ts';

@@ -1,12 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { MAX_BODY_BYTES } from '#commons/http.ts';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
-import { signContra } from '#commons/webhooks/contra.ts';
-import { signTikTok } from '#commons/webhooks/tiktok.ts';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
 import { sourceOf } from '#events/catalog.ts';
+import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { MAX_BODY_BYTES } from '#shared/http.ts';
+import { signContra } from '#webhooks/contra.ts';
+import { signTikTok } from '#webhooks/tiktok.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
 import { viewerToken } from '../../test/apply/support/tokens.ts';
 import { eventually } from '../../test/local/support/eventually.ts';
 import { EmployerServer } from '../../test/notify/support/employer-server.ts';
@@ -201,7 +201,7 @@ const prototypePollution = async (run: HostileRun, jobId: string, profileId: str
       ],
     }),
   );
-  const profiles = new ProfileStore(run.system.documents, run.system.tableName);
+  const profiles = new DynamoProfileStore(run.system.documents, run.system.tableName);
   for (const [name, id] of [
     ['PutEvents: __proto__ in a Profile Updated detail, as stored', busProfile],
     ['Contra: the polluting profile, as stored', contraProfile],

@@ -1,7 +1,7 @@
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
-import { JobStore } from '#commons/store/jobs.ts';
-import { ProfileStore } from '#commons/store/profiles.ts';
 import type { AccountRef } from '#events/fields.ts';
+import { DynamoJobStore } from '#links/dynamo-jobs.ts';
+import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
+import type { HistoryEvent } from '../../test/links/links-from-history.ts';
 import { eventually } from '../../test/local/support/eventually.ts';
 import { replay } from '../replay.ts';
 import type { SystemUnderTest } from '../system-under-test.ts';
@@ -54,8 +54,8 @@ export const seedApplicantAndJobs = async (
     system.busName,
     events.map((event) => ({ kind: 'event', event })),
   );
-  const profiles = new ProfileStore(system.documents, system.tableName);
-  const jobStore = new JobStore(system.documents, system.tableName);
+  const profiles = new DynamoProfileStore(system.documents, system.tableName);
+  const jobStore = new DynamoJobStore(system.documents, system.tableName);
   await eventually(async () => ((await profiles.read(profileId)) ? true : undefined), {
     timeoutMs: 60_000,
     what: `profile ${profileId} stored`,

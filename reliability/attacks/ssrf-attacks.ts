@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { addressCategory } from '#commons/notify/ip-address.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { addressCategory } from '#notify/ip-address.ts';
 import { viewerToken } from '../../test/apply/support/tokens.ts';
 import { eventually } from '../../test/local/support/eventually.ts';
 import { EmployerServer } from '../../test/notify/support/employer-server.ts';

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { signContra } from '#commons/webhooks/contra.ts';
-import { signTikTok } from '#commons/webhooks/tiktok.ts';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { signContra } from '#webhooks/contra.ts';
+import { signTikTok } from '#webhooks/tiktok.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
 import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../test/webhooks/support/deliveries.ts';
 import { type Answer, type HostileRun, nowSeconds } from './hostile-run.ts';
 

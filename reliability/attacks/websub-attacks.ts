@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#commons/websub/callback-token.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
-import { topicOfChannel } from '#commons/websub/topics.ts';
+import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#websub/callback-token.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
+import { topicOfChannel } from '#websub/topics.ts';
 import { eventually } from '../../test/local/support/eventually.ts';
 import { replay } from '../replay.ts';
 import { firstProfileVersion } from './fixtures.ts';

@@ -1,6 +1,7 @@
 import { EventBridgeClient, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBridgePublisher, EventPublishError, type OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import { EventBridgePublisher, EventPublishError } from '#shared/aws/event-bus.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { synthesized } from '../support/synth.ts';
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
-import { createApplicationsApi } from '#commons/apply/applications-api.ts';
-import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
-import { EntityReader } from '#commons/store/entities.ts';
-import { applicationKey, jobKey, profileKey } from '#commons/store/keys.ts';
+import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
+import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
+import { sharedSecretVerifier } from '#apply/viewer-token.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
+import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -30,8 +30,8 @@ afterAll(async () => {
 /** The API over a real table, a recording bus and a clock the test can set. */
 const api = (now = () => new Date()) => {
   const publisher = new RecordingPublisher();
-  const handle = createApplicationsApi({
-    entities: new EntityReader(dynamo.documents, tableName),
+  const handle = createApplicationsApiHandler({
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher,
     verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationStore } from '#commons/apply/application-store.ts';
-import { createApplicationsApi } from '#commons/apply/applications-api.ts';
-import { sharedSecretVerifier } from '#commons/apply/viewer-token.ts';
-import type { HttpResponse } from '#commons/http.ts';
-import { EntityReader } from '#commons/store/entities.ts';
+import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
+import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
+import { sharedSecretVerifier } from '#apply/viewer-token.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
+import type { HttpResponse } from '#shared/http.ts';
 import { putJob, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -24,8 +24,8 @@ let page: (jobId: string, accept?: string | null) => Promise<HttpResponse>;
 beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('page');
-  const handle = createApplicationsApi({
-    entities: new EntityReader(dynamo.documents, tableName),
+  const handle = createApplicationsApiHandler({
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher: new RecordingPublisher(),
     verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),

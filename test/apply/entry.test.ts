@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { putJob, uniqueId } from '../notify/support/entities.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { importBundledHandler, synthesized } from '../support/synth.ts';
 import { applyRequest, httpRequest } from './support/http-request.ts';
 import { viewerToken } from './support/tokens.ts';
 
-/** functions/applications-api.ts as the runtime loads it: wired from the environment the stack sets. */
+/** The applications API's bundle as the runtime loads it: wired from the environment the stack sets. */
 
 const SECRET = 'entry-viewer-secret';
 let dynamo: LocalDynamo;
 let tableName: string;
 
 beforeAll(async () => {
+  synthesized();
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('entry');
 });
@@ -20,12 +22,10 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const load = async (): Promise<(request: HttpRequest) => Promise<HttpResponse>> => {
-  vi.resetModules();
-  return (await import('../../functions/applications-api.ts')).handler;
-};
+const load = async (): Promise<(request: HttpRequest) => Promise<HttpResponse>> =>
+  (await importBundledHandler('applicationsApi')) as (request: HttpRequest) => Promise<HttpResponse>;
 
-describe('functions/applications-api.ts', () => {
+describe('the applications API as deployed (functions/applications-api.ts, bundled)', () => {
   it('fails at load when TABLE_NAME is missing', async () => {
     vi.stubEnv('TABLE_NAME', '');
     await expect(load()).rejects.toThrow('missing required environment variable TABLE_NAME');

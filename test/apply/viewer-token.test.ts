@@ -8,7 +8,7 @@ import {
   sharedSecretVerifier,
   ViewerKeysUnavailableError,
   type ViewerTokenVerifier,
-} from '#commons/apply/viewer-token.ts';
+} from '#apply/viewer-token.ts';
 import { tamperedToken, unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
 
 const SECRET = 'local-viewer-token-secret';

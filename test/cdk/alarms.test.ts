@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isJsonObject } from '#shared/json.ts';
 import { logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES, FUNCTIONS, SCHEDULES } from '../../lib/routing.ts';
-import { isRecord, listOf, prop, resolve, resourcesOf, templates } from './template.ts';
+import { listOf, prop, resolve, resourcesOf, templates } from './template.ts';
 
 interface AlarmView {
   readonly metric: unknown;
@@ -14,7 +15,7 @@ interface AlarmView {
 
 const alarms = (): AlarmView[] =>
   resourcesOf(templates().stateless, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
-    const [dimension] = listOf(prop(alarm, 'Dimensions')).filter(isRecord);
+    const [dimension] = listOf(prop(alarm, 'Dimensions')).filter(isJsonObject);
     return {
       metric: prop(alarm, 'MetricName'),
       namespace: prop(alarm, 'Namespace'),

@@ -3,9 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobKey, profileKey, videoKey } from '#commons/store/keys.ts';
 import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 

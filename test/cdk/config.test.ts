@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { SecretName } from '../../functions/commons/adapters/secrets.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { ConfigError, loadConfig, secretSetting } from '../../lib/config.ts';
 import { FUNCTIONS } from '../../lib/routing.ts';
 

@@ -1,26 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_EVENTS, sourceOf } from '../../events/catalog.ts';
+import { ALL_EVENTS, sourceOf } from '#events/catalog.ts';
+import { isJsonObject } from '#shared/json.ts';
 import type { CfnResource } from '../../lib/assembly.ts';
 import { busNameOf, logicalIds, ruleNameOf } from '../../lib/names.ts';
-import { EVENT_ROUTES, type FunctionName, patternOf } from '../../lib/routing.ts';
+import { EVENT_ROUTES, type FunctionName } from '../../lib/routing.ts';
 import { DEFAULT_BUS_FORWARD } from '../../lib/stateless-stack.ts';
 import { environmentOf } from '../support/synth.ts';
-import {
-  isRecord,
-  listOf,
-  prop,
-  resolve,
-  resourceOf,
-  resourcesOf,
-  statementsOf,
-  templates,
-} from './template.ts';
+import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
 const STAGE = 'dev';
 
 /** EventBridge matching for the operators our rules use: exact strings and `prefix`. */
 const matches = (pattern: unknown, event: Readonly<Record<string, string>>): boolean =>
-  isRecord(pattern) &&
+  isJsonObject(pattern) &&
   Object.entries(pattern).every(([field, allowed]) => {
     const actual = event[field];
     return (
@@ -29,7 +21,7 @@ const matches = (pattern: unknown, event: Readonly<Record<string, string>>): boo
       allowed.some((option) =>
         typeof option === 'string'
           ? option === actual
-          : isRecord(option) && typeof option.prefix === 'string' && actual.startsWith(option.prefix),
+          : isJsonObject(option) && typeof option.prefix === 'string' && actual.startsWith(option.prefix),
       )
     );
   });
@@ -52,7 +44,7 @@ const trace = (event: Readonly<Record<string, string>>, bus = 'EventBus') => {
   return rules.map(([ruleId, rule]) => {
     const targets = listOf(prop(rule, 'Targets'));
     const queues = targets.map((target) =>
-      resolve(isRecord(target) ? target.Arn : undefined).replace(/\.Arn$/, ''),
+      resolve(isJsonObject(target) ? target.Arn : undefined).replace(/\.Arn$/, ''),
     );
     const functions = queues.flatMap((queueId) =>
       resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')
@@ -117,9 +109,9 @@ describe('event routing in the synthesized template', () => {
     expect(prop(forward, 'Name')).toBe(ruleNameOf(STAGE, DEFAULT_BUS_FORWARD));
     const [target, ...others] = listOf(prop(forward, 'Targets'));
     expect(others).toEqual([]);
-    expect(resolve(isRecord(target) ? target.Arn : undefined)).toBe('EventBus.Arn');
+    expect(resolve(isJsonObject(target) ? target.Arn : undefined)).toBe('EventBus.Arn');
     // Its role may put events on the custom bus, and do nothing else.
-    const role = resolve(isRecord(target) ? target.RoleArn : undefined).replace(/\.Arn$/, '');
+    const role = resolve(isJsonObject(target) ? target.RoleArn : undefined).replace(/\.Arn$/, '');
     const policies = resourcesOf(stateless, 'AWS::IAM::Policy')
       .filter(([, policy]) => listOf(prop(policy, 'Roles')).some((attached) => resolve(attached) === role))
       .map(([logicalId]) => logicalId);
@@ -141,8 +133,11 @@ describe('event routing in the synthesized template', () => {
     const queue = resourceOf(stateless, queueId, 'AWS::SQS::Queue');
     const dlqId = logicalIds.deadLetterQueue(route.id);
 
-    it('has the rule pattern of lib/routing.ts, on the custom bus', () => {
-      expect(prop(rule, 'EventPattern')).toEqual(patternOf(route));
+    it('matches its detail-types from any reelhire.* source, on the custom bus', () => {
+      expect(prop(rule, 'EventPattern')).toEqual({
+        source: [{ prefix: 'reelhire.' }],
+        'detail-type': [...route.detailTypes],
+      });
       expect(resolve(prop(rule, 'EventBusName'))).toBe('EventBus');
       expect(prop(resourceOf(stateful, 'EventBus', 'AWS::Events::EventBus'), 'Name')).toBe(busNameOf(STAGE));
     });
@@ -150,11 +145,11 @@ describe('event routing in the synthesized template', () => {
     it('targets its queue with a retry policy and the route dead-letter queue', () => {
       const [target, ...others] = listOf(prop(rule, 'Targets'));
       expect(others).toEqual([]);
-      expect(isRecord(target)).toBe(true);
-      if (!isRecord(target)) return;
+      expect(isJsonObject(target)).toBe(true);
+      if (!isJsonObject(target)) return;
       expect(resolve(target.Arn)).toBe(`${queueId}.Arn`);
       expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
-      expect(resolve(isRecord(target.DeadLetterConfig) ? target.DeadLetterConfig.Arn : undefined)).toBe(
+      expect(resolve(isJsonObject(target.DeadLetterConfig) ? target.DeadLetterConfig.Arn : undefined)).toBe(
         `${dlqId}.Arn`,
       );
     });
@@ -196,8 +191,8 @@ describe('event routing in the synthesized template', () => {
           listOf(statement.Resource).some((resource) => resolve(resource) === `${dlqId}.Arn`),
         )
         .map(({ statement }) => {
-          const condition = isRecord(statement.Condition) ? statement.Condition.ArnEquals : undefined;
-          return isRecord(condition) ? resolve(condition['aws:SourceArn']) : undefined;
+          const condition = isJsonObject(statement.Condition) ? statement.Condition.ArnEquals : undefined;
+          return isJsonObject(condition) ? resolve(condition['aws:SourceArn']) : undefined;
         });
       expect(trusted).toEqual([
         `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${busNameOf(STAGE)}/${String(ruleName)}`,

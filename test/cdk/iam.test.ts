@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_INDEXES } from '../../functions/commons/adapters/table-design.ts';
+import { isJsonObject } from '#shared/json.ts';
+import { ALL_INDEXES } from '#shared/table-design.ts';
 import { logicalIds } from '../../lib/names.ts';
 import {
   EVENT_ROUTES,
@@ -8,16 +9,7 @@ import {
   type FunctionSpec,
   SCHEDULES,
 } from '../../lib/routing.ts';
-import {
-  isRecord,
-  listOf,
-  prop,
-  resolve,
-  resourceOf,
-  resourcesOf,
-  statementsOf,
-  templates,
-} from './template.ts';
+import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -67,7 +59,7 @@ const actualGrants = (roleId: string): string[] => {
   );
   return policies
     .flatMap(([, policy]) => listOf(prop(policy, 'PolicyDocument', 'Statement')))
-    .filter(isRecord)
+    .filter(isJsonObject)
     .flatMap((statement) => {
       expect(statement.Effect).toBe('Allow');
       return listOf(statement.Action).flatMap((action) =>
@@ -128,7 +120,7 @@ describe('least privilege', () => {
     expect(keys).toHaveLength(1);
     const [, key] = keys[0]!;
     expect(prop(key, 'EnableKeyRotation')).toBe(true);
-    const statements = listOf(prop(key, 'KeyPolicy', 'Statement')).filter(isRecord);
+    const statements = listOf(prop(key, 'KeyPolicy', 'Statement')).filter(isJsonObject);
     const users = statements.filter((statement) =>
       listOf(statement.Action).some((action) =>
         ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'].includes(String(action)),

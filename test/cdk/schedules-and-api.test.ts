@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isJsonObject } from '#shared/json.ts';
 import { logicalIds } from '../../lib/names.ts';
 import { HTTP_ROUTES, SCHEDULES } from '../../lib/routing.ts';
-import { isRecord, listOf, prop, resolve, resourceOf, resourcesOf, templates } from './template.ts';
+import { listOf, prop, resolve, resourceOf, resourcesOf, templates } from './template.ts';
 
 describe.each(SCHEDULES.map((schedule) => [schedule.id, schedule] as const))('schedule %s', (_, schedule) => {
   const { stateless } = templates();
@@ -11,11 +12,11 @@ describe.each(SCHEDULES.map((schedule) => [schedule.id, schedule] as const))('sc
   it('runs its function on the default bus with a retry policy and a dead-letter queue', () => {
     expect(prop(rule, 'ScheduleExpression')).toBe(schedule.expression);
     expect(prop(rule, 'EventBusName')).toBeUndefined();
-    const [target, ...others] = listOf(prop(rule, 'Targets')).filter(isRecord);
+    const [target, ...others] = listOf(prop(rule, 'Targets')).filter(isJsonObject);
     expect(others).toEqual([]);
     expect(resolve(target?.Arn)).toBe(`${functionId}.Arn`);
     expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
-    expect(resolve(isRecord(target?.DeadLetterConfig) ? target.DeadLetterConfig.Arn : undefined)).toBe(
+    expect(resolve(isJsonObject(target?.DeadLetterConfig) ? target.DeadLetterConfig.Arn : undefined)).toBe(
       `${logicalIds.deadLetterQueue(schedule.id)}.Arn`,
     );
   });

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_INDEXES, TABLE_KEYS } from '../../functions/commons/adapters/table-design.ts';
+import { isJsonObject } from '#shared/json.ts';
+import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
 import { logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
-import {
-  isRecord,
-  listOf,
-  prop,
-  resolve,
-  resourceOf,
-  resourcesOf,
-  statementsOf,
-  templates,
-} from './template.ts';
+import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
 describe('stateful stack (dev)', () => {
   const { stateful } = templates();
@@ -42,7 +34,7 @@ describe('stateful stack (dev)', () => {
       })),
     );
     const attributes = listOf(prop(table, 'AttributeDefinitions'));
-    expect(attributes.every((attribute) => isRecord(attribute) && attribute.AttributeType === 'S')).toBe(
+    expect(attributes.every((attribute) => isJsonObject(attribute) && attribute.AttributeType === 'S')).toBe(
       true,
     );
   });
@@ -100,7 +92,7 @@ describe('stateful stack (dev)', () => {
         .map(({ statement }) => statement.Condition);
       expect(
         trusted.map((condition) =>
-          isRecord(condition) && isRecord(condition.ArnEquals)
+          isJsonObject(condition) && isJsonObject(condition.ArnEquals)
             ? resolve(condition.ArnEquals['aws:SourceArn'])
             : undefined,
         ),

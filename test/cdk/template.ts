@@ -1,3 +1,4 @@
+import { isJsonObject } from '#shared/json.ts';
 import { type CfnResource, type CfnTemplate, resolveReference } from '../../lib/assembly.ts';
 import { synthesized } from '../support/synth.ts';
 
@@ -16,15 +17,12 @@ export const resourceOf = (template: CfnTemplate, logicalId: string, type: strin
   return resource;
 };
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** A property path of a resource, e.g. prop(r, 'RedrivePolicy', 'maxReceiveCount'). */
 export const prop = (resource: CfnResource, ...keys: (string | number)[]): unknown => {
   let value: unknown = resource.Properties;
   for (const key of keys) {
     if (typeof key === 'number') value = Array.isArray(value) ? value[key] : undefined;
-    else value = isRecord(value) ? value[key] : undefined;
+    else value = isJsonObject(value) ? value[key] : undefined;
   }
   return value;
 };
@@ -59,9 +57,9 @@ export const statementsOf = (template: CfnTemplate): FoundStatement[] => {
         documents.push(...inline.map((policy) => (policy as Record<string, unknown>).PolicyDocument));
     }
     for (const document of documents) {
-      const statements = isRecord(document) ? document.Statement : document;
+      const statements = isJsonObject(document) ? document.Statement : document;
       for (const statement of Array.isArray(statements) ? statements : [statements]) {
-        if (isRecord(statement)) found.push({ logicalId, type: resource.Type, statement });
+        if (isJsonObject(statement)) found.push({ logicalId, type: resource.Type, statement });
       }
     }
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topicOfChannel } from '#commons/websub/topics.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
+import { topicOfChannel } from '#websub/topics.ts';
 import type { Verification } from '../../local/websub-hub.ts';
 import { eventually } from '../local/support/eventually.ts';
 import { isListening, type RunningNpmStart } from '../local/support/npm-start.ts';

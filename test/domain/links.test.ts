@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantKey } from '#commons/domain/instant.ts';
-import { linkChanges } from '#commons/domain/link-changes.ts';
+import { linkChanges } from '#links/link-changes.ts';
 import {
   type AccountClaim,
   type ApplyCandidate,
@@ -8,7 +7,8 @@ import {
   applyJobOf,
   linksOf,
   ownerOf,
-} from '#commons/domain/links.ts';
+} from '#links/links.ts';
+import { instantKey } from '#shared/instant.ts';
 
 const claim = (
   profileId: string,

@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
 import { EVENTS, type LinkChanged } from '#events/catalog.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
@@ -102,7 +103,12 @@ beforeEach(async () => {
     },
     { step: 'initialize', name: 'runTheOtherWriter' },
   );
-  links = new LinkContext({ documents, tableName, publisher: bus, publicBaseUrl: BASE });
+  links = new LinkContext({
+    stores: dynamoLinkStores(documents, tableName),
+    publisher: bus,
+    publicBaseUrl: BASE,
+    clock: () => new Date(),
+  });
 });
 
 describe('Link Changed under racing writers', () => {

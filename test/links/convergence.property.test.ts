@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linksFromHistory, videoIdentity } from '#commons/domain/links-from-history.ts';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
 import { definitionOf } from '#events/catalog.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';
+import { linksFromHistory, videoIdentity } from './links-from-history.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const BASE_URL = 'http://127.0.0.1:3000';
@@ -29,8 +30,7 @@ describe('the link engine on a real DynamoDB protocol', () => {
         const tableName = await dynamo.createTable('convergence');
         const publisher = new RecordingPublisher();
         const context = new LinkContext({
-          documents: dynamo.documents,
-          tableName,
+          stores: dynamoLinkStores(dynamo.documents, tableName),
           publisher,
           publicBaseUrl: BASE_URL,
           clock: () => NOW,

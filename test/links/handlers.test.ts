@@ -1,12 +1,13 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyLinkEvent } from '#commons/links/apply-event.ts';
-import { FANOUT_PAGE_SIZE } from '#commons/links/fanout.ts';
-import { announceExpiredJobs } from '#commons/links/job-links.ts';
-import { LinkContext } from '#commons/links/link-context.ts';
-import { readLinks } from '#commons/links/read-links.ts';
 import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
 import { EventSchemaError } from '#events/parse.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
+import { FANOUT_PAGE_SIZE } from '#links/fanout.ts';
+import { announceExpiredJobs } from '#links/job-links.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
@@ -68,8 +69,7 @@ describe('link handlers against dynalite', () => {
     publisher = new RecordingPublisher();
     now = new Date('2026-06-01T00:00:00Z');
     links = new LinkContext({
-      documents: dynamo.documents,
-      tableName,
+      stores: dynamoLinkStores(dynamo.documents, tableName),
       publisher,
       publicBaseUrl: BASE,
       clock: () => now,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { HistoryEvent } from '#commons/domain/links-from-history.ts';
 import type { Platform } from '#events/fields.ts';
+import type { HistoryEvent } from './links-from-history.ts';
 
 /**
  * Random histories over a small world (few profiles, jobs, accounts and videos, so events collide on the same

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
 import { startLocalStack } from '../../local/local-stack.ts';
 import { freePort, isListening } from './support/npm-start.ts';
 import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';

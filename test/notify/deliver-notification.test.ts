@@ -1,18 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import {
   deliverNotification,
   NotificationRetryError,
   type NotifierDependencies,
-} from '#commons/notify/deliver-notification.ts';
-import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { DynamoNotificationStore, notificationKey } from '#commons/notify/notification-store.ts';
-import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
-import { systemResolver } from '#commons/notify/ssrf.ts';
-import { PoisonMessageError } from '#commons/sqs-consumer.ts';
-import { EntityReader } from '#commons/store/entities.ts';
-import type { ApplicationSubmitted } from '#events/catalog.ts';
+} from '#notify/deliver-notification.ts';
+import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
+import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
+import { systemResolver } from '#notify/ssrf.ts';
+import { notificationKey } from '#shared/item-keys.ts';
+import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { EmployerServer } from './support/employer-server.ts';
@@ -83,7 +84,7 @@ const scenario = async (
   const publisher = new RecordingPublisher();
   const retries = new RecordingRetryScheduler();
   const deps: NotifierDependencies = {
-    entities: new EntityReader(dynamo.documents, tableName),
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
     employerSecret: async (id) => employerSecret(MASTER_KEY, id),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuardedEmployerEndpoint, parseRetryAfter } from '#commons/notify/employer-endpoint.ts';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import type { Resolver } from '#commons/notify/ssrf.ts';
+import { GuardedEmployerEndpoint, parseRetryAfter } from '#notify/employer-endpoint.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import type { Resolver } from '#notify/ssrf.ts';
 import { EmployerServer } from './support/employer-server.ts';
 
 const secret = employerSecret('master-key', 'emp_northwind');

@@ -1,13 +1,14 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
+import { importBundledHandler, synthesized } from '../support/synth.ts';
 import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
 
-/** functions/notifier.ts as the runtime loads it: wired from the environment the stack sets. */
+/** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
 
 const MASTER_KEY = 'entry-master-signing-key';
 const EMPLOYER_ID = 'emp_entry';
@@ -17,6 +18,7 @@ let employer: EmployerServer;
 let tableName: string;
 
 beforeAll(async () => {
+  synthesized();
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('notifier-entry');
   sqs = await SqsRecorder.start();
@@ -28,12 +30,9 @@ afterAll(async () => {
 });
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-const load = async (): Promise<Handler> => {
-  vi.resetModules();
-  return (await import('../../functions/notifier.ts')).handler;
-};
+const load = async (): Promise<Handler> => (await importBundledHandler('notifier')) as Handler;
 
-describe('functions/notifier.ts', () => {
+describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
   it('fails at load when QUEUE_URL is missing', async () => {
     vi.stubEnv('TABLE_NAME', 'any');
     vi.stubEnv('QUEUE_URL', '');

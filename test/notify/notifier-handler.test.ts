@@ -1,15 +1,15 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SqsRetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
-import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { DynamoNotificationStore } from '#commons/notify/notification-store.ts';
-import { createNotifierHandler } from '#commons/notify/notifier-handler.ts';
-import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#commons/notify/retry-schedule.ts';
-import { systemResolver } from '#commons/notify/ssrf.ts';
-import { EntityReader } from '#commons/store/entities.ts';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
+import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
+import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { createNotifierHandler } from '#notify/notifier-handler.ts';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
+import { systemResolver } from '#notify/ssrf.ts';
+import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { EmployerServer } from './support/employer-server.ts';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
   publisher = new RecordingPublisher();
   handler = createNotifierHandler({
-    entities: new EntityReader(dynamo.documents, tableName),
+    entities: new DynamoEntityReader(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
     employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),

@@ -4,7 +4,7 @@ import {
   MAX_VISIBILITY_DELAY_SECONDS,
   RETRY_DELAYS_SECONDS,
   retryDelaySeconds,
-} from '#commons/notify/retry-schedule.ts';
+} from '#notify/retry-schedule.ts';
 import { EVENT_ROUTES } from '../../lib/routing.ts';
 
 const total = (delays: readonly number[]) => delays.reduce((sum, delay) => sum + delay, 0);

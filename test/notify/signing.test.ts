@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { employerSecret } from '#commons/notify/employer-secret.ts';
-import { signWebhook } from '#commons/notify/signature.ts';
+import { employerSecret } from '#notify/employer-secret.ts';
+import { signWebhook } from '#notify/signature.ts';
 
 describe('employer secrets', () => {
   it('are whsec_ + base64 of HMAC-SHA256(master, employerId): 32 key bytes', () => {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressCategory } from '#commons/notify/ip-address.ts';
+import { addressCategory } from '#notify/ip-address.ts';
 import {
   checkDestination,
   type ResolvedAddress,
   type Resolver,
   UnsafeDestinationError,
-} from '#commons/notify/ssrf.ts';
+} from '#notify/ssrf.ts';
 
 /** A DNS that answers from a table and counts its lookups. */
 const fakeDns = (table: Record<string, readonly string[]>) => {

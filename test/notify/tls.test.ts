@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryOutcome } from '#commons/notify/employer-endpoint.ts';
+import type { DeliveryOutcome } from '#notify/employer-endpoint.ts';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { ALL_INDEXES, TABLE_KEYS } from '#commons/adapters/table-design.ts';
+import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
 
 /** A real DynamoDB-protocol server (dynalite) on a random loopback port, reached with the real SDK client. */
 export interface LocalDynamo {

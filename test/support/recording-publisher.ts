@@ -1,4 +1,4 @@
-import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
 
 /** An EventPublisher that keeps what was published, for assertions on the events a use case emits. */
 export class RecordingPublisher implements EventPublisher {

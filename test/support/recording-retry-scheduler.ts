@@ -1,4 +1,4 @@
-import type { RetriedMessage, RetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
+import type { RetriedMessage, RetryScheduler } from '#shared/retry-scheduler.ts';
 
 /** Remembers each retry delay a handler asked for, in place of ChangeMessageVisibility. */
 export class RecordingRetryScheduler implements RetryScheduler {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { signContra } from '#commons/webhooks/contra.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { signContra } from '#webhooks/contra.ts';
 import { contraRequest, nextWebhookId } from './support/deliveries.ts';
 import { bodyOf, NOW_SECONDS, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
 

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import { secretValues } from '#commons/adapters/secrets.ts';
-import { deliveryKey } from '#commons/store/keys.ts';
-import {
-  DELIVERY_RETENTION_SECONDS,
-  DynamoDeliveryLedger,
-  STALE_CLAIM_SECONDS,
-} from '#commons/webhooks/deliveries.ts';
-import { WebhookIngestion } from '#commons/webhooks/ingestion.ts';
+import { secretValues } from '#shared/aws/secrets.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import { deliveryKey } from '#shared/item-keys.ts';
+import { DELIVERY_RETENTION_SECONDS, STALE_CLAIM_SECONDS } from '#webhooks/delivery-ledger.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
+import { WebhookIngestion } from '#webhooks/ingestion.ts';
 import { contraRequest, tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
 import { bodyOf, NOW, NOW_SECONDS, useWebhookHarness } from './support/harness.ts';
 

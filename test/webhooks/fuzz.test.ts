@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HttpRequest } from '#commons/http.ts';
-import { signContra } from '#commons/webhooks/contra.ts';
-import { signTikTok } from '#commons/webhooks/tiktok.ts';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
-import { CALLBACK_TOKEN_PARAMETER } from '#commons/websub/callback-token.ts';
 import { definitionOf, EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import type { HttpRequest } from '#shared/http.ts';
+import { signContra } from '#webhooks/contra.ts';
+import { signTikTok } from '#webhooks/tiktok.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
+import { CALLBACK_TOKEN_PARAMETER } from '#websub/callback-token.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
 import { tiktokEnvelope, youtubeDeletion, youtubeEntry, youtubeFeed } from './support/deliveries.ts';
 import {

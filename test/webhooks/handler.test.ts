@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { clearSecretCache } from '#commons/adapters/secrets.ts';
+import { clearSecretCache } from '#shared/aws/secrets.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
 import { tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
 import { bodyOf, useWebhookHarness } from './support/harness.ts';

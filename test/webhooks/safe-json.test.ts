@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, parseUntrustedJson } from '#commons/webhooks/safe-json.ts';
-import { decodeXmlText } from '#commons/webhooks/xml.ts';
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '#webhooks/safe-json.ts';
+import { decodeXmlText } from '#webhooks/xml.ts';
 
 const parsed = (text: string): unknown => {
   const result = parseUntrustedJson(text);

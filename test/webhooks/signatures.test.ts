@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { signContra, standardWebhooksKey } from '#commons/webhooks/contra.ts';
-import { anySignatureMatches, base64Bytes, hexBytes } from '#commons/webhooks/signatures.ts';
-import { parseTikTokSignature, signTikTok } from '#commons/webhooks/tiktok.ts';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { signContra, standardWebhooksKey } from '#webhooks/contra.ts';
+import { anySignatureMatches, base64Bytes, hexBytes } from '#webhooks/signatures.ts';
+import { parseTikTokSignature, signTikTok } from '#webhooks/tiktok.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
 import {
   NOW,

@@ -1,13 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_VISIBILITY_DELAY_SECONDS } from '#commons/retry-delays.ts';
-import {
-  HUB_REQUEST_ATTEMPTS,
-  HUB_RETRY_DELAYS_SECONDS,
-  hubRetryDelaySeconds,
-} from '#commons/websub/hub-retry.ts';
-import { topicOfChannel } from '#commons/websub/topics.ts';
 import { EVENTS } from '#events/catalog.ts';
+import { MAX_VISIBILITY_DELAY_SECONDS } from '#shared/retry-delays.ts';
+import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS, hubRetryDelaySeconds } from '#websub/hub-retry.ts';
+import { topicOfChannel } from '#websub/topics.ts';
 import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
 import { eventually } from '../local/support/eventually.ts';

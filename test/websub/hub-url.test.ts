@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_HUB_URL } from '#commons/websub/hub-client.ts';
-import { hubUrl } from '../../functions/youtube-subscriptions.ts';
+import { DEFAULT_HUB_URL, hubUrl } from '#websub/hub-client.ts';
 
 /** Which WebSub hub the subscription function asks: Google's only in the cloud, and only by default. */
 describe('the hub the subscription function asks', () => {

@@ -2,22 +2,22 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { secretValues, signingSecret } from '#commons/adapters/secrets.ts';
-import { instantKey } from '#commons/domain/instant.ts';
-import { AccountStore } from '#commons/store/accounts.ts';
-import { channelKey } from '#commons/store/keys.ts';
-import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
-import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#commons/websub/callback-token.ts';
-import { DynamoChannelSubscriptions, RENEWAL_PARTITION } from '#commons/websub/channel-subscriptions.ts';
-import { FetchHubClient } from '#commons/websub/hub-client.ts';
-import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS } from '#commons/websub/hub-retry.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
-import { topicOfChannel } from '#commons/websub/topics.ts';
-import { WebSubVerification } from '#commons/websub/verification.ts';
 import { EVENTS } from '#events/catalog.ts';
-import { createWebhookHandler } from '../../functions/webhooks.ts';
-import { createRenewalHandler } from '../../functions/websub-renewal.ts';
-import { createSubscriptionConsumer, youtubeCallbackUrl } from '../../functions/youtube-subscriptions.ts';
+import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
+import { secretValues, signingSecret } from '#shared/aws/secrets.ts';
+import { instantKey } from '#shared/instant.ts';
+import { channelKey } from '#shared/item-keys.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
+import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
+import { CALLBACK_TOKEN_PARAMETER, newCallbackToken, youtubeCallbackUrl } from '#websub/callback-token.ts';
+import { DynamoChannelSubscriptions, RENEWAL_PARTITION } from '#websub/dynamo-channel-subscriptions.ts';
+import { FetchHubClient } from '#websub/hub-client.ts';
+import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS } from '#websub/hub-retry.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
+import { topicOfChannel } from '#websub/topics.ts';
+import { WebSubVerification } from '#websub/verification.ts';
+import { createWebSubRenewalHandler } from '#websub/websub-renewal-handler.ts';
+import { createYouTubeSubscriptionsHandler } from '#websub/youtube-subscriptions-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
 import { eventually } from '../local/support/eventually.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -44,7 +44,7 @@ let tableName: string;
 let hub: LocalHub;
 let callback: ServedHandler;
 let channels: DynamoChannelSubscriptions;
-let accounts: AccountStore;
+let accounts: DynamoAccountStore;
 /** Waits for a condition on the hub, bounded. */
 const until = (condition: () => boolean): Promise<true> =>
   eventually(() => condition() || undefined, { timeoutMs: 5_000, intervalMs: 10 });
@@ -53,26 +53,26 @@ const bus = new RecordingBus();
 const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
 
-let consumer: ReturnType<typeof createSubscriptionConsumer>;
-let renewal: ReturnType<typeof createRenewalHandler>;
+let consumer: ReturnType<typeof createYouTubeSubscriptionsHandler>;
+let renewal: ReturnType<typeof createWebSubRenewalHandler>;
 
 beforeAll(async () => {
   useLocalSecrets();
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('websub');
   channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
-  accounts = new AccountStore(dynamo.documents, tableName);
+  accounts = new DynamoAccountStore(dynamo.documents, tableName);
   hub = await startLocalHub();
-  const webhooks = createWebhookHandler(() => ({
+  const webhooks = createWebhookHandler({
     publisher: bus,
     deliveries: new DynamoDeliveryLedger(dynamo.documents, tableName),
     secrets: secretValues,
     clock: () => clock.now,
     count: () => undefined,
     subscriptions: new WebSubVerification(channels, REQUESTED_LEASE_SECONDS),
-  }));
+  });
   callback = await serveHandler((request) => webhooks(request));
-  consumer = createSubscriptionConsumer(() => ({
+  consumer = createYouTubeSubscriptionsHandler({
     channels,
     accounts,
     hub: new FetchHubClient(hub.url),
@@ -82,8 +82,8 @@ beforeAll(async () => {
     leaseSeconds: REQUESTED_LEASE_SECONDS,
     retries,
     random: () => 0,
-  }));
-  renewal = createRenewalHandler(() => ({ channels, publisher: bus, clock: () => clock.now }));
+  });
+  renewal = createWebSubRenewalHandler({ channels, publisher: bus, clock: () => clock.now });
 });
 
 afterAll(async () => {
@@ -311,7 +311,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
         probe.close(() => resolve(port));
       });
     });
-    const unreachable = createSubscriptionConsumer(() => ({
+    const unreachable = createYouTubeSubscriptionsHandler({
       channels,
       accounts,
       hub: new FetchHubClient(`http://127.0.0.1:${closedPort}/subscribe`),
@@ -321,7 +321,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
       leaseSeconds: REQUESTED_LEASE_SECONDS,
       retries,
       random: () => 0.999,
-    }));
+    });
     const delaysBefore = retries.delays.length;
     const response = await unreachable(
       sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }),

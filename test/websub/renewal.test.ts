@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { renewDueSubscriptions } from '#commons/websub/renewal.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
+import { renewDueSubscriptions } from '#websub/renewal.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingBus } from '../webhooks/support/harness.ts';
 

@@ -4,15 +4,15 @@ import {
   callbackWithToken,
   isChannelToken,
   newCallbackToken,
-} from '#commons/websub/callback-token.ts';
+} from '#websub/callback-token.ts';
 import {
   type ChannelSubscription,
   planSubscription,
   renewalTime,
   VERIFICATION_GRACE_SECONDS,
-} from '#commons/websub/subscription.ts';
-import { channelOfTopic, topicOfChannel } from '#commons/websub/topics.ts';
-import { readChallenge } from '#commons/websub/verification.ts';
+} from '#websub/subscription.ts';
+import { channelOfTopic, topicOfChannel } from '#websub/topics.ts';
+import { readChallenge } from '#websub/verification.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const DAY = 86_400_000;

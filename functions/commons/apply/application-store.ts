@@ -1,6 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { applicationKey } from '#commons/store/keys.ts';
+import { randomUUID } from 'node:crypto';
 import type { VideoRef } from '#events/fields.ts';
 
 /** One application per profile and job, ever; its id is generated once, by the first writer. */
@@ -17,55 +15,12 @@ export interface ApplicationRecord {
   readonly published: boolean;
 }
 
+/** A new application's id. */
+export const newApplicationId = (): string => `app_${randomUUID()}`;
+
 export interface ApplicationStore {
   find(jobId: string, profileId: string): Promise<ApplicationRecord | undefined>;
   /** First writer wins: false when this profile already applied to this job. */
   create(application: ApplicationRecord): Promise<boolean>;
   markPublished(jobId: string, profileId: string): Promise<void>;
-}
-
-export class DynamoApplicationStore implements ApplicationStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async find(jobId: string, profileId: string): Promise<ApplicationRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: applicationKey(jobId, profileId),
-        ConsistentRead: true,
-      }),
-    );
-    return Item as ApplicationRecord | undefined;
-  }
-
-  async create(application: ApplicationRecord): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...applicationKey(application.jobId, application.profileId), ...application },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  async markPublished(jobId: string, profileId: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(jobId, profileId),
-        UpdateExpression: 'SET published = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
-  }
 }

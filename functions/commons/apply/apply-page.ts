@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HttpResponse } from '#commons/http.ts';
+import type { HttpResponse } from '#shared/http.ts';
 import type { JobStatus } from './job-status.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { JobStatus } from './job-status.ts';
  * send to servers) and the script keeps it in sessionStorage for the one POST.
  */
 
-export const escapeHtml = (value: string): string =>
+const escapeHtml = (value: string): string =>
   value.replace(
     /[&<>"']/g,
     (character) =>
@@ -85,7 +85,7 @@ const sha256 = (content: string): string =>
   `'sha256-${createHash('sha256').update(content).digest('base64')}'`;
 
 /** Only the inline style and script above may run, and the script may only talk to this origin. */
-export const APPLY_PAGE_CSP = [
+const APPLY_PAGE_CSP = [
   "default-src 'none'",
   `style-src ${sha256(STYLE)}`,
   `script-src ${sha256(SCRIPT)}`,

@@ -1,5 +1,5 @@
-import { compareInstants } from '#commons/domain/instant.ts';
-import type { JobRecord } from '#commons/store/records.ts';
+import type { JobRecord } from '#shared/entities.ts';
+import { compareInstants } from '#shared/instant.ts';
 
 /** A job as applying sees it: unknown, open, or closed (Job Closed seen, or `closesAt` reached). */
 export type JobStatus =

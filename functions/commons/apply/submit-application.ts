@@ -1,14 +1,14 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import { count } from '#commons/observability.ts';
-import type { EntityReader } from '#commons/store/entities.ts';
-import { isLiveProfile } from '#commons/store/records.ts';
 import { type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
+import type { EntityReader } from '#shared/entities.ts';
+import { isLiveProfile } from '#shared/entities.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import { count } from '#shared/observability.ts';
 import type { ApplicationRecord, ApplicationStore } from './application-store.ts';
 import type { ApplyRequestBody } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';
 
 export interface ApplyDependencies {
-  readonly entities: Pick<EntityReader, 'job' | 'profile'>;
+  readonly entities: EntityReader;
   readonly applications: ApplicationStore;
   readonly publisher: EventPublisher;
   readonly now: () => Date;

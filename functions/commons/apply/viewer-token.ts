@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { secretValues } from '#commons/adapters/secrets.ts';
-import { isLocalMode, requireEnv } from '#commons/config.ts';
 import { id } from '#events/fields.ts';
+import { secretValues } from '#shared/aws/secrets.ts';
+import { isLocalMode, requireEnv } from '#shared/config.ts';
 
 /**
  * The viewer's Contra JWT (CONTRACT §4 "Applying"): `sub` = profileId, `aud` = reelhire, `exp` required.

@@ -1,4 +1,4 @@
-import type { StoredVersioned } from '../store/versioned-items.ts';
+import type { StoredVersioned } from './link-stores.ts';
 
 /** Compare-and-set rounds before giving up (the message is then retried by its queue). */
 const MAX_ROUNDS = 8;

@@ -1,6 +1,7 @@
 import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
-import { accountPortfolio, ownerOf } from '../domain/links.ts';
+import { isJsonObject } from '#shared/json.ts';
 import type { LinkContext } from './link-context.ts';
+import { accountPortfolio, ownerOf } from './links.ts';
 
 /** Videos announced per invocation: bounded, so an account with 100,000 videos is 1,000 small invocations. */
 export const FANOUT_PAGE_SIZE = 100;
@@ -19,12 +20,7 @@ const decodeCursor = (cursor: string): Record<string, string> => {
   } catch {
     throw new InvalidCursorError('fan-out cursor is not valid');
   }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    !Object.values(parsed).every((value) => typeof value === 'string')
-  ) {
+  if (!isJsonObject(parsed) || !Object.values(parsed).every((value) => typeof value === 'string')) {
     throw new InvalidCursorError('fan-out cursor is not a key');
   }
   return parsed as Record<string, string>;

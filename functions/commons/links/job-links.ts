@@ -1,13 +1,12 @@
 import type { JobClosed, JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
-import { instantKey } from '../domain/instant.ts';
-import { applyChanged } from '../domain/link-changes.ts';
-import { type ApplyCandidate, linksOf } from '../domain/links.ts';
-import type { JobRecord } from '../store/records.ts';
-import { FINAL_VERSION } from '../store/videos.ts';
+import type { JobRecord } from '#shared/entities.ts';
+import { instantKey } from '#shared/instant.ts';
 import { convergeToLatest } from './converge.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
+import { applyChanged } from './link-changes.ts';
 import type { LinkContext } from './link-context.ts';
+import { type ApplyCandidate, closedCandidate, linksOf } from './links.ts';
 
 const sameVideo = (a: VideoRef, b: VideoRef): boolean => a.platform === b.platform && a.videoId === b.videoId;
 
@@ -60,15 +59,6 @@ const putCandidates = (
   candidateFor: (video: VideoRef) => ApplyCandidate,
   delivery: Delivery,
 ) => Promise.all(videos.map((video) => putCandidate(context, video, candidateFor(video), delivery)));
-
-/** The entry a closed job leaves on a video it listed: final. */
-const closedCandidate = (jobId: string): ApplyCandidate => ({
-  jobId,
-  version: FINAL_VERSION,
-  listed: false,
-  closed: true,
-  publishedAtKey: '',
-});
 
 const closeCandidates = async (
   context: LinkContext,

@@ -1,22 +1,24 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EVENTS, type LinkChanged } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
-import type { EventPublisher } from '../adapters/event-bus.ts';
-import { instantKeyOfDate } from '../domain/instant.ts';
-import { type AccountState, accountPortfolio, isLinked, type PortfolioLink } from '../domain/links.ts';
-import { count } from '../observability.ts';
-import { AccountStore, type AccountWrite } from '../store/accounts.ts';
-import { JobStore } from '../store/jobs.ts';
-import { ProfileStore } from '../store/profiles.ts';
-import { VideoStore } from '../store/videos.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import { instantKeyOfDate } from '#shared/instant.ts';
+import { count } from '#shared/observability.ts';
+import type {
+  AccountStore,
+  AccountWrite,
+  JobStore,
+  LinkStores,
+  ProfileStore,
+  VideoStore,
+} from './link-stores.ts';
+import { type AccountState, accountPortfolio, isLinked, type PortfolioLink } from './links.ts';
 
-/** What the link use cases need: the stores on one table, the bus, a clock and the public base url. */
+/** What the link use cases need: the stores, the bus, a clock and the public base url. */
 export interface LinkDependencies {
-  readonly documents: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly stores: LinkStores;
   readonly publisher: EventPublisher;
   readonly publicBaseUrl: string;
-  readonly clock?: () => Date;
+  readonly clock: () => Date;
 }
 
 /** The stores and announcements shared by every link use case. */
@@ -30,14 +32,14 @@ export class LinkContext {
   private readonly clock: () => Date;
 
   constructor(dependencies: LinkDependencies) {
-    const { documents, tableName } = dependencies;
-    this.videos = new VideoStore(documents, tableName);
-    this.accounts = new AccountStore(documents, tableName);
-    this.profiles = new ProfileStore(documents, tableName);
-    this.jobs = new JobStore(documents, tableName);
+    const { stores } = dependencies;
+    this.videos = stores.videos;
+    this.accounts = stores.accounts;
+    this.profiles = stores.profiles;
+    this.jobs = stores.jobs;
     this.publisher = dependencies.publisher;
     this.publicBaseUrl = dependencies.publicBaseUrl;
-    this.clock = dependencies.clock ?? (() => new Date());
+    this.clock = dependencies.clock;
   }
 
   now(): Date {
@@ -96,5 +98,5 @@ export class LinkContext {
 
 const linked = (state: AccountState | undefined): boolean => state !== undefined && isLinked(state);
 
-export const samePortfolio = (a: PortfolioLink | null, b: PortfolioLink | null): boolean =>
+const samePortfolio = (a: PortfolioLink | null, b: PortfolioLink | null): boolean =>
   a === b || (a !== null && b !== null && a.profileId === b.profileId && a.url === b.url);

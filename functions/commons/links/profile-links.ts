@@ -1,11 +1,10 @@
 import type { ProfileDeleted, ProfileUpdated } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
-import { instantKey } from '../domain/instant.ts';
-import type { AccountClaim } from '../domain/links.ts';
-import { deletedClaim } from '../store/accounts.ts';
-import type { ProfileRecord } from '../store/records.ts';
+import type { ProfileRecord } from '#shared/entities.ts';
+import { instantKey } from '#shared/instant.ts';
 import { convergeToLatest } from './converge.ts';
 import type { LinkContext } from './link-context.ts';
+import { type AccountClaim, deletedClaim } from './links.ts';
 
 const includes = (accounts: readonly AccountRef[], account: AccountRef): boolean =>
   accounts.some((listed) => listed.platform === account.platform && listed.accountId === account.accountId);

@@ -1,6 +1,6 @@
 import type { Platform } from '#events/fields.ts';
-import { linksOf, NO_LINKS, type VideoLinks } from '../domain/links.ts';
 import type { LinkContext } from './link-context.ts';
+import { linksOf, NO_LINKS, type VideoLinks } from './links.ts';
 
 /**
  * A video's links, evaluated now: one query of the video's partition (the video and its jobs' entries), then

@@ -1,9 +1,9 @@
 import type { AccountDisconnected, VideoPosted, VideoRemoved } from '#events/catalog.ts';
-import { instantKey } from '../domain/instant.ts';
-import { linkChanges } from '../domain/link-changes.ts';
-import { linksOf, NO_LINKS } from '../domain/links.ts';
+import { instantKey } from '#shared/instant.ts';
 import { type Delivery, FIRST_DELIVERY } from './delivery.ts';
+import { linkChanges } from './link-changes.ts';
 import type { LinkContext } from './link-context.ts';
+import { linksOf, NO_LINKS } from './links.ts';
 
 /**
  * Video Posted: record it, then read the account and the job candidates and announce the links the post turns

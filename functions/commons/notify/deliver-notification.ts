@@ -1,10 +1,10 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import type { RetriedMessage, RetryScheduler } from '#commons/adapters/sqs-retry-scheduler.ts';
-import { count, logger } from '#commons/observability.ts';
-import { PoisonMessageError } from '#commons/sqs-consumer.ts';
-import type { EntityReader } from '#commons/store/entities.ts';
-import { isLiveProfile } from '#commons/store/records.ts';
 import { type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
+import type { EntityReader } from '#shared/entities.ts';
+import { isLiveProfile } from '#shared/entities.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import { count, logger } from '#shared/observability.ts';
+import type { RetriedMessage, RetryScheduler } from '#shared/retry-scheduler.ts';
+import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import type { EmployerEndpoint } from './employer-endpoint.ts';
 import { applicationReceived } from './notification.ts';
 import type { NotificationRecord, NotificationStore } from './notification-store.ts';
@@ -18,7 +18,7 @@ export interface NotificationMessage extends RetriedMessage {
 }
 
 export interface NotifierDependencies {
-  readonly entities: Pick<EntityReader, 'job' | 'profile'>;
+  readonly entities: EntityReader;
   readonly notifications: NotificationStore;
   readonly endpoint: EmployerEndpoint;
   /** The employer's `whsec_` secret; never logged. */

@@ -32,7 +32,7 @@ export interface EmployerEndpoint {
 }
 
 /** CONTRACT §4: 2xx within 15 s is success. */
-export const DELIVERY_TIMEOUT_MS = 15_000;
+const DELIVERY_TIMEOUT_MS = 15_000;
 
 /** Hands the socket only addresses the guard checked: no second DNS lookup between check and connect. */
 const pinnedLookup =

@@ -8,3 +8,9 @@ import { createHmac } from 'node:crypto';
  */
 export const employerSecret = (masterKey: string, employerId: string): string =>
   `whsec_${createHmac('sha256', masterKey).update(employerId, 'utf8').digest('base64')}`;
+
+/** Each employer's secret, derived from the master key as it is now (it may rotate between two uses). */
+export const derivedEmployerSecrets =
+  (masterKey: () => Promise<string>) =>
+  async (employerId: string): Promise<string> =>
+    employerSecret(await masterKey(), employerId);

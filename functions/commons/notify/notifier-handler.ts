@@ -1,15 +1,15 @@
+import { EVENTS } from '#events/catalog.ts';
+import { parseDetail } from '#events/parse.ts';
 import {
   type BusEvent,
   type ConsumerContext,
   PoisonMessageError,
   sqsConsumer,
-} from '#commons/sqs-consumer.ts';
-import { EVENTS } from '#events/catalog.ts';
-import { parseDetail } from '#events/parse.ts';
+} from '#shared/sqs-consumer.ts';
 import { deliverNotification, type NotifierDependencies } from './deliver-notification.ts';
 
 /** The notifier's SQS handler: one Application Submitted per message, delivered to the employer. */
-export const notifyEmployer =
+const notifyEmployer =
   (deps: NotifierDependencies) =>
   async (event: BusEvent, { record, attempt }: ConsumerContext): Promise<void> => {
     if (event['detail-type'] !== EVENTS.applicationSubmitted.detailType) {

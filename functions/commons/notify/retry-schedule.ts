@@ -1,6 +1,6 @@
-import { delayFromSchedule } from '../retry-delays.ts';
+import { delayFromSchedule } from '#shared/retry-delays.ts';
 
-export { MAX_VISIBILITY_DELAY_SECONDS } from '../retry-delays.ts';
+export { MAX_VISIBILITY_DELAY_SECONDS } from '#shared/retry-delays.ts';
 
 /**
  * When a failed notification is tried again. One delay per failed attempt, set on the SQS message with

@@ -1,14 +1,8 @@
 import type { EventName } from '#events/catalog.ts';
-import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
-import {
-  anySignatureMatches,
-  base64Bytes,
-  hmac,
-  isWithinTolerance,
-  parseUnixSeconds,
-  TIMESTAMP_TOLERANCE_SECONDS,
-} from './signatures.ts';
-import { canonicalEvent, invalid, unauthorized, type Verdict, type WebhookDelivery } from './verdict.ts';
+import { isJsonObject } from '#shared/json.ts';
+import { parseUntrustedJson } from './safe-json.ts';
+import { anySignatureMatches, base64Bytes, hmac, parseUnixSeconds, staleTimestamp } from './signatures.ts';
+import { canonicalEvent, invalid, type SignatureCheck, signedDelivery, unauthorized } from './verdict.ts';
 
 /**
  * Contra webhooks: Standard Webhooks (standardwebhooks.com). `webhook-signature` lists one or more
@@ -17,7 +11,7 @@ import { canonicalEvent, invalid, unauthorized, type Verdict, type WebhookDelive
  * `{type, data}` with `data` the detail of the matching canonical event.
  */
 
-export const CONTRA_EVENT_TYPES: Readonly<Record<string, EventName>> = {
+const CONTRA_EVENT_TYPES: Readonly<Record<string, EventName>> = {
   'profile.updated': 'profileUpdated',
   'profile.deleted': 'profileDeleted',
   'job.published': 'jobPublished',
@@ -53,7 +47,7 @@ const signaturesOf = (header: string): Buffer[] =>
     })
     .filter((signature): signature is Buffer => signature !== undefined);
 
-const verify = (delivery: WebhookDelivery, secrets: readonly string[], now: Date): Verdict | undefined => {
+const verify: SignatureCheck = (delivery, secrets, now) => {
   const webhookId = delivery.header('webhook-id');
   const timestampHeader = delivery.header('webhook-timestamp');
   const signatureHeader = delivery.header('webhook-signature');
@@ -74,21 +68,12 @@ const verify = (delivery: WebhookDelivery, secrets: readonly string[], now: Date
     hmac('sha256', standardWebhooksKey(secret), `${webhookId}.${timestamp}.`, delivery.body),
   );
   if (!anySignatureMatches(expected, provided)) return unauthorized('webhook-signature does not match');
-  if (!isWithinTolerance(timestamp, now)) {
-    return unauthorized(`webhook-timestamp is more than ${TIMESTAMP_TOLERANCE_SECONDS} s away from now`);
-  }
-  return undefined;
+  const stale = staleTimestamp('webhook-timestamp', timestamp, now);
+  return stale === undefined ? undefined : unauthorized(stale);
 };
 
 /** Reads a Contra delivery: Standard Webhooks verification, then `{type, data}` and its canonical event. */
-export const readContraDelivery = (
-  delivery: WebhookDelivery,
-  secrets: readonly string[],
-  now: Date,
-): Verdict => {
-  const rejected = verify(delivery, secrets, now);
-  if (rejected) return rejected;
-
+export const readContraDelivery = signedDelivery(verify, (delivery) => {
   const webhookId = delivery.header('webhook-id')!;
   if (!WEBHOOK_ID.test(webhookId)) return invalid('webhook-id must be 1 to 256 printable ASCII characters');
   const body = parseUntrustedJson(delivery.body.toString('utf8'));
@@ -102,4 +87,4 @@ export const readContraDelivery = (
   const mapped = canonicalEvent(name, 'contra', data, 'data');
   if ('problem' in mapped) return invalid(mapped.problem);
   return { kind: 'deliver', deliveryKey: webhookId, events: [mapped.event] };
-};
+});

@@ -1,9 +1,10 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
-import type { SecretName } from '#commons/adapters/secrets.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import type { MetricName, WebhookMetricOutcome, WebhookMetricPlatform } from '#shared/metric-names.ts';
+import type { SecretName } from '#shared/secret-names.ts';
 import { readContraDelivery } from './contra.ts';
-import type { DeliveryLedger, WebhookOrigin } from './deliveries.ts';
+import type { DeliveryLedger, WebhookOrigin } from './delivery-ledger.ts';
 import { readTikTokDelivery } from './tiktok.ts';
-import type { Verdict, WebhookDelivery } from './verdict.ts';
+import type { DeliveryReader, WebhookDelivery } from './verdict.ts';
 import { readYouTubeNotification } from './youtube.ts';
 
 /**
@@ -18,7 +19,7 @@ export interface IngestionPorts {
   readonly secrets: (name: SecretName) => Promise<readonly string[]>;
   readonly clock: () => Date;
   /** Counts one occurrence of a metric. */
-  readonly count: (metric: string) => void;
+  readonly count: (metric: MetricName) => void;
 }
 
 export type IngestResult =
@@ -32,17 +33,18 @@ export type IngestResult =
   /** The bus did not take the events in time: nothing is remembered, so the platform's retry is processed. */
   | { readonly outcome: 'unavailable'; readonly detail: string };
 
-type Reader = (delivery: WebhookDelivery, secrets: readonly string[], now: Date) => Verdict;
-
 const SOURCES: Readonly<
-  Record<WebhookOrigin, { readonly secret: SecretName; readonly read: Reader; readonly label: string }>
+  Record<
+    WebhookOrigin,
+    { readonly secret: SecretName; readonly read: DeliveryReader; readonly label: WebhookMetricPlatform }
+  >
 > = {
   tiktok: { secret: 'TIKTOK_CLIENT_SECRET', read: readTikTokDelivery, label: 'TikTok' },
   youtube: { secret: 'YOUTUBE_HUB_SECRET', read: readYouTubeNotification, label: 'YouTube' },
   contra: { secret: 'CONTRA_WEBHOOK_SECRET', read: readContraDelivery, label: 'Contra' },
 };
 
-const METRIC_OF: Readonly<Record<IngestResult['outcome'], string>> = {
+const METRIC_OF: Readonly<Record<IngestResult['outcome'], WebhookMetricOutcome>> = {
   accepted: 'Accepted',
   duplicate: 'Duplicate',
   ignored: 'Ignored',

@@ -60,7 +60,3 @@ export const parseUntrustedJson = (text: string, maxDepth = MAX_JSON_DEPTH): Unt
     return { ok: false, reason: 'not valid JSON' };
   }
 };
-
-/** A plain JSON object (not an array, not null). */
-export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** A timestamp more than this far from now, either way, is refused (CONTRACT §4). */
-export const TIMESTAMP_TOLERANCE_SECONDS = 300;
+const TIMESTAMP_TOLERANCE_SECONDS = 300;
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -46,5 +46,14 @@ export const base64Bytes = (value: string): Buffer | undefined =>
 export const parseUnixSeconds = (value: string | undefined): number | undefined =>
   value !== undefined && /^\d{1,12}$/.test(value) ? Number(value) : undefined;
 
-export const isWithinTolerance = (unixSeconds: number, now: Date): boolean =>
+const isWithinTolerance = (unixSeconds: number, now: Date): boolean =>
   Math.abs(now.getTime() / 1000 - unixSeconds) <= TIMESTAMP_TOLERANCE_SECONDS;
+
+/**
+ * Why a signed timestamp is refused (more than the tolerance away from now, either way), or undefined. Checked
+ * after the signature, so that an unsigned request learns nothing about the clock.
+ */
+export const staleTimestamp = (what: string, unixSeconds: number, now: Date): string | undefined =>
+  isWithinTolerance(unixSeconds, now)
+    ? undefined
+    : `${what} is more than ${TIMESTAMP_TOLERANCE_SECONDS} s away from now`;

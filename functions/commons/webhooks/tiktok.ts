@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
-import { isJsonObject, parseUntrustedJson } from './safe-json.ts';
-import {
-  anySignatureMatches,
-  hexBytes,
-  hmac,
-  isWithinTolerance,
-  parseUnixSeconds,
-  TIMESTAMP_TOLERANCE_SECONDS,
-} from './signatures.ts';
-import { canonicalEvent, invalid, unauthorized, type Verdict, type WebhookDelivery } from './verdict.ts';
+import type { EventName } from '#events/catalog.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
+import { isJsonObject } from '#shared/json.ts';
+import { parseUntrustedJson } from './safe-json.ts';
+import { anySignatureMatches, hexBytes, hmac, parseUnixSeconds, staleTimestamp } from './signatures.ts';
+import { canonicalEvent, invalid, type SignatureCheck, signedDelivery, unauthorized } from './verdict.ts';
 
 /**
  * TikTok webhooks (CONTRACT §4, FACTS "The platforms"): `TikTok-Signature: t=<unix s>,s=<hex>` is the
@@ -77,7 +72,7 @@ export const parseTikTokSignature = (value: string | undefined): TikTokSignature
 export const signTikTok = (secret: string, timestamp: number, body: string | Buffer): string =>
   `t=${timestamp},s=${hmac('sha256', secret, `${timestamp}.`, body).toString('hex')}`;
 
-const verify = (delivery: WebhookDelivery, secrets: readonly string[], now: Date): Verdict | undefined => {
+const verify: SignatureCheck = (delivery, secrets, now) => {
   const header = delivery.header(TIKTOK_SIGNATURE_HEADER);
   if (header === undefined) return unauthorized(`missing ${TIKTOK_SIGNATURE_HEADER} header`);
   const signature = parseTikTokSignature(header);
@@ -88,18 +83,19 @@ const verify = (delivery: WebhookDelivery, secrets: readonly string[], now: Date
   if (!anySignatureMatches(expected, signature.signatures)) {
     return unauthorized(`${TIKTOK_SIGNATURE_HEADER} does not match the body`);
   }
-  // Checked after the signature so that an unsigned request learns nothing about the clock.
-  if (!isWithinTolerance(signature.timestamp, now)) {
-    return unauthorized(`timestamp is more than ${TIMESTAMP_TOLERANCE_SECONDS} s away from now`);
-  }
-  return undefined;
+  const stale = staleTimestamp('timestamp', signature.timestamp, now);
+  return stale === undefined ? undefined : unauthorized(stale);
 };
 
-/** Reads `content` (a JSON string) with `schema`, then builds the canonical event; or says what is wrong. */
+/** The event a TikTok delivery maps to, or what is wrong with it. */
+type Mapping = (envelope: TikTokEnvelope) => OutgoingEvent | string;
+
+/** Reads `content` (a JSON string) with `schema`, then builds the canonical event `name`; or says what is wrong. */
 const fromContent =
   <Schema extends z.ZodType>(
     schema: Schema,
-    build: (envelope: TikTokEnvelope, content: z.infer<Schema>, at: string) => CanonicalEvent,
+    name: EventName,
+    detailOf: (envelope: TikTokEnvelope, content: z.infer<Schema>, at: string) => object,
   ): Mapping =>
   (envelope) => {
     const content = parseUntrustedJson(envelope.content);
@@ -111,54 +107,42 @@ const fromContent =
         .map((issue) => `content.${issue.path.map(String).join('.')}: ${issue.message}`)
         .join('; ');
     }
-    const mapped = build(envelope, parsed.data, rfc3339(envelope.create_time));
+    const detail = detailOf(envelope, parsed.data, rfc3339(envelope.create_time));
+    const mapped = canonicalEvent(name, 'tiktok', detail, 'detail');
     return 'event' in mapped ? mapped.event : mapped.problem;
   };
 
-type CanonicalEvent = ReturnType<typeof canonicalEvent>;
-/** The event a TikTok delivery maps to, or what is wrong with it. */
-type Mapping = (envelope: TikTokEnvelope) => OutgoingEvent | string;
-
-const videoRemoved = fromContent(PostContent, (_, content, at) =>
-  canonicalEvent(
-    'videoRemoved',
-    'tiktok',
-    { platform: 'tiktok', videoId: content.post_id, reason: 'unavailable', removedAt: at },
-    'detail',
-  ),
-);
+const videoRemoved = fromContent(PostContent, 'videoRemoved', (_, content, at) => ({
+  platform: 'tiktok',
+  videoId: content.post_id,
+  reason: 'unavailable',
+  removedAt: at,
+}));
 
 const MAPPINGS: Readonly<Record<string, Mapping>> = {
-  'post.publish.publicly_available': fromContent(PostContent, (envelope, content, at) =>
-    canonicalEvent(
-      'videoPosted',
-      'tiktok',
-      { platform: 'tiktok', videoId: content.post_id, accountId: envelope.user_openid, postedAt: at },
-      'detail',
-    ),
-  ),
+  'post.publish.publicly_available': fromContent(PostContent, 'videoPosted', (envelope, content, at) => ({
+    platform: 'tiktok',
+    videoId: content.post_id,
+    accountId: envelope.user_openid,
+    postedAt: at,
+  })),
   // TikTok's own spelling, and the corrected one in case TikTok fixes it.
   'post.publish.no_longer_publicaly_available': videoRemoved,
   'post.publish.no_longer_publicly_available': videoRemoved,
-  'authorization.removed': fromContent(AuthorizationContent, (envelope, content, at) =>
-    canonicalEvent(
-      'accountDisconnected',
-      'tiktok',
-      { platform: 'tiktok', accountId: envelope.user_openid, reason: content.reason, disconnectedAt: at },
-      'detail',
-    ),
+  'authorization.removed': fromContent(
+    AuthorizationContent,
+    'accountDisconnected',
+    (envelope, content, at) => ({
+      platform: 'tiktok',
+      accountId: envelope.user_openid,
+      reason: content.reason,
+      disconnectedAt: at,
+    }),
   ),
 };
 
 /** Reads a TikTok delivery: signature and timestamp, then the envelope and its mapping. */
-export const readTikTokDelivery = (
-  delivery: WebhookDelivery,
-  secrets: readonly string[],
-  now: Date,
-): Verdict => {
-  const rejected = verify(delivery, secrets, now);
-  if (rejected) return rejected;
-
+export const readTikTokDelivery = signedDelivery(verify, (delivery) => {
   const body = parseUntrustedJson(delivery.body.toString('utf8'));
   if (!body.ok) return invalid(`body: ${body.reason}`);
   const envelope = TikTokEnvelope.safeParse(body.value);
@@ -178,4 +162,4 @@ export const readTikTokDelivery = (
     deliveryKey: createHash('sha256').update(delivery.body).digest('hex'),
     events: [event],
   };
-};
+});

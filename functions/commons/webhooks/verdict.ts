@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { EVENTS, type EventName, type Origin } from '#events/catalog.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
 
 /** What a platform delivered, as the ingestion use case sees it: the raw bytes and the headers. */
 export interface WebhookDelivery {
@@ -23,6 +23,22 @@ export type Verdict =
   | { readonly kind: 'ignored'; readonly eventType: string }
   /** 200 once the bus accepted the events; `deliveryKey` identifies the delivery for deduplication. */
   | { readonly kind: 'deliver'; readonly deliveryKey: string; readonly events: readonly OutgoingEvent[] };
+
+/** Reads a platform's delivery with the current secrets, at `now`. */
+export type DeliveryReader = (delivery: WebhookDelivery, secrets: readonly string[], now: Date) => Verdict;
+
+/** Checks a delivery's signature and timestamp: the verdict refusing it, or undefined when it passes. */
+export type SignatureCheck = (
+  delivery: WebhookDelivery,
+  secrets: readonly string[],
+  now: Date,
+) => Verdict | undefined;
+
+/** A reader in the contract's order: the signature and timestamp (401) before the body (400). */
+export const signedDelivery =
+  (check: SignatureCheck, readBody: (delivery: WebhookDelivery) => Verdict): DeliveryReader =>
+  (delivery, secrets, now) =>
+    check(delivery, secrets, now) ?? readBody(delivery);
 
 export const unauthorized = (detail: string): Verdict => ({ kind: 'unauthorized', detail });
 export const invalid = (detail: string): Verdict => ({ kind: 'invalid', detail });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OutgoingEvent } from '#commons/adapters/event-bus.ts';
+import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { anySignatureMatches, type HmacAlgorithm, hexBytes, hmac } from './signatures.ts';
 import { canonicalEvent, invalid, type Verdict, type WebhookDelivery } from './verdict.ts';
 import { childrenOf, parseUntrustedXml, textOf, type XmlNode } from './xml.ts';

@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { anySignatureMatches } from '#commons/webhooks/signatures.ts';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * The secret in `hub.callback`'s query string (CONTRACT §4 "YouTube subscriptions"). Channel ids, and so
@@ -13,6 +12,10 @@ export const CALLBACK_TOKEN_PARAMETER = 'token';
 /** 256 random bits, url-safe. */
 export const newCallbackToken = (): string => randomBytes(32).toString('base64url');
 
+/** The callback url of every hub request: ReelHire's WebSub notification route. */
+export const youtubeCallbackUrl = (publicBaseUrl: string): string =>
+  `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/youtube`;
+
 /** The callback a hub is given: ReelHire's callback url with the channel's token in its query string. */
 export const callbackWithToken = (callbackUrl: string, token: string): string => {
   const url = new URL(callbackUrl);
@@ -23,10 +26,10 @@ export const callbackWithToken = (callbackUrl: string, token: string): string =>
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /**
- * True when the token presented is the channel's. Both are hashed first, so the comparison takes the same
- * time whatever their lengths, and it is made in constant time.
+ * True when the token presented is the channel's. Both are hashed first, so the two digests have the same
+ * length whatever the tokens' lengths, and they are compared in constant time.
  */
 export const isChannelToken = (presented: string | undefined, channelToken: string | undefined): boolean =>
   presented !== undefined &&
   channelToken !== undefined &&
-  anySignatureMatches([digest(channelToken)], [digest(presented)]);
+  timingSafeEqual(digest(channelToken), digest(presented));

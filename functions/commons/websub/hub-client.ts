@@ -1,3 +1,4 @@
+import { isLocalMode, optionalEnv, requireEnv } from '#shared/config.ts';
 import type { HubMode } from './subscription.ts';
 
 /** A subscribe or unsubscribe request for one topic (WebSub §5.1). */
@@ -22,8 +23,12 @@ export class HubRequestError extends Error {
 export const DEFAULT_HUB_URL = 'https://pubsubhubbub.appspot.com/subscribe';
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** Local mode always names its hub (the stack runs its own): it never falls back to Google's public one. */
+export const hubUrl = (): string =>
+  isLocalMode() ? requireEnv('YOUTUBE_HUB_URL') : optionalEnv('YOUTUBE_HUB_URL', DEFAULT_HUB_URL);
+
 /** The form the hub receives. `hub.verify=async` is for hubs still on PubSubHubbub 0.3, Google's among them. */
-export const hubForm = (request: HubRequest): URLSearchParams =>
+const hubForm = (request: HubRequest): URLSearchParams =>
   new URLSearchParams({
     'hub.mode': request.mode,
     'hub.topic': request.topic,

@@ -1,4 +1,4 @@
-import { delayFromSchedule } from '../retry-delays.ts';
+import { delayFromSchedule } from '#shared/retry-delays.ts';
 
 /**
  * When a hub request that failed (refused, 5xx, unreachable) is sent again: one delay per failed attempt, set

@@ -1,6 +1,6 @@
-import type { EventPublisher } from '#commons/adapters/event-bus.ts';
 import { EVENTS } from '#events/catalog.ts';
-import type { ChannelSubscriptionStore } from './channel-subscriptions.ts';
+import type { EventPublisher } from '#shared/event-publisher.ts';
+import type { ChannelSubscriptionStore } from './channel-subscription-store.ts';
 
 /**
  * The renewal schedule's use case: every channel whose review time has come (a lease ending within the

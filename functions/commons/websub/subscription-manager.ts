@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '#events/fields.ts';
 import { callbackWithToken, newCallbackToken } from './callback-token.ts';
-import type { ChannelSubscriptionStore, RecordedRequest } from './channel-subscriptions.ts';
+import type { ChannelSubscriptionStore, RecordedRequest } from './channel-subscription-store.ts';
 import { type HubClient, HubRequestError } from './hub-client.ts';
 import { type HubMode, planSubscription } from './subscription.ts';
 import { topicOfChannel } from './topics.ts';

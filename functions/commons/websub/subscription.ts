@@ -46,7 +46,7 @@ export interface ChannelSubscription {
 /** The lease ReelHire asks for: YouTube's hub grants about five days. */
 export const REQUESTED_LEASE_SECONDS = 432_000;
 /** A lease is renewed once it ends within a day (or within half of it, for leases shorter than two days). */
-export const RENEWAL_MARGIN_SECONDS = 86_400;
+const RENEWAL_MARGIN_SECONDS = 86_400;
 /** A subscribe request not verified within this long is sent again by the renewal schedule. */
 export const VERIFICATION_GRACE_SECONDS = 3_600;
 

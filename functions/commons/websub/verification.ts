@@ -1,5 +1,5 @@
 import { CALLBACK_TOKEN_PARAMETER, isChannelToken } from './callback-token.ts';
-import type { ChannelSubscriptionStore } from './channel-subscriptions.ts';
+import type { ChannelSubscriptionStore } from './channel-subscription-store.ts';
 import { type HubMode, type Lease, leaseExpiry, renewalTime } from './subscription.ts';
 import { channelOfTopic } from './topics.ts';
 
@@ -29,9 +29,12 @@ export type ChallengeAnswer =
   | { readonly confirmed: true; readonly challenge: string }
   | { readonly confirmed: false };
 
+/** The verification query as the HTTP API passes it (`hub.mode`, `hub.topic`, …). */
+export type VerificationQuery = Readonly<Record<string, string | undefined>>;
+
 /** The port the webhooks handler answers verification requests through. */
 export interface SubscriptionVerifier {
-  answer(challenge: Challenge | undefined, now: Date): Promise<ChallengeAnswer>;
+  answer(query: VerificationQuery, now: Date): Promise<ChallengeAnswer>;
 }
 
 const MAX_CHALLENGE_LENGTH = 1_024;
@@ -47,7 +50,7 @@ const leaseSecondsOf = (value: string | undefined): number | undefined =>
     : undefined;
 
 /** Reads the verification query (`hub.mode`, `hub.topic`, `hub.challenge`, `hub.lease_seconds`, the token). */
-export const readChallenge = (query: Readonly<Record<string, string | undefined>>): Challenge | undefined => {
+export const readChallenge = (query: VerificationQuery): Challenge | undefined => {
   const mode = query['hub.mode'];
   const topic = query['hub.topic'];
   if (topic === undefined || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) return undefined;
@@ -76,7 +79,8 @@ export class WebSubVerification implements SubscriptionVerifier {
     private readonly requestedLeaseSeconds: number,
   ) {}
 
-  async answer(challenge: Challenge | undefined, now: Date): Promise<ChallengeAnswer> {
+  async answer(query: VerificationQuery, now: Date): Promise<ChallengeAnswer> {
+    const challenge = readChallenge(query);
     if (challenge === undefined) return REFUSED;
     const channelId = channelOfTopic(challenge.topic);
     if (channelId === undefined) return REFUSED;

@@ -7,7 +7,7 @@
  * passes one of the field's tests; values of several fields taken from objects inside the same array must come
  * from the same element of that array.
  */
-import { isJsonObject } from '../../json.ts';
+import { isJsonObject } from '#shared/json.ts';
 import { inAddressRange } from './ip-ranges.ts';
 import type { FoldedText, ValueTest } from './match-expressions.ts';
 import { inNumericRange } from './numeric-terms.ts';

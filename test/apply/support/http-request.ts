@@ -1,4 +1,4 @@
-import type { HttpRequest } from '#commons/http.ts';
+import type { HttpRequest } from '#shared/http.ts';
 
 /** An HTTP API (payload 2.0) request as API Gateway delivers it for one of the applications routes. */
 export const httpRequest = (

@@ -1,6 +1,6 @@
-import { announceAccountPage } from '#commons/links/fanout.ts';
-import type { LinkContext } from '#commons/links/link-context.ts';
 import { EVENTS, type LinkFanoutRequested } from '#events/catalog.ts';
+import { announceAccountPage } from '#links/fanout.ts';
+import type { LinkContext } from '#links/link-context.ts';
 import type { RecordingPublisher } from '../../support/recording-publisher.ts';
 
 /** Runs every fan-out page requested on `publisher`, as the LinkFanout queue would, until none is left. */

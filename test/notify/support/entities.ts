@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { jobKey, profileKey } from '#commons/store/keys.ts';
-import type { JobRecord, ProfileRecord } from '#commons/store/records.ts';
+import type { JobRecord, ProfileRecord } from '#shared/entities.ts';
+import { jobKey, profileKey } from '#shared/item-keys.ts';
 
-/** Writes job and profile items as the link handlers store them (store/records.ts), straight into the table. */
+/** Writes job and profile items as the link handlers store them (shared/entities.ts), straight into the table. */
 export const putJob = async (
   documents: DynamoDBDocumentClient,
   tableName: string,

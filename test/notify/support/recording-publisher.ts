@@ -1,5 +1,5 @@
-import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
 import { definitionOf } from '#events/catalog.ts';
+import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
 
 /** Records what a handler publishes; validates every detail against the catalog as the bus's rules would. */
 export class RecordingPublisher implements EventPublisher {

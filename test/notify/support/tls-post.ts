@@ -1,5 +1,5 @@
-import { GuardedEmployerEndpoint } from '#commons/notify/employer-endpoint.ts';
-import { systemResolver } from '#commons/notify/ssrf.ts';
+import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
+import { systemResolver } from '#notify/ssrf.ts';
 
 /**
  * One POST through the notifier's employer endpoint (local mode, the system resolver), in a process of its own

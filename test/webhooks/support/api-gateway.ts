@@ -1,4 +1,4 @@
-import type { HttpRequest } from '#commons/http.ts';
+import type { HttpRequest } from '#shared/http.ts';
 
 /** An API Gateway HTTP API (payload 2.0) request, as the webhook routes receive it. */
 export interface RequestShape {

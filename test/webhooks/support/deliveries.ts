@@ -1,6 +1,6 @@
-import { signContra } from '#commons/webhooks/contra.ts';
-import { signTikTok } from '#commons/webhooks/tiktok.ts';
-import { signYouTube } from '#commons/webhooks/youtube.ts';
+import { signContra } from '#webhooks/contra.ts';
+import { signTikTok } from '#webhooks/tiktok.ts';
+import { signYouTube } from '#webhooks/youtube.ts';
 import { apiGatewayRequest } from './api-gateway.ts';
 import { NOW_SECONDS, SECRETS } from './harness.ts';
 

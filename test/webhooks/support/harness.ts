@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { EventPublisher, OutgoingEvent } from '#commons/adapters/event-bus.ts';
-import { clearSecretCache, secretValues } from '#commons/adapters/secrets.ts';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
-import { DynamoDeliveryLedger } from '#commons/webhooks/deliveries.ts';
-import { DynamoChannelSubscriptions } from '#commons/websub/channel-subscriptions.ts';
-import { REQUESTED_LEASE_SECONDS } from '#commons/websub/subscription.ts';
-import { WebSubVerification } from '#commons/websub/verification.ts';
-import { createWebhookHandler } from '../../../functions/webhooks.ts';
+import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
+import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
+import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
+import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
+import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
+import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
+import { WebSubVerification } from '#websub/verification.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 
 /** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
@@ -78,7 +78,7 @@ export const startWebhookHarness = async (): Promise<WebhookHarness> => {
       REQUESTED_LEASE_SECONDS,
     ),
   };
-  const handler = createWebhookHandler(() => ports);
+  const handler = createWebhookHandler(ports);
   return {
     dynamo,
     tableName,

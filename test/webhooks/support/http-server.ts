@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpRequest, HttpResponse } from '#commons/http.ts';
+import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 
 /**
  * Serves a Lambda HTTP handler on 127.0.0.1 (a random port) the way API Gateway would call it: the route

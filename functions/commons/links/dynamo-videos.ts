@@ -1,0 +1,193 @@
+import { QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { VideoPosted, VideoRemoved } from '#events/catalog.ts';
+import type { Platform, VideoRef } from '#events/fields.ts';
+import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
+import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
+import { INDEXES } from '#shared/table-design.ts';
+import type {
+  CandidateWriteResult,
+  PageCursor,
+  PostWrite,
+  StoredVideo,
+  VideoPartition,
+  VideoStore,
+} from './link-stores.ts';
+import type { ApplyCandidate } from './links.ts';
+
+/** The sort key the video item itself has in its partition. */
+const VIDEO_SK = videoKey('tiktok', '').sk;
+
+const candidateOf = (item: Item): ApplyCandidate => ({
+  jobId: String(item.jobId),
+  version: Number(item.v),
+  listed: item.listed === true,
+  closed: item.closed === true,
+  publishedAtKey: String(item.pub ?? ''),
+  ...(typeof item.closes === 'string' ? { closesAtKey: item.closes } : {}),
+});
+
+const videoOf = (item: Item): StoredVideo => ({
+  platform: item.platform as Platform,
+  videoId: String(item.videoId),
+  posted: item.posted === true,
+  removed: item.removed === true,
+  ...(typeof item.accountId === 'string' ? { accountId: item.accountId } : {}),
+  ...(typeof item.url === 'string' ? { url: item.url } : {}),
+  ...(typeof item.caption === 'string' ? { caption: item.caption } : {}),
+});
+
+/** Video items and apply candidates. Every write is conditional or idempotent. */
+export class DynamoVideoStore extends DynamoTable implements VideoStore {
+  async partition(platform: Platform, videoId: string): Promise<VideoPartition> {
+    const { pk } = videoKey(platform, videoId);
+    let video: StoredVideo | undefined;
+    const candidates: ApplyCandidate[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: QueryCommandOutput = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === VIDEO_SK) video = videoOf(item);
+        else if (String(item.sk).startsWith(APPLY_CANDIDATE_PREFIX)) candidates.push(candidateOf(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { video, candidates };
+  }
+
+  /**
+   * Records a post: the account is set once and never changes, url and caption are refreshed. A removed video
+   * stays removed, so the write is refused when a removal is already recorded. Says whether this write is the
+   * one that made the video posted ('posted') or it already was ('refreshed').
+   */
+  async markPosted(posted: Omit<VideoPosted, 'durationSeconds'>): Promise<PostWrite> {
+    const sets = [
+      'platform = :platform',
+      'videoId = :videoId',
+      'accountId = if_not_exists(accountId, :accountId)',
+      'gsi1pk = if_not_exists(gsi1pk, :gsi1pk)',
+      'gsi1sk = if_not_exists(gsi1sk, :videoId)',
+      'posted = :true',
+      'postedAt = if_not_exists(postedAt, :postedAt)',
+    ];
+    const values: Item = {
+      ':platform': posted.platform,
+      ':videoId': posted.videoId,
+      ':accountId': posted.accountId,
+      ':gsi1pk': accountIndexKey(posted.platform, posted.accountId),
+      ':true': true,
+      ':postedAt': posted.postedAt,
+    };
+    if (posted.url !== undefined) {
+      sets.push('#url = :url');
+      values[':url'] = posted.url;
+    }
+    if (posted.caption !== undefined) {
+      sets.push('caption = :caption');
+      values[':caption'] = posted.caption;
+    }
+    const written = await unlessConditionFails(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: videoKey(posted.platform, posted.videoId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(removed)',
+          ExpressionAttributeValues: values,
+          ...(posted.url !== undefined ? { ExpressionAttributeNames: { '#url': 'url' } } : {}),
+          // The updated attributes as they were: `posted` among them unless this write posted the video.
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      ),
+    );
+    if (written === undefined) return 'removed';
+    return written.Attributes?.posted === true ? 'refreshed' : 'posted';
+  }
+
+  /** Records a removal, final; the video leaves its account's index so fan-outs skip it. */
+  async markRemoved(removed: VideoRemoved): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: videoKey(removed.platform, removed.videoId),
+        UpdateExpression:
+          'SET platform = :platform, videoId = :videoId, removed = :true, removedAt = if_not_exists(removedAt, :at), ' +
+          'removalReason = if_not_exists(removalReason, :reason) REMOVE gsi1pk, gsi1sk',
+        ExpressionAttributeValues: {
+          ':platform': removed.platform,
+          ':videoId': removed.videoId,
+          ':true': true,
+          ':at': removed.removedAt,
+          ':reason': removed.reason,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Writes a job's candidate entry on a video unless the entry already reflects a newer version (or the
+   * job's closing, which is final). An equal version is written again, idempotently, so that a retry can tell
+   * it may have to finish its work. Returns the entry as it was before, or that the stored one was newer.
+   */
+  async writeCandidate(video: VideoRef, candidate: ApplyCandidate): Promise<CandidateWriteResult> {
+    const values: Item = {
+      ':jobId': candidate.jobId,
+      ':v': candidate.version,
+      ':listed': candidate.listed,
+      ':closed': candidate.closed,
+      ':pub': candidate.publishedAtKey,
+    };
+    let update = 'SET jobId = :jobId, v = :v, listed = :listed, closed = :closed, pub = :pub';
+    if (candidate.closesAtKey !== undefined) {
+      update += ', closes = :closes';
+      values[':closes'] = candidate.closesAtKey;
+    } else {
+      update += ' REMOVE closes';
+    }
+    const written = await unlessConditionFails(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: applyCandidateKey(video.platform, video.videoId, candidate.jobId),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_not_exists(v) OR v <= :v',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    if (written === undefined) return { applied: false };
+    const previous = written.Attributes;
+    return { applied: true, ...(previous?.v !== undefined ? { previous: candidateOf(previous) } : {}) };
+  }
+
+  /** One page (≤ limit) of an account's videos, from the videosByAccount index. */
+  async pageByAccount(
+    platform: Platform,
+    accountId: string,
+    limit: number,
+    cursor?: PageCursor,
+  ): Promise<{ videos: StoredVideo[]; next?: PageCursor }> {
+    const page = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEXES.videosByAccount.name,
+        KeyConditionExpression: 'gsi1pk = :account',
+        ExpressionAttributeValues: { ':account': accountIndexKey(platform, accountId) },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return {
+      videos: (page.Items ?? []).map(videoOf),
+      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    };
+  }
+}

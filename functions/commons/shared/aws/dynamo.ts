@@ -1,0 +1,58 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ItemKey } from '../item-keys.ts';
+
+/** The document client, created once per container; the endpoint comes from the SDK's usual configuration. */
+let documents: DynamoDBDocumentClient | undefined;
+
+export const documentClient = (): DynamoDBDocumentClient => {
+  documents ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documents;
+};
+
+/** An item as the document client reads and writes it. */
+export type Item = Record<string, unknown>;
+
+/** True for a conditional write the condition refused (the SDK's ConditionalCheckFailedException). */
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** What a conditional write answered, or undefined when its condition refused it (nothing was written). */
+export const unlessConditionFails = async <Output>(write: Promise<Output>): Promise<Output | undefined> => {
+  try {
+    return await write;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
+
+/** The single table through the document client: what every feature's DynamoDB adapter starts from. */
+export abstract class DynamoTable {
+  constructor(
+    protected readonly documents: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {}
+
+  /** One item, strongly consistent (a reader right after a writer must see its write). */
+  protected async getItem(key: ItemKey): Promise<Item | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  /** Writes `item` under `key` unless an item is there already: false when one was (the first writer wins). */
+  protected async putIfAbsent(key: ItemKey, item: Item): Promise<boolean> {
+    const put = this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key, ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return (await unlessConditionFails(put)) !== undefined;
+  }
+}
