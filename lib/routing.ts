@@ -1,3 +1,4 @@
+import { APPLICANT_API_ROUTES, CLOSING_EVENTS } from '#applications/routes.ts';
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
@@ -121,6 +122,35 @@ export const FUNCTIONS = {
     table: 'readWrite',
     publishes: true,
   },
+  applicantApi: {
+    entry: 'functions/applicant-api.ts',
+    description: "The viewer's own applications: GET /applications[/{id}], POST /applications/{id}/withdraw",
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    secrets: ['VIEWER_TOKEN_SECRET'],
+    table: 'readWrite',
+    publishes: true,
+  },
+  applicationClosings: {
+    entry: 'functions/application-closings.ts',
+    description:
+      "Job Closed / Applications Closing Requested → the job's open applications closed, ≤ 100 a page",
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    secrets: [],
+    table: 'readWrite',
+    publishes: true,
+  },
+  applicationSweep: {
+    entry: 'functions/application-sweep.ts',
+    description:
+      'Every minute: publishes application changes a failed request left pending; closes applications idle a year',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    secrets: [],
+    table: 'readWrite',
+    publishes: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -173,6 +203,13 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 12 },
   },
   {
+    id: 'ApplicationClosings',
+    detailTypes: detailTypesOf(CLOSING_EVENTS),
+    function: 'applicationClosings',
+    // One page (≤ 100 applications) per message; a page that fails is retried whole (closing is idempotent).
+    queue: { batchSize: 1, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  },
+  {
     id: 'YouTubeSubscriptions',
     detailTypes: [EVENTS.channelSubscriptionWanted.detailType],
     function: 'youtubeSubscriptions',
@@ -193,6 +230,7 @@ export interface ScheduleRoute {
 export const SCHEDULES: readonly ScheduleRoute[] = [
   { id: 'JobExpirySchedule', function: 'jobExpiry', expression: 'rate(1 minute)' },
   { id: 'WebSubRenewalSchedule', function: 'websubRenewal', expression: 'rate(1 hour)' },
+  { id: 'ApplicationSweepSchedule', function: 'applicationSweep', expression: 'rate(1 minute)' },
 ];
 
 export interface HttpRoute {
@@ -207,5 +245,6 @@ const servedBy = (name: FunctionName, routeKeys: readonly string[]): HttpRoute[]
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...servedBy('linksApi', LINKS_API_ROUTES),
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES),
+  ...servedBy('applicantApi', APPLICANT_API_ROUTES),
   ...servedBy('webhooks', WEBHOOK_ROUTES),
 ];

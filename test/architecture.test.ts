@@ -157,9 +157,9 @@ describe('feature folders', () => {
 
 /** The pure rules of each folder: what a link is, ordering by instant, the subscription plan, the schedules… */
 const RULES: Readonly<Record<string, readonly string[]>> = {
-  shared: ['instant.ts', 'retry-delays.ts', 'json.ts'],
+  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'job-status.ts'],
   links: ['links.ts', 'link-changes.ts', 'refs.ts'],
-  apply: ['job-status.ts', 'apply-request.ts'],
+  apply: ['apply-request.ts'],
   applications: ['application.ts'],
   notify: ['notification.ts', 'retry-schedule.ts', 'signature.ts', 'employer-secret.ts', 'ip-address.ts'],
   webhooks: ['tiktok.ts', 'youtube.ts', 'contra.ts', 'verdict.ts', 'signatures.ts', 'safe-json.ts', 'xml.ts'],

@@ -114,6 +114,9 @@ const authorizationReason = (routeKey: string): string => {
   if (routeKey.includes('/webhooks/')) {
     return 'Webhooks are authenticated by the platform signature (HMAC) that the handler verifies.';
   }
+  if (routeKey.includes(' /applications') || routeKey.includes(' /employer/')) {
+    return 'The viewer JWT or the employer key is verified in the handler, so that 401 and 404 (never 403) follow the contract.';
+  }
   if (routeKey.startsWith('POST /jobs/')) {
     return 'The viewer JWT is verified in the handler so that its errors follow the contract (problem+json, 401 before 404/410/422).';
   }

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
-import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
-import { sharedSecretVerifier } from '#apply/viewer-token.ts';
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { applicationsApiOver } from './support/applications-api.ts';
 import { applyRequest } from './support/http-request.ts';
 import { unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
 
@@ -30,11 +27,9 @@ afterAll(async () => {
 /** The API over a real table, a recording bus and a clock the test can set. */
 const api = (now = () => new Date()) => {
   const publisher = new RecordingPublisher();
-  const handle = createApplicationsApiHandler({
-    entities: new DynamoEntityReader(dynamo.documents, tableName),
-    applications: new DynamoApplicationStore(dynamo.documents, tableName),
+  const handle = applicationsApiOver(dynamo, tableName, {
+    secret: SECRET,
     publisher,
-    verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
     now,
     newApplicationId: () => `app_${randomUUID()}`,
   });
@@ -308,7 +303,7 @@ describe('POST /jobs/{jobId}/applications', () => {
     const stored = await dynamo.documents.send(
       new GetCommand({ TableName: tableName, Key: applicationKey(jobId, profileId) }),
     );
-    expect(stored.Item).toMatchObject({ published: false });
+    expect(stored.Item).toMatchObject({ publishedThrough: 0, status: 'submitted' });
 
     const retry = await handle(applyRequest(jobId, token));
     expect(retry.statusCode).toBe(200);
