@@ -1,7 +1,13 @@
 import { APPLICANT_API_ROUTES, CLOSING_EVENTS } from '#applications/routes.ts';
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
+import { EMPLOYER_API_ROUTES } from '#employers/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
+import {
+  NOTIFICATION_DEAD_LETTER_QUEUE_VARIABLE,
+  NOTIFICATION_EVENTS,
+  NOTIFICATION_QUEUE_VARIABLE,
+} from '#notify/routes.ts';
 import type { SecretName } from '#shared/secret-names.ts';
 import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
 
@@ -25,7 +31,27 @@ export interface FunctionSpec {
   readonly table: 'read' | 'readWrite';
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
+  /**
+   * Queues of event routes it uses besides consuming its own: `send` (SendMessage on the route's queue),
+   * `takeOutDeadLetters` (receive, delete and hide messages of the route's dead-letter queue). Each is given to
+   * the function as `variable`. @default none
+   */
+  readonly queues?: readonly QueueUse[];
 }
+
+export interface QueueUse {
+  /** The event route whose queue it is. */
+  readonly route: string;
+  readonly access: 'send' | 'takeOutDeadLetters';
+  readonly variable: string;
+}
+
+/** The notifier's own queue (a notification that must wait is sent again, delayed) and its dead-letter queue. */
+const NOTIFICATION_QUEUE: QueueUse = {
+  route: 'ApplicationNotifications',
+  access: 'send',
+  variable: NOTIFICATION_QUEUE_VARIABLE,
+};
 
 export const FUNCTIONS = {
   videoEvents: {
@@ -67,13 +93,15 @@ export const FUNCTIONS = {
   },
   notifier: {
     entry: 'functions/notifier.ts',
-    description: 'Application Submitted → signed application.received POST to the employer, with retries',
+    description:
+      'Application Submitted / Withdrawn → signed application.received / .withdrawn POSTs to the employer, in order, with retries',
     memoryMb: 256,
     timeoutSeconds: 30,
     secrets: ['EMPLOYER_SIGNING_KEY'],
-    // Writes the notification it builds once (body, notifyUrl) and its attempts and outcome.
+    // Writes each notification's record (url, first build, attempts, outcome): the employer's delivery log.
     table: 'readWrite',
     publishes: true,
+    queues: [NOTIFICATION_QUEUE],
   },
   webhooks: {
     entry: 'functions/webhooks.ts',
@@ -130,6 +158,25 @@ export const FUNCTIONS = {
     secrets: ['VIEWER_TOKEN_SECRET'],
     table: 'readWrite',
     publishes: true,
+  },
+  employerApi: {
+    entry: 'functions/employer-api.ts',
+    description:
+      'The employer API: applications (pull inbox), status changes, delivery log and retries, test event, rotations',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    secrets: ['EMPLOYER_SIGNING_KEY'],
+    table: 'readWrite',
+    publishes: true,
+    // A retry sends the notification's message again, taking it out of the dead-letter queue first.
+    queues: [
+      NOTIFICATION_QUEUE,
+      {
+        route: 'ApplicationNotifications',
+        access: 'takeOutDeadLetters',
+        variable: NOTIFICATION_DEAD_LETTER_QUEUE_VARIABLE,
+      },
+    ],
   },
   applicationClosings: {
     entry: 'functions/application-closings.ts',
@@ -197,7 +244,7 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
   },
   {
     id: 'ApplicationNotifications',
-    detailTypes: [EVENTS.applicationSubmitted.detailType],
+    detailTypes: detailTypesOf(NOTIFICATION_EVENTS),
     function: 'notifier',
     // One message per attempt; the notifier sets each retry's delay with ChangeMessageVisibility.
     queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 12 },
@@ -246,5 +293,6 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...servedBy('linksApi', LINKS_API_ROUTES),
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES),
   ...servedBy('applicantApi', APPLICANT_API_ROUTES),
+  ...servedBy('employerApi', EMPLOYER_API_ROUTES),
   ...servedBy('webhooks', WEBHOOK_ROUTES),
 ];

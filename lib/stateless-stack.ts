@@ -34,6 +34,7 @@ import {
   type FunctionSpec,
   HTTP_ROUTES,
   type HttpRoute,
+  type QueueUse,
   SCHEDULES,
   type ScheduleRoute,
 } from './routing.ts';
@@ -130,6 +131,9 @@ export class StatelessStack extends Stack {
       eventRoutes.set(route.id, this.queuedRoute(route, functionOf(route.function), props, deadLetterQueues));
     }
     this.eventRoutes = eventRoutes;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      for (const use of spec.queues ?? []) this.grantQueueUse(functionOf(name), use, deadLetterQueues);
+    }
 
     const schedules = new Map<string, Rule>();
     for (const schedule of SCHEDULES) {
@@ -207,6 +211,28 @@ export class StatelessStack extends Stack {
       });
       fn.function.addEnvironment(`${name}_ARN`, secret.secretArn);
     }
+  }
+
+  /** Another route's queue, as the routing definition says the function uses it (least privilege). */
+  private grantQueueUse(
+    fn: ReelHireFunction,
+    use: QueueUse,
+    deadLetterQueues: ReadonlyMap<string, IQueue>,
+  ): void {
+    const route = this.eventRoutes.get(use.route);
+    if (route === undefined) throw new Error(`a function uses the queue of an unknown route "${use.route}"`);
+    if (use.access === 'send') {
+      grantSendOnly(route.queue, fn.role);
+      fn.function.addEnvironment(use.variable, route.queue.queueUrl);
+      return;
+    }
+    const deadLetterQueue = this.deadLetterQueueOf(deadLetterQueues, use.route);
+    Grant.addToPrincipal({
+      grantee: fn.role,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+      resourceArns: [deadLetterQueue.queueArn],
+    });
+    fn.function.addEnvironment(use.variable, deadLetterQueue.queueUrl);
   }
 
   private queuedRoute(

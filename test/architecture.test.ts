@@ -13,7 +13,7 @@ import { FUNCTIONS } from '../lib/routing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMMONS = 'functions/commons';
-const FEATURES = ['links', 'apply', 'applications', 'notify', 'webhooks', 'websub'];
+const FEATURES = ['links', 'apply', 'applications', 'employers', 'notify', 'webhooks', 'websub'];
 const SKIPPED = new Set(['node_modules', 'cdk.out', '.git', 'results']);
 
 const sourceFiles = (dir: string): string[] =>
@@ -101,7 +101,7 @@ describe('one entry file per function, one shape', () => {
       );
       for (const { specifier } of importsOf(file)) {
         expect(specifier, 'entries import features through their aliases').toMatch(
-          /^#(shared|links|apply|applications|notify|webhooks|websub|events)\//,
+          /^#(shared|links|apply|applications|employers|notify|webhooks|websub|events)\//,
         );
       }
     },
@@ -161,6 +161,7 @@ const RULES: Readonly<Record<string, readonly string[]>> = {
   links: ['links.ts', 'link-changes.ts', 'refs.ts'],
   apply: ['apply-request.ts'],
   applications: ['application.ts'],
+  employers: ['employer.ts'],
   notify: ['notification.ts', 'retry-schedule.ts', 'signature.ts', 'employer-secret.ts', 'ip-address.ts'],
   webhooks: ['tiktok.ts', 'youtube.ts', 'contra.ts', 'verdict.ts', 'signatures.ts', 'safe-json.ts', 'xml.ts'],
   websub: ['subscription.ts', 'topics.ts', 'callback-token.ts', 'hub-retry.ts'],

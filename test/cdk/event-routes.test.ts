@@ -66,6 +66,7 @@ const CONSUMERS: Readonly<Record<string, readonly FunctionName[]>> = {
   // A closed job closes its links and, separately, its applications.
   'Job Closed': ['contraEvents', 'applicationClosings'],
   'Application Submitted': ['notifier'],
+  'Application Withdrawn': ['notifier'],
   'Applications Closing Requested': ['applicationClosings'],
 };
 

@@ -51,6 +51,7 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
       ...(consumes ? QUEUE_VARIABLES : []),
       ...spec.secrets.map((secret) => `${secret}_ARN`),
       ...(spec.secrets.includes('VIEWER_TOKEN_SECRET') ? ['VIEWER_JWKS_URL'] : []),
+      ...(spec.queues ?? []).map((use) => use.variable),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
     expect(resolve(environment.TABLE_NAME)).toBe('Table');

@@ -48,6 +48,16 @@ const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
   for (const schedule of SCHEDULES.filter((candidate) => candidate.function === name)) {
     expected.push(...grants(['sqs:SendMessage'], `${logicalIds.deadLetterQueue(schedule.id)}.Arn`));
   }
+  for (const use of spec.queues ?? []) {
+    expected.push(
+      ...(use.access === 'send'
+        ? grants(['sqs:SendMessage'], `${logicalIds.queue(use.route)}.Arn`)
+        : grants(
+            ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+            `${logicalIds.deadLetterQueue(use.route)}.Arn`,
+          )),
+    );
+  }
   return expected.sort();
 };
 

@@ -6,7 +6,7 @@ import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 import { EmployerServer } from './support/employer-server.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
+import { putApplication } from './support/entities.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
 
@@ -55,16 +55,20 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
     const handler = await load();
 
-    const jobId = uniqueId('job');
-    const profileId = uniqueId('prof');
-    await putJob(dynamo.documents, tableName, { jobId, employerId: EMPLOYER_ID, notifyUrl: employer.url() });
-    await putProfile(dynamo.documents, tableName, { profileId });
+    const { applicationId, jobId, profileId, submittedAt } = await putApplication(
+      dynamo.documents,
+      tableName,
+      {
+        employerId: EMPLOYER_ID,
+        notifyUrl: employer.url(),
+      },
+    );
     employer.answer({ status: 503 });
     const event = {
       id: 'event-1',
       source: 'reelhire.api',
       'detail-type': 'Application Submitted',
-      detail: { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' },
+      detail: { applicationId, jobId, profileId, submittedAt },
     };
     const response = await handler(
       {

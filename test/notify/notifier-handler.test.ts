@@ -1,8 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
@@ -13,7 +13,7 @@ import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { EmployerServer } from './support/employer-server.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
+import { putApplication, uniqueId } from './support/entities.ts';
 import { RecordingPublisher } from './support/recording-publisher.ts';
 
 /**
@@ -47,10 +47,10 @@ beforeAll(async () => {
   vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
   publisher = new RecordingPublisher();
   handler = createNotifierHandler({
-    entities: new DynamoEntityReader(dynamo.documents, tableName),
+    applications: new DynamoApplications(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
-    employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),
+    signingSecrets: async (employerId) => [employerSecret(MASTER_KEY, employerId)],
     retries: new SqsRetryScheduler(
       new SQSClient({
         endpoint: sqs.endpoint,
@@ -71,11 +71,11 @@ afterAll(async () => {
 });
 
 const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSubmitted> => {
-  const jobId = uniqueId('job');
-  const profileId = uniqueId('prof');
-  await putJob(dynamo.documents, tableName, { jobId, employerId: EMPLOYER_ID, notifyUrl });
-  await putProfile(dynamo.documents, tableName, { profileId });
-  return { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' };
+  const { applicationId, jobId, profileId, submittedAt } = await putApplication(dynamo.documents, tableName, {
+    employerId: EMPLOYER_ID,
+    notifyUrl,
+  });
+  return { applicationId, jobId, profileId, submittedAt };
 };
 
 const recordOf = (detail: unknown, receiveCount: number, messageId = uniqueId('msg')): SQSRecord => ({
@@ -160,7 +160,7 @@ describe('notifier handler', () => {
       MessageAttributes: {
         reason: {
           DataType: 'String',
-          StringValue: expect.stringMatching(/^notification abandoned: gave up after/),
+          StringValue: expect.stringMatching(/^notification \S+ abandoned: gave up after/),
         },
         errorType: { DataType: 'String', StringValue: 'PoisonMessageError' },
       },

@@ -1,11 +1,6 @@
-import {
-  BatchGetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
+import { queryFilteredPage, queryFrom } from '#shared/aws/query-pages.ts';
 import { instantKey, instantKeyOfDate } from '#shared/instant.ts';
 import {
   APPLICATION_SORT_PREFIX,
@@ -17,7 +12,6 @@ import {
   type ItemKey,
   jobClosingKey,
 } from '#shared/item-keys.ts';
-import { InvalidCursorError } from '#shared/pagination.ts';
 import { INDEXES } from '#shared/table-design.ts';
 import { type Application, nextDueAt } from './application.ts';
 import type { ApplicationPage, ApplicationStore, EmployerFilter, ListPosition } from './application-store.ts';
@@ -99,12 +93,10 @@ const dueUpdate = (application: Application) => {
     : { set: [], remove: ['gsi2pk', 'gsi2sk'], values: {} };
 };
 
-const isValidationError = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ValidationException';
-
-/** How many items one page of the employer's list may read through its filters before answering. */
-const MAX_EVALUATED = 1000;
 const BATCH_GET_LIMIT = 100;
+
+/** The key of an item on the byEmployer index: where a page of the inbox goes on from. */
+const EMPLOYER_INDEX_KEY = ['pk', 'sk', 'gsi3pk', 'gsi3sk'];
 
 export class DynamoApplications extends DynamoTable implements ApplicationStore {
   async find(jobId: string, profileId: string): Promise<Application | undefined> {
@@ -218,15 +210,15 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
 
   async jobPage(jobId: string, limit: number, afterProfileId?: string) {
     const { pk } = applicationKey(jobId, '');
-    const { Items, LastEvaluatedKey } = await this.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': APPLICATION_SORT_PREFIX },
-      ConsistentRead: true,
-      Limit: limit,
-      ...(afterProfileId === undefined
-        ? {}
-        : { ExclusiveStartKey: { ...applicationKey(jobId, afterProfileId) } }),
-    });
+    const { Items, LastEvaluatedKey } = await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': APPLICATION_SORT_PREFIX },
+        ConsistentRead: true,
+        Limit: limit,
+      },
+      afterProfileId === undefined ? undefined : { ...applicationKey(jobId, afterProfileId) },
+    );
     const applications = (Items ?? []).flatMap((item) => applicationOf(item) ?? []);
     const last = LastEvaluatedKey?.sk;
     return typeof last === 'string'
@@ -257,8 +249,9 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     limit: number,
     after?: ListPosition,
   ): Promise<ApplicationPage> {
+    const partition = employerApplicationsPartition(employerId);
     const conditions: string[] = [];
-    const values: Record<string, unknown> = { ':partition': employerApplicationsPartition(employerId) };
+    const values: Record<string, unknown> = { ':partition': partition };
     if (filter.jobId !== undefined) {
       conditions.push('jobId = :job');
       values[':job'] = filter.jobId;
@@ -267,60 +260,47 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
       conditions.push('#status = :status');
       values[':status'] = filter.status;
     }
-    const found: Application[] = [];
-    let start: Record<string, unknown> | undefined = after
-      ? {
-          ...applicationKey(after.jobId, after.profileId),
-          gsi3pk: values[':partition'],
-          gsi3sk: after.sortKey,
-        }
-      : undefined;
-    let evaluated = 0;
-    // Filters apply after DynamoDB's Limit: read on until a page and one more are found, or the budget is spent.
-    do {
-      const page = await this.query({
+    const page = await queryFilteredPage(
+      this.documents,
+      {
+        TableName: this.tableName,
         IndexName: INDEXES.byEmployer.name,
         KeyConditionExpression: 'gsi3pk = :partition',
         ExpressionAttributeValues: values,
         ...(filter.status !== undefined ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
         ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
         ScanIndexForward: false,
-        Limit: limit + 1,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      });
-      evaluated += page.ScannedCount ?? 0;
-      found.push(...(page.Items ?? []).flatMap((item) => applicationOf(item) ?? []));
-      start = page.LastEvaluatedKey;
-    } while (found.length <= limit && start !== undefined && evaluated < MAX_EVALUATED);
-    if (found.length > limit) {
-      const applications = found.slice(0, limit);
-      const last = applications.at(-1);
-      return { applications, ...(last ? { next: positionOf(last) } : {}) };
-    }
-    // The budget ran out before the list did: answer what was found and where to go on from.
-    const lastEvaluated = start;
-    return lastEvaluated
+      },
+      EMPLOYER_INDEX_KEY,
+      limit,
+      after && { ...applicationKey(after.jobId, after.profileId), gsi3pk: partition, gsi3sk: after.sortKey },
+    );
+    const applications = page.items.flatMap((item) => applicationOf(item) ?? []);
+    const { next } = page;
+    return next
       ? {
-          applications: found,
+          applications,
           next: {
-            sortKey: String(lastEvaluated.gsi3sk),
-            jobId: String(lastEvaluated.pk).slice('APPLICATION#'.length),
-            profileId: String(lastEvaluated.sk).slice(APPLICATION_SORT_PREFIX.length),
+            sortKey: String(next.gsi3sk),
+            jobId: String(next.pk).slice('APPLICATION#'.length),
+            profileId: String(next.sk).slice(APPLICATION_SORT_PREFIX.length),
           },
         }
-      : { applications: found };
+      : { applications };
   }
 
   async byApplicant(profileId: string, limit: number, after?: ListPosition): Promise<ApplicationPage> {
     const partition = applicantPartition(profileId);
-    const { Items } = await this.query({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: limit + 1,
-      ...(after ? { ExclusiveStartKey: { pk: partition, sk: after.sortKey } } : {}),
-    });
+    const { Items } = await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: limit + 1,
+      },
+      after && { pk: partition, sk: after.sortKey },
+    );
     const entries = (Items ?? []).map((item) => ({
       sortKey: String(item.sk),
       jobId: String(item.jobId),
@@ -343,15 +323,11 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...attributes } }));
   }
 
-  private async query(input: Omit<QueryCommandInput, 'TableName'>) {
-    try {
-      return await this.documents.send(new QueryCommand({ TableName: this.tableName, ...input }));
-    } catch (error) {
-      if (input.ExclusiveStartKey && isValidationError(error)) {
-        throw new InvalidCursorError('the cursor does not point into this list');
-      }
-      throw error;
-    }
+  private query(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+    startKey?: Record<string, unknown>,
+  ) {
+    return queryFrom(this.documents, { TableName: this.tableName, ...input }, startKey);
   }
 
   /** Applications by table key, consistently, keyed `jobId\0profileId`; unprocessed keys are asked again. */
@@ -378,9 +354,3 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     return found;
   }
 }
-
-const positionOf = (application: Application): ListPosition => ({
-  sortKey: employerSortKey(application),
-  jobId: application.jobId,
-  profileId: application.profileId,
-});

@@ -1,4 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type Application, submitted } from '#applications/application.ts';
+import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import type { JobRecord, ProfileRecord } from '#shared/entities.ts';
 import { jobKey, profileKey } from '#shared/item-keys.ts';
 
@@ -39,6 +41,38 @@ export const putProfile = async (
   await documents.send(
     new PutCommand({ TableName: tableName, Item: { ...profileKey(profile.profileId), ...record } }),
   );
+  return record;
+};
+
+/** Writes a submitted application as the apply flow stores it (its events counted as published). */
+export const putApplication = async (
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  application: Partial<Application> = {},
+): Promise<Application> => {
+  const profileId = application.profileId ?? uniqueId('prof');
+  const record: Application = {
+    ...submitted({
+      applicationId: uniqueId('app'),
+      jobId: uniqueId('job'),
+      profileId,
+      employerId: 'emp_northwind',
+      jobTitle: 'Brand designer for a coffee roaster refresh',
+      notifyUrl: 'https://hooks.northwind.example/contra/applications',
+      applicant: {
+        profileId,
+        handle: 'maya',
+        displayName: 'Maya Lindqvist',
+        portfolioUrl: `https://contra.com/${profileId}`,
+      },
+      submittedAt: '2026-11-21T18:30:00Z',
+    }),
+    publishedThrough: 1,
+    ...application,
+  };
+  if (!(await new DynamoApplications(documents, tableName).create(record))) {
+    throw new Error(`application ${record.applicationId} exists already`);
+  }
   return record;
 };
 
