@@ -27,6 +27,11 @@ export interface ReelHireConfig {
    * an account, since each would take the same events. @default true in dev, false in prod
    */
   readonly forwardDefaultBus: boolean;
+  /**
+   * The platforms' AWS accounts, which may put rules on the bus for the events they subscribe to (CONTRACT §6).
+   * @default none
+   */
+  readonly platformAccountIds: readonly string[];
 }
 
 /** Reads one raw setting by its context key; returns undefined when unset. */
@@ -45,6 +50,7 @@ export const SETTINGS = {
   alarmEmail: setting('alarmEmail', 'REELHIRE_ALARM_EMAIL'),
   publicBaseUrl: setting('publicBaseUrl', 'REELHIRE_PUBLIC_BASE_URL'),
   forwardDefaultBus: setting('forwardDefaultBus', 'REELHIRE_FORWARD_DEFAULT_BUS'),
+  platformAccountIds: setting('platformAccountIds', 'REELHIRE_PLATFORM_ACCOUNT_IDS'),
 } as const;
 
 /** `TIKTOK_CLIENT_SECRET` → context `tiktokClientSecretName`, env `REELHIRE_TIKTOK_CLIENT_SECRET_NAME`. */
@@ -127,6 +133,14 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
   }
   const forwardDefaultBus = forwardDefaultBusValue === undefined ? isDev : forwardDefaultBusValue === 'true';
 
+  const platformAccountIds = (read(SETTINGS.platformAccountIds) ?? '')
+    .split(',')
+    .map((account) => account.trim())
+    .filter((account) => account !== '');
+  if (platformAccountIds.some((account) => !/^\d{12}$/.test(account))) {
+    problems.push('platformAccountIds must be comma-separated 12-digit AWS account ids');
+  }
+
   const inUse = secretsInUse();
   const secretNames = Object.fromEntries(
     SECRET_NAMES.map((name) => {
@@ -145,7 +159,15 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
   }
   if (problems.length > 0) throw new ConfigError(`ReelHire config: ${problems.join('; ')}`);
 
-  return { stage, viewerJwksUrl, secretNames, alarmEmail, publicBaseUrl, forwardDefaultBus };
+  return {
+    stage,
+    viewerJwksUrl,
+    secretNames,
+    alarmEmail,
+    publicBaseUrl,
+    forwardDefaultBus,
+    platformAccountIds: [...new Set(platformAccountIds)],
+  };
 };
 
 const isHttpsUrl = (value: string): boolean => {

@@ -267,6 +267,15 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
   },
 ];
 
+/**
+ * What platforms subscribe to from their own AWS accounts (CONTRACT §6): the bus policy lets the accounts of
+ * REELHIRE_PLATFORM_ACCOUNT_IDS put rules for these detail-types, and nothing else.
+ */
+export const PLATFORM_SUBSCRIPTIONS: readonly string[] = detailTypesOf([
+  'linkChanged',
+  'applicationStatusChanged',
+]);
+
 export interface ScheduleRoute {
   readonly id: string;
   readonly function: FunctionName;

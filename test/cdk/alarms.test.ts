@@ -69,7 +69,7 @@ describe('alarms', () => {
     expect(resourcesOf(templates().stateless, 'AWS::SNS::Subscription')).toEqual([]);
   });
 
-  it('the dashboard shows events processed, links changed, notifications and every DLQ depth', () => {
+  it('the dashboard shows events processed, links changed, notifications, applications and every DLQ depth', () => {
     const dashboards = resourcesOf(templates().stateless, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
     const body = resolve(prop(dashboards[0]![1], 'DashboardBody'));
@@ -78,6 +78,11 @@ describe('alarms', () => {
       'LinksChanged',
       'NotificationsDelivered',
       'NotificationsFailed',
+      'ApplicationsSubmitted',
+      'ApplicationStatusesChanged',
+      'ApplicationsWithdrawn',
+      'ApplicationsClosed',
+      'ApplicationChangesRepublished',
     ]) {
       expect(body).toContain(`MetricName=\\"${metric}\\"`);
     }

@@ -95,6 +95,18 @@ describe('deploy config', () => {
     );
   });
 
+  it('reads the platforms’ accounts, comma-separated, and refuses anything but 12-digit ids', () => {
+    expect(loadConfig(contextOf({}), {}).platformAccountIds).toEqual([]);
+    expect(
+      loadConfig(contextOf({}), {
+        REELHIRE_PLATFORM_ACCOUNT_IDS: ' 111111111111, 222222222222,111111111111 ',
+      }).platformAccountIds,
+    ).toEqual(['111111111111', '222222222222']);
+    expect(errorOf(() => loadConfig(contextOf({ platformAccountIds: '1234,abc' }), {}))).toContain(
+      'platformAccountIds must be comma-separated 12-digit AWS account ids',
+    );
+  });
+
   it('refuses malformed settings', () => {
     expect(errorOf(() => loadConfig(contextOf({ stage: 'staging' }), {}))).toContain(
       'stage must be one of dev, prod',
