@@ -28,6 +28,8 @@ export class EmployerServer {
   private readonly server: Server;
   private readonly script: EmployerReply[] = [];
   private readonly webhook: Webhook;
+  /** Decides a reply by the notification itself (its type), before the script; undefined lets the script decide. */
+  private decide: ((body: string) => EmployerReply | undefined) | undefined;
 
   private constructor(
     secret: string,
@@ -39,7 +41,7 @@ export class EmployerServer {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        const reply = this.script.shift() ?? this.otherwise;
+        const reply = this.decide?.(body) ?? this.script.shift() ?? this.otherwise;
         let signatureValid = true;
         try {
           this.webhook.verify(body, request.headers as Record<string, string>);
@@ -67,6 +69,12 @@ export class EmployerServer {
   /** The next requests get these replies, in order. */
   answer(...replies: EmployerReply[]): this {
     this.script.push(...replies);
+    return this;
+  }
+
+  /** From now on, replies by what is notified (an outage of one kind); `undefined` ends it. */
+  replyBy(decide: ((body: string) => EmployerReply | undefined) | undefined): this {
+    this.decide = decide;
     return this;
   }
 
