@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
+import { recentApplications } from './console/applications-view.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
@@ -180,6 +181,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHub,
       activity,
       deadLetterQueues,
+      applications: () => recentApplications(dynamo.client, tableNames[0]),
+      storage: { dynamoEndpoint: dynamo.endpoint, tableNames },
       warn,
     });
     const warmedUp = warmUp(lifecycle, { resources, functions, routes, rules, warm: options.warm ?? true });

@@ -1,4 +1,5 @@
-// The local console's only script: polls GET /_local/activity and renders it. Everything shown comes from
+// The local console's only script: polls GET /_local/activity (bus events, invocations, dead-letter queues and
+// the latest applications) and renders it. Everything shown comes from
 // outside (webhooks, events), so it is written with textContent, never parsed as HTML.
 
 const POLL_MS = 1000;
@@ -114,6 +115,50 @@ const renderFunctions = (records) => {
   $('#functions-empty').hidden = rows.length > 0;
 };
 
+const historyLine = (entry) =>
+  `${timeOf(entry.at)} ${entry.status} by ${entry.by}${entry.note ? `: ${entry.note}` : ''}`;
+
+const renderApplications = (applications = []) => {
+  const rows = applications.map((application) =>
+    element(
+      'tr',
+      { attributes: { 'data-application-id': application.applicationId } },
+      element('td', {
+        className: 'time',
+        text: timeOf(application.updatedAt),
+        attributes: { title: application.updatedAt },
+      }),
+      element('td', { text: application.applicationId }),
+      element('td', { text: `${application.jobId} (${application.jobTitle})` }),
+      element('td', {
+        text: application.applicant?.handle
+          ? `@${application.applicant.handle}`
+          : application.applicant?.profileId,
+        attributes: { title: application.applicant?.profileId ?? '' },
+      }),
+      element('td', { text: application.status, className: `status-${application.status}` }),
+      element(
+        'td',
+        {},
+        element(
+          'details',
+          {},
+          element('summary', {
+            text: `${application.history.length} change${application.history.length === 1 ? '' : 's'}`,
+          }),
+          element(
+            'ol',
+            {},
+            ...application.history.map((entry) => element('li', { text: historyLine(entry) })),
+          ),
+        ),
+      ),
+    ),
+  );
+  replaceRows($('#applications tbody'), rows);
+  $('#applications-empty').hidden = rows.length > 0;
+};
+
 const attribute = (message, name) => message.messageAttributes?.[name]?.StringValue;
 
 const reasonOf = (message) =>
@@ -194,6 +239,7 @@ const poll = async () => {
     renderEvents(activity.records);
     renderFunctions(activity.records);
     renderDeadLetters(activity.deadLetterQueues, activity.records);
+    renderApplications(activity.applications);
   } catch (error) {
     setConnection(false, `The local stack does not answer (${error.message}); retrying…`);
   }

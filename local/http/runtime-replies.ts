@@ -29,19 +29,31 @@ export interface LocalEndpointSources {
     readonly url: string;
     readonly messages: readonly unknown[];
   }[];
+  /** The most recently changed applications, with their history. */
+  readonly applications: () => Promise<readonly unknown[]>;
+  /** Where the stack's DynamoDB is: what `npx reelhire` reads local state through. */
+  readonly storage: { readonly dynamoEndpoint: string; readonly tableNames: readonly string[] };
 }
 
-/** The runtime's own read-only endpoints, for the local console and for tests that run `npm start`. */
-export const localEndpoint = (path: string, sources: LocalEndpointSources): HttpReply | undefined => {
+const jsonReply = (value: unknown): HttpReply => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  cookies: [],
+  body: Buffer.from(JSON.stringify(value)),
+});
+
+/** The runtime's own read-only endpoints, for the local console, `npx reelhire` and tests that run `npm start`. */
+export const localEndpoint = (
+  path: string,
+  sources: LocalEndpointSources,
+): Promise<HttpReply> | HttpReply | undefined => {
+  if (path === '/_local/stack') return jsonReply(sources.storage);
   if (path !== '/_local/activity') return undefined;
-  const body = JSON.stringify({
-    records: sources.activity.recent(),
-    deadLetterQueues: sources.deadLetterQueues(),
-  });
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'application/json' },
-    cookies: [],
-    body: Buffer.from(body),
-  };
+  return sources.applications().then((applications) =>
+    jsonReply({
+      records: sources.activity.recent(),
+      deadLetterQueues: sources.deadLetterQueues(),
+      applications,
+    }),
+  );
 };

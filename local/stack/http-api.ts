@@ -34,6 +34,8 @@ export interface HttpApiInput {
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
   readonly deadLetterQueues: DeadLetterQueueView;
+  readonly applications: () => Promise<readonly unknown[]>;
+  readonly storage: { readonly dynamoEndpoint: string; readonly tableNames: readonly string[] };
   readonly warn: (message: string) => void;
 }
 
@@ -67,6 +69,8 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
       localEndpoint(pathOf(request.url), {
         activity,
         deadLetterQueues: () => input.deadLetterQueues.contents(),
+        applications: input.applications,
+        storage: input.storage,
       }),
   });
   return routes;
