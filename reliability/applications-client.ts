@@ -1,6 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
+import { sampleOf } from '#events/samples.ts';
 import { viewerToken } from '../cli/token.ts';
 import type { SystemUnderTest } from './system-under-test.ts';
 
@@ -9,6 +10,8 @@ export interface Answer {
   readonly status: number;
   readonly body: unknown;
 }
+
+const sampleDetail = (name: EventName): object => sampleOf(EVENTS[name]).detail as object;
 
 /** Statuses a client retries: ReelHire's 503 and API Gateway's own 5xx/429. */
 const RETRIED = new Set([429, 500, 502, 503, 504]);
@@ -42,28 +45,23 @@ export class ApplicationsClient {
     if (FailedEntryCount) throw new Error(`the bus refused ${name}`);
   }
 
-  profile(profileId: string, version = 1): Promise<void> {
+  /** The sample profile (events/samples/), as `profileId`, linking no account. */
+  profile(profileId: string): Promise<void> {
     return this.publish('profileUpdated', {
+      ...sampleDetail('profileUpdated'),
       profileId,
-      version,
-      handle: profileId,
-      displayName: `Applicant ${profileId}`,
-      portfolioUrl: `https://contra.com/${profileId}`,
-      showPortfolioLink: true,
       linkedAccounts: [],
-      updatedAt: '2026-11-20T10:00:00Z',
     });
   }
 
+  /** The sample job, as `jobId` of `employerId`, notifying `notifyUrl`, promoted by no video. */
   job(jobId: string, employerId: string, notifyUrl: string): Promise<void> {
     return this.publish('jobPublished', {
+      ...sampleDetail('jobPublished'),
       jobId,
-      version: 1,
       employerId,
-      title: `Job ${jobId}`,
       notifyUrl,
       videos: [],
-      publishedAt: '2026-11-20T12:00:00Z',
     });
   }
 

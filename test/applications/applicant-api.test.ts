@@ -5,7 +5,7 @@ import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { viewerToken } from '../apply/support/tokens.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { apiGatewayRequest } from '../webhooks/support/api-gateway.ts';
+import { apiGatewayRequest, bearerRequest } from '../webhooks/support/api-gateway.ts';
 import { type ApplicationsWorld, applicationsWorld } from './support/world.ts';
 
 const SECRET = 'applicant-api-test-viewer-secret';
@@ -33,13 +33,8 @@ const call = async (
   query?: Record<string, string>,
 ) =>
   handle(
-    apiGatewayRequest({
-      method,
-      path,
-      routeKey: '$default',
+    bearerRequest(method, path, profileId === undefined ? undefined : await viewerToken(SECRET, profileId), {
       ...(query ? { query } : {}),
-      headers:
-        profileId === undefined ? {} : { authorization: `Bearer ${await viewerToken(SECRET, profileId)}` },
     }),
   );
 

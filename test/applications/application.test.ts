@@ -160,12 +160,7 @@ describe('views', () => {
       jobTitle: 'Designer',
       status: 'submitted',
       history: [{ status: 'submitted', at: '2026-11-21T18:30:00Z', by: 'applicant' }],
-      applicant: {
-        profileId: 'prof_1',
-        handle: 'maya',
-        displayName: 'Maya',
-        portfolioUrl: 'https://contra.com/maya',
-      },
+      applicant: app.applicant,
       via: { platform: 'tiktok', videoId: '1' },
       submittedAt: '2026-11-21T18:30:00Z',
       updatedAt: '2026-11-21T18:30:00Z',

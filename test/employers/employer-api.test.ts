@@ -23,7 +23,7 @@ import { EmployerServer } from '../notify/support/employer-server.ts';
 import { putApplication, uniqueId } from '../notify/support/entities.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { apiGatewayRequest } from '../webhooks/support/api-gateway.ts';
+import { bearerRequest } from '../webhooks/support/api-gateway.ts';
 
 const MASTER = 'employer-api-test-master-key';
 
@@ -101,11 +101,7 @@ const call = (
   options: { query?: Record<string, string>; body?: unknown } = {},
 ) =>
   handle(
-    apiGatewayRequest({
-      method,
-      path,
-      routeKey: '$default',
-      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+    bearerRequest(method, path, key, {
       ...(options.query ? { query: options.query } : {}),
       ...(options.body === undefined
         ? {}

@@ -1,8 +1,7 @@
 import type { ViewerAuthenticator } from '#apply/viewer-authentication.ts';
 import { id } from '#events/fields.ts';
 import { type HttpRequest, type HttpResponse, json, problem } from '#shared/http.ts';
-import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
-import { logger } from '#shared/observability.ts';
+import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { badRequest, InvalidCursorError, pageOf, pageRequestOf } from '#shared/pagination.ts';
 import type { ApplicantApplications } from './applicant-applications.ts';
 import type { APPLICANT_API_ROUTES } from './routes.ts';
@@ -79,13 +78,9 @@ export const createApplicantApiHandler = (deps: ApplicantApiDependencies) => {
       }),
     ),
   };
-  const dispatch = dispatchHttp(routes);
-  return async (request: HttpRequest): Promise<HttpResponse> => {
-    try {
-      return await dispatch(request);
-    } catch (error) {
-      logger.error('applicant api failed', { error: error instanceof Error ? error.message : String(error) });
-      return problem(503, 'Service Unavailable', 'your applications could not be read or changed; try again');
-    }
-  };
+  return answeringFailures(
+    'applicant api',
+    'your applications could not be read or changed; try again',
+    dispatchHttp(routes),
+  );
 };

@@ -2,9 +2,8 @@ import type { ApplicationSubmissions } from '#applications/submit-application.ts
 import { id } from '#events/fields.ts';
 import type { EntityReader } from '#shared/entities.ts';
 import { type HttpRequest, type HttpResponse, header, json, problem } from '#shared/http.ts';
-import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
+import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { jobStatus } from '#shared/job-status.ts';
-import { logger } from '#shared/observability.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
 import type { APPLICATIONS_API_ROUTES } from './routes.ts';
@@ -82,15 +81,9 @@ export const createApplicationsApiHandler = (deps: ApplicationsApiDependencies) 
     'GET /jobs/{jobId}/apply': (request) => applyPageOf(request, deps),
     'POST /jobs/{jobId}/applications': withBody((request, body) => apply(request, body, deps)),
   };
-  const dispatch = dispatchHttp(routes);
-  return async (request: HttpRequest): Promise<HttpResponse> => {
-    try {
-      return await dispatch(request);
-    } catch (error) {
-      logger.error('applications api failed', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return problem(503, 'Service Unavailable', 'the application could not be processed; try again');
-    }
-  };
+  return answeringFailures(
+    'applications api',
+    'the application could not be processed; try again',
+    dispatchHttp(routes),
+  );
 };

@@ -10,9 +10,8 @@ import {
   problem,
   unauthorized,
 } from '#shared/http.ts';
-import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
+import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { isJsonObject } from '#shared/json.ts';
-import { logger } from '#shared/observability.ts';
 import {
   badRequest,
   InvalidCursorError,
@@ -169,13 +168,9 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
       return key ? ok({ key }) : unauthorized('the API key was rotated meanwhile', true);
     }),
   };
-  const dispatch = dispatchHttp(routes);
-  return async (request: HttpRequest): Promise<HttpResponse> => {
-    try {
-      return await dispatch(request);
-    } catch (error) {
-      logger.error('employer api failed', { error: error instanceof Error ? error.message : String(error) });
-      return problem(503, 'Service Unavailable', 'the request could not be completed; try again');
-    }
-  };
+  return answeringFailures(
+    'employer api',
+    'the request could not be completed; try again',
+    dispatchHttp(routes),
+  );
 };
