@@ -30,7 +30,8 @@ beforeAll(async () => {
   client = new ApplicationsClient(system);
   employer = await EmployerServer.start(employerSecret(system.secrets.EMPLOYER_SIGNING_KEY, EMPLOYER));
   key = client.employerKey(EMPLOYER);
-  for (const profileId of ['prof_ann', 'prof_bo', 'prof_cy', 'prof_di']) await client.profile(profileId);
+  for (const profileId of ['prof_ann', 'prof_bo', 'prof_cy', 'prof_di', 'prof_eve'])
+    await client.profile(profileId);
   await client.job('job_e2e', EMPLOYER, employer.url());
   await client.job('job_closing', EMPLOYER, employer.url());
   await waitUntilQuiet(system.stack, { timeoutMs: 60_000 });
@@ -86,6 +87,40 @@ describe('after the application, on the local stack', () => {
     expect(
       published('Application Status Changed', applicationId).map((record) => record.event.source),
     ).toEqual(['reelhire.api']);
+  }, 60_000);
+
+  it('holds the order when the notifier crashes after delivering application.received, before recording it', async () => {
+    const received =
+      (id: string) => (request: { headers: Record<string, unknown>; answeredStatus: number }) =>
+        request.headers['webhook-id'] === id && request.answeredStatus < 300;
+    // The record of application.received settling as delivered: held, then the environments are killed.
+    const held = system.proxy.holdNext(
+      (call) =>
+        call.operation === 'UpdateItem' &&
+        call.body.includes('"RECEIVED"') &&
+        call.body.includes('SET outcome'),
+    );
+    const applicationId = applicationIdOf(await client.apply('job_e2e', 'prof_eve'));
+    const settle = await held;
+    let killed = 0;
+    for (const fn of system.stack.functions.values()) killed += await fn.crashRunning();
+    settle.drop();
+    expect(killed).toBeGreaterThan(0);
+    expect(
+      await client.applicant('POST', `/applications/${applicationId}/withdraw`, 'prof_eve'),
+    ).toMatchObject({
+      status: 200,
+    });
+    await eventually(
+      () => (employer.received.some(received(`${applicationId}.withdrawn`)) ? true : undefined),
+      { timeoutMs: 45_000, what: 'the withdrawal delivered after the crash' },
+    );
+    const first = employer.received.findIndex(received(applicationId));
+    const withdrawn = employer.received.findIndex(received(`${applicationId}.withdrawn`));
+    // The crashed delivery is made again (at least once), and the withdrawal comes after both.
+    expect(employer.received.filter(received(applicationId)).length).toBeGreaterThanOrEqual(2);
+    expect(first).toBeLessThan(withdrawn);
+    expect(employer.received.findLastIndex(received(applicationId))).toBeLessThan(withdrawn);
   }, 60_000);
 
   it('the employer works through its inbox; the applicant sees every change; final stays final', async () => {
