@@ -93,6 +93,12 @@ const dueUpdate = (application: Application) => {
     : { set: [], remove: ['gsi2pk', 'gsi2sk'], values: {} };
 };
 
+/** `SET …` and `REMOVE …` clauses, each only when it has something. */
+const updateExpression = (set: readonly string[], remove: readonly string[]): string =>
+  [set.length > 0 ? `SET ${set.join(', ')}` : '', remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '']
+    .filter((clause) => clause !== '')
+    .join(' ');
+
 const BATCH_GET_LIMIT = 100;
 
 /** The key of an item on the byEmployer index: where a page of the inbox goes on from. */
@@ -148,9 +154,10 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
         new UpdateCommand({
           TableName: this.tableName,
           Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression:
-            `SET ${['publishedThrough = :through', 'revision = :next', ...due.set].join(', ')}` +
-            (due.remove.length > 0 ? ` REMOVE ${due.remove.join(', ')}` : ''),
+          UpdateExpression: updateExpression(
+            ['publishedThrough = :through', 'revision = :next', ...due.set],
+            due.remove,
+          ),
           ConditionExpression: 'revision = :expected',
           ExpressionAttributeValues: {
             ':through': through,
@@ -183,9 +190,7 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
         new UpdateCommand({
           TableName: this.tableName,
           Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression:
-            (due.set.length > 0 ? `SET ${due.set.join(', ')}` : '') +
-            (due.remove.length > 0 ? ` REMOVE ${due.remove.join(', ')}` : ''),
+          UpdateExpression: updateExpression(due.set, due.remove),
           ConditionExpression: 'revision = :expected',
           ExpressionAttributeValues: { ':expected': application.revision, ...due.values },
         }),
