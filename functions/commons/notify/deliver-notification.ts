@@ -202,9 +202,12 @@ export const deliverNotification = async (
     return;
   }
 
-  const body = JSON.stringify(kindDefinition(kind).body(application, notification.builtAt));
-  if (body === undefined)
+  // Rebuilt from the application at every attempt (an erased application gives an erased body, #15).
+  const built = kindDefinition(kind).body(application, notification.builtAt);
+  if (built === undefined) {
     throw new PoisonMessageError(`application ${applicationId} asks for no ${kind} notification`);
+  }
+  const body = JSON.stringify(built);
   const secrets = await deps.signingSecrets(notification.employerId);
   const attemptAt = deps.now();
   const outcome = await deps.endpoint.post({
