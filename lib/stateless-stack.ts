@@ -70,6 +70,7 @@ export class StatelessStack extends Stack {
 
     this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
       apiName: `reelhire-${config.stage}`,
+      metricsNamespace: METRICS_NAMESPACE,
       accessLogRetention: logRetention,
       accessLogRemovalPolicy: logRemovalPolicy,
     });
@@ -157,6 +158,7 @@ export class StatelessStack extends Stack {
         depth: queue.metricApproximateNumberOfMessagesVisible(),
       })),
       apiServerErrors: this.httpApi.api.metricServerError(),
+      apiTooManyRequests: this.httpApi.metricTooManyRequests(),
     });
 
     this.outputs(HTTP_ROUTES);
