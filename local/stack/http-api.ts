@@ -1,12 +1,14 @@
 import type { ActivityLog } from '../activity-log.ts';
+import { localHttpApi } from '../apigateway/local-http-api.ts';
+import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { handleAwsJson } from '../http/aws-json-endpoint.ts';
-import { compileRoutes, type HttpRouteBinding } from '../http/http-routes.ts';
+import { edgeRequestOf } from '../http/edge-request.ts';
+import type { HttpRouteBinding } from '../http/http-routes.ts';
 import { hubEndpoint } from '../http/hub-endpoint.ts';
 import { LocalHttpServer } from '../http/local-http-server.ts';
-import { httpApiEvent, httpReplyOf, newRequestId } from '../http/payload-v2.ts';
-import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
+import { localEndpoint } from '../http/runtime-replies.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
@@ -34,34 +36,33 @@ export interface HttpApiInput {
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
   readonly deadLetterQueues: DeadLetterQueueView;
+  /** The front door's clock (epoch ms): throttle buckets refill by it. */
+  readonly clock: () => number;
   readonly warn: (message: string) => void;
 }
 
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
 
 /**
- * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2), the AWS
- * JSON endpoints (PutEvents, SQS), the stack's WebSub hub and the runtime's own endpoints.
+ * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
+ * stage's throttles), the AWS JSON endpoints (PutEvents, SQS), the stack's WebSub hub and the runtime's own
+ * endpoints.
  * @returns the routes
  */
 export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRouteBinding[] => {
   const { functions, buses, queues, youtubeHub, activity } = input;
   const routes = httpRoutesOf(input.resources, input.warn);
-  const matchRoute = compileRoutes(routes);
   const apiId =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Api')?.identity.ref ?? 'local';
+  const api = localHttpApi({
+    routes,
+    functions,
+    apiId,
+    throttles: new RouteThrottles(stageThrottlesOf(input.resources), input.clock),
+  });
   http.attach({
     aws: (target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
-    route: (request, body) => {
-      const match = matchRoute(request.method ?? 'GET', pathOf(request.url));
-      const fn = match ? functions.get(match.route.functionName) : undefined;
-      if (!match || !fn) return undefined;
-      const requestId = newRequestId();
-      return fn.invoke(httpApiEvent({ request, body, match, apiId, requestId }), 'http').then((result) => {
-        const reply = result.ok ? httpReplyOf(result.value) : functionHttpFailure(result);
-        return { ...reply, headers: { ...reply.headers, 'apigw-requestid': requestId } };
-      });
-    },
+    route: (request, body) => api(edgeRequestOf(request, body)),
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
       localEndpoint(pathOf(request.url), {
