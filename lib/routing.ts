@@ -259,3 +259,21 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
   ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
 ];
+
+/**
+ * The public reads the CDN caches: GET only, keyed on the path alone, for PUBLIC_READ_MAX_AGE_SECONDS; each
+ * answers `cache-control: public, max-age=…` on its 200 and `no-store` otherwise. Every other route passes
+ * through uncached with every viewer header but Host, its query string and its body (the funnel's counted
+ * routes, the webhooks, the authenticated APIs). `/openapi.json` has its behaviour whether or not the route
+ * exists yet.
+ */
+export const CDN_CACHED_ROUTES: readonly string[] = ['GET /links/{platform}/{videoId}', 'GET /openapi.json'];
+
+/**
+ * WAF's per-IP rate rule at the CDN, on what a viewer's browser calls (the `viewer` throttle class: the
+ * redirects, the apply page, applications, the applicant API) and never on the platforms' server reads of
+ * `/links/{p}/{v}` or the webhooks, whose callers share a few addresses. Requests counted over the window,
+ * per client IP: a person taps, loads and applies a few times a minute; a carrier NAT puts many people behind
+ * one address, hence the margin. WAF counts no faster than a minute (DESIGN: the employer limit is not here).
+ */
+export const VIEWER_RATE_LIMIT = { requests: 300, windowSeconds: 60 } as const;

@@ -1,16 +1,20 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   type CfnRoute,
   type CfnStage,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpRoute,
   HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, LogGroup, type MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,6 +33,12 @@ export interface ReelHireHttpApiProps {
   readonly defaultRouteThrottle?: RouteThrottle;
   /** Namespace of the metric counting 429 answers (from the access log). */
   readonly metricsNamespace: string;
+  /**
+   * A domain of the API's own (regional, in the stack's region), which then becomes the only way in: the
+   * execute-api url is disabled, so nothing reaches the API but through the front door that uses it.
+   * @default - the execute-api url
+   */
+  readonly ownDomain?: { readonly name: string; readonly certificate: ICertificate };
   /** @default RetentionDays.ONE_MONTH */
   readonly accessLogRetention?: RetentionDays;
   /** @default RemovalPolicy.DESTROY */
@@ -50,6 +60,10 @@ export class ReelHireHttpApi extends Construct {
   public readonly accessLogGroup: LogGroup;
   /** Counts the access log's 429 answers: API Gateway's throttling, and the limits of CONTRACT §7. */
   public readonly tooManyRequests: MetricFilter;
+  /** The host the API answers on: its custom domain, or its execute-api domain. */
+  public readonly host: string;
+  /** Where the custom domain's DNS record must point (its regional target). @default - no custom domain */
+  public readonly ownDomainTarget: string | undefined;
   /** Keyed by route key (`GET /health`). */
   public readonly routes: ReadonlyMap<string, HttpRoute>;
   private readonly routeMap = new Map<string, HttpRoute>();
@@ -59,7 +73,11 @@ export class ReelHireHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: ReelHireHttpApiProps) {
     super(scope, id);
     this.routes = this.routeMap;
-    this.api = new HttpApi(this, 'Api', { apiName: props.apiName, createDefaultStage: false });
+    this.api = new HttpApi(this, 'Api', {
+      apiName: props.apiName,
+      createDefaultStage: false,
+      disableExecuteApiEndpoint: props.ownDomain !== undefined,
+    });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
@@ -86,6 +104,20 @@ export class ReelHireHttpApi extends Construct {
         ),
       },
     });
+    if (props.ownDomain === undefined) {
+      const stack = Stack.of(this);
+      this.host = `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      this.ownDomainTarget = undefined;
+    } else {
+      const domain = new DomainName(this, 'OwnDomain', {
+        domainName: props.ownDomain.name,
+        certificate: props.ownDomain.certificate,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'OwnDomainMapping', { api: this.api, domainName: domain, stage: this.stage });
+      this.host = props.ownDomain.name;
+      this.ownDomainTarget = domain.regionalDomainName;
+    }
     // HTTP APIs publish 4xx but not 429 alone, and most 4xx are ordinary (a video without links is a 404).
     this.tooManyRequests = this.accessLogGroup.addMetricFilter('TooManyRequests', {
       filterPattern: FilterPattern.stringValue('$.status', '=', '429'),

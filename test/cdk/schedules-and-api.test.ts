@@ -101,9 +101,11 @@ describe('HTTP API', () => {
     expect(routeKeys.sort()).toEqual(HTTP_ROUTES.map((route) => route.routeKey).sort());
   });
 
-  it('outputs the API url and each webhook url', () => {
+  it('outputs the public url and each webhook url under it (the front door: test/cdk/front-door.test.ts)', () => {
     const outputs = stateless.Outputs ?? {};
-    expect(resolve(outputs.ApiUrl?.Value)).toBe(`${apiId}.ApiEndpoint`);
+    const [distributionId] = resourcesOf(stateless, 'AWS::CloudFront::Distribution')[0] ?? [];
+    const publicUrl = `https://${distributionId}.DomainName`;
+    expect(resolve(outputs.ApiUrl?.Value)).toBe(publicUrl);
     const webhookPaths = [...new Set(HTTP_ROUTES.map((route) => route.routeKey.split(' ')[1]!))].filter(
       (path) => path.startsWith('/webhooks/'),
     );
@@ -111,6 +113,6 @@ describe('HTTP API', () => {
       .filter(([id]) => id.endsWith('WebhookUrl'))
       .map(([, output]) => resolve(output.Value))
       .sort();
-    expect(webhookOutputs).toEqual(webhookPaths.map((path) => `${apiId}.ApiEndpoint${path}`).sort());
+    expect(webhookOutputs).toEqual(webhookPaths.map((path) => `${publicUrl}${path}`).sort());
   });
 });
