@@ -14,6 +14,7 @@ import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
 import type { DeadLetterQueueView } from './dead-letter-queues.ts';
+import { frontDoor } from './front-door.ts';
 import type { StackLifecycle } from './lifecycle.ts';
 
 /**
@@ -45,8 +46,8 @@ const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
 
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
- * stage's throttles), the AWS JSON endpoints (PutEvents, SQS), the stack's WebSub hub and the runtime's own
- * endpoints.
+ * stage's throttles) behind the template's CloudFront distribution when it has one, the AWS JSON endpoints
+ * (PutEvents, SQS), the stack's WebSub hub and the runtime's own endpoints.
  * @returns the routes
  */
 export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRouteBinding[] => {
@@ -60,9 +61,16 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
     apiId,
     throttles: new RouteThrottles(stageThrottlesOf(input.resources), input.clock),
   });
+  const front = frontDoor({
+    resources: input.resources,
+    api,
+    apiHost: new URL(http.url).host,
+    clock: input.clock,
+    warn: input.warn,
+  });
   http.attach({
     aws: (target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
-    route: (request, body) => api(edgeRequestOf(request, body)),
+    route: (request, body) => front(edgeRequestOf(request, body)),
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
       localEndpoint(pathOf(request.url), {
