@@ -1,27 +1,31 @@
+import type { HttpRequest } from '#shared/http.ts';
 import type { EdgeRequest } from '../http/edge-request.ts';
 import { compileRoutes, type HttpRouteBinding } from '../http/http-routes.ts';
 import { problemReply } from '../http/local-http-server.ts';
-import { type HttpReply, httpApiEvent, httpReplyOf, newRequestId } from '../http/payload-v2.ts';
-import { functionHttpFailure } from '../http/runtime-replies.ts';
+import { type HttpReply, httpApiEvent, newRequestId } from '../http/payload-v2.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import { type RouteThrottles, TOO_MANY_REQUESTS } from './route-throttles.ts';
 
 /** What answers a request behind the front door: the HTTP API here, a distribution's origin. */
 export type Origin = (request: EdgeRequest) => Promise<HttpReply>;
 
+/** The integration: invokes a route's function with its event and maps the result (or failure) back. */
+export type RouteInvoker = (fn: LocalFunction, event: HttpRequest, routeKey: string) => Promise<HttpReply>;
+
 export interface LocalHttpApiInput {
   readonly routes: readonly HttpRouteBinding[];
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly apiId: string;
   readonly throttles: RouteThrottles;
+  readonly invoke: RouteInvoker;
 }
 
 /**
  * The HTTP API as API Gateway runs it: the route is selected, its throttle (and the account's) admits the
- * request or answers 429 itself, then the route's function is invoked with a payload 2.0 event and its result
- * mapped back. Every answer carries the request id API Gateway gives it.
+ * request or answers 429 itself, then the route's integration invokes its function with a payload 2.0 event.
+ * Every answer carries the request id API Gateway gives it.
  */
-export const localHttpApi = ({ routes, functions, apiId, throttles }: LocalHttpApiInput): Origin => {
+export const localHttpApi = ({ routes, functions, apiId, throttles, invoke }: LocalHttpApiInput): Origin => {
   const matchRoute = compileRoutes(routes);
   return async (request) => {
     const match = matchRoute(request.method, request.path);
@@ -35,7 +39,7 @@ export const localHttpApi = ({ routes, functions, apiId, throttles }: LocalHttpA
       headers: { ...reply.headers, 'apigw-requestid': requestId },
     });
     if (!throttles.admit(match.route.routeKey)) return withRequestId(TOO_MANY_REQUESTS);
-    const result = await fn.invoke(httpApiEvent({ request, match, apiId, requestId }), 'http');
-    return withRequestId(result.ok ? httpReplyOf(result.value) : functionHttpFailure(result));
+    const event = httpApiEvent({ request, match, apiId, requestId });
+    return withRequestId(await invoke(fn, event, match.route.routeKey));
   };
 };

@@ -1,5 +1,5 @@
 import type { ActivityLog } from '../activity-log.ts';
-import { localHttpApi } from '../apigateway/local-http-api.ts';
+import { localHttpApi, type RouteInvoker } from '../apigateway/local-http-api.ts';
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
@@ -8,7 +8,8 @@ import { edgeRequestOf } from '../http/edge-request.ts';
 import type { HttpRouteBinding } from '../http/http-routes.ts';
 import { hubEndpoint } from '../http/hub-endpoint.ts';
 import { LocalHttpServer } from '../http/local-http-server.ts';
-import { localEndpoint } from '../http/runtime-replies.ts';
+import { httpReplyOf } from '../http/payload-v2.ts';
+import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
@@ -55,11 +56,16 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
   const routes = httpRoutesOf(input.resources, input.warn);
   const apiId =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Api')?.identity.ref ?? 'local';
+  const invokeRoute: RouteInvoker = async (fn, event) => {
+    const result = await fn.invoke(event, 'http');
+    return result.ok ? httpReplyOf(result.value) : functionHttpFailure(result);
+  };
   const api = localHttpApi({
     routes,
     functions,
     apiId,
     throttles: new RouteThrottles(stageThrottlesOf(input.resources), input.clock),
+    invoke: invokeRoute,
   });
   const front = frontDoor({
     resources: input.resources,

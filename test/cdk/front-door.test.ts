@@ -5,11 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import { isJsonObject } from '#shared/json.ts';
 import { buildApp } from '../../lib/app.ts';
-import { type CfnResource, type CfnTemplate, readAssembly } from '../../lib/assembly.ts';
+import { type CfnResource, type CfnTemplate, readAssembly, readCloudAssembly } from '../../lib/assembly.ts';
 import { loadConfig, secretSetting } from '../../lib/config.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
 import { methodOf, pathPatternMatches, samplePathOf } from '../../lib/path-patterns.ts';
-import { CDN_CACHED_ROUTES, FUNCTIONS, HTTP_ROUTES, VIEWER_RATE_LIMIT } from '../../lib/routing.ts';
+import {
+  CDN_CACHED_ROUTES,
+  FUNCTIONS,
+  HTTP_ROUTES,
+  THROTTLE_CLASSES,
+  VIEWER_RATE_LIMIT,
+} from '../../lib/routing.ts';
+import { RouteThrottles, stageThrottlesOf } from '../../local/apigateway/route-throttles.ts';
+import { resolveCloudAssembly } from '../../local/cloudformation/intrinsics.ts';
+import {
+  distributionsOf,
+  behaviourFor as localBehaviourFor,
+} from '../../local/cloudfront/distribution-model.ts';
+import { webAclsOf } from '../../local/waf/web-acl.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, templates } from './template.ts';
 
 /** AWS's managed policies (CloudFront developer guide, "Use managed cache/origin request policies"). */
@@ -258,6 +271,26 @@ describe('a custom domain', () => {
     expect(
       readFileSync(path.join(outdir, `${stackIdOf('prod', 'stateless')}.template.json`), 'utf8'),
     ).toContain('origin.reelhire.example.com CNAME');
+  });
+
+  it('runs locally as synthesized: the local runtime reads its front door without a warning', () => {
+    const warnings: string[] = [];
+    const { resources } = resolveCloudAssembly(readCloudAssembly(outdir), 'http://127.0.0.1:3000');
+    const [distribution, ...others] = distributionsOf(resources, (message) => warnings.push(message));
+    expect(others).toEqual([]);
+    expect(webAclsOf(resources, (message) => warnings.push(message)).map((acl) => acl.arn)).toEqual([
+      distribution?.webAclArn,
+    ]);
+    for (const routeKey of CDN_CACHED_ROUTES) {
+      expect(localBehaviourFor(distribution!, samplePathOf(routeKey)).cachePolicy.maxTtl).toBe(
+        PUBLIC_READ_MAX_AGE_SECONDS,
+      );
+    }
+    const throttles = new RouteThrottles(stageThrottlesOf(resources), () => 0);
+    for (const route of HTTP_ROUTES) {
+      expect(throttles.throttleOf(route.routeKey)).toEqual(THROTTLE_CLASSES[route.throttle]);
+    }
+    expect(warnings).toEqual([]);
   });
 
   it('needs its certificate in us-east-1, and both settings together', () => {
