@@ -19,6 +19,14 @@ export interface LocalDistributionInput {
   readonly clock: () => number;
 }
 
+/** API Gateway's answer to a Host it does not serve. */
+const API_GATEWAY_FORBIDDEN: HttpReply = {
+  statusCode: 403,
+  headers: { 'content-type': 'application/json' },
+  cookies: [],
+  body: Buffer.from(JSON.stringify({ message: 'Forbidden' })),
+};
+
 /** Headers that belong to one connection, never forwarded. */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -118,6 +126,8 @@ export const localDistribution = ({
     const arrivedAt = clock();
     const behaviour = behaviourFor(distribution, request.path);
     if (!behaviour.allowedMethods.includes(request.method)) return methodNotAllowed();
+    // Forwarding the viewer's Host (AllViewer) hands API Gateway the distribution's domain, which it refuses.
+    if (forwards(behaviour, 'headers', 'host')) return fromEdge(API_GATEWAY_FORBIDDEN, 'Error');
     const key = behaviour.cachedMethods.includes(request.method) ? cacheKeyOf(request, behaviour) : undefined;
     const cached = key === undefined ? undefined : cache.get(key);
     if (cached !== undefined) return fromEdge(cached.reply, 'Hit', cached.ageSeconds);

@@ -5,6 +5,7 @@ import {
   MANAGED_CACHE_POLICIES,
 } from '../../local/cloudfront/distribution-model.ts';
 import { cacheControlOf, EdgeCache, ttlOf } from '../../local/cloudfront/edge-cache.ts';
+import { localDistribution } from '../../local/cloudfront/local-distribution.ts';
 
 const publicReads: CachePolicyModel = {
   name: 'public reads',
@@ -97,5 +98,54 @@ describe('reading a distribution', () => {
     );
     expect(distribution?.behaviours[0]?.cachePolicy.maxTtl).toBe(0);
     expect(warnings).toEqual([expect.stringContaining('unknown-managed-policy')]);
+  });
+});
+
+describe('an API Gateway origin behind CloudFront', () => {
+  it('refuses the viewer’s Host when the behaviour forwards it (AllViewer): the origin must be told its own', async () => {
+    const [distribution] = distributionsOf(
+      [
+        {
+          stackName: 'S',
+          logicalId: 'D',
+          type: 'AWS::CloudFront::Distribution',
+          properties: {
+            DistributionConfig: {
+              DefaultCacheBehavior: {
+                CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+                OriginRequestPolicyId: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+              },
+            },
+          },
+          metadata: {},
+          assemblyDir: '.',
+          identity: { ref: 'D', attribute: () => undefined },
+        },
+      ],
+      () => undefined,
+    );
+    let reached = false;
+    const edge = localDistribution({
+      distribution: distribution!,
+      origin: async () => {
+        reached = true;
+        return { statusCode: 200, headers: {}, cookies: [], body: Buffer.alloc(0) };
+      },
+      originHost: 'api.example',
+      clock: () => 0,
+    });
+    const reply = await edge({
+      method: 'GET',
+      path: '/health',
+      query: '',
+      headers: { host: ['d111.cloudfront.net'] },
+      body: Buffer.alloc(0),
+      sourceIp: '198.51.100.7',
+      httpVersion: '1.1',
+      port: 443,
+    });
+    expect(reply.statusCode).toBe(403);
+    expect(JSON.parse(reply.body.toString())).toEqual({ message: 'Forbidden' });
+    expect(reached).toBe(false);
   });
 });
