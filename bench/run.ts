@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { EVENT_ROUTES, FUNCTIONS } from '../lib/routing.ts';
 import { measureEventUnits } from './capacity-units.ts';
+import { benchCdnCache } from './cdn-cache.ts';
 import { measureColdInit } from './cold-init.ts';
 import { naiveCost, reelhireCost } from './cost-model.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -18,8 +19,22 @@ import { benchWebhookIngest } from './webhook-ingest.ts';
  */
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke
-  ? { pipelineEvents: 200, coldSamples: 3, ingestSeconds: 2 }
-  : { pipelineEvents: 2000, coldSamples: 11, ingestSeconds: 10 };
+  ? {
+      pipelineEvents: 200,
+      coldSamples: 3,
+      ingestSeconds: 2,
+      cdnVideos: 20,
+      cdnRequests: 200,
+      cdnUncached: 100,
+    }
+  : {
+      pipelineEvents: 2000,
+      coldSamples: 11,
+      ingestSeconds: 10,
+      cdnVideos: 1000,
+      cdnRequests: 20_000,
+      cdnUncached: 4_000,
+    };
 
 interface Figure {
   readonly name: string;
@@ -63,6 +78,31 @@ figures.push({
   target: '≤ 2',
   met: readLinks.calls <= 2,
 });
+
+step(`CDN cache (${sizes.cdnRequests} Zipf s = 1.1 GET /links over ${sizes.cdnVideos} linked videos)`);
+const cdn = await benchCdnCache({
+  videos: sizes.cdnVideos,
+  requests: sizes.cdnRequests,
+  uncachedRequests: sizes.cdnUncached,
+  ratesPerSecond: [1_000, 10_000],
+});
+figures.push({
+  name: 'CDN: table reads per 1,000 GET /links, without the cache',
+  value: cdn.withoutCache.readsPer1000,
+  unit: `reads (${cdn.withoutCache.tableReads} for ${cdn.withoutCache.requests} requests)`,
+  target: '—',
+  met: undefined,
+});
+for (const run of cdn.withCache) {
+  const cut = 1 - run.readsPer1000 / cdn.withoutCache.readsPer1000;
+  figures.push({
+    name: `CDN: table reads per 1,000 GET /links, with the cache at ${run.ratePerSecond?.toLocaleString('en')} requests/s`,
+    value: run.readsPer1000,
+    unit: `reads: ${(cut * 100).toFixed(1)} % fewer (TTL-cache model ${((1 - (run.modelMissShare ?? 0)) * 100).toFixed(1)} % hits); ${run.hits} hits, ${run.not200} not 200`,
+    target: `≥ 90 % fewer`,
+    met: cut >= 0.9,
+  });
+}
 
 step('cold init per function (fresh node process, median)');
 const cold = await measureColdInit(sizes.coldSamples);
@@ -154,6 +194,7 @@ const results = {
   units,
   coldInit: cold,
   ingest,
+  cdn,
   cost: { reelhire: ours, naive },
   synthSeconds,
 };

@@ -19,8 +19,14 @@ export interface ReelHireConfig {
   readonly secretNames: Readonly<Record<SecretName, string>>;
   /** Receives the alarm notifications. @default - no subscription (dev only) */
   readonly alarmEmail: string | undefined;
-  /** Base of the Apply links. @default - the HTTP API's own endpoint */
+  /** Base of the Apply links, the YouTube callback and the webhook urls. @default - the front door's url */
   readonly publicBaseUrl: string | undefined;
+  /**
+   * The front door's own domain: the CloudFront distribution answers it, and the API answers only
+   * `origin.<name>` (its execute-api url is disabled, so CloudFront cannot be bypassed).
+   * @default - the distribution's `*.cloudfront.net` domain, and the execute-api url stays open
+   */
+  readonly customDomain: CustomDomainConfig | undefined;
   /**
    * A rule on the account's default bus forwards `reelhire.*` events to ReelHire's bus, so that a producer
    * (or `aws events put-events`) that names no bus still reaches the handlers. Off where several stages share
@@ -28,6 +34,15 @@ export interface ReelHireConfig {
    */
   readonly forwardDefaultBus: boolean;
 }
+
+export interface CustomDomainConfig {
+  readonly name: string;
+  /** An ACM certificate in us-east-1 covering `name` and `origin.<name>`. */
+  readonly certificateArn: string;
+}
+
+/** The API's own domain under a custom domain: CloudFront's origin, and the only way into the API. */
+export const originDomainOf = (domain: CustomDomainConfig): string => `origin.${domain.name}`;
 
 /** Reads one raw setting by its context key; returns undefined when unset. */
 export type ContextReader = (key: string) => unknown;
@@ -44,6 +59,8 @@ export const SETTINGS = {
   viewerJwksUrl: setting('viewerJwksUrl', 'REELHIRE_VIEWER_JWKS_URL'),
   alarmEmail: setting('alarmEmail', 'REELHIRE_ALARM_EMAIL'),
   publicBaseUrl: setting('publicBaseUrl', 'REELHIRE_PUBLIC_BASE_URL'),
+  domainName: setting('domainName', 'REELHIRE_DOMAIN_NAME'),
+  certificateArn: setting('certificateArn', 'REELHIRE_CERTIFICATE_ARN'),
   forwardDefaultBus: setting('forwardDefaultBus', 'REELHIRE_FORWARD_DEFAULT_BUS'),
 } as const;
 
@@ -121,6 +138,8 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
     problems.push('publicBaseUrl must be an https url');
   }
 
+  const customDomain = readCustomDomain(read(SETTINGS.domainName), read(SETTINGS.certificateArn), problems);
+
   const forwardDefaultBusValue = read(SETTINGS.forwardDefaultBus);
   if (forwardDefaultBusValue !== undefined && !['true', 'false'].includes(forwardDefaultBusValue)) {
     problems.push('forwardDefaultBus must be true or false');
@@ -145,7 +164,29 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
   }
   if (problems.length > 0) throw new ConfigError(`ReelHire config: ${problems.join('; ')}`);
 
-  return { stage, viewerJwksUrl, secretNames, alarmEmail, publicBaseUrl, forwardDefaultBus };
+  return { stage, viewerJwksUrl, secretNames, alarmEmail, publicBaseUrl, customDomain, forwardDefaultBus };
+};
+
+/** Both or neither; a host name, and a certificate where CloudFront takes one (ACM in us-east-1). */
+const readCustomDomain = (
+  name: string | undefined,
+  certificateArn: string | undefined,
+  problems: string[],
+): CustomDomainConfig | undefined => {
+  if (name === undefined && certificateArn === undefined) return undefined;
+  if (name === undefined || certificateArn === undefined) {
+    problems.push(
+      `domainName and certificateArn go together (${describe(SETTINGS.domainName)}, ${describe(SETTINGS.certificateArn)})`,
+    );
+    return undefined;
+  }
+  if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(name)) {
+    problems.push('domainName must be a lower-case host name such as reelhire.example.com');
+  }
+  if (!/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    problems.push('certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other)');
+  }
+  return { name, certificateArn };
 };
 
 const isHttpsUrl = (value: string): boolean => {

@@ -7,6 +7,7 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnRule, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -17,16 +18,20 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '#events/catalog.ts';
+import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import type { SecretName } from '#shared/secret-names.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
-import type { ReelHireConfig } from './config.ts';
+import { originDomainOf, type ReelHireConfig } from './config.ts';
+import { ApiDistribution } from './constructs/api-distribution.ts';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring.ts';
 import { QueuedEventRoute } from './constructs/queued-event-route.ts';
 import { ReelHireFunction } from './constructs/reelhire-function.ts';
 import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
 import { grantTableAccess } from './constructs/table-access.ts';
+import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
 import { busNameOf, logicalIds, ruleNameOf } from './names.ts';
 import {
+  CDN_CACHED_ROUTES,
   EVENT_ROUTES,
   type EventRoute,
   FUNCTIONS,
@@ -36,6 +41,7 @@ import {
   type HttpRoute,
   SCHEDULES,
   type ScheduleRoute,
+  VIEWER_RATE_LIMIT,
 } from './routing.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -57,6 +63,10 @@ export class StatelessStack extends Stack {
   public readonly eventRoutes: ReadonlyMap<string, QueuedEventRoute>;
   public readonly schedules: ReadonlyMap<string, Rule>;
   public readonly httpApi: ReelHireHttpApi;
+  public readonly frontDoor: ApiDistribution;
+  public readonly viewerRateLimit: ViewerRateLimit;
+  /** Where the world reaches ReelHire: the Apply links, the YouTube callback and the webhook urls use it. */
+  public readonly publicBaseUrl: string;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -68,12 +78,37 @@ export class StatelessStack extends Stack {
     const logRemovalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? (isDev ? RetentionDays.ONE_MONTH : RetentionDays.THREE_MONTHS);
 
+    const certificate =
+      config.customDomain === undefined
+        ? undefined
+        : Certificate.fromCertificateArn(this, 'FrontDoorCertificate', config.customDomain.certificateArn);
     this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
       apiName: `reelhire-${config.stage}`,
+      metricsNamespace: METRICS_NAMESPACE,
       accessLogRetention: logRetention,
       accessLogRemovalPolicy: logRemovalPolicy,
+      ...(config.customDomain && certificate
+        ? { ownDomain: { name: originDomainOf(config.customDomain), certificate } }
+        : {}),
     });
-    const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.api.apiEndpoint;
+    this.viewerRateLimit = new ViewerRateLimit(this, 'ViewerRateLimit', {
+      name: `reelhire-${config.stage}-front-door`,
+      viewerRoutes: HTTP_ROUTES.filter((route) => route.throttle === 'viewer').map((route) => route.routeKey),
+      limit: VIEWER_RATE_LIMIT.requests,
+      windowSeconds: VIEWER_RATE_LIMIT.windowSeconds,
+    });
+    this.frontDoor = new ApiDistribution(this, 'FrontDoor', {
+      originDomainName: this.httpApi.host,
+      webAclArn: this.viewerRateLimit.webAcl.attrArn,
+      routes: HTTP_ROUTES,
+      cachedRoutes: CDN_CACHED_ROUTES,
+      cacheSeconds: PUBLIC_READ_MAX_AGE_SECONDS,
+      ...(config.customDomain && certificate
+        ? { customDomain: { name: config.customDomain.name, certificate } }
+        : {}),
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? this.frontDoor.url;
+    this.publicBaseUrl = publicBaseUrl;
 
     const deadLetterQueues = this.referenceDeadLetterQueues(props.deadLetterQueues);
     const secrets = new Map<SecretName, ISecret>();
@@ -157,9 +192,10 @@ export class StatelessStack extends Stack {
         depth: queue.metricApproximateNumberOfMessagesVisible(),
       })),
       apiServerErrors: this.httpApi.api.metricServerError(),
+      apiTooManyRequests: this.httpApi.metricTooManyRequests(),
     });
 
-    this.outputs(HTTP_ROUTES);
+    this.outputs(HTTP_ROUTES, config);
   }
 
   /**
@@ -274,9 +310,26 @@ export class StatelessStack extends Stack {
     return rule;
   }
 
-  private outputs(routes: readonly HttpRoute[]): void {
-    const endpoint = this.httpApi.api.apiEndpoint;
-    new CfnOutput(this, 'ApiUrl', { value: endpoint, description: 'Base url of the ReelHire HTTP API' });
+  private outputs(routes: readonly HttpRoute[], config: ReelHireConfig): void {
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.publicBaseUrl,
+      description: 'Base url of ReelHire: the CloudFront front door (or the configured domain)',
+    });
+    new CfnOutput(this, 'OriginUrl', {
+      value: `https://${this.httpApi.host}`,
+      description:
+        'The HTTP API behind the front door, without its cache and WAF: for diagnosis, never to hand out',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.frontDoor.distribution.distributionDomainName,
+      description: 'The CloudFront distribution',
+    });
+    if (config.customDomain !== undefined && this.httpApi.ownDomainTarget !== undefined) {
+      new CfnOutput(this, 'DnsRecords', {
+        value: `${config.customDomain.name} CNAME ${this.frontDoor.distribution.distributionDomainName}; ${this.httpApi.host} CNAME ${this.httpApi.ownDomainTarget}`,
+        description: 'The two DNS records to create (an alias record works too)',
+      });
+    }
     const webhookPaths = new Set(
       routes
         .map((route) => route.routeKey.split(' ')[1] ?? '')
@@ -285,7 +338,7 @@ export class StatelessStack extends Stack {
     for (const path of webhookPaths) {
       const platform = path.slice('/webhooks/'.length);
       new CfnOutput(this, `${platform[0]!.toUpperCase()}${platform.slice(1)}WebhookUrl`, {
-        value: `${endpoint}${path}`,
+        value: `${this.publicBaseUrl}${path}`,
         description: `Register this url as the ${platform} webhook`,
       });
     }

@@ -67,6 +67,11 @@ export interface LocalStackOptions {
    * seconds rather than the template's minutes (tests). @default the template's
    */
   readonly maxVisibilityTimeoutSeconds?: number;
+  /**
+   * The clock of the front door (epoch ms): API throttle buckets, the WAF's rate windows, the CDN's cache ages.
+   * Tests and the bench pass their own to move time on without waiting. @default Date.now
+   */
+  readonly frontDoorClock?: () => number;
 }
 
 export interface LocalStack {
@@ -180,6 +185,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHub,
       activity,
       deadLetterQueues,
+      clock: options.frontDoorClock ?? Date.now,
       warn,
     });
     const warmedUp = warmUp(lifecycle, { resources, functions, routes, rules, warm: options.warm ?? true });

@@ -66,6 +66,8 @@ export interface MonitoringProps {
   readonly deadLetterQueues: readonly QueueToWatch[];
   /** 5xx answers of the HTTP API. @default - no API alarm */
   readonly apiServerErrors?: Metric;
+  /** 429 answers of the HTTP API (its throttles, the §7 limits). @default - no alarm */
+  readonly apiTooManyRequests?: Metric;
   /** @default RemovalPolicy.DESTROY */
   readonly keyRemovalPolicy?: RemovalPolicy;
 }
@@ -161,6 +163,16 @@ export class Monitoring extends Construct {
         props.apiServerErrors.with({ statistic: 'Sum', period: Duration.minutes(5) }),
         'The HTTP API answered 5xx at least 5 times in 5 minutes',
         5,
+      );
+    }
+    if (props.apiTooManyRequests !== undefined) {
+      alarm(
+        'api-429',
+        props.apiTooManyRequests.with({ statistic: 'Sum', period: Duration.minutes(5) }),
+        'The HTTP API answered 429 at least 100 times in 5 minutes: a route throttle or the account quota ' +
+          '(docs/capacity.md "Front door": raise it if the load is real, look at the access log if not), ' +
+          'or callers over the limits of CONTRACT §7',
+        100,
       );
     }
     this.alarms = alarms;

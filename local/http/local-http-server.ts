@@ -14,8 +14,8 @@ export const LOCAL_PREFIX = '/_local/';
 
 export interface RequestHandlers {
   readonly aws: (target: string, body: Buffer, signal: AbortSignal) => Promise<AwsReply>;
-  /** Undefined when no route matches. */
-  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | undefined;
+  /** The API: its routes, and its answer when none matches. */
+  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply>;
   /** Undefined when no local endpoint has the path. */
   readonly local: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | HttpReply | undefined;
 }
@@ -160,11 +160,7 @@ export class LocalHttpServer {
       );
       return;
     }
-    const routed = handlers.route(request, read.body);
-    this.send(
-      response,
-      routed ? await routed : problemReply(404, 'Not Found', `no route for ${request.method} ${path}`),
-    );
+    this.send(response, await handlers.route(request, read.body));
   }
 
   private send(response: ServerResponse, reply: HttpReply): void {

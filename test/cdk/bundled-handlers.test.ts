@@ -5,6 +5,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
@@ -129,8 +130,10 @@ describe('bundled handlers from the synthesized assembly', () => {
         requestContext: { http: { method: 'GET', path: `/links/${video.platform}/${video.videoId}` } },
       },
       context,
-    )) as { statusCode: number; body: string };
+    )) as { statusCode: number; body: string; headers: Record<string, string> };
     expect(response.statusCode).toBe(200);
+    // The one answer the CDN may keep (lib/constructs/api-distribution.ts).
+    expect(response.headers['cache-control']).toBe(`public, max-age=${PUBLIC_READ_MAX_AGE_SECONDS}`);
     const profile = sampleOf(EVENTS.profileUpdated).detail as { profileId: string; portfolioUrl: string };
     // Exactly the contract's shape: nothing more, nothing less.
     expect(JSON.parse(response.body)).toEqual({

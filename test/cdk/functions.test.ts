@@ -55,7 +55,8 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
     expect(resolve(environment.TABLE_NAME)).toBe('Table');
     expect(resolve(environment.EVENT_BUS_NAME)).toBe('EventBus');
-    expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^HttpApi\w+\.ApiEndpoint$/);
+    // The front door (test/cdk/front-door.test.ts).
+    expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^https:\/\/FrontDoorDistribution\w+\.DomainName$/);
     expect(environment.REELHIRE_STAGE).toBe('dev');
     expect(environment.POWERTOOLS_SERVICE_NAME).toBe(name);
     expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe('ReelHire');

@@ -5,7 +5,7 @@ import type { EventRule } from '../../../local/eventbridge/bus-event.ts';
 import { LocalEventBuses } from '../../../local/eventbridge/local-event-bus.ts';
 import { TargetDispatcher } from '../../../local/eventbridge/target-dispatcher.ts';
 import { handleAwsJson } from '../../../local/http/aws-json-endpoint.ts';
-import { LocalHttpServer } from '../../../local/http/local-http-server.ts';
+import { LocalHttpServer, problemReply } from '../../../local/http/local-http-server.ts';
 import { LOCAL_REGION } from '../../../local/local-account.ts';
 import { QueueRegistry } from '../../../local/sqs/queue-registry.ts';
 
@@ -44,7 +44,7 @@ export const startAwsEndpoints = async (
   );
   http.attach({
     aws: (target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
-    route: () => undefined,
+    route: async (request) => problemReply(404, 'Not Found', `no route for ${request.method} ${request.url}`),
     local: () => undefined,
   });
   const client = {

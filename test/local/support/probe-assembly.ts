@@ -107,7 +107,14 @@ export const HTTP_ROUTES = [
   'GET /cookies',
   'GET /binary',
   'GET /plain',
+  'GET /limited',
 ];
+
+/** The stage's throttles: every route at the default, `GET /limited` at one request a second with a burst of 2. */
+export const PROBE_THROTTLES = {
+  defaultRoute: { rateLimit: 1000, burstLimit: 500 },
+  limited: { routeKey: 'GET /limited', rateLimit: 1, burstLimit: 2 },
+} as const;
 
 const statelessTemplate = {
   Parameters: {
@@ -227,6 +234,24 @@ const statelessTemplate = {
       },
     },
     Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'probe', ProtocolType: 'HTTP' } },
+    ApiStage: {
+      Type: 'AWS::ApiGatewayV2::Stage',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: PROBE_THROTTLES.defaultRoute.rateLimit,
+          ThrottlingBurstLimit: PROBE_THROTTLES.defaultRoute.burstLimit,
+        },
+        RouteSettings: {
+          [PROBE_THROTTLES.limited.routeKey]: {
+            ThrottlingRateLimit: PROBE_THROTTLES.limited.rateLimit,
+            ThrottlingBurstLimit: PROBE_THROTTLES.limited.burstLimit,
+          },
+        },
+      },
+    },
     ApiIntegration: {
       Type: 'AWS::ApiGatewayV2::Integration',
       Properties: {
