@@ -1,6 +1,6 @@
 import type { VideoRef } from '#events/fields.ts';
 import { NO_LINKS, type VideoLinks } from '#links/links.ts';
-import { type HistoryEvent, linksFromHistory, videoIdentity } from '../test/links/links-from-history.ts';
+import { type HistoryEvent, linksFromHistory, videoIdentity } from './links-from-history.ts';
 import { inParallel } from './replay.ts';
 
 /** A video whose links, as the HTTP API serves them, differ from the rule. */

@@ -7,10 +7,10 @@ import { MAX_BODY_BYTES } from '#shared/http.ts';
 import { signContra } from '#webhooks/contra.ts';
 import { signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
-import { viewerToken } from '../../test/apply/support/tokens.ts';
-import { eventually } from '../../test/local/support/eventually.ts';
-import { EmployerServer } from '../../test/notify/support/employer-server.ts';
-import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../test/webhooks/support/deliveries.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
+import { viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { seedApplicantAndJobs } from './fixtures.ts';
 import { type Answer, type HostileRun, nowSeconds } from './hostile-run.ts';
 

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { signContra } from '#webhooks/contra.ts';
 import { signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
-import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../test/webhooks/support/deliveries.ts';
+import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type Answer, type HostileRun, nowSeconds } from './hostile-run.ts';
 
 /**

@@ -7,11 +7,11 @@ import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
 import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { applyRequest } from './support/http-request.ts';
-import { unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
 
 const SECRET = 'applications-test-secret';
 const SUBMITTED = 'Application Submitted';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { putJob, uniqueId } from '../notify/support/entities.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 import { applyRequest, httpRequest } from './support/http-request.ts';
-import { viewerToken } from './support/tokens.ts';
 
 /** The applications API's bundle as the runtime loads it: wired from the environment the stack sets. */
 

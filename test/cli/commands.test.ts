@@ -13,7 +13,7 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
-import { eventually } from '../local/support/eventually.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import type { RunningNpmStart } from '../local/support/npm-start.ts';
 import { activityOf, startStack } from './support/local-stack.ts';
 import { type CliResult, reelhire, startEmployerListener } from './support/reelhire-cli.ts';

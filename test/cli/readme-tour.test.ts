@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../local/support/eventually.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import { freePort, type RunningNpmStart } from '../local/support/npm-start.ts';
 import { startStack } from './support/local-stack.ts';
 import { missingLines, readTour, type TourStep } from './support/readme-tour.ts';

@@ -4,10 +4,10 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { topicOfChannel } from '#websub/topics.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
-import { eventually } from '../local/support/eventually.ts';
 import type { RunningNpmStart } from '../local/support/npm-start.ts';
-import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
 import { startStack } from './support/local-stack.ts';
 import { type CliResult, reelhire } from './support/reelhire-cli.ts';
 

@@ -7,7 +7,7 @@ import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
 

@@ -5,10 +5,10 @@ import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { deliveryArbitrary, NOW, worldOf } from '../../reliability/history-arbitrary.ts';
+import { linksFromHistory, videoIdentity } from '../../reliability/links-from-history.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';
-import { linksFromHistory, videoIdentity } from './links-from-history.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const BASE_URL = 'http://127.0.0.1:3000';

@@ -8,7 +8,7 @@ import { FANOUT_PAGE_SIZE } from '#links/fanout.ts';
 import { announceExpiredJobs } from '#links/job-links.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
 

@@ -8,8 +8,8 @@ import { sampleOf } from '#events/samples.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import type { ActivityRecord } from '../../local/activity-log.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import type {} from '../support/synth.ts';
-import { eventually } from './support/eventually.ts';
 import { freePort, isListening, type RunningNpmStart, startNpmStart } from './support/npm-start.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from './support/platform-clients.ts';
 

@@ -14,9 +14,9 @@ import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-sched
 import { systemResolver } from '#notify/ssrf.ts';
 import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
 import { RecordingPublisher } from './support/recording-publisher.ts';
 

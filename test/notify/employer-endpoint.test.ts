@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GuardedEmployerEndpoint, parseRetryAfter } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import type { Resolver } from '#notify/ssrf.ts';
-import { EmployerServer } from './support/employer-server.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
 
 const secret = employerSecret('master-key', 'emp_northwind');
 const servers: EmployerServer[] = [];

@@ -2,10 +2,10 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
-import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */

@@ -10,9 +10,9 @@ import { createNotifierHandler } from '#notify/notifier-handler.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { EmployerServer } from './support/employer-server.ts';
 import { putJob, putProfile, uniqueId } from './support/entities.ts';
 import { RecordingPublisher } from './support/recording-publisher.ts';
 

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { FaultProxy, type FaultRates, isWrite } from '../../reliability/fault-proxy.ts';
 import { seededRandom } from '../../reliability/seeded-random.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 
 /** The fault proxy in front of dynalite, seen through the real SDK client as the functions see it. */
 describe('fault proxy', () => {

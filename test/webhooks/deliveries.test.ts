@@ -7,8 +7,9 @@ import { deliveryKey } from '#shared/item-keys.ts';
 import { DELIVERY_RETENTION_SECONDS, STALE_CLAIM_SECONDS } from '#webhooks/delivery-ledger.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { WebhookIngestion } from '#webhooks/ingestion.ts';
-import { contraRequest, tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import { bodyOf, NOW, NOW_SECONDS, useWebhookHarness } from './support/harness.ts';
+import { NOW, NOW_SECONDS, tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
+import { bodyOf, useWebhookHarness } from './support/harness.ts';
+import { contraRequest, tiktokRequest } from './support/signed-requests.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -5,8 +5,8 @@ import { MAX_VISIBILITY_DELAY_SECONDS } from '#shared/retry-delays.ts';
 import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS, hubRetryDelaySeconds } from '#websub/hub-retry.ts';
 import { topicOfChannel } from '#websub/topics.ts';
 import { EVENT_ROUTES } from '../../lib/routing.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { eventually } from '../local/support/eventually.ts';
 import { synthesized } from '../support/synth.ts';
 
 const total = (delays: readonly number[]) => delays.reduce((sum, delay) => sum + delay, 0);

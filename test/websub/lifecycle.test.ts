@@ -18,14 +18,14 @@ import { topicOfChannel } from '#websub/topics.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { createWebSubRenewalHandler } from '#websub/websub-renewal-handler.ts';
 import { createYouTubeSubscriptionsHandler } from '#websub/youtube-subscriptions-handler.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { NOW, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
+import { type ServedHandler, serveHandler } from '../../local/testing/serve-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
-import { eventually } from '../local/support/eventually.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
-import { NOW, RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
-import { type ServedHandler, serveHandler } from '../webhooks/support/http-server.ts';
+import { RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
 import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
 
 vi.hoisted(() => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { renewDueSubscriptions } from '#websub/renewal.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { RecordingBus } from '../webhooks/support/harness.ts';
 
 vi.hoisted(() => {

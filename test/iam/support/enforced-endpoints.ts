@@ -6,9 +6,9 @@ import { type PolicyModel, policyModelOfAssembly } from '../../../local/iam/poli
 import { type RefusedCall, RequestGuard } from '../../../local/iam/request-guard.ts';
 import { SecretStore } from '../../../local/secrets-manager/secret-store.ts';
 import { secretsManagerListener } from '../../../local/secrets-manager/secrets-manager-endpoint.ts';
+import { type LocalDynamo, startDynalite, tableDefinition } from '../../../local/testing/dynalite.ts';
+import { eventually } from '../../../local/testing/eventually.ts';
 import { type AwsEndpoints, startAwsEndpoints } from '../../local/support/aws-endpoints.ts';
-import { eventually } from '../../local/support/eventually.ts';
-import { type LocalDynamo, startDynalite, tableDefinition } from '../../support/dynalite.ts';
 import { synthesized } from '../../support/synth.ts';
 import { type LoopbackServer, listenOnLoopback } from './servers.ts';
 

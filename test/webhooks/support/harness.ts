@@ -7,7 +7,8 @@ import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../../local/testing/dynalite.ts';
+import { NOW } from '../../../local/testing/platform-deliveries.ts';
 
 /** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
 export const SECRETS = {
@@ -16,10 +17,6 @@ export const SECRETS = {
   // The example secret of the Standard Webhooks documentation.
   contra: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 } as const;
-
-/** 2026-11-22T10:00:00Z, the instant every test's clock starts at. */
-export const NOW = new Date('2026-11-22T10:00:00Z');
-export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
 export const useLocalSecrets = (
   values: { tiktok?: string; youtube?: string; contra?: string } = {},
