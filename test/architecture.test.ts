@@ -214,6 +214,13 @@ describe('boundaries of the other folders', () => {
     expect(importers).toEqual([]);
   });
 
+  it('test helpers shared by several folders live in test/support/, the one support folder', () => {
+    const supportFolders = sourceFiles('test')
+      .map((file) => path.posix.dirname(file))
+      .filter((folder, index, folders) => folder.endsWith('/support') && folders.indexOf(folder) === index);
+    expect(supportFolders).toEqual(['test/support']);
+  });
+
   it('no file outside test/ is over 400 lines', () => {
     const long = [...outsideFunctions, ...functionsFiles, ...sourceFiles('events')]
       .filter((file) => !file.startsWith('test/'))

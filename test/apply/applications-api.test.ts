@@ -9,9 +9,9 @@ import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
-import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
-import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
-import { applyRequest } from './support/http-request.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/validating-publisher.ts';
+import { applyRequest } from './http-request.ts';
 
 const SECRET = 'applications-test-secret';
 const SUBMITTED = 'Application Submitted';

@@ -7,9 +7,9 @@ import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
-import { putJob, uniqueId } from '../notify/support/entities.ts';
-import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
-import { httpRequest } from './support/http-request.ts';
+import { putJob, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/validating-publisher.ts';
+import { httpRequest } from './http-request.ts';
 
 const SECRET = 'page-test-viewer-secret';
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { viewerToken } from '../../local/testing/viewer-tokens.ts';
-import { putJob, uniqueId } from '../notify/support/entities.ts';
+import { putJob, uniqueId } from '../support/entities.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
-import { applyRequest, httpRequest } from './support/http-request.ts';
+import { applyRequest, httpRequest } from './http-request.ts';
 
 /** The applications API's bundle as the runtime loads it: wired from the environment the stack sets. */
 

@@ -14,9 +14,9 @@ import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
-import { activityOf, startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire, startEmployerListener } from './support/reelhire-cli.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { activityOf, startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire, startEmployerListener } from '../support/reelhire-cli.ts';
 
 /**
  * Every `reelhire` command against `npm start`, both run as a user runs them; each check looks at what the

@@ -6,9 +6,9 @@ import { sampleOf } from '#events/samples.ts';
 import { topicOfChannel } from '#websub/topics.ts';
 import { eventually } from '../../local/testing/eventually.ts';
 import type { Verification } from '../../local/websub-hub.ts';
-import { isListening, type RunningNpmStart } from '../local/support/npm-start.ts';
-import { startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire } from './support/reelhire-cli.ts';
+import { isListening, type RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire } from '../support/reelhire-cli.ts';
 
 /**
  * `npm start` offline, as a new user runs it: no YOUTUBE_HUB_URL, so a profile that links a YouTube channel

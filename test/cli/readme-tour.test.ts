@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../local/testing/eventually.ts';
-import { freePort, type RunningNpmStart } from '../local/support/npm-start.ts';
-import { startStack } from './support/local-stack.ts';
-import { missingLines, readTour, type TourStep } from './support/readme-tour.ts';
-import { type RunningCommand, startCommand } from './support/reelhire-cli.ts';
+import { freePort, type RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { type RunningCommand, startCommand } from '../support/reelhire-cli.ts';
+import { missingLines, readTour, type TourStep } from './readme-tour.ts';
 
 /**
  * Follows the README tour as written: every command between its markers runs, in order, in one shell (so

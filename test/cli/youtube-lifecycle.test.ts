@@ -7,9 +7,9 @@ import { topicOfChannel } from '#websub/topics.ts';
 import { eventually } from '../../local/testing/eventually.ts';
 import { youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
-import { startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire } from './support/reelhire-cli.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire } from '../support/reelhire-cli.ts';
 
 /**
  * `npm start` with YOUTUBE_HUB_URL pointing at another WebSub hub (the one `npm run hub` runs): a profile that

@@ -6,9 +6,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
-import { startStack } from '../cli/support/local-stack.ts';
-import { reelhire } from '../cli/support/reelhire-cli.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { reelhire } from '../support/reelhire-cli.ts';
 
 /**
  * The local console in a real headless browser (Debian's chromium, driven by playwright-core) against

@@ -9,7 +9,7 @@ import { readLinks } from '#links/read-links.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
+import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
 /**
  * Link Changed when two writers race on one video: a Video Posted against a profile change of its account, and

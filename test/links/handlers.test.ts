@@ -10,7 +10,7 @@ import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
+import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
 const BASE = 'https://reelhire.example';
 const account = { platform: 'tiktok' as const, accountId: 'acct-maya' };

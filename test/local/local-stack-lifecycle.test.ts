@@ -7,8 +7,8 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { startLocalStack } from '../../local/local-stack.ts';
-import { freePort, isListening } from './support/npm-start.ts';
-import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
+import { freePort, isListening } from '../support/npm-start.ts';
+import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const portOf = (url: string) => Number(new URL(url).port);

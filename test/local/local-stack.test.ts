@@ -10,7 +10,7 @@ import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { startupReport } from '../../local/startup-report.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { HTTP_ROUTES, PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
+import { HTTP_ROUTES, PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 

@@ -9,9 +9,9 @@ import { employerSecret } from '#notify/employer-secret.ts';
 import type { ActivityRecord } from '../../local/activity-log.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { eventually } from '../../local/testing/eventually.ts';
+import { freePort, isListening, type RunningNpmStart, startNpmStart } from '../support/npm-start.ts';
 import type {} from '../support/synth.ts';
-import { freePort, isListening, type RunningNpmStart, startNpmStart } from './support/npm-start.ts';
-import { contraWebhook, tiktokWebhook, viewerToken } from './support/platform-clients.ts';
+import { contraWebhook, tiktokWebhook, viewerToken } from './platform-clients.ts';
 
 /**
  * `npm start` as a user runs it: a child process on ports picked here, driven only through HTTP and the AWS

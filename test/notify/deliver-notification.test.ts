@@ -16,9 +16,9 @@ import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
-import { RecordingPublisher } from './support/recording-publisher.ts';
+import { RecordingPublisher } from '../support/validating-publisher.ts';
 
 const MASTER_KEY = 'test-master-signing-key';
 const DELIVERED = 'Application Notification Delivered';

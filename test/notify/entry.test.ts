@@ -4,9 +4,9 @@ import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
 

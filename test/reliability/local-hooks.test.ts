@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { PROBE, writeProbeAssembly } from '../local/support/probe-assembly.ts';
+import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
 
 /** The local runtime's fault-injection hooks, on the hand-written probe assembly. */
 describe('local runtime hooks for fault injection', () => {

@@ -8,8 +8,8 @@ import { DELIVERY_RETENTION_SECONDS, STALE_CLAIM_SECONDS } from '#webhooks/deliv
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { WebhookIngestion } from '#webhooks/ingestion.ts';
 import { NOW, NOW_SECONDS, tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
-import { bodyOf, useWebhookHarness } from './support/harness.ts';
-import { contraRequest, tiktokRequest } from './support/signed-requests.ts';
+import { contraRequest, tiktokRequest } from '../support/signed-requests.ts';
+import { bodyOf, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

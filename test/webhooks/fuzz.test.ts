@@ -14,8 +14,13 @@ import {
   youtubeEntry,
   youtubeFeed,
 } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from './support/api-gateway.ts';
-import { SECRETS, startWebhookHarness, useLocalSecrets, type WebhookHarness } from './support/harness.ts';
+import { apiGatewayRequest } from '../support/api-gateway.ts';
+import {
+  SECRETS,
+  startWebhookHarness,
+  useLocalSecrets,
+  type WebhookHarness,
+} from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

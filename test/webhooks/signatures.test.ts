@@ -5,8 +5,13 @@ import { anySignatureMatches, base64Bytes, hexBytes } from '#webhooks/signatures
 import { parseTikTokSignature, signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { NOW, NOW_SECONDS } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from './support/api-gateway.ts';
-import { SECRETS, startWebhookHarness, useLocalSecrets, type WebhookHarness } from './support/harness.ts';
+import { apiGatewayRequest } from '../support/api-gateway.ts';
+import {
+  SECRETS,
+  startWebhookHarness,
+  useLocalSecrets,
+  type WebhookHarness,
+} from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -24,9 +24,9 @@ import { NOW, youtubeEntry, youtubeFeed } from '../../local/testing/platform-del
 import { type ServedHandler, serveHandler } from '../../local/testing/serve-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
+import { lambdaContext, sqsDelivery } from '../support/sqs-delivery.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
-import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
+import { RecordingBus, SECRETS, useLocalSecrets } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { renewDueSubscriptions } from '#websub/renewal.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
-import { RecordingBus } from '../webhooks/support/harness.ts';
+import { RecordingBus } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -7,8 +7,8 @@ import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
-import { type LocalDynamo, startDynalite } from '../../../local/testing/dynalite.ts';
-import { NOW } from '../../../local/testing/platform-deliveries.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { NOW } from '../../local/testing/platform-deliveries.ts';
 
 /** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
 export const SECRETS = {

@@ -260,7 +260,7 @@ export const writeProbeAssembly = async (): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), 'reelhire-probe-'));
   await mkdir(join(dir, ASSET));
   await build({
-    entryPoints: [fileURLToPath(new URL('../fixtures/probe-handler.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../local/fixtures/probe-handler.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'esm',

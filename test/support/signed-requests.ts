@@ -1,9 +1,9 @@
 import { signContra } from '#webhooks/contra.ts';
 import { signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
-import { NOW_SECONDS } from '../../../local/testing/platform-deliveries.ts';
+import { NOW_SECONDS } from '../../local/testing/platform-deliveries.ts';
 import { apiGatewayRequest } from './api-gateway.ts';
-import { SECRETS } from './harness.ts';
+import { SECRETS } from './webhook-harness.ts';
 
 /** Each platform's delivery as the webhook routes receive it, signed as the platform signs it. */
 

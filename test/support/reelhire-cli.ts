@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../../local/support/npm-start.ts';
+import { PROJECT_ROOT } from './npm-start.ts';
 
 /** The CLI as a user runs it: `node bin/reelhire.js …` in the project (what `npx reelhire` runs). */
-export const REELHIRE_BIN = fileURLToPath(new URL('../../../bin/reelhire.js', import.meta.url));
+export const REELHIRE_BIN = fileURLToPath(new URL('../../bin/reelhire.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;

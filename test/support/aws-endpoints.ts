@@ -1,13 +1,13 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ActivityLog } from '../../../local/activity-log.ts';
-import type { EventRule } from '../../../local/eventbridge/bus-event.ts';
-import { LocalEventBuses } from '../../../local/eventbridge/local-event-bus.ts';
-import { TargetDispatcher } from '../../../local/eventbridge/target-dispatcher.ts';
-import { handleAwsJson } from '../../../local/http/aws-json-endpoint.ts';
-import { LocalHttpServer } from '../../../local/http/local-http-server.ts';
-import { LOCAL_REGION } from '../../../local/local-account.ts';
-import { QueueRegistry } from '../../../local/sqs/queue-registry.ts';
+import { ActivityLog } from '../../local/activity-log.ts';
+import type { EventRule } from '../../local/eventbridge/bus-event.ts';
+import { LocalEventBuses } from '../../local/eventbridge/local-event-bus.ts';
+import { TargetDispatcher } from '../../local/eventbridge/target-dispatcher.ts';
+import { handleAwsJson } from '../../local/http/aws-json-endpoint.ts';
+import { LocalHttpServer } from '../../local/http/local-http-server.ts';
+import { LOCAL_REGION } from '../../local/local-account.ts';
+import { QueueRegistry } from '../../local/sqs/queue-registry.ts';
 
 /** The local AWS JSON endpoints alone (PutEvents and SQS on one port), with the real SDK clients pointed at them. */
 export interface AwsEndpoints {
