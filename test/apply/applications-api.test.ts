@@ -10,7 +10,7 @@ import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
-import { RecordingPublisher } from '../support/validating-publisher.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { applyRequest } from './http-request.ts';
 
 const SECRET = 'applications-test-secret';
@@ -302,7 +302,7 @@ describe('POST /jobs/{jobId}/applications', () => {
   it('publishes on the next request when the bus refused the first (crash between write and publish)', async () => {
     const { jobId, profileId, token } = await openJobAndViewer();
     const { handle, publisher } = api();
-    publisher.failures = 1;
+    publisher.refusals = 1;
     expectProblem(await handle(applyRequest(jobId, token)), 503);
     expect(publisher.events).toHaveLength(0);
     const stored = await dynamo.documents.send(

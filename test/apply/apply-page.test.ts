@@ -8,7 +8,7 @@ import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { putJob, uniqueId } from '../support/entities.ts';
-import { RecordingPublisher } from '../support/validating-publisher.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { httpRequest } from './http-request.ts';
 
 const SECRET = 'page-test-viewer-secret';

@@ -1,6 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
 import { EventSchemaError } from '#events/parse.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
@@ -53,8 +52,8 @@ describe('link handlers against dynalite', () => {
   let tableName: string;
 
   const apply = (detailType: string, detail: unknown) => applyLinkEvent(links, detailType, detail);
-  const changes = () => publisher.ofType(EVENTS.linkChanged.detailType) as LinkChanged[];
-  const fanouts = () => publisher.ofType(EVENTS.linkFanoutRequested.detailType) as LinkFanoutRequested[];
+  const changes = () => publisher.detailsOf('linkChanged');
+  const fanouts = () => publisher.detailsOf('linkFanoutRequested');
 
   const drainFanouts = () => drainAllFanouts(links, publisher);
 
@@ -236,7 +235,7 @@ describe('link handlers against dynalite', () => {
     const channel = { platform: 'youtube' as const, accountId: 'UC123' };
     await apply('Profile Updated', profile(1, { linkedAccounts: [channel] }));
     await apply('Profile Updated', profile(2, { linkedAccounts: [] }));
-    expect(publisher.ofType(EVENTS.channelSubscriptionWanted.detailType)).toEqual([
+    expect(publisher.detailsOf('channelSubscriptionWanted')).toEqual([
       { channelId: 'UC123' },
       { channelId: 'UC123' },
     ]);

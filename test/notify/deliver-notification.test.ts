@@ -17,8 +17,8 @@ import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { RecordingPublisher } from '../support/validating-publisher.ts';
 
 const MASTER_KEY = 'test-master-signing-key';
 const DELIVERED = 'Application Notification Delivered';
@@ -274,7 +274,7 @@ describe('deliverNotification', () => {
 
   it('announces Delivered after a crash between the delivery and the publish, without sending again', async () => {
     const { employer, publisher, attempt } = await scenario();
-    publisher.failures = 1;
+    publisher.refusals = 1;
     const crashed = await attempt(1);
     expect(crashed).toBeInstanceOf(Error);
     expect(crashed).not.toBeInstanceOf(PoisonMessageError);

@@ -13,8 +13,8 @@ import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { RecordingPublisher } from '../support/validating-publisher.ts';
 
 /**
  * The notifier as Lambda runs it: SQS records in, the shared consumer (partial batch responses, reasoned

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
-import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
@@ -9,6 +8,7 @@ import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { NOW } from '../../local/testing/platform-deliveries.ts';
+import { RecordingPublisher } from './recording-publisher.ts';
 
 /** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
 export const SECRETS = {
@@ -28,27 +28,10 @@ export const useLocalSecrets = (
   clearSecretCache();
 };
 
-/** Keeps what was published; can be told to fail, as a bus that refuses the entries would. */
-export class RecordingBus implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
-  failing = false;
-  calls = 0;
-
-  async publish(events: readonly OutgoingEvent[]): Promise<void> {
-    this.calls++;
-    if (this.failing) throw new Error('the bus refused the entries');
-    this.events.push(...events);
-  }
-
-  clear(): void {
-    this.events.length = 0;
-  }
-}
-
 export interface WebhookHarness {
   readonly dynamo: LocalDynamo;
   readonly tableName: string;
-  readonly bus: RecordingBus;
+  readonly bus: RecordingPublisher;
   readonly metrics: string[];
   readonly clock: { now: Date };
   invoke(request: HttpRequest): Promise<HttpResponse>;
@@ -59,7 +42,7 @@ export const startWebhookHarness = async (): Promise<WebhookHarness> => {
   useLocalSecrets();
   const dynamo = await startDynalite();
   const tableName = await dynamo.createTable('webhooks');
-  const bus = new RecordingBus();
+  const bus = new RecordingPublisher();
   const metrics: string[] = [];
   const clock = { now: NOW };
   const ports = {
@@ -110,7 +93,7 @@ export const useWebhookHarness = (): WebhookHarness => {
     useLocalSecrets();
     const harness = current();
     harness.bus.clear();
-    harness.bus.failing = false;
+    harness.bus.refusals = 0;
     harness.metrics.length = 0;
     harness.clock.now = NOW;
   });

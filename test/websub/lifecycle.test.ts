@@ -23,10 +23,11 @@ import { eventually } from '../../local/testing/eventually.ts';
 import { NOW, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type ServedHandler, serveHandler } from '../../local/testing/serve-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { lambdaContext, sqsDelivery } from '../support/sqs-delivery.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { RecordingBus, SECRETS, useLocalSecrets } from '../support/webhook-harness.ts';
+import { SECRETS, useLocalSecrets } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -49,7 +50,7 @@ let accounts: DynamoAccountStore;
 const until = (condition: () => boolean): Promise<true> =>
   eventually(() => condition() || undefined, { timeoutMs: 5_000, intervalMs: 10 });
 
-const bus = new RecordingBus();
+const bus = new RecordingPublisher();
 const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
 

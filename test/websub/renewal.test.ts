@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { renewDueSubscriptions } from '#websub/renewal.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
-import { RecordingBus } from '../support/webhook-harness.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -29,12 +29,15 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const channelIdsOf = (bus: RecordingBus) =>
-  bus.events.map((event) => (event.detail as { channelId: string }).channelId).sort();
+const channelIdsOf = (bus: RecordingPublisher) =>
+  bus
+    .detailsOf('channelSubscriptionWanted')
+    .map((wanted) => wanted.channelId)
+    .sort();
 
 describe('renewDueSubscriptions', () => {
   it('hands back exactly the channels due, in bounded pages, each as Channel Subscription Wanted', async () => {
-    const bus = new RecordingBus();
+    const bus = new RecordingPublisher();
     const run = await renewDueSubscriptions(
       { channels, publisher: bus, clock: () => NOW },
       { pageSize: 100, maxPages: 10 },
@@ -52,7 +55,7 @@ describe('renewDueSubscriptions', () => {
   });
 
   it('stops after maxPages, leaving the rest due for the next run', async () => {
-    const bus = new RecordingBus();
+    const bus = new RecordingPublisher();
     const run = await renewDueSubscriptions(
       { channels, publisher: bus, clock: () => NOW },
       { pageSize: 50, maxPages: 2 },
@@ -63,7 +66,7 @@ describe('renewDueSubscriptions', () => {
   });
 
   it('stops when the function runs out of time', async () => {
-    const bus = new RecordingBus();
+    const bus = new RecordingPublisher();
     const run = await renewDueSubscriptions(
       { channels, publisher: bus, clock: () => NOW },
       { pageSize: 100, maxPages: 10, hasTime: () => bus.calls < 1 },
@@ -72,7 +75,7 @@ describe('renewDueSubscriptions', () => {
   });
 
   it('finds the channels due an hour later once that hour has come', async () => {
-    const bus = new RecordingBus();
+    const bus = new RecordingPublisher();
     const run = await renewDueSubscriptions(
       { channels, publisher: bus, clock: () => new Date(NOW.getTime() + 2 * HOUR) },
       { pageSize: 100, maxPages: 10 },
