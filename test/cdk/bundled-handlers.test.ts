@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
@@ -7,6 +6,7 @@ import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { apiGatewayRequest, lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 
 /**
@@ -17,33 +17,9 @@ import { importBundledHandler, synthesized } from '../support/synth.ts';
 describe('bundled handlers from the synthesized assembly', () => {
   let stack: LocalStack;
   let documents: DynamoDBDocumentClient;
-  const context = {
-    functionName: 'bundle-test',
-    awsRequestId: randomUUID(),
-    getRemainingTimeInMillis: () => 30_000,
-  };
-
-  const sqsEventOf = (...definitions: EventDefinition[]): SQSEvent => ({
-    Records: definitions.map((definition, index) => {
-      const sample = sampleOf(definition);
-      return {
-        messageId: `m-${index}`,
-        receiptHandle: `r-${index}`,
-        body: JSON.stringify({ id: randomUUID(), time: new Date().toISOString(), ...sample }),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'events.amazonaws.com',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bundle-test',
-        awsRegion: 'us-east-1',
-      };
-    }),
-  });
+  const context = lambdaContext('bundle-test');
+  const sqsEventOf = (...definitions: EventDefinition[]): SQSEvent =>
+    sqsEvent(...definitions.map((definition) => sqsRecord(sampleOf(definition), { queue: 'bundle-test' })));
 
   const item = async (key: { pk: string; sk: string }) =>
     (
@@ -118,16 +94,12 @@ describe('bundled handlers from the synthesized assembly', () => {
 
     const linksApi = await importBundledHandler('linksApi');
     const response = (await linksApi(
-      {
-        version: '2.0',
+      apiGatewayRequest({
+        method: 'GET',
+        path: `/links/${video.platform}/${video.videoId}`,
         routeKey: 'GET /links/{platform}/{videoId}',
-        rawPath: `/links/${video.platform}/${video.videoId}`,
-        rawQueryString: '',
-        headers: {},
         pathParameters: { platform: video.platform, videoId: video.videoId },
-        isBase64Encoded: false,
-        requestContext: { http: { method: 'GET', path: `/links/${video.platform}/${video.videoId}` } },
-      },
+      }),
       context,
     )) as { statusCode: number; body: string };
     expect(response.statusCode).toBe(200);

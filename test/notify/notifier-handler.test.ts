@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { type ApplicationSubmitted, EVENTS, sourceOf } from '#events/catalog.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
@@ -12,6 +12,7 @@ import { systemResolver } from '#notify/ssrf.ts';
 import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
@@ -78,47 +79,15 @@ const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSu
   return { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' };
 };
 
-const recordOf = (detail: unknown, receiveCount: number, messageId = uniqueId('msg')): SQSRecord => ({
-  messageId,
-  receiptHandle: `receipt-${messageId}-${receiveCount}`,
-  body: JSON.stringify({
-    version: '0',
-    id: `event-${messageId}`,
-    source: 'reelhire.api',
-    'detail-type': 'Application Submitted',
-    time: '2026-11-21T18:30:00Z',
-    detail,
-  }),
-  attributes: {
-    ApproximateReceiveCount: String(receiveCount),
-    SentTimestamp: '1795000000000',
-    SenderId: 'events.amazonaws.com',
-    ApproximateFirstReceiveTimestamp: '1795000000000',
-  },
-  messageAttributes: {},
-  md5OfBody: 'not-checked',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:application-notifications',
-  awsRegion: 'us-east-1',
-});
-
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'notifier',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
-  memoryLimitInMB: '256',
-  awsRequestId: 'request-1',
-  logGroupName: '/aws/lambda/notifier',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+/** An Application Submitted as the notifications queue delivers it, on its `receiveCount`-th receive. */
+const recordOf = (detail: unknown, receiveCount: number, messageId = uniqueId('msg')): SQSRecord =>
+  sqsRecord(
+    { source: sourceOf('api'), 'detail-type': EVENTS.applicationSubmitted.detailType, detail },
+    { receiveCount, messageId, queue: 'application-notifications' },
+  );
 
 const invoke = (...records: SQSRecord[]): Promise<SQSBatchResponse> =>
-  handler({ Records: records } satisfies SQSEvent, context);
+  handler(sqsEvent(...records), lambdaContext('notifier'));
 
 describe('notifier handler', () => {
   it('keeps a failed message on the queue, hidden for the first retry delay', async () => {

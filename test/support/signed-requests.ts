@@ -2,7 +2,7 @@ import { signContra } from '#webhooks/contra.ts';
 import { signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { NOW_SECONDS } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from './api-gateway.ts';
+import { apiGatewayRequest } from './aws-inputs.ts';
 import { SECRETS } from './webhook-harness.ts';
 
 /** Each platform's delivery as the webhook routes receive it, signed as the platform signs it. */

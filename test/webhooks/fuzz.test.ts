@@ -14,7 +14,7 @@ import {
   youtubeEntry,
   youtubeFeed,
 } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from '../support/api-gateway.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
 import {
   SECRETS,
   startWebhookHarness,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { clearSecretCache } from '#shared/aws/secrets.ts';
 import { tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from '../support/api-gateway.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
 import { tiktokRequest } from '../support/signed-requests.ts';
 import { bodyOf, useWebhookHarness } from '../support/webhook-harness.ts';
 

@@ -5,7 +5,7 @@ import { anySignatureMatches, base64Bytes, hexBytes } from '#webhooks/signatures
 import { parseTikTokSignature, signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { NOW, NOW_SECONDS } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from '../support/api-gateway.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
 import {
   SECRETS,
   startWebhookHarness,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { NOW_SECONDS, tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
-import { apiGatewayRequest } from '../support/api-gateway.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
 import { tiktokRequest } from '../support/signed-requests.ts';
 import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from '../support/webhook-harness.ts';
 

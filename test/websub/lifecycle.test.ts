@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EVENTS } from '#events/catalog.ts';
+import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
 import { secretValues, signingSecret } from '#shared/aws/secrets.ts';
 import { instantKey } from '#shared/instant.ts';
@@ -23,9 +23,9 @@ import { eventually } from '../../local/testing/eventually.ts';
 import { NOW, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type ServedHandler, serveHandler } from '../../local/testing/serve-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
+import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { lambdaContext, sqsDelivery } from '../support/sqs-delivery.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { SECRETS, useLocalSecrets } from '../support/webhook-harness.ts';
 
@@ -117,12 +117,22 @@ const link = (channelId: string, profileId = 'prof_maya', version = 1) =>
 const unlink = (channelId: string, profileId = 'prof_maya', version = 2) =>
   accounts.writeClaim('youtube', channelId, claim(profileId, version, false));
 
+/** `Channel Subscription Wanted` as the subscription queue delivers it, on its `receiveCount`-th receive. */
+const wantedDelivery = (channelId: string, receiveCount = 1) =>
+  sqsEvent(
+    sqsRecord(
+      {
+        source: sourceOf('links'),
+        'detail-type': EVENTS.channelSubscriptionWanted.detailType,
+        detail: { channelId },
+      },
+      { receiveCount, queue: 'reelhire-youtube-subscriptions' },
+    ),
+  );
+
 /** Delivers `Channel Subscription Wanted` to the subscription function; returns the ids SQS would retry. */
 const wanted = async (channelId: string, attempt = 1): Promise<string[]> => {
-  const response = await consumer(
-    sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, attempt),
-    lambdaContext('youtubeSubscriptions'),
-  );
+  const response = await consumer(wantedDelivery(channelId, attempt), lambdaContext('youtubeSubscriptions'));
   return response.batchItemFailures.map((failure) => failure.itemIdentifier);
 };
 
@@ -275,7 +285,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     hub.down = true;
     const delaysBefore = retries.delays.length;
 
-    const delivery = sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, 1);
+    const delivery = wantedDelivery(channelId);
     const event = await consumer(delivery, lambdaContext('youtubeSubscriptions'));
     expect(event.batchItemFailures).toHaveLength(1);
     expect(retries.delays.slice(delaysBefore)).toEqual([
@@ -324,10 +334,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
       random: () => 0.999,
     });
     const delaysBefore = retries.delays.length;
-    const response = await unreachable(
-      sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }),
-      lambdaContext('youtubeSubscriptions'),
-    );
+    const response = await unreachable(wantedDelivery(channelId), lambdaContext('youtubeSubscriptions'));
     expect(response.batchItemFailures).toHaveLength(1);
     expect((await channelItem(channelId))?.lastFailure).toMatch(/unreachable for subscribe: ECONNREFUSED/);
     // Jittered up to +10% so that the channels of one outage do not all come back together.
