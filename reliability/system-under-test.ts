@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SecretName } from '#shared/secret-names.ts';
 import { type LocalStack, startLocalStack } from '../local/local-stack.ts';
+import { localClientConfig, localDocumentClient } from '../local/testing/local-clients.ts';
 import { type LocalHub, startLocalHub } from '../local/websub-hub.ts';
 import { FaultProxy, type FaultRates } from './fault-proxy.ts';
 
@@ -14,9 +14,6 @@ import { FaultProxy, type FaultRates } from './fault-proxy.ts';
  * that are random for this run (so that a search of the logs for them means something), and every line the
  * functions and the runtime write kept for that search.
  */
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const region = 'us-east-1';
 
 export interface SystemOptions {
   /** A synthesized cloud assembly. */
@@ -85,13 +82,10 @@ export const startSystem = async (options: SystemOptions): Promise<SystemUnderTe
     throw new Error('the stack has no event bus or no table');
   }
   proxy.setTarget(stack.dynamoEndpoint);
-  const client = { endpoint: stack.url, region, credentials };
+  const client = localClientConfig(stack.url);
   const eventBridge = new EventBridgeClient(client);
   const sqs = new SQSClient(client);
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region, credentials }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const documents = localDocumentClient(stack.dynamoEndpoint);
   return {
     stack,
     proxy,

@@ -1,12 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { apiGatewayRequest, lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
+import { runAssembly } from '../support/run-assembly.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 
 /**
@@ -29,21 +30,8 @@ describe('bundled handlers from the synthesized assembly', () => {
     ).Item;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
-      env: { PATH: process.env.PATH },
-    });
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: stack.dynamoEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    stack = await runAssembly(synthesized().outdir, { env: { PATH: process.env.PATH } });
+    documents = localDocumentClient(stack.dynamoEndpoint);
     // What the functions read at module load; endpoints are the SDK's standard settings.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',

@@ -14,6 +14,7 @@ import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
 import { eventually } from '../../local/testing/eventually.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
 import type { RunningNpmStart } from '../support/npm-start.ts';
 import { activityOf, startStack } from '../support/npm-start-stack.ts';
 import { type CliResult, reelhire, startEmployerListener } from '../support/reelhire-cli.ts';
@@ -336,11 +337,7 @@ describe('reelhire dlq', () => {
     expect((await listed()).messages.some((message) => message.messageId === poisoned.messageId)).toBe(true);
 
     // Messages a handler gave up on after retries, as it dead-letters them: the event, its reason, its queue.
-    const sqs = new SQSClient({
-      endpoint: stack.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const sqs = new SQSClient(localClientConfig(stack.url));
     const recovered = Array.from({ length: 23 }, () => unique('recovered'));
     try {
       const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName }))).QueueUrl!;

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
@@ -7,6 +5,7 @@ import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
@@ -64,14 +63,8 @@ beforeEach(async () => {
   tableName = await dynamo.createTable('races');
   bus = new RecordingPublisher();
   before = undefined;
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  // A client of its own, so that the middleware below sees only this test's writes.
+  const documents = localDocumentClient(dynamo.endpoint);
   documents.middlewareStack.add(
     (next, context) => async (args) => {
       // The document client's commands reach this stack as the low-level ones, with marshalled keys.

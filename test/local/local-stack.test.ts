@@ -7,12 +7,12 @@ import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { MAX_BODY_BYTES } from '#shared/http.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
 import { startupReport } from '../../local/startup-report.ts';
 import { eventually } from '../../local/testing/eventually.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
 import { HTTP_ROUTES, PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { runAssembly } from '../support/run-assembly.ts';
 
 describe('the local stack running a hand-written assembly', () => {
   let assemblyDir: string;
@@ -23,18 +23,13 @@ describe('the local stack running a hand-written assembly', () => {
 
   beforeAll(async () => {
     assemblyDir = await writeProbeAssembly();
-    stack = await startLocalStack({
-      assemblyDir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
+    stack = await runAssembly(assemblyDir, {
       env: { TIKTOK_CLIENT_SECRET: 'from-the-environment' },
       functionLog: (name, line) => functionLogs.push(`[${name}] ${line}`),
       asyncRetryDelaysMs: [50, 50],
-      schedules: false,
     });
-    dynamo = new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region: 'us-east-1', credentials });
-    bus = new EventBridgeClient({ endpoint: stack.url, region: 'us-east-1', credentials });
+    dynamo = new DynamoDBClient(localClientConfig(stack.dynamoEndpoint));
+    bus = new EventBridgeClient(localClientConfig(stack.url));
   });
   afterAll(async () => {
     dynamo?.destroy();

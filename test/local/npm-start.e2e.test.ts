@@ -9,6 +9,7 @@ import { employerSecret } from '#notify/employer-secret.ts';
 import type { ActivityRecord } from '../../local/activity-log.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { eventually } from '../../local/testing/eventually.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
 import { freePort, isListening, type RunningNpmStart, startNpmStart } from '../support/npm-start.ts';
 import type {} from '../support/synth.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from './platform-clients.ts';
@@ -65,11 +66,7 @@ describe('npm start, end to end', () => {
       DYNAMODB_PORT: String(dynamoPort),
       ...(assemblyDir ? { REELHIRE_CDK_OUT: assemblyDir } : {}),
     });
-    bus = new EventBridgeClient({
-      endpoint: run.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    bus = new EventBridgeClient(localClientConfig(run.url));
     employer = await startEmployerEndpoint();
   });
   afterAll(async () => {
