@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
 /**
@@ -39,7 +39,7 @@ const job = (videoId: string) => ({
   publishedAt: '2026-01-01T00:00:00Z',
 });
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 let bus: RecordingPublisher;
 let links: LinkContext;
@@ -53,12 +53,6 @@ const drainFanouts = () => drainAllFanouts(links, bus);
 const changesOf = (videoId: string) =>
   bus.detailsOf('linkChanged').filter((change) => change.videoId === videoId);
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(async () => {
   tableName = await dynamo.createTable('races');
   bus = new RecordingPublisher();

@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventSchemaError } from '#events/parse.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
@@ -7,8 +7,8 @@ import { FANOUT_PAGE_SIZE } from '#links/fanout.ts';
 import { announceExpiredJobs } from '#links/job-links.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
 const BASE = 'https://reelhire.example';
@@ -45,7 +45,7 @@ const job = (version: number, overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('link handlers against dynalite', () => {
-  let dynamo: LocalDynamo;
+  const dynamo = useDynalite();
   let publisher: RecordingPublisher;
   let links: LinkContext;
   let now: Date;
@@ -57,12 +57,6 @@ describe('link handlers against dynalite', () => {
 
   const drainFanouts = () => drainAllFanouts(links, publisher);
 
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
   beforeEach(async () => {
     tableName = await dynamo.createTable('handlers');
     publisher = new RecordingPublisher();

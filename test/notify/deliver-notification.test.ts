@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import {
@@ -14,26 +14,22 @@ import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-sched
 import { systemResolver } from '#notify/ssrf.ts';
 import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
-import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 const MASTER_KEY = 'test-master-signing-key';
 const DELIVERED = 'Application Notification Delivered';
 const FAILED = 'Application Notification Failed';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 const servers: EmployerServer[] = [];
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('notify');
-});
-afterAll(async () => {
-  await dynamo.close();
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));

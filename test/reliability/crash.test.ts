@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CrashResult,
   runCrash,
   runCrashBetweenClaimsAndProfile,
 } from '../../reliability/crash-scenario.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /** Handlers killed in the middle of their batches: the batches come back and the result still equals the rule. */
 describe('crash safety', () => {
-  let system: SystemUnderTest;
+  // A crashed batch comes back after the visibility timeout: 10 s here instead of the template's 6 minutes.
+  const system = useSystemUnderTest({ maxVisibilityTimeoutSeconds: 10 });
   let result: CrashResult;
 
   beforeAll(async () => {
-    // A crashed batch comes back after the visibility timeout: 10 s here instead of the template's 6 minutes.
-    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 10 });
     result = await runCrash(system, { events: 200, seed: 4242 });
   }, 300_000);
-  afterAll(async () => {
-    await system?.stop();
-  });
 
   it('killed execution environments inside their invocations, between two writes', () => {
     expect(result.killedEnvironments).toBeGreaterThan(0);
@@ -41,14 +36,7 @@ describe('crash safety', () => {
 });
 
 describe('a crash between the claims and the profile write, while a newer version lands', () => {
-  let system: SystemUnderTest;
-
-  beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 5 });
-  }, 120_000);
-  afterAll(async () => {
-    await system?.stop();
-  });
+  const system = useSystemUnderTest({ maxVisibilityTimeoutSeconds: 5 });
 
   it('the redelivered older version leaves no claim behind: the video has the newer version’s links', async () => {
     const result = await runCrashBetweenClaimsAndProfile(system, `window${Date.now().toString(36)}`);

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayResult, runReplay } from '../../reliability/replay-scenario.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /**
  * A random history (with duplicates and poison) through the local runtime's PutEvents endpoint, with 10 % of
@@ -12,16 +11,12 @@ import { synthesized } from '../support/synth.ts';
 const EVENTS = Number(process.env.RELIABILITY_TEST_EVENTS ?? 400);
 
 describe('replay under faults', () => {
-  let system: SystemUnderTest;
+  const system = useSystemUnderTest();
   let result: ReplayResult;
 
   beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir });
     result = await runReplay(system, { events: EVENTS, seed: 20261128, quietTimeoutMs: 240_000 });
   }, 300_000);
-  afterAll(async () => {
-    await system?.stop();
-  });
 
   it('delivered every event through PutEvents, and the functions met faults of every kind', () => {
     expect(result.events).toBe(EVENTS);

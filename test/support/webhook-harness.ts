@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
@@ -9,6 +9,7 @@ import { WebSubVerification } from '#websub/verification.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { NOW } from '../../local/testing/platform-deliveries.ts';
 import { RecordingPublisher } from './recording-publisher.ts';
+import { useShared } from './shared-resource.ts';
 
 /** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
 export const SECRETS = {
@@ -78,24 +79,13 @@ export const bodyOf = (response: HttpResponse): unknown => JSON.parse(response.b
  * stands for the running harness inside tests.
  */
 export const useWebhookHarness = (): WebhookHarness => {
-  let started: WebhookHarness | undefined;
-  const current = (): WebhookHarness => {
-    if (!started) throw new Error('the webhook harness is started in beforeAll: use it inside tests');
-    return started;
-  };
-  beforeAll(async () => {
-    started = await startWebhookHarness();
-  });
-  afterAll(async () => {
-    await started?.close();
-  });
+  const harness = useShared('the webhook harness', startWebhookHarness, (started) => started.close());
   beforeEach(() => {
     useLocalSecrets();
-    const harness = current();
     harness.bus.clear();
     harness.bus.refusals = 0;
     harness.metrics.length = 0;
     harness.clock.now = NOW;
   });
-  return new Proxy({} as WebhookHarness, { get: (_, property) => Reflect.get(current(), property) });
+  return harness;
 };

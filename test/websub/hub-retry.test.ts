@@ -1,13 +1,12 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { MAX_VISIBILITY_DELAY_SECONDS } from '#shared/retry-delays.ts';
 import { HUB_REQUEST_ATTEMPTS, HUB_RETRY_DELAYS_SECONDS, hubRetryDelaySeconds } from '#websub/hub-retry.ts';
 import { topicOfChannel } from '#websub/topics.ts';
 import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 const total = (delays: readonly number[]) => delays.reduce((sum, delay) => sum + delay, 0);
 
@@ -43,14 +42,7 @@ describe('the hub request retry schedule', () => {
  * at 5 s here), and once the hub is back the delayed attempt subscribes.
  */
 describe('a failed hub request on the running stack', () => {
-  let system: SystemUnderTest;
-
-  beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 5 });
-  }, 120_000);
-  afterAll(async () => {
-    await system?.stop();
-  });
+  const system = useSystemUnderTest({ maxVisibilityTimeoutSeconds: 5 });
 
   it('comes back after the first hub delay, and then subscribes', async () => {
     const channelId = `UChubretry${Date.now().toString(36).padStart(14, '0')}`;
