@@ -50,6 +50,16 @@ const postSigned = {
       },
       body,
     }),
+  /** An application to `jobId` with the viewer token of `profileId`. */
+  application: async (run: HostileRun, jobId: string, profileId: string, body: string) =>
+    run.send(`/jobs/${jobId}/applications`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await viewerToken(run.system.secrets.VIEWER_TOKEN_SECRET, profileId)}`,
+      },
+      body,
+    }),
   contra: (run: HostileRun, body: string) => {
     const id = `msg_${randomBytes(12).toString('hex')}`;
     const timestamp = nowSeconds();
@@ -163,15 +173,7 @@ const prototypePollution = async (run: HostileRun, jobId: string, profileId: str
     ['TikTok: __proto__ in the envelope and its content', () => postSigned.tiktok(run, tiktokBody), [200]],
     [
       'apply: __proto__ in the application body',
-      async () =>
-        run.send(`/jobs/${jobId}/applications`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${await viewerToken(run.system.secrets.VIEWER_TOKEN_SECRET, profileId)}`,
-          },
-          body: withPollution('{}'),
-        }),
+      () => postSigned.application(run, jobId, profileId, withPollution('{}')),
       [201, 422],
     ],
   ];
@@ -283,15 +285,7 @@ const deeplyNested = async (run: HostileRun, jobId: string, profileId: string): 
     ['YouTube: elements nested 30,000 deep', () => postSigned.youtube(run, youtubeFeed(nestedXml)), [400]],
     [
       'apply: body nested 100,000 deep',
-      async () =>
-        run.send(`/jobs/${jobId}/applications`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${await viewerToken(run.system.secrets.VIEWER_TOKEN_SECRET, profileId)}`,
-          },
-          body: `{"via":${nestedJson}}`,
-        }),
+      () => postSigned.application(run, jobId, profileId, `{"via":${nestedJson}}`),
       // The profile applied already (prototype pollution above): a repeat answers 200 whatever the body.
       [200, 422],
     ],

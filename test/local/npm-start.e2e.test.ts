@@ -88,21 +88,25 @@ describe('npm start, end to end', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
   });
 
-  it('takes PutEvents from the AWS SDK and routes the event by the synthesized rules to its handler', async () => {
+  /** The sample Video Posted for a new video, put with the SDK on `busName` (no name: the default bus). */
+  const putVideoPosted = (videoId: string, busName?: string) => {
     const sample = sampleOf(EVENTS.videoPosted);
-    const detail = { ...(sample.detail as object), videoId: `e2e-put-${Date.now()}` };
-    const result = await bus.send(
+    return bus.send(
       new PutEventsCommand({
         Entries: [
           {
-            EventBusName: 'reelhire-dev',
+            ...(busName === undefined ? {} : { EventBusName: busName }),
             Source: sample.source,
             DetailType: sample['detail-type'],
-            Detail: JSON.stringify(detail),
+            Detail: JSON.stringify({ ...(sample.detail as object), videoId }),
           },
         ],
       }),
     );
+  };
+
+  it('takes PutEvents from the AWS SDK and routes the event by the synthesized rules to its handler', async () => {
+    const result = await putVideoPosted(`e2e-put-${Date.now()}`, 'reelhire-dev');
     expect(result.FailedEntryCount).toBe(0);
     const eventId = result.Entries?.[0]?.EventId;
     const routed = await eventually(async () =>
@@ -132,15 +136,7 @@ describe('npm start, end to end', () => {
   });
 
   it('routes PutEvents that name no bus: the default bus forwards reelhire.* events to the stack’s bus', async () => {
-    const sample = sampleOf(EVENTS.videoPosted);
-    const detail = { ...(sample.detail as object), videoId: `e2e-default-${Date.now()}` };
-    const result = await bus.send(
-      new PutEventsCommand({
-        Entries: [
-          { Source: sample.source, DetailType: sample['detail-type'], Detail: JSON.stringify(detail) },
-        ],
-      }),
-    );
+    const result = await putVideoPosted(`e2e-default-${Date.now()}`);
     expect(result.FailedEntryCount).toBe(0);
     const eventId = result.Entries?.[0]?.EventId;
     const forwarded = await eventually(async () => {

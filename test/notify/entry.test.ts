@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
-import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
+import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 
@@ -14,21 +14,20 @@ import { importBundledHandler, synthesized } from '../support/synth.ts';
 
 const MASTER_KEY = 'entry-master-signing-key';
 const EMPLOYER_ID = 'emp_entry';
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let sqs: SqsRecorder;
 let employer: EmployerServer;
 let tableName: string;
 
 beforeAll(async () => {
   synthesized();
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('notifier-entry');
   sqs = await SqsRecorder.start();
   employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await Promise.all([dynamo.close(), sqs.close(), employer.close()]);
+  await Promise.all([sqs.close(), employer.close()]);
 });
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -50,11 +49,7 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
     vi.stubEnv('REELHIRE_MODE', 'local');
     vi.stubEnv('EMPLOYER_SIGNING_KEY', MASTER_KEY);
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-    vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+    stubLocalAwsEnvironment({ DYNAMODB: dynamo.endpoint, SQS: sqs.endpoint });
     const handler = await load();
 
     const jobId = uniqueId('job');

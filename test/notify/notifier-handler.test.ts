@@ -10,11 +10,12 @@ import { createNotifierHandler } from '#notify/notifier-handler.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
-import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 
 /**
@@ -25,7 +26,7 @@ import { SqsRecorder } from '../support/sqs-recorder.ts';
 const MASTER_KEY = 'handler-test-master-key';
 const EMPLOYER_ID = 'emp_handler';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 let sqs: SqsRecorder;
 let employer: EmployerServer;
@@ -34,16 +35,12 @@ let handler: ReturnType<typeof createNotifierHandler>;
 let queueUrl: string;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('notifier');
   sqs = await SqsRecorder.start();
   employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
   queueUrl = sqs.queueUrl('application-notifications');
   // What the stack sets on the function (the consumer reads them); the SDK talks to the recorder only.
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+  stubLocalAwsEnvironment({ SQS: sqs.endpoint });
   vi.stubEnv('DEAD_LETTER_QUEUE_URL', sqs.queueUrl('application-notifications-dlq'));
   vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
   publisher = new RecordingPublisher();
@@ -52,14 +49,7 @@ beforeAll(async () => {
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
     employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),
-    retries: new SqsRetryScheduler(
-      new SQSClient({
-        endpoint: sqs.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      }),
-      queueUrl,
-    ),
+    retries: new SqsRetryScheduler(new SQSClient(localClientConfig(sqs.endpoint)), queueUrl),
     publisher,
     now: () => new Date(),
     random: () => 0,
@@ -68,7 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await Promise.all([dynamo.close(), sqs.close(), employer.close()]);
+  await Promise.all([sqs.close(), employer.close()]);
 });
 
 const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSubmitted> => {

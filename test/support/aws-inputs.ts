@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { vi } from 'vitest';
 import type { BusEntry } from '#events/samples.ts';
 import type { HttpRequest } from '#shared/http.ts';
 
@@ -125,3 +126,15 @@ export const lambdaContext = (functionName: string): Context => ({
   fail: () => undefined,
   succeed: () => undefined,
 });
+
+/**
+ * The AWS settings a function gets in the local runtime, stubbed for this test file (vi.unstubAllEnvs undoes
+ * them): the local region and credentials, and each service's endpoint, e.g. `{ DYNAMODB: dynamo.endpoint }`.
+ */
+export const stubLocalAwsEnvironment = (endpoints: Readonly<Record<string, string>>): void => {
+  vi.stubEnv('AWS_REGION', REGION);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  for (const [service, endpoint] of Object.entries(endpoints))
+    vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, endpoint);
+};

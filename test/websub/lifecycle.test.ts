@@ -54,6 +54,20 @@ const bus = new RecordingPublisher();
 const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
 
+/** The subscription function on this file's table, asking the hub at `hubUrl`, jittered by `random`. */
+const subscriptionsHandler = (hubUrl: string, random: () => number) =>
+  createYouTubeSubscriptionsHandler({
+    channels,
+    accounts,
+    hub: new FetchHubClient(hubUrl),
+    hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
+    clock: () => clock.now,
+    callbackUrl: youtubeCallbackUrl(callback.url),
+    leaseSeconds: REQUESTED_LEASE_SECONDS,
+    retries,
+    random,
+  });
+
 let consumer: ReturnType<typeof createYouTubeSubscriptionsHandler>;
 let renewal: ReturnType<typeof createWebSubRenewalHandler>;
 
@@ -73,17 +87,7 @@ beforeAll(async () => {
     subscriptions: new WebSubVerification(channels, REQUESTED_LEASE_SECONDS),
   });
   callback = await serveHandler((request) => webhooks(request));
-  consumer = createYouTubeSubscriptionsHandler({
-    channels,
-    accounts,
-    hub: new FetchHubClient(hub.url),
-    hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
-    clock: () => clock.now,
-    callbackUrl: youtubeCallbackUrl(callback.url),
-    leaseSeconds: REQUESTED_LEASE_SECONDS,
-    retries,
-    random: () => 0,
-  });
+  consumer = subscriptionsHandler(hub.url, () => 0);
   renewal = createWebSubRenewalHandler({ channels, publisher: bus, clock: () => clock.now });
 });
 
@@ -322,17 +326,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
         probe.close(() => resolve(port));
       });
     });
-    const unreachable = createYouTubeSubscriptionsHandler({
-      channels,
-      accounts,
-      hub: new FetchHubClient(`http://127.0.0.1:${closedPort}/subscribe`),
-      hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
-      clock: () => clock.now,
-      callbackUrl: youtubeCallbackUrl(callback.url),
-      leaseSeconds: REQUESTED_LEASE_SECONDS,
-      retries,
-      random: () => 0.999,
-    });
+    const unreachable = subscriptionsHandler(`http://127.0.0.1:${closedPort}/subscribe`, () => 0.999);
     const delaysBefore = retries.delays.length;
     const response = await unreachable(wantedDelivery(channelId), lambdaContext('youtubeSubscriptions'));
     expect(response.batchItemFailures).toHaveLength(1);
