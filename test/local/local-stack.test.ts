@@ -212,10 +212,9 @@ describe('the local stack running a hand-written assembly', () => {
       expect(exited.status).toBe(500);
       expect(await exited.json()).toMatchObject({ detail: expect.stringContaining('Runtime.ExitError') });
       expect((await fetch(`${stack.url}/health`)).status).toBe(200);
-      const started = Date.now();
+      // The probe sleeps a minute, far past its timeout: only the timeout can answer 503 before the test's own.
       const slow = await fetch(`${stack.url}/sleep`);
       expect(slow.status).toBe(503);
-      expect(Date.now() - started).toBeLessThan(10_000);
       expect((await fetch(`${stack.url}/health`)).status).toBe(200);
       const outcomes = stack.activity.invocations().map((record) => record.outcome);
       expect(outcomes).toEqual(expect.arrayContaining(['failed', 'crashed', 'timed-out']));
@@ -277,10 +276,7 @@ describe('the local stack running a hand-written assembly', () => {
     it('lets a handler set its own message’s next delivery with ChangeMessageVisibility', async () => {
       await putProbe({ action: 'delay', id: 'backoff', delaySeconds: 1 });
       for (const receive of [1, 2, 3]) {
-        await eventually(() => probeItem(`backoff#delayed-${receive}`), {
-          timeoutMs: 20_000,
-          what: `receive ${receive}`,
-        });
+        await eventually(() => probeItem(`backoff#delayed-${receive}`), { what: `receive ${receive}` });
       }
     });
 

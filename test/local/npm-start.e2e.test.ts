@@ -1,15 +1,18 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
+import { profileKey } from '#shared/item-keys.ts';
 import type { ActivityRecord } from '../../local/activity-log.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { localClientConfig } from '../../local/testing/local-clients.ts';
+import { documentsOf, localClientConfig } from '../../local/testing/local-clients.ts';
 import { freePort, isListening, type RunningNpmStart, startNpmStart } from '../support/npm-start.ts';
 import type {} from '../support/synth.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from './platform-clients.ts';
@@ -49,7 +52,20 @@ describe('npm start, end to end', () => {
   let port: number;
   let dynamoPort: number;
   let bus: EventBridgeClient;
+  let dynamo: DynamoDBClient;
   let employer: Awaited<ReturnType<typeof startEmployerEndpoint>>;
+
+  /** Whether the stack's table holds the profile: each Profile Updated lands on its own, in any order. */
+  const profileStored = async (profileId: string): Promise<true | undefined> => {
+    const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}));
+    for (const TableName of TableNames) {
+      const { Item } = await documentsOf(dynamo).send(
+        new GetCommand({ TableName, Key: profileKey(profileId), ConsistentRead: true }),
+      );
+      if (Item) return true;
+    }
+    return undefined;
+  };
 
   const activity = async (): Promise<ActivityRecord[]> =>
     ((await (await fetch(`${run.url}/_local/activity`)).json()) as { records: ActivityRecord[] }).records;
@@ -67,10 +83,12 @@ describe('npm start, end to end', () => {
       ...(assemblyDir ? { REELHIRE_CDK_OUT: assemblyDir } : {}),
     });
     bus = new EventBridgeClient(localClientConfig(run.url));
+    dynamo = new DynamoDBClient(localClientConfig(run.dynamoEndpoint));
     employer = await startEmployerEndpoint();
   });
   afterAll(async () => {
     bus?.destroy();
+    dynamo?.destroy();
     await run?.stop('SIGINT');
     await new Promise((resolve) => employer?.server.close(resolve));
   });
@@ -224,6 +242,8 @@ describe('npm start, end to end', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(job.title);
 
+    // The viewer's profile came in its own delivery: the links above say nothing of it.
+    await eventually(() => profileStored(viewer), { what: `the viewer's profile ${viewer} stored` });
     const apply = () =>
       viewerToken(viewer).then((token) =>
         fetch(`${run.url}/jobs/${jobId}/applications`, {
@@ -282,9 +302,8 @@ describe('npm start, end to end', () => {
         !(await isListening(hubPort))
           ? true
           : undefined,
-      {
-        what: 'the stack to stop and free its ports',
-      },
+      // Workers, dynalite and the hub close in turn; on a busy machine that can take a while.
+      { timeoutMs: 60_000, what: 'the stack to stop and free its ports' },
     );
-  });
+  }, 120_000);
 });

@@ -48,7 +48,7 @@ let channels: DynamoChannelSubscriptions;
 let accounts: DynamoAccountStore;
 /** Waits for a condition on the hub, bounded. */
 const until = (condition: () => boolean): Promise<true> =>
-  eventually(() => condition() || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+  eventually(() => condition() || undefined, { intervalMs: 10 });
 
 const bus = new RecordingPublisher();
 const retries = new RecordingRetryScheduler();
