@@ -45,6 +45,7 @@ const statementsUnder = (value: unknown): Record<string, unknown>[] => {
 const property = (resource: CfnResource, name: string): unknown => resource.Properties?.[name];
 
 const NONE: Encryption = { kind: 'none' };
+const serviceDefault = (how: string): Encryption => ({ kind: 'service default', how });
 
 /** Explicitly encrypted (`how`) when the resource sets property `name`, else `otherwise`. */
 const explicitWith = (resource: CfnResource, name: string, how: string, otherwise: Encryption): Encryption =>
@@ -57,7 +58,7 @@ export const encryptionOf = (resource: CfnResource): Encryption | undefined => {
       const sse = property(resource, 'SSESpecification');
       return isJsonObject(sse) && sse.SSEEnabled === true
         ? { kind: 'explicit', how: `KMS${sse.KMSMasterKeyId ? ' (customer key)' : ' (AWS managed key)'}` }
-        : { kind: 'service default', how: 'AWS owned key' };
+        : serviceDefault('AWS owned key');
     }
     case 'AWS::SQS::Queue':
       return explicitWith(
@@ -69,26 +70,19 @@ export const encryptionOf = (resource: CfnResource): Encryption | undefined => {
     case 'AWS::SNS::Topic':
       return explicitWith(resource, 'KmsMasterKeyId', 'SSE-KMS', NONE);
     case 'AWS::S3::Bucket':
-      return explicitWith(resource, 'BucketEncryption', 'BucketEncryption', {
-        kind: 'service default',
-        how: 'SSE-S3',
-      });
+      return explicitWith(resource, 'BucketEncryption', 'BucketEncryption', serviceDefault('SSE-S3'));
     case 'AWS::Logs::LogGroup':
-      return explicitWith(resource, 'KmsKeyId', 'KMS', {
-        kind: 'service default',
-        how: 'CloudWatch Logs service key',
-      });
+      return explicitWith(resource, 'KmsKeyId', 'KMS', serviceDefault('CloudWatch Logs service key'));
     case 'AWS::Events::EventBus':
     case 'AWS::Events::Archive':
-      return explicitWith(resource, 'KmsKeyIdentifier', 'KMS', {
-        kind: 'service default',
-        how: 'AWS owned key',
-      });
+      return explicitWith(resource, 'KmsKeyIdentifier', 'KMS', serviceDefault('AWS owned key'));
     case 'AWS::Lambda::Function':
-      return explicitWith(resource, 'KmsKeyArn', 'KMS (environment)', {
-        kind: 'service default',
-        how: 'AWS managed key (environment)',
-      });
+      return explicitWith(
+        resource,
+        'KmsKeyArn',
+        'KMS (environment)',
+        serviceDefault('AWS managed key (environment)'),
+      );
     case 'AWS::SecretsManager::Secret':
       return { kind: 'explicit', how: 'KMS' };
     case 'AWS::Kinesis::Stream':

@@ -3,11 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
-import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
-import { useDynalite } from '../support/shared-resource.ts';
-import { SqsRecorder } from '../support/sqs-recorder.ts';
+import { useDynalite, useEmployerServer, useSqsRecorder } from '../support/shared-resource.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
@@ -15,19 +13,16 @@ import { importBundledHandler, synthesized } from '../support/synth.ts';
 const MASTER_KEY = 'entry-master-signing-key';
 const EMPLOYER_ID = 'emp_entry';
 const dynamo = useDynalite();
-let sqs: SqsRecorder;
-let employer: EmployerServer;
+const sqs = useSqsRecorder();
+const employer = useEmployerServer(employerSecret(MASTER_KEY, EMPLOYER_ID));
 let tableName: string;
 
 beforeAll(async () => {
   synthesized();
   tableName = await dynamo.createTable('notifier-entry');
-  sqs = await SqsRecorder.start();
-  employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
 });
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await Promise.all([sqs.close(), employer.close()]);
 });
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

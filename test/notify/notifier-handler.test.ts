@@ -10,13 +10,11 @@ import { createNotifierHandler } from '#notify/notifier-handler.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
-import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { localClientConfig } from '../../local/testing/local-clients.ts';
 import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { useDynalite } from '../support/shared-resource.ts';
-import { SqsRecorder } from '../support/sqs-recorder.ts';
+import { useDynalite, useEmployerServer, useSqsRecorder } from '../support/shared-resource.ts';
 
 /**
  * The notifier as Lambda runs it: SQS records in, the shared consumer (partial batch responses, reasoned
@@ -28,16 +26,14 @@ const EMPLOYER_ID = 'emp_handler';
 
 const dynamo = useDynalite();
 let tableName: string;
-let sqs: SqsRecorder;
-let employer: EmployerServer;
+const sqs = useSqsRecorder();
+const employer = useEmployerServer(employerSecret(MASTER_KEY, EMPLOYER_ID));
 let publisher: RecordingPublisher;
 let handler: ReturnType<typeof createNotifierHandler>;
 let queueUrl: string;
 
 beforeAll(async () => {
   tableName = await dynamo.createTable('notifier');
-  sqs = await SqsRecorder.start();
-  employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
   queueUrl = sqs.queueUrl('application-notifications');
   // What the stack sets on the function (the consumer reads them); the SDK talks to the recorder only.
   stubLocalAwsEnvironment({ SQS: sqs.endpoint });
@@ -56,9 +52,8 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await Promise.all([sqs.close(), employer.close()]);
 });
 
 const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSubmitted> => {

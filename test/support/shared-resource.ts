@@ -1,5 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { SqsRecorder } from './sqs-recorder.ts';
 
 /**
  * A resource the tests of a file or a describe block share (a dynalite, a harness, a running system): started
@@ -35,3 +37,15 @@ export const useShared = <T extends object>(
 /** A dynalite for the tests of a file or a describe block. */
 export const useDynalite = (): LocalDynamo =>
   useShared('dynalite', startDynalite, (dynamo) => dynamo.close());
+
+/** An employer endpoint verifying with `secret`, for the tests of a file or a describe block. */
+export const useEmployerServer = (secret: string): EmployerServer =>
+  useShared(
+    'the employer server',
+    () => EmployerServer.start(secret),
+    (server) => server.close(),
+  );
+
+/** An SQS recorder for the tests of a file or a describe block. */
+export const useSqsRecorder = (): SqsRecorder =>
+  useShared('the SQS recorder', SqsRecorder.start, (recorder) => recorder.close());

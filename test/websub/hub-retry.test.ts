@@ -12,9 +12,10 @@ const total = (delays: readonly number[]) => delays.reduce((sum, delay) => sum +
 
 describe('the hub request retry schedule', () => {
   it('is one attempt per receive of the YouTubeSubscriptions queue', () => {
-    const route = EVENT_ROUTES.find((candidate) => candidate.id === 'YouTubeSubscriptions');
-    expect(route?.function).toBe('youtubeSubscriptions');
-    expect(route?.queue.maxReceiveCount).toBe(HUB_REQUEST_ATTEMPTS);
+    expect(EVENT_ROUTES.find((route) => route.id === 'YouTubeSubscriptions')).toMatchObject({
+      function: 'youtubeSubscriptions',
+      queue: { maxReceiveCount: HUB_REQUEST_ATTEMPTS },
+    });
   });
 
   it('backs off: each delay longer than the one before, from under a minute to hours', () => {
