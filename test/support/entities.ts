@@ -2,7 +2,28 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord, ProfileRecord } from '#shared/entities.ts';
 import { type ItemKey, jobKey, profileKey } from '#shared/item-keys.ts';
 
-/** Writes job and profile items as the link handlers store them (shared/entities.ts), straight into the table. */
+/** Job and profile items as the link handlers store them (shared/entities.ts), written straight into the table. */
+
+/** Northwind's published job, unless the test says otherwise. */
+const SAMPLE_JOB: Omit<JobRecord, 'jobId'> = {
+  version: 1,
+  employerId: 'emp_northwind',
+  title: 'Brand designer for a coffee roaster refresh',
+  notifyUrl: 'https://hooks.northwind.example/contra/applications',
+  videos: [{ platform: 'tiktok', videoId: '7399990000000000001' }],
+  publishedAt: '2026-11-20T16:00:00Z',
+};
+
+/** Maya's profile, unless the test says otherwise (her portfolio url follows the profile id). */
+const SAMPLE_PROFILE: Omit<ProfileRecord, 'profileId'> = {
+  version: 1,
+  handle: 'maya',
+  displayName: 'Maya Lindqvist',
+  showPortfolioLink: true,
+  linkedAccounts: [],
+  updatedAt: '2026-11-20T10:00:00Z',
+};
+
 const putRecord = async <T extends object>(
   documents: DynamoDBDocumentClient,
   tableName: string,
@@ -13,34 +34,23 @@ const putRecord = async <T extends object>(
   return record;
 };
 
+type Overrides<T, Id extends keyof T> = Partial<T> & Pick<T, Id>;
+
 export const putJob = (
   documents: DynamoDBDocumentClient,
   tableName: string,
-  job: Partial<JobRecord> & Pick<JobRecord, 'jobId'>,
+  job: Overrides<JobRecord, 'jobId'>,
 ): Promise<JobRecord> =>
-  putRecord<JobRecord>(documents, tableName, jobKey(job.jobId), {
-    version: 1,
-    employerId: 'emp_northwind',
-    title: 'Brand designer for a coffee roaster refresh',
-    notifyUrl: 'https://hooks.northwind.example/contra/applications',
-    videos: [{ platform: 'tiktok', videoId: '7399990000000000001' }],
-    publishedAt: '2026-11-20T16:00:00Z',
-    ...job,
-  });
+  putRecord<JobRecord>(documents, tableName, jobKey(job.jobId), { ...SAMPLE_JOB, ...job });
 
 export const putProfile = (
   documents: DynamoDBDocumentClient,
   tableName: string,
-  profile: Partial<ProfileRecord> & Pick<ProfileRecord, 'profileId'>,
+  profile: Overrides<ProfileRecord, 'profileId'>,
 ): Promise<ProfileRecord> =>
   putRecord<ProfileRecord>(documents, tableName, profileKey(profile.profileId), {
-    version: 1,
-    handle: 'maya',
-    displayName: 'Maya Lindqvist',
+    ...SAMPLE_PROFILE,
     portfolioUrl: `https://contra.com/${profile.profileId}`,
-    showPortfolioLink: true,
-    linkedAccounts: [],
-    updatedAt: '2026-11-20T10:00:00Z',
     ...profile,
   });
 
