@@ -61,7 +61,7 @@ export const tableDefinition = (tableName: string) => {
 const waitUntilActive = async (
   client: DynamoDBClient,
   tableName: string,
-  timeoutMs = 10_000,
+  timeoutMs = 120_000,
 ): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -6,7 +6,7 @@
  */
 export const eventually = async <T>(
   check: () => T | undefined | Promise<T | undefined>,
-  { timeoutMs = 30_000, intervalMs = 50, what = 'the expected state' } = {},
+  { timeoutMs = 120_000, intervalMs = 50, what = 'the expected state' } = {},
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -18,7 +18,7 @@ describe('EventBridgePublisher', () => {
   beforeAll(async () => {
     stack = await runAssembly(synthesized().outdir, { warm: false, env: { PATH: process.env.PATH } });
     busName = stack.busNames.find((name) => name !== 'default')!;
-  }, 120_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });

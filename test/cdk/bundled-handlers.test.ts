@@ -50,7 +50,7 @@ describe('bundled handlers from the synthesized assembly', () => {
         .all()
         .find((queue) => queue.name.endsWith('VideoEventsDeadLetterQueue'))?.url,
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     documents?.destroy();

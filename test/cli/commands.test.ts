@@ -49,7 +49,7 @@ const linksGone = async (platform: string, videoId: string): Promise<void> => {
   await eventually(
     async () =>
       (await fetch(`${stack.url}/links/${platform}/${videoId}`)).status === 404 ? true : undefined,
-    { timeoutMs: 30_000, intervalMs: 100, what: `${platform} video ${videoId} to lose its links` },
+    { intervalMs: 100, what: `${platform} video ${videoId} to lose its links` },
   );
   const result = await cli('links', platform, videoId);
   expect(result.code).toBe(1);
@@ -135,7 +135,7 @@ describe('reelhire trigger', () => {
         const body = links.status === 200 ? ((await links.json()) as LinksJson) : undefined;
         return body?.portfolio?.profileId !== profileId ? links.status : undefined;
       },
-      { timeoutMs: 30_000, what: `video ${deleted} to lose the portfolio of deleted profile ${profileId}` },
+      { what: `video ${deleted} to lose the portfolio of deleted profile ${profileId}` },
     );
   });
 
@@ -389,7 +389,7 @@ describe('reelhire dlq', () => {
         );
         return statuses.every((status) => status === 200) ? statuses : undefined;
       },
-      { timeoutMs: 30_000, what: 'the redriven videos to get their links' },
+      { what: 'the redriven videos to get their links' },
     );
     // … and left the DLQ, while the poison event came back once, with its reason, and was not redriven again.
     const after = await eventually(async () => {

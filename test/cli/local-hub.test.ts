@@ -63,7 +63,7 @@ describe('npm start runs its own WebSub hub', () => {
     await ok('trigger', 'contra.profile-updated', '--profile-id', profileId, '--version', '1');
     const subscription = await eventually(
       async () => (await hubState()).subscriptions.find((candidate) => candidate.topic === topic),
-      { timeoutMs: 30_000, what: `the local hub to verify the subscription to ${topic}` },
+      { what: `the local hub to verify the subscription to ${topic}` },
     );
     expect(subscription.leaseSeconds).toBeGreaterThan(0);
     expect((await hubState()).verifications).toEqual([
@@ -85,7 +85,7 @@ describe('npm start runs its own WebSub hub', () => {
     await ok('trigger', 'youtube.video-removed', '--via-hub', '--video-id', videoId);
     await eventually(
       async () => ((await fetch(`${stack.url}/links/youtube/${videoId}`)).status === 404 ? true : undefined),
-      { timeoutMs: 30_000, what: `youtube video ${videoId} to lose its links` },
+      { what: `youtube video ${videoId} to lose its links` },
     );
 
     // A channel nobody linked has no subscriber: the hub delivers nothing, and the command says why.

@@ -85,7 +85,7 @@ describe('the README tour', () => {
       .join('\n');
     const shell = startCommand('bash', ['-c', script], env);
     try {
-      await shell.waitFor(new RegExp(`${marker} ${foreground.length - 1} exit \\d+`), 150_000);
+      await shell.waitFor(new RegExp(`${marker} ${foreground.length - 1} exit \\d+`), 540_000);
     } finally {
       await shell.stop();
     }
@@ -112,7 +112,6 @@ describe('the README tour', () => {
     await eventually(
       () => (missingLines(employerLines, employer!.output()).length === 0 ? true : undefined),
       {
-        timeoutMs: 30_000,
         what: `the employer terminal to show:\n${employerLines.join('\n')}\nit shows:\n${employer.output()}`,
       },
     );

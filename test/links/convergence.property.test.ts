@@ -50,5 +50,5 @@ describe('the link engine on a real DynamoDB protocol', () => {
       }),
       { numRuns: RUNS },
     );
-  }, 600_000);
+  }, 1_800_000);
 });

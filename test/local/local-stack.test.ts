@@ -264,7 +264,7 @@ describe('the local stack running a hand-written assembly', () => {
             .deadLetterQueues()
             .flatMap((queue) => queue.messages)
             .find((message) => message.body.includes('"id":"bad"')),
-        { timeoutMs: 30_000, what: 'the failed event in the DLQ' },
+        { what: 'the failed event in the DLQ' },
       );
       expect(dead.receiveCount).toBe(0);
       const work = stack.queues.byName(PROBE.workQueue)!;

@@ -263,7 +263,6 @@ describe('npm start, end to end', () => {
     const notification = await eventually(
       () => employer.received.find((item) => item.headers['webhook-id'] === application.applicationId),
       {
-        timeoutMs: 30_000,
         what: 'the employer notification',
       },
     );
@@ -303,7 +302,7 @@ describe('npm start, end to end', () => {
           ? true
           : undefined,
       // Workers, dynalite and the hub close in turn; on a busy machine that can take a while.
-      { timeoutMs: 60_000, what: 'the stack to stop and free its ports' },
+      { what: 'the stack to stop and free its ports' },
     );
-  }, 120_000);
+  });
 });

@@ -9,7 +9,7 @@ describe('poison events', () => {
 
   beforeAll(async () => {
     result = await runPoison(system, `poison${Date.now().toString(36)}`);
-  }, 240_000);
+  });
 
   it('goes to the dead-letter queue on its first receive, with the schema’s reason', () => {
     expect(result.deadLetter).toMatchObject({

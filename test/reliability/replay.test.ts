@@ -16,7 +16,7 @@ describe('replay under faults', () => {
 
   beforeAll(async () => {
     result = await runReplay(system, { events: EVENTS, seed: 20261128, quietTimeoutMs: 240_000 });
-  }, 300_000);
+  });
 
   it('delivered every event through PutEvents, and the functions met faults of every kind', () => {
     expect(result.events).toBe(EVENTS);

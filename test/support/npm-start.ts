@@ -40,7 +40,7 @@ export interface RunningNpmStart {
  */
 export const startNpmStart = async (
   env: NodeJS.ProcessEnv,
-  { readyTimeoutMs = 170_000 } = {},
+  { readyTimeoutMs = 600_000 } = {},
 ): Promise<RunningNpmStart> => {
   const child = spawn('npm', ['start'], {
     cwd: PROJECT_ROOT,

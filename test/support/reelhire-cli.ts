@@ -34,7 +34,7 @@ export const reelhire = (
   {
     env = {},
     input,
-    timeoutMs = 60_000,
+    timeoutMs = 300_000,
   }: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
@@ -98,7 +98,7 @@ export const startCommand = (
   return {
     child,
     output: () => output,
-    waitFor: (pattern, timeoutMs = 30_000) =>
+    waitFor: (pattern, timeoutMs = 120_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(output);

@@ -12,5 +12,4 @@ export const useSystemUnderTest = (options: Omit<SystemOptions, 'assemblyDir'> =
     'the system under test',
     () => startSystem({ assemblyDir: synthesized().outdir, ...options }),
     (system) => system.stop(),
-    120_000,
   );
