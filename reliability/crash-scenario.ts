@@ -141,6 +141,6 @@ export const runCrashBetweenClaimsAndProfile = async (
   let killedEnvironments = 0;
   for (const fn of system.stack.functions.values()) killedEnvironments += await fn.crashRunning();
   heldCall.drop();
-  await waitUntilQuiet(system.stack, { timeoutMs: 120_000 });
+  await waitUntilQuiet(system.stack);
   return { served: await checkLinks(system.stack.url, history, [video]), killedEnvironments };
 };

@@ -21,6 +21,8 @@ export const PROBE = {
   detailType: 'Probe',
   maxReceiveCount: 3,
   visibilityTimeoutSeconds: 2,
+  /** Long enough for an invocation on a busy machine; `GET /sleep` sleeps far past it. */
+  functionTimeoutSeconds: 20,
   workQueue: 'Probe-Stateless-WorkQueue',
   auditQueue: 'Probe-Stateless-AuditQueue',
   deadLetterQueue: 'Probe-Stateful-DeadLetterQueue',
@@ -155,14 +157,14 @@ const statelessTemplate = {
             ],
           },
         },
-        2,
+        PROBE.functionTimeoutSeconds,
       ),
       Metadata: functionMetadata,
     },
     ScheduledFunction: {
       Type: 'AWS::Lambda::Function',
       Properties: {
-        ...functionProperties({ SCHEDULE_FAILS: 'true' }, 2),
+        ...functionProperties({ SCHEDULE_FAILS: 'true' }, PROBE.functionTimeoutSeconds),
         FunctionName: PROBE.scheduledFunction,
       },
       Metadata: functionMetadata,
