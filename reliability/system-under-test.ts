@@ -15,12 +15,18 @@ import { FaultProxy, type FaultRates } from './fault-proxy.ts';
  * functions and the runtime write kept for that search.
  */
 
+/** See SystemOptions.maxVisibilityTimeoutSeconds. */
+export const DEFAULT_VISIBILITY_SECONDS = 60;
+
 export interface SystemOptions {
   /** A synthesized cloud assembly. */
   readonly assemblyDir: string;
   readonly rates?: FaultRates;
   readonly random?: () => number;
-  /** A failed or crashed batch comes back after this long. @default 30 */
+  /**
+   * A failed or crashed batch comes back after this long. The default is the functions' own 60 s timeout: a
+   * batch merely slowed by a busy machine is not received again while it runs. @default 60
+   */
   readonly maxVisibilityTimeoutSeconds?: number;
 }
 
@@ -68,7 +74,7 @@ export const startSystem = async (options: SystemOptions): Promise<SystemUnderTe
       log: (line) => logs.push(`[runtime] ${line}`),
       functionLog: (name, line) => logs.push(`[${name}] ${line}`),
       dynamoEndpointForFunctions: proxy.url,
-      maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds ?? 30,
+      maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_SECONDS,
     });
   } catch (error) {
     await Promise.all([proxy.close(), hub.close()]);
