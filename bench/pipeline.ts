@@ -8,6 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { startLocalStack } from '../local/local-stack.ts';
+import { localClientConfig } from '../local/testing/local-clients.ts';
 
 /**
  * Canonical events per second through the whole local runtime (PutEvents → bus → rule → SQS queue → the bundled
@@ -21,9 +22,6 @@ export interface PipelineResult {
   readonly ratio: number;
 }
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const region = 'us-east-1';
-
 const inParallel = async (count: number, concurrency: number, task: (index: number) => Promise<void>) => {
   let next = 0;
   await Promise.all(
@@ -34,7 +32,7 @@ const inParallel = async (count: number, concurrency: number, task: (index: numb
 };
 
 const rawPutItemRate = async (endpoint: string, items: number): Promise<number> => {
-  const client = new DynamoDBClient({ endpoint, region, credentials });
+  const client = new DynamoDBClient(localClientConfig(endpoint));
   const TableName = `bench-raw-${Date.now()}`;
   await client.send(
     new CreateTableCommand({
@@ -92,9 +90,9 @@ export const benchPipeline = async (events = 2000, timeoutMs = 300_000): Promise
   });
   try {
     const rawPutItemPerSecond = await rawPutItemRate(stack.dynamoEndpoint, events);
-    const bus = new EventBridgeClient({ endpoint: stack.url, region, credentials });
+    const bus = new EventBridgeClient(localClientConfig(stack.url));
     const documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region, credentials }),
+      new DynamoDBClient(localClientConfig(stack.dynamoEndpoint)),
     );
     const tableName = stack.tableNames[0]!;
     const busName = stack.busNames.find((name) => name !== 'default')!;

@@ -13,10 +13,11 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
-import { eventually } from '../local/support/eventually.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
-import { activityOf, startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire, startEmployerListener } from './support/reelhire-cli.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { activityOf, startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire, startEmployerListener } from '../support/reelhire-cli.ts';
 
 /**
  * Every `reelhire` command against `npm start`, both run as a user runs them; each check looks at what the
@@ -48,7 +49,7 @@ const linksGone = async (platform: string, videoId: string): Promise<void> => {
   await eventually(
     async () =>
       (await fetch(`${stack.url}/links/${platform}/${videoId}`)).status === 404 ? true : undefined,
-    { timeoutMs: 30_000, intervalMs: 100, what: `${platform} video ${videoId} to lose its links` },
+    { intervalMs: 100, what: `${platform} video ${videoId} to lose its links` },
   );
   const result = await cli('links', platform, videoId);
   expect(result.code).toBe(1);
@@ -134,7 +135,7 @@ describe('reelhire trigger', () => {
         const body = links.status === 200 ? ((await links.json()) as LinksJson) : undefined;
         return body?.portfolio?.profileId !== profileId ? links.status : undefined;
       },
-      { timeoutMs: 30_000, what: `video ${deleted} to lose the portfolio of deleted profile ${profileId}` },
+      { what: `video ${deleted} to lose the portfolio of deleted profile ${profileId}` },
     );
   });
 
@@ -336,11 +337,7 @@ describe('reelhire dlq', () => {
     expect((await listed()).messages.some((message) => message.messageId === poisoned.messageId)).toBe(true);
 
     // Messages a handler gave up on after retries, as it dead-letters them: the event, its reason, its queue.
-    const sqs = new SQSClient({
-      endpoint: stack.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const sqs = new SQSClient(localClientConfig(stack.url));
     const recovered = Array.from({ length: 23 }, () => unique('recovered'));
     try {
       const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName }))).QueueUrl!;
@@ -392,7 +389,7 @@ describe('reelhire dlq', () => {
         );
         return statuses.every((status) => status === 200) ? statuses : undefined;
       },
-      { timeoutMs: 30_000, what: 'the redriven videos to get their links' },
+      { what: 'the redriven videos to get their links' },
     );
     // … and left the DLQ, while the poison event came back once, with its reason, and was not redriven again.
     const after = await eventually(async () => {

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteThrottles, TokenBucket } from '../../local/apigateway/route-throttles.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { PROBE, PROBE_THROTTLES, writeProbeAssembly } from './support/probe-assembly.ts';
+import { PROBE, PROBE_THROTTLES, writeProbeAssembly } from '../support/probe-assembly.ts';
 
 describe('a token bucket, as API Gateway throttles', () => {
   it('lets a burst through at once, then one request per 1/rate seconds', () => {

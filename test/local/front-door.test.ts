@@ -5,9 +5,9 @@ import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import { logicalIds } from '../../lib/names.ts';
 import { VIEWER_RATE_LIMIT } from '../../lib/routing.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import { synthesized } from '../support/synth.ts';
-import { eventually } from './support/eventually.ts';
-import { contraWebhook, tiktokWebhook, viewerToken } from './support/platform-clients.ts';
+import { contraWebhook, tiktokWebhook, viewerToken } from './platform-clients.ts';
 
 /**
  * The synthesized dev stack on this machine, its API port being the CloudFront distribution: the cache

@@ -5,7 +5,7 @@ import {
   resolveCloudAssembly,
   TemplateResolutionError,
 } from '../../local/cloudformation/intrinsics.ts';
-import { PROBE, probeTemplates } from './support/probe-assembly.ts';
+import { PROBE, probeTemplates } from '../support/probe-assembly.ts';
 
 const API_URL = 'http://127.0.0.1:3000';
 

@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
+import { startLocalDynamoDb } from '../dynamodb/local-dynamodb.ts';
+import { documentsOf } from './local-clients.ts';
 
 /** A real DynamoDB-protocol server (dynalite) on a random loopback port, reached with the real SDK client. */
 export interface LocalDynamo {
@@ -17,32 +17,18 @@ export interface LocalDynamo {
 let tableCounter = 0;
 
 export const startDynalite = async (): Promise<LocalDynamo> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { endpoint, client, close } = await startLocalDynamoDb(0);
   return {
     endpoint,
     client,
-    documents,
+    documents: documentsOf(client),
     async createTable(prefix = 'reelhire') {
       const tableName = `${prefix}-${process.pid}-${++tableCounter}`;
       await client.send(new CreateTableCommand(tableDefinition(tableName)));
       await waitUntilActive(client, tableName);
       return tableName;
     },
-    async close() {
-      client.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
+    close,
   };
 };
 
@@ -75,7 +61,7 @@ export const tableDefinition = (tableName: string) => {
 const waitUntilActive = async (
   client: DynamoDBClient,
   tableName: string,
-  timeoutMs = 10_000,
+  timeoutMs = 120_000,
 ): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,5 +1,5 @@
-import type { NamedPolicy, PolicyDocument } from '../../../local/iam/policy-document.ts';
-import type { PolicyModel } from '../../../local/iam/policy-model.ts';
+import type { NamedPolicy, PolicyDocument } from '../../local/iam/policy-document.ts';
+import type { PolicyModel } from '../../local/iam/policy-model.ts';
 
 /** A policy model from explicit policies, for cases that are not read from a template. */
 export const modelOf = (parts: {

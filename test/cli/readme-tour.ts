@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PROJECT_ROOT } from '../../local/support/npm-start.ts';
+import { PROJECT_ROOT } from '../support/npm-start.ts';
 
 /**
  * The README tour as data: the `console` blocks between `<!-- tour:start -->` and `<!-- tour:end -->`. A line

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
-import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { NOW } from '../../local/testing/platform-deliveries.ts';
+import { RecordingPublisher } from './recording-publisher.ts';
+import { useShared } from './shared-resource.ts';
 
 /** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
 export const SECRETS = {
@@ -16,10 +18,6 @@ export const SECRETS = {
   // The example secret of the Standard Webhooks documentation.
   contra: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 } as const;
-
-/** 2026-11-22T10:00:00Z, the instant every test's clock starts at. */
-export const NOW = new Date('2026-11-22T10:00:00Z');
-export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
 export const useLocalSecrets = (
   values: { tiktok?: string; youtube?: string; contra?: string } = {},
@@ -31,27 +29,10 @@ export const useLocalSecrets = (
   clearSecretCache();
 };
 
-/** Keeps what was published; can be told to fail, as a bus that refuses the entries would. */
-export class RecordingBus implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
-  failing = false;
-  calls = 0;
-
-  async publish(events: readonly OutgoingEvent[]): Promise<void> {
-    this.calls++;
-    if (this.failing) throw new Error('the bus refused the entries');
-    this.events.push(...events);
-  }
-
-  clear(): void {
-    this.events.length = 0;
-  }
-}
-
 export interface WebhookHarness {
   readonly dynamo: LocalDynamo;
   readonly tableName: string;
-  readonly bus: RecordingBus;
+  readonly bus: RecordingPublisher;
   readonly metrics: string[];
   readonly clock: { now: Date };
   invoke(request: HttpRequest): Promise<HttpResponse>;
@@ -62,7 +43,7 @@ export const startWebhookHarness = async (): Promise<WebhookHarness> => {
   useLocalSecrets();
   const dynamo = await startDynalite();
   const tableName = await dynamo.createTable('webhooks');
-  const bus = new RecordingBus();
+  const bus = new RecordingPublisher();
   const metrics: string[] = [];
   const clock = { now: NOW };
   const ports = {
@@ -98,24 +79,13 @@ export const bodyOf = (response: HttpResponse): unknown => JSON.parse(response.b
  * stands for the running harness inside tests.
  */
 export const useWebhookHarness = (): WebhookHarness => {
-  let started: WebhookHarness | undefined;
-  const current = (): WebhookHarness => {
-    if (!started) throw new Error('the webhook harness is started in beforeAll: use it inside tests');
-    return started;
-  };
-  beforeAll(async () => {
-    started = await startWebhookHarness();
-  });
-  afterAll(async () => {
-    await started?.close();
-  });
+  const harness = useShared('the webhook harness', startWebhookHarness, (started) => started.close());
   beforeEach(() => {
     useLocalSecrets();
-    const harness = current();
     harness.bus.clear();
-    harness.bus.failing = false;
+    harness.bus.refusals = 0;
     harness.metrics.length = 0;
     harness.clock.now = NOW;
   });
-  return new Proxy({} as WebhookHarness, { get: (_, property) => Reflect.get(current(), property) });
+  return harness;
 };

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Webhook } from 'standardwebhooks';
-import { DEV_SECRETS } from '../../../local/dev-secrets.ts';
+import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 
 /**
  * What the outside world sends a running ReelHire, built from the contract alone (CONTRACT §4): Contra's

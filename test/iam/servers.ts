@@ -1,6 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_REGION } from '../../../local/local-account.ts';
+import { LOCAL_REGION } from '../../local/local-account.ts';
 
 /** A node:http server on a free loopback port running one listener; `close` ends it and its connections. */
 export interface LoopbackServer {

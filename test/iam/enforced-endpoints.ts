@@ -1,15 +1,15 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { Authorizer } from '../../../local/iam/authorizer.ts';
-import { CredentialRegistry, type SessionCredentials } from '../../../local/iam/credentials.ts';
-import { enforcingProxy } from '../../../local/iam/enforcing-proxy.ts';
-import { type PolicyModel, policyModelOfAssembly } from '../../../local/iam/policy-model.ts';
-import { type RefusedCall, RequestGuard } from '../../../local/iam/request-guard.ts';
-import { SecretStore } from '../../../local/secrets-manager/secret-store.ts';
-import { secretsManagerListener } from '../../../local/secrets-manager/secrets-manager-endpoint.ts';
-import { type AwsEndpoints, startAwsEndpoints } from '../../local/support/aws-endpoints.ts';
-import { eventually } from '../../local/support/eventually.ts';
-import { type LocalDynamo, startDynalite, tableDefinition } from '../../support/dynalite.ts';
-import { synthesized } from '../../support/synth.ts';
+import { Authorizer } from '../../local/iam/authorizer.ts';
+import { CredentialRegistry, type SessionCredentials } from '../../local/iam/credentials.ts';
+import { enforcingProxy } from '../../local/iam/enforcing-proxy.ts';
+import { type PolicyModel, policyModelOfAssembly } from '../../local/iam/policy-model.ts';
+import { type RefusedCall, RequestGuard } from '../../local/iam/request-guard.ts';
+import { SecretStore } from '../../local/secrets-manager/secret-store.ts';
+import { secretsManagerListener } from '../../local/secrets-manager/secrets-manager-endpoint.ts';
+import { type LocalDynamo, startDynalite, tableDefinition } from '../../local/testing/dynalite.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
+import { synthesized } from '../support/synth.ts';
 import { type LoopbackServer, listenOnLoopback } from './servers.ts';
 
 /**

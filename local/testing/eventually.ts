@@ -1,10 +1,12 @@
 /**
  * Polls until `check` returns a value other than undefined (or stops throwing), for at most `timeoutMs`:
- * asynchronous flows are awaited by their effect, never by a fixed sleep.
+ * asynchronous flows are awaited by their effect, never by a fixed sleep. The bound is how long a state may
+ * take to come, not how fast it should: a flow through the local runtime can stall for seconds while other
+ * processes hold a busy machine's two cores, so the default is generous and costs time only on a failure.
  */
 export const eventually = async <T>(
   check: () => T | undefined | Promise<T | undefined>,
-  { timeoutMs = 15_000, intervalMs = 50, what = 'the expected state' } = {},
+  { timeoutMs = 120_000, intervalMs = 50, what = 'the expected state' } = {},
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

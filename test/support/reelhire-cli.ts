@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../../local/support/npm-start.ts';
+import { PROJECT_ROOT } from './npm-start.ts';
 
 /** The CLI as a user runs it: `node bin/reelhire.js …` in the project (what `npx reelhire` runs). */
-export const REELHIRE_BIN = fileURLToPath(new URL('../../../bin/reelhire.js', import.meta.url));
+export const REELHIRE_BIN = fileURLToPath(new URL('../../bin/reelhire.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
@@ -34,7 +34,7 @@ export const reelhire = (
   {
     env = {},
     input,
-    timeoutMs = 60_000,
+    timeoutMs = 300_000,
   }: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
@@ -98,7 +98,7 @@ export const startCommand = (
   return {
     child,
     output: () => output,
-    waitFor: (pattern, timeoutMs = 30_000) =>
+    waitFor: (pattern, timeoutMs = 120_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(output);

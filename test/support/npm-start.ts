@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A port that is free right now: bound to port 0 by the OS, then released for the child to take. */
 export const freePort = (): Promise<number> =>
@@ -40,7 +40,7 @@ export interface RunningNpmStart {
  */
 export const startNpmStart = async (
   env: NodeJS.ProcessEnv,
-  { readyTimeoutMs = 170_000 } = {},
+  { readyTimeoutMs = 600_000 } = {},
 ): Promise<RunningNpmStart> => {
   const child = spawn('npm', ['start'], {
     cwd: PROJECT_ROOT,

@@ -1,13 +1,13 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ActivityLog } from '../../../local/activity-log.ts';
-import type { EventRule } from '../../../local/eventbridge/bus-event.ts';
-import { LocalEventBuses } from '../../../local/eventbridge/local-event-bus.ts';
-import { TargetDispatcher } from '../../../local/eventbridge/target-dispatcher.ts';
-import { handleAwsJson } from '../../../local/http/aws-json-endpoint.ts';
-import { LocalHttpServer, problemReply } from '../../../local/http/local-http-server.ts';
-import { LOCAL_REGION } from '../../../local/local-account.ts';
-import { QueueRegistry } from '../../../local/sqs/queue-registry.ts';
+import { ActivityLog } from '../../local/activity-log.ts';
+import type { EventRule } from '../../local/eventbridge/bus-event.ts';
+import { LocalEventBuses } from '../../local/eventbridge/local-event-bus.ts';
+import { TargetDispatcher } from '../../local/eventbridge/target-dispatcher.ts';
+import { handleAwsJson } from '../../local/http/aws-json-endpoint.ts';
+import { LocalHttpServer, problemReply } from '../../local/http/local-http-server.ts';
+import { QueueRegistry } from '../../local/sqs/queue-registry.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
 
 /** The local AWS JSON endpoints alone (PutEvents and SQS on one port), with the real SDK clients pointed at them. */
 export interface AwsEndpoints {
@@ -47,11 +47,7 @@ export const startAwsEndpoints = async (
     route: async (request) => problemReply(404, 'Not Found', `no route for ${request.method} ${request.url}`),
     local: () => undefined,
   });
-  const client = {
-    endpoint: http.url,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
+  const client = localClientConfig(http.url);
   const sqs = new SQSClient(client);
   const eventBridge = new EventBridgeClient(client);
   return {

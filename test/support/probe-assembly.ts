@@ -21,6 +21,8 @@ export const PROBE = {
   detailType: 'Probe',
   maxReceiveCount: 3,
   visibilityTimeoutSeconds: 2,
+  /** Long enough for an invocation on a busy machine; `GET /sleep` sleeps far past it. */
+  functionTimeoutSeconds: 20,
   workQueue: 'Probe-Stateless-WorkQueue',
   auditQueue: 'Probe-Stateless-AuditQueue',
   deadLetterQueue: 'Probe-Stateful-DeadLetterQueue',
@@ -162,14 +164,14 @@ const statelessTemplate = {
             ],
           },
         },
-        2,
+        PROBE.functionTimeoutSeconds,
       ),
       Metadata: functionMetadata,
     },
     ScheduledFunction: {
       Type: 'AWS::Lambda::Function',
       Properties: {
-        ...functionProperties({ SCHEDULE_FAILS: 'true' }, 2),
+        ...functionProperties({ SCHEDULE_FAILS: 'true' }, PROBE.functionTimeoutSeconds),
         FunctionName: PROBE.scheduledFunction,
       },
       Metadata: functionMetadata,
@@ -285,7 +287,7 @@ export const writeProbeAssembly = async (): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), 'reelhire-probe-'));
   await mkdir(join(dir, ASSET));
   await build({
-    entryPoints: [fileURLToPath(new URL('../fixtures/probe-handler.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../local/fixtures/probe-handler.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'esm',

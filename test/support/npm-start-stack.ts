@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
-import type { ActivityRecord } from '../../../local/activity-log.ts';
-import { freePort, type RunningNpmStart, startNpmStart } from '../../local/support/npm-start.ts';
-import type {} from '../../support/synth.ts';
+import type { ActivityRecord } from '../../local/activity-log.ts';
+import { freePort, type RunningNpmStart, startNpmStart } from './npm-start.ts';
+import type {} from './synth.ts';
 
 /**
  * One `npm start` per test file, as a user runs it, on free ports, running the assembly the test setup

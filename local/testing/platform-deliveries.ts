@@ -1,10 +1,11 @@
-import { signContra } from '#webhooks/contra.ts';
-import { signTikTok } from '#webhooks/tiktok.ts';
-import { signYouTube } from '#webhooks/youtube.ts';
-import { apiGatewayRequest } from './api-gateway.ts';
-import { NOW_SECONDS, SECRETS } from './harness.ts';
+/**
+ * The bodies each platform delivers, real-shaped (TikTok's envelope, YouTube's Atom feed and deletions), for the
+ * tests and the reliability harness to sign and send. Every body is dated at NOW unless told otherwise.
+ */
 
-/** Real-shaped deliveries of each platform, signed as the platform signs them. */
+/** 2026-11-22T10:00:00Z: the instant the sample deliveries are dated, and every webhook test's clock starts at. */
+export const NOW = new Date('2026-11-22T10:00:00Z');
+export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
 export interface TikTokEnvelope {
   client_key: string;
@@ -22,24 +23,6 @@ export const tiktokEnvelope = (event: string, content: object, overrides: Partia
   content: JSON.stringify(content),
   ...overrides,
 });
-
-export const tiktokRequest = (
-  body: string,
-  {
-    secret = SECRETS.tiktok,
-    timestamp = NOW_SECONDS,
-    signature,
-  }: { secret?: string; timestamp?: number; signature?: string } = {},
-) =>
-  apiGatewayRequest({
-    method: 'POST',
-    path: '/webhooks/tiktok',
-    headers: {
-      'Content-Type': 'application/json',
-      'TikTok-Signature': signature ?? signTikTok(secret, timestamp, body),
-    },
-    body,
-  });
 
 export const youtubeFeed = (entries: string): string =>
   `<?xml version='1.0' encoding='UTF-8'?>
@@ -80,46 +63,3 @@ export const youtubeDeletion = (videoId = 'dQw4w9WgXcQ', when = '2026-11-22T09:5
     </at:by>
   </at:deleted-entry>
 </feed>`;
-
-export const youtubeRequest = (
-  body: string,
-  {
-    secret = SECRETS.youtube,
-    algorithm = 'sha1' as const,
-    signature,
-  }: { secret?: string; algorithm?: 'sha1' | 'sha256'; signature?: string | null } = {},
-) =>
-  apiGatewayRequest({
-    method: 'POST',
-    path: '/webhooks/youtube',
-    headers: {
-      'Content-Type': 'application/atom+xml',
-      ...(signature === null ? {} : { 'X-Hub-Signature': signature ?? signYouTube(secret, body, algorithm) }),
-    },
-    body,
-  });
-
-let deliveryCounter = 0;
-export const nextWebhookId = (): string =>
-  `msg_2KWPBgLlAfxdpx2AI54pPJ${String(++deliveryCounter).padStart(4, '0')}`;
-
-export const contraRequest = (
-  body: string,
-  {
-    secret = SECRETS.contra,
-    webhookId = nextWebhookId(),
-    timestamp = NOW_SECONDS,
-    signature,
-  }: { secret?: string; webhookId?: string; timestamp?: number; signature?: string } = {},
-) =>
-  apiGatewayRequest({
-    method: 'POST',
-    path: '/webhooks/contra',
-    headers: {
-      'Content-Type': 'application/json',
-      'webhook-id': webhookId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature ?? signContra(secret, webhookId, timestamp, body),
-    },
-    body,
-  });
