@@ -133,7 +133,20 @@ figures.push({
 step('cdk synth (fresh output directory, CloudFormation validation and cdk-nag on)');
 const outdir = mkdtempSync(path.join(tmpdir(), 'reelhire-synth-'));
 const synthStarted = performance.now();
-execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+// A synth to deploy, as `cdk deploy` runs it: it needs the JWKS url (lib/config.ts).
+execFileSync(
+  'npx',
+  [
+    'cdk',
+    'synth',
+    '--quiet',
+    '--output',
+    outdir,
+    '-c',
+    'viewerJwksUrl=https://auth.example.com/.well-known/jwks.json',
+  ],
+  { cwd: PROJECT_ROOT, stdio: 'ignore' },
+);
 const synthSeconds = (performance.now() - synthStarted) / 1000;
 rmSync(outdir, { recursive: true, force: true });
 figures.push({

@@ -41,6 +41,7 @@ export const buildApp = (options: BuildAppOptions = {}): ReelHireApp => {
   const config = loadConfig((key) => app.node.tryGetContext(key), options.env ?? process.env);
   const stateful = new StatefulStack(app, stackIdOf(config.stage, 'stateful'), {
     stage: config.stage,
+    forwardDefaultBus: config.forwardDefaultBus,
     description: `ReelHire ${config.stage}: table, event bus with archive, dead-letter queues`,
     terminationProtection: config.stage !== 'dev',
   });

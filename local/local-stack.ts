@@ -15,8 +15,10 @@ import { startEventBuses } from './stack/event-buses.ts';
 import { startEventSourcePollers } from './stack/event-source-pollers.ts';
 import { startFunctions } from './stack/functions.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
+import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
 import { startQueues } from './stack/queues.ts';
+import { seedSecrets } from './stack/secrets.ts';
 import { createTemplateTables, startStorage } from './stack/storage.ts';
 import { warmUp } from './stack/warm-up.ts';
 import { startWebSubHub } from './stack/websub-hub.ts';
@@ -54,8 +56,16 @@ export interface LocalStackOptions {
   readonly warm?: boolean;
   /** Execution environments (worker threads) per function at most. @default 4 */
   readonly maxConcurrencyPerFunction?: number;
-  /** Concurrent batches per SQS event source mapping, unless the template says. @default 2 */
+  /**
+   * Concurrent batches per SQS event source mapping at most on this machine; a lower MaximumConcurrency in the
+   * template wins. @default maxConcurrencyPerFunction
+   */
   readonly pollerConcurrency?: number;
+  /**
+   * Enforce IAM on every local AWS endpoint and delivery (CONTRACT §9). Only the bench turns it off, to
+   * measure what enforcement costs. @default true
+   */
+  readonly enforceIam?: boolean;
   /**
    * The DynamoDB endpoint the functions are given (AWS_ENDPOINT_URL_DYNAMODB), when it is not the embedded one
    * itself: a fault proxy in front of it, for instance. The runtime keeps talking to the embedded one.
@@ -83,6 +93,8 @@ export interface LocalStack {
   readonly routes: readonly HttpRouteBinding[];
   readonly buses: LocalEventBuses;
   readonly activity: ActivityLog;
+  /** The policies in force (reloadable in-process), the local Secrets Manager and every refusal. */
+  readonly iam: LocalIam;
   /** The secrets running on their development default. */
   readonly defaultedSecrets: readonly SecretName[];
   readonly synth: SynthResult | undefined;
@@ -129,6 +141,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
     const tableNames = await createTemplateTables(dynamo, resources);
+    const iam = startIam({ resources, enforce: options.enforceIam ?? true, log, warn });
+    const { guard } = iam;
+    if (guard) dynamo.enforce((request) => guard.check(request));
+    const secrets = seedSecrets({ resources, env, store: iam.secrets });
     const activity = new ActivityLog();
     const queues = await startQueues(lifecycle, {
       resources,
@@ -136,14 +152,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dataDir,
       maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds,
     });
-    const { functions, defaultedSecrets } = await startFunctions(lifecycle, {
+    const maxConcurrency = options.maxConcurrencyPerFunction ?? 4;
+    const { functions } = await startFunctions(lifecycle, {
       resources,
       assemblyDir,
       env,
+      secrets,
+      credentialsOf: (name) => iam.credentialsOf(name),
       apiUrl: http.url,
       dynamoEndpoint: options.dynamoEndpointForFunctions ?? dynamo.endpoint,
       youtubeHubUrl: youtubeHub.url,
-      maxConcurrency: options.maxConcurrencyPerFunction ?? 4,
+      maxConcurrency,
       activity,
       functionLog: options.functionLog ?? (() => undefined),
       warn,
@@ -153,6 +172,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functions,
       queues,
       activity,
+      iam,
       retryDelaysMs: options.asyncRetryDelaysMs,
     });
     const { busNames, buses, rules, runSchedule } = startEventBuses(lifecycle, {
@@ -160,6 +180,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       queues,
       invoker,
       activity,
+      iam,
       targetBackoffMs: options.targetBackoffMs,
       schedules: options.schedules ?? true,
       warn,
@@ -168,7 +189,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       resources,
       queues,
       functions,
-      concurrency: options.pollerConcurrency ?? 2,
+      concurrency: options.pollerConcurrency ?? maxConcurrency,
+      iam,
       warn,
     });
     const deadLetterQueues = deadLetterQueueView({ queues, rules, asyncConfigs: configs });
@@ -180,6 +202,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHub,
       activity,
       deadLetterQueues,
+      iam,
       warn,
     });
     const warmedUp = warmUp(lifecycle, { resources, functions, routes, rules, warm: options.warm ?? true });
@@ -198,7 +221,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       routes,
       buses,
       activity,
-      defaultedSecrets,
+      iam,
+      defaultedSecrets: secrets.defaulted,
       synth,
       warnings,
       startupMs: performance.now() - started,

@@ -11,6 +11,9 @@ import { sqsChecks } from './requests/sqs-requests.ts';
 import { accessDeniedReply, type EnforcedService, signatureErrorReply } from './service-errors.ts';
 import { type ReceivedRequest, signatureClaimOf, verifySignature } from './sigv4.ts';
 
+/** Decides, before a call is served, whether its caller may make it: undefined to go on, or the refusal. */
+export type CallGuard = (request: ReceivedRequest) => Promise<AwsReply | undefined>;
+
 /** A refused call, for `npm start`'s output (CONTRACT §9: every refusal is printed). */
 export interface RefusedCall {
   readonly service: EnforcedService;

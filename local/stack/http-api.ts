@@ -5,13 +5,21 @@ import { handleAwsJson } from '../http/aws-json-endpoint.ts';
 import { compileRoutes, type HttpRouteBinding } from '../http/http-routes.ts';
 import { hubEndpoint } from '../http/hub-endpoint.ts';
 import { LocalHttpServer } from '../http/local-http-server.ts';
-import { httpApiEvent, httpReplyOf, newRequestId } from '../http/payload-v2.ts';
+import {
+  API_GATEWAY_INTERNAL_ERROR,
+  type HttpReply,
+  httpApiEvent,
+  httpReplyOf,
+  newRequestId,
+} from '../http/payload-v2.ts';
 import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
+import { apiToFunction } from '../iam/service-deliveries.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
 import type { DeadLetterQueueView } from './dead-letter-queues.ts';
+import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
 
 /**
@@ -34,6 +42,8 @@ export interface HttpApiInput {
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
   readonly deadLetterQueues: DeadLetterQueueView;
+  /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
+  readonly iam: LocalIam;
   readonly warn: (message: string) => void;
 }
 
@@ -48,19 +58,50 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
   const { functions, buses, queues, youtubeHub, activity } = input;
   const routes = httpRoutesOf(input.resources, input.warn);
   const matchRoute = compileRoutes(routes);
+  const { iam } = input;
   const apiId =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Api')?.identity.ref ?? 'local';
+  const stage =
+    input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage')?.identity.ref ??
+    '$default';
+  const services = { buses, queues, secrets: iam.secrets };
+
+  /** API Gateway invokes the function if its policy lets this route do so, and answers 500 when it cannot. */
+  const invokeRoute = async (
+    fn: LocalFunction,
+    event: ReturnType<typeof httpApiEvent>,
+    routeKey: string,
+  ): Promise<HttpReply> => {
+    const [method = '', path = routeKey] = routeKey === '$default' ? ['', routeKey] : routeKey.split(' ');
+    const permitted = await iam.authorizeDelivery(
+      apiToFunction({ apiId, stage, method, path }, fn.definition.arn),
+      `API route ${routeKey} → ${fn.name} (answered 500)`,
+    );
+    if (!permitted.allowed) return API_GATEWAY_INTERNAL_ERROR;
+    const result = await fn.invoke(event, 'http');
+    if (result.ok) return httpReplyOf(result.value);
+    // A throttled function is API Gateway's 500 too: the integration gave no response.
+    return result.outcome === 'throttled' ? API_GATEWAY_INTERNAL_ERROR : functionHttpFailure(result);
+  };
+
   http.attach({
-    aws: (target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
+    aws: async (request, target, body, signal) =>
+      (await iam.guard?.check({
+        method: request.method ?? 'POST',
+        url: request.url ?? '/',
+        headers: request.headers,
+        body,
+      })) ?? handleAwsJson(target, body, services, signal),
     route: (request, body) => {
       const match = matchRoute(request.method ?? 'GET', pathOf(request.url));
       const fn = match ? functions.get(match.route.functionName) : undefined;
       if (!match || !fn) return undefined;
       const requestId = newRequestId();
-      return fn.invoke(httpApiEvent({ request, body, match, apiId, requestId }), 'http').then((result) => {
-        const reply = result.ok ? httpReplyOf(result.value) : functionHttpFailure(result);
-        return { ...reply, headers: { ...reply.headers, 'apigw-requestid': requestId } };
-      });
+      const event = httpApiEvent({ request, body, match, apiId, requestId });
+      return invokeRoute(fn, event, match.route.routeKey).then((reply) => ({
+        ...reply,
+        headers: { ...reply.headers, 'apigw-requestid': requestId },
+      }));
     },
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??

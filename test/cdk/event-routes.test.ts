@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ALL_EVENTS, sourceOf } from '#events/catalog.ts';
 import { isJsonObject } from '#shared/json.ts';
 import type { CfnResource } from '../../lib/assembly.ts';
-import { busNameOf, logicalIds, ruleNameOf } from '../../lib/names.ts';
+import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from '../../lib/names.ts';
 import { EVENT_ROUTES, type FunctionName } from '../../lib/routing.ts';
-import { DEFAULT_BUS_FORWARD } from '../../lib/stateless-stack.ts';
 import { environmentOf } from '../support/synth.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 

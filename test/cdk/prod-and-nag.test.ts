@@ -5,11 +5,11 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
 import { type CfnTemplate, readAssembly } from '../../lib/assembly.ts';
-import { secretSetting } from '../../lib/config.ts';
+import { LOCAL_SYNTH_CONTEXT, secretSetting, secretsInUse } from '../../lib/config.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS } from '../../lib/routing.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { synthesized } from '../support/synth.ts';
-import { prop, resolve, resourceOf, resourcesOf } from './template.ts';
+import { prop, resourceOf, resourcesOf } from './template.ts';
 
 interface ValidationReport {
   readonly pluginReports: readonly {
@@ -50,7 +50,7 @@ const synthWithoutBundling = (
   built.app.synth();
 };
 
-const SECRETS_IN_USE = [...new Set(Object.values(FUNCTIONS).flatMap((spec) => spec.secrets))];
+const SECRETS_IN_USE = [...secretsInUse()];
 const PROD_ENV: NodeJS.ProcessEnv = {
   REELHIRE_VIEWER_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
   REELHIRE_ALARM_EMAIL: 'ops@example.com',
@@ -116,8 +116,9 @@ describe('prod synth', () => {
     expect(prop(applicationsApi, 'Environment', 'Variables', 'PUBLIC_BASE_URL')).toBe(
       'https://reelhire.example.com',
     );
-    expect(resolve(prop(applicationsApi, 'Environment', 'Variables', 'VIEWER_TOKEN_SECRET_ARN'))).toMatch(
-      /:secret:prod\/reelhire\/VIEWER_TOKEN_SECRET$/,
+    const webhooks = resourceOf(stateless, logicalIds.function('webhooks'), 'AWS::Lambda::Function');
+    expect(prop(webhooks, 'Environment', 'Variables', 'TIKTOK_CLIENT_SECRET_NAME')).toBe(
+      'prod/reelhire/TIKTOK_CLIENT_SECRET',
     );
     expect(prop(applicationsApi, 'Environment', 'Variables', 'REELHIRE_STAGE')).toBe('prod');
     const subscriptions = resourcesOf(stateless, 'AWS::SNS::Subscription').map(([, subscription]) => ({
@@ -145,7 +146,7 @@ describe('cdk-nag', () => {
   it('runs on every synth: an unencrypted queue without a dead-letter queue is reported', () => {
     const outdir = freshOutdir();
     const synth = () =>
-      synthWithoutBundling(outdir, { stage: 'dev' }, {}, ({ stateless }) => {
+      synthWithoutBundling(outdir, { stage: 'dev', [LOCAL_SYNTH_CONTEXT]: true }, {}, ({ stateless }) => {
         new Queue(stateless, 'CarelessQueue');
       });
     // The synth fails (so `cdk synth` and `cdk deploy` stop) and the report names the finding.

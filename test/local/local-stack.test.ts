@@ -106,7 +106,7 @@ describe('the local stack running a hand-written assembly', () => {
       expect(context.remainingMs).toBeLessThanOrEqual(2_000);
     });
 
-    it('gives the function the template environment resolved locally, secrets in plain text, nothing from the host', async () => {
+    it('gives the function the template environment resolved locally, its role’s credentials, nothing from the host', async () => {
       const { env } = (await (await fetch(`${stack.url}/echo/env`)).json()) as {
         env: Record<string, string | null>;
       };
@@ -116,8 +116,11 @@ describe('the local stack running a hand-written assembly', () => {
         EVENT_BUS_NAME: PROBE.busName,
         QUEUE_URL: `${stack.url}/000000000000/${PROBE.workQueue}`,
         PUBLIC_BASE_URL: stack.url,
-        TIKTOK_CLIENT_SECRET: 'from-the-environment',
-        TIKTOK_CLIENT_SECRET_ARN: null,
+        // The secret's name, never its value: the function reads it from the local Secrets Manager.
+        TIKTOK_CLIENT_SECRET: null,
+        TIKTOK_CLIENT_SECRET_NAME: PROBE.secretName,
+        // A session of its own role, as Lambda hands it over.
+        AWS_ACCESS_KEY_ID: expect.stringMatching(/^ASIA[A-Z2-7]{16}$/),
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_SQS: stack.url,
         // No YOUTUBE_HUB_URL in the environment: the stack's own hub, never Google's public one.
@@ -134,6 +137,18 @@ describe('the local stack running a hand-written assembly', () => {
       expect(banner).toContain(`CONTRA_WEBHOOK_SECRET=${DEV_SECRETS.CONTRA_WEBHOOK_SECRET}`);
       expect(banner).not.toContain('from-the-environment');
       expect(banner).not.toContain(DEV_SECRETS.TIKTOK_CLIENT_SECRET);
+    });
+
+    it('seeds the local Secrets Manager under the template’s secret names, read with the function’s role', async () => {
+      const response = await fetch(`${stack.url}/secret`);
+      expect(response.status).toBe(200);
+      const { arn, value } = (await response.json()) as { arn: string; value: string };
+      expect(value).toBe('from-the-environment');
+      expect(arn).toMatch(
+        new RegExp(
+          `^arn:aws:secretsmanager:us-east-1:000000000000:secret:${PROBE.secretName}-[A-Za-z0-9]{6}$`,
+        ),
+      );
     });
 
     it('ends its banner with every route of the template, the ready line and three commands to try next', () => {

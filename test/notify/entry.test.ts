@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../support/secrets-manager.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 import { EmployerServer } from './support/employer-server.ts';
@@ -15,6 +16,7 @@ const EMPLOYER_ID = 'emp_entry';
 let dynamo: LocalDynamo;
 let sqs: SqsRecorder;
 let employer: EmployerServer;
+let secrets: LocalSecretsManager;
 let tableName: string;
 
 beforeAll(async () => {
@@ -22,11 +24,12 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('notifier-entry');
   sqs = await SqsRecorder.start();
+  secrets = await startLocalSecretsManager({ EMPLOYER_SIGNING_KEY: MASTER_KEY });
   employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await Promise.all([dynamo.close(), sqs.close(), employer.close()]);
+  await Promise.all([dynamo.close(), sqs.close(), employer.close(), secrets.close()]);
 });
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -39,7 +42,7 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     await expect(load()).rejects.toThrow('missing required environment variable QUEUE_URL');
   });
 
-  it('signs with the secret derived from EMPLOYER_SIGNING_KEY and delays retries on QUEUE_URL', async () => {
+  it('signs with the secret derived from the EMPLOYER_SIGNING_KEY secret and delays retries on QUEUE_URL', async () => {
     const queueUrl = sqs.queueUrl('notifications');
     vi.stubEnv('TABLE_NAME', tableName);
     vi.stubEnv('QUEUE_URL', queueUrl);
@@ -47,10 +50,8 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     vi.stubEnv('MAX_RECEIVE_COUNT', '12');
     vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
     vi.stubEnv('REELHIRE_MODE', 'local');
-    vi.stubEnv('EMPLOYER_SIGNING_KEY', MASTER_KEY);
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    // EMPLOYER_SIGNING_KEY_NAME, read from the local Secrets Manager as in the cloud.
+    for (const [name, value] of Object.entries(secrets.environment)) vi.stubEnv(name, value);
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
     const handler = await load();

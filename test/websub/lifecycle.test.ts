@@ -24,7 +24,13 @@ import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
 import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
-import { NOW, RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
+import {
+  closeLocalSecrets,
+  NOW,
+  RecordingBus,
+  SECRETS,
+  startLocalSecrets,
+} from '../webhooks/support/harness.ts';
 import { type ServedHandler, serveHandler } from '../webhooks/support/http-server.ts';
 import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
 
@@ -57,7 +63,7 @@ let consumer: ReturnType<typeof createYouTubeSubscriptionsHandler>;
 let renewal: ReturnType<typeof createWebSubRenewalHandler>;
 
 beforeAll(async () => {
-  useLocalSecrets();
+  await startLocalSecrets();
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('websub');
   channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
@@ -90,6 +96,7 @@ afterAll(async () => {
   await hub.close();
   await callback.close();
   await dynamo.close();
+  await closeLocalSecrets();
 });
 
 beforeEach(() => {

@@ -27,6 +27,7 @@ export const PROBE = {
   tableName: 'Probe-Stateful-Table',
   probeFunction: 'Probe-Stateless-ProbeFunction',
   scheduledFunction: 'probe-scheduled',
+  secretName: 'probe/tiktok-client-secret',
 } as const;
 
 const ASSET = 'asset.probe';
@@ -66,10 +67,42 @@ const statefulTemplate = {
     },
     EventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: PROBE.busName } },
     DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1_209_600 } },
+    // Both rules dead-letter here, by their fixed names (as the real stateful stack trusts its rules).
+    DeadLetterQueuePolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'DeadLetterQueue' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+              Condition: {
+                ArnEquals: {
+                  'aws:SourceArn': [
+                    {
+                      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.busName}/${PROBE.ruleName}`,
+                    },
+                    {
+                      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.scheduleRuleName}`,
+                    },
+                  ],
+                },
+              },
+            },
+          ],
+        },
+      },
+    },
   },
   Outputs: {
     ExportsTable: output('TableName', { Ref: 'Table' }),
+    ExportsTableArn: output('TableArn', { 'Fn::GetAtt': ['Table', 'Arn'] }),
     ExportsBus: output('BusName', { Ref: 'EventBus' }),
+    ExportsBusArn: output('BusArn', { 'Fn::GetAtt': ['EventBus', 'Arn'] }),
     ExportsDlqArn: output('DlqArn', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }),
   },
 };
@@ -107,6 +140,7 @@ export const HTTP_ROUTES = [
   'GET /cookies',
   'GET /binary',
   'GET /plain',
+  'GET /secret',
 ];
 
 const statelessTemplate = {
@@ -130,7 +164,97 @@ const statelessTemplate = {
     },
     AuditQueue: { Type: 'AWS::SQS::Queue', Properties: {} },
     CloudOnlyQueue: { Type: 'AWS::SQS::Queue', Condition: 'InCloud', Properties: {} },
-    ProbeRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+    ProbeRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+      },
+    },
+    // What the probe does, and nothing else: local mode enforces it.
+    ProbeRolePolicy: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'ProbeRolePolicy',
+        Roles: [{ Ref: 'ProbeRole' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+              Resource: importValue('TableArn'),
+            },
+            { Effect: 'Allow', Action: 'events:PutEvents', Resource: importValue('BusArn') },
+            {
+              Effect: 'Allow',
+              Action: [
+                'sqs:ReceiveMessage',
+                'sqs:DeleteMessage',
+                'sqs:GetQueueAttributes',
+                'sqs:ChangeMessageVisibility',
+              ],
+              Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+            },
+            {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: [{ 'Fn::GetAtt': ['AuditQueue', 'Arn'] }, importValue('DlqArn')],
+            },
+            {
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: {
+                'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${PROBE.secretName}-??????`,
+              },
+            },
+          ],
+        },
+      },
+    },
+    WorkQueuePolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'WorkQueue' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['WorkRule', 'Arn'] } } },
+            },
+          ],
+        },
+      },
+    },
+    ApiInvokesProbe: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+          'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*',
+        },
+      },
+    },
+    ScheduleInvokesScheduled: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ScheduledFunction', 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': ['ScheduleRule', 'Arn'] },
+      },
+    },
     ProbeFunction: {
       Type: 'AWS::Lambda::Function',
       Properties: functionProperties(
@@ -140,20 +264,8 @@ const statelessTemplate = {
           QUEUE_URL: { Ref: 'WorkQueue' },
           AUDIT_QUEUE_URL: { Ref: 'AuditQueue' },
           PUBLIC_BASE_URL: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] },
-          TIKTOK_CLIENT_SECRET_ARN: {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':secretsmanager:',
-                { Ref: 'AWS::Region' },
-                ':',
-                { Ref: 'AWS::AccountId' },
-                ':secret:probe/tiktok',
-              ],
-            ],
-          },
+          // A name ending in `-secret`, which a partial ARN could not name.
+          TIKTOK_CLIENT_SECRET_NAME: PROBE.secretName,
         },
         2,
       ),

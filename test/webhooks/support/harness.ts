@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
+import { secretValues } from '#shared/aws/secrets.ts';
 import type { EventPublisher, OutgoingEvent } from '#shared/event-publisher.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
@@ -8,8 +8,9 @@ import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../support/secrets-manager.ts';
 
-/** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
+/** The secrets the tests sign with; the handlers read them from the local Secrets Manager, as in the cloud. */
 export const SECRETS = {
   tiktok: 'tiktok-test-client-secret',
   youtube: 'youtube-test-hub-secret',
@@ -21,14 +22,30 @@ export const SECRETS = {
 export const NOW = new Date('2026-11-22T10:00:00Z');
 export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
+let secretsManager: LocalSecretsManager | undefined;
+
+/** Starts the local Secrets Manager the handlers of this test process read (once; `closeLocalSecrets` ends it). */
+export const startLocalSecrets = async (): Promise<void> => {
+  secretsManager ??= await startLocalSecretsManager();
+  useLocalSecrets();
+};
+
+export const closeLocalSecrets = async (): Promise<void> => {
+  await secretsManager?.close();
+  secretsManager = undefined;
+};
+
+/** Sets the webhook secrets' current values (several space-separated during a rotation). */
 export const useLocalSecrets = (
   values: { tiktok?: string; youtube?: string; contra?: string } = {},
 ): void => {
-  process.env.REELHIRE_MODE = 'local';
-  process.env.TIKTOK_CLIENT_SECRET = values.tiktok ?? SECRETS.tiktok;
-  process.env.YOUTUBE_HUB_SECRET = values.youtube ?? SECRETS.youtube;
-  process.env.CONTRA_WEBHOOK_SECRET = values.contra ?? SECRETS.contra;
-  clearSecretCache();
+  if (!secretsManager) throw new Error('startLocalSecrets() first');
+  secretsManager.put({
+    TIKTOK_CLIENT_SECRET: values.tiktok ?? SECRETS.tiktok,
+    YOUTUBE_HUB_SECRET: values.youtube ?? SECRETS.youtube,
+    CONTRA_WEBHOOK_SECRET: values.contra ?? SECRETS.contra,
+  });
+  Object.assign(process.env, { REELHIRE_MODE: 'local', ...secretsManager.environment });
 };
 
 /** Keeps what was published; can be told to fail, as a bus that refuses the entries would. */
@@ -59,7 +76,7 @@ export interface WebhookHarness {
 }
 
 export const startWebhookHarness = async (): Promise<WebhookHarness> => {
-  useLocalSecrets();
+  await startLocalSecrets();
   const dynamo = await startDynalite();
   const tableName = await dynamo.createTable('webhooks');
   const bus = new RecordingBus();
@@ -86,7 +103,9 @@ export const startWebhookHarness = async (): Promise<WebhookHarness> => {
     metrics,
     clock,
     invoke: (request) => handler(request),
-    close: () => dynamo.close(),
+    close: async () => {
+      await Promise.all([dynamo.close(), closeLocalSecrets()]);
+    },
   };
 };
 
