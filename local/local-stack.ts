@@ -8,6 +8,7 @@ import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
 import type { LocalFunction } from './lambda/local-function.ts';
 import type { QueueRegistry } from './sqs/queue-registry.ts';
+import { type LocalAlarms, startAlarms } from './stack/alarms.ts';
 import { startAsyncInvocations } from './stack/async-invocations.ts';
 import { loadCloudAssembly } from './stack/cloud-assembly.ts';
 import { type DeadLetterQueueContents, deadLetterQueueView } from './stack/dead-letter-queues.ts';
@@ -17,6 +18,7 @@ import { startFunctions } from './stack/functions.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
 import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
+import { startMetrics } from './stack/metrics.ts';
 import { startQueues } from './stack/queues.ts';
 import { seedSecrets } from './stack/secrets.ts';
 import { createTemplateTables, startStorage } from './stack/storage.ts';
@@ -67,6 +69,13 @@ export interface LocalStackOptions {
    */
   readonly enforceIam?: boolean;
   /**
+   * How fast the alarm clock runs: 60 makes a 60-second alarm period last one second, so tests see alarms
+   * change state without waiting minutes. @default 1 (real time)
+   */
+  readonly alarmTimeScale?: number;
+  /** Evaluate the alarms on their timer. @default true */
+  readonly alarms?: boolean;
+  /**
    * The DynamoDB endpoint the functions are given (AWS_ENDPOINT_URL_DYNAMODB), when it is not the embedded one
    * itself: a fault proxy in front of it, for instance. The runtime keeps talking to the embedded one.
    * @default the embedded DynamoDB endpoint
@@ -95,6 +104,8 @@ export interface LocalStack {
   readonly activity: ActivityLog;
   /** The policies in force (reloadable in-process), the local Secrets Manager and every refusal. */
   readonly iam: LocalIam;
+  /** The template's alarms, evaluated, and the topics they notify. */
+  readonly alarms: LocalAlarms;
   /** The secrets running on their development default. */
   readonly defaultedSecrets: readonly SecretName[];
   readonly synth: SynthResult | undefined;
@@ -146,6 +157,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (guard) dynamo.enforce((request) => guard.check(request));
     const secrets = seedSecrets({ resources, env, store: iam.secrets });
     const activity = new ActivityLog();
+    const metrics = startMetrics({ activity, timeScale: options.alarmTimeScale ?? 1 });
+    const functionLog = options.functionLog ?? (() => undefined);
     const queues = await startQueues(lifecycle, {
       resources,
       apiUrl: http.url,
@@ -164,7 +177,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHubUrl: youtubeHub.url,
       maxConcurrency,
       activity,
-      functionLog: options.functionLog ?? (() => undefined),
+      functionLog: (name, line, stream) => {
+        metrics.fromLog(line);
+        functionLog(name, line, stream);
+      },
       warn,
     });
     const { invoker, configs } = startAsyncInvocations(lifecycle, {
@@ -193,6 +209,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       iam,
       warn,
     });
+    const alarms = startAlarms(lifecycle, {
+      resources,
+      metrics,
+      queues,
+      functions,
+      iam,
+      run: options.alarms ?? true,
+      log,
+      warn,
+    });
     const deadLetterQueues = deadLetterQueueView({ queues, rules, asyncConfigs: configs });
     const routes = serveHttpApi(http, {
       resources,
@@ -203,6 +229,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       activity,
       deadLetterQueues,
       iam,
+      metrics,
+      alarms,
       warn,
     });
     const warmedUp = warmUp(lifecycle, { resources, functions, routes, rules, warm: options.warm ?? true });
@@ -222,6 +250,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       buses,
       activity,
       iam,
+      alarms,
       defaultedSecrets: secrets.defaulted,
       synth,
       warnings,

@@ -112,6 +112,12 @@ export class EventSourcePoller {
       }
       const batch = await this.collectBatch(signal);
       if (batch.length === 0 || signal.aborted) continue;
+      // Permissions may have gone while the long poll waited: then the receive is refused, as it would be.
+      if (!(await this.ports.mayPoll())) {
+        for (const received of batch) this.queue.unreceive(received.receiptHandle);
+        await pause(REFUSED_PAUSE_MS, signal);
+        continue;
+      }
       try {
         await this.process(batch);
       } catch (error) {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ActivityLog } from '../activity-log.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
@@ -18,9 +19,11 @@ import type { LocalFunction } from '../lambda/local-function.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
+import type { LocalAlarms } from './alarms.ts';
 import type { DeadLetterQueueView } from './dead-letter-queues.ts';
 import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
+import type { LocalMetrics } from './metrics.ts';
 
 /**
  * The one HTTP server on the API port. It listens before the rest of the stack is built (the port is part of
@@ -44,6 +47,10 @@ export interface HttpApiInput {
   readonly deadLetterQueues: DeadLetterQueueView;
   /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
   readonly iam: LocalIam;
+  /** The API's request metrics go here. */
+  readonly metrics: LocalMetrics;
+  /** Served at /_local/alarms. */
+  readonly alarms: LocalAlarms;
   readonly warn: (message: string) => void;
 }
 
@@ -98,16 +105,19 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
       if (!match || !fn) return undefined;
       const requestId = newRequestId();
       const event = httpApiEvent({ request, body, match, apiId, requestId });
-      return invokeRoute(fn, event, match.route.routeKey).then((reply) => ({
-        ...reply,
-        headers: { ...reply.headers, 'apigw-requestid': requestId },
-      }));
+      const started = performance.now();
+      return invokeRoute(fn, event, match.route.routeKey).then((reply) => {
+        input.metrics.apiReply(apiId, stage, reply.statusCode, performance.now() - started);
+        return { ...reply, headers: { ...reply.headers, 'apigw-requestid': requestId } };
+      });
     },
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
       localEndpoint(pathOf(request.url), {
         activity,
         deadLetterQueues: () => input.deadLetterQueues.contents(),
+        alarms: () => input.alarms.list(),
+        refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),
       }),
   });
   return routes;
