@@ -304,6 +304,26 @@ describe('the dev stack with IAM enforced', () => {
     expect(dead.messageAttributes.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
   });
 
+  it('reserved concurrency, asynchronous: a run beyond it is throttled, then tried again as Lambda does', async () => {
+    const jobExpiry = functionNamed('JobExpiryFunction');
+    const runsOf = () =>
+      stack.activity
+        .invocations()
+        .filter((record) => record.functionName === jobExpiry && record.trigger === 'schedule');
+    const before = runsOf().length;
+    // Two runs at once for a function that may run once at a time (ReservedConcurrentExecutions 1).
+    stack.runSchedule('reelhire-dev-JobExpirySchedule');
+    stack.runSchedule('reelhire-dev-JobExpirySchedule');
+    const runs = await eventually(
+      () => {
+        const since = runsOf().slice(before);
+        return since.filter((record) => record.outcome === 'succeeded').length === 2 ? since : undefined;
+      },
+      { what: 'both runs done, one of them after a throttle', timeoutMs: 30_000 },
+    );
+    expect(runs.map((record) => record.outcome)).toContain('throttled');
+  });
+
   it('alarms: a dead-letter queue with a message alarms within its period and notifies the alarm topic', async () => {
     const dlqAlarm = await eventually(
       () => {

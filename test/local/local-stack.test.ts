@@ -156,12 +156,12 @@ describe('the local stack running a hand-written assembly', () => {
       expect(lines).toContainEqual(
         `  WebSub hub      ${stack.youtubeHub.url}  (local, run by this stack: YouTube subscriptions never leave this machine; set YOUTUBE_HUB_URL to use another hub)`,
       );
-      const routes = lines.indexOf(`Routes (${HTTP_ROUTES.length}, from the template):`);
+      const routes = lines.indexOf(`Routes (${HTTP_ROUTES.length + 1}, from the template):`);
       const ready = lines.indexOf(`ReelHire is ready on ${stack.url}`);
       expect(routes).toBeGreaterThan(0);
       expect(
         lines.slice(routes + 1, ready - 1).map((line) => line.trim().split(/\s+/).slice(0, 2).join(' ')),
-      ).toEqual(HTTP_ROUTES);
+      ).toEqual([PROBE.reservedRoute, ...HTTP_ROUTES]);
       const next = lines.slice(ready + 1).filter((line) => line.trim() !== '');
       expect(next[0]).toBe(`Try next, in another terminal (and watch it happen at ${stack.url}/_console):`);
       // The port is not 3000, so the commands are told where the stack is first.
@@ -239,6 +239,52 @@ describe('the local stack running a hand-written assembly', () => {
       expect((await fetch(`${stack.url}/health`)).status).toBe(200);
       const outcomes = stack.activity.invocations().map((record) => record.outcome);
       expect(outcomes).toEqual(expect.arrayContaining(['failed', 'crashed', 'timed-out']));
+    });
+  });
+
+  describe('limits from the template', () => {
+    it('throttles a function beyond its reserved concurrency: API Gateway answers 500 with its own body', async () => {
+      const reserved = stack.functions.get(PROBE.reservedFunction)!;
+      const first = fetch(`${stack.url}/reserved/sleep`);
+      await eventually(() => (reserved.concurrentExecutions === 1 ? true : undefined), {
+        what: 'the first request running',
+      });
+      const second = await fetch(`${stack.url}/reserved/sleep`);
+      expect(second.status).toBe(500);
+      expect(await second.json()).toEqual({ message: 'Internal Server Error' });
+      expect((await first).status).toBe(503);
+      expect(
+        stack.activity
+          .invocations()
+          .filter((record) => record.functionName === PROBE.reservedFunction)
+          .map((record) => record.outcome),
+      ).toEqual(expect.arrayContaining(['throttled', 'timed-out']));
+    });
+
+    it('polls an event source with at most its MaximumConcurrency batches at once', async () => {
+      const probe = stack.functions.get(PROBE.probeFunction)!;
+      let most = 0;
+      const sampler = setInterval(() => {
+        most = Math.max(most, probe.concurrentExecutions);
+      }, 5);
+      try {
+        await bus.send(
+          new PutEventsCommand({
+            Entries: Array.from({ length: 10 }, (_, index) => ({
+              EventBusName: PROBE.busName,
+              Source: 'reelhire.api',
+              DetailType: PROBE.detailType,
+              Detail: JSON.stringify({ action: 'sleep', sleepMs: 300, id: `capped-${index}` }),
+            })),
+          }),
+        );
+        for (let index = 0; index < 10; index++)
+          await eventually(() => probeItem(`capped-${index}`), { what: `capped-${index} processed` });
+      } finally {
+        clearInterval(sampler);
+      }
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(PROBE.maximumConcurrency);
     });
   });
 

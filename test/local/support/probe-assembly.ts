@@ -28,6 +28,11 @@ export const PROBE = {
   probeFunction: 'Probe-Stateless-ProbeFunction',
   scheduledFunction: 'probe-scheduled',
   secretName: 'probe/tiktok-client-secret',
+  /** A function that may run once at a time (ReservedConcurrentExecutions 1), behind its own route. */
+  reservedFunction: 'probe-reserved',
+  reservedRoute: 'GET /reserved/sleep',
+  /** The work queue's event source mapping polls with at most this many concurrent batches. */
+  maximumConcurrency: 2,
 } as const;
 
 const ASSET = 'asset.probe';
@@ -279,6 +284,45 @@ const statelessTemplate = {
       },
       Metadata: functionMetadata,
     },
+    ReservedFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        ...functionProperties({}, 2),
+        FunctionName: PROBE.reservedFunction,
+        ReservedConcurrentExecutions: 1,
+      },
+      Metadata: functionMetadata,
+    },
+    ReservedIntegration: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': ['ReservedFunction', 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      },
+    },
+    ReservedRoute: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        RouteKey: PROBE.reservedRoute,
+        AuthorizationType: 'NONE',
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'ReservedIntegration' }]] },
+      },
+    },
+    ApiInvokesReserved: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ReservedFunction', 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+          'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*',
+        },
+      },
+    },
     InlineFunction: {
       Type: 'AWS::Lambda::Function',
       Properties: {
@@ -311,6 +355,7 @@ const statelessTemplate = {
         FunctionName: { Ref: 'ProbeFunction' },
         BatchSize: 5,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: PROBE.maximumConcurrency },
       },
     },
     ScheduleRule: {
