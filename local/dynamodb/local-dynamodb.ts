@@ -53,9 +53,16 @@ const checkThenServe = async (
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+  // dynalite listens for the body itself: it gets it as events, after these listeners are gone.
+  request.removeAllListeners('data');
+  request.removeAllListeners('end');
+  request.removeAllListeners('error');
   const refused = await guard({
     method: request.method ?? 'POST',
     url: request.url ?? '/',
