@@ -1,13 +1,4 @@
-import {
-  ArnFormat,
-  CfnOutput,
-  CrossStackReferences,
-  Duration,
-  ReferenceStrength,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnRule, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -61,10 +52,6 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    // Outputs read with Fn::GetStackOutput, not exports: an export in use blocks every deploy of the stateful
-    // stack that drops it (a route removed takes its dead-letter queue), so docs/deploy.md says why weak is safe
-    // here (the stateful stack keeps its resources outside dev) and in which order a route goes.
-    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     const { config } = props;
     const isDev = config.stage === 'dev';
     const logRemovalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

@@ -6,9 +6,13 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { MAX_BODY_BYTES } from '#shared/http.ts';
+import { readCloudAssembly } from '../../lib/assembly.ts';
+import { resolveCloudAssembly } from '../../local/cloudformation/intrinsics.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
+import { policyModelOf } from '../../local/iam/policy-model.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { startupReport } from '../../local/startup-report.ts';
+import { withoutStatements } from '../iam/support/template-edits.ts';
 import { eventually } from './support/eventually.ts';
 import { HTTP_ROUTES, PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
 
@@ -395,6 +399,49 @@ describe('the local stack running a hand-written assembly', () => {
             invocation.functionName === PROBE.scheduledFunction && invocation.trigger === 'schedule',
         );
       expect(runs).toHaveLength(3);
+    });
+
+    it('drops the failure record of a run whose role may not send to its on-failure destination, printing why', async () => {
+      const template = resolveCloudAssembly(readCloudAssembly(assemblyDir), stack.url).resources;
+      const before = stack.iam.refusals.count;
+      stack.iam.reload(
+        policyModelOf(
+          withoutStatements(
+            template,
+            (statement, resource) =>
+              resource.logicalId === 'ProbeRolePolicy' &&
+              JSON.stringify(statement.Resource).includes(PROBE.deadLetterQueue),
+          ),
+        ),
+      );
+      try {
+        const fired = stack.runSchedule(PROBE.scheduleRuleName);
+        const refusal = await eventually(
+          () => {
+            const added = stack.iam.refusals.count - before;
+            return added > 0
+              ? stack.iam.refusals
+                  .list()
+                  .slice(-added)
+                  .find((candidate) => candidate.delivery?.includes(PROBE.scheduledFunction))
+              : undefined;
+          },
+          { what: 'the refused failure record' },
+        );
+        expect(refusal).toMatchObject({
+          action: 'sqs:SendMessage',
+          resource: `arn:aws:sqs:us-east-1:000000000000:${PROBE.deadLetterQueue}`,
+          delivery: expect.stringContaining('(dropped)'),
+        });
+        expect(
+          stack
+            .deadLetterQueues()
+            .flatMap((queue) => queue.messages)
+            .some((message) => message.body.includes(fired.id)),
+        ).toBe(false);
+      } finally {
+        stack.iam.reload(policyModelOf(template));
+      }
     });
 
     it('serves its activity and dead-letter queues at /_local/activity', async () => {
