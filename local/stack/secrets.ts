@@ -20,8 +20,11 @@ const secretNamesOf = (resources: readonly ResolvedResource[]): Map<string, Stor
     const variables = environment ? objectField(environment, 'Variables') : undefined;
     if (!variables) continue;
     for (const secret of STORED_SECRET_NAMES) {
-      const secretName = variables[secretIdVariable(secret)];
-      if (typeof secretName === 'string' && secretName !== '') names.set(secretName, secret);
+      const secretId = variables[secretIdVariable(secret)];
+      if (typeof secretId !== 'string' || secretId === '') continue;
+      // A template can only hold a configured name, or (an older one) that name's partial ARN: the secret the
+      // operator created is named so either way, and a partial ARN then fails as it fails in AWS.
+      names.set(secretId.startsWith('arn:') ? secretId.slice(secretId.indexOf(':secret:') + 8) : secretId, secret);
     }
   }
   return names;
