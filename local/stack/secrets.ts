@@ -24,7 +24,10 @@ const secretNamesOf = (resources: readonly ResolvedResource[]): Map<string, Stor
       if (typeof secretId !== 'string' || secretId === '') continue;
       // A template can only hold a configured name, or (an older one) that name's partial ARN: the secret the
       // operator created is named so either way, and a partial ARN then fails as it fails in AWS.
-      names.set(secretId.startsWith('arn:') ? secretId.slice(secretId.indexOf(':secret:') + 8) : secretId, secret);
+      names.set(
+        secretId.startsWith('arn:') ? secretId.slice(secretId.indexOf(':secret:') + 8) : secretId,
+        secret,
+      );
     }
   }
   return names;
