@@ -2,8 +2,8 @@ import { EventBridgeClient, type PutEventsCommandOutput } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgePublisher, EventPublishError } from '#shared/aws/event-bus.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { synthesized } from '../support/synth.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { startDevStack } from '../local/support/dev-stack.ts';
 
 /**
  * The EventBridge adapter against the local bus's real PutEvents endpoint. A partial failure (FailedEntryCount)
@@ -14,15 +14,7 @@ describe('EventBridgePublisher', () => {
   let busName: string;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
-      warm: false,
-      env: { PATH: process.env.PATH },
-    });
+    stack = await startDevStack({ warm: false });
     busName = stack.busNames.find((name) => name !== 'default')!;
   }, 120_000);
   afterAll(async () => {

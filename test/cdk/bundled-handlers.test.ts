@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { importBundledHandler, synthesized } from '../support/synth.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { startDevStack } from '../local/support/dev-stack.ts';
+import { importBundledHandler } from '../support/synth.ts';
 
 /**
  * The bundles that deploy, not the TypeScript sources: each is imported from the synthesized assembly and
@@ -53,14 +54,7 @@ describe('bundled handlers from the synthesized assembly', () => {
     ).Item;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
-      env: { PATH: process.env.PATH },
-    });
+    stack = await startDevStack();
     documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint: stack.dynamoEndpoint,

@@ -9,9 +9,10 @@ import { type ResolvedResource, resolveCloudAssembly } from '../../local/cloudfo
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { policyModelOf } from '../../local/iam/policy-model.ts';
 import type { IamRefusal } from '../../local/iam/refusals.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
 import { actionsOf, attachedTo, withoutResources, withoutStatements } from '../iam/support/template-edits.ts';
 import { synthesized } from '../support/synth.ts';
+import { startDevStack } from './support/dev-stack.ts';
 import { eventually } from './support/eventually.ts';
 
 // The dev stack as `npm start` runs it, with IAM enforced: for each service and each kind of policy (identity,
@@ -25,13 +26,7 @@ let bus: EventBridgeClient;
 const printed: string[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    assemblyDir: synthesized().outdir,
-    synth: false,
-    port: 0,
-    dynamoPort: 0,
-    schedules: false,
-    env: { PATH: process.env.PATH },
+  stack = await startDevStack({
     log: (line) => printed.push(line),
     targetBackoffMs: () => 20,
     asyncRetryDelaysMs: [20, 20],
@@ -51,6 +46,15 @@ afterAll(async () => {
 afterEach(() => stack.iam.reload(policyModelOf(template)));
 
 const reloadWith = (resources: readonly ResolvedResource[]) => stack.iam.reload(policyModelOf(resources));
+
+/** Takes a grant of `action` away from the role whose name ends in `roleSuffix`. */
+const revoke = (roleSuffix: string, action: string) =>
+  reloadWith(
+    withoutStatements(
+      template,
+      (statement, resource) => attachedTo(roleSuffix)(resource) && actionsOf(statement).includes(action),
+    ),
+  );
 
 /** The refusals recorded since the count was `before`. */
 const refusalsSince = (before: number): readonly IamRefusal[] => {
@@ -75,6 +79,39 @@ const deadLetterQueue = (routeId: string) =>
 
 const alarm = (name: string) => stack.alarms.list().find((candidate) => candidate.name === name);
 
+const DLQ_ALARM = 'reelhire-dev-VideoEvents-dlq-depth';
+
+/** Waits for the VideoEvents dead-letter queue alarm to be in `state`, and returns it. */
+const dlqAlarmIn = (state: 'OK' | 'ALARM') =>
+  eventually(
+    () => {
+      const found = alarm(DLQ_ALARM);
+      return found?.state === state ? found : undefined;
+    },
+    { what: `${DLQ_ALARM} in ${state}`, timeoutMs: 30_000 },
+  );
+
+/** A Video Posted on the stack's bus, as a producer puts it. */
+const postVideo = (videoId: string) =>
+  bus.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: 'reelhire-dev',
+          Source: 'reelhire.tiktok',
+          DetailType: 'Video Posted',
+          Detail: JSON.stringify({ ...(sampleOf(EVENTS.videoPosted).detail as object), videoId }),
+        },
+      ],
+    }),
+  );
+
+/** Waits for a message holding `text` in a route's dead-letter queue. */
+const deadLettered = (routeId: string, text: string) =>
+  eventually(() => deadLetterQueue(routeId)?.messages.find((message) => message.body.includes(text)), {
+    what: `${text} in the ${routeId} dead-letter queue`,
+  });
+
 describe('the dev stack with IAM enforced', () => {
   it('accepts a signed TikTok webhook: its function reads the client secret from the local Secrets Manager by name', async () => {
     const response = await webhook('tiktok.video-posted', { videoId: '7400000000000000001' });
@@ -84,14 +121,7 @@ describe('the dev stack with IAM enforced', () => {
 
   it('identity policy, Secrets Manager: without its GetSecretValue grant the webhook fails, refused as AWS refuses it', async () => {
     const before = stack.iam.refusals.count;
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          attachedTo('WebhooksFunctionRole')(resource) &&
-          actionsOf(statement).includes('secretsmanager:GetSecretValue'),
-      ),
-    );
+    revoke('WebhooksFunctionRole', 'secretsmanager:GetSecretValue');
     // The Contra secret is read for the first time here (a function keeps what it read for a few minutes).
     const response = await webhook('contra.profile-updated');
     expect(response.status).toBe(500);
@@ -123,13 +153,7 @@ describe('the dev stack with IAM enforced', () => {
 
   it('identity policy, EventBridge: without PutEvents the webhook asks the platform to retry, nothing reaches the bus', async () => {
     const before = stack.iam.refusals.count;
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          attachedTo('WebhooksFunctionRole')(resource) && actionsOf(statement).includes('events:PutEvents'),
-      ),
-    );
+    revoke('WebhooksFunctionRole', 'events:PutEvents');
     const response = await webhook('contra.job-published', { jobId: 'job_refused_put' });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({
@@ -148,13 +172,7 @@ describe('the dev stack with IAM enforced', () => {
 
   it('identity policy, DynamoDB: without its read grant the links API fails with DynamoDB’s AccessDeniedException', async () => {
     const before = stack.iam.refusals.count;
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          attachedTo('LinksApiFunctionRole')(resource) && actionsOf(statement).includes('dynamodb:GetItem'),
-      ),
-    );
+    revoke('LinksApiFunctionRole', 'dynamodb:GetItem');
     expect((await fetch(`${stack.url}/links/tiktok/7400000000000000001`)).status).toBe(500);
     expect(refusalsSince(before)).toContainEqual(
       expect.objectContaining({
@@ -166,14 +184,7 @@ describe('the dev stack with IAM enforced', () => {
 
   it('identity policy, SQS: a role that may not receive from its queue is not polled; the messages wait, then flow', async () => {
     const before = stack.iam.refusals.count;
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          attachedTo('VideoEventsFunctionRole')(resource) &&
-          actionsOf(statement).includes('sqs:ReceiveMessage'),
-      ),
-    );
+    revoke('VideoEventsFunctionRole', 'sqs:ReceiveMessage');
     const refused = await eventually(
       () =>
         refusalsSince(before).find((refusal) => refusal.delivery?.startsWith('event source mapping ')) ??
@@ -184,19 +195,7 @@ describe('the dev stack with IAM enforced', () => {
       action: 'sqs:ReceiveMessage',
       resource: expect.stringContaining('VideoEventsQueue'),
     });
-    const video = { ...(sampleOf(EVENTS.videoPosted).detail as object), videoId: '7400000000000000002' };
-    await bus.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: 'reelhire-dev',
-            Source: 'reelhire.tiktok',
-            DetailType: 'Video Posted',
-            Detail: JSON.stringify(video),
-          },
-        ],
-      }),
-    );
+    await postVideo('7400000000000000002');
     const queue = stack.queues.all().find((candidate) => candidate.name.endsWith('-VideoEventsQueue'))!;
     await eventually(() => (queue.counts().visible > 0 ? true : undefined), {
       what: 'the event waiting in its queue',
@@ -218,26 +217,8 @@ describe('the dev stack with IAM enforced', () => {
           JSON.stringify(statement.Principal).includes('events.amazonaws.com'),
       ),
     );
-    const video = { ...(sampleOf(EVENTS.videoPosted).detail as object), videoId: '7400000000000000003' };
-    await bus.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: 'reelhire-dev',
-            Source: 'reelhire.tiktok',
-            DetailType: 'Video Posted',
-            Detail: JSON.stringify(video),
-          },
-        ],
-      }),
-    );
-    const dead = await eventually(
-      () =>
-        deadLetterQueue('VideoEvents')?.messages.find((message) =>
-          message.body.includes('7400000000000000003'),
-        ),
-      { what: 'the event in the route dead-letter queue' },
-    );
+    await postVideo('7400000000000000003');
+    const dead = await deadLettered('VideoEvents', '7400000000000000003');
     expect(dead.messageAttributes.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
     expect(dead.messageAttributes.ERROR_MESSAGE?.StringValue).toMatch(
       /^User: events\.amazonaws\.com is not authorized to perform: sqs:SendMessage on resource: .*VideoEventsQueue because no resource-based policy allows the sqs:SendMessage action$/,
@@ -256,13 +237,7 @@ describe('the dev stack with IAM enforced', () => {
         Entries: [{ Source: 'reelhire.api', DetailType: 'Probe Forward', Detail: '{"forward":"refused"}' }],
       }),
     );
-    const dead = await eventually(
-      () =>
-        deadLetterQueue(DEFAULT_BUS_FORWARD)?.messages.find((message) =>
-          message.body.includes('"forward":"refused"'),
-        ),
-      { what: 'the forwarded event in its dead-letter queue' },
-    );
+    const dead = await deadLettered(DEFAULT_BUS_FORWARD, '"forward":"refused"');
     expect(dead.messageAttributes.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
   });
 
@@ -297,10 +272,7 @@ describe('the dev stack with IAM enforced', () => {
       ),
     );
     const fired = stack.runSchedule('reelhire-dev-JobExpirySchedule');
-    const dead = await eventually(
-      () => deadLetterQueue('JobExpirySchedule')?.messages.find((message) => message.body.includes(fired.id)),
-      { what: 'the scheduled event in the schedule dead-letter queue' },
-    );
+    const dead = await deadLettered('JobExpirySchedule', fired.id);
     expect(dead.messageAttributes.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
   });
 
@@ -325,13 +297,7 @@ describe('the dev stack with IAM enforced', () => {
   });
 
   it('alarms: a dead-letter queue with a message alarms within its period and notifies the alarm topic', async () => {
-    const dlqAlarm = await eventually(
-      () => {
-        const found = alarm('reelhire-dev-VideoEvents-dlq-depth');
-        return found?.state === 'ALARM' ? found : undefined;
-      },
-      { what: 'the VideoEvents dead-letter queue alarm', timeoutMs: 30_000 },
-    );
+    const dlqAlarm = await dlqAlarmIn('ALARM');
     expect(dlqAlarm.notification).toBe('delivered');
     const notice = stack.alarms.topics
       .deliveries()
@@ -354,18 +320,12 @@ describe('the dev stack with IAM enforced', () => {
       ),
     );
     stack.queues.byName(deadLetterQueue('VideoEvents')?.name ?? '')?.purge();
-    const refused = await eventually(
-      () => {
-        const found = alarm('reelhire-dev-VideoEvents-dlq-depth');
-        return found?.state === 'OK' ? found : undefined;
-      },
-      { what: 'the alarm back to OK', timeoutMs: 30_000 },
-    );
+    const refused = await dlqAlarmIn('OK');
     expect(refused.notification).toBe('refused');
     expect(stack.iam.refusals.list().at(-1)).toMatchObject({
       principalArn: 'cloudwatch.amazonaws.com',
       action: 'sns:Publish',
-      delivery: expect.stringContaining('alarm reelhire-dev-VideoEvents-dlq-depth'),
+      delivery: expect.stringContaining(`alarm ${DLQ_ALARM}`),
     });
   });
 
@@ -380,13 +340,7 @@ describe('the dev stack with IAM enforced', () => {
     );
     const queue = stack.queues.byName(deadLetterQueue('VideoEvents')!.name)!;
     queue.send({ body: '{"a":"message that needs looking at"}' });
-    const refused = await eventually(
-      () => {
-        const found = alarm('reelhire-dev-VideoEvents-dlq-depth');
-        return found?.state === 'ALARM' ? found : undefined;
-      },
-      { what: 'the alarm in ALARM again', timeoutMs: 30_000 },
-    );
+    const refused = await dlqAlarmIn('ALARM');
     expect(refused.notification).toBe('refused');
     expect(stack.iam.refusals.list().at(-1)).toMatchObject({
       principalArn: 'cloudwatch.amazonaws.com',

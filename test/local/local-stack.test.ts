@@ -56,6 +56,18 @@ describe('the local stack running a hand-written assembly', () => {
     );
     return Item;
   };
+  /** Up to 10 probe events in one PutEvents call. */
+  const putProbes = (details: readonly Record<string, unknown>[]) =>
+    bus.send(
+      new PutEventsCommand({
+        Entries: details.map((detail) => ({
+          EventBusName: PROBE.busName,
+          Source: 'reelhire.api',
+          DetailType: PROBE.detailType,
+          Detail: JSON.stringify(detail),
+        })),
+      }),
+    );
   const putProbe = (detail: Record<string, unknown>, detailType: string = PROBE.detailType) =>
     bus.send(
       new PutEventsCommand({
@@ -272,15 +284,12 @@ describe('the local stack running a hand-written assembly', () => {
         most = Math.max(most, probe.concurrentExecutions);
       }, 5);
       try {
-        await bus.send(
-          new PutEventsCommand({
-            Entries: Array.from({ length: 10 }, (_, index) => ({
-              EventBusName: PROBE.busName,
-              Source: 'reelhire.api',
-              DetailType: PROBE.detailType,
-              Detail: JSON.stringify({ action: 'sleep', sleepMs: 300, id: `capped-${index}` }),
-            })),
-          }),
+        await putProbes(
+          Array.from({ length: 10 }, (_, index) => ({
+            action: 'sleep',
+            sleepMs: 300,
+            id: `capped-${index}`,
+          })),
         );
         for (let index = 0; index < 10; index++)
           await eventually(() => probeItem(`capped-${index}`), { what: `capped-${index} processed` });
@@ -358,15 +367,8 @@ describe('the local stack running a hand-written assembly', () => {
       const audit = stack.queues.byName(PROBE.auditQueue)!;
       audit.purge();
       for (let call = 0; call < 3; call++) {
-        await bus.send(
-          new PutEventsCommand({
-            Entries: Array.from({ length: 10 }, (_, index) => ({
-              EventBusName: PROBE.busName,
-              Source: 'reelhire.api',
-              DetailType: PROBE.detailType,
-              Detail: JSON.stringify({ action: 'ok', id: `batch-${call}-${index}` }),
-            })),
-          }),
+        await putProbes(
+          Array.from({ length: 10 }, (_, index) => ({ action: 'ok', id: `batch-${call}-${index}` })),
         );
       }
       const sizes = await eventually(() => {

@@ -42,6 +42,37 @@ const output = (name: string, value: unknown) => ({
   Export: { Name: `${PROBE.stateful}:${name}` },
 });
 
+/** A queue policy letting EventBridge rules (these source ARNs) send to the queue, as the CDK writes one. */
+const eventBridgeMaySend = (queueId: string, sourceArns: unknown) => ({
+  Type: 'AWS::SQS::QueuePolicy',
+  Properties: {
+    Queues: [{ Ref: queueId }],
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': sourceArns } },
+        },
+      ],
+    },
+  },
+});
+
+/** An HTTP API integration invoking a function with payload 2.0. */
+const lambdaIntegration = (functionId: string) => ({
+  Type: 'AWS::ApiGatewayV2::Integration',
+  Properties: {
+    ApiId: { Ref: 'Api' },
+    IntegrationType: 'AWS_PROXY',
+    IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] },
+    PayloadFormatVersion: '2.0',
+  },
+});
+
 const statefulTemplate = {
   Resources: {
     Table: {
@@ -73,35 +104,14 @@ const statefulTemplate = {
     EventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: PROBE.busName } },
     DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1_209_600 } },
     // Both rules dead-letter here, by their fixed names (as the real stateful stack trusts its rules).
-    DeadLetterQueuePolicy: {
-      Type: 'AWS::SQS::QueuePolicy',
-      Properties: {
-        Queues: [{ Ref: 'DeadLetterQueue' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
-              Condition: {
-                ArnEquals: {
-                  'aws:SourceArn': [
-                    {
-                      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.busName}/${PROBE.ruleName}`,
-                    },
-                    {
-                      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.scheduleRuleName}`,
-                    },
-                  ],
-                },
-              },
-            },
-          ],
-        },
+    DeadLetterQueuePolicy: eventBridgeMaySend('DeadLetterQueue', [
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.busName}/${PROBE.ruleName}`,
       },
-    },
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.scheduleRuleName}`,
+      },
+    ]),
   },
   Outputs: {
     ExportsTable: output('TableName', { Ref: 'Table' }),
@@ -221,24 +231,7 @@ const statelessTemplate = {
         },
       },
     },
-    WorkQueuePolicy: {
-      Type: 'AWS::SQS::QueuePolicy',
-      Properties: {
-        Queues: [{ Ref: 'WorkQueue' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
-              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['WorkRule', 'Arn'] } } },
-            },
-          ],
-        },
-      },
-    },
+    WorkQueuePolicy: eventBridgeMaySend('WorkQueue', { 'Fn::GetAtt': ['WorkRule', 'Arn'] }),
     ApiInvokesProbe: {
       Type: 'AWS::Lambda::Permission',
       Properties: {
@@ -293,15 +286,7 @@ const statelessTemplate = {
       },
       Metadata: functionMetadata,
     },
-    ReservedIntegration: {
-      Type: 'AWS::ApiGatewayV2::Integration',
-      Properties: {
-        ApiId: { Ref: 'Api' },
-        IntegrationType: 'AWS_PROXY',
-        IntegrationUri: { 'Fn::GetAtt': ['ReservedFunction', 'Arn'] },
-        PayloadFormatVersion: '2.0',
-      },
-    },
+    ReservedIntegration: lambdaIntegration('ReservedFunction'),
     ReservedRoute: {
       Type: 'AWS::ApiGatewayV2::Route',
       Properties: {
@@ -384,15 +369,7 @@ const statelessTemplate = {
       },
     },
     Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'probe', ProtocolType: 'HTTP' } },
-    ApiIntegration: {
-      Type: 'AWS::ApiGatewayV2::Integration',
-      Properties: {
-        ApiId: { Ref: 'Api' },
-        IntegrationType: 'AWS_PROXY',
-        IntegrationUri: { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
-        PayloadFormatVersion: '2.0',
-      },
-    },
+    ApiIntegration: lambdaIntegration('ProbeFunction'),
     ...Object.fromEntries(
       HTTP_ROUTES.map((routeKey, index) => [
         `Route${index}`,
