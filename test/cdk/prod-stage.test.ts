@@ -141,6 +141,39 @@ describe('prod stage (docs/deploy.md)', () => {
     expect(stateless).toContain('"Fn::GetStackOutput"');
   });
 
+  it('alarms on every dead-letter queue: at least 1 visible message, 60 s period, 1 datapoint, to the alarm topic', () => {
+    const deadLetterQueues = resourcesOf(stateful, 'AWS::SQS::Queue').map(([logicalId]) => logicalId);
+    expect(deadLetterQueues.length).toBeGreaterThan(0);
+    const alarms = resourcesOf(stateless, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
+    for (const queueId of deadLetterQueues) {
+      const watching = alarms.filter((alarm) =>
+        listOf(prop(alarm, 'Dimensions')).some(
+          (dimension) => isJsonObject(dimension) && resolve(dimension.Value) === `${queueId}.QueueName`,
+        ),
+      );
+      expect(
+        watching.map((alarm) => ({
+          metric: prop(alarm, 'MetricName'),
+          statistic: prop(alarm, 'Statistic'),
+          period: prop(alarm, 'Period'),
+          datapoints: prop(alarm, 'DatapointsToAlarm'),
+          threshold: prop(alarm, 'Threshold'),
+          actions: listOf(prop(alarm, 'AlarmActions')).map(resolve),
+        })),
+        queueId,
+      ).toEqual([
+        {
+          metric: 'ApproximateNumberOfMessagesVisible',
+          statistic: 'Maximum',
+          period: 60,
+          datapoints: 1,
+          threshold: 1,
+          actions: [expect.stringMatching(/^MonitoringAlarmTopic/)],
+        },
+      ]);
+    }
+  });
+
   it('lets CloudWatch publish to the alarm topic for the prod alarms only', () => {
     const [, policy] = resourcesOf(stateless, 'AWS::SNS::TopicPolicy')[0]!;
     const allow = listOf(prop(policy, 'PolicyDocument', 'Statement'))
