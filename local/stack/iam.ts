@@ -39,7 +39,8 @@ export interface LocalIam {
   credentialsOf(functionName: string): SessionCredentials | undefined;
   /**
    * A delivery one service makes to another (a rule to its queue, an alarm to its topic…): allowed, or refused,
-   * recorded and printed with what became of it.
+   * recorded and printed. `what` names the delivery and what becomes of it when refused, e.g.
+   * `rule reelhire-dev-VideoEvents → arn:…:VideoEventsQueue (dead-lettered)`.
    */
   authorizeDelivery(checks: readonly AuthorizationRequest[], what: string): Promise<DeliveryDecision>;
 }
