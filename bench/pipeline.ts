@@ -13,7 +13,8 @@ import { localClientConfig } from '../local/testing/local-clients.ts';
 /**
  * Canonical events per second through the whole local runtime (PutEvents → bus → rule → SQS queue → the bundled
  * video-events handler in its worker → dynalite), beside the raw AWS SDK PutItem rate against the same dynalite in
- * the same run. The ratio says how much of the storage's speed the pipeline keeps.
+ * the same run, through the same IAM-enforcing front. The ratio says how much of the storage's speed the pipeline
+ * keeps.
  */
 export interface PipelineResult {
   readonly events: number;
@@ -80,12 +81,24 @@ const countVideos = async (
   return total;
 };
 
-export const benchPipeline = async (events = 2000, timeoutMs = 300_000): Promise<PipelineResult> => {
+/**
+ * @param enforceIam IAM enforcement on every local endpoint (what `npm start` always does); off only to
+ *   measure what it costs. Either way the PutItem baseline goes through the same DynamoDB front as the functions.
+ */
+export const benchPipeline = async (
+  events = 2000,
+  {
+    enforceIam = true,
+    timeoutMs = 300_000,
+  }: { readonly enforceIam?: boolean; readonly timeoutMs?: number } = {},
+): Promise<PipelineResult> => {
   const stack = await startLocalStack({
     projectDir: PROJECT_ROOT,
     port: 0,
     dynamoPort: 0,
     schedules: false,
+    alarms: false,
+    enforceIam,
     env: { ...process.env, REELHIRE_DATA_DIR: '' },
   });
   try {
@@ -145,5 +158,9 @@ export const benchPipeline = async (events = 2000, timeoutMs = 300_000): Promise
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(await benchPipeline(Number(process.argv[2] ?? 2000)));
+  const events = Number(process.argv[2] ?? 2000);
+  console.log({
+    enforced: await benchPipeline(events),
+    unenforced: await benchPipeline(events, { enforceIam: false }),
+  });
 }

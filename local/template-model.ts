@@ -72,6 +72,7 @@ const targetOf = (
   const input = stringField(target, 'Input');
   const inputPath = stringField(target, 'InputPath');
   const deadLetterArn = deadLetter ? stringField(deadLetter, 'Arn') : undefined;
+  const roleArn = stringField(target, 'RoleArn');
   return {
     id: stringField(target, 'Id') ?? arn,
     arn,
@@ -84,6 +85,7 @@ const targetOf = (
     ...(deadLetterArn ? { deadLetterArn } : {}),
     ...(input !== undefined ? { input } : {}),
     ...(inputPath !== undefined ? { inputPath } : {}),
+    ...(roleArn ? { roleArn } : {}),
   };
 };
 

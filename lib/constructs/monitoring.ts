@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -85,7 +85,19 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const account = Stack.of(this).account;
+    const stack = Stack.of(this);
+    const account = stack.account;
+    // Every alarm of this construct is named `<namePrefix>-…`: what CloudWatch names as aws:SourceArn.
+    const alarmArns = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${props.namePrefix}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const fromTheseAlarms = {
+      ArnLike: { 'aws:SourceArn': alarmArns },
+      StringEquals: { 'aws:SourceAccount': account },
+    };
 
     this.topicKey = new Key(this, 'AlarmTopicKey', {
       description: `${props.namePrefix} alarm notifications`,
@@ -105,7 +117,7 @@ export class Monitoring extends Construct {
             principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
             resources: ['*'],
-            conditions: { StringEquals: { 'aws:SourceAccount': account } },
+            conditions: fromTheseAlarms,
           }),
         ],
       }),
@@ -116,6 +128,17 @@ export class Monitoring extends Construct {
       masterKey: this.topicKey,
       enforceSSL: true,
     });
+    // enforceSSL writes a topic policy whose only statement is a Deny, and a topic policy replaces SNS's default
+    // one: without this statement no alarm could publish.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromTheseAlarms,
+      }),
+    );
     if (props.alarmEmail !== undefined) {
       this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     }
@@ -130,6 +153,7 @@ export class Monitoring extends Construct {
         threshold,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
+        datapointsToAlarm: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       created.addAlarmAction(notify);

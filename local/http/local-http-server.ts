@@ -13,7 +13,13 @@ const MAX_AWS_REQUEST_BYTES = 2 * 1_048_576;
 export const LOCAL_PREFIX = '/_local/';
 
 export interface RequestHandlers {
-  readonly aws: (target: string, body: Buffer, signal: AbortSignal) => Promise<AwsReply>;
+  /** An AWS JSON call; the request is there for its signature. */
+  readonly aws: (
+    request: IncomingMessage,
+    target: string,
+    body: Buffer,
+    signal: AbortSignal,
+  ) => Promise<AwsReply>;
   /** The API: its routes, and its answer when none matches. */
   readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply>;
   /** Undefined when no local endpoint has the path. */
@@ -138,7 +144,7 @@ export class LocalHttpServer {
       // A client that hangs up ends its long poll.
       response.on('close', () => controller.abort());
       try {
-        const reply = await handlers.aws(awsTarget, read.body, controller.signal);
+        const reply = await handlers.aws(request, awsTarget, read.body, controller.signal);
         response.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
         response.end(reply.body);
       } finally {

@@ -98,7 +98,8 @@ export interface HttpReply {
   readonly body: Buffer;
 }
 
-const INTERNAL_ERROR: HttpReply = {
+/** API Gateway's own answer when it cannot get a response from the integration (refused, throttled, malformed). */
+export const API_GATEWAY_INTERNAL_ERROR: HttpReply = {
   statusCode: 500,
   headers: { 'content-type': 'application/json' },
   cookies: [],
@@ -122,7 +123,8 @@ export const httpReplyOf = (result: unknown): HttpReply => {
   }
   const response = result as HttpResponse & { multiValueHeaders?: Record<string, unknown[]> };
   const statusCode = Number(response.statusCode);
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return INTERNAL_ERROR;
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    return API_GATEWAY_INTERNAL_ERROR;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers ?? {}))
     headers[name.toLowerCase()] = String(value);

@@ -302,6 +302,9 @@ describe('a custom domain', () => {
         REELHIRE_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b',
       }),
     ).toThrow(/us-east-1/);
-    expect(configOfEnv({})().customDomain).toBeUndefined();
+    expect(
+      configOfEnv({ REELHIRE_VIEWER_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json' })()
+        .customDomain,
+    ).toBeUndefined();
   });
 });

@@ -40,6 +40,16 @@ describe.each(SCHEDULES.map((schedule) => [schedule.id, schedule] as const))('sc
       configs.map(([, config]) => resolve(prop(config, 'DestinationConfig', 'OnFailure', 'Destination'))),
     ).toEqual([`${logicalIds.deadLetterQueue(schedule.id)}.Arn`]);
   });
+
+  it('says how often and for how long Lambda retries a failed run, instead of its 2 retries over 6 hours', () => {
+    const [config] = resourcesOf(stateless, 'AWS::Lambda::EventInvokeConfig').filter(
+      ([, candidate]) => resolve(prop(candidate, 'FunctionName')) === functionId,
+    );
+    expect(prop(config![1], 'MaximumRetryAttempts')).toBe(schedule.retryAttempts);
+    expect(prop(config![1], 'MaximumEventAgeInSeconds')).toBe(schedule.maxEventAgeSeconds);
+    // A run older than its period is superseded by the next one: never more than an hour here.
+    expect(schedule.maxEventAgeSeconds).toBeLessThanOrEqual(3600);
+  });
 });
 
 describe('HTTP API', () => {

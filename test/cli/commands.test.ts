@@ -62,7 +62,8 @@ const tiktokAccount = sampleProfile.linkedAccounts.find(
 )!.accountId;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // A 60-second alarm period lasts half a second, so `alarms` sees a state change within the test.
+  stack = await startStack({ REELHIRE_ALARM_TIME_SCALE: '120' });
   env = { REELHIRE_URL: stack.url };
 });
 afterAll(async () => {
@@ -410,6 +411,57 @@ describe('reelhire dlq', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^reelhire: no dead-letter queue NoSuchRoute \(known: VideoEvents, ContraEvents, .*\)\n$/,
+    );
+  });
+});
+
+describe('reelhire alarms', () => {
+  interface AlarmJson {
+    readonly name: string;
+    readonly state: string;
+    readonly notification: string;
+  }
+  const alarmName = 'reelhire-dev-WebSubRenewalSchedule-dlq-depth';
+
+  it('shows each alarm with its state and whether the alarm topic took its notification', async () => {
+    const alarms = JSON.parse((await ok('alarms', '--json')).stdout) as AlarmJson[];
+    expect(alarms.length).toBeGreaterThan(20);
+    for (const alarm of alarms) {
+      expect(Object.keys(alarm)).toEqual(['name', 'state', 'notification']);
+      expect(['OK', 'ALARM', 'INSUFFICIENT_DATA']).toContain(alarm.state);
+      expect(['none', 'delivered', 'refused']).toContain(alarm.notification);
+    }
+    // A message in a dead-letter queue: its alarm goes to ALARM within a period and notifies the topic.
+    const sqs = new SQSClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const { QueueUrl } = await sqs.send(
+        new GetQueueUrlCommand({
+          QueueName: `${stackIdOf('dev', 'stateful')}-${logicalIds.deadLetterQueue('WebSubRenewalSchedule')}`,
+        }),
+      );
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: '{}' }] }));
+    } finally {
+      sqs.destroy();
+    }
+    const alarmed = await eventually(
+      async () =>
+        (JSON.parse((await ok('alarms', '--json')).stdout) as AlarmJson[]).find(
+          (alarm) => alarm.name === alarmName && alarm.state === 'ALARM',
+        ),
+      { timeoutMs: 30_000, what: `${alarmName} in ALARM` },
+    );
+    expect(alarmed.notification).toBe('delivered');
+    const human = await ok('alarms');
+    expect(human.stdout.split('\n')[0]).toMatch(/^ALARM +STATE +NOTIFICATION +WHY$/);
+    expect(human.stdout).toMatch(new RegExp(`${alarmName} +ALARM +delivered +Threshold Crossed`));
+    // npm start printed the change and the notification (an e-mail subscription would be printed, not sent).
+    expect(stack.output()).toContain(`[alarms] ${alarmName}: OK → ALARM`);
+    expect(stack.output()).toMatch(
+      /\[sns\] \S+ → no subscription: ALARM: "reelhire-dev-WebSubRenewalSchedule-dlq-depth"/,
     );
   });
 });

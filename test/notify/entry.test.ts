@@ -5,7 +5,12 @@ import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
-import { useDynalite, useEmployerServer, useSqsRecorder } from '../support/shared-resource.ts';
+import {
+  useDynalite,
+  useEmployerServer,
+  useLocalSecretsManager,
+  useSqsRecorder,
+} from '../support/shared-resource.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
@@ -15,6 +20,7 @@ const EMPLOYER_ID = 'emp_entry';
 const dynamo = useDynalite();
 const sqs = useSqsRecorder();
 const employer = useEmployerServer(employerSecret(MASTER_KEY, EMPLOYER_ID));
+const secrets = useLocalSecretsManager({ EMPLOYER_SIGNING_KEY: MASTER_KEY });
 let tableName: string;
 
 beforeAll(async () => {
@@ -35,7 +41,7 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     await expect(load()).rejects.toThrow('missing required environment variable QUEUE_URL');
   });
 
-  it('signs with the secret derived from EMPLOYER_SIGNING_KEY and delays retries on QUEUE_URL', async () => {
+  it('signs with the secret derived from the EMPLOYER_SIGNING_KEY secret and delays retries on QUEUE_URL', async () => {
     const queueUrl = sqs.queueUrl('notifications');
     vi.stubEnv('TABLE_NAME', tableName);
     vi.stubEnv('QUEUE_URL', queueUrl);
@@ -43,7 +49,8 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     vi.stubEnv('MAX_RECEIVE_COUNT', '12');
     vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
     vi.stubEnv('REELHIRE_MODE', 'local');
-    vi.stubEnv('EMPLOYER_SIGNING_KEY', MASTER_KEY);
+    // EMPLOYER_SIGNING_KEY_NAME, read from the local Secrets Manager as in the cloud.
+    for (const [name, value] of Object.entries(secrets.environment)) vi.stubEnv(name, value);
     stubLocalAwsEnvironment({ DYNAMODB: dynamo.endpoint, SQS: sqs.endpoint });
     const handler = await load();
 

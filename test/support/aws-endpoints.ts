@@ -30,10 +30,10 @@ export const startAwsEndpoints = async (
   const queues = new QueueRegistry(http.url);
   const activity = new ActivityLog();
   const dispatcher = new TargetDispatcher({
-    deliver: async (arn, payload) => {
-      queues.byArn(arn)?.send({ body: payload });
+    deliver: async (_rule, target, payload) => {
+      queues.byArn(target.arn)?.send({ body: payload });
     },
-    deadLetter: () => false,
+    deadLetter: async () => false,
     activity,
   });
   const buses = new LocalEventBuses(
@@ -43,7 +43,7 @@ export const startAwsEndpoints = async (
     activity,
   );
   http.attach({
-    aws: (target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
+    aws: (_request, target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
     route: async (request) => problemReply(404, 'Not Found', `no route for ${request.method} ${request.url}`),
     local: () => undefined,
   });

@@ -40,9 +40,12 @@ export interface RunningNpmStart {
  */
 export const startNpmStart = async (
   env: NodeJS.ProcessEnv,
-  { readyTimeoutMs = 600_000 } = {},
+  {
+    readyTimeoutMs = 600_000,
+    args = [],
+  }: { readonly readyTimeoutMs?: number; readonly args?: readonly string[] } = {},
 ): Promise<RunningNpmStart> => {
-  const child = spawn('npm', ['start'], {
+  const child = spawn('npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     detached: true,

@@ -29,6 +29,12 @@ export const PROBE = {
   tableName: 'Probe-Stateful-Table',
   probeFunction: 'Probe-Stateless-ProbeFunction',
   scheduledFunction: 'probe-scheduled',
+  secretName: 'probe/tiktok-client-secret',
+  /** A function that may run once at a time (ReservedConcurrentExecutions 1), behind its own route. */
+  reservedFunction: 'probe-reserved',
+  reservedRoute: 'GET /reserved/sleep',
+  /** The work queue's event source mapping polls with at most this many concurrent batches. */
+  maximumConcurrency: 2,
 } as const;
 
 const ASSET = 'asset.probe';
@@ -36,6 +42,37 @@ const importValue = (name: string) => ({ 'Fn::ImportValue': `${PROBE.stateful}:$
 const output = (name: string, value: unknown) => ({
   Value: value,
   Export: { Name: `${PROBE.stateful}:${name}` },
+});
+
+/** A queue policy letting EventBridge rules (these source ARNs) send to the queue, as the CDK writes one. */
+const eventBridgeMaySend = (queueId: string, sourceArns: unknown) => ({
+  Type: 'AWS::SQS::QueuePolicy',
+  Properties: {
+    Queues: [{ Ref: queueId }],
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': sourceArns } },
+        },
+      ],
+    },
+  },
+});
+
+/** An HTTP API integration invoking a function with payload 2.0. */
+const lambdaIntegration = (functionId: string) => ({
+  Type: 'AWS::ApiGatewayV2::Integration',
+  Properties: {
+    ApiId: { Ref: 'Api' },
+    IntegrationType: 'AWS_PROXY',
+    IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] },
+    PayloadFormatVersion: '2.0',
+  },
 });
 
 const statefulTemplate = {
@@ -68,10 +105,21 @@ const statefulTemplate = {
     },
     EventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: PROBE.busName } },
     DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1_209_600 } },
+    // Both rules dead-letter here, by their fixed names (as the real stateful stack trusts its rules).
+    DeadLetterQueuePolicy: eventBridgeMaySend('DeadLetterQueue', [
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.busName}/${PROBE.ruleName}`,
+      },
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${PROBE.scheduleRuleName}`,
+      },
+    ]),
   },
   Outputs: {
     ExportsTable: output('TableName', { Ref: 'Table' }),
+    ExportsTableArn: output('TableArn', { 'Fn::GetAtt': ['Table', 'Arn'] }),
     ExportsBus: output('BusName', { Ref: 'EventBus' }),
+    ExportsBusArn: output('BusArn', { 'Fn::GetAtt': ['EventBus', 'Arn'] }),
     ExportsDlqArn: output('DlqArn', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }),
   },
 };
@@ -110,6 +158,7 @@ export const HTTP_ROUTES = [
   'GET /binary',
   'GET /plain',
   'GET /limited',
+  'GET /secret',
 ];
 
 /** The stage's throttles: every route at the default, `GET /limited` at one request a second with a burst of 2. */
@@ -139,7 +188,80 @@ const statelessTemplate = {
     },
     AuditQueue: { Type: 'AWS::SQS::Queue', Properties: {} },
     CloudOnlyQueue: { Type: 'AWS::SQS::Queue', Condition: 'InCloud', Properties: {} },
-    ProbeRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+    ProbeRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+      },
+    },
+    // What the probe does, and nothing else: local mode enforces it.
+    ProbeRolePolicy: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'ProbeRolePolicy',
+        Roles: [{ Ref: 'ProbeRole' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+              Resource: importValue('TableArn'),
+            },
+            { Effect: 'Allow', Action: 'events:PutEvents', Resource: importValue('BusArn') },
+            {
+              Effect: 'Allow',
+              Action: [
+                'sqs:ReceiveMessage',
+                'sqs:DeleteMessage',
+                'sqs:GetQueueAttributes',
+                'sqs:ChangeMessageVisibility',
+              ],
+              Resource: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+            },
+            {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: [{ 'Fn::GetAtt': ['AuditQueue', 'Arn'] }, importValue('DlqArn')],
+            },
+            {
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: {
+                'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${PROBE.secretName}-??????`,
+              },
+            },
+          ],
+        },
+      },
+    },
+    WorkQueuePolicy: eventBridgeMaySend('WorkQueue', { 'Fn::GetAtt': ['WorkRule', 'Arn'] }),
+    ApiInvokesProbe: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+          'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*',
+        },
+      },
+    },
+    ScheduleInvokesScheduled: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ScheduledFunction', 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': ['ScheduleRule', 'Arn'] },
+      },
+    },
     ProbeFunction: {
       Type: 'AWS::Lambda::Function',
       Properties: functionProperties(
@@ -149,20 +271,8 @@ const statelessTemplate = {
           QUEUE_URL: { Ref: 'WorkQueue' },
           AUDIT_QUEUE_URL: { Ref: 'AuditQueue' },
           PUBLIC_BASE_URL: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] },
-          TIKTOK_CLIENT_SECRET_ARN: {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':secretsmanager:',
-                { Ref: 'AWS::Region' },
-                ':',
-                { Ref: 'AWS::AccountId' },
-                ':secret:probe/tiktok',
-              ],
-            ],
-          },
+          // A name ending in `-secret`, which a partial ARN could not name.
+          TIKTOK_CLIENT_SECRET_NAME: PROBE.secretName,
         },
         PROBE.functionTimeoutSeconds,
       ),
@@ -175,6 +285,37 @@ const statelessTemplate = {
         FunctionName: PROBE.scheduledFunction,
       },
       Metadata: functionMetadata,
+    },
+    ReservedFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        ...functionProperties({}, 2),
+        FunctionName: PROBE.reservedFunction,
+        ReservedConcurrentExecutions: 1,
+      },
+      Metadata: functionMetadata,
+    },
+    ReservedIntegration: lambdaIntegration('ReservedFunction'),
+    ReservedRoute: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        RouteKey: PROBE.reservedRoute,
+        AuthorizationType: 'NONE',
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'ReservedIntegration' }]] },
+      },
+    },
+    ApiInvokesReserved: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ReservedFunction', 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+          'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*',
+        },
+      },
     },
     InlineFunction: {
       Type: 'AWS::Lambda::Function',
@@ -208,6 +349,7 @@ const statelessTemplate = {
         FunctionName: { Ref: 'ProbeFunction' },
         BatchSize: 5,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: PROBE.maximumConcurrency },
       },
     },
     ScheduleRule: {
@@ -254,15 +396,7 @@ const statelessTemplate = {
         },
       },
     },
-    ApiIntegration: {
-      Type: 'AWS::ApiGatewayV2::Integration',
-      Properties: {
-        ApiId: { Ref: 'Api' },
-        IntegrationType: 'AWS_PROXY',
-        IntegrationUri: { 'Fn::GetAtt': ['ProbeFunction', 'Arn'] },
-        PayloadFormatVersion: '2.0',
-      },
-    },
+    ApiIntegration: lambdaIntegration('ProbeFunction'),
     ...Object.fromEntries(
       HTTP_ROUTES.map((routeKey, index) => [
         `Route${index}`,

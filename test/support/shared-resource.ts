@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.ts';
 import { SqsRecorder } from './sqs-recorder.ts';
 
 /**
@@ -49,3 +50,13 @@ export const useEmployerServer = (secret: string): EmployerServer =>
 /** An SQS recorder for the tests of a file or a describe block. */
 export const useSqsRecorder = (): SqsRecorder =>
   useShared('the SQS recorder', SqsRecorder.start, (recorder) => recorder.close());
+
+/** The local Secrets Manager holding `values`, for handlers run inside a test process. */
+export const useLocalSecretsManager = (
+  values: Parameters<typeof startLocalSecretsManager>[0],
+): LocalSecretsManager =>
+  useShared(
+    'the local Secrets Manager',
+    () => startLocalSecretsManager(values),
+    (secrets) => secrets.close(),
+  );

@@ -1,5 +1,5 @@
 import { beforeEach } from 'vitest';
-import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
+import { secretValues } from '#shared/aws/secrets.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
@@ -9,9 +9,10 @@ import { WebSubVerification } from '#websub/verification.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { NOW } from '../../local/testing/platform-deliveries.ts';
 import { RecordingPublisher } from './recording-publisher.ts';
+import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.ts';
 import { useShared } from './shared-resource.ts';
 
-/** The secrets the tests sign with (local mode reads them from the environment, as `npm start` does). */
+/** The secrets the tests sign with; the handlers read them from the local Secrets Manager, as in the cloud. */
 export const SECRETS = {
   tiktok: 'tiktok-test-client-secret',
   youtube: 'youtube-test-hub-secret',
@@ -19,14 +20,30 @@ export const SECRETS = {
   contra: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 } as const;
 
+let secretsManager: LocalSecretsManager | undefined;
+
+/** Starts the local Secrets Manager the handlers of this test process read (once; `closeLocalSecrets` ends it). */
+export const startLocalSecrets = async (): Promise<void> => {
+  secretsManager ??= await startLocalSecretsManager();
+  useLocalSecrets();
+};
+
+export const closeLocalSecrets = async (): Promise<void> => {
+  await secretsManager?.close();
+  secretsManager = undefined;
+};
+
+/** Sets the webhook secrets' current values (several space-separated during a rotation). */
 export const useLocalSecrets = (
   values: { tiktok?: string; youtube?: string; contra?: string } = {},
 ): void => {
-  process.env.REELHIRE_MODE = 'local';
-  process.env.TIKTOK_CLIENT_SECRET = values.tiktok ?? SECRETS.tiktok;
-  process.env.YOUTUBE_HUB_SECRET = values.youtube ?? SECRETS.youtube;
-  process.env.CONTRA_WEBHOOK_SECRET = values.contra ?? SECRETS.contra;
-  clearSecretCache();
+  if (!secretsManager) throw new Error('startLocalSecrets() first');
+  secretsManager.put({
+    TIKTOK_CLIENT_SECRET: values.tiktok ?? SECRETS.tiktok,
+    YOUTUBE_HUB_SECRET: values.youtube ?? SECRETS.youtube,
+    CONTRA_WEBHOOK_SECRET: values.contra ?? SECRETS.contra,
+  });
+  Object.assign(process.env, { REELHIRE_MODE: 'local', ...secretsManager.environment });
 };
 
 export interface WebhookHarness {
@@ -40,7 +57,7 @@ export interface WebhookHarness {
 }
 
 export const startWebhookHarness = async (): Promise<WebhookHarness> => {
-  useLocalSecrets();
+  await startLocalSecrets();
   const dynamo = await startDynalite();
   const tableName = await dynamo.createTable('webhooks');
   const bus = new RecordingPublisher();
@@ -67,7 +84,9 @@ export const startWebhookHarness = async (): Promise<WebhookHarness> => {
     metrics,
     clock,
     invoke: (request) => handler(request),
-    close: () => dynamo.close(),
+    close: async () => {
+      await Promise.all([dynamo.close(), closeLocalSecrets()]);
+    },
   };
 };
 

@@ -27,7 +27,7 @@ import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { SECRETS, useLocalSecrets } from '../support/webhook-harness.ts';
+import { closeLocalSecrets, SECRETS, startLocalSecrets } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -72,7 +72,7 @@ let consumer: ReturnType<typeof createYouTubeSubscriptionsHandler>;
 let renewal: ReturnType<typeof createWebSubRenewalHandler>;
 
 beforeAll(async () => {
-  useLocalSecrets();
+  await startLocalSecrets();
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('websub');
   channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
@@ -95,6 +95,7 @@ afterAll(async () => {
   await hub.close();
   await callback.close();
   await dynamo.close();
+  await closeLocalSecrets();
 });
 
 beforeEach(() => {
