@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { bundledHandlerFileOf, readAssembly } from '../lib/assembly.ts';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
-import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../lib/routing.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../lib/functions.ts';
 import { synthesizeCached } from '../lib/synthesize.ts';
 
 /** A function's bundle size and the time a fresh Node process takes to import it (its cold INIT), median. */

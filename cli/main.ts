@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerAlarms } from './alarms.ts';
 import { registerApplications } from './applications.ts';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
@@ -19,7 +20,7 @@ export const buildProgram = (): Command => {
     .description(
       'ReelHire from the command line: send sample webhooks and events to a running stack, read links, make ' +
         'local viewer tokens, employer keys and secrets, list a job’s applications, inspect and redrive dead-letter ' +
-        'queues, receive notifications. ' +
+        'queues, show the alarms, receive notifications. ' +
         'Targets `npm start` at http://127.0.0.1:$PORT (3000) unless --url or REELHIRE_URL says otherwise.',
     )
     .version(packageJson.version, '-V, --version', 'print the version')
@@ -36,6 +37,7 @@ export const buildProgram = (): Command => {
   registerEmployerCredentials(program);
   registerApplications(program);
   registerDlq(program);
+  registerAlarms(program);
   registerEmployer(program);
   return program;
 };

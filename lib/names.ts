@@ -1,4 +1,4 @@
-import type { FunctionName } from './routing.ts';
+import type { FunctionName } from './functions.ts';
 
 /**
  * Names and CloudFormation logical ids, all derived from the routing names. The local runtime and the tests
@@ -14,6 +14,9 @@ export const stackIdOf = (stage: string, kind: StackKind): string =>
   `ReelHire-${stage}-${kind === 'stateful' ? 'Stateful' : 'Stateless'}`;
 
 export const busNameOf = (stage: string): string => `reelhire-${stage}`;
+
+/** Route id of the rule on the default bus that forwards to ReelHire's bus (config.forwardDefaultBus). */
+export const DEFAULT_BUS_FORWARD = 'DefaultBusForward';
 
 /**
  * Rule names are fixed so that the dead-letter queues (in the stateful stack) can trust exactly these rules

@@ -3,204 +3,18 @@ import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EMPLOYER_API_ROUTES } from '#employers/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
-import {
-  NOTIFICATION_DEAD_LETTER_QUEUE_VARIABLE,
-  NOTIFICATION_EVENTS,
-  NOTIFICATION_QUEUE_VARIABLE,
-} from '#notify/routes.ts';
-import type { SecretName } from '#shared/secret-names.ts';
+import { NOTIFICATION_EVENTS } from '#notify/routes.ts';
 import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
+import type { ThrottleClass } from './front-door.ts';
+import type { FunctionName } from './functions.ts';
 
 /**
- * The one routing definition: which functions exist, which detail-types reach which function through which
- * queue, which schedules and HTTP routes invoke them. The CDK stack builds every rule, queue, event source
- * mapping, schedule and API route from this; the local runtime reads the synthesized template, so local and
- * cloud cannot drift. What a function takes in is listed once, by its feature (`routes.ts` beside its handler):
- * the events of the link queues and the HTTP route keys come from there, and the handlers are typed by them.
+ * The one routing definition: which detail-types reach which function (lib/functions.ts) through which queue,
+ * which schedules and HTTP routes invoke them. The CDK stack builds every rule, queue, event source mapping,
+ * schedule and API route from this; the local runtime reads the synthesized template, so local and cloud cannot
+ * drift. What a function takes in is listed once, by its feature (`routes.ts` beside its handler): the events of
+ * the link queues and the HTTP route keys come from there, and the handlers are typed by them.
  */
-
-export interface FunctionSpec {
-  /** Entry file, relative to the project root: one kebab-case file per function. */
-  readonly entry: string;
-  readonly description: string;
-  readonly memoryMb: number;
-  readonly timeoutSeconds: number;
-  /** Secrets it reads (an ARN in the cloud, the environment variable locally). */
-  readonly secrets: readonly SecretName[];
-  /** Table access it needs; least privilege is derived from this. */
-  readonly table: 'read' | 'readWrite';
-  /** Whether it publishes to the bus. */
-  readonly publishes: boolean;
-  /**
-   * Queues of event routes it uses besides consuming its own: `send` (SendMessage on the route's queue),
-   * `takeOutDeadLetters` (receive, delete and hide messages of the route's dead-letter queue). Each is given to
-   * the function as `variable`. @default none
-   */
-  readonly queues?: readonly QueueUse[];
-}
-
-export interface QueueUse {
-  /** The event route whose queue it is. */
-  readonly route: string;
-  readonly access: 'send' | 'takeOutDeadLetters';
-  readonly variable: string;
-}
-
-/** The notifier's own queue (a notification that must wait is sent again, delayed) and its dead-letter queue. */
-const NOTIFICATION_QUEUE: QueueUse = {
-  route: 'ApplicationNotifications',
-  access: 'send',
-  variable: NOTIFICATION_QUEUE_VARIABLE,
-};
-
-export const FUNCTIONS = {
-  videoEvents: {
-    entry: 'functions/video-events.ts',
-    description:
-      'Video Posted / Video Removed / Account Disconnected → video and account records, Link Changed',
-    memoryMb: 512,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-  },
-  contraEvents: {
-    entry: 'functions/contra-events.ts',
-    description: 'Profile Updated / Deleted, Job Published / Closed → profile, account and job records',
-    memoryMb: 512,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-  },
-  linkFanout: {
-    entry: 'functions/link-fanout.ts',
-    description: "Announces an account's portfolio link change on its videos, one page of ≤ 100 at a time",
-    memoryMb: 512,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'read',
-    publishes: true,
-  },
-  jobExpiry: {
-    entry: 'functions/job-expiry.ts',
-    description: 'Every minute: announces the apply links of jobs whose closesAt has passed',
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-  },
-  notifier: {
-    entry: 'functions/notifier.ts',
-    description:
-      'Application Submitted / Withdrawn → signed application.received / .withdrawn POSTs to the employer, in order, with retries',
-    memoryMb: 256,
-    timeoutSeconds: 30,
-    secrets: ['EMPLOYER_SIGNING_KEY'],
-    // Writes each notification's record (url, first build, attempts, outcome): the employer's delivery log.
-    table: 'readWrite',
-    publishes: true,
-    queues: [NOTIFICATION_QUEUE],
-  },
-  webhooks: {
-    entry: 'functions/webhooks.ts',
-    description: 'TikTok, YouTube (WebSub) and Contra webhooks → canonical events on the bus',
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    secrets: ['TIKTOK_CLIENT_SECRET', 'YOUTUBE_HUB_SECRET', 'CONTRA_WEBHOOK_SECRET'],
-    table: 'readWrite',
-    publishes: true,
-  },
-  youtubeSubscriptions: {
-    entry: 'functions/youtube-subscriptions.ts',
-    description:
-      "Channel Subscription Wanted → a WebSub subscribe or unsubscribe request for the channel's feed",
-    memoryMb: 256,
-    timeoutSeconds: 30,
-    secrets: ['YOUTUBE_HUB_SECRET'],
-    table: 'readWrite',
-    publishes: false,
-  },
-  websubRenewal: {
-    entry: 'functions/websub-renewal.ts',
-    description:
-      'Every hour: hands YouTube channels whose WebSub lease ends within a day back for re-subscription',
-    memoryMb: 256,
-    timeoutSeconds: 120,
-    secrets: [],
-    table: 'read',
-    publishes: true,
-  },
-  linksApi: {
-    entry: 'functions/links-api.ts',
-    description: 'GET /health, /links/{platform}/{videoId}[/portfolio]',
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    secrets: [],
-    table: 'read',
-    publishes: false,
-  },
-  applicationsApi: {
-    entry: 'functions/applications-api.ts',
-    description: 'GET /jobs/{jobId}/apply (the apply page) and POST /jobs/{jobId}/applications',
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    secrets: ['VIEWER_TOKEN_SECRET'],
-    table: 'readWrite',
-    publishes: true,
-  },
-  applicantApi: {
-    entry: 'functions/applicant-api.ts',
-    description: "The viewer's own applications: GET /applications[/{id}], POST /applications/{id}/withdraw",
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    secrets: ['VIEWER_TOKEN_SECRET'],
-    table: 'readWrite',
-    publishes: true,
-  },
-  employerApi: {
-    entry: 'functions/employer-api.ts',
-    description:
-      'The employer API: applications (pull inbox), status changes, delivery log and retries, test event, rotations',
-    memoryMb: 512,
-    timeoutSeconds: 20,
-    secrets: ['EMPLOYER_SIGNING_KEY'],
-    table: 'readWrite',
-    publishes: true,
-    // A retry sends the notification's message again, taking it out of the dead-letter queue first.
-    queues: [
-      NOTIFICATION_QUEUE,
-      {
-        route: 'ApplicationNotifications',
-        access: 'takeOutDeadLetters',
-        variable: NOTIFICATION_DEAD_LETTER_QUEUE_VARIABLE,
-      },
-    ],
-  },
-  applicationClosings: {
-    entry: 'functions/application-closings.ts',
-    description:
-      "Job Closed / Applications Closing Requested → the job's open applications closed, ≤ 100 a page",
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-  },
-  applicationSweep: {
-    entry: 'functions/application-sweep.ts',
-    description:
-      'Every minute: publishes application changes a failed request left pending; closes applications idle a year',
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-  },
-} as const satisfies Record<string, FunctionSpec>;
-
-export type FunctionName = keyof typeof FUNCTIONS;
 
 export interface QueueSettings {
   readonly batchSize: number;
@@ -209,6 +23,12 @@ export interface QueueSettings {
   readonly visibilityTimeoutSeconds: number;
   /** Receives before SQS moves a message to the DLQ (the handler dead-letters with a reason on the last). */
   readonly maxReceiveCount: number;
+  /**
+   * The event source mapping's ScalingConfig.MaximumConcurrency (2 to 1,000): concurrent batches at most, never
+   * more than the function's reserved concurrency (more would be throttled and come back with a receive
+   * counted against maxReceiveCount).
+   */
+  readonly maximumConcurrency: number;
 }
 
 export interface EventRoute {
@@ -228,33 +48,63 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     id: 'VideoEvents',
     detailTypes: detailTypesOf(VIDEO_EVENTS),
     function: 'videoEvents',
-    queue: { batchSize: 50, maxBatchingWindowSeconds: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 50,
+      maxBatchingWindowSeconds: 1,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 20,
+    },
   },
   {
     id: 'ContraEvents',
     detailTypes: detailTypesOf(CONTRA_EVENTS),
     function: 'contraEvents',
-    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 5,
+    },
   },
   {
     id: 'LinkFanout',
     detailTypes: [EVENTS.linkFanoutRequested.detailType],
     function: 'linkFanout',
-    queue: { batchSize: 1, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 10,
+    },
   },
   {
     id: 'ApplicationNotifications',
     detailTypes: detailTypesOf(NOTIFICATION_EVENTS),
     function: 'notifier',
     // One message per attempt; the notifier sets each retry's delay with ChangeMessageVisibility.
-    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 12 },
+    queue: {
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount: 12,
+      maximumConcurrency: 50,
+    },
   },
   {
     id: 'ApplicationClosings',
     detailTypes: detailTypesOf(CLOSING_EVENTS),
     function: 'applicationClosings',
     // One page (≤ 100 applications) per message; a page that fails is retried whole (closing is idempotent).
-    queue: { batchSize: 1, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 5,
+    },
   },
   {
     id: 'YouTubeSubscriptions',
@@ -263,7 +113,13 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     // One message per attempt: a refused or unreachable hub is retried after growing delays the function
     // sets with ChangeMessageVisibility (websub/hub-retry.ts), about 4 h in all, then dead-lettered with
     // the hub's answer; the hourly renewal re-sends any subscribe the hub never verified.
-    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 10 },
+    queue: {
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount: 10,
+      maximumConcurrency: 2,
+    },
   },
 ];
 
@@ -281,27 +137,70 @@ export interface ScheduleRoute {
   readonly function: FunctionName;
   /** An EventBridge schedule expression: `rate(…)` or `cron(…)`. */
   readonly expression: string;
+  /**
+   * The function's EventInvokeConfig: Lambda's retries after a failed run (0 to 2) and how old a run may get
+   * before it is given up on (60 s to 6 h), instead of Lambda's defaults (2 retries, 6 h), which would still
+   * retry a run long after later runs did its work. A run given up on goes to the schedule's dead-letter queue.
+   */
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
 }
 
 export const SCHEDULES: readonly ScheduleRoute[] = [
-  { id: 'JobExpirySchedule', function: 'jobExpiry', expression: 'rate(1 minute)' },
-  { id: 'WebSubRenewalSchedule', function: 'websubRenewal', expression: 'rate(1 hour)' },
-  { id: 'ApplicationSweepSchedule', function: 'applicationSweep', expression: 'rate(1 minute)' },
+  // Every minute: one retry, then the next runs do the same work.
+  {
+    id: 'JobExpirySchedule',
+    function: 'jobExpiry',
+    expression: 'rate(1 minute)',
+    retryAttempts: 1,
+    maxEventAgeSeconds: 120,
+  },
+  // Hourly, for leases renewed a day ahead: two retries within the hour.
+  {
+    id: 'WebSubRenewalSchedule',
+    function: 'websubRenewal',
+    expression: 'rate(1 hour)',
+    retryAttempts: 2,
+    maxEventAgeSeconds: 3600,
+  },
+  // Every minute, like the job expiry: the next runs republish and close what a failed one left.
+  {
+    id: 'ApplicationSweepSchedule',
+    function: 'applicationSweep',
+    expression: 'rate(1 minute)',
+    retryAttempts: 1,
+    maxEventAgeSeconds: 120,
+  },
 ];
 
 export interface HttpRoute {
   /** API Gateway HTTP API route key. */
   readonly routeKey: string;
   readonly function: FunctionName;
+  /** Its route throttle (lib/front-door.ts). */
+  readonly throttle: ThrottleClass;
 }
 
-const servedBy = (name: FunctionName, routeKeys: readonly string[]): HttpRoute[] =>
-  routeKeys.map((routeKey) => ({ routeKey, function: name }));
+/** A function's routes, each with its throttle class: one class for all, or one per route key. */
+const servedBy = <RouteKey extends string>(
+  name: FunctionName,
+  routeKeys: readonly RouteKey[],
+  throttle: ThrottleClass | Readonly<Record<RouteKey, ThrottleClass>>,
+): HttpRoute[] =>
+  routeKeys.map((routeKey) => ({
+    routeKey,
+    function: name,
+    throttle: typeof throttle === 'string' ? throttle : throttle[routeKey],
+  }));
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  ...servedBy('linksApi', LINKS_API_ROUTES),
-  ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES),
-  ...servedBy('applicantApi', APPLICANT_API_ROUTES),
-  ...servedBy('employerApi', EMPLOYER_API_ROUTES),
-  ...servedBy('webhooks', WEBHOOK_ROUTES),
+  ...servedBy('linksApi', LINKS_API_ROUTES, {
+    'GET /health': 'publicReads',
+    'GET /links/{platform}/{videoId}': 'publicReads',
+    'GET /links/{platform}/{videoId}/portfolio': 'viewer',
+  }),
+  ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
+  ...servedBy('applicantApi', APPLICANT_API_ROUTES, 'viewer'),
+  ...servedBy('employerApi', EMPLOYER_API_ROUTES, 'employer'),
+  ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
 ];

@@ -2,8 +2,8 @@ import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { ruleNameOf } from '../lib/names.ts';
 import type { BusEventRecord } from '../local/activity-log.ts';
+import { EmployerServer } from '../local/testing/employer-server.ts';
 import { ApplicationsClient } from './applications-client.ts';
-import { EmployerServer } from './employer-endpoint.ts';
 import type { FaultRates } from './fault-proxy.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { seededRandom } from './seeded-random.ts';
@@ -85,7 +85,7 @@ export const runApplications = async (
     const applicants = Array.from({ length: options.applicants }, (_, index) => `${run}-prof${index}`);
     for (const profileId of applicants) await client.profile(profileId);
     for (const jobId of jobs) await client.job(jobId, EMPLOYER, employer.url());
-    await waitUntilQuiet(system.stack, { timeoutMs: 60_000 });
+    await waitUntilQuiet(system.stack);
 
     system.proxy.setRates(options.faults);
     employer.replyBy((body) => (body.includes('"application.received"') ? { status: 503 } : undefined));

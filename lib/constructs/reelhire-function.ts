@@ -6,7 +6,7 @@ import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../routing.ts';
+import type { FunctionSpec } from '../functions.ts';
 
 /** The project root: entries in FUNCTIONS are relative to it, and esbuild resolves the `#shared/*`, `#links/*`… imports from its package.json. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,6 +70,7 @@ export class ReelHireFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      reservedConcurrentExecutions: spec.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -11,14 +12,72 @@ import {
 import dynalite from 'dynalite';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import type { CallGuard } from '../iam/request-guard.ts';
 import { arrayField, stringField } from '../json.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
+  /** The runtime's own client (table creation): other credentials than a function's, so the administrator's. */
   readonly client: DynamoDBClient;
+  /** Puts IAM in front of every call from now on. */
+  enforce(guard: CallGuard): void;
   close(): Promise<void>;
 }
+
+/**
+ * Runs the guard inside dynalite's own server rather than in a proxy before it: a refused call is answered
+ * here, an allowed one is handed to dynalite's listener with the body already read, which it receives as the
+ * 'data' and 'end' events it listens for. No second HTTP hop, so enforcement costs the guard's time only.
+ */
+const guarded =
+  (dynaliteListener: RequestListener, guardOf: () => CallGuard | undefined): RequestListener =>
+  (request, response) => {
+    const guard = guardOf();
+    if (!guard) {
+      dynaliteListener(request, response);
+      return;
+    }
+    checkThenServe(guard, dynaliteListener, request, response).catch((error: unknown) => {
+      if (response.headersSent) response.destroy();
+      else {
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ __type: 'InternalServerError', message: String(error) }));
+      }
+    });
+  };
+
+const checkThenServe = async (
+  guard: CallGuard,
+  dynaliteListener: RequestListener,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> => {
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+  // dynalite listens for the body itself: it gets it as events, after these listeners are gone.
+  request.removeAllListeners('data');
+  request.removeAllListeners('end');
+  request.removeAllListeners('error');
+  const refused = await guard({
+    method: request.method ?? 'POST',
+    url: request.url ?? '/',
+    headers: request.headers,
+    body,
+  });
+  if (refused) {
+    response.writeHead(refused.status, { ...refused.headers, 'x-amzn-requestid': randomUUID() });
+    response.end(refused.body);
+    return;
+  }
+  dynaliteListener(request, response);
+  if (body.length > 0) request.emit('data', body);
+  request.emit('end');
+};
 
 /**
  * dynalite on 127.0.0.1: in memory, or LevelDB under `dataDir` so tables and items survive a restart.
@@ -32,6 +91,14 @@ export const startLocalDynamoDb = async (port: number, dataDir?: string): Promis
     updateTableMs: 0,
     ...(dataDir ? { path: dataDir } : {}),
   });
+  let guard: CallGuard | undefined;
+  const [dynaliteListener] = server.listeners('request') as RequestListener[];
+  if (!dynaliteListener) throw new Error('dynalite has no request listener to guard');
+  server.removeAllListeners('request');
+  server.on(
+    'request',
+    guarded(dynaliteListener, () => guard),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -48,6 +115,9 @@ export const startLocalDynamoDb = async (port: number, dataDir?: string): Promis
   return {
     endpoint,
     client,
+    enforce(next) {
+      guard = next;
+    },
     async close() {
       client.destroy();
       server.closeAllConnections?.();

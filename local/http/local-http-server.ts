@@ -13,9 +13,15 @@ const MAX_AWS_REQUEST_BYTES = 2 * 1_048_576;
 export const LOCAL_PREFIX = '/_local/';
 
 export interface RequestHandlers {
-  readonly aws: (target: string, body: Buffer, signal: AbortSignal) => Promise<AwsReply>;
-  /** Undefined when no route matches. */
-  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | undefined;
+  /** An AWS JSON call; the request is there for its signature. */
+  readonly aws: (
+    request: IncomingMessage,
+    target: string,
+    body: Buffer,
+    signal: AbortSignal,
+  ) => Promise<AwsReply>;
+  /** The API: its routes, and its answer when none matches. */
+  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply>;
   /** Undefined when no local endpoint has the path. */
   readonly local: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | HttpReply | undefined;
 }
@@ -138,7 +144,7 @@ export class LocalHttpServer {
       // A client that hangs up ends its long poll.
       response.on('close', () => controller.abort());
       try {
-        const reply = await handlers.aws(awsTarget, read.body, controller.signal);
+        const reply = await handlers.aws(request, awsTarget, read.body, controller.signal);
         response.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
         response.end(reply.body);
       } finally {
@@ -160,11 +166,7 @@ export class LocalHttpServer {
       );
       return;
     }
-    const routed = handlers.route(request, read.body);
-    this.send(
-      response,
-      routed ? await routed : problemReply(404, 'Not Found', `no route for ${request.method} ${path}`),
-    );
+    this.send(response, await handlers.route(request, read.body));
   }
 
   private send(response: ServerResponse, reply: HttpReply): void {

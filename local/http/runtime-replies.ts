@@ -33,27 +33,43 @@ export interface LocalEndpointSources {
   readonly applications: () => Promise<readonly unknown[]>;
   /** Where the stack's DynamoDB is: what `npx reelhire` reads local state through. */
   readonly storage: { readonly dynamoEndpoint: string; readonly tableNames: readonly string[] };
+  /** Each alarm with its state and its latest notification. */
+  readonly alarms: () => unknown;
+  /** IAM's refusals: how many, and the latest. */
+  readonly refusals: () => unknown;
 }
 
-const jsonReply = (value: unknown): HttpReply => ({
+const json = (value: unknown): HttpReply => ({
   statusCode: 200,
   headers: { 'content-type': 'application/json' },
   cookies: [],
   body: Buffer.from(JSON.stringify(value)),
 });
 
-/** The runtime's own read-only endpoints, for the local console, `npx reelhire` and tests that run `npm start`. */
+/**
+ * The runtime's own read-only endpoints, for the local console, `npx reelhire` (applications, alarms) and the
+ * tests that run `npm start`: /_local/activity, /_local/stack, /_local/alarms and /_local/iam (the refusals).
+ */
 export const localEndpoint = (
   path: string,
   sources: LocalEndpointSources,
 ): Promise<HttpReply> | HttpReply | undefined => {
-  if (path === '/_local/stack') return jsonReply(sources.storage);
-  if (path !== '/_local/activity') return undefined;
-  return sources.applications().then((applications) =>
-    jsonReply({
-      records: sources.activity.recent(),
-      deadLetterQueues: sources.deadLetterQueues(),
-      applications,
-    }),
-  );
+  switch (path) {
+    case '/_local/activity':
+      return sources.applications().then((applications) =>
+        json({
+          records: sources.activity.recent(),
+          deadLetterQueues: sources.deadLetterQueues(),
+          applications,
+        }),
+      );
+    case '/_local/stack':
+      return json(sources.storage);
+    case '/_local/alarms':
+      return json(sources.alarms());
+    case '/_local/iam':
+      return json(sources.refusals());
+    default:
+      return undefined;
+  }
 };

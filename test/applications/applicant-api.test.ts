@@ -1,29 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApplicantApiHandler } from '#applications/applicant-api-handler.ts';
 import { viewerAuthenticator } from '#apply/viewer-authentication.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import type { HttpResponse } from '#shared/http.ts';
-import { viewerToken } from '../apply/support/tokens.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { apiGatewayRequest, bearerRequest } from '../webhooks/support/api-gateway.ts';
-import { type ApplicationsWorld, applicationsWorld } from './support/world.ts';
+import { viewerToken } from '../../local/testing/viewer-tokens.ts';
+import { type ApplicationsWorld, applicationsWorld } from '../support/applications-world.ts';
+import { apiGatewayRequest, bearerRequest } from '../support/aws-inputs.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 const SECRET = 'applicant-api-test-viewer-secret';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let world: ApplicationsWorld;
 let handle: ReturnType<typeof createApplicantApiHandler>;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   world = applicationsWorld(dynamo, await dynamo.createTable('applicant'));
   handle = createApplicantApiHandler({
     authenticateViewer: viewerAuthenticator(sharedSecretVerifier(async () => [SECRET])),
     applications: world.applicant,
   });
-});
-afterAll(async () => {
-  await dynamo.close();
 });
 
 const call = async (

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { closeJobApplicationsPage } from '#applications/close-job-applications.ts';
 import { sweepApplications } from '#applications/sweep.ts';
 import { applicationKey } from '#shared/item-keys.ts';
 import { InvalidCursorError } from '#shared/pagination.ts';
-import { putJob, uniqueId } from '../notify/support/entities.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { type ApplicationsWorld, applicationsWorld } from './support/world.ts';
+import { type ApplicationsWorld, applicationsWorld } from '../support/applications-world.ts';
+import { putJob, uniqueId } from '../support/entities.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 const CHANGED = 'Application Status Changed';
 const WITHDRAWN = 'Application Withdrawn';
@@ -14,16 +14,12 @@ const SUBMITTED = 'Application Submitted';
 const CLOSING = 'Applications Closing Requested';
 const MINUTE = 60_000;
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 let world: ApplicationsWorld;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('applications');
-});
-afterAll(async () => {
-  await dynamo.close();
 });
 
 const fresh = () => {
@@ -172,10 +168,10 @@ describe('published at least once, even when the request failed after writing', 
   it('the bus refused: the sweep publishes the change a minute later, not before', async () => {
     const { apply, employer, publisher, clock, changes } = fresh();
     const application = await apply({ employerId: 'emp_crash' });
-    publisher.failures = 1;
+    publisher.refusals = 1;
     await expect(
       employer.setStatus('emp_crash', application.applicationId, { status: 'interviewing' }),
-    ).rejects.toThrow(/bus unavailable/);
+    ).rejects.toThrow(/the bus refused/);
     expect(await stored(application.jobId, application.profileId)).toMatchObject({
       status: 'interviewing',
       publishedThrough: 1,
@@ -212,8 +208,8 @@ describe('published at least once, even when the request failed after writing', 
 
   it('a crash between writing an application and publishing Application Submitted', async () => {
     const { apply, publisher, clock, changes } = fresh();
-    publisher.failures = 1;
-    await expect(apply({ employerId: 'emp_crash3' })).rejects.toThrow(/bus unavailable/);
+    publisher.refusals = 1;
+    await expect(apply({ employerId: 'emp_crash3' })).rejects.toThrow(/the bus refused/);
     expect(publisher.ofType(SUBMITTED)).toHaveLength(0);
     clock.advance(61_000);
     expect((await sweepApplications(changes)).republished).toBe(1);

@@ -2,12 +2,11 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { employerSecret } from '#notify/employer-secret.ts';
 import type { BusEventRecord } from '../../local/activity-log.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import { ApplicationsClient } from '../../reliability/applications-client.ts';
-import { EmployerServer } from '../../reliability/employer-endpoint.ts';
 import { waitUntilQuiet } from '../../reliability/quiet.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { eventually } from '../local/support/eventually.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /**
  * After the application, through the HTTP API of the running local stack (the synthesized assembly, its
@@ -16,14 +15,13 @@ import { synthesized } from '../support/synth.ts';
  */
 
 const EMPLOYER = 'emp_e2e';
-let system: SystemUnderTest;
+const system = useSystemUnderTest();
 let client: ApplicationsClient;
 let employer: EmployerServer;
 let key: string;
 const busEvents: BusEventRecord[] = [];
 
 beforeAll(async () => {
-  system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 10 });
   system.stack.activity.on('record', (record) => {
     if (record.kind === 'bus-event') busEvents.push(record);
   });
@@ -34,11 +32,10 @@ beforeAll(async () => {
     await client.profile(profileId);
   await client.job('job_e2e', EMPLOYER, employer.url());
   await client.job('job_closing', EMPLOYER, employer.url());
-  await waitUntilQuiet(system.stack, { timeoutMs: 60_000 });
-}, 180_000);
+  await waitUntilQuiet(system.stack);
+});
 afterAll(async () => {
   await employer?.close();
-  await system?.stop();
 });
 
 const published = (detailType: string, applicationId: string) =>
@@ -67,7 +64,7 @@ describe('after the application, on the local stack', () => {
         );
         return ok.length >= 2 ? ok : undefined;
       },
-      { timeoutMs: 45_000, what: 'both notifications delivered' },
+      { what: 'both notifications delivered' },
     );
     const ofThis = employer.received.filter((request) =>
       String(request.headers['webhook-id']).startsWith(applicationId),
@@ -87,7 +84,7 @@ describe('after the application, on the local stack', () => {
     expect(
       published('Application Status Changed', applicationId).map((record) => record.event.source),
     ).toEqual(['reelhire.api']);
-  }, 60_000);
+  });
 
   it('holds the order when the notifier crashes after delivering application.received, before recording it', async () => {
     const received =
@@ -113,7 +110,7 @@ describe('after the application, on the local stack', () => {
     });
     await eventually(
       () => (employer.received.some(received(`${applicationId}.withdrawn`)) ? true : undefined),
-      { timeoutMs: 45_000, what: 'the withdrawal delivered after the crash' },
+      { what: 'the withdrawal delivered after the crash' },
     );
     const first = employer.received.findIndex(received(applicationId));
     const withdrawn = employer.received.findIndex(received(`${applicationId}.withdrawn`));
@@ -121,7 +118,7 @@ describe('after the application, on the local stack', () => {
     expect(employer.received.filter(received(applicationId)).length).toBeGreaterThanOrEqual(2);
     expect(first).toBeLessThan(withdrawn);
     expect(employer.received.findLastIndex(received(applicationId))).toBeLessThan(withdrawn);
-  }, 60_000);
+  });
 
   it('the employer works through its inbox; the applicant sees every change; final stays final', async () => {
     const applied = await client.apply('job_e2e', 'prof_bo');
@@ -202,7 +199,7 @@ describe('after the application, on the local stack', () => {
         const answer = await client.applicant('GET', `/applications/${open}`, 'prof_di');
         return (answer.body as { status?: string }).status === 'closed' ? true : undefined;
       },
-      { timeoutMs: 30_000, what: 'the application closed' },
+      { what: 'the application closed' },
     );
     expect(published('Application Status Changed', open).map((record) => record.event.source)).toEqual([
       'reelhire.links',

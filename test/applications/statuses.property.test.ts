@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeJobApplicationsPage } from '#applications/close-job-applications.ts';
 import { sweepApplications } from '#applications/sweep.ts';
 import type { ApplicationStatus } from '#events/fields.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { applicationsWorld } from './support/world.ts';
+import { applicationsWorld } from '../support/applications-world.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 /**
  * Random interleavings of what can happen to one application after it is submitted: the employer's status
@@ -80,13 +80,7 @@ const foldRules = (operations: readonly Operation[]): { status: ApplicationStatu
 };
 
 describe('an application’s status under any interleaving', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
+  const dynamo = useDynalite();
 
   it(`ends where the rules say, final stays final, and each change is published once (${RUNS} runs)`, async () => {
     await fc.assert(
@@ -135,5 +129,5 @@ describe('an application’s status under any interleaving', () => {
       }),
       { numRuns: RUNS },
     );
-  }, 600_000);
+  }, 1_800_000);
 });

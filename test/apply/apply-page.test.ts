@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpResponse } from '#shared/http.ts';
-import { putJob, uniqueId } from '../notify/support/entities.ts';
-import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { applicationsApiOver } from './support/applications-api.ts';
-import { httpRequest } from './support/http-request.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { putJob, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { applicationsApiOver } from './applications-api.ts';
+import { httpRequest } from './http-request.ts';
 
 const SECRET = 'page-test-viewer-secret';
 

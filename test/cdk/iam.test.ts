@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
 import { logicalIds } from '../../lib/names.ts';
-import {
-  EVENT_ROUTES,
-  FUNCTIONS,
-  type FunctionName,
-  type FunctionSpec,
-  SCHEDULES,
-} from '../../lib/routing.ts';
+import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];

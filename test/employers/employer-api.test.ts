@@ -1,6 +1,5 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import { DynamoEmployers } from '#employers/dynamo-employers.ts';
 import { apiKeyOf } from '#employers/employer.ts';
@@ -17,19 +16,23 @@ import { systemResolver } from '#notify/ssrf.ts';
 import { SqsMessages } from '#shared/aws/sqs-messages.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
-import { type ApplicationsWorld, applicationsWorld } from '../applications/support/world.ts';
-import { type AwsEndpoints, startAwsEndpoints } from '../local/support/aws-endpoints.ts';
-import { EmployerServer } from '../notify/support/employer-server.ts';
-import { putApplication, uniqueId } from '../notify/support/entities.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { type ApplicationsWorld, applicationsWorld } from '../support/applications-world.ts';
+import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
+import { bearerRequest } from '../support/aws-inputs.ts';
+import { putApplication, uniqueId } from '../support/entities.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { bearerRequest } from '../webhooks/support/api-gateway.ts';
+import { useDynalite, useShared } from '../support/shared-resource.ts';
 
 const MASTER = 'employer-api-test-master-key';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
+const aws = useShared(
+  'the AWS endpoints',
+  () => startAwsEndpoints(),
+  (endpoints: AwsEndpoints) => endpoints.close(),
+);
 let tableName: string;
-let aws: AwsEndpoints;
 let queue: LocalQueue;
 let deadLetters: LocalQueue;
 let world: ApplicationsWorld;
@@ -39,20 +42,13 @@ let notifier: NotifierDependencies;
 const servers: EmployerServer[] = [];
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('employer-api');
-  aws = await startAwsEndpoints();
   deadLetters = aws.queues.create('notifications-dlq');
   queue = aws.queues.create('notifications', {
     redrivePolicy: { deadLetterTargetArn: deadLetters.arn, maxReceiveCount: 12 },
   });
   world = applicationsWorld(dynamo, tableName);
   const store = new DynamoEmployers(dynamo.documents, tableName);
-  const sqs = new SQSClient({
-    endpoint: aws.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
   const generations = new StoredSecretGenerations(store, world.clock.now);
   const signing = signingSecrets(async () => MASTER, generations);
   const notifications = new DynamoNotificationStore(dynamo.documents, tableName);
@@ -68,8 +64,8 @@ beforeAll(async () => {
     applications: world.employer,
     deliveries: new DeliveryLog({
       notifications,
-      queue: new SqsMessages(sqs, queue.url),
-      deadLetters: new SqsMessages(sqs, deadLetters.url),
+      queue: new SqsMessages(aws.sqs, queue.url),
+      deadLetters: new SqsMessages(aws.sqs, deadLetters.url),
       now: () => new Date(),
     }),
     endpointTest: new EndpointTester({ endpoint, signingSecrets: signing, now: () => new Date() }),
@@ -84,9 +80,6 @@ beforeAll(async () => {
     now: () => new Date(),
     random: () => 0,
   };
-});
-afterAll(async () => {
-  await Promise.all([dynamo.close(), aws.close()]);
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));

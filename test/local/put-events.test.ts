@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../local/eventbridge/bus-event.ts';
 import { compileEventPattern } from '../../local/eventbridge/pattern/matcher.ts';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
-import { type AwsEndpoints, startAwsEndpoints } from './support/aws-endpoints.ts';
+import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
 
 const BUS = 'reelhire-test';
 

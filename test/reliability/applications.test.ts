@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApplicationsRunResult, runApplications } from '../../reliability/applications-scenario.ts';
 import { evenFaultRates } from '../../reliability/fault-proxy.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /**
  * Applications, status changes and withdrawals through the running stack while the functions' store calls
  * fail at random and the employer's endpoint fails before it recovers: nothing lost, order held.
  */
 describe('applications under faults', () => {
-  let system: SystemUnderTest;
+  const system = useSystemUnderTest();
   let result: ApplicationsRunResult;
 
   beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 10 });
     result = await runApplications(system, {
       applicants: 10,
       jobs: 2,
@@ -21,9 +19,6 @@ describe('applications under faults', () => {
       faults: evenFaultRates(0.1),
       employerFailures: 2,
     });
-  }, 400_000);
-  afterAll(async () => {
-    await system?.stop();
   });
 
   it('made applications, changes and withdrawals while faults were injected', () => {
