@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { employerSecret } from '#notify/employer-secret.ts';
 import type { BusEventRecord } from '../../local/activity-log.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
@@ -28,14 +28,19 @@ beforeAll(async () => {
   client = new ApplicationsClient(system);
   employer = await EmployerServer.start(employerSecret(system.secrets.EMPLOYER_SIGNING_KEY, EMPLOYER));
   key = client.employerKey(EMPLOYER);
-  for (const profileId of ['prof_ann', 'prof_bo', 'prof_cy', 'prof_di', 'prof_eve'])
+  for (const profileId of ['prof_ann', 'prof_bo', 'prof_cy', 'prof_di', 'prof_eve', 'prof_fay'])
     await client.profile(profileId);
   await client.job('job_e2e', EMPLOYER, employer.url());
   await client.job('job_closing', EMPLOYER, employer.url());
+  await client.job('job_gone', EMPLOYER, employer.url());
   await waitUntilQuiet(system.stack);
 });
 afterAll(async () => {
   await employer?.close();
+});
+// IAM is enforced from the template: a grant the stack lacks shows here, refused as AWS would refuse it.
+afterEach(() => {
+  expect(system.stack.iam.refusals.list()).toEqual([]);
 });
 
 const published = (detailType: string, applicationId: string) =>
@@ -209,5 +214,44 @@ describe('after the application, on the local stack', () => {
     const items = (log.body as { items: { webhookId: string; state: string; type: string }[] }).items;
     expect(items.map((item) => item.type)).toContain('application.withdrawn');
     expect(items.every((item) => ['pending', 'delivered', 'failed'].includes(item.state))).toBe(true);
+  });
+
+  it('a notification that failed for good is sent again on retry, out of the dead-letter queue; the test event is signed', async () => {
+    // 410: the endpoint is gone, so no retries, and the message is kept in the dead-letter queue.
+    employer.replyBy((body) => (body.includes('"jobId":"job_gone"') ? { status: 410 } : undefined));
+    const applicationId = applicationIdOf(await client.apply('job_gone', 'prof_fay'));
+    const inDeadLetterQueue = () =>
+      system.stack
+        .deadLetterQueues()
+        .some((queue) => queue.messages.some((message) => message.body.includes(applicationId)));
+    await eventually(
+      async () => {
+        const log = await client.employer('GET', '/employer/deliveries?state=failed', key);
+        const items = (log.body as { items: { webhookId: string }[] }).items;
+        return items.some((item) => item.webhookId === applicationId) && inDeadLetterQueue()
+          ? true
+          : undefined;
+      },
+      { what: 'the notification failed for good and dead-lettered' },
+    );
+    employer.replyBy(undefined);
+
+    const retried = await client.employer('POST', `/employer/deliveries/${applicationId}/retry`, key);
+    expect(retried.status).toBe(202);
+    const delivered = await eventually(
+      () => employer.successes.find((request) => request.headers['webhook-id'] === applicationId),
+      { what: 'the retried notification delivered' },
+    );
+    expect(delivered.signatureValid).toBe(true);
+    expect(inDeadLetterQueue()).toBe(false);
+
+    const tested = await client.employer('POST', '/employer/test', key, { url: employer.url('/test') });
+    expect(tested).toMatchObject({ status: 200, body: { delivered: true, statusCode: 204 } });
+    const testEvent = employer.received.at(-1);
+    expect(testEvent?.signatureValid).toBe(true);
+    expect(JSON.parse(testEvent?.body ?? '')).toMatchObject({
+      type: 'endpoint.test',
+      data: { employerId: EMPLOYER },
+    });
   });
 });

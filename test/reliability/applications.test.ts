@@ -40,4 +40,8 @@ describe('applications under faults', () => {
     expect(result.badSignatures).toBe(0);
     expect(result.notificationsDelivered).toBeGreaterThanOrEqual(result.applications);
   });
+
+  it('was refused nothing by IAM, which the stack enforces from the template', () => {
+    expect(system.stack.iam.refusals.list()).toEqual([]);
+  });
 });
