@@ -34,7 +34,7 @@ const INIT_ENVIRONMENT: NodeJS.ProcessEnv = {
   VIEWER_JWKS_URL: 'https://127.0.0.1/.well-known/jwks.json',
   REELHIRE_MODE: 'local',
   POWERTOOLS_DEV: 'false',
-  // The other routes' queues some functions use (lib/routing.ts `queues`).
+  // The other routes' queues some functions use (lib/functions.ts `queues`).
   ...Object.fromEntries(
     (Object.values(FUNCTIONS) as FunctionSpec[]).flatMap((spec) =>
       (spec.queues ?? []).map((use) => [use.variable, 'http://127.0.0.1:3000/000000000000/bench-other']),
