@@ -6,6 +6,7 @@ import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
 import { registerEmployerSecret } from './employer-secret.ts';
 import { registerLinks } from './links.ts';
+import { registerLogs } from './logs.ts';
 import { registerSend } from './send.ts';
 import { registerToken } from './token.ts';
 import { registerTrigger } from './trigger.ts';
@@ -36,6 +37,7 @@ export const buildProgram = (): Command => {
   registerEmployerSecret(program);
   registerDlq(program);
   registerAlarms(program);
+  registerLogs(program);
   registerEmployer(program);
   return program;
 };

@@ -1,4 +1,5 @@
 import { startLocalStack } from './local-stack.ts';
+import { prettyLogLine, wantsColour } from './logs/pretty-log.ts';
 import { startupReport } from './startup-report.ts';
 
 /*
@@ -44,7 +45,16 @@ const alarmTimeScaleOf = (value: string | undefined): number => {
 };
 
 const main = async (): Promise<void> => {
-  const app = appOf(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const app = appOf(argv);
+  // --json-logs: the functions' lines exactly as they wrote them (Powertools JSON: each names its service), for
+  // a machine to read; otherwise pretty, prefixed by the function's name, coloured on a terminal.
+  const jsonLogs = argv.includes('--json-logs');
+  const output = { stdout: process.stdout, stderr: process.stderr };
+  const colour = {
+    stdout: wantsColour(process.stdout, process.env),
+    stderr: wantsColour(process.stderr, process.env),
+  };
   const stack = await startLocalStack({
     port: portOf('PORT', 3000),
     dynamoPort: portOf('DYNAMODB_PORT', 8000),
@@ -58,8 +68,9 @@ const main = async (): Promise<void> => {
     ...(app ? { assemblyDir: app, synth: false } : {}),
     alarmTimeScale: alarmTimeScaleOf(process.env.REELHIRE_ALARM_TIME_SCALE),
     log: (line) => console.log(line),
-    functionLog: (functionName, line, stream) =>
-      (stream === 'stderr' ? process.stderr : process.stdout).write(`[${functionName}] ${line}\n`),
+    functionLog: (name, line, stream) => {
+      output[stream].write(`${jsonLogs ? line : prettyLogLine(name, line, { colour: colour[stream] })}\n`);
+    },
   });
   console.log(startupReport(stack));
 

@@ -7,7 +7,8 @@ export type WorkerReply =
   | { readonly type: 'crashed'; readonly error: LambdaErrorPayload }
   | { readonly type: 'timed-out' };
 
-export type LogSink = (line: string, stream: 'stdout' | 'stderr') => void;
+/** requestId: the invocation the environment runs, or ran last (a line may arrive just after its result). */
+export type LogSink = (line: string, stream: 'stdout' | 'stderr', requestId: string | undefined) => void;
 
 export interface WorkerOptions {
   readonly moduleUrl: URL;
@@ -25,6 +26,8 @@ export interface WorkerOptions {
 export class LambdaWorker {
   initialized = false;
   dead = false;
+  /** The invocation under way or, between invocations, the last one: its log lines are attributed to it. */
+  private requestId: string | undefined;
   private readonly worker: Worker;
   private settle: ((reply: WorkerReply) => void) | undefined;
   /** Set once the thread is being ended; terminate() awaits it, so a timed-out worker is always reaped. */
@@ -43,7 +46,7 @@ export class LambdaWorker {
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: this.worker[stream], crlfDelay: Number.POSITIVE_INFINITY }).on(
         'line',
-        (line) => options.onLog(line, stream),
+        (line) => options.onLog(line, stream, this.requestId),
       );
     }
     this.worker.on('message', (message: WorkerMessage) => {
@@ -80,6 +83,7 @@ export class LambdaWorker {
         error: { errorType: 'Runtime.ExitError', errorMessage: 'the execution environment has ended' },
       });
     }
+    if (message.type === 'invoke') this.requestId = message.context.awsRequestId;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.dead = true;

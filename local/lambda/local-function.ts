@@ -34,10 +34,18 @@ export type InvocationResult =
       readonly error: LambdaErrorPayload;
     };
 
+/** Where a function's stdout and stderr lines go, with the invocation that wrote them when one did. */
+export type FunctionLogSink = (
+  functionName: string,
+  line: string,
+  stream: 'stdout' | 'stderr',
+  requestId?: string,
+) => void;
+
 export interface LocalFunctionOptions {
   readonly moduleUrl: URL;
   readonly activity: ActivityLog;
-  readonly onLog: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onLog: FunctionLogSink;
 }
 
 /** Lambda gives INIT its own 10 s on top of the function's timeout. */
@@ -245,7 +253,8 @@ export class LocalFunction {
       },
       environment: this.definition.environment,
       memoryMb: this.definition.memoryMb,
-      onLog: ((line, stream) => this.options.onLog(this.name, line, stream)) satisfies LogSink,
+      onLog: ((line, stream, requestId) =>
+        this.options.onLog(this.name, line, stream, requestId)) satisfies LogSink,
     });
     this.workers.add(worker);
     return worker;

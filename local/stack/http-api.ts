@@ -13,6 +13,7 @@ import { API_GATEWAY_INTERNAL_ERROR, httpReplyOf } from '../http/payload-v2.ts';
 import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
 import { apiToFunction } from '../iam/service-deliveries.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
+import { type FunctionLogs, shortNameOf } from '../logs/function-logs.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
@@ -42,6 +43,8 @@ export interface HttpApiInput {
   readonly queues: QueueRegistry;
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
+  /** Served at /_local/logs. */
+  readonly logs: FunctionLogs;
   readonly deadLetterQueues: DeadLetterQueueView;
   /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
   readonly iam: LocalIam;
@@ -53,8 +56,6 @@ export interface HttpApiInput {
   readonly clock: () => number;
   readonly warn: (message: string) => void;
 }
-
-const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
 
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
@@ -118,8 +119,10 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
     route: (request, body) => front(edgeRequestOf(request, body)),
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
-      localEndpoint(pathOf(request.url), {
+      localEndpoint(new URL(request.url ?? '/', http.url), {
         activity,
+        logs: input.logs,
+        functionNames: () => [...functions.values()].map((fn) => shortNameOf(fn.definition)),
         deadLetterQueues: () => input.deadLetterQueues.contents(),
         alarms: () => input.alarms.list(),
         refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),
