@@ -5,6 +5,7 @@ import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
 import { registerEmployerSecret } from './employer-secret.ts';
+import { registerInvoke } from './invoke.ts';
 import { registerLinks } from './links.ts';
 import { registerLogs } from './logs.ts';
 import { registerSend } from './send.ts';
@@ -38,6 +39,7 @@ export const buildProgram = (): Command => {
   registerDlq(program);
   registerAlarms(program);
   registerLogs(program);
+  registerInvoke(program);
   registerEmployer(program);
   return program;
 };

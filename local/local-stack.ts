@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
+import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
@@ -114,6 +115,8 @@ export interface LocalStack {
   readonly iam: LocalIam;
   /** The template's alarms, evaluated, and the topics they notify. */
   readonly alarms: LocalAlarms;
+  /** What a secret signs with here (the first of a rotation list): `reelhire invoke` signs its samples so. */
+  secretOf(name: SecretName): string;
   /** The secrets running on their development default. */
   readonly defaultedSecrets: readonly SecretName[];
   readonly synth: SynthResult | undefined;
@@ -164,6 +167,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { guard } = iam;
     if (guard) dynamo.enforce((request) => guard.check(request));
     const secrets = seedSecrets({ resources, env, store: iam.secrets });
+    const secretOf = (name: SecretName) => signingValueOf(secrets.values[name]);
     const activity = new ActivityLog();
     const metrics = startMetrics({ activity, timeScale: options.alarmTimeScale ?? 1 });
     const functionLog = options.functionLog ?? (() => undefined);
@@ -248,6 +252,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHub,
       activity,
       logs,
+      secretOf,
       deadLetterQueues,
       clock: options.frontDoorClock ?? Date.now,
       iam,
@@ -275,6 +280,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       iam,
       alarms,
       defaultedSecrets: secrets.defaulted,
+      secretOf,
       synth,
       warnings,
       startupMs: performance.now() - started,

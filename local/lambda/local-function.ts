@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ActivityLog, InvocationOutcome, InvocationTrigger } from '../activity-log.ts';
 import { LambdaWorker, type LogSink, type WorkerReply } from './lambda-worker.ts';
-import type { LambdaErrorPayload } from './worker-protocol.ts';
+import { INVOCATION_END_MARKER, type LambdaErrorPayload } from './worker-protocol.ts';
 
 /** A function as the template defines it, with its bundle located and its environment resolved. */
 export interface FunctionDefinition {
@@ -250,6 +250,7 @@ export class LocalFunction {
         handlerUrl: this.definition.handlerUrl,
         handlerExport: this.definition.handlerExport,
         sourceMaps: this.definition.sourceMaps,
+        endMarker: INVOCATION_END_MARKER,
       },
       environment: this.definition.environment,
       memoryMb: this.definition.memoryMb,

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { SecretName } from '#shared/secret-names.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/local-http-api.ts';
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
@@ -12,6 +13,7 @@ import { LocalHttpServer } from '../http/local-http-server.ts';
 import { API_GATEWAY_INTERNAL_ERROR, httpReplyOf } from '../http/payload-v2.ts';
 import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
 import { apiToFunction } from '../iam/service-deliveries.ts';
+import { invokeEndpoint } from '../invoke/invoke-function.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import { type FunctionLogs, shortNameOf } from '../logs/function-logs.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
@@ -43,8 +45,10 @@ export interface HttpApiInput {
   readonly queues: QueueRegistry;
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
-  /** Served at /_local/logs. */
+  /** Served at /_local/logs; /_local/invoke answers with an invocation's lines. */
   readonly logs: FunctionLogs;
+  /** What a secret signs with: /_local/invoke signs its sample webhooks as the platforms would. */
+  readonly secretOf: (name: SecretName) => string;
   readonly deadLetterQueues: DeadLetterQueueView;
   /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
   readonly iam: LocalIam;
@@ -119,6 +123,13 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
     route: (request, body) => front(edgeRequestOf(request, body)),
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
+      invokeEndpoint(request, body, {
+        functions,
+        routes,
+        apiUrl: http.url,
+        logs: input.logs,
+        secretOf: input.secretOf,
+      }) ??
       localEndpoint(new URL(request.url ?? '/', http.url), {
         activity,
         logs: input.logs,

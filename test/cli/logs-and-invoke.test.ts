@@ -1,13 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EVENTS } from '#events/catalog.ts';
+import { parseDetail } from '#events/parse.ts';
+import { sampleOf } from '#events/samples.ts';
 import type { FunctionLogRecord } from '../../local/logs/function-logs.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import type { RunningNpmStart } from '../support/npm-start.ts';
+import { freePort, type RunningNpmStart } from '../support/npm-start.ts';
 import { startStack } from '../support/npm-start-stack.ts';
 import { type CliResult, REELHIRE_BIN, reelhire, startCommand } from '../support/reelhire-cli.ts';
 
 /**
- * The functions' logs: `npm start --json-logs` prints them as the functions wrote them, and `reelhire logs`
- * reads them from the running stack, one function or all, once or following new lines.
+ * The inner loop's commands against `npm start`, both run as a user runs them. The functions' logs:
+ * `npm start --json-logs` prints them as the functions wrote them, and `reelhire logs` reads them from the
+ * running stack, one function or all, once or following new lines. `reelhire invoke`: one function, one event,
+ * its result on stdout and its logs on stderr, in the running stack or in an embedded one.
  */
 
 let stack: RunningNpmStart;
@@ -102,5 +110,56 @@ describe('the functions’ logs', () => {
     } finally {
       await follow.stop();
     }
+  });
+});
+
+describe('reelhire invoke', () => {
+  const video = parseDetail('videoPosted', sampleOf(EVENTS.videoPosted).detail);
+
+  it('runs the function in the running stack with a sample its trigger sends: result on stdout, logs on stderr', async () => {
+    // The sample video of the account the sample profile (beforeAll) links.
+    const { stdout, stderr } = await ok('invoke', 'videoEvents', '--event', 'video-posted');
+    expect(JSON.parse(stdout)).toEqual({ batchItemFailures: [] });
+    expect(stderr).toMatch(/^\[videoEvents\] metrics .*EventsProcessed=1/m);
+    // It wrote to the running stack's table: the video has its portfolio link.
+    const links = await fetch(`${stack.url}/links/${video.platform}/${video.videoId}`);
+    expect(links.status).toBe(200);
+    expect(await links.json()).toMatchObject({ portfolio: { profileId: expect.any(String) } });
+  });
+
+  it('takes an event file, and exits 1 with the error as the result when the handler throws', async () => {
+    const file = join(tmpdir(), `reelhire-invoke-${Date.now()}.json`);
+    await writeFile(file, JSON.stringify({ Records: 'not a batch' }));
+    const result = await reelhire(['invoke', 'videoEvents', '--event', file], { env });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ errorType: 'UnexpectedBatchTypeError' });
+    expect(result.stderr).toMatch(
+      /^reelhire: videoEvents failed \(request [\w-]+\): UnexpectedBatchTypeError/m,
+    );
+  });
+
+  it('lists the functions for a wrong name and the samples for a wrong sample', async () => {
+    const wrongFunction = await reelhire(['invoke', 'videoEvent'], { env });
+    expect(wrongFunction.code).toBe(2);
+    expect(wrongFunction.stderr).toMatch(
+      /no function "videoEvent"; the stack's functions: .*videoEvents.*webhooks/,
+    );
+    const wrongSample = await reelhire(['invoke', 'videoEvents', '--event', 'job-published'], { env });
+    expect(wrongSample.code).toBe(2);
+    expect(wrongSample.stderr).toContain('its samples: video-posted, video-removed, account-disconnected');
+  });
+
+  it('runs in an embedded stack when none answers: a signed sample webhook is accepted', async () => {
+    const assemblyDir = inject('reelhireCdkOut');
+    const result = await reelhire(['invoke', 'webhooks', '--event', 'tiktok.video-posted'], {
+      env: { PORT: String(await freePort()), ...(assemblyDir ? { REELHIRE_CDK_OUT: assemblyDir } : {}) },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('embedded stack');
+    expect(result.stderr).toMatch(/^\[webhooks\] metrics TikTokWebhookAccepted=1/m);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      statusCode: 200,
+      body: JSON.stringify({ status: 'accepted' }),
+    });
   });
 });
