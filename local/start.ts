@@ -1,6 +1,9 @@
-import { startLocalStack } from './local-stack.ts';
+import { join } from 'node:path';
+import { startHotReload } from './dev/hot-reload.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './local-stack.ts';
 import { prettyLogLine, wantsColour } from './logs/pretty-log.ts';
 import { startupReport } from './startup-report.ts';
+import { ensureSynthesized } from './synth.ts';
 
 /*
  * `npm start`: the whole ReelHire stack on this machine. A thin command over startLocalStack: reads the
@@ -55,7 +58,7 @@ const main = async (): Promise<void> => {
     stdout: wantsColour(process.stdout, process.env),
     stderr: wantsColour(process.stderr, process.env),
   };
-  const stack = await startLocalStack({
+  const options: LocalStackOptions = {
     port: portOf('PORT', 3000),
     dynamoPort: portOf('DYNAMODB_PORT', 8000),
     // The stack's own WebSub hub: nothing outside the stack needs to find it (the functions are told, the
@@ -71,8 +74,38 @@ const main = async (): Promise<void> => {
     functionLog: (name, line, stream) => {
       output[stream].write(`${jsonLogs ? line : prettyLogLine(name, line, { colour: colour[stream] })}\n`);
     },
-  });
+  };
+  let stack: LocalStack = await startLocalStack(options);
   console.log(startupReport(stack));
+
+  // The inner loop: edits under functions/ and events/ swap the changed functions' code, edits under lib/ reload
+  // the template. Never with --app, which runs an assembly as it is; off with --no-watch, and off by default
+  // for an assembly synthesized elsewhere (REELHIRE_CDK_OUT: the tests' many stacks) unless --watch asks.
+  const projectDir = process.cwd();
+  const watching =
+    !app &&
+    !argv.includes('--no-watch') &&
+    (process.env.REELHIRE_CDK_OUT === undefined || argv.includes('--watch'));
+  const hotReload = !watching
+    ? undefined
+    : startHotReload({
+        projectDir,
+        functions: () => stack.functions,
+        log: (line) => console.log(line),
+        synthesize: async () =>
+          (
+            await ensureSynthesized({
+              projectDir,
+              outdir: join(projectDir, 'cdk.out'),
+              log: (line) => console.log(line),
+            })
+          ).outdir,
+        onTemplateChange: async (assemblyDir) => {
+          await stack.stop();
+          stack = await startLocalStack({ ...options, assemblyDir, synth: false });
+          console.log(`ReelHire is running the new template on ${stack.url}`);
+        },
+      });
 
   // npm, tsx and a terminal may each pass the same Ctrl-C on: the first signal stops, repeats are ignored.
   let stopping = false;
@@ -84,6 +117,7 @@ const main = async (): Promise<void> => {
       console.error(`ReelHire did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
       process.exit(1);
     }, STOP_TIMEOUT_MS);
+    await hotReload?.stop();
     await stack.stop();
     clearTimeout(watchdog);
     console.log('Stopped.');

@@ -10,6 +10,7 @@ import type {} from './synth.ts';
 export const startStack = async (
   env: NodeJS.ProcessEnv = {},
   args: readonly string[] = [],
+  cwd?: string,
 ): Promise<RunningNpmStart> => {
   const synthFailure = inject('reelhireCdkOutError');
   if (synthFailure)
@@ -23,7 +24,7 @@ export const startStack = async (
       // No YOUTUBE_HUB_URL: linking a YouTube channel subscribes at the stack's own hub, as for a new user.
       ...env,
     },
-    { args },
+    { args, ...(cwd ? { cwd } : {}) },
   );
 };
 
