@@ -30,6 +30,8 @@ export const buildProgram = (): Command => {
     // Commander's own errors (unknown option, missing argument…) become exit code 2 below.
     .exitOverride()
     .showSuggestionAfterError()
+    // Errors are one line: Commander's suggestion joins its error instead of starting a second line.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/\n(?=\(Did you mean)/, ' ')) })
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false });
   registerTrigger(program);
   registerSend(program);
