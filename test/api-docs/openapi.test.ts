@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
@@ -19,8 +19,6 @@ import { synthesized } from '../support/synth.ts';
  * requests and their answers are validated against the served schemas, so the document cannot drift.
  */
 
-// ajv-formats is CommonJS: its default export arrives wrapped under NodeNext.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020;
 const DOCUMENT_ID = 'https://reelhire.test/openapi.json';
 
 /** A JSON pointer segment (`/` and `~` escaped). */
@@ -75,7 +73,8 @@ describe('GET /openapi.json', () => {
     response = await fetch(`${stack.url}/openapi.json`);
     document = objectAt(await response.clone().json());
     ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
+    // CommonJS, its `default` its export: so under NodeNext as at run time.
+    addFormats.default(ajv);
     ajv.addSchema({ ...document, $id: DOCUMENT_ID });
   });
   afterAll(async () => {
