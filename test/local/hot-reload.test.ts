@@ -26,7 +26,8 @@ const PROJECT_ENTRIES = [
   'cdk.json',
 ];
 const HANDLER = path.join('functions', 'commons', 'links', 'links-api-handler.ts');
-const HEALTH = "json(200, { status: 'ok' })";
+/** The start of /health's answer: an edit replaces it, whatever follows it on the line. */
+const HEALTH = "json(200, { status: 'ok' }";
 
 let project: string;
 let stack: RunningNpmStart;
@@ -63,7 +64,7 @@ describe('hot reload', () => {
   it('runs a saved handler without a restart, rebundling only the functions that include it', async () => {
     expect(await health()).toEqual({ status: 'ok' });
     const saved = Date.now();
-    await editHealth("json(200, { status: 'ok', reloaded: 'first edit' })");
+    await editHealth("json(200, { status: 'ok', reloaded: 'first edit' }");
     await eventually(
       async () => ((await health()) as { reloaded?: string }).reloaded === 'first edit' || undefined,
       {
@@ -80,7 +81,7 @@ describe('hot reload', () => {
   });
 
   it('keeps the previous code of a function whose edit does not bundle, and says why', async () => {
-    await editHealth("json(200, { status: 'ok', reloaded: 'broken' )");
+    await editHealth("json(200, { status: 'ok', reloaded: 'broken' ");
     await eventually(
       () =>
         /✗ linksApi did not bundle, it keeps running its previous code/.test(stack.output())
