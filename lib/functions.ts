@@ -17,8 +17,8 @@ export interface FunctionSpec {
   readonly secrets: readonly StoredSecretName[];
   /** Whether it verifies viewer tokens: with Contra's JWKS in the cloud (VIEWER_JWKS_URL). @default false */
   readonly verifiesViewerTokens?: boolean;
-  /** Table access it needs; least privilege is derived from this. */
-  readonly table: 'read' | 'readWrite';
+  /** Table access it needs; least privilege is derived from this (`none`: not even the table's name). */
+  readonly table: 'none' | 'read' | 'readWrite';
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
   /**
@@ -155,6 +155,17 @@ export const FUNCTIONS = {
     table: 'readWrite',
     publishes: true,
     reservedConcurrency: 50,
+  },
+  apiDocs: {
+    entry: 'functions/api-docs.ts',
+    description: 'GET /openapi.json, generated from the routes’ own schemas',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    secrets: [],
+    table: 'none',
+    publishes: false,
+    // The CDN answers nearly every request: each edge asks at most once per PUBLIC_READ_MAX_AGE_SECONDS.
+    reservedConcurrency: 5,
   },
   applicantApi: {
     entry: 'functions/applicant-api.ts',

@@ -1,3 +1,4 @@
+import { API_DOCS_ROUTES } from '#api-docs/routes.ts';
 import { APPLICANT_API_ROUTES, CLOSING_EVENTS } from '#applications/routes.ts';
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EMPLOYER_API_ROUTES } from '#employers/routes.ts';
@@ -203,4 +204,5 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...servedBy('applicantApi', APPLICANT_API_ROUTES, 'viewer'),
   ...servedBy('employerApi', EMPLOYER_API_ROUTES, 'employer'),
   ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
+  ...servedBy('apiDocs', API_DOCS_ROUTES, 'publicReads'),
 ];

@@ -1,26 +1,12 @@
-// The local console's only script: polls GET /_local/activity (bus events, invocations, dead-letter queues and
-// the latest applications) and renders it. Everything shown comes from
-// outside (webhooks, events), so it is written with textContent, never parsed as HTML.
+// The local console's main script: polls GET /_local/activity (bus events, invocations, dead-letter queues and
+// the latest applications) and renders it. Everything shown comes from outside (webhooks, events), so it is
+// written with textContent (dom.js), never parsed as HTML.
+
+import { renderApplications } from './applications.js';
+import { $, element, replaceRows, timeOf } from './dom.js';
 
 const POLL_MS = 1000;
 const MAX_EVENT_ROWS = 200;
-
-const $ = (selector) => document.querySelector(selector);
-
-/** An element with text and attributes; children are appended as given. */
-const element = (tag, { text, className, attributes = {} } = {}, ...children) => {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children.filter((child) => child !== undefined));
-  return node;
-};
-
-const timeOf = (iso) => {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString([], { hour12: false });
-};
 
 /** `ReelHire-dev-Stateless-VideoEventsFunction` → `VideoEvents`; the full name stays in the title. */
 const shortName = (name) =>
@@ -68,10 +54,6 @@ const renderEvents = (records) => {
   $('#events-empty').hidden = body.rows.length > 0;
 };
 
-const replaceRows = (body, rows) => {
-  body.replaceChildren(...rows);
-};
-
 const renderFunctions = (records) => {
   const byName = new Map();
   for (const record of records) {
@@ -115,48 +97,72 @@ const renderFunctions = (records) => {
   $('#functions-empty').hidden = rows.length > 0;
 };
 
-const historyLine = (entry) =>
-  `${timeOf(entry.at)} ${entry.status} by ${entry.by}${entry.note ? `: ${entry.note}` : ''}`;
+/** A log line as a person reads it: level and message of a Powertools line, the rest of it after. */
+const readableLine = (line) => {
+  try {
+    const { level, message, timestamp, ...rest } = JSON.parse(line);
+    if (level === undefined) return line;
+    return `${level} ${message ?? ''} ${JSON.stringify(rest)}`;
+  } catch {
+    return line;
+  }
+};
 
-const renderApplications = (applications = []) => {
-  const rows = applications.map((application) =>
-    element(
-      'tr',
-      { attributes: { 'data-application-id': application.applicationId } },
-      element('td', {
-        className: 'time',
-        text: timeOf(application.updatedAt),
-        attributes: { title: application.updatedAt },
-      }),
-      element('td', { text: application.applicationId }),
-      element('td', { text: `${application.jobId} (${application.jobTitle})` }),
-      element('td', {
-        text: application.applicant?.handle
-          ? `@${application.applicant.handle}`
-          : application.applicant?.profileId,
-        attributes: { title: application.applicant?.profileId ?? '' },
-      }),
-      element('td', { text: application.status, className: `status-${application.status}` }),
-      element(
-        'td',
-        {},
-        element(
-          'details',
-          {},
-          element('summary', {
-            text: `${application.history.length} change${application.history.length === 1 ? '' : 's'}`,
-          }),
-          element(
-            'ol',
-            {},
-            ...application.history.map((entry) => element('li', { text: historyLine(entry) })),
-          ),
-        ),
-      ),
-    ),
+/** The lines an invocation wrote, fetched when its logs are opened (they are all in once it has finished). */
+const logsOf = (record) => {
+  const pre = element('pre', { text: 'Loading…' });
+  const details = element(
+    'details',
+    { attributes: { 'aria-label': `Logs of ${shortName(record.functionName)} ${record.requestId}` } },
+    element('summary', { text: 'logs' }),
+    pre,
   );
-  replaceRows($('#applications tbody'), rows);
-  $('#applications-empty').hidden = rows.length > 0;
+  details.addEventListener('toggle', async () => {
+    if (!details.open) return;
+    try {
+      const response = await fetch(`/_local/logs?requestId=${encodeURIComponent(record.requestId)}`, {
+        cache: 'no-store',
+      });
+      const body = await response.json();
+      pre.textContent =
+        body.lines.length > 0 ? body.lines.map((entry) => readableLine(entry.line)).join('\n') : '(no lines)';
+    } catch (error) {
+      pre.textContent = `Could not read the logs: ${error.message}`;
+    }
+  });
+  return details;
+};
+
+// Invocations: rows are added, never redrawn, so that opened logs stay open.
+const renderedInvocations = new Set();
+
+const renderInvocations = (records) => {
+  const body = $('#invocations tbody');
+  const fresh = records.filter(
+    (record) =>
+      record.kind === 'invocation' &&
+      record.trigger !== 'warm-up' &&
+      !renderedInvocations.has(record.requestId),
+  );
+  for (const record of fresh) {
+    renderedInvocations.add(record.requestId);
+    body.prepend(
+      element(
+        'tr',
+        { attributes: { 'data-request-id': record.requestId } },
+        element('td', { className: 'time', text: timeOf(record.at), attributes: { title: record.at } }),
+        element('td', { text: shortName(record.functionName), attributes: { title: record.functionName } }),
+        element('td', { text: record.trigger }),
+        element('td', {
+          className: record.outcome === 'succeeded' ? '' : 'bad',
+          text: `${record.outcome} (${record.durationMs} ms)${record.error ? `: ${record.error}` : ''}`,
+        }),
+        element('td', {}, logsOf(record)),
+      ),
+    );
+  }
+  while (body.rows.length > MAX_EVENT_ROWS) body.deleteRow(-1);
+  $('#invocations-empty').hidden = body.rows.length > 0;
 };
 
 const attribute = (message, name) => message.messageAttributes?.[name]?.StringValue;
@@ -285,6 +291,7 @@ const poll = async () => {
     const activity = JSON.parse(text);
     renderEvents(activity.records);
     renderFunctions(activity.records);
+    renderInvocations(activity.records);
     renderDeadLetters(activity.deadLetterQueues, activity.records);
     renderApplications(activity.applications);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { problem } from '#shared/http.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import type { InvocationResult } from '../lambda/local-function.ts';
+import type { FunctionLogs } from '../logs/function-logs.ts';
 import type { HttpReply } from './payload-v2.ts';
 
 /**
@@ -24,6 +25,9 @@ export const functionHttpFailure = (result: Extract<InvocationResult, { ok: fals
 
 export interface LocalEndpointSources {
   readonly activity: ActivityLog;
+  readonly logs: FunctionLogs;
+  /** The functions' short names, for a reader that names one that does not exist. */
+  readonly functionNames: () => readonly string[];
   readonly deadLetterQueues: () => readonly {
     readonly name: string;
     readonly url: string;
@@ -47,14 +51,36 @@ const json = (value: unknown): HttpReply => ({
 });
 
 /**
- * The runtime's own read-only endpoints, for the local console, `npx reelhire` (applications, alarms) and the
- * tests that run `npm start`: /_local/activity, /_local/stack, /_local/alarms and /_local/iam (the refusals).
+ * `/_local/logs?function=F&requestId=R&after=SEQ`: the lines after SEQ (all kept ones without it), oldest first,
+ * and `latest`, the seq to ask after next time (`reelhire logs --follow` polls with it).
+ */
+const logsReply = (query: URLSearchParams, sources: LocalEndpointSources): HttpReply => {
+  const after = Number(query.get('after') ?? '0');
+  const name = query.get('function') ?? undefined;
+  const requestId = query.get('requestId') ?? undefined;
+  return json({
+    latest: sources.logs.latest,
+    functions: sources.functionNames(),
+    lines: sources.logs.query({
+      ...(name ? { function: name } : {}),
+      ...(requestId ? { requestId } : {}),
+      after: Number.isFinite(after) ? after : 0,
+    }),
+  });
+};
+
+/**
+ * The runtime's own read-only endpoints, for the local console, `npx reelhire` (applications, alarms, logs) and
+ * the tests that run `npm start`: /_local/activity, /_local/stack, /_local/alarms, /_local/iam (the refusals)
+ * and /_local/logs.
  */
 export const localEndpoint = (
-  path: string,
+  url: URL,
   sources: LocalEndpointSources,
 ): Promise<HttpReply> | HttpReply | undefined => {
-  switch (path) {
+  switch (url.pathname) {
+    case '/_local/logs':
+      return logsReply(url.searchParams, sources);
     case '/_local/activity':
       return sources.applications().then((applications) =>
         json({

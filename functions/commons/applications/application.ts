@@ -1,5 +1,6 @@
 import { type ApplicationStatusChanged, type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
 import type { ApplicationStatus, VideoRef } from '#events/fields.ts';
+import type { ACTORS, ApplicantApplication, EmployerApplication } from '#shared/application-views.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { compareInstants } from '#shared/instant.ts';
 
@@ -9,7 +10,7 @@ import { compareInstants } from '#shared/instant.ts';
  * the outbox), when ReelHire must look at it again, and what employers and applicants see. No AWS here.
  */
 
-export type Actor = 'employer' | 'applicant' | 'reelhire';
+export type Actor = (typeof ACTORS)[number];
 
 export interface HistoryEntry {
   readonly status: ApplicationStatus;
@@ -220,7 +221,7 @@ const historyView = (history: readonly HistoryEntry[]) =>
   history.map(({ status, at, by, note }) => ({ status, at, by, ...(note === undefined ? {} : { note }) }));
 
 /** An application as its applicant sees it (CONTRACT §6, applicant API). */
-export const applicantView = (application: Application) => ({
+export const applicantView = (application: Application): ApplicantApplication => ({
   applicationId: application.applicationId,
   jobId: application.jobId,
   jobTitle: application.jobTitle,
@@ -232,7 +233,7 @@ export const applicantView = (application: Application) => ({
 });
 
 /** An application as the employer sees it (CONTRACT §6, employer API). */
-export const employerView = (application: Application) => {
+export const employerView = (application: Application): EmployerApplication => {
   const { applicant } = application;
   return {
     applicationId: application.applicationId,

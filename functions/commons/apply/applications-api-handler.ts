@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { ApplicationSubmissions } from '#applications/submit-application.ts';
 import { id } from '#events/fields.ts';
 import type { EntityReader } from '#shared/entities.ts';
@@ -6,7 +7,7 @@ import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/
 import { jobStatus } from '#shared/job-status.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
-import type { APPLICATIONS_API_ROUTES } from './routes.ts';
+import type { APPLICATIONS_API_ROUTES, ApplicationAccepted } from './routes.ts';
 import type { ViewerAuthenticator } from './viewer-authentication.ts';
 
 export interface ApplicationsApiDependencies {
@@ -52,7 +53,8 @@ const apply = async (
       return problem(422, 'Unprocessable Content', `profile ${profileId} is unknown, deleted or incomplete`);
     case 'submitted': {
       const { applicationId, status } = outcome.application;
-      return json(outcome.isNew ? 201 : 200, { applicationId, jobId, status }, NO_STORE);
+      const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };
+      return json(outcome.isNew ? 201 : 200, body, NO_STORE);
     }
   }
 };

@@ -1,5 +1,6 @@
+import type * as z from 'zod';
 import type { EmployerApplications } from '#applications/employer-applications.ts';
-import { applicationStatus, id } from '#events/fields.ts';
+import { id } from '#events/fields.ts';
 import type { DeliveryLog } from '#notify/delivery-log.ts';
 import type { EndpointTester } from '#notify/endpoint-test.ts';
 import {
@@ -22,7 +23,17 @@ import {
 } from '#shared/pagination.ts';
 import type { Employer } from './employer.ts';
 import type { EmployerAccounts } from './employer-accounts.ts';
-import type { EMPLOYER_API_ROUTES } from './routes.ts';
+import {
+  type Delivery,
+  EMPLOYER_API,
+  type EMPLOYER_API_ROUTES,
+  EndpointTestBody,
+  type EndpointTestResult,
+  type KeyRotated,
+  type RetryAccepted,
+  type SecretRotated,
+  StatusChangeBody,
+} from './routes.ts';
 
 export interface EmployerApiDependencies {
   readonly accounts: Pick<EmployerAccounts, 'authenticate' | 'rotateKey' | 'rotateSecret'>;
@@ -90,13 +101,16 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
 
   const routes: Routes<(typeof EMPLOYER_API_ROUTES)[number]> = {
     'GET /employer/applications': route(async (request, { employerId }) => {
-      const jobId = queryParameter(request, 'jobId');
-      const status = queryParameter(request, 'status');
-      if (jobId !== undefined && !id.safeParse(jobId).success) return badRequest('jobId is not a job id');
-      const parsedStatus = status === undefined ? undefined : applicationStatus.safeParse(status);
-      if (parsedStatus && !parsedStatus.success)
-        return badRequest(`status ${status} is not an application status`);
-      const filter = { ...(jobId ? { jobId } : {}), ...(parsedStatus ? { status: parsedStatus.data } : {}) };
+      const { jobId, status } = EMPLOYER_API['GET /employer/applications'].query.shape;
+      const job = jobId.safeParse(queryParameter(request, 'jobId'));
+      if (!job.success) return badRequest('jobId is not a job id');
+      const wanted = status.safeParse(queryParameter(request, 'status'));
+      if (!wanted.success)
+        return badRequest(`status ${queryParameter(request, 'status')} is not an application status`);
+      const filter = {
+        ...(job.data === undefined ? {} : { jobId: job.data }),
+        ...(wanted.data === undefined ? {} : { status: wanted.data }),
+      };
       return listed(request, (page) => deps.applications.list(employerId, filter, page.limit, page.cursor));
     }),
 
@@ -111,13 +125,17 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
       const missing = notFound(`application ${request.pathParameters?.applicationId}`);
       if (applicationId === undefined) return missing;
       const asked = jsonObjectOf(body);
-      if (!asked || typeof asked.status !== 'string') {
+      const status = StatusChangeBody.shape.status.safeParse(asked?.status);
+      if (!asked || !status.success) {
         // 404 first: only then is a body worth judging.
         if (!(await deps.applications.get(employerId, applicationId))) return missing;
-        return unprocessable('the body must be a JSON object {status, note?} with status a string');
+        return unprocessable(
+          'the body must be a JSON object {status, note?} with status an application status',
+        );
       }
+      // The note is the rules' to judge (statusNote, as StatusChangeBody says), after the same-status answer.
       const outcome = await deps.applications.setStatus(employerId, applicationId, {
-        status: asked.status,
+        status: status.data,
         note: asked.note,
       });
       switch (outcome.kind) {
@@ -138,34 +156,39 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
     }),
 
     'GET /employer/deliveries': route(async (request, { employerId }) => {
-      const state = queryParameter(request, 'state');
-      if (state !== undefined && state !== 'pending' && state !== 'delivered' && state !== 'failed') {
-        return badRequest('state must be pending, delivered or failed');
-      }
-      return listed(request, (page) => deps.deliveries.list(employerId, state, page.limit, page.cursor));
+      const { state } = EMPLOYER_API['GET /employer/deliveries'].query.shape;
+      const wanted = state.safeParse(queryParameter(request, 'state'));
+      if (!wanted.success) return badRequest('state must be pending, delivered or failed');
+      return listed<z.input<typeof Delivery>>(request, (page) =>
+        deps.deliveries.list(employerId, wanted.data, page.limit, page.cursor),
+      );
     }),
 
     'POST /employer/deliveries/{webhookId}/retry': route(async (request, { employerId }) => {
       const webhookId = request.pathParameters?.webhookId ?? '';
       if (!(await deps.deliveries.retry(employerId, webhookId))) return notFound(`delivery ${webhookId}`);
-      return ok({ webhookId, state: 'pending' }, 202);
+      return ok({ webhookId, state: 'pending' } satisfies z.input<typeof RetryAccepted>, 202);
     }),
 
     'POST /employer/test': route(async (_request, { employerId }, body) => {
-      const url = jsonObjectOf(body)?.url;
-      if (typeof url !== 'string' || !URL.canParse(url)) {
-        return unprocessable('the body must be a JSON object {url} with an https url');
-      }
-      return ok(await deps.endpointTest.test(employerId, url));
+      const asked = EndpointTestBody.safeParse(jsonObjectOf(body));
+      if (!asked.success) return unprocessable('the body must be a JSON object {url} with an https url');
+      const result: z.input<typeof EndpointTestResult> = await deps.endpointTest.test(
+        employerId,
+        asked.data.url,
+      );
+      return ok(result);
     }),
 
     'POST /employer/secret/rotate': route(async (_request, { employerId }) =>
-      ok({ secret: await deps.accounts.rotateSecret(employerId) }),
+      ok({ secret: await deps.accounts.rotateSecret(employerId) } satisfies z.input<typeof SecretRotated>),
     ),
 
     'POST /employer/key/rotate': route(async (_request, employer) => {
       const key = await deps.accounts.rotateKey(employer);
-      return key ? ok({ key }) : unauthorized('the API key was rotated meanwhile', true);
+      return key
+        ? ok({ key } satisfies z.input<typeof KeyRotated>)
+        : unauthorized('the API key was rotated meanwhile', true);
     }),
   };
   return answeringFailures(

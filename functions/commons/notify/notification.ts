@@ -1,10 +1,12 @@
+import * as z from 'zod';
 import { EVENTS } from '#events/catalog.ts';
-import type { ApplicationStatus, VideoRef } from '#events/fields.ts';
+import { type ApplicationStatus, httpsUrl, id, timestamp, type VideoRef, videoRef } from '#events/fields.ts';
 
 /**
  * The notifications an employer receives about an application (CONTRACT §4 "Notifications out", §6), as pure
  * functions: each kind's webhook-id, its body built from the application record (at every attempt, so an
- * erasure reaches notifications still pending, #15), and the order an employer receives them in.
+ * erasure reaches notifications still pending, #15), and the order an employer receives them in. The bodies
+ * are zod schemas: `GET /openapi.json` describes them (outgoing-webhooks.ts).
  */
 
 /** The application as the notifier reads it (applications/application.ts stores it). */
@@ -26,37 +28,45 @@ export interface NotifiedApplication {
   readonly history: readonly { readonly status: ApplicationStatus; readonly at: string }[];
 }
 
-export interface ApplicationReceived {
-  readonly type: 'application.received';
-  /** When the notification was first built; the same on every retry. */
-  readonly timestamp: string;
-  readonly data: {
-    readonly applicationId: string;
-    readonly jobId: string;
-    readonly employerId: string;
-    readonly jobTitle: string;
-    readonly applicant: NotifiedApplication['applicant'];
-    readonly via: VideoRef | null;
-    readonly submittedAt: string;
-  };
-}
+/** When the notification was first built: the same on every retry. */
+const builtAt = timestamp.describe('when the notification was first built: the same on every retry');
 
-export interface ApplicationWithdrawnNotification {
-  readonly type: 'application.withdrawn';
-  readonly timestamp: string;
-  readonly data: {
-    readonly applicationId: string;
-    readonly jobId: string;
-    readonly employerId: string;
-    readonly withdrawnAt: string;
-  };
-}
+/** The body POSTed to the employer for a new application (CONTRACT §4 "Notifications out"). */
+export const ApplicationReceived = z.object({
+  type: z.literal('application.received'),
+  timestamp: builtAt,
+  data: z.object({
+    applicationId: id,
+    jobId: id,
+    employerId: id,
+    jobTitle: z.string(),
+    applicant: z.object({
+      profileId: id,
+      handle: z.string(),
+      displayName: z.string(),
+      portfolioUrl: httpsUrl,
+    }),
+    via: videoRef.nullable().describe('the video the viewer applied from, or null'),
+    submittedAt: timestamp,
+  }),
+});
+export type ApplicationReceived = z.infer<typeof ApplicationReceived>;
 
-export interface EndpointTest {
-  readonly type: 'endpoint.test';
-  readonly timestamp: string;
-  readonly data: { readonly employerId: string };
-}
+/** The body POSTed to the employer when the applicant withdraws (CONTRACT §6). */
+export const ApplicationWithdrawnNotification = z.object({
+  type: z.literal('application.withdrawn'),
+  timestamp: builtAt,
+  data: z.object({ applicationId: id, jobId: id, employerId: id, withdrawnAt: timestamp }),
+});
+export type ApplicationWithdrawnNotification = z.infer<typeof ApplicationWithdrawnNotification>;
+
+/** The body `POST /employer/test` sends to the url it is given (CONTRACT §6). */
+export const EndpointTest = z.object({
+  type: z.literal('endpoint.test'),
+  timestamp,
+  data: z.object({ employerId: id }),
+});
+export type EndpointTest = z.infer<typeof EndpointTest>;
 
 /** The kinds, in the order an employer receives them: a later kind waits while an earlier one is pending. */
 export const NOTIFICATION_KINDS = ['received', 'withdrawn'] as const;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import { type HttpRequest, type HttpResponse, problem } from './http.ts';
 
 /**
@@ -33,6 +33,25 @@ export const decodeCursor = <Position>(cursor: string, schema: z.ZodType<Positio
   return parsed.data;
 };
 
+/** The query of a list (`?limit=…&cursor=…`), as the lists validate it and `GET /openapi.json` describes it. */
+export const PageQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^(?=\d{1,3}$)0*([1-9]\d?|100)$/)
+    .optional()
+    .describe(`how many items, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`),
+  cursor: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe('the previous page’s nextCursor; a cursor the list did not give is 400'),
+});
+
+/** A page of a list: `nextCursor` null on the last page. */
+export const pageBody = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
 export interface PageRequest {
   readonly limit: number;
   readonly cursor?: string;
@@ -50,16 +69,14 @@ export const pageRequestOf = (
 ):
   | { readonly ok: true; readonly page: PageRequest }
   | { readonly ok: false; readonly response: HttpResponse } => {
-  const limitText = queryParameter(request, 'limit');
-  const limit = limitText === undefined ? DEFAULT_PAGE_LIMIT : Number(limitText);
-  if (!/^\d{1,3}$/.test(limitText ?? '25') || limit < 1 || limit > MAX_PAGE_LIMIT) {
+  const limit = PageQuery.shape.limit.safeParse(queryParameter(request, 'limit'));
+  if (!limit.success) {
     return { ok: false, response: badRequest(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`) };
   }
-  const cursor = queryParameter(request, 'cursor');
-  if (cursor !== undefined && (cursor === '' || cursor.length > 2048)) {
-    return { ok: false, response: badRequest('the cursor is not one this list gave') };
-  }
-  return { ok: true, page: cursor === undefined ? { limit } : { limit, cursor } };
+  const cursor = PageQuery.shape.cursor.safeParse(queryParameter(request, 'cursor'));
+  if (!cursor.success) return { ok: false, response: badRequest('the cursor is not one this list gave') };
+  const page = { limit: limit.data === undefined ? DEFAULT_PAGE_LIMIT : Number(limit.data) };
+  return { ok: true, page: cursor.data === undefined ? page : { ...page, cursor: cursor.data } };
 };
 
 /** A page as the lists answer it. */
