@@ -9,6 +9,7 @@ import type { SystemUnderTest } from './system-under-test.ts';
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
+  readonly headers: Headers;
 }
 
 const sampleDetail = (name: EventName): object => sampleOf(EVENTS[name]).detail as object;
@@ -100,14 +101,16 @@ export class ApplicationsClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      if (!RETRIED.has(response.status) || attempt >= 20) {
+      // ReelHire's own 429 (its limits, problem+json) is an answer; API Gateway's throttling is retried.
+      const ownLimit = (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
+      if (!RETRIED.has(response.status) || (response.status === 429 && ownLimit) || attempt >= 20) {
         let parsed: unknown = text;
         try {
           parsed = JSON.parse(text);
         } catch {
           // Not JSON: kept as text.
         }
-        return { status: response.status, body: parsed };
+        return { status: response.status, body: parsed, headers: response.headers };
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
     }

@@ -224,6 +224,9 @@ describe('GET /openapi.json', () => {
     const unauthorized = await fetch(`${stack.url}/jobs/job_1/applications`, { method: 'POST' });
     expect(unauthorized.status).toBe(401);
     await expectDescribedAnswer(unauthorized, '/jobs/{jobId}/applications', 'post');
+    const overLimit = objectAt(document, 'paths', '/jobs/{jobId}/applications', 'post', 'responses', '429');
+    expect(Object.keys(objectAt(overLimit, 'content'))).toContain('application/problem+json');
+    expect(objectAt(overLimit, 'headers', 'retry-after', 'schema')).toMatchObject({ type: 'integer' });
   });
 
   it('the applicant and employer APIs: their answers fit, a status body they refuse does not', async () => {

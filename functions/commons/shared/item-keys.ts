@@ -52,6 +52,12 @@ export const applicationIdKey = (applicationId: string): ItemKey => ({
   sk: 'APPLICATION_ID',
 });
 
+/** A profile's apply slots: the instants of its new applications in the last day (the apply limits). */
+export const applySlotsKey = (profileId: string): ItemKey => ({
+  pk: `APPLY_SLOTS#${profileId}`,
+  sk: 'APPLY_SLOTS',
+});
+
 /** A profile's applications, newest first: one small entry each, sorted by when it was submitted. */
 export const applicantEntryKey = (
   profileId: string,
