@@ -82,6 +82,12 @@ export const employerKey = (employerId: string): ItemKey => ({
   sk: 'EMPLOYER',
 });
 
+/** The employer API limit's state (GCRA): the employer's theoretical arrival time. */
+export const employerRateKey = (employerId: string): ItemKey => ({
+  pk: `EMPLOYER#${employerId}`,
+  sk: 'RATE',
+});
+
 /** The byEmployer index partitions of an employer's applications and of its deliveries. */
 export const employerApplicationsPartition = (employerId: string): string =>
   `EMPLOYER#${employerId}#APPLICATIONS`;
