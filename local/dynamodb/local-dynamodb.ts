@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -11,6 +11,7 @@ import {
 import dynalite from 'dynalite';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { awsForbidden, localOnlyRefusal } from '../http/local-only.ts';
 import { arrayField, stringField } from '../json.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 
@@ -21,10 +22,37 @@ export interface LocalDynamoDb {
 }
 
 /**
- * dynalite on 127.0.0.1: in memory, or LevelDB under `dataDir` so tables and items survive a restart.
- * Port 0 picks a free port.
+ * dynalite's request listener behind the local-only guard (CONTRACT §5). dynalite answers any Origin with
+ * `Access-Control-Allow-Origin: *` and echoes whatever headers a preflight asks for, which let any web page
+ * read and rewrite the tables: a refused request never reaches it, and an admitted one reaches it without its
+ * Origin, so that no CORS header is ever sent.
  */
-export const startLocalDynamoDb = async (port: number, dataDir?: string): Promise<LocalDynamoDb> => {
+const guarded = (server: Server, browserOrigins: readonly string[]): void => {
+  const [serve] = server.listeners('request') as RequestListener[];
+  if (!serve) throw new Error('dynalite serves no requests');
+  server.removeAllListeners('request');
+  server.on('request', (request, response) => {
+    const refusal = localOnlyRefusal(request.headers, browserOrigins);
+    if (refusal !== undefined) {
+      const forbidden = awsForbidden(refusal, 'application/x-amz-json-1.0');
+      response.writeHead(forbidden.status, forbidden.headers).end(forbidden.body);
+      return;
+    }
+    delete request.headers.origin;
+    serve(request, response);
+  });
+};
+
+/**
+ * dynalite on 127.0.0.1: in memory, or LevelDB under `dataDir` so tables and items survive a restart.
+ * Port 0 picks a free port. `browserOrigins` are the web pages it answers (the console's); any other Origin,
+ * and any Host but loopback's, is refused.
+ */
+export const startLocalDynamoDb = async (
+  port: number,
+  dataDir: string | undefined,
+  browserOrigins: readonly string[],
+): Promise<LocalDynamoDb> => {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server: Server = dynalite({
     createTableMs: 0,
@@ -32,6 +60,7 @@ export const startLocalDynamoDb = async (port: number, dataDir?: string): Promis
     updateTableMs: 0,
     ...(dataDir ? { path: dataDir } : {}),
   });
+  guarded(server, browserOrigins);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -1,0 +1,50 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The guard of every endpoint that serves the developer only (CONTRACT §5): PutEvents and SQS on the API port,
+ * the embedded DynamoDB, the console and `/_local/*`, the stack's WebSub hub. The ports listen on loopback, but
+ * a web page the developer visits can still reach them: through DNS rebinding (its own name resolving to
+ * 127.0.0.1, so the browser sends that name as Host) or with a cross-origin request (an Origin that is not the
+ * console's). Both are refused before anything is read or changed, and the refusal carries no CORS header.
+ */
+
+/** `127.0.0.1` or `localhost`, with or without a port: what a client that connected to loopback sends. */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost)(?::\d{1,5})?$/i;
+
+/** What a refusal quotes of a header: enough to recognize it, never a page of it. */
+const quoted = (value: string): string =>
+  JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+
+/** The browser origins of the local console: the API port on either loopback name. */
+export const consoleOrigins = (apiUrl: string): readonly string[] => {
+  const { port } = new URL(apiUrl);
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+};
+
+/**
+ * Why a request may not reach a local-only endpoint, or undefined when it may: its Host must name loopback,
+ * and a browser's Origin (absent from the SDKs' and the CLI's requests) must be one of `allowedOrigins`.
+ */
+export const localOnlyRefusal = (
+  headers: IncomingHttpHeaders,
+  allowedOrigins: readonly string[],
+): string | undefined => {
+  const { host, origin } = headers;
+  if (host === undefined || !LOOPBACK_HOST.test(host)) {
+    return `Host ${quoted(host ?? '')} is not 127.0.0.1 or localhost: the local runtime's own endpoints answer loopback names only`;
+  }
+  if (origin !== undefined && !allowedOrigins.includes(origin)) {
+    return `Origin ${quoted(origin)} is not ${allowedOrigins.join(' or ') || 'allowed'}: the local runtime's own endpoints answer no other web page`;
+  }
+  return undefined;
+};
+
+/** The 403 of an AWS JSON endpoint (`__type` and `message`, as the SDKs read errors); no CORS header. */
+export const awsForbidden = (
+  reason: string,
+  contentType = 'application/x-amz-json-1.1',
+): { readonly status: 403; readonly headers: Readonly<Record<string, string>>; readonly body: string } => ({
+  status: 403,
+  headers: { 'content-type': contentType },
+  body: JSON.stringify({ __type: 'AccessDeniedException', message: reason }),
+});
