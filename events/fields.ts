@@ -20,6 +20,13 @@ const MAX_URL_LENGTH = 2048;
 
 export const httpsUrl = z.url({ protocol: /^https$/ }).max(MAX_URL_LENGTH);
 
+/**
+ * A creator's portfolio (CONTRACT §4): any url the WHATWG URL standard parses with scheme `https:`, kept and
+ * served as its normalized href (percent-encoded, the host in punycode), which is what a `Location` header can
+ * carry: served as given, a non-ASCII url made the redirect fail.
+ */
+export const portfolioUrl = z.url({ protocol: /^https$/, normalize: true }).max(MAX_URL_LENGTH);
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
 /**

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventSchemaError } from '#events/parse.ts';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { createLinksApiHandler } from '#links/links-api-handler.ts';
+import type { HttpRequest } from '#shared/http.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { lambdaContext } from '../websub/support/sqs-delivery.ts';
+
+/**
+ * GET /links/{platform}/{videoId} and its /portfolio redirect (CONTRACT §4): a portfolioUrl is any url the WHATWG
+ * URL standard parses with scheme https:, and ReelHire serves its normalized href, percent-encoded, in the JSON
+ * and in Location alike. Served as given, a non-ASCII url could not be a Location header (a 500).
+ */
+
+const account = { platform: 'tiktok' as const, accountId: 'acct-odd-urls' };
+
+const linksRequest = (videoId: string, suffix = ''): HttpRequest => {
+  const rawPath = `/links/tiktok/${encodeURIComponent(videoId)}${suffix}`;
+  const routeKey = `GET /links/{platform}/{videoId}${suffix}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    headers: {},
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: '127.0.0.1',
+      domainPrefix: '127',
+      http: {
+        method: 'GET',
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      },
+      requestId: 'request',
+      routeKey,
+      stage: '$default',
+      time: '21/Nov/2026:18:30:00 +0000',
+      timeEpoch: 1_795_372_200_000,
+    },
+    pathParameters: { platform: 'tiktok', videoId },
+    isBase64Encoded: false,
+  };
+};
+
+/** Only what an HTTP header value may carry: visible ASCII. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+describe('the portfolio url as served', () => {
+  let dynamo: LocalDynamo;
+  let links: LinkContext;
+  let tableName: string;
+  let version = 0;
+  let handle: ReturnType<typeof createLinksApiHandler>;
+
+  /** A live video of the account, whose owner's latest portfolioUrl is `url`. */
+  const ownerWith = async (url: string, videoId: string): Promise<void> => {
+    version++;
+    await applyLinkEvent(links, 'Profile Updated', {
+      profileId: 'prof-odd-urls',
+      version,
+      handle: 'odd',
+      displayName: 'Odd Urls',
+      portfolioUrl: url,
+      showPortfolioLink: true,
+      linkedAccounts: [account],
+      updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toISOString(),
+    });
+    await applyLinkEvent(links, 'Video Posted', { ...account, videoId, postedAt: '2026-01-01T00:00:00Z' });
+  };
+
+  const served = async (videoId: string): Promise<{ json: string; location: string }> => {
+    const context = lambdaContext('links-api');
+    const answer = await handle(linksRequest(videoId), context);
+    const redirect = await handle(linksRequest(videoId, '/portfolio'), context);
+    expect(answer.statusCode).toBe(200);
+    expect(redirect.statusCode).toBe(302);
+    const body = JSON.parse(String(answer.body)) as { portfolio: { url: string } };
+    return { json: body.portfolio.url, location: String(redirect.headers?.location) };
+  };
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    tableName = await dynamo.createTable('links-api');
+    links = new LinkContext({
+      stores: dynamoLinkStores(dynamo.documents, tableName),
+      publisher: new RecordingPublisher(),
+      publicBaseUrl: 'https://reelhire.example',
+      clock: () => new Date('2026-06-01T00:00:00Z'),
+    });
+    handle = createLinksApiHandler(links);
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+
+  it.each([
+    [
+      'a path and query in any script',
+      'https://contra.com/José Ñandú?ref=vídeo#top',
+      'https://contra.com/Jos%C3%A9%20%C3%91and%C3%BA?ref=v%C3%ADdeo#top',
+    ],
+    ['an internationalized host', 'https://portfólio.example/maya', 'https://xn--portflio-z3a.example/maya'],
+    ['upper case and no path', 'HTTPS://Contra.COM', 'https://contra.com/'],
+    ['no slashes after the scheme', 'https:contra.com/maya', 'https://contra.com/maya'],
+    ['dot segments', 'https://contra.com/a/../maya', 'https://contra.com/maya'],
+  ])('serves %s as its normalized href, the same in the JSON and in Location', async (_, url, href) => {
+    const videoId = `v-${version}`;
+    await ownerWith(url, videoId);
+    const { json, location } = await served(videoId);
+    expect(json).toBe(href);
+    expect(location).toBe(href);
+    expect(location).toMatch(HEADER_SAFE);
+  });
+
+  it('serves normalized a url kept before the schema normalized it', async () => {
+    await ownerWith('https://contra.com/maya', 'v-kept-before');
+    const claim = (await new DynamoAccountStore(dynamo.documents, tableName).read(
+      account.platform,
+      account.accountId,
+    ))!.claims[0]!;
+    await new DynamoAccountStore(dynamo.documents, tableName).writeClaim(
+      account.platform,
+      account.accountId,
+      {
+        ...claim,
+        portfolioUrl: 'https://contra.com/Zoë',
+      },
+    );
+    expect(await served('v-kept-before')).toEqual({
+      json: 'https://contra.com/Zo%C3%AB',
+      location: 'https://contra.com/Zo%C3%AB',
+    });
+  });
+
+  it.each([
+    ['plain http', 'http://contra.com/maya'],
+    ['another scheme', 'javascript:alert(1)'],
+    ['no host', 'https://'],
+    ['2,048 characters only once percent-encoded', `https://contra.com/${'é'.repeat(400)}`],
+  ])('refuses %s at the edge, writing nothing', async (_, url) => {
+    await expect(
+      applyLinkEvent(links, 'Profile Updated', {
+        profileId: 'prof-refused-url',
+        version: 1,
+        handle: 'refused',
+        displayName: 'Refused',
+        portfolioUrl: url,
+        showPortfolioLink: true,
+        linkedAccounts: [{ platform: 'tiktok', accountId: 'acct-refused' }],
+        updatedAt: '2026-01-01T00:00:00Z',
+      }),
+    ).rejects.toBeInstanceOf(EventSchemaError);
+    expect(
+      await new DynamoAccountStore(dynamo.documents, tableName).read('tiktok', 'acct-refused'),
+    ).toBeUndefined();
+  });
+});
