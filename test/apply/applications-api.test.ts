@@ -216,6 +216,16 @@ describe('POST /jobs/{jobId}/applications', () => {
     expectProblem(await handle(applyRequest('j'.repeat(300), await viewerToken(SECRET, 'p'))), 404);
   });
 
+  it('404 for a job id that is not well-formed Unicode, even one whose UTF-8 names a job', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    // As a path parameter decoded by a front that keeps lone surrogates: in UTF-8 it is `${jobId}\ufffd`.
+    await putJob(dynamo.documents, tableName, { jobId: `${jobId}\ufffd` });
+    const request = { ...applyRequest(jobId, token), pathParameters: { jobId: `${jobId}\ud800` } };
+    expectProblem(await handle(request), 404);
+    expect(publisher.events).toEqual([]);
+  });
+
   describe('410 for a closed job', () => {
     it('once Job Closed was seen, even with a bad body or an unknown profile', async () => {
       const { jobId, token } = await openJobAndViewer({ closed: true, version: 2 });
@@ -298,6 +308,7 @@ describe('POST /jobs/{jobId}/applications', () => {
       ['an unknown platform', '{"via":{"platform":"vimeo","videoId":"1"}}'],
       ['a via without videoId', '{"via":{"platform":"tiktok"}}'],
       ['an empty videoId', '{"via":{"platform":"tiktok","videoId":""}}'],
+      ['a videoId that is not well-formed Unicode', '{"via":{"platform":"tiktok","videoId":"7399\\ud800"}}'],
     ])('a body that is %s', async (_, body) => {
       const { jobId, profileId, token } = await openJobAndViewer();
       const { handle, publisher } = api();

@@ -140,6 +140,15 @@ describe('the portfolio url as served', () => {
     });
   });
 
+  it('answers 404 for a video id that is not well-formed Unicode', async () => {
+    const request = { ...linksRequest('v'), pathParameters: { platform: 'tiktok', videoId: 'v\ud800' } };
+    const answer = await handle(request, lambdaContext('links-api'));
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(String(answer.body))).toMatchObject({
+      detail: expect.stringMatching(/well-formed Unicode/),
+    });
+  });
+
   it.each([
     ['plain http', 'http://contra.com/maya'],
     ['another scheme', 'javascript:alert(1)'],

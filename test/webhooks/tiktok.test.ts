@@ -139,6 +139,23 @@ describe('POST /webhooks/tiktok: refusals, in the contract order', () => {
     expect(harness.bus.events).toEqual([]);
   });
 
+  it.each([
+    ['an open id', { user_openid: 'act.maya\ud800' }, {}, /detail\.accountId: must be well-formed Unicode/],
+    ['a post id', {}, { post_id: '7399990000\udfff' }, /detail\.videoId: must be well-formed Unicode/],
+  ])(
+    'answers 400 to %s that is not well-formed Unicode (it would collide once UTF-8)',
+    async (_, envelope, content, detail) => {
+      const body = JSON.stringify(
+        tiktokEnvelope('post.publish.publicly_available', { post_id: nextPostId(), ...content }, envelope),
+      );
+      const response = await harness.invoke(tiktokRequest(body));
+
+      expect(response.statusCode).toBe(400);
+      expect((bodyOf(response) as { detail: string }).detail).toMatch(detail);
+      expect(harness.bus.events).toEqual([]);
+    },
+  );
+
   it('accepts timestamps exactly 300 s away, either way', async () => {
     const old = await harness.invoke(tiktokRequest(validBody(), { timestamp: NOW_SECONDS - 300 }));
     const ahead = await harness.invoke(tiktokRequest(validBody(), { timestamp: NOW_SECONDS + 300 }));

@@ -15,7 +15,8 @@ const videoOf = (request: HttpRequest): VideoRef | HttpResponse => {
   if (!known.success) {
     return problem(404, 'Not Found', `unknown platform "${platformName.slice(0, 32)}" (tiktok or youtube)`);
   }
-  if (!id.safeParse(videoId).success) return problem(404, 'Not Found', 'videoId must be 1 to 128 characters');
+  if (!id.safeParse(videoId).success)
+    return problem(404, 'Not Found', 'videoId must be 1 to 128 characters of well-formed Unicode');
   return { platform: known.data, videoId };
 };
 
