@@ -14,8 +14,15 @@ import { tamperedToken, unsignedToken, validClaims, viewerToken } from './suppor
 const SECRET = 'local-viewer-token-secret';
 const PREVIOUS_SECRET = 'previous-viewer-token-secret';
 
-const rejects = async (verify: ViewerTokenVerifier, token: string) =>
-  expect(verify(token)).rejects.toBeInstanceOf(InvalidViewerTokenError);
+/** A 401, for the reason given: a token refused for the wrong reason would let the right one through. */
+const rejects = async (verify: ViewerTokenVerifier, token: string, reason: string | RegExp) => {
+  const refusal = verify(token);
+  await expect(refusal).rejects.toBeInstanceOf(InvalidViewerTokenError);
+  await expect(refusal).rejects.toThrow(reason);
+};
+
+const NOT_ALLOWED = '"alg" (Algorithm) Header Parameter value not allowed';
+const BAD_SIGNATURE = 'signature verification failed';
 
 describe('viewer tokens in local mode (HS256, VIEWER_TOKEN_SECRET)', () => {
   const verify = sharedSecretVerifier(async () => [SECRET, PREVIOUS_SECRET]);
@@ -31,22 +38,48 @@ describe('viewer tokens in local mode (HS256, VIEWER_TOKEN_SECRET)', () => {
   });
 
   it.each([
-    ['signed with another secret', () => viewerToken('not-the-secret', 'prof_maya')],
-    ['expired', () => viewerToken(SECRET, 'prof_maya', { expiresIn: -60 })],
-    ['without exp', () => viewerToken(SECRET, 'prof_maya', { expiresIn: null })],
-    ['for another audience', () => viewerToken(SECRET, 'prof_maya', { audience: 'someone-else' })],
-    ['without an audience', () => viewerToken(SECRET, 'prof_maya', { audience: null })],
-    ['without sub', () => viewerToken(SECRET, '')],
-    ['with a sub longer than a profile id', () => viewerToken(SECRET, 'p'.repeat(129))],
-    ['with alg HS384', () => viewerToken(SECRET, 'prof_maya', { algorithm: 'HS384' })],
-    ['with alg none', async () => unsignedToken(validClaims('prof_maya'))],
+    ['signed with another secret', () => viewerToken('not-the-secret', 'prof_maya'), BAD_SIGNATURE],
+    [
+      'expired',
+      () => viewerToken(SECRET, 'prof_maya', { expiresIn: -60 }),
+      '"exp" claim timestamp check failed',
+    ],
+    [
+      'without exp',
+      () => viewerToken(SECRET, 'prof_maya', { expiresIn: null }),
+      'missing required "exp" claim',
+    ],
+    [
+      'for another audience',
+      () => viewerToken(SECRET, 'prof_maya', { audience: 'someone-else' }),
+      'unexpected "aud" claim value',
+    ],
+    [
+      'without an audience',
+      () => viewerToken(SECRET, 'prof_maya', { audience: null }),
+      'missing required "aud" claim',
+    ],
+    ['without sub', () => viewerToken(SECRET, ''), 'missing required "sub" claim'],
+    [
+      'with a sub longer than a profile id',
+      () => viewerToken(SECRET, 'p'.repeat(129)),
+      'sub is not a profile id',
+    ],
+    [
+      'with a sub that is not well-formed Unicode',
+      () => viewerToken(SECRET, 'prof_\ud800'),
+      'sub is not a profile id',
+    ],
+    ['with alg HS384', () => viewerToken(SECRET, 'prof_maya', { algorithm: 'HS384' }), NOT_ALLOWED],
+    ['with alg none', async () => unsignedToken(validClaims('prof_maya')), NOT_ALLOWED],
     [
       'whose payload was changed after signing',
       async () => tamperedToken(await viewerToken(SECRET, 'prof_maya'), { sub: 'prof_someone_else' }),
+      BAD_SIGNATURE,
     ],
-    ['that is not a JWT', async () => 'not.a.jwt'],
-  ])('rejects a token %s', async (_, token) => {
-    await rejects(verify, await token());
+    ['that is not a JWT', async () => 'not.a.jwt', 'JWS Protected Header is invalid'],
+  ])('rejects a token %s', async (_, token, reason) => {
+    await rejects(verify, await token(), reason);
   });
 
   it('rejects an RS256 token, whatever its key', async () => {
@@ -54,7 +87,55 @@ describe('viewer tokens in local mode (HS256, VIEWER_TOKEN_SECRET)', () => {
     const token = await new SignJWT(validClaims('prof_maya'))
       .setProtectedHeader({ alg: 'RS256' })
       .sign(privateKey);
-    await rejects(verify, token);
+    await rejects(verify, token, NOT_ALLOWED);
+  });
+
+  it('tries the next secret only on a signature mismatch: a token expired under the first stays expired', async () => {
+    const expired = await viewerToken(SECRET, 'prof_maya', { expiresIn: -60 });
+    await rejects(
+      sharedSecretVerifier(async () => [SECRET, PREVIOUS_SECRET]),
+      expired,
+      '"exp" claim',
+    );
+    await rejects(
+      sharedSecretVerifier(async () => []),
+      await viewerToken(SECRET, 'prof_maya'),
+      BAD_SIGNATURE,
+    );
+  });
+});
+
+describe('viewer token lifetimes (CONTRACT §4: exp at most 24 h ahead, iat at most 60 s ahead)', () => {
+  const NOW = new Date('2026-11-20T12:00:00Z');
+  const nowSeconds = NOW.getTime() / 1000;
+  const DAY = 86_400;
+  const verify = sharedSecretVerifier(
+    async () => [SECRET],
+    () => NOW,
+  );
+  const token = (claims: { exp?: number; iat?: number }) =>
+    new SignJWT({ sub: 'prof_maya', aud: 'reelhire', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
+
+  it.each([
+    ['exp exactly 24 h ahead', { exp: nowSeconds + DAY }],
+    ['exp a second ahead', { exp: nowSeconds + 1 }],
+    ['iat now', { exp: nowSeconds + 60, iat: nowSeconds }],
+    ['iat 60 s ahead (clock skew)', { exp: nowSeconds + 3600, iat: nowSeconds + 60 }],
+    ['iat long ago', { exp: nowSeconds + 3600, iat: nowSeconds - 30 * DAY }],
+  ])('accepts %s', async (_, claims) => {
+    await expect(verify(await token(claims))).resolves.toEqual({ profileId: 'prof_maya' });
+  });
+
+  it.each([
+    ['exp a second over 24 h ahead', { exp: nowSeconds + DAY + 1 }, 'exp is more than 24 hours ahead'],
+    ['exp 800,000 years ahead', { exp: nowSeconds + 800_000 * 365 * DAY }, 'exp is more than 24 hours ahead'],
+    ['iat 61 s ahead', { exp: nowSeconds + 3600, iat: nowSeconds + 61 }, 'iat is in the future'],
+    ['iat a year ahead', { exp: nowSeconds + 3600, iat: nowSeconds + 365 * DAY }, 'iat is in the future'],
+    ['exp now', { exp: nowSeconds }, '"exp" claim timestamp check failed'],
+  ])('rejects %s', async (_, claims, reason) => {
+    await rejects(verify, await token(claims), reason);
   });
 });
 
@@ -109,27 +190,58 @@ describe('viewer tokens in the cloud (RS256/ES256 from the JWKS url)', () => {
     const token = await new SignJWT(validClaims('prof_maya'))
       .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
       .sign(new TextEncoder().encode(pem));
-    await rejects(verify, token);
+    await rejects(verify, token, NOT_ALLOWED);
   });
 
   it('rejects alg none, even naming a published key', async () => {
-    await rejects(verify, unsignedToken(validClaims('prof_maya')));
+    await rejects(verify, unsignedToken(validClaims('prof_maya')), NOT_ALLOWED);
   });
 
   it('rejects a token signed with a key that is not published', async () => {
     const stranger = await generateKeyPair('RS256');
-    await rejects(verify, await signed('RS256', 'rsa-1', stranger.privateKey));
+    await rejects(verify, await signed('RS256', 'rsa-1', stranger.privateKey), BAD_SIGNATURE);
   });
 
   it.each([
-    ['expired', { ...validClaims('prof_maya'), exp: Math.floor(Date.now() / 1000) - 60 }],
-    ['for another audience', { ...validClaims('prof_maya'), aud: 'someone-else' }],
-  ])('rejects a properly signed token that is %s', async (_, claims) => {
-    await rejects(verify, await signed('RS256', 'rsa-1', rsa.privateKey, claims));
+    [
+      'expired',
+      { ...validClaims('prof_maya'), exp: Math.floor(Date.now() / 1000) - 60 },
+      '"exp" claim timestamp check failed',
+    ],
+    [
+      'for another audience',
+      { ...validClaims('prof_maya'), aud: 'someone-else' },
+      'unexpected "aud" claim value',
+    ],
+    [
+      'valid for a year',
+      { ...validClaims('prof_maya'), exp: Math.floor(Date.now() / 1000) + 365 * 86_400 },
+      'exp is more than 24 hours ahead',
+    ],
+    [
+      'issued tomorrow',
+      { ...validClaims('prof_maya'), iat: Math.floor(Date.now() / 1000) + 86_400 },
+      'iat is in the future',
+    ],
+  ])('rejects a properly signed token that is %s', async (_, claims, reason) => {
+    await rejects(verify, await signed('RS256', 'rsa-1', rsa.privateKey, claims), reason);
   });
 
   it('rejects a token whose payload was changed after signing', async () => {
-    await rejects(verify, tamperedToken(await signed('ES256', 'ec-1', ec.privateKey), { sub: 'prof_other' }));
+    await rejects(
+      verify,
+      tamperedToken(await signed('ES256', 'ec-1', ec.privateKey), { sub: 'prof_other' }),
+      BAD_SIGNATURE,
+    );
+  });
+
+  it('reads the clock it is given', async () => {
+    const tomorrow = () => new Date(Date.now() + 86_400_000);
+    await rejects(
+      jwksVerifier(jwksUrl, tomorrow),
+      await signed('RS256', 'rsa-1', rsa.privateKey),
+      '"exp" claim timestamp check failed',
+    );
   });
 
   it('reports unreachable keys as unavailable, not as a bad token', async () => {
