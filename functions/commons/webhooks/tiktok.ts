@@ -45,14 +45,15 @@ const AuthorizationContent = z.object({ reason: z.union([z.string(), z.number()]
 const rfc3339 = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 
 interface TikTokSignature {
-  readonly timestamp: number;
+  /** `t` as sent, and what it says. */
+  readonly timestamp: { readonly text: string; readonly seconds: number };
   readonly signatures: readonly Buffer[];
 }
 
 /** `t=<unix s>,s=<hex>`; several `s=` entries are accepted, like Standard Webhooks' space-separated list. */
 export const parseTikTokSignature = (value: string | undefined): TikTokSignature | undefined => {
   if (value === undefined) return undefined;
-  let timestamp: number | undefined;
+  let timestamp: TikTokSignature['timestamp'] | undefined;
   const signatures: Buffer[] = [];
   for (const part of value.split(',')) {
     const separator = part.indexOf('=');
@@ -69,7 +70,7 @@ export const parseTikTokSignature = (value: string | undefined): TikTokSignature
 };
 
 /** The hex signature TikTok would send for `body` at `timestamp` (used by tests and the CLI's `trigger`). */
-export const signTikTok = (secret: string, timestamp: number, body: string | Buffer): string =>
+export const signTikTok = (secret: string, timestamp: number | string, body: string | Buffer): string =>
   `t=${timestamp},s=${hmac('sha256', secret, `${timestamp}.`, body).toString('hex')}`;
 
 const verify: SignatureCheck = (delivery, secrets, now) => {
@@ -79,11 +80,12 @@ const verify: SignatureCheck = (delivery, secrets, now) => {
   if (signature === undefined || signature.signatures.length === 0) {
     return unauthorized(`${TIKTOK_SIGNATURE_HEADER} is not t=<unix seconds>,s=<hex HMAC-SHA256>`);
   }
-  const expected = secrets.map((secret) => hmac('sha256', secret, `${signature.timestamp}.`, delivery.body));
+  const { text, seconds } = signature.timestamp;
+  const expected = secrets.map((secret) => hmac('sha256', secret, `${text}.`, delivery.body));
   if (!anySignatureMatches(expected, signature.signatures)) {
     return unauthorized(`${TIKTOK_SIGNATURE_HEADER} does not match the body`);
   }
-  const stale = staleTimestamp('timestamp', signature.timestamp, now);
+  const stale = staleTimestamp('timestamp', seconds, now);
   return stale === undefined ? undefined : unauthorized(stale);
 };
 
