@@ -107,6 +107,11 @@ describe('the portfolio url as served', () => {
       'https://contra.com/José Ñandú?ref=vídeo#top',
       'https://contra.com/Jos%C3%A9%20%C3%91and%C3%BA?ref=v%C3%ADdeo#top',
     ],
+    [
+      'a path beyond Latin-1',
+      'https://contra.com/作品集/🎬',
+      'https://contra.com/%E4%BD%9C%E5%93%81%E9%9B%86/%F0%9F%8E%AC',
+    ],
     ['an internationalized host', 'https://portfólio.example/maya', 'https://xn--portflio-z3a.example/maya'],
     ['upper case and no path', 'HTTPS://Contra.COM', 'https://contra.com/'],
     ['no slashes after the scheme', 'https:contra.com/maya', 'https://contra.com/maya'],
