@@ -10,7 +10,7 @@ import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
  * that is not loopback's (DNS rebinding) and to a browser Origin that is not the console's; the public API
  * routes answer any Host. Requests go out with node:http, which sends the Host and Origin it is given, as a
  * browser does for a rebound name or a cross-origin fetch (the real browser's view is
- * test/local/local-only-browser.test.ts).
+ * reliability/attacks/local-endpoint-attacks.ts, run by test/reliability/security.test.ts).
  */
 
 interface Answer {
