@@ -23,7 +23,6 @@ const configOf = (module: MutationModule) => ({
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'mutation/vitest.config.ts', related: false, pool: 'forks' },
   mutate: module.mutate,
-  testFiles: module.testFiles,
   coverageAnalysis: 'perTest',
   // In place, so that the tests find ../shared as they do in the repo (a sandbox is one folder deeper).
   inPlace: true,
@@ -65,7 +64,11 @@ for (const module of modules) {
   const configFile = join(REPORTS, `${slugOf(module)}.stryker.json`);
   writeFileSync(configFile, `${JSON.stringify(configOf(module), null, 2)}\n`);
   console.log(`\n== ${module.name}: ${module.mutate.join(', ')} against ${module.testFiles.join(', ')}`);
-  const run = spawnSync(NODE_22, [STRYKER, 'run', configFile], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(NODE_22, [STRYKER, 'run', configFile], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_TEST_FILES: JSON.stringify(module.testFiles) },
+  });
   if (run.status !== 0) {
     rows.push(`| ${module.name} | Stryker failed (exit ${run.status}) | | |`);
     failed = true;

@@ -6,8 +6,10 @@ import {
   InvalidViewerTokenError,
   jwksVerifier,
   sharedSecretVerifier,
+  VIEWER_TOKEN_AUDIENCE,
   ViewerKeysUnavailableError,
   type ViewerTokenVerifier,
+  viewerTokenVerifier,
 } from '#apply/viewer-token.ts';
 import { tamperedToken, unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
 
@@ -18,8 +20,21 @@ const PREVIOUS_SECRET = 'previous-viewer-token-secret';
 const rejects = async (verify: ViewerTokenVerifier, token: string, reason: string | RegExp) => {
   const refusal = verify(token);
   await expect(refusal).rejects.toBeInstanceOf(InvalidViewerTokenError);
+  await expect(refusal).rejects.toMatchObject({ name: 'InvalidViewerTokenError' });
   await expect(refusal).rejects.toThrow(reason);
 };
+
+/** A 503, not a 401: the keys could not be had, which is ReelHire's problem, not the viewer's. */
+const unavailable = async (verify: ViewerTokenVerifier, token: string, reason: RegExp) => {
+  const refusal = verify(token);
+  await expect(refusal).rejects.toBeInstanceOf(ViewerKeysUnavailableError);
+  await expect(refusal).rejects.toMatchObject({ name: 'ViewerKeysUnavailableError' });
+  await expect(refusal).rejects.toThrow(reason);
+};
+
+it('names the audience reelhire', () => {
+  expect(VIEWER_TOKEN_AUDIENCE).toBe('reelhire');
+});
 
 const NOT_ALLOWED = '"alg" (Algorithm) Header Parameter value not allowed';
 const BAD_SIGNATURE = 'signature verification failed';
@@ -250,8 +265,89 @@ describe('viewer tokens in the cloud (RS256/ES256 from the JWKS url)', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const unreachable = jwksVerifier(new URL(`http://127.0.0.1:${port}/jwks.json`));
-    await expect(unreachable(await signed('RS256', 'rsa-1', rsa.privateKey))).rejects.toBeInstanceOf(
-      ViewerKeysUnavailableError,
+    await unavailable(
+      unreachable,
+      await signed('RS256', 'rsa-1', rsa.privateKey),
+      /^viewer keys unavailable: fetch failed/,
     );
+  });
+
+  describe('a JWKS server that misbehaves', () => {
+    let misbehaving: Server;
+    let base: string;
+    beforeAll(async () => {
+      misbehaving = createServer((request, response) => {
+        const answer = {
+          // Later than the verifier waits (3 s), sooner than jose would by default (5 s).
+          '/slow': () => setTimeout(() => response.writeHead(200).end('{"keys":[]}'), 4_000),
+          '/invalid': () => response.writeHead(200).end('{"keys":"not a list"}'),
+          '/error': () => response.writeHead(500).end('internal error'),
+          '/no-json': () => response.writeHead(200).end('<html>'),
+          '/empty': () => response.writeHead(200).end('{"keys":[]}'),
+        }[request.url ?? ''];
+        answer?.();
+      });
+      await new Promise<void>((resolve) => misbehaving.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(misbehaving.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      misbehaving.closeAllConnections();
+      await new Promise<void>((resolve) => misbehaving.close(() => resolve()));
+    });
+
+    it.each([
+      ['does not answer within 3 s', '/slow', /^viewer keys unavailable: request timed out/],
+      ['serves an invalid key set', '/invalid', /^viewer keys unavailable: JSON Web Key Set malformed/],
+      ['answers 500', '/error', /^viewer keys unavailable: Expected 200 OK/],
+      ['answers with something else than JSON', '/no-json', /^viewer keys unavailable: Failed to parse/],
+    ])('that %s: the keys are unavailable (503), the token is not judged', async (_, path, reason) => {
+      await unavailable(
+        jwksVerifier(new URL(`${base}${path}`)),
+        await signed('RS256', 'rsa-1', rsa.privateKey),
+        reason,
+      );
+    });
+
+    it('that lists none of the token’s keys: the token is not valid (401)', async () => {
+      await rejects(
+        jwksVerifier(new URL(`${base}/empty`)),
+        await signed('RS256', 'rsa-1', rsa.privateKey),
+        'no applicable key found in the JSON Web Key Set',
+      );
+    });
+  });
+});
+
+describe('the verifier of this deployment', () => {
+  const saved = { ...process.env };
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('checks HS256 with VIEWER_TOKEN_SECRET in local mode', async () => {
+    process.env = { ...saved, REELHIRE_MODE: 'local', VIEWER_TOKEN_SECRET: SECRET };
+    await expect(viewerTokenVerifier()(await viewerToken(SECRET, 'prof_maya'))).resolves.toEqual({
+      profileId: 'prof_maya',
+    });
+  });
+
+  it('fetches the keys from VIEWER_JWKS_URL in the cloud, and accepts no shared secret there', async () => {
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const keys = [{ ...(await exportJWK(rsa.publicKey)), kid: 'deployed', alg: 'RS256', use: 'sig' }];
+    const server = createServer((_, response) => response.writeHead(200).end(JSON.stringify({ keys })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/deployed-jwks.json`;
+      process.env = { ...saved, REELHIRE_MODE: 'cloud', VIEWER_JWKS_URL: url, VIEWER_TOKEN_SECRET: SECRET };
+      const verify = viewerTokenVerifier();
+      const token = await new SignJWT(validClaims('prof_maya'))
+        .setProtectedHeader({ alg: 'RS256', kid: 'deployed' })
+        .sign(rsa.privateKey);
+      await expect(verify(token)).resolves.toEqual({ profileId: 'prof_maya' });
+      await rejects(verify, await viewerToken(SECRET, 'prof_maya'), NOT_ALLOWED);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
