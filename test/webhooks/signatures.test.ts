@@ -1,22 +1,17 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signContra, standardWebhooksKey } from '#webhooks/contra.ts';
 import { anySignatureMatches, base64Bytes, hexBytes } from '#webhooks/signatures.ts';
 import { parseTikTokSignature, signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
-import {
-  NOW,
-  NOW_SECONDS,
-  SECRETS,
-  startWebhookHarness,
-  useLocalSecrets,
-  type WebhookHarness,
-} from './support/harness.ts';
+import { NOW, NOW_SECONDS, SECRETS, useWebhookHarness } from './support/harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
+
+const harness = useWebhookHarness();
 
 /** Expected values computed independently with `openssl dgst -hmac` (see each comment). */
 describe('signature vectors', () => {
@@ -96,18 +91,6 @@ describe('comparisons', () => {
 });
 
 describe('the HMACs cover the timestamp header as sent, not the number it parses to', () => {
-  let harness: WebhookHarness;
-  beforeAll(async () => {
-    harness = await startWebhookHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
-  beforeEach(() => {
-    useLocalSecrets();
-    harness.bus.clear();
-  });
-
   const tiktok = (body: string, header: string) =>
     harness.invoke(
       apiGatewayRequest({
@@ -179,18 +162,6 @@ describe('the HMACs cover the timestamp header as sent, not the number it parses
 });
 
 describe('POST /webhooks/contra accepts what the standardwebhooks library signs', () => {
-  let harness: WebhookHarness;
-  beforeAll(async () => {
-    harness = await startWebhookHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
-  beforeEach(() => {
-    useLocalSecrets();
-    harness.bus.clear();
-  });
-
   const jobClosed = JSON.stringify({
     type: 'job.closed',
     data: { jobId: 'job_brand_refresh', version: 2, closedAt: '2026-11-22T09:00:00Z' },
