@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, vi } from 'vitest';
 import { signContra, standardWebhooksKey } from '#webhooks/contra.ts';
-import { anySignatureMatches, base64Bytes, hexBytes } from '#webhooks/signatures.ts';
+import { anySignatureMatches, base64Bytes, hexBytes, parseUnixSeconds } from '#webhooks/signatures.ts';
 import { parseTikTokSignature, signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { apiGatewayRequest } from './support/api-gateway.ts';
@@ -74,9 +74,25 @@ describe('comparisons', () => {
   it('refuses hex and base64 that Buffer.from would silently truncate', () => {
     expect(hexBytes('zz'.repeat(32), 32)).toBeUndefined();
     expect(hexBytes('ab'.repeat(31), 32)).toBeUndefined();
+    expect(hexBytes(`zz${'ab'.repeat(31)}`, 32)).toBeUndefined();
+    expect(hexBytes(`${'ab'.repeat(31)}zz`, 32)).toBeUndefined();
+    expect(hexBytes('AB'.repeat(32), 32)).toEqual(Buffer.alloc(32, 0xab));
     expect(base64Bytes('abc$')).toBeUndefined();
     expect(base64Bytes('')).toBeUndefined();
     expect(base64Bytes('YWJj')).toEqual(Buffer.from('abc'));
+    expect(base64Bytes('YWJjZA==')).toEqual(Buffer.from('abcd'));
+    // A length that is not a multiple of 4 is not base64 as Standard Webhooks writes it.
+    expect(base64Bytes('YWJjZA')).toBeUndefined();
+    expect(base64Bytes('YWJjZ')).toBeUndefined();
+    expect(base64Bytes('!!!!YWJj')).toBeUndefined();
+    expect(base64Bytes('YWJj!!!!')).toBeUndefined();
+  });
+
+  it('reads unix seconds as 1 to 12 digits, keeping the text as sent', () => {
+    expect(parseUnixSeconds('0123')).toEqual({ text: '0123', seconds: 123 });
+    expect(parseUnixSeconds('999999999999')).toEqual({ text: '999999999999', seconds: 999_999_999_999 });
+    for (const refused of [undefined, '', '1234567890123', '12a', ' 12', '1e9', '-1'])
+      expect(parseUnixSeconds(refused), String(refused)).toBeUndefined();
   });
 
   it('parses a TikTok signature header with several s= entries and ignores unknown parts', () => {
@@ -87,6 +103,12 @@ describe('comparisons', () => {
       'cd'.repeat(32),
     ]);
     expect(parseTikTokSignature('t=1e9,s=00')).toBeUndefined();
+    expect(parseTikTokSignature(undefined)).toBeUndefined();
+    // Only s= carries signatures; a part without `=` is skipped, not read as t.
+    expect(parseTikTokSignature(`t=1700000000,x=${'ab'.repeat(32)}`)?.signatures).toEqual([]);
+    expect(parseTikTokSignature(`t=1700000000,s=${'ab'.repeat(32)},tz`)?.timestamp.seconds).toBe(
+      1_700_000_000,
+    );
   });
 });
 
