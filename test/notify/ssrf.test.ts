@@ -101,6 +101,7 @@ describe('address categories', () => {
     ['64:ff9b:0:0:0:0:a9fe:a9fe', 'metadata'],
     ['64:ff9b::8.8.8.8', 'public'],
     ['2606:4700::1111%eth0', 'public'],
+    ['fe80::%eth0', 'link-local'],
     ['not-an-address', 'invalid'],
   ])('%s is %s', (address, category) => {
     expect(addressCategory(address)).toBe(category);

@@ -35,7 +35,8 @@ const parseIPv4 = (text: string): bigint | undefined => {
 
 /** The 128-bit value of an IPv6 address (zone ids dropped, embedded dotted IPv4 accepted). */
 const parseIPv6 = (input: string): bigint | undefined => {
-  const text = input.replace(/%.*$/, '');
+  const zone = input.indexOf('%');
+  const text = zone === -1 ? input : input.slice(0, zone);
   if (!isIPv6(text)) return undefined;
   const toGroups = (part: string): number[] => {
     if (part === '') return [];
