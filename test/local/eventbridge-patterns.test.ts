@@ -529,6 +529,87 @@ describe('validation', () => {
     expect(() => compileEventPattern(pattern)).toThrow(InvalidEventPatternError);
   });
 
+  it.each<[string, unknown, string]>([
+    ['exactly a number', { a: [{ exactly: 1 }] }, 'exact match pattern must be a string'],
+    [
+      'exactly beside another key',
+      { a: [{ exactly: 'x', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'prefix beside suffix',
+      { a: [{ prefix: 'x', suffix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'wildcard beside prefix',
+      { a: [{ wildcard: 'x*', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'equals-ignore-case beside prefix',
+      { a: [{ 'equals-ignore-case': 'x', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'exists beside prefix',
+      { a: [{ exists: true, prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'cidr beside prefix',
+      { a: [{ cidr: '10.0.0.0/8', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'numeric beside prefix',
+      { a: [{ numeric: ['>', 1], prefix: 'y' }] },
+      'Too many elements in numeric expression',
+    ],
+    ['a prefix of an unknown form', { a: [{ prefix: { foo: 'x' } }] }, 'Unsupported prefix pattern: foo'],
+    ['a suffix of an unknown form', { a: [{ suffix: { foo: 'x' } }] }, 'Unsupported suffix pattern: foo'],
+    ['an empty prefix form', { a: [{ prefix: {} }] }, 'Prefix expression name not found'],
+    ['an empty suffix form', { a: [{ suffix: {} }] }, 'Suffix expression name not found'],
+    [
+      'a prefix ignoring case of a number',
+      { a: [{ prefix: { 'equals-ignore-case': 1 } }] },
+      'equals-ignore-case match pattern must be a string',
+    ],
+    [
+      'a prefix form of two keys',
+      { a: [{ prefix: { 'equals-ignore-case': 'x', foo: 1 } }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'anything-but of an unknown form',
+      { a: [{ 'anything-but': { foo: 'x' } }] },
+      'Unsupported anything-but pattern: foo',
+    ],
+    [
+      'anything-but of an empty form',
+      { a: [{ 'anything-but': {} }] },
+      'Anything-But expression name not found',
+    ],
+    [
+      'anything-but of two forms',
+      { a: [{ 'anything-but': { prefix: 'x', suffix: 'y' } }] },
+      'Too many elements in numeric expression',
+    ],
+    [
+      'anything-but of a numeric form',
+      { a: [{ 'anything-but': { numeric: ['>', 1] } }] },
+      'Unsupported anything-but pattern: numeric',
+    ],
+    [
+      'anything-but of a number wildcard',
+      { a: [{ 'anything-but': { wildcard: 1 } }] },
+      'wildcard match pattern must be a string',
+    ],
+    ['an unknown operator', { a: [{ foo: 'x' }] }, 'Unrecognized match type foo'],
+  ])('refuses %s, with EventBridge’s reason', (_, pattern, reason) => {
+    expect(refusal(pattern)).toBe(reason);
+  });
+
   it('words the error as EventBridge does', () => {
     expect(() => validateEventPattern({ source: 'x' })).toThrow(
       'Event pattern is not valid. Reason: "source" must be an object or an array',
