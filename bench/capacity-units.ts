@@ -7,7 +7,7 @@ import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
-import { startDynalite } from '../test/support/dynalite.ts';
+import { startDynalite } from '../local/testing/dynalite.ts';
 
 /** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */
 export interface UnitCost {

@@ -32,6 +32,9 @@ export interface CostEstimate {
 
 const MILLION = 1_000_000;
 const gbSeconds = (ms: number, memoryMb: number): number => (ms / 1000) * (memoryMb / 1024) * MILLION;
+/** DynamoDB on-demand, per million events using these units each. */
+const dynamoDbUsd = (writeUnits: number, readUnits: number): number =>
+  writeUnits * PRICES.dynamoDbPerMillionWriteUnits + readUnits * PRICES.dynamoDbPerMillionReadUnits;
 
 /** Per million Video Posted on AWS, ReelHire's design: SQS batches, conditional writes, no idempotency table. */
 export const reelhireCost = (m: MeasuredVideoPosted): CostEstimate => {
@@ -42,12 +45,7 @@ export const reelhireCost = (m: MeasuredVideoPosted): CostEstimate => {
       item: 'webhook Lambda GB-s',
       usd: gbSeconds(m.webhookMs, m.webhookMemoryMb) * PRICES.lambdaArm64PerGbSecond,
     },
-    {
-      item: 'webhook dedupe DynamoDB units',
-      usd:
-        m.webhookWriteUnits * PRICES.dynamoDbPerMillionWriteUnits +
-        m.webhookReadUnits * PRICES.dynamoDbPerMillionReadUnits,
-    },
+    { item: 'webhook dedupe DynamoDB units', usd: dynamoDbUsd(m.webhookWriteUnits, m.webhookReadUnits) },
     {
       item: 'EventBridge events (Video Posted + Link Changed)',
       usd: (1 + m.extraBusEvents) * PRICES.eventBridgePerMillionEvents,
@@ -62,12 +60,7 @@ export const reelhireCost = (m: MeasuredVideoPosted): CostEstimate => {
       item: 'video-events Lambda GB-s',
       usd: gbSeconds(m.handlerMsPerEvent, m.handlerMemoryMb) * PRICES.lambdaArm64PerGbSecond,
     },
-    {
-      item: 'link records DynamoDB units',
-      usd:
-        m.handlerWriteUnits * PRICES.dynamoDbPerMillionWriteUnits +
-        m.handlerReadUnits * PRICES.dynamoDbPerMillionReadUnits,
-    },
+    { item: 'link records DynamoDB units', usd: dynamoDbUsd(m.handlerWriteUnits, m.handlerReadUnits) },
   ];
   return total(front, behind);
 };
@@ -89,9 +82,7 @@ export const naiveCost = (m: MeasuredVideoPosted): CostEstimate => {
     },
     {
       item: 'link records + idempotency records DynamoDB units',
-      usd:
-        (m.handlerWriteUnits + 2) * PRICES.dynamoDbPerMillionWriteUnits +
-        m.handlerReadUnits * PRICES.dynamoDbPerMillionReadUnits,
+      usd: dynamoDbUsd(m.handlerWriteUnits + 2, m.handlerReadUnits),
     },
   ];
   return total(front, behind);

@@ -8,11 +8,13 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { startLocalStack } from '../local/local-stack.ts';
+import { localClientConfig } from '../local/testing/local-clients.ts';
 
 /**
  * Canonical events per second through the whole local runtime (PutEvents → bus → rule → SQS queue → the bundled
  * video-events handler in its worker → dynalite), beside the raw AWS SDK PutItem rate against the same dynalite in
- * the same run. The ratio says how much of the storage's speed the pipeline keeps.
+ * the same run, through the same IAM-enforcing front. The ratio says how much of the storage's speed the pipeline
+ * keeps.
  */
 export interface PipelineResult {
   readonly events: number;
@@ -20,9 +22,6 @@ export interface PipelineResult {
   readonly rawPutItemPerSecond: number;
   readonly ratio: number;
 }
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const region = 'us-east-1';
 
 const inParallel = async (count: number, concurrency: number, task: (index: number) => Promise<void>) => {
   let next = 0;
@@ -34,7 +33,7 @@ const inParallel = async (count: number, concurrency: number, task: (index: numb
 };
 
 const rawPutItemRate = async (endpoint: string, items: number): Promise<number> => {
-  const client = new DynamoDBClient({ endpoint, region, credentials });
+  const client = new DynamoDBClient(localClientConfig(endpoint));
   const TableName = `bench-raw-${Date.now()}`;
   await client.send(
     new CreateTableCommand({
@@ -82,19 +81,31 @@ const countVideos = async (
   return total;
 };
 
-export const benchPipeline = async (events = 2000, timeoutMs = 300_000): Promise<PipelineResult> => {
+/**
+ * @param enforceIam IAM enforcement on every local endpoint (what `npm start` always does); off only to
+ *   measure what it costs. Either way the PutItem baseline goes through the same DynamoDB front as the functions.
+ */
+export const benchPipeline = async (
+  events = 2000,
+  {
+    enforceIam = true,
+    timeoutMs = 300_000,
+  }: { readonly enforceIam?: boolean; readonly timeoutMs?: number } = {},
+): Promise<PipelineResult> => {
   const stack = await startLocalStack({
     projectDir: PROJECT_ROOT,
     port: 0,
     dynamoPort: 0,
     schedules: false,
+    alarms: false,
+    enforceIam,
     env: { ...process.env, REELHIRE_DATA_DIR: '' },
   });
   try {
     const rawPutItemPerSecond = await rawPutItemRate(stack.dynamoEndpoint, events);
-    const bus = new EventBridgeClient({ endpoint: stack.url, region, credentials });
+    const bus = new EventBridgeClient(localClientConfig(stack.url));
     const documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region, credentials }),
+      new DynamoDBClient(localClientConfig(stack.dynamoEndpoint)),
     );
     const tableName = stack.tableNames[0]!;
     const busName = stack.busNames.find((name) => name !== 'default')!;
@@ -147,5 +158,9 @@ export const benchPipeline = async (events = 2000, timeoutMs = 300_000): Promise
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(await benchPipeline(Number(process.argv[2] ?? 2000)));
+  const events = Number(process.argv[2] ?? 2000);
+  console.log({
+    enforced: await benchPipeline(events),
+    unenforced: await benchPipeline(events, { enforceIam: false }),
+  });
 }

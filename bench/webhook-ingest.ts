@@ -11,8 +11,8 @@ import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
-import { tableDefinition } from '../test/support/dynalite.ts';
-import { serveHandler } from '../test/webhooks/support/http-server.ts';
+import { tableDefinition } from '../local/testing/dynalite.ts';
+import { serveHandler } from '../local/testing/serve-handler.ts';
 import type { LoadResult } from './ingest-load.ts';
 
 /**

@@ -10,7 +10,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { logicalIds, stackIdOf } from '../lib/names.ts';
+import { DEFAULT_BUS_FORWARD, logicalIds, stackIdOf } from '../lib/names.ts';
 import { EVENT_ROUTES, SCHEDULES } from '../lib/routing.ts';
 
 /**
@@ -36,7 +36,11 @@ export interface DeadLetter {
   readonly body: string;
 }
 
-const ROUTE_IDS = [...EVENT_ROUTES.map((route) => route.id), ...SCHEDULES.map((schedule) => schedule.id)];
+const ROUTE_IDS = [
+  ...EVENT_ROUTES.map((route) => route.id),
+  ...SCHEDULES.map((schedule) => schedule.id),
+  DEFAULT_BUS_FORWARD,
+];
 
 /** How long a message read by these commands stays hidden from others before it is given back. */
 const HOLD_SECONDS = 60;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerAlarms } from './alarms.ts';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
@@ -17,7 +18,8 @@ export const buildProgram = (): Command => {
   const program = new Command('reelhire')
     .description(
       'ReelHire from the command line: send sample webhooks and events to a running stack, read links, make ' +
-        'local viewer tokens and employer secrets, inspect and redrive dead-letter queues, receive notifications. ' +
+        'local viewer tokens and employer secrets, inspect and redrive dead-letter queues, show the alarms, ' +
+        'receive notifications. ' +
         'Targets `npm start` at http://127.0.0.1:$PORT (3000) unless --url or REELHIRE_URL says otherwise.',
     )
     .version(packageJson.version, '-V, --version', 'print the version')
@@ -33,6 +35,7 @@ export const buildProgram = (): Command => {
   registerToken(program);
   registerEmployerSecret(program);
   registerDlq(program);
+  registerAlarms(program);
   registerEmployer(program);
   return program;
 };

@@ -34,7 +34,7 @@ export const regionOption = (what: string): Option =>
 
 /**
  * AWS SDK settings: a deployed stack through the usual credentials chain when a region is given, else the
- * local endpoint of `npm start`, which checks no signature (any credentials do).
+ * local endpoint of `npm start`, where any credentials but a function's act as the account's administrator.
  */
 export const awsClientConfig = (target: { readonly url: string; readonly region?: string | undefined }) =>
   target.region

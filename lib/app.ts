@@ -1,4 +1,5 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, ReferenceStrength, Tags, Validations } from 'aws-cdk-lib';
+import { DEFAULT_CROSS_STACK_REFERENCES as CROSS_STACK_REFERENCES_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig, type ReelHireConfig } from './config.ts';
 import { stackIdOf } from './names.ts';
@@ -30,7 +31,9 @@ export interface ReelHireApp {
 export const buildApp = (options: BuildAppOptions = {}): ReelHireApp => {
   const app = new App({
     outdir: options.outdir,
-    context: options.context ? { ...options.context } : undefined,
+    // Weak cross-stack references (Fn::GetStackOutput) unless the command line says otherwise: docs/deploy.md §6
+    // says why, and how a stage deployed with exports moves over (`-c …=both` for one deploy).
+    context: { [CROSS_STACK_REFERENCES_CONTEXT]: ReferenceStrength.WEAK, ...options.context },
     analyticsReporting: false,
     builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
     // The local runtime finds each function's bundle through this metadata, so it is kept whatever the CLI says.
@@ -41,6 +44,7 @@ export const buildApp = (options: BuildAppOptions = {}): ReelHireApp => {
   const config = loadConfig((key) => app.node.tryGetContext(key), options.env ?? process.env);
   const stateful = new StatefulStack(app, stackIdOf(config.stage, 'stateful'), {
     stage: config.stage,
+    forwardDefaultBus: config.forwardDefaultBus,
     description: `ReelHire ${config.stage}: table, event bus with archive, dead-letter queues`,
     terminationProtection: config.stage !== 'dev',
   });

@@ -131,7 +131,7 @@ export const bundledHandlerFileOf = (assembly: ReelHireAssembly, name: FunctionN
 
 /**
  * A readable, cross-stack reference for an intrinsic: `{Ref: Table}` → `Table`, `{Fn::GetAtt: [Q, Arn]}` →
- * `Q.Arn`, an `Fn::ImportValue` → what the stateful stack exports under that name, `Fn::Join` → the joined
+ * `Q.Arn`, an `Fn::ImportValue` or `Fn::GetStackOutput` → what the stateful stack outputs, `Fn::Join` → the joined
  * text, pseudo parameters → `${AWS::Region}`. Throws on anything else.
  */
 export const resolveReference = (assembly: ReelHireAssembly, value: unknown): string => {
@@ -149,6 +149,12 @@ export const resolveReference = (assembly: ReelHireAssembly, value: unknown): st
       );
       if (exported === undefined) throw new Error(`nothing exports ${imported}`);
       return resolveReference(assembly, exported.Value);
+    }
+    const stackOutput = value['Fn::GetStackOutput'];
+    if (isJsonObject(stackOutput) && typeof stackOutput.OutputName === 'string') {
+      const output = assembly.templates.stateful.Outputs?.[stackOutput.OutputName];
+      if (output === undefined) throw new Error(`the stateful stack has no output ${stackOutput.OutputName}`);
+      return resolveReference(assembly, output.Value);
     }
     const join = value['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {

@@ -15,6 +15,9 @@ export const stackIdOf = (stage: string, kind: StackKind): string =>
 
 export const busNameOf = (stage: string): string => `reelhire-${stage}`;
 
+/** Route id of the rule on the default bus that forwards to ReelHire's bus (config.forwardDefaultBus). */
+export const DEFAULT_BUS_FORWARD = 'DefaultBusForward';
+
 /**
  * Rule names are fixed so that the dead-letter queues (in the stateful stack) can trust exactly these rules
  * without a reference back into the stateless stack, which would make the two stacks depend on each other.

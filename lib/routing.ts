@@ -1,7 +1,7 @@
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
-import type { SecretName } from '#shared/secret-names.ts';
+import type { StoredSecretName } from '#shared/secret-names.ts';
 import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
 
 /**
@@ -18,12 +18,19 @@ export interface FunctionSpec {
   readonly description: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  /** Secrets it reads (an ARN in the cloud, the environment variable locally). */
-  readonly secrets: readonly SecretName[];
+  /** Secrets Manager secrets it reads: it is given each one's name and may read exactly those. */
+  readonly secrets: readonly StoredSecretName[];
+  /** Whether it verifies viewer tokens: with Contra's JWKS in the cloud (VIEWER_JWKS_URL). @default false */
+  readonly verifiesViewerTokens?: boolean;
   /** Table access it needs; least privilege is derived from this. */
   readonly table: 'read' | 'readWrite';
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
+  /**
+   * ReservedConcurrentExecutions: what the capacity plan (docs/capacity.md) gives it at peak, reserved so that
+   * no other function can starve it and it cannot starve the others.
+   */
+  readonly reservedConcurrency: number;
 }
 
 export const FUNCTIONS = {
@@ -36,6 +43,7 @@ export const FUNCTIONS = {
     secrets: [],
     table: 'readWrite',
     publishes: true,
+    reservedConcurrency: 20,
   },
   contraEvents: {
     entry: 'functions/contra-events.ts',
@@ -45,6 +53,7 @@ export const FUNCTIONS = {
     secrets: [],
     table: 'readWrite',
     publishes: true,
+    reservedConcurrency: 5,
   },
   linkFanout: {
     entry: 'functions/link-fanout.ts',
@@ -54,6 +63,7 @@ export const FUNCTIONS = {
     secrets: [],
     table: 'read',
     publishes: true,
+    reservedConcurrency: 10,
   },
   jobExpiry: {
     entry: 'functions/job-expiry.ts',
@@ -63,6 +73,7 @@ export const FUNCTIONS = {
     secrets: [],
     table: 'readWrite',
     publishes: true,
+    reservedConcurrency: 1,
   },
   notifier: {
     entry: 'functions/notifier.ts',
@@ -73,6 +84,7 @@ export const FUNCTIONS = {
     // Writes the notification it builds once (body, notifyUrl) and its attempts and outcome.
     table: 'readWrite',
     publishes: true,
+    reservedConcurrency: 50,
   },
   webhooks: {
     entry: 'functions/webhooks.ts',
@@ -82,6 +94,7 @@ export const FUNCTIONS = {
     secrets: ['TIKTOK_CLIENT_SECRET', 'YOUTUBE_HUB_SECRET', 'CONTRA_WEBHOOK_SECRET'],
     table: 'readWrite',
     publishes: true,
+    reservedConcurrency: 300,
   },
   youtubeSubscriptions: {
     entry: 'functions/youtube-subscriptions.ts',
@@ -92,6 +105,7 @@ export const FUNCTIONS = {
     secrets: ['YOUTUBE_HUB_SECRET'],
     table: 'readWrite',
     publishes: false,
+    reservedConcurrency: 2,
   },
   websubRenewal: {
     entry: 'functions/websub-renewal.ts',
@@ -102,6 +116,7 @@ export const FUNCTIONS = {
     secrets: [],
     table: 'read',
     publishes: true,
+    reservedConcurrency: 1,
   },
   linksApi: {
     entry: 'functions/links-api.ts',
@@ -111,15 +126,18 @@ export const FUNCTIONS = {
     secrets: [],
     table: 'read',
     publishes: false,
+    reservedConcurrency: 100,
   },
   applicationsApi: {
     entry: 'functions/applications-api.ts',
     description: 'GET /jobs/{jobId}/apply (the apply page) and POST /jobs/{jobId}/applications',
     memoryMb: 512,
     timeoutSeconds: 10,
-    secrets: ['VIEWER_TOKEN_SECRET'],
+    secrets: [],
+    verifiesViewerTokens: true,
     table: 'readWrite',
     publishes: true,
+    reservedConcurrency: 50,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -132,6 +150,12 @@ export interface QueueSettings {
   readonly visibilityTimeoutSeconds: number;
   /** Receives before SQS moves a message to the DLQ (the handler dead-letters with a reason on the last). */
   readonly maxReceiveCount: number;
+  /**
+   * The event source mapping's ScalingConfig.MaximumConcurrency (2 to 1,000): concurrent batches at most, never
+   * more than the function's reserved concurrency (more would be throttled and come back with a receive
+   * counted against maxReceiveCount).
+   */
+  readonly maximumConcurrency: number;
 }
 
 export interface EventRoute {
@@ -151,26 +175,50 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     id: 'VideoEvents',
     detailTypes: detailTypesOf(VIDEO_EVENTS),
     function: 'videoEvents',
-    queue: { batchSize: 50, maxBatchingWindowSeconds: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 50,
+      maxBatchingWindowSeconds: 1,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 20,
+    },
   },
   {
     id: 'ContraEvents',
     detailTypes: detailTypesOf(CONTRA_EVENTS),
     function: 'contraEvents',
-    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 5,
+    },
   },
   {
     id: 'LinkFanout',
     detailTypes: [EVENTS.linkFanoutRequested.detailType],
     function: 'linkFanout',
-    queue: { batchSize: 1, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    queue: {
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+      maximumConcurrency: 10,
+    },
   },
   {
     id: 'ApplicationNotifications',
     detailTypes: [EVENTS.applicationSubmitted.detailType],
     function: 'notifier',
     // One message per attempt; the notifier sets each retry's delay with ChangeMessageVisibility.
-    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 12 },
+    queue: {
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount: 12,
+      maximumConcurrency: 50,
+    },
   },
   {
     id: 'YouTubeSubscriptions',
@@ -179,7 +227,13 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
     // One message per attempt: a refused or unreachable hub is retried after growing delays the function
     // sets with ChangeMessageVisibility (websub/hub-retry.ts), about 4 h in all, then dead-lettered with
     // the hub's answer; the hourly renewal re-sends any subscribe the hub never verified.
-    queue: { batchSize: 10, maxBatchingWindowSeconds: 0, visibilityTimeoutSeconds: 180, maxReceiveCount: 10 },
+    queue: {
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount: 10,
+      maximumConcurrency: 2,
+    },
   },
 ];
 
@@ -188,24 +242,113 @@ export interface ScheduleRoute {
   readonly function: FunctionName;
   /** An EventBridge schedule expression: `rate(…)` or `cron(…)`. */
   readonly expression: string;
+  /**
+   * The function's EventInvokeConfig: Lambda's retries after a failed run (0 to 2) and how old a run may get
+   * before it is given up on (60 s to 6 h), instead of Lambda's defaults (2 retries, 6 h), which would still
+   * retry a run long after later runs did its work. A run given up on goes to the schedule's dead-letter queue.
+   */
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
 }
 
 export const SCHEDULES: readonly ScheduleRoute[] = [
-  { id: 'JobExpirySchedule', function: 'jobExpiry', expression: 'rate(1 minute)' },
-  { id: 'WebSubRenewalSchedule', function: 'websubRenewal', expression: 'rate(1 hour)' },
+  // Every minute: one retry, then the next runs do the same work.
+  {
+    id: 'JobExpirySchedule',
+    function: 'jobExpiry',
+    expression: 'rate(1 minute)',
+    retryAttempts: 1,
+    maxEventAgeSeconds: 120,
+  },
+  // Hourly, for leases renewed a day ahead: two retries within the hour.
+  {
+    id: 'WebSubRenewalSchedule',
+    function: 'websubRenewal',
+    expression: 'rate(1 hour)',
+    retryAttempts: 2,
+    maxEventAgeSeconds: 3600,
+  },
 ];
+
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * API Gateway route throttles (token buckets: `rateLimit` requests/s refilled, `burstLimit` the bucket), one
+ * class per kind of caller; numbers justified in docs/capacity.md ("Front door"). Route throttles are caps, not
+ * reservations: every route draws on the account's one regional quota, so the caps of everything that is not a
+ * webhook stay low enough that the webhooks' planned peak still fits beside them (test/cdk/throttles.test.ts).
+ */
+export const THROTTLE_CLASSES = {
+  /** The platforms' deliveries, at the capacity plan: 10,500 Video Posted/s at peak plus ~100 removals/s. */
+  webhooks: { rateLimit: 10_600, burstLimit: 5_000 },
+  /** Public reads (`GET /links/{p}/{v}`, `/openapi.json`, `/health`): mostly answered by the CDN. */
+  publicReads: { rateLimit: 1_000, burstLimit: 500 },
+  /** What a viewer's browser calls: the redirects, the apply page, applications, the applicant API. */
+  viewer: { rateLimit: 500, burstLimit: 250 },
+  /** The employer API: a ceiling over every employer; each one's own 10/s (CONTRACT §7) is the function's. */
+  employer: { rateLimit: 100, burstLimit: 50 },
+} as const satisfies Record<string, RouteThrottle>;
+
+export type ThrottleClass = keyof typeof THROTTLE_CLASSES;
+
+/**
+ * The stage's default route throttle, for a route that has no setting of its own (none should): the
+ * tightest class, so that a route added outside this file cannot take more than the least of them.
+ */
+export const DEFAULT_ROUTE_THROTTLE: RouteThrottle = THROTTLE_CLASSES.employer;
+
+/**
+ * The account's API Gateway quota in the region (AWS default 10,000 requests/s, burst 5,000) that
+ * docs/deploy.md asks to have raised to this before a prod deploy.
+ */
+export const REQUESTED_ACCOUNT_QUOTA: RouteThrottle = { rateLimit: 20_000, burstLimit: 10_000 };
 
 export interface HttpRoute {
   /** API Gateway HTTP API route key. */
   readonly routeKey: string;
   readonly function: FunctionName;
+  readonly throttle: ThrottleClass;
 }
 
-const servedBy = (name: FunctionName, routeKeys: readonly string[]): HttpRoute[] =>
-  routeKeys.map((routeKey) => ({ routeKey, function: name }));
+/** A function's routes, each with its throttle class: one class for all, or one per route key. */
+const servedBy = <RouteKey extends string>(
+  name: FunctionName,
+  routeKeys: readonly RouteKey[],
+  throttle: ThrottleClass | Readonly<Record<RouteKey, ThrottleClass>>,
+): HttpRoute[] =>
+  routeKeys.map((routeKey) => ({
+    routeKey,
+    function: name,
+    throttle: typeof throttle === 'string' ? throttle : throttle[routeKey],
+  }));
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  ...servedBy('linksApi', LINKS_API_ROUTES),
-  ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES),
-  ...servedBy('webhooks', WEBHOOK_ROUTES),
+  ...servedBy('linksApi', LINKS_API_ROUTES, {
+    'GET /health': 'publicReads',
+    'GET /links/{platform}/{videoId}': 'publicReads',
+    'GET /links/{platform}/{videoId}/portfolio': 'viewer',
+  }),
+  ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
+  ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
 ];
+
+/**
+ * The public reads the CDN caches: GET only, keyed on the path alone, for PUBLIC_READ_MAX_AGE_SECONDS; each
+ * answers `cache-control: public, max-age=…` on its 200 and `no-store` otherwise. Every other route passes
+ * through uncached with every viewer header but Host, its query string and its body (the funnel's counted
+ * routes, the webhooks, the authenticated APIs). `/openapi.json` has its behaviour whether or not the route
+ * exists yet.
+ */
+export const CDN_CACHED_ROUTES: readonly string[] = ['GET /links/{platform}/{videoId}', 'GET /openapi.json'];
+
+/**
+ * WAF's per-IP rate rule at the CDN, on what a viewer's browser calls (the `viewer` throttle class: the
+ * redirects, the apply page, applications, the applicant API) and never on the platforms' server reads of
+ * `/links/{p}/{v}` or the webhooks, whose callers share a few addresses. Requests counted over the window,
+ * per client IP: a person taps, loads and applies a few times a minute; a carrier NAT puts many people behind
+ * one address, hence the margin. WAF counts no faster than a minute (DESIGN: the employer limit is not here).
+ */
+export const VIEWER_RATE_LIMIT = { requests: 300, windowSeconds: 60 } as const;

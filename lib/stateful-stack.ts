@@ -14,11 +14,13 @@ import type { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '#events/catalog.ts';
 import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
-import { busNameOf, logicalIds, ruleNameOf } from './names.ts';
+import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import { EVENT_ROUTES, SCHEDULES } from './routing.ts';
 
 export interface StatefulStackProps extends StackProps {
   readonly stage: Stage;
+  /** Whether the stateless stack forwards the default bus (config.forwardDefaultBus): its rule needs a DLQ. */
+  readonly forwardDefaultBus: boolean;
   /** How long the bus archive keeps events for replay. @default 30 days outside dev, 7 days in dev */
   readonly archiveRetention?: Duration;
 }
@@ -35,7 +37,7 @@ export class StatefulStack extends Stack {
   public readonly table: Table;
   public readonly eventBus: EventBus;
   /**
-   * One dead-letter queue per event route and per schedule, keyed by the route's id. An event route's DLQ
+   * One dead-letter queue per event route, per schedule and for the default-bus forward, keyed by the route's id. An event route's DLQ
    * receives both what its queue gives up on and what the rule could not deliver to the queue: both carry the
    * EventBridge event as the body, so one redrive into the route's queue recovers either.
    */
@@ -85,13 +87,18 @@ export class StatefulStack extends Stack {
       });
       deadLetterQueues.set(route.id, this.deadLetterQueue(route.id, ruleArn, removalPolicy));
     }
-    for (const schedule of SCHEDULES) {
+    // Schedules and the default-bus forward are rules on the default bus: `rule/<name>`.
+    const defaultBusRules = [
+      ...SCHEDULES.map((schedule) => schedule.id),
+      ...(props.forwardDefaultBus ? [DEFAULT_BUS_FORWARD] : []),
+    ];
+    for (const routeId of defaultBusRules) {
       const ruleArn = this.formatArn({
         service: 'events',
         resource: 'rule',
-        resourceName: ruleNameOf(props.stage, schedule.id),
+        resourceName: ruleNameOf(props.stage, routeId),
       });
-      deadLetterQueues.set(schedule.id, this.deadLetterQueue(schedule.id, ruleArn, removalPolicy));
+      deadLetterQueues.set(routeId, this.deadLetterQueue(routeId, ruleArn, removalPolicy));
     }
     this.deadLetterQueues = deadLetterQueues;
   }

@@ -1,32 +1,28 @@
-import {
-  CfnOutput,
-  CrossStackReferences,
-  Duration,
-  ReferenceStrength,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnRule, type IEventBus, Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { EventInvokeConfig } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '#events/catalog.ts';
-import type { SecretName } from '#shared/secret-names.ts';
+import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
+import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
-import type { ReelHireConfig } from './config.ts';
+import { originDomainOf, type ReelHireConfig } from './config.ts';
+import { ApiDistribution } from './constructs/api-distribution.ts';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring.ts';
 import { QueuedEventRoute } from './constructs/queued-event-route.ts';
 import { ReelHireFunction } from './constructs/reelhire-function.ts';
 import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
 import { grantTableAccess } from './constructs/table-access.ts';
-import { busNameOf, logicalIds, ruleNameOf } from './names.ts';
+import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
+import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import {
+  CDN_CACHED_ROUTES,
   EVENT_ROUTES,
   type EventRoute,
   FUNCTIONS,
@@ -36,6 +32,7 @@ import {
   type HttpRoute,
   SCHEDULES,
   type ScheduleRoute,
+  VIEWER_RATE_LIMIT,
 } from './routing.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -57,34 +54,54 @@ export class StatelessStack extends Stack {
   public readonly eventRoutes: ReadonlyMap<string, QueuedEventRoute>;
   public readonly schedules: ReadonlyMap<string, Rule>;
   public readonly httpApi: ReelHireHttpApi;
+  public readonly frontDoor: ApiDistribution;
+  public readonly viewerRateLimit: ViewerRateLimit;
+  /** Where the world reaches ReelHire: the Apply links, the YouTube callback and the webhook urls use it. */
+  public readonly publicBaseUrl: string;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    // Exports and imports: the stateful stack cannot lose a resource that this stack still uses.
-    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { config } = props;
     const isDev = config.stage === 'dev';
     const logRemovalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    // Queues hold events and notifications not yet handled (a day of notification retries): kept outside dev.
+    const queueRemovalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? (isDev ? RetentionDays.ONE_MONTH : RetentionDays.THREE_MONTHS);
 
+    const certificate =
+      config.customDomain === undefined
+        ? undefined
+        : Certificate.fromCertificateArn(this, 'FrontDoorCertificate', config.customDomain.certificateArn);
     this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
       apiName: `reelhire-${config.stage}`,
+      metricsNamespace: METRICS_NAMESPACE,
       accessLogRetention: logRetention,
       accessLogRemovalPolicy: logRemovalPolicy,
+      ...(config.customDomain && certificate
+        ? { ownDomain: { name: originDomainOf(config.customDomain), certificate } }
+        : {}),
     });
-    const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.api.apiEndpoint;
+    this.viewerRateLimit = new ViewerRateLimit(this, 'ViewerRateLimit', {
+      name: `reelhire-${config.stage}-front-door`,
+      viewerRoutes: HTTP_ROUTES.filter((route) => route.throttle === 'viewer').map((route) => route.routeKey),
+      limit: VIEWER_RATE_LIMIT.requests,
+      windowSeconds: VIEWER_RATE_LIMIT.windowSeconds,
+    });
+    this.frontDoor = new ApiDistribution(this, 'FrontDoor', {
+      originDomainName: this.httpApi.host,
+      webAclArn: this.viewerRateLimit.webAcl.attrArn,
+      routes: HTTP_ROUTES,
+      cachedRoutes: CDN_CACHED_ROUTES,
+      cacheSeconds: PUBLIC_READ_MAX_AGE_SECONDS,
+      ...(config.customDomain && certificate
+        ? { customDomain: { name: config.customDomain.name, certificate } }
+        : {}),
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? this.frontDoor.url;
+    this.publicBaseUrl = publicBaseUrl;
 
     const deadLetterQueues = this.referenceDeadLetterQueues(props.deadLetterQueues);
-    const secrets = new Map<SecretName, ISecret>();
-    const secretOf = (name: SecretName): ISecret => {
-      let secret = secrets.get(name);
-      if (secret === undefined) {
-        secret = Secret.fromSecretNameV2(this, `${name}Secret`, config.secretNames[name]);
-        secrets.set(name, secret);
-      }
-      return secret;
-    };
 
     const functions = new Map<FunctionName, ReelHireFunction>();
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
@@ -107,11 +124,9 @@ export class StatelessStack extends Stack {
           POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         },
       });
-      this.grantAccess(fn, spec, props, secretOf);
-      if (spec.secrets.some((secret) => secret === 'VIEWER_TOKEN_SECRET')) {
-        // Whoever verifies viewer tokens needs the keys that sign them in the cloud.
-        fn.function.addEnvironment('VIEWER_JWKS_URL', config.viewerJwksUrl);
-      }
+      this.grantAccess(fn, spec, props);
+      if (spec.verifiesViewerTokens)
+        fn.function.addEnvironment(VIEWER_JWKS_URL_VARIABLE, config.viewerJwksUrl);
       functions.set(name, fn);
     }
     this.functions = functions;
@@ -127,7 +142,10 @@ export class StatelessStack extends Stack {
         // Its QUEUE_URL, DEAD_LETTER_QUEUE_URL and MAX_RECEIVE_COUNT describe exactly one queue.
         throw new Error(`function "${route.function}" consumes more than one queue; give each route its own`);
       }
-      eventRoutes.set(route.id, this.queuedRoute(route, functionOf(route.function), props, deadLetterQueues));
+      eventRoutes.set(
+        route.id,
+        this.queuedRoute(route, functionOf(route.function), props, deadLetterQueues, queueRemovalPolicy),
+      );
     }
     this.eventRoutes = eventRoutes;
 
@@ -139,7 +157,7 @@ export class StatelessStack extends Stack {
       );
     }
     this.schedules = schedules;
-    if (config.forwardDefaultBus) this.defaultBusForward(props.eventBus, config.stage);
+    if (config.forwardDefaultBus) this.defaultBusForward(props.eventBus, config.stage, deadLetterQueues);
 
     this.httpApi.addRoutes(HTTP_ROUTES, (name) => functionOf(name as FunctionName).function);
 
@@ -157,9 +175,10 @@ export class StatelessStack extends Stack {
         depth: queue.metricApproximateNumberOfMessagesVisible(),
       })),
       apiServerErrors: this.httpApi.api.metricServerError(),
+      apiTooManyRequests: this.httpApi.metricTooManyRequests(),
     });
 
-    this.outputs(HTTP_ROUTES);
+    this.outputs(HTTP_ROUTES, config);
   }
 
   /**
@@ -188,24 +207,28 @@ export class StatelessStack extends Stack {
     return queue;
   }
 
-  private grantAccess(
-    fn: ReelHireFunction,
-    spec: FunctionSpec,
-    props: StatelessStackProps,
-    secretOf: (name: SecretName) => ISecret,
-  ): void {
+  private grantAccess(fn: ReelHireFunction, spec: FunctionSpec, props: StatelessStackProps): void {
     grantTableAccess(fn.role, props.table, ALL_INDEXES, spec.table);
     if (spec.publishes) props.eventBus.grantPutEventsTo(fn.role);
     for (const name of spec.secrets) {
-      const secret = secretOf(name);
-      // GetSecretValue only (grantRead adds DescribeSecret); `-??????` is the suffix Secrets Manager appends
-      // to the name, so this is exactly the named secret.
+      const secretName = props.config.secretNames[name];
+      // GetSecretValue only (grantRead adds DescribeSecret), on `<name>-??????`: the secret's ARN is its name,
+      // `-` and six random characters. The function is given the name, which Secrets Manager resolves whatever
+      // the name ends in; a partial ARN (Secret.fromSecretNameV2's secretArn) of a name ending in `-secret`
+      // would be read as a full ARN and not be found.
       Grant.addToPrincipal({
         grantee: fn.role,
         actions: ['secretsmanager:GetSecretValue'],
-        resourceArns: [`${secret.secretArn}-??????`],
+        resourceArns: [
+          this.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${secretName}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       });
-      fn.function.addEnvironment(`${name}_ARN`, secret.secretArn);
+      fn.function.addEnvironment(secretIdVariable(name), secretName);
     }
   }
 
@@ -214,6 +237,7 @@ export class StatelessStack extends Stack {
     consumer: ReelHireFunction,
     props: StatelessStackProps,
     deadLetterQueues: ReadonlyMap<string, IQueue>,
+    removalPolicy: RemovalPolicy,
   ): QueuedEventRoute {
     const deadLetterQueue = this.deadLetterQueueOf(deadLetterQueues, route.id);
     const queued = new QueuedEventRoute(this, route.id, {
@@ -222,6 +246,7 @@ export class StatelessStack extends Stack {
       ruleName: ruleNameOf(props.config.stage, route.id),
       deadLetterQueue,
       consumer: consumer.function,
+      removalPolicy,
     });
     grantSendOnly(deadLetterQueue, consumer.role);
     consumer.function.addEnvironment('QUEUE_URL', queued.queue.queueUrl);
@@ -230,15 +255,27 @@ export class StatelessStack extends Stack {
     return queued;
   }
 
-  /** `reelhire.*` events put on the account's default bus, forwarded to ReelHire's bus (see forwardDefaultBus). */
-  private defaultBusForward(eventBus: IEventBus, stage: string): Rule {
+  /**
+   * `reelhire.*` events put on the account's default bus, forwarded to ReelHire's bus (see forwardDefaultBus).
+   * What cannot be forwarded (the role refused, the bus gone) goes to its dead-letter queue; a bus target takes
+   * a dead-letter queue but no retry policy.
+   */
+  private defaultBusForward(
+    eventBus: IEventBus,
+    stage: string,
+    deadLetterQueues: ReadonlyMap<string, IQueue>,
+  ): Rule {
     const rule = new Rule(this, logicalIds.rule(DEFAULT_BUS_FORWARD), {
       ruleName: ruleNameOf(stage, DEFAULT_BUS_FORWARD),
       description: `reelhire.* events put on the default bus → ${busNameOf(stage)}`,
       eventPattern: { source: Match.prefix(SOURCE_PREFIX) },
     });
     (rule.node.defaultChild as CfnRule).overrideLogicalId(logicalIds.rule(DEFAULT_BUS_FORWARD));
-    rule.addTarget(new EventBusTarget(eventBus));
+    rule.addTarget(
+      new EventBusTarget(eventBus, {
+        deadLetterQueue: this.deadLetterQueueOf(deadLetterQueues, DEFAULT_BUS_FORWARD),
+      }),
+    );
     return rule;
   }
 
@@ -263,10 +300,13 @@ export class StatelessStack extends Stack {
         maxEventAge: Duration.hours(1),
       }),
     );
-    // A run that still fails after Lambda's own two retries is recorded next to the undeliverable ones.
-    // (SqsDestination would also grant GetQueueAttributes and GetQueueUrl, which Lambda does not use.)
+    // A run that still fails after Lambda's retries, or is older than its schedule allows, is recorded next to
+    // the undeliverable ones. (SqsDestination would also grant GetQueueAttributes and GetQueueUrl, which Lambda
+    // does not use.)
     const invokeConfig = new EventInvokeConfig(this, `${logicalIds.function(schedule.function)}AsyncInvoke`, {
       function: target.function,
+      retryAttempts: schedule.retryAttempts,
+      maxEventAge: Duration.seconds(schedule.maxEventAgeSeconds),
       onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
     });
     // Lambda checks the role's right to send when the destination is configured.
@@ -274,9 +314,26 @@ export class StatelessStack extends Stack {
     return rule;
   }
 
-  private outputs(routes: readonly HttpRoute[]): void {
-    const endpoint = this.httpApi.api.apiEndpoint;
-    new CfnOutput(this, 'ApiUrl', { value: endpoint, description: 'Base url of the ReelHire HTTP API' });
+  private outputs(routes: readonly HttpRoute[], config: ReelHireConfig): void {
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.publicBaseUrl,
+      description: 'Base url of ReelHire: the CloudFront front door (or the configured domain)',
+    });
+    new CfnOutput(this, 'OriginUrl', {
+      value: `https://${this.httpApi.host}`,
+      description:
+        'The HTTP API behind the front door, without its cache and WAF: for diagnosis, never to hand out',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.frontDoor.distribution.distributionDomainName,
+      description: 'The CloudFront distribution',
+    });
+    if (config.customDomain !== undefined && this.httpApi.ownDomainTarget !== undefined) {
+      new CfnOutput(this, 'DnsRecords', {
+        value: `${config.customDomain.name} CNAME ${this.frontDoor.distribution.distributionDomainName}; ${this.httpApi.host} CNAME ${this.httpApi.ownDomainTarget}`,
+        description: 'The two DNS records to create (an alias record works too)',
+      });
+    }
     const webhookPaths = new Set(
       routes
         .map((route) => route.routeKey.split(' ')[1] ?? '')
@@ -285,7 +342,7 @@ export class StatelessStack extends Stack {
     for (const path of webhookPaths) {
       const platform = path.slice('/webhooks/'.length);
       new CfnOutput(this, `${platform[0]!.toUpperCase()}${platform.slice(1)}WebhookUrl`, {
-        value: `${endpoint}${path}`,
+        value: `${this.publicBaseUrl}${path}`,
         description: `Register this url as the ${platform} webhook`,
       });
     }
@@ -293,8 +350,5 @@ export class StatelessStack extends Stack {
 }
 
 /** What a dead-letter queue's writers need: SendMessage, not the GetQueueAttributes/GetQueueUrl of grantSendMessages. */
-/** Route id of the rule on the default bus that forwards to ReelHire's bus. */
-export const DEFAULT_BUS_FORWARD = 'DefaultBusForward';
-
 const grantSendOnly = (queue: IQueue, grantee: IGrantable): Grant =>
   Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });

@@ -17,7 +17,12 @@ const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'cdk.
 const BUNDLED_DIRECTORY = 'functions';
 /** Settings read by lib/config.ts; a change to them changes the templates. */
 const SETTING_PREFIX = 'REELHIRE_';
-const SETTINGS_NOT_FOR_SYNTH = new Set(['REELHIRE_DATA_DIR', 'REELHIRE_MODE', 'REELHIRE_CDK_OUT']);
+const SETTINGS_NOT_FOR_SYNTH = new Set([
+  'REELHIRE_DATA_DIR',
+  'REELHIRE_MODE',
+  'REELHIRE_CDK_OUT',
+  'REELHIRE_ALARM_TIME_SCALE',
+]);
 /** Beside the output: the hash of the inputs it was synthesized from, written once the synth succeeded. */
 const HASH_FILE = '.reelhire-synth-hash';
 const LOCK_FILE = '.reelhire-synth.lock';

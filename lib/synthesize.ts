@@ -1,6 +1,7 @@
 import { readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
+import { LOCAL_SYNTH_CONTEXT } from './config.ts';
 import { PROJECT_ROOT } from './constructs/reelhire-function.ts';
 import { synthesizeOnce, synthInputHash } from './synth-cache.ts';
 
@@ -15,7 +16,7 @@ export interface SynthesizeOptions {
    * @default true
    */
   readonly bundle?: boolean;
-  /** CDK context (stage and settings). @default { stage: 'dev' } */
+  /** CDK context (stage and settings). @default { stage: 'dev' }, marked as a local synth (LOCAL_SYNTH_CONTEXT) */
   readonly context?: Readonly<Record<string, unknown>>;
   /** Environment the config is read from. @default {} (the host's REELHIRE_* variables do not leak in) */
   readonly env?: NodeJS.ProcessEnv;
@@ -31,7 +32,13 @@ export interface SynthesizeOptions {
  */
 export const synthesizeCached = async (options: SynthesizeOptions = {}): Promise<string> => {
   const bundle = options.bundle ?? true;
-  const context = { stage: 'dev', ...options.context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
+  // What this synthesizes runs locally (the tests' and the bench's local stacks), never deploys.
+  const context = {
+    stage: 'dev',
+    [LOCAL_SYNTH_CONTEXT]: true,
+    ...options.context,
+    ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+  };
   const env = options.env ?? {};
   const cacheRoot = options.cacheRoot ?? path.join(PROJECT_ROOT, 'node_modules', '.cache', 'reelhire-cdk');
   const hash = await synthInputHash({

@@ -10,7 +10,8 @@ export interface BusEventRecord {
 }
 
 export type InvocationTrigger = 'http' | 'sqs' | 'event' | 'schedule' | 'warm-up';
-export type InvocationOutcome = 'succeeded' | 'failed' | 'timed-out' | 'crashed';
+/** `throttled`: refused at once because the function's reserved concurrency was in use; its code did not run. */
+export type InvocationOutcome = 'succeeded' | 'failed' | 'timed-out' | 'crashed' | 'throttled';
 
 export interface InvocationRecord {
   readonly kind: 'invocation';

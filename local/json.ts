@@ -22,6 +22,18 @@ export const objectField = (object: JsonObject, name: string): JsonObject | unde
   return isJsonObject(value) ? value : undefined;
 };
 
+/** A property that CloudFormation takes either as an object or as a JSON string (a policy, a pattern…). */
+export const jsonObjectOf = (value: unknown): JsonObject | undefined => {
+  if (isJsonObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isJsonObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export const arrayField = (object: JsonObject, name: string): unknown[] => {
   const value = object[name];
   return Array.isArray(value) ? value : [];

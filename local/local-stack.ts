@@ -9,6 +9,7 @@ import type { HttpRouteBinding } from './http/http-routes.ts';
 import { consoleOrigins } from './http/local-only.ts';
 import type { LocalFunction } from './lambda/local-function.ts';
 import type { QueueRegistry } from './sqs/queue-registry.ts';
+import { type LocalAlarms, startAlarms } from './stack/alarms.ts';
 import { startAsyncInvocations } from './stack/async-invocations.ts';
 import { loadCloudAssembly } from './stack/cloud-assembly.ts';
 import { type DeadLetterQueueContents, deadLetterQueueView } from './stack/dead-letter-queues.ts';
@@ -16,8 +17,11 @@ import { startEventBuses } from './stack/event-buses.ts';
 import { startEventSourcePollers } from './stack/event-source-pollers.ts';
 import { startFunctions } from './stack/functions.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
+import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
+import { startMetrics } from './stack/metrics.ts';
 import { startQueues } from './stack/queues.ts';
+import { seedSecrets } from './stack/secrets.ts';
 import { createTemplateTables, startStorage } from './stack/storage.ts';
 import { warmUp } from './stack/warm-up.ts';
 import { startWebSubHub } from './stack/websub-hub.ts';
@@ -55,8 +59,23 @@ export interface LocalStackOptions {
   readonly warm?: boolean;
   /** Execution environments (worker threads) per function at most. @default 4 */
   readonly maxConcurrencyPerFunction?: number;
-  /** Concurrent batches per SQS event source mapping, unless the template says. @default 2 */
+  /**
+   * Concurrent batches per SQS event source mapping at most on this machine; a lower MaximumConcurrency in the
+   * template wins. @default maxConcurrencyPerFunction
+   */
   readonly pollerConcurrency?: number;
+  /**
+   * Enforce IAM on every local AWS endpoint and delivery (CONTRACT §9). Only the bench turns it off, to
+   * measure what enforcement costs. @default true
+   */
+  readonly enforceIam?: boolean;
+  /**
+   * How fast the alarm clock runs: 60 makes a 60-second alarm period last one second, so tests see alarms
+   * change state without waiting minutes. @default 1 (real time)
+   */
+  readonly alarmTimeScale?: number;
+  /** Evaluate the alarms on their timer. @default true */
+  readonly alarms?: boolean;
   /**
    * The DynamoDB endpoint the functions are given (AWS_ENDPOINT_URL_DYNAMODB), when it is not the embedded one
    * itself: a fault proxy in front of it, for instance. The runtime keeps talking to the embedded one.
@@ -68,6 +87,11 @@ export interface LocalStackOptions {
    * seconds rather than the template's minutes (tests). @default the template's
    */
   readonly maxVisibilityTimeoutSeconds?: number;
+  /**
+   * The clock of the front door (epoch ms): API throttle buckets, the WAF's rate windows, the CDN's cache ages.
+   * Tests and the bench pass their own to move time on without waiting. @default Date.now
+   */
+  readonly frontDoorClock?: () => number;
 }
 
 export interface LocalStack {
@@ -84,6 +108,10 @@ export interface LocalStack {
   readonly routes: readonly HttpRouteBinding[];
   readonly buses: LocalEventBuses;
   readonly activity: ActivityLog;
+  /** The policies in force (reloadable in-process), the local Secrets Manager and every refusal. */
+  readonly iam: LocalIam;
+  /** The template's alarms, evaluated, and the topics they notify. */
+  readonly alarms: LocalAlarms;
   /** The secrets running on their development default. */
   readonly defaultedSecrets: readonly SecretName[];
   readonly synth: SynthResult | undefined;
@@ -142,23 +170,35 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
     const tableNames = await createTemplateTables(dynamo, resources);
+    const iam = startIam({ resources, enforce: options.enforceIam ?? true, log, warn });
+    const { guard } = iam;
+    if (guard) dynamo.enforce((request) => guard.check(request));
+    const secrets = seedSecrets({ resources, env, store: iam.secrets });
     const activity = new ActivityLog();
+    const metrics = startMetrics({ activity, timeScale: options.alarmTimeScale ?? 1 });
+    const functionLog = options.functionLog ?? (() => undefined);
     const queues = await startQueues(lifecycle, {
       resources,
       apiUrl: http.url,
       dataDir,
       maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds,
     });
-    const { functions, defaultedSecrets } = await startFunctions(lifecycle, {
+    const maxConcurrency = options.maxConcurrencyPerFunction ?? 4;
+    const { functions } = await startFunctions(lifecycle, {
       resources,
       assemblyDir,
       env,
+      secrets,
+      credentialsOf: (name) => iam.credentialsOf(name),
       apiUrl: http.url,
       dynamoEndpoint: options.dynamoEndpointForFunctions ?? dynamo.endpoint,
       youtubeHubUrl: youtubeHub.url,
-      maxConcurrency: options.maxConcurrencyPerFunction ?? 4,
+      maxConcurrency,
       activity,
-      functionLog: options.functionLog ?? (() => undefined),
+      functionLog: (name, line, stream) => {
+        metrics.fromLog(line);
+        functionLog(name, line, stream);
+      },
       warn,
     });
     const { invoker, configs } = startAsyncInvocations(lifecycle, {
@@ -166,6 +206,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functions,
       queues,
       activity,
+      iam,
       retryDelaysMs: options.asyncRetryDelaysMs,
     });
     const { busNames, buses, rules, runSchedule } = startEventBuses(lifecycle, {
@@ -173,6 +214,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       queues,
       invoker,
       activity,
+      iam,
       targetBackoffMs: options.targetBackoffMs,
       schedules: options.schedules ?? true,
       warn,
@@ -181,7 +223,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       resources,
       queues,
       functions,
-      concurrency: options.pollerConcurrency ?? 2,
+      concurrency: options.pollerConcurrency ?? maxConcurrency,
+      iam,
+      warn,
+    });
+    const alarms = startAlarms(lifecycle, {
+      resources,
+      metrics,
+      queues,
+      functions,
+      iam,
+      run: options.alarms ?? true,
+      log,
       warn,
     });
     const deadLetterQueues = deadLetterQueueView({ queues, rules, asyncConfigs: configs });
@@ -193,6 +246,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHub,
       activity,
       deadLetterQueues,
+      clock: options.frontDoorClock ?? Date.now,
+      iam,
+      metrics,
+      alarms,
       warn,
     });
     const warmedUp = warmUp(lifecycle, { resources, functions, routes, rules, warm: options.warm ?? true });
@@ -211,7 +268,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       routes,
       buses,
       activity,
-      defaultedSecrets,
+      iam,
+      alarms,
+      defaultedSecrets: secrets.defaulted,
       synth,
       warnings,
       startupMs: performance.now() - started,

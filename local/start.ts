@@ -20,7 +20,31 @@ const portOf = (name: string, fallback: number): number => {
   return port;
 };
 
+/** `--app <dir>`: run that cloud assembly as it is (CONTRACT §9), as `cdk deploy --app <dir>` would deploy it. */
+const appOf = (argv: readonly string[]): string | undefined => {
+  const index = argv.indexOf('--app');
+  if (index < 0) return undefined;
+  const dir = argv[index + 1];
+  if (!dir || dir.startsWith('--')) {
+    console.error('--app needs the directory of a synthesized cloud assembly (cdk synth --output <dir>)');
+    process.exit(2);
+  }
+  return dir;
+};
+
+/** How fast the alarm clock runs (tests: 60 makes a minute-long alarm period last a second). */
+const alarmTimeScaleOf = (value: string | undefined): number => {
+  if (value === undefined || value === '') return 1;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0) {
+    console.error(`REELHIRE_ALARM_TIME_SCALE must be a positive number, got "${value}"`);
+    process.exit(2);
+  }
+  return scale;
+};
+
 const main = async (): Promise<void> => {
+  const app = appOf(process.argv.slice(2));
   const stack = await startLocalStack({
     port: portOf('PORT', 3000),
     dynamoPort: portOf('DYNAMODB_PORT', 8000),
@@ -28,8 +52,11 @@ const main = async (): Promise<void> => {
     // banner says where), so any free port unless HUB_PORT fixes one.
     hubPort: portOf('HUB_PORT', 0),
     ...(process.env.REELHIRE_DATA_DIR ? { dataDir: process.env.REELHIRE_DATA_DIR } : {}),
-    // Runs a cloud assembly synthesized elsewhere (the tests' shared synth, a CI artifact) instead of cdk.out.
+    // Runs a cloud assembly synthesized elsewhere (the tests' shared synth, a CI artifact, a prod synth) as it
+    // is, instead of synthesizing cdk.out.
     ...(process.env.REELHIRE_CDK_OUT ? { assemblyDir: process.env.REELHIRE_CDK_OUT, synth: false } : {}),
+    ...(app ? { assemblyDir: app, synth: false } : {}),
+    alarmTimeScale: alarmTimeScaleOf(process.env.REELHIRE_ALARM_TIME_SCALE),
     log: (line) => console.log(line),
     functionLog: (functionName, line, stream) =>
       (stream === 'stderr' ? process.stderr : process.stdout).write(`[${functionName}] ${line}\n`),

@@ -72,6 +72,11 @@ export const startupReport = (stack: LocalStack): string => {
     ),
     `  Functions       ${stack.functions.size}: ${[...stack.functions.values()].map((fn) => fn.definition.logicalId.replace(/Function$/, '')).join(', ')}`,
     `  Dead letters    ${stack.deadLetterQueueNames.length} queues; recent activity at ${stack.url}/_local/activity`,
+    stack.iam.enforcing
+      ? `  IAM             enforced as in AWS: each function signs as its own role; every refusal is printed as an [iam] line (${stack.url}/_local/iam)`
+      : '  IAM             NOT enforced (enforceIam: false)',
+    `  Alarms          ${stack.alarms.list().length} from the template, evaluated on their periods; npx reelhire alarms (${stack.url}/_local/alarms)`,
+    `  Secrets Manager ${stack.url}  (the functions read their secrets there, by the names the template gives)`,
     ...(stack.defaultedSecrets.length > 0
       ? [
           `  Secrets         development defaults for ${stack.defaultedSecrets.join(', ')} (local mode only; set them in the environment to override):`,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { LOCAL_SYNTH_CONTEXT } from '../lib/config.ts';
 import { SYNTH_WAIT_MS, synthesizeOnce, synthInputHash } from '../lib/synth-cache.ts';
 
 export interface SynthOptions {
@@ -23,7 +24,8 @@ export interface SynthResult {
 const runCdkSynth = (projectDir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<void> =>
   new Promise((resolve, reject) => {
     const cdk = join(projectDir, 'node_modules', '.bin', 'cdk');
-    const child = spawn(cdk, ['synth', '--quiet', '--output', outdir], {
+    // Marked local: the config lets settings that only a deploy needs (the JWKS url, secret names) default.
+    const child = spawn(cdk, ['synth', '--quiet', '--output', outdir, '-c', `${LOCAL_SYNTH_CONTEXT}=true`], {
       cwd: projectDir,
       env,
       stdio: ['ignore', 'inherit', 'pipe'],
@@ -75,7 +77,7 @@ export const ensureSynthesized = async (options: SynthOptions): Promise<SynthRes
   const env = options.env ?? process.env;
   const synthesized = await synthesizeOnce({
     outdir,
-    hash: await synthInputHash({ projectDir, env }),
+    hash: await synthInputHash({ projectDir, env, salt: { [LOCAL_SYNTH_CONTEXT]: true } }),
     force: options.force ?? false,
     synthesize: async () => {
       log?.(`Synthesizing the CDK app into ${relative(projectDir, outdir) || outdir} …`);

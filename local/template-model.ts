@@ -4,7 +4,7 @@ import { DEFAULT_RETRY_POLICY, type EventRule, type RuleTarget } from './eventbr
 import { compileEventPattern } from './eventbridge/pattern/matcher.ts';
 import { busNameOf } from './eventbridge/put-events-request.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
-import { arrayField, numberField, objectField, stringField } from './json.ts';
+import { arrayField, jsonObjectOf, numberField, objectField, stringField } from './json.ts';
 import { type AsyncInvokeConfig, DEFAULT_ASYNC_CONFIG } from './lambda/async-invoker.ts';
 import { functionNameOf } from './local-account.ts';
 import type { QueueSettings, RedrivePolicy } from './sqs/local-queue.ts';
@@ -17,18 +17,6 @@ import type { QueueSettings, RedrivePolicy } from './sqs/local-queue.ts';
 const ofType = (resources: readonly ResolvedResource[], type: string) =>
   resources.filter((resource) => resource.type === type);
 
-/** A property that CloudFormation takes either as an object or as a JSON string. */
-const jsonObject = (value: unknown): JsonObject | undefined => {
-  if (isJsonObject(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isJsonObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 export interface QueueModel {
   readonly name: string;
   readonly settings: Partial<QueueSettings>;
@@ -37,7 +25,7 @@ export interface QueueModel {
 export const queuesOf = (resources: readonly ResolvedResource[]): QueueModel[] =>
   ofType(resources, 'AWS::SQS::Queue').map((queue) => {
     const { properties } = queue;
-    const redrive = jsonObject(properties.RedrivePolicy);
+    const redrive = jsonObjectOf(properties.RedrivePolicy);
     const deadLetterTargetArn = redrive ? stringField(redrive, 'deadLetterTargetArn') : undefined;
     const maxReceiveCount = redrive ? numberField(redrive, 'maxReceiveCount') : undefined;
     const redrivePolicy: RedrivePolicy | undefined =
@@ -84,6 +72,7 @@ const targetOf = (
   const input = stringField(target, 'Input');
   const inputPath = stringField(target, 'InputPath');
   const deadLetterArn = deadLetter ? stringField(deadLetter, 'Arn') : undefined;
+  const roleArn = stringField(target, 'RoleArn');
   return {
     id: stringField(target, 'Id') ?? arn,
     arn,
@@ -96,6 +85,7 @@ const targetOf = (
     ...(deadLetterArn ? { deadLetterArn } : {}),
     ...(input !== undefined ? { input } : {}),
     ...(inputPath !== undefined ? { inputPath } : {}),
+    ...(roleArn ? { roleArn } : {}),
   };
 };
 
@@ -111,7 +101,7 @@ export const rulesOf = (
     const pattern =
       properties.EventPattern === undefined
         ? undefined
-        : (jsonObject(properties.EventPattern) ?? properties.EventPattern);
+        : (jsonObjectOf(properties.EventPattern) ?? properties.EventPattern);
     let matches: EventRule['matches'];
     if (pattern !== undefined) {
       try {

@@ -1,9 +1,9 @@
 import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
-import type { HistoryEvent } from '../test/links/links-from-history.ts';
-import { eventually } from '../test/local/support/eventually.ts';
+import { eventually } from '../local/testing/eventually.ts';
 import { type DynamoCall, isWrite } from './fault-proxy.ts';
 import { scaledHistory } from './history.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
+import type { HistoryEvent } from './links-from-history.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { AppliedCheck, type Reconciliation, reconcile } from './reconcile.ts';
 import { replay } from './replay.ts';
@@ -141,6 +141,6 @@ export const runCrashBetweenClaimsAndProfile = async (
   let killedEnvironments = 0;
   for (const fn of system.stack.functions.values()) killedEnvironments += await fn.crashRunning();
   heldCall.drop();
-  await waitUntilQuiet(system.stack, { timeoutMs: 120_000 });
+  await waitUntilQuiet(system.stack);
   return { served: await checkLinks(system.stack.url, history, [video]), killedEnvironments };
 };

@@ -245,7 +245,9 @@ export class FaultProxy {
           port: target.port,
           method: request.method,
           path: request.url,
-          headers: { ...request.headers, host: target.host, 'content-length': String(body.length) },
+          // The Host header stays the caller's: it is part of what a SigV4 signature covers, and local DynamoDB
+          // checks each function's signature as AWS would.
+          headers: { ...request.headers, 'content-length': String(body.length) },
           agent: this.agent,
         },
         (upstream) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { VideoRef } from '#events/fields.ts';
-import { deliveryArbitrary, worldOf } from '../test/links/history-arbitrary.ts';
-import type { HistoryEvent } from '../test/links/links-from-history.ts';
+import { deliveryArbitrary, worldOf } from './history-arbitrary.ts';
+import type { HistoryEvent } from './links-from-history.ts';
 import { seededRandom, shuffle } from './seeded-random.ts';
 
 /**

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { release } from '../cli/dead-letter-queues.ts';
 import type { ActivityRecord } from '../local/activity-log.ts';
-import type { HistoryEvent } from '../test/links/links-from-history.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
+import type { HistoryEvent } from './links-from-history.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { type DeadLetter, deadLettersById } from './reconcile.ts';
 import { replay } from './replay.ts';

@@ -5,7 +5,7 @@ import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
 import { DynamoVideoStore } from '#links/dynamo-videos.ts';
 import { instantKey } from '#shared/instant.ts';
 import type { DeadLetterQueueContents } from '../local/stack/dead-letter-queues.ts';
-import type { HistoryEvent } from '../test/links/links-from-history.ts';
+import type { HistoryEvent } from './links-from-history.ts';
 import type { Delivered } from './replay.ts';
 import { inParallel } from './replay.ts';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SecretName } from '#shared/secret-names.ts';
 import { type LocalStack, startLocalStack } from '../local/local-stack.ts';
+import { localClientConfig, localDocumentClient } from '../local/testing/local-clients.ts';
 import { type LocalHub, startLocalHub } from '../local/websub-hub.ts';
 import { FaultProxy, type FaultRates } from './fault-proxy.ts';
 
@@ -15,15 +15,18 @@ import { FaultProxy, type FaultRates } from './fault-proxy.ts';
  * functions and the runtime write kept for that search.
  */
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const region = 'us-east-1';
+/** See SystemOptions.maxVisibilityTimeoutSeconds. */
+export const DEFAULT_VISIBILITY_SECONDS = 60;
 
 export interface SystemOptions {
   /** A synthesized cloud assembly. */
   readonly assemblyDir: string;
   readonly rates?: FaultRates;
   readonly random?: () => number;
-  /** A failed or crashed batch comes back after this long. @default 30 */
+  /**
+   * A failed or crashed batch comes back after this long. The default is the functions' own 60 s timeout: a
+   * batch merely slowed by a busy machine is not received again while it runs. @default 60
+   */
   readonly maxVisibilityTimeoutSeconds?: number;
 }
 
@@ -71,7 +74,7 @@ export const startSystem = async (options: SystemOptions): Promise<SystemUnderTe
       log: (line) => logs.push(`[runtime] ${line}`),
       functionLog: (name, line) => logs.push(`[${name}] ${line}`),
       dynamoEndpointForFunctions: proxy.url,
-      maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds ?? 30,
+      maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_SECONDS,
     });
   } catch (error) {
     await Promise.all([proxy.close(), hub.close()]);
@@ -85,13 +88,10 @@ export const startSystem = async (options: SystemOptions): Promise<SystemUnderTe
     throw new Error('the stack has no event bus or no table');
   }
   proxy.setTarget(stack.dynamoEndpoint);
-  const client = { endpoint: stack.url, region, credentials };
+  const client = localClientConfig(stack.url);
   const eventBridge = new EventBridgeClient(client);
   const sqs = new SQSClient(client);
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region, credentials }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const documents = localDocumentClient(stack.dynamoEndpoint);
   return {
     stack,
     proxy,

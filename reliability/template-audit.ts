@@ -44,6 +44,13 @@ const statementsUnder = (value: unknown): Record<string, unknown>[] => {
 
 const property = (resource: CfnResource, name: string): unknown => resource.Properties?.[name];
 
+const NONE: Encryption = { kind: 'none' };
+const serviceDefault = (how: string): Encryption => ({ kind: 'service default', how });
+
+/** Explicitly encrypted (`how`) when the resource sets property `name`, else `otherwise`. */
+const explicitWith = (resource: CfnResource, name: string, how: string, otherwise: Encryption): Encryption =>
+  property(resource, name) !== undefined ? { kind: 'explicit', how } : otherwise;
+
 /** How a resource that keeps data at rest is encrypted; undefined for resources that keep none. */
 export const encryptionOf = (resource: CfnResource): Encryption | undefined => {
   switch (resource.Type) {
@@ -51,40 +58,35 @@ export const encryptionOf = (resource: CfnResource): Encryption | undefined => {
       const sse = property(resource, 'SSESpecification');
       return isJsonObject(sse) && sse.SSEEnabled === true
         ? { kind: 'explicit', how: `KMS${sse.KMSMasterKeyId ? ' (customer key)' : ' (AWS managed key)'}` }
-        : { kind: 'service default', how: 'AWS owned key' };
+        : serviceDefault('AWS owned key');
     }
     case 'AWS::SQS::Queue':
-      if (property(resource, 'KmsMasterKeyId') !== undefined) return { kind: 'explicit', how: 'SSE-KMS' };
-      return property(resource, 'SqsManagedSseEnabled') === true
-        ? { kind: 'explicit', how: 'SSE-SQS' }
-        : { kind: 'none' };
+      return explicitWith(
+        resource,
+        'KmsMasterKeyId',
+        'SSE-KMS',
+        property(resource, 'SqsManagedSseEnabled') === true ? { kind: 'explicit', how: 'SSE-SQS' } : NONE,
+      );
     case 'AWS::SNS::Topic':
-      return property(resource, 'KmsMasterKeyId') !== undefined
-        ? { kind: 'explicit', how: 'SSE-KMS' }
-        : { kind: 'none' };
+      return explicitWith(resource, 'KmsMasterKeyId', 'SSE-KMS', NONE);
     case 'AWS::S3::Bucket':
-      return property(resource, 'BucketEncryption') !== undefined
-        ? { kind: 'explicit', how: 'BucketEncryption' }
-        : { kind: 'service default', how: 'SSE-S3' };
+      return explicitWith(resource, 'BucketEncryption', 'BucketEncryption', serviceDefault('SSE-S3'));
     case 'AWS::Logs::LogGroup':
-      return property(resource, 'KmsKeyId') !== undefined
-        ? { kind: 'explicit', how: 'KMS' }
-        : { kind: 'service default', how: 'CloudWatch Logs service key' };
+      return explicitWith(resource, 'KmsKeyId', 'KMS', serviceDefault('CloudWatch Logs service key'));
     case 'AWS::Events::EventBus':
     case 'AWS::Events::Archive':
-      return property(resource, 'KmsKeyIdentifier') !== undefined
-        ? { kind: 'explicit', how: 'KMS' }
-        : { kind: 'service default', how: 'AWS owned key' };
+      return explicitWith(resource, 'KmsKeyIdentifier', 'KMS', serviceDefault('AWS owned key'));
     case 'AWS::Lambda::Function':
-      return property(resource, 'KmsKeyArn') !== undefined
-        ? { kind: 'explicit', how: 'KMS (environment)' }
-        : { kind: 'service default', how: 'AWS managed key (environment)' };
+      return explicitWith(
+        resource,
+        'KmsKeyArn',
+        'KMS (environment)',
+        serviceDefault('AWS managed key (environment)'),
+      );
     case 'AWS::SecretsManager::Secret':
       return { kind: 'explicit', how: 'KMS' };
     case 'AWS::Kinesis::Stream':
-      return property(resource, 'StreamEncryption') !== undefined
-        ? { kind: 'explicit', how: 'KMS' }
-        : { kind: 'none' };
+      return explicitWith(resource, 'StreamEncryption', 'KMS', NONE);
     default:
       return undefined;
   }

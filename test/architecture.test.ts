@@ -212,34 +212,22 @@ describe('boundaries of the other folders', () => {
     expect(relative).toEqual([]);
   });
 
-  /**
-   * PENDING (R3, issue #18 item 5): the harnesses still import test support and the links oracle, which moved
-   * to test/ in this change. These are the known offenders; the list may only shrink.
-   */
-  const KNOWN_HARNESS_IMPORTS_OF_TEST = new Set([
-    'bench/capacity-units.ts',
-    'bench/webhook-ingest.ts',
-    'reliability/attacks/body-attacks.ts',
-    'reliability/attacks/fixtures.ts',
-    'reliability/attacks/jwt-attacks.ts',
-    'reliability/attacks/ssrf-attacks.ts',
-    'reliability/attacks/webhook-attacks.ts',
-    'reliability/attacks/websub-attacks.ts',
-    'reliability/crash-scenario.ts',
-    'reliability/history.ts',
-    'reliability/links-check.ts',
-    'reliability/poison-scenario.ts',
-    'reliability/reconcile.ts',
-  ]);
-
-  it('nothing outside test/ imports from test/ (known harness offenders pending)', () => {
-    const importers = outsideFunctions
-      .concat(functionsFiles)
+  it('nothing outside test/ imports from test/: the bench and reliability harnesses depend on the product', () => {
+    const importers = [...outsideFunctions, ...functionsFiles, ...sourceFiles('events')]
       .filter((file) => !file.startsWith('test/'))
-      .filter((file) =>
-        importsOf(file).some(({ specifier }) => resolveImport(file, specifier)?.startsWith('test/')),
+      .flatMap((file) =>
+        importsOf(file)
+          .filter(({ specifier }) => resolveImport(file, specifier)?.startsWith('test/'))
+          .map(({ specifier }) => `${file} → ${specifier}`),
       );
-    expect(importers.filter((file) => !KNOWN_HARNESS_IMPORTS_OF_TEST.has(file))).toEqual([]);
+    expect(importers).toEqual([]);
+  });
+
+  it('test helpers shared by several folders live in test/support/, the one support folder', () => {
+    const supportFolders = sourceFiles('test')
+      .map((file) => path.posix.dirname(file))
+      .filter((folder, index, folders) => folder.endsWith('/support') && folders.indexOf(folder) === index);
+    expect(supportFolders).toEqual(['test/support']);
   });
 
   it('no file outside test/ is over 400 lines', () => {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -66,6 +66,8 @@ export interface MonitoringProps {
   readonly deadLetterQueues: readonly QueueToWatch[];
   /** 5xx answers of the HTTP API. @default - no API alarm */
   readonly apiServerErrors?: Metric;
+  /** 429 answers of the HTTP API (its throttles, the §7 limits). @default - no alarm */
+  readonly apiTooManyRequests?: Metric;
   /** @default RemovalPolicy.DESTROY */
   readonly keyRemovalPolicy?: RemovalPolicy;
 }
@@ -83,7 +85,19 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const account = Stack.of(this).account;
+    const stack = Stack.of(this);
+    const account = stack.account;
+    // Every alarm of this construct is named `<namePrefix>-…`: what CloudWatch names as aws:SourceArn.
+    const alarmArns = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${props.namePrefix}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const fromTheseAlarms = {
+      ArnLike: { 'aws:SourceArn': alarmArns },
+      StringEquals: { 'aws:SourceAccount': account },
+    };
 
     this.topicKey = new Key(this, 'AlarmTopicKey', {
       description: `${props.namePrefix} alarm notifications`,
@@ -103,7 +117,7 @@ export class Monitoring extends Construct {
             principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
             resources: ['*'],
-            conditions: { StringEquals: { 'aws:SourceAccount': account } },
+            conditions: fromTheseAlarms,
           }),
         ],
       }),
@@ -114,6 +128,17 @@ export class Monitoring extends Construct {
       masterKey: this.topicKey,
       enforceSSL: true,
     });
+    // enforceSSL writes a topic policy whose only statement is a Deny, and a topic policy replaces SNS's default
+    // one: without this statement no alarm could publish.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromTheseAlarms,
+      }),
+    );
     if (props.alarmEmail !== undefined) {
       this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     }
@@ -128,6 +153,7 @@ export class Monitoring extends Construct {
         threshold,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
+        datapointsToAlarm: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       created.addAlarmAction(notify);
@@ -161,6 +187,16 @@ export class Monitoring extends Construct {
         props.apiServerErrors.with({ statistic: 'Sum', period: Duration.minutes(5) }),
         'The HTTP API answered 5xx at least 5 times in 5 minutes',
         5,
+      );
+    }
+    if (props.apiTooManyRequests !== undefined) {
+      alarm(
+        'api-429',
+        props.apiTooManyRequests.with({ statistic: 'Sum', period: Duration.minutes(5) }),
+        'The HTTP API answered 429 at least 100 times in 5 minutes: a route throttle or the account quota ' +
+          '(docs/capacity.md "Front door": raise it if the load is real, look at the access log if not), ' +
+          'or callers over the limits of CONTRACT §7',
+        100,
       );
     }
     this.alarms = alarms;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type CfnRule, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { type CfnEventSourceMapping, EventSourceMapping, type IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -21,12 +21,14 @@ export interface QueuedEventRouteProps {
   readonly targetMaxEventAge?: Duration;
   /** @default 4 days */
   readonly retentionPeriod?: Duration;
+  /** What happens to the queue, and the messages it holds, when it leaves the stack. @default RemovalPolicy.DESTROY */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
  * One EventBridge → SQS → Lambda route: a rule on the bus matching the route's detail-types from any
  * `reelhire.*` source, an encrypted queue with a redrive to the route's dead-letter queue, and an event source
- * mapping with batches, a batching window and partial batch responses.
+ * mapping with batches, a batching window, partial batch responses and a maximum concurrency.
  */
 export class QueuedEventRoute extends Construct {
   public readonly route: EventRoute;
@@ -46,6 +48,7 @@ export class QueuedEventRoute extends Construct {
       visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       deadLetterQueue: { queue: props.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     (this.queue.node.defaultChild as CfnQueue).overrideLogicalId(logicalIds.queue(route.id));
 
@@ -73,6 +76,7 @@ export class QueuedEventRoute extends Construct {
           ? Duration.seconds(settings.maxBatchingWindowSeconds)
           : undefined,
       reportBatchItemFailures: true,
+      maxConcurrency: settings.maximumConcurrency,
     });
     (this.eventSourceMapping.node.defaultChild as CfnEventSourceMapping).overrideLogicalId(
       logicalIds.eventSourceMapping(route.id),

@@ -1,27 +1,44 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   type CfnRoute,
+  type CfnStage,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpRoute,
   HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, type MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { logicalIds } from '../names.ts';
-import type { HttpRoute as HttpRouteSpec } from '../routing.ts';
+import {
+  DEFAULT_ROUTE_THROTTLE,
+  type HttpRoute as HttpRouteSpec,
+  type RouteThrottle,
+  THROTTLE_CLASSES,
+} from '../routing.ts';
 
 export interface ReelHireHttpApiProps {
   readonly apiName: string;
-  /** Steady requests per second across the API. @default 500 */
-  readonly rateLimit?: number;
-  /** @default 1000 */
-  readonly burstLimit?: number;
+  /** The stage's default route throttle, for a route without its own. @default DEFAULT_ROUTE_THROTTLE */
+  readonly defaultRouteThrottle?: RouteThrottle;
+  /** Namespace of the metric counting 429 answers (from the access log). */
+  readonly metricsNamespace: string;
+  /**
+   * A domain of the API's own (regional, in the stack's region), which then becomes the only way in: the
+   * execute-api url is disabled, so nothing reaches the API but through the front door that uses it.
+   * @default - the execute-api url
+   */
+  readonly ownDomain?: { readonly name: string; readonly certificate: ICertificate };
   /** @default RetentionDays.ONE_MONTH */
   readonly accessLogRetention?: RetentionDays;
   /** @default RemovalPolicy.DESTROY */
@@ -33,22 +50,34 @@ const METHODS: ReadonlyMap<string, HttpMethod> = new Map(
 );
 
 /**
- * The API Gateway HTTP API of CONTRACT §4 on the `$default` stage, with JSON access logs and throttling; each
- * route a Lambda proxy integration (payload format 2.0).
+ * The API Gateway HTTP API of CONTRACT §4 on the `$default` stage, with JSON access logs and throttling (the
+ * stage's default and one setting per route, from the route's throttle class); each route a Lambda proxy
+ * integration (payload format 2.0).
  */
 export class ReelHireHttpApi extends Construct {
   public readonly api: HttpApi;
   public readonly stage: HttpStage;
   public readonly accessLogGroup: LogGroup;
+  /** Counts the access log's 429 answers: API Gateway's throttling, and the limits of CONTRACT §7. */
+  public readonly tooManyRequests: MetricFilter;
+  /** The host the API answers on: its custom domain, or its execute-api domain. */
+  public readonly host: string;
+  /** Where the custom domain's DNS record must point (its regional target). @default - no custom domain */
+  public readonly ownDomainTarget: string | undefined;
   /** Keyed by route key (`GET /health`). */
   public readonly routes: ReadonlyMap<string, HttpRoute>;
   private readonly routeMap = new Map<string, HttpRoute>();
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
+  private readonly routeThrottles = new Map<string, RouteThrottle>();
 
   constructor(scope: Construct, id: string, props: ReelHireHttpApiProps) {
     super(scope, id);
     this.routes = this.routeMap;
-    this.api = new HttpApi(this, 'Api', { apiName: props.apiName, createDefaultStage: false });
+    this.api = new HttpApi(this, 'Api', {
+      apiName: props.apiName,
+      createDefaultStage: false,
+      disableExecuteApiEndpoint: props.ownDomain !== undefined,
+    });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
@@ -58,7 +87,7 @@ export class ReelHireHttpApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit ?? 500, burstLimit: props.burstLimit ?? 1000 },
+      throttle: props.defaultRouteThrottle ?? DEFAULT_ROUTE_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(
@@ -75,6 +104,32 @@ export class ReelHireHttpApi extends Construct {
         ),
       },
     });
+    if (props.ownDomain === undefined) {
+      const stack = Stack.of(this);
+      this.host = `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      this.ownDomainTarget = undefined;
+    } else {
+      const domain = new DomainName(this, 'OwnDomain', {
+        domainName: props.ownDomain.name,
+        certificate: props.ownDomain.certificate,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'OwnDomainMapping', { api: this.api, domainName: domain, stage: this.stage });
+      this.host = props.ownDomain.name;
+      this.ownDomainTarget = domain.regionalDomainName;
+    }
+    // HTTP APIs publish 4xx but not 429 alone, and most 4xx are ordinary (a video without links is a 404).
+    this.tooManyRequests = this.accessLogGroup.addMetricFilter('TooManyRequests', {
+      filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: props.metricsNamespace,
+      metricName: 'ApiTooManyRequests',
+      metricValue: '1',
+    });
+  }
+
+  /** 429 answers of the API (throttled or over a limit), summed over `period`. */
+  metricTooManyRequests(period = Duration.minutes(5)): Metric {
+    return this.tooManyRequests.metric({ statistic: 'Sum', period });
   }
 
   /**
@@ -105,7 +160,16 @@ export class ReelHireHttpApi extends Construct {
         reason: authorizationReason(spec.routeKey),
       });
       this.routeMap.set(spec.routeKey, route);
+      this.routeThrottles.set(spec.routeKey, THROTTLE_CLASSES[spec.throttle]);
+      // A route setting names a route key that must exist when the stage is updated.
+      this.stage.node.addDependency(route);
     }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      [...this.routeThrottles].map(([routeKey, throttle]) => [
+        routeKey,
+        { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit },
+      ]),
+    );
   }
 }
 

@@ -38,6 +38,7 @@ const INTRINSICS = new Set([
   'Fn::Select',
   'Fn::Split',
   'Fn::ImportValue',
+  'Fn::GetStackOutput',
   'Fn::If',
   'Fn::Equals',
   'Fn::And',
@@ -211,6 +212,11 @@ class StackScope {
       }
       case 'Fn::ImportValue':
         return this.assembly.importValue(String(this.resolve(argument, path)), path);
+      case 'Fn::GetStackOutput': {
+        const reference = this.resolve(argument, path);
+        if (!isJsonObject(reference)) throw new TemplateResolutionError(`${path}: bad Fn::GetStackOutput`);
+        return this.assembly.stackOutput(String(reference.StackName), String(reference.OutputName), path);
+      }
       case 'Fn::If': {
         const [condition, whenTrue, whenFalse] = argument as [string, unknown, unknown];
         return this.resolve(this.condition(condition) ? whenTrue : whenFalse, path);
@@ -281,6 +287,15 @@ class AssemblyResolver {
     return found.scope.resolve(found.value, `export ${name}`);
   }
 
+  /** Fn::GetStackOutput: an output of another stack of the assembly, read as it is, no export needed. */
+  stackOutput(stackName: string, outputName: string, path: string): Resolved {
+    const scope = this.scopes.find((candidate) => candidate.stack.stackName === stackName);
+    const output = scope?.stack.template.Outputs?.[outputName];
+    if (!scope || !output)
+      throw new TemplateResolutionError(`${path}: stack ${stackName} has no output ${outputName}`);
+    return scope.resolve(output.Value, `${stackName}.Outputs.${outputName}`);
+  }
+
   resolveAll(): ResolvedResource[] {
     const resources: ResolvedResource[] = [];
     for (const scope of this.scopes) {
@@ -306,7 +321,8 @@ class AssemblyResolver {
 
 /**
  * Resolves the intrinsics of every stack (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split,
- * Fn::ImportValue across stacks, conditions, pseudo parameters) to what they would be in the local account.
+ * Fn::ImportValue and Fn::GetStackOutput across stacks, conditions, pseudo parameters) to what they would be in
+ * the local account.
  */
 export const resolveCloudAssembly = (stacks: readonly StackArtifact[], apiUrl: string): ResolvedAssembly => {
   const resolver = new AssemblyResolver(stacks, apiUrl);

@@ -119,6 +119,23 @@ export const identityOf = (input: IdentityInput): ResourceIdentity => {
       const arn = localArn('sns', named(input, 'TopicName', 256));
       return identity(arn, { TopicArn: arn, TopicName: arn.split(':').pop()! });
     }
+    case 'AWS::CloudFront::Distribution': {
+      // Locally the API port is the distribution (the front door runs there).
+      const id = `E${shortId(input).toUpperCase()}`;
+      return identity(id, { DomainName: new URL(input.apiUrl).host, Id: id });
+    }
+    case 'AWS::CloudFront::CachePolicy':
+    case 'AWS::CloudFront::OriginRequestPolicy':
+      return identity(shortId(input), { Id: shortId(input) });
+    case 'AWS::WAFv2::WebACL': {
+      const name = named(input, 'Name', 128);
+      const id = shortId(input);
+      const scope = input.property('Scope') === 'CLOUDFRONT' ? 'global' : 'regional';
+      return identity(`${name}|${id}|${String(input.property('Scope') ?? 'REGIONAL')}`, {
+        Arn: localArn('wafv2', `${scope}/webacl/${name}/${id}`),
+        Id: id,
+      });
+    }
     case 'AWS::KMS::Key': {
       const keyId = shortId(input);
       return identity(keyId, { Arn: localArn('kms', `key/${keyId}`), KeyId: keyId });

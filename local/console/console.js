@@ -169,6 +169,52 @@ const renderDeadLetters = (queues, records) => {
   $('#failures-empty').hidden = failures.length > 0;
 };
 
+const renderAlarms = (alarms) => {
+  const rows = alarms.map((alarm) =>
+    element(
+      'tr',
+      { attributes: { 'data-alarm': alarm.name } },
+      element('td', { text: alarm.name, attributes: { title: alarm.description ?? '' } }),
+      element('td', { text: alarm.state, className: alarm.state === 'ALARM' ? 'bad' : '' }),
+      element('td', { text: alarm.notification, className: alarm.notification === 'refused' ? 'bad' : '' }),
+      element('td', {}, collapsible(alarm.reason)),
+    ),
+  );
+  replaceRows($('#alarms tbody'), rows);
+  $('#alarms-empty').hidden = rows.length > 0;
+};
+
+const renderRefusals = ({ count, recent }) => {
+  const items = [...recent]
+    .reverse()
+    .map((refusal) =>
+      element(
+        'li',
+        {},
+        element('span', { className: 'time', text: timeOf(refusal.at) }),
+        ` ${refusal.delivery ? `${refusal.delivery}: ` : ''}`,
+        collapsible(refusal.reason),
+      ),
+    );
+  $('#refusals').replaceChildren(...items);
+  $('#refusals-empty').hidden = count > 0;
+  $('#refusals-empty').textContent = 'None.';
+};
+
+/** Alarms and refusals change slower than the activity: read them on the same poll, drawn when they change. */
+let lastAlarms = '';
+const pollAlarms = async () => {
+  const [alarms, refusals] = await Promise.all(
+    ['/_local/alarms', '/_local/iam'].map((path) =>
+      fetch(path, { cache: 'no-store' }).then((response) => response.text()),
+    ),
+  );
+  if (alarms + refusals === lastAlarms) return;
+  lastAlarms = alarms + refusals;
+  renderAlarms(JSON.parse(alarms));
+  renderRefusals(JSON.parse(refusals));
+};
+
 let paused = false;
 let connected;
 let lastSnapshot = '';
@@ -188,6 +234,7 @@ const poll = async () => {
     const text = await response.text();
     setConnection(true, 'Live');
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString([], { hour12: false })}`;
+    await pollAlarms();
     if (text === lastSnapshot) return;
     lastSnapshot = text;
     const activity = JSON.parse(text);

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { RequestListener, Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -11,36 +12,79 @@ import {
 import dynalite from 'dynalite';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import { awsForbidden, localOnlyRefusal } from '../http/local-only.ts';
+import { refuseForeignAwsCall } from '../http/local-only.ts';
+import type { CallGuard } from '../iam/request-guard.ts';
 import { arrayField, stringField } from '../json.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
+  /** The runtime's own client (table creation): other credentials than a function's, so the administrator's. */
   readonly client: DynamoDBClient;
+  /** Puts IAM in front of every call from now on. */
+  enforce(guard: CallGuard): void;
   close(): Promise<void>;
 }
 
 /**
- * dynalite's request listener behind the local-only guard (CONTRACT §5). dynalite answers any Origin with
- * `Access-Control-Allow-Origin: *` and echoes whatever headers a preflight asks for, which let any web page
- * read and rewrite the tables: a refused request never reaches it, and an admitted one reaches it without its
- * Origin, so that no CORS header is ever sent.
+ * dynalite's request listener behind the runtime's guards, run inside dynalite's own server rather than in a
+ * proxy before it (no second HTTP hop). First the local-only guard (CONTRACT §5): dynalite answers any Origin
+ * with `Access-Control-Allow-Origin: *` and echoes whatever headers a preflight asks for, which would let any
+ * web page read and rewrite the tables, so a refused request never reaches it and an admitted one reaches it
+ * without its Origin (no CORS header is ever sent). Then IAM, once enforced.
  */
-const guarded = (server: Server, browserOrigins: readonly string[]): void => {
-  const [serve] = server.listeners('request') as RequestListener[];
-  if (!serve) throw new Error('dynalite serves no requests');
-  server.removeAllListeners('request');
-  server.on('request', (request, response) => {
-    const refusal = localOnlyRefusal(request.headers, browserOrigins);
-    if (refusal !== undefined) {
-      const forbidden = awsForbidden(refusal, 'application/x-amz-json-1.0');
-      response.writeHead(forbidden.status, forbidden.headers).end(forbidden.body);
+const guarded =
+  (
+    dynaliteListener: RequestListener,
+    browserOrigins: readonly string[],
+    guardOf: () => CallGuard | undefined,
+  ): RequestListener =>
+  (request, response) => {
+    if (refuseForeignAwsCall(request, response, browserOrigins)) return;
+    const guard = guardOf();
+    if (!guard) {
+      dynaliteListener(request, response);
       return;
     }
-    delete request.headers.origin;
-    serve(request, response);
+    checkThenServe(guard, dynaliteListener, request, response).catch((error: unknown) => {
+      if (response.headersSent) response.destroy();
+      else {
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ __type: 'InternalServerError', message: String(error) }));
+      }
+    });
+  };
+
+const checkThenServe = async (
+  guard: CallGuard,
+  dynaliteListener: RequestListener,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> => {
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    request.once('error', reject);
   });
+  // dynalite listens for the body itself: it gets it as events, after these listeners are gone.
+  request.removeAllListeners('data');
+  request.removeAllListeners('end');
+  request.removeAllListeners('error');
+  const refused = await guard({
+    method: request.method ?? 'POST',
+    url: request.url ?? '/',
+    headers: request.headers,
+    body,
+  });
+  if (refused) {
+    response.writeHead(refused.status, { ...refused.headers, 'x-amzn-requestid': randomUUID() });
+    response.end(refused.body);
+    return;
+  }
+  dynaliteListener(request, response);
+  if (body.length > 0) request.emit('data', body);
+  request.emit('end');
 };
 
 /**
@@ -50,8 +94,8 @@ const guarded = (server: Server, browserOrigins: readonly string[]): void => {
  */
 export const startLocalDynamoDb = async (
   port: number,
-  dataDir: string | undefined,
-  browserOrigins: readonly string[],
+  dataDir?: string,
+  browserOrigins: readonly string[] = [],
 ): Promise<LocalDynamoDb> => {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server: Server = dynalite({
@@ -60,7 +104,14 @@ export const startLocalDynamoDb = async (
     updateTableMs: 0,
     ...(dataDir ? { path: dataDir } : {}),
   });
-  guarded(server, browserOrigins);
+  let guard: CallGuard | undefined;
+  const [dynaliteListener] = server.listeners('request') as RequestListener[];
+  if (!dynaliteListener) throw new Error('dynalite has no request listener to guard');
+  server.removeAllListeners('request');
+  server.on(
+    'request',
+    guarded(dynaliteListener, browserOrigins, () => guard),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -77,6 +128,9 @@ export const startLocalDynamoDb = async (
   return {
     endpoint,
     client,
+    enforce(next) {
+      guard = next;
+    },
     async close() {
       client.destroy();
       server.closeAllConnections?.();

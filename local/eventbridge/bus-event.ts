@@ -37,6 +37,8 @@ export interface RuleTarget {
   readonly input?: string;
   /** A part of the event instead of all of it (InputPath, `$.detail` style). */
   readonly inputPath?: string;
+  /** The role EventBridge delivers as (a bus target's RoleArn). */
+  readonly roleArn?: string;
 }
 
 export interface EventRule {

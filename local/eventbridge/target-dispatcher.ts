@@ -16,14 +16,15 @@ export class DeliveryError extends Error {
 }
 
 export interface DispatcherPorts {
-  /** Hands the payload to the target (a queue, a function's async invoke, a bus). */
-  readonly deliver: (targetArn: string, payload: string) => Promise<void>;
-  /** Sends to a dead-letter queue; false when no such queue exists. */
+  /** Hands the payload to the rule's target (a queue, a function's async invoke, a bus). */
+  readonly deliver: (rule: EventRule, target: RuleTarget, payload: string) => Promise<void>;
+  /** Sends to the target's dead-letter queue for the rule; false when it could not (no such queue, refused). */
   readonly deadLetter: (
+    rule: EventRule,
     queueArn: string,
     body: string,
     attributes: Record<string, MessageAttributeValue>,
-  ) => boolean;
+  ) => Promise<boolean>;
   readonly activity: ActivityLog;
   /** Delay before retry n (1-based). @default exponential from 1 s, at most 3 minutes */
   readonly backoffMs?: (retry: number) => number;
@@ -78,19 +79,19 @@ export class TargetDispatcher {
   ): void {
     this.deliveries.run(() =>
       this.ports
-        .deliver(target.arn, payload)
+        .deliver(rule, target, payload)
         .catch((error: unknown) => this.failed(rule, target, payload, firstAttemptAt, retries, error)),
     );
   }
 
-  private failed(
+  private async failed(
     rule: EventRule,
     target: RuleTarget,
     payload: string,
     firstAttemptAt: number,
     retries: number,
     error: unknown,
-  ): void {
+  ): Promise<void> {
     if (this.deliveries.stopped) return;
     const failure =
       error instanceof DeliveryError
@@ -105,12 +106,12 @@ export class TargetDispatcher {
     }
     const deadLettered =
       target.deadLetterArn !== undefined &&
-      this.ports.deadLetter(target.deadLetterArn, payload, {
+      (await this.ports.deadLetter(rule, target.deadLetterArn, payload, {
         RULE_ARN: { DataType: 'String', StringValue: rule.arn },
         TARGET_ARN: { DataType: 'String', StringValue: target.arn },
         ERROR_CODE: { DataType: 'String', StringValue: failure.code },
         ERROR_MESSAGE: { DataType: 'String', StringValue: failure.message.slice(0, 4000) },
-      });
+      }));
     this.ports.activity.deliveryFailure({
       source: rule.arn,
       target: target.arn,

@@ -3,6 +3,11 @@ import { EventsError } from '../eventbridge/events-error.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { MAX_JSON_DEPTH } from '../eventbridge/put-events-request.ts';
 import { nestedDeeperThan } from '../json.ts';
+import type { SecretStore } from '../secrets-manager/secret-store.ts';
+import {
+  handleSecretsManager,
+  SECRETS_MANAGER_TARGET_PREFIX,
+} from '../secrets-manager/secrets-manager-endpoint.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { SqsError } from '../sqs/sqs-error.ts';
 import { SQS_ACTIONS } from '../sqs/sqs-json-protocol.ts';
@@ -27,15 +32,22 @@ const reply = (
   body: JSON.stringify(body),
 });
 
+export interface AwsJsonServices {
+  readonly buses: LocalEventBuses;
+  readonly queues: QueueRegistry;
+  /** The local Secrets Manager. @default none: its calls are unknown operations */
+  readonly secrets?: SecretStore;
+}
+
 /**
- * The local AWS endpoints that share the API port: EventBridge PutEvents (AWS JSON 1.1) and SQS (AWS JSON 1.0),
- * answering errors as the services do (`__type` and `message`; SQS also `x-amzn-query-error`), so the SDKs raise
- * their usual exceptions.
+ * The local AWS endpoints that share the API port: EventBridge PutEvents (AWS JSON 1.1), SQS (AWS JSON 1.0) and
+ * Secrets Manager (AWS JSON 1.1), answering errors as the services do (`__type` and `message`; SQS also
+ * `x-amzn-query-error`), so the SDKs raise their usual exceptions.
  */
 export const handleAwsJson = async (
   target: string,
   body: Buffer,
-  services: { readonly buses: LocalEventBuses; readonly queues: QueueRegistry },
+  services: AwsJsonServices,
   signal: AbortSignal,
 ): Promise<AwsReply> => {
   const isSqs = target.startsWith(SQS_PREFIX);
@@ -48,6 +60,8 @@ export const handleAwsJson = async (
       message: `The request body nests JSON more than ${MAX_JSON_DEPTH} levels deep.`,
     });
   }
+  if (services.secrets && target.startsWith(SECRETS_MANAGER_TARGET_PREFIX))
+    return handleSecretsManager(target, body, services.secrets);
   let input: unknown;
   try {
     input = body.length === 0 ? {} : JSON.parse(text);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { MAX_BODY_BYTES, problem } from '#shared/http.ts';
 import { CONSOLE_PATH, consoleAsset } from '../console/console-page.ts';
 import type { AwsReply } from './aws-json-endpoint.ts';
-import { awsForbidden, consoleOrigins, localOnlyRefusal } from './local-only.ts';
+import { consoleOrigins, localOnlyRefusal, refuseForeignAwsCall } from './local-only.ts';
 import type { HttpReply } from './payload-v2.ts';
 
 /** AWS JSON requests may carry up to 1 MB of events or messages plus their framing. */
@@ -14,9 +14,15 @@ const MAX_AWS_REQUEST_BYTES = 2 * 1_048_576;
 export const LOCAL_PREFIX = '/_local/';
 
 export interface RequestHandlers {
-  readonly aws: (target: string, body: Buffer, signal: AbortSignal) => Promise<AwsReply>;
-  /** Undefined when no route matches. */
-  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | undefined;
+  /** An AWS JSON call; the request is there for its signature. */
+  readonly aws: (
+    request: IncomingMessage,
+    target: string,
+    body: Buffer,
+    signal: AbortSignal,
+  ) => Promise<AwsReply>;
+  /** The API: its routes, and its answer when none matches. */
+  readonly route: (request: IncomingMessage, body: Buffer) => Promise<HttpReply>;
   /** Undefined when no local endpoint has the path. */
   readonly local: (request: IncomingMessage, body: Buffer) => Promise<HttpReply> | HttpReply | undefined;
 }
@@ -124,18 +130,14 @@ export class LocalHttpServer {
       typeof target === 'string' && target !== '' && request.method === 'POST' ? target : undefined;
     const path = (request.url ?? '/').split('?')[0]!;
     // The API routes are public (CloudFront fronts them in the cloud); everything else here is the developer's.
-    const refusal =
-      awsTarget !== undefined || path.startsWith(LOCAL_PREFIX) || isConsolePath(path)
-        ? localOnlyRefusal(request.headers, this.origins)
-        : undefined;
-    if (refusal !== undefined) {
-      if (awsTarget) {
-        const forbidden = awsForbidden(refusal);
-        response.writeHead(forbidden.status, forbidden.headers).end(forbidden.body);
-      } else {
+    if (awsTarget !== undefined) {
+      if (refuseForeignAwsCall(request, response, this.origins)) return;
+    } else if (path.startsWith(LOCAL_PREFIX) || isConsolePath(path)) {
+      const refusal = localOnlyRefusal(request.headers, this.origins);
+      if (refusal !== undefined) {
         this.send(response, problemReply(403, 'Forbidden', refusal));
+        return;
       }
-      return;
     }
     const handlers = this.handlers;
     if (!handlers) {
@@ -160,7 +162,7 @@ export class LocalHttpServer {
       // A client that hangs up ends its long poll.
       response.on('close', () => controller.abort());
       try {
-        const reply = await handlers.aws(awsTarget, read.body, controller.signal);
+        const reply = await handlers.aws(request, awsTarget, read.body, controller.signal);
         response.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
         response.end(reply.body);
       } finally {
@@ -181,11 +183,7 @@ export class LocalHttpServer {
       );
       return;
     }
-    const routed = handlers.route(request, read.body);
-    this.send(
-      response,
-      routed ? await routed : problemReply(404, 'Not Found', `no route for ${request.method} ${path}`),
-    );
+    this.send(response, await handlers.route(request, read.body));
   }
 
   private send(response: ServerResponse, reply: HttpReply): void {

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * The guard of every endpoint that serves the developer only (CONTRACT §5): PutEvents and SQS on the API port,
@@ -39,12 +40,32 @@ export const localOnlyRefusal = (
   return undefined;
 };
 
-/** The 403 of an AWS JSON endpoint (`__type` and `message`, as the SDKs read errors); no CORS header. */
-export const awsForbidden = (
-  reason: string,
-  contentType = 'application/x-amz-json-1.1',
-): { readonly status: 403; readonly headers: Readonly<Record<string, string>>; readonly body: string } => ({
-  status: 403,
-  headers: { 'content-type': contentType },
-  body: JSON.stringify({ __type: 'AccessDeniedException', message: reason }),
-});
+/** The AWS JSON version the caller spoke (1.0 for DynamoDB and SQS, 1.1 for the others), for its error. */
+const awsJsonTypeOf = (headers: IncomingHttpHeaders): string => {
+  const type = headers['content-type'];
+  return type === 'application/x-amz-json-1.0' ? type : 'application/x-amz-json-1.1';
+};
+
+/**
+ * The guard in front of an AWS JSON endpoint (PutEvents, SQS and Secrets Manager on the API port, dynalite, the
+ * standalone Secrets Manager and IAM fronts): answers a refused call its 403 (`__type` and `message`, as the SDKs
+ * read errors; no CORS header) and returns true. An admitted call loses its Origin, so that nothing behind the
+ * guard (dynalite answers any Origin with `Access-Control-Allow-Origin: *`) can answer a browser with CORS headers.
+ */
+export const refuseForeignAwsCall = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  allowedOrigins: readonly string[],
+): boolean => {
+  const refusal = localOnlyRefusal(request.headers, allowedOrigins);
+  if (refusal === undefined) {
+    delete request.headers.origin;
+    return false;
+  }
+  response.writeHead(403, {
+    'content-type': awsJsonTypeOf(request.headers),
+    'x-amzn-requestid': randomUUID(),
+  });
+  response.end(JSON.stringify({ __type: 'AccessDeniedException', message: refusal }));
+  return true;
+};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { LOCAL_ACCOUNT } from '../local-account.ts';
+import { type EdgeRequest, headerOf } from './edge-request.ts';
 import type { RouteMatch } from './http-routes.ts';
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))/i;
@@ -29,42 +29,36 @@ const requestTime = (instant: Date): string => {
 };
 
 export interface RequestFacts {
-  readonly request: IncomingMessage;
-  readonly body: Buffer;
+  readonly request: EdgeRequest;
   readonly match: RouteMatch;
   readonly apiId: string;
   readonly requestId: string;
 }
 
 /** The payload format 2.0 event API Gateway builds for a Lambda proxy integration. */
-export const httpApiEvent = ({ request, body, match, apiId, requestId }: RequestFacts): HttpRequest => {
-  const url = new URL(request.url ?? '/', 'http://local');
-  const rawPath = (request.url ?? '/').split('?')[0]!;
-  const rawQueryString = (request.url ?? '').includes('?')
-    ? (request.url ?? '').slice((request.url ?? '').indexOf('?') + 1)
-    : '';
+export const httpApiEvent = ({ request, match, apiId, requestId }: RequestFacts): HttpRequest => {
   const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(request.headersDistinct)) {
-    if (name === 'cookie' || values === undefined) continue;
-    headers[name] = values.join(',');
+  for (const [name, values] of Object.entries(request.headers)) {
+    if (name !== 'cookie') headers[name] = values.join(',');
   }
-  const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  const { sourceIp } = request;
   headers['x-forwarded-for'] = headers['x-forwarded-for']
     ? `${headers['x-forwarded-for']}, ${sourceIp}`
     : sourceIp;
   headers['x-forwarded-proto'] = 'http';
-  headers['x-forwarded-port'] = String(request.socket.localPort ?? '');
+  headers['x-forwarded-port'] = String(request.port);
   const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
-  const cookies = (request.headers.cookie ?? '').split(/;\s*/).filter((cookie) => cookie.length > 0);
+  for (const [name, value] of new URLSearchParams(request.query)) {
+    query[name] = [...(query[name] ?? []), value];
+  }
+  const cookies = (headerOf(request, 'cookie') ?? '').split(/;\s*/).filter((cookie) => cookie.length > 0);
   const now = new Date();
-  const host = request.headers.host ?? '127.0.0.1';
-  const method = (request.method ?? 'GET').toUpperCase();
+  const host = headerOf(request, 'host') ?? '127.0.0.1';
   return {
     version: '2.0',
     routeKey: match.route.routeKey,
-    rawPath,
-    rawQueryString,
+    rawPath: request.path,
+    rawQueryString: request.query,
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length > 0
@@ -81,11 +75,11 @@ export const httpApiEvent = ({ request, body, match, apiId, requestId }: Request
       domainName: host,
       domainPrefix: host.split('.')[0] ?? host,
       http: {
-        method,
-        path: rawPath,
+        method: request.method,
+        path: request.path,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp,
-        userAgent: request.headers['user-agent'] ?? '',
+        userAgent: headerOf(request, 'user-agent') ?? '',
       },
       requestId,
       routeKey: match.route.routeKey,
@@ -93,7 +87,7 @@ export const httpApiEvent = ({ request, body, match, apiId, requestId }: Request
       time: requestTime(now),
       timeEpoch: now.getTime(),
     },
-    ...bodyOf(body, request.headers['content-type']),
+    ...bodyOf(request.body, headerOf(request, 'content-type')),
   };
 };
 
@@ -104,7 +98,8 @@ export interface HttpReply {
   readonly body: Buffer;
 }
 
-const INTERNAL_ERROR: HttpReply = {
+/** API Gateway's own answer when it cannot get a response from the integration (refused, throttled, malformed). */
+export const API_GATEWAY_INTERNAL_ERROR: HttpReply = {
   statusCode: 500,
   headers: { 'content-type': 'application/json' },
   cookies: [],
@@ -128,7 +123,8 @@ export const httpReplyOf = (result: unknown): HttpReply => {
   }
   const response = result as HttpResponse & { multiValueHeaders?: Record<string, unknown[]> };
   const statusCode = Number(response.statusCode);
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return INTERNAL_ERROR;
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    return API_GATEWAY_INTERNAL_ERROR;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers ?? {}))
     headers[name.toLowerCase()] = String(value);

@@ -29,19 +29,32 @@ export interface LocalEndpointSources {
     readonly url: string;
     readonly messages: readonly unknown[];
   }[];
+  /** Each alarm with its state and its latest notification. */
+  readonly alarms: () => unknown;
+  /** IAM's refusals: how many, and the latest. */
+  readonly refusals: () => unknown;
 }
 
-/** The runtime's own read-only endpoints, for the local console and for tests that run `npm start`. */
+const json = (value: unknown): HttpReply => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  cookies: [],
+  body: Buffer.from(JSON.stringify(value)),
+});
+
+/**
+ * The runtime's own read-only endpoints, for the local console, `npx reelhire alarms` and the tests that run
+ * `npm start`: /_local/activity, /_local/alarms and /_local/iam (the refusals).
+ */
 export const localEndpoint = (path: string, sources: LocalEndpointSources): HttpReply | undefined => {
-  if (path !== '/_local/activity') return undefined;
-  const body = JSON.stringify({
-    records: sources.activity.recent(),
-    deadLetterQueues: sources.deadLetterQueues(),
-  });
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'application/json' },
-    cookies: [],
-    body: Buffer.from(body),
-  };
+  switch (path) {
+    case '/_local/activity':
+      return json({ records: sources.activity.recent(), deadLetterQueues: sources.deadLetterQueues() });
+    case '/_local/alarms':
+      return json(sources.alarms());
+    case '/_local/iam':
+      return json(sources.refusals());
+    default:
+      return undefined;
+  }
 };

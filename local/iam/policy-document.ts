@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../json.ts';
+import { isJsonObject, type JsonObject, jsonObjectOf } from '../json.ts';
 
 /** An IAM policy document (identity, resource, key or trust policy) as JSON, after intrinsics are resolved. */
 export type PolicyDocument = JsonObject;
@@ -23,16 +23,7 @@ export const documentOf = (statements: readonly JsonObject[]): PolicyDocument =>
 });
 
 /** Policies in templates may be given as JSON strings (e.g. a bus policy or a secret's resource policy). */
-export const parsePolicy = (value: unknown): PolicyDocument | undefined => {
-  if (isJsonObject(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isJsonObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const parsePolicy = (value: unknown): PolicyDocument | undefined => jsonObjectOf(value);
 
 const VARIABLE = /\$\{([^}]+)\}/g;
 

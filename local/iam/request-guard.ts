@@ -8,8 +8,16 @@ import { dynamodbChecks, type TableKeys } from './requests/dynamodb-requests.ts'
 import { eventBridgeChecks } from './requests/eventbridge-requests.ts';
 import { type SecretArnResolver, secretsManagerChecks } from './requests/secrets-manager-requests.ts';
 import { sqsChecks } from './requests/sqs-requests.ts';
-import { accessDeniedReply, type EnforcedService, signatureErrorReply } from './service-errors.ts';
+import {
+  accessDeniedReply,
+  type EnforcedService,
+  serviceAccessDeniedMessage,
+  signatureErrorReply,
+} from './service-errors.ts';
 import { type ReceivedRequest, signatureClaimOf, verifySignature } from './sigv4.ts';
+
+/** Decides, before a call is served, whether its caller may make it: undefined to go on, or the refusal. */
+export type CallGuard = (request: ReceivedRequest) => Promise<AwsReply | undefined>;
 
 /** A refused call, for `npm start`'s output (CONTRACT §9: every refusal is printed). */
 export interface RefusedCall {
@@ -91,12 +99,7 @@ export class RequestGuard {
         principalArn: principalArnOf(principal),
         detail: mapped.unmapped,
       } as const;
-      return this.refuse(
-        service,
-        { action: `${service}:${operation}`, resource: '*' },
-        refusal,
-        mapped.unmapped,
-      );
+      return this.refuse(service, { action: `${service}:${operation}`, resource: '*' }, refusal);
     }
     for (const check of mapped.checks) {
       const result = await this.options.authorizer.authorize({
@@ -105,7 +108,7 @@ export class RequestGuard {
         resource: check.resource,
         ...(check.context ? { context: check.context } : {}),
       });
-      if (!result.allowed) return this.refuse(service, check, result.refusal, result.reason);
+      if (!result.allowed) return this.refuse(service, check, result.refusal);
     }
     return undefined;
   }
@@ -123,20 +126,21 @@ export class RequestGuard {
     }
   }
 
+  /** Answers the service's AccessDenied; the refusal is recorded in the words the caller receives. */
   private refuse(
     service: EnforcedService,
     check: AuthorizationCheck,
     refusal: Parameters<typeof accessDeniedReply>[1],
-    reason: string,
   ): AwsReply {
+    const named = check.resourceInMessage ?? check.resource;
     this.options.onRefusal?.({
       service,
       principalArn: refusal.principalArn,
       action: check.action,
       resource: check.resource,
-      reason,
+      reason: serviceAccessDeniedMessage(service, refusal, check.action, named),
     });
-    return accessDeniedReply(service, refusal, check.action, check.resourceInMessage ?? check.resource);
+    return accessDeniedReply(service, refusal, check.action, named);
   }
 }
 

@@ -82,6 +82,24 @@ export const ruleToBus = (ruleArn: string, busArn: string, roleArn?: string): Au
   ];
 };
 
+/** A rule delivering to its target, by the target's service: a queue, a function or another bus. */
+export const ruleToTarget = (
+  model: PolicyModel,
+  ruleArn: string,
+  target: { readonly arn: string; readonly roleArn?: string },
+): AuthorizationRequest[] => {
+  switch (target.arn.split(':')[2]) {
+    case 'sqs':
+      return ruleToQueue(model, ruleArn, target.arn);
+    case 'lambda':
+      return ruleToFunction(ruleArn, target.arn);
+    case 'events':
+      return ruleToBus(ruleArn, target.arn, target.roleArn);
+    default:
+      return [];
+  }
+};
+
 /** A CloudWatch alarm notifying its topic; an encrypted topic's key must let CloudWatch use it. */
 export const alarmToTopic = (
   model: PolicyModel,
@@ -141,14 +159,19 @@ export const functionToDestination = (
   ];
 };
 
+/** A delivery's decision: allowed, or the first check that was refused and why. */
+export type DeliveryDecision =
+  | { readonly allowed: true }
+  | (Extract<AuthorizationResult, { allowed: false }> & { readonly check: AuthorizationRequest });
+
 /** The first refusal among a delivery's checks, or allowed. */
 export const authorizeDelivery = async (
   authorizer: Authorizer,
   checks: readonly AuthorizationRequest[],
-): Promise<AuthorizationResult> => {
+): Promise<DeliveryDecision> => {
   for (const check of checks) {
     const result = await authorizer.authorize(check);
-    if (!result.allowed) return result;
+    if (!result.allowed) return { ...result, check };
   }
   return { allowed: true };
 };

@@ -71,6 +71,14 @@ const reply = (
   body: JSON.stringify(body),
 });
 
+/** The service's own words for a refused call; `resource` as the service names it. */
+export const serviceAccessDeniedMessage = (
+  service: EnforcedService,
+  refusal: Refusal,
+  action: string,
+  resource: string,
+): string => accessDeniedMessage(refusal, PROTOCOLS[service].printedAction(action), resource);
+
 /** The service's AccessDenied answer for a refused call; `resource` as the service names it. */
 export const accessDeniedReply = (
   service: EnforcedService,
@@ -79,7 +87,7 @@ export const accessDeniedReply = (
   resource: string,
 ): AwsReply => {
   const protocol = PROTOCOLS[service];
-  const message = accessDeniedMessage(refusal, protocol.printedAction(action), resource);
+  const message = serviceAccessDeniedMessage(service, refusal, action, resource);
   return reply(protocol, protocol.accessDeniedStatus, {
     __type: protocol.errorType('AccessDeniedException'),
     Message: message,

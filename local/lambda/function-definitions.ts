@@ -76,4 +76,5 @@ export const functionDefinitionOf = (
     1,
     Math.min(bundled.reservedConcurrency ?? defaultConcurrency, defaultConcurrency),
   ),
+  ...(bundled.reservedConcurrency !== undefined ? { reservedConcurrency: bundled.reservedConcurrency } : {}),
 });

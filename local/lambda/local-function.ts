@@ -16,8 +16,13 @@ export interface FunctionDefinition {
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  /** Concurrent executions (worker threads) at most. */
+  /** Execution environments (worker threads) at most: more invocations wait for one. */
   readonly maxConcurrency: number;
+  /**
+   * ReservedConcurrentExecutions: invocations under way at most; one more is throttled at once, as Lambda
+   * throttles it. @default no limit of its own
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export type InvocationResult =
@@ -70,6 +75,13 @@ export class LocalFunction {
     return this.busy.size;
   }
 
+  /** Invocations accepted and not finished: running, or waiting for an environment. Lambda's concurrency. */
+  private inFlight = 0;
+
+  get concurrentExecutions(): number {
+    return this.inFlight;
+  }
+
   /**
    * Ends every execution environment that is inside an invocation now, as a process that exits mid-invocation
    * would (out of memory, a crash): each of those invocations fails with Runtime.ExitError, and the pool starts
@@ -114,6 +126,33 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown, trigger: InvocationTrigger): Promise<InvocationResult> {
+    const { reservedConcurrency } = this.definition;
+    if (reservedConcurrency !== undefined && this.inFlight >= reservedConcurrency)
+      return this.throttle(trigger);
+    this.inFlight += 1;
+    try {
+      return await this.run(event, trigger);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private throttle(trigger: InvocationTrigger): InvocationResult {
+    const requestId = randomUUID();
+    const error = { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' };
+    this.options.activity.invocation({
+      functionName: this.name,
+      requestId,
+      trigger,
+      durationMs: 0,
+      coldStart: false,
+      outcome: 'throttled',
+      error: `${error.errorType}: ${error.errorMessage}`,
+    });
+    return { ok: false, requestId, outcome: 'throttled', error };
+  }
+
+  private async run(event: unknown, trigger: InvocationTrigger): Promise<InvocationResult> {
     if (this.warming) await this.warming;
     const worker = await this.acquire();
     const requestId = randomUUID();

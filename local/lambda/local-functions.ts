@@ -1,7 +1,6 @@
-import { SECRET_NAMES } from '#shared/secret-names.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import type { LocalSecrets } from '../dev-secrets.ts';
+import type { SessionCredentials } from '../iam/credentials.ts';
 import { bundledFunctionOf, functionDefinitionOf } from './function-definitions.ts';
 import { functionEnvironment, type LocalEndpoints } from './function-environment.ts';
 import { LocalFunction } from './local-function.ts';
@@ -10,7 +9,9 @@ import { workerModuleUrl } from './worker-source.ts';
 export interface LocalFunctionsInput {
   readonly resources: readonly ResolvedResource[];
   readonly endpoints: LocalEndpoints;
-  readonly secrets: LocalSecrets;
+  /** Each function's role session; undefined for a function whose role the templates do not define. */
+  readonly credentialsOf: (functionName: string) => SessionCredentials | undefined;
+  readonly viewerTokenSecret: string;
   readonly publicBaseUrl: string;
   readonly youtubeHubUrl: string;
   readonly maxConcurrency: number;
@@ -32,20 +33,21 @@ export const createLocalFunctions = async (
       continue;
     }
     const name = resource.identity.ref;
-    const environment = functionEnvironment(
-      {
-        functionName: name,
-        memoryMb: bundled.memoryMb,
-        handler: bundled.handler,
-        taskRoot: bundled.taskRoot,
-        variables: bundled.variables,
-        endpoints: input.endpoints,
-        secrets: input.secrets.values,
-        publicBaseUrl: input.publicBaseUrl,
-        youtubeHubUrl: input.youtubeHubUrl,
-      },
-      SECRET_NAMES,
-    );
+    const credentials = input.credentialsOf(name);
+    if (!credentials)
+      skipped.push(`${resource.logicalId}: its role is not in the templates; it runs without credentials`);
+    const environment = functionEnvironment({
+      functionName: name,
+      memoryMb: bundled.memoryMb,
+      handler: bundled.handler,
+      taskRoot: bundled.taskRoot,
+      variables: bundled.variables,
+      endpoints: input.endpoints,
+      credentials,
+      viewerTokenSecret: input.viewerTokenSecret,
+      publicBaseUrl: input.publicBaseUrl,
+      youtubeHubUrl: input.youtubeHubUrl,
+    });
     functions.set(
       name,
       new LocalFunction(functionDefinitionOf(bundled, environment, input.maxConcurrency), {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsReply } from '../http/aws-json-endpoint.ts';
+import type { CallGuard } from '../iam/request-guard.ts';
 import { isJsonObject } from '../json.ts';
 import type { SecretStore } from './secret-store.ts';
 import { SECRETS_MANAGER_OPERATIONS } from './secrets-manager-api.ts';
@@ -46,14 +47,6 @@ export const handleSecretsManager = (target: string, body: Buffer, store: Secret
     throw error;
   }
 };
-
-/** Decides, before the call is served, whether its caller may make it: undefined to go on, or the refusal. */
-export type CallGuard = (request: {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: Buffer;
-}) => Promise<AwsReply | undefined>;
 
 /** A node:http request listener serving Secrets Manager, with an optional IAM guard in front. */
 export const secretsManagerListener =

@@ -16,6 +16,18 @@ export interface EventSourceMappingSettings {
 /** How long one receive waits for messages (SQS's long-poll maximum). */
 const LONG_POLL_SECONDS = 20;
 
+/** How long a poller whose role may not read the queue waits before it tries again. */
+const REFUSED_PAUSE_MS = 5_000;
+
+export interface PollerPorts {
+  readonly onError: (error: unknown) => void;
+  /**
+   * Whether the function's role may receive, delete and read the attributes of the queue's messages, as Lambda's
+   * pollers need: a refused poller receives nothing (the messages wait) and tries again a little later.
+   */
+  readonly mayPoll: () => Promise<boolean>;
+}
+
 export const sqsRecordOf = (queue: LocalQueue, received: ReceivedMessage): SQSRecord => {
   const { message } = received;
   return {
@@ -79,7 +91,7 @@ export class EventSourcePoller {
     private readonly queue: LocalQueue,
     private readonly fn: LocalFunction,
     private readonly settings: EventSourceMappingSettings,
-    private readonly onError: (error: unknown) => void,
+    private readonly ports: PollerPorts,
   ) {}
 
   start(): void {
@@ -94,14 +106,24 @@ export class EventSourcePoller {
   private async poll(): Promise<void> {
     const { signal } = this.abort;
     while (!signal.aborted) {
+      if (!(await this.ports.mayPoll())) {
+        await pause(REFUSED_PAUSE_MS, signal);
+        continue;
+      }
       const batch = await this.collectBatch(signal);
       if (batch.length === 0 || signal.aborted) continue;
+      // Permissions may have gone while the long poll waited: then the receive is refused, as it would be.
+      if (!(await this.ports.mayPoll())) {
+        for (const received of batch) this.queue.unreceive(received.receiptHandle);
+        await pause(REFUSED_PAUSE_MS, signal);
+        continue;
+      }
       try {
         await this.process(batch);
       } catch (error) {
         if (error instanceof FunctionStoppedError) return;
         // The batch stays in flight and comes back after its visibility timeout, as after any failure.
-        this.onError(error);
+        this.ports.onError(error);
       }
     }
   }
@@ -131,6 +153,7 @@ export class EventSourcePoller {
     return batch;
   }
 
+  /** A throttled or failed invocation leaves the whole batch to come back after its visibility timeout. */
   private async process(batch: readonly ReceivedMessage[]): Promise<void> {
     const result = await this.fn.invoke(
       { Records: batch.map((received) => sqsRecordOf(this.queue, received)) },
@@ -146,3 +169,14 @@ export class EventSourcePoller {
     }
   }
 }
+
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });

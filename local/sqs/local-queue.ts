@@ -255,6 +255,21 @@ export class LocalQueue {
     }
   }
 
+  /**
+   * Undoes a receive as if it never happened (same receive count, visible again): for messages a long poll picked
+   * up for a caller whose ReceiveMessage IAM refuses by the time they are handed over.
+   */
+  unreceive(receiptHandle: string): void {
+    const { messageId, receiveCount } = decodeHandle(receiptHandle);
+    const message = this.messages.get(messageId);
+    if (!message || message.receiptHandle !== receiptHandle || message.receiveCount !== receiveCount) return;
+    message.receiveCount -= 1;
+    if (message.receiveCount === 0) message.firstReceivedAt = undefined;
+    message.receiptHandle = undefined;
+    message.visibleAt = this.clock();
+    this.wake();
+  }
+
   delete(receiptHandle: string): void {
     const { messageId, receiveCount } = decodeHandle(receiptHandle);
     const message = this.messages.get(messageId);

@@ -1,13 +1,15 @@
 import type { ActivityLog } from '../activity-log.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import type { BusEvent, EventRule } from '../eventbridge/bus-event.ts';
+import type { BusEvent, EventRule, RuleTarget } from '../eventbridge/bus-event.ts';
 import { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { RuleScheduler } from '../eventbridge/scheduler.ts';
 import { deliverToTarget } from '../eventbridge/target-delivery.ts';
-import { TargetDispatcher } from '../eventbridge/target-dispatcher.ts';
+import { DeliveryError, TargetDispatcher } from '../eventbridge/target-dispatcher.ts';
+import { ruleToQueue, ruleToTarget } from '../iam/service-deliveries.ts';
 import type { AsyncInvoker } from '../lambda/async-invoker.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { busNamesOf, rulesOf } from '../template-model.ts';
+import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
 
 export interface EventBusesInput {
@@ -17,6 +19,8 @@ export interface EventBusesInput {
   /** The rules' function targets. */
   readonly invoker: AsyncInvoker;
   readonly activity: ActivityLog;
+  /** Decides each delivery to a target or a dead-letter queue as EventBridge is allowed to make it. */
+  readonly iam: LocalIam;
   /** Wait before rule-target retry n. @default exponential from 1 s */
   readonly targetBackoffMs: ((retry: number) => number) | undefined;
   /** Run schedule rules on their timers. */
@@ -38,14 +42,29 @@ export interface StackEventBuses {
  * dead-letter queues) and the schedule rules' timers.
  */
 export const startEventBuses = (lifecycle: StackLifecycle, input: EventBusesInput): StackEventBuses => {
-  const { queues, invoker } = input;
+  const { queues, invoker, iam } = input;
   const busNames = busNamesOf(input.resources);
   const rules = rulesOf(input.resources, input.warn);
   // The buses and the dispatcher need each other (a target may be another bus): the dispatcher asks late.
   let buses: LocalEventBuses | undefined;
+  const authorize = async (rule: EventRule, target: RuleTarget): Promise<DeliveryError | undefined> => {
+    const decision = await iam.authorizeDelivery(
+      ruleToTarget(iam.model(), rule.arn, target),
+      `rule ${rule.name} → ${target.arn} (${target.deadLetterArn ? 'dead-lettered' : 'dropped'})`,
+    );
+    if (decision.allowed) return undefined;
+    const code = decision.check.action === 'sts:AssumeRole' ? 'FAILED_TO_ASSUME_ROLE' : 'NO_PERMISSIONS';
+    return new DeliveryError(code, decision.reason, false);
+  };
   const dispatcher = new TargetDispatcher({
-    deliver: deliverToTarget({ queues, invoker, buses: () => buses }),
-    deadLetter: (arn, body, attributes) => queues.sendTo(arn, body, attributes),
+    deliver: deliverToTarget({ queues, invoker, buses: () => buses, authorize }),
+    deadLetter: async (rule, arn, body, attributes) => {
+      const decision = await iam.authorizeDelivery(
+        ruleToQueue(iam.model(), rule.arn, arn),
+        `rule ${rule.name} → dead-letter queue ${arn} (dropped)`,
+      );
+      return decision.allowed && queues.sendTo(arn, body, attributes);
+    },
     activity: input.activity,
     ...(input.targetBackoffMs ? { backoffMs: input.targetBackoffMs } : {}),
   });

@@ -1,16 +1,23 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { queueToFunction } from '../iam/service-deliveries.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import { EventSourcePoller } from '../sqs/event-source-poller.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { sqsEventSourceMappingsOf } from '../template-model.ts';
+import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
 
 export interface EventSourcePollersInput {
   readonly resources: readonly ResolvedResource[];
   readonly queues: QueueRegistry;
   readonly functions: ReadonlyMap<string, LocalFunction>;
-  /** Concurrent batches per mapping, unless the template says. */
+  /**
+   * Concurrent batches per mapping at most on this machine; a mapping's MaximumConcurrency lowers it (two
+   * cores do not run a thousand pollers).
+   */
   readonly concurrency: number;
+  /** Decides whether the function's role may poll its queue. */
+  readonly iam: LocalIam;
   readonly warn: (message: string) => void;
 }
 
@@ -32,10 +39,21 @@ export const startEventSourcePollers = (lifecycle: StackLifecycle, input: EventS
         batchSize: mapping.batchSize,
         maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
         reportBatchItemFailures: mapping.reportBatchItemFailures,
-        maximumConcurrency: mapping.maximumConcurrency ?? input.concurrency,
+        maximumConcurrency: Math.min(mapping.maximumConcurrency ?? input.concurrency, input.concurrency),
       },
-      (error) =>
-        input.warn(`poller of ${queue.name}: ${error instanceof Error ? error.message : String(error)}`),
+      {
+        onError: (error) =>
+          input.warn(`poller of ${queue.name}: ${error instanceof Error ? error.message : String(error)}`),
+        mayPoll: async () => {
+          const roleArn = input.iam.model().functionRoles.get(fn.name);
+          if (!roleArn) return false;
+          const decision = await input.iam.authorizeDelivery(
+            queueToFunction(roleArn, fn.name, mapping.queueArn),
+            `event source mapping ${queue.name} → ${fn.name} (not polled)`,
+          );
+          return decision.allowed;
+        },
+      },
     );
     lifecycle.add({ start: () => poller.start(), halt: () => poller.stop() });
   }

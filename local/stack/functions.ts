@@ -1,6 +1,8 @@
+import { VIEWER_TOKEN_SECRET } from '#shared/secret-names.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
-import { type LocalSecrets, localSecrets } from '../dev-secrets.ts';
+import type { LocalSecrets } from '../dev-secrets.ts';
+import type { SessionCredentials } from '../iam/credentials.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import { createLocalFunctions } from '../lambda/local-functions.ts';
 import type { StackLifecycle } from './lifecycle.ts';
@@ -9,8 +11,12 @@ export interface FunctionsInput {
   readonly resources: readonly ResolvedResource[];
   /** Named in the error when no function has a bundle. */
   readonly assemblyDir: string;
-  /** The secrets, PUBLIC_BASE_URL. */
+  /** PUBLIC_BASE_URL. */
   readonly env: NodeJS.ProcessEnv;
+  /** The secrets' values: the viewer-token secret is handed to the functions that verify viewer tokens. */
+  readonly secrets: LocalSecrets;
+  /** Each function's role session. */
+  readonly credentialsOf: (functionName: string) => SessionCredentials | undefined;
   readonly apiUrl: string;
   /** What the functions get as their DynamoDB endpoint. */
   readonly dynamoEndpoint: string;
@@ -24,8 +30,6 @@ export interface FunctionsInput {
 
 export interface StackFunctions {
   readonly functions: ReadonlyMap<string, LocalFunction>;
-  /** The secrets running on their development default. */
-  readonly defaultedSecrets: LocalSecrets['defaulted'];
 }
 
 /** Every function of the template that has a bundle, each in its worker threads; cut off when the stack stops. */
@@ -33,11 +37,12 @@ export const startFunctions = async (
   lifecycle: StackLifecycle,
   input: FunctionsInput,
 ): Promise<StackFunctions> => {
-  const secrets = localSecrets(input.env);
+  const { secrets } = input;
   const { functions, skipped } = await createLocalFunctions({
     resources: input.resources,
     endpoints: { apiUrl: input.apiUrl, dynamoEndpoint: input.dynamoEndpoint },
-    secrets,
+    credentialsOf: input.credentialsOf,
+    viewerTokenSecret: secrets.values[VIEWER_TOKEN_SECRET],
     publicBaseUrl: input.env.PUBLIC_BASE_URL || input.apiUrl,
     youtubeHubUrl: input.youtubeHubUrl,
     maxConcurrency: input.maxConcurrency,
@@ -55,5 +60,5 @@ export const startFunctions = async (
       await Promise.all([...functions.values()].map((fn) => fn.stop()));
     },
   });
-  return { functions, defaultedSecrets: secrets.defaulted };
+  return { functions };
 };

@@ -1,18 +1,27 @@
+import { performance } from 'node:perf_hooks';
 import type { ActivityLog } from '../activity-log.ts';
+import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/local-http-api.ts';
+import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { handleAwsJson } from '../http/aws-json-endpoint.ts';
-import { compileRoutes, type HttpRouteBinding } from '../http/http-routes.ts';
+import { edgeRequestOf } from '../http/edge-request.ts';
+import type { HttpRouteBinding } from '../http/http-routes.ts';
 import { hubEndpoint } from '../http/hub-endpoint.ts';
 import { LocalHttpServer } from '../http/local-http-server.ts';
-import { httpApiEvent, httpReplyOf, newRequestId } from '../http/payload-v2.ts';
+import { API_GATEWAY_INTERNAL_ERROR, httpReplyOf } from '../http/payload-v2.ts';
 import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
+import { apiToFunction } from '../iam/service-deliveries.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
+import type { LocalAlarms } from './alarms.ts';
 import type { DeadLetterQueueView } from './dead-letter-queues.ts';
+import { frontDoor } from './front-door.ts';
+import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
+import type { LocalMetrics } from './metrics.ts';
 
 /**
  * The one HTTP server on the API port. It listens before the rest of the stack is built (the port is part of
@@ -34,39 +43,86 @@ export interface HttpApiInput {
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
   readonly deadLetterQueues: DeadLetterQueueView;
+  /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
+  readonly iam: LocalIam;
+  /** The API's request metrics go here. */
+  readonly metrics: LocalMetrics;
+  /** Served at /_local/alarms. */
+  readonly alarms: LocalAlarms;
+  /** The front door's clock (epoch ms): throttle buckets refill by it. */
+  readonly clock: () => number;
   readonly warn: (message: string) => void;
 }
 
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
 
 /**
- * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2), the AWS
- * JSON endpoints (PutEvents, SQS), the stack's WebSub hub and the runtime's own endpoints.
+ * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
+ * stage's throttles and the function's resource policy) behind the template's CloudFront distribution when it
+ * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager) behind the IAM guard, the stack's WebSub hub
+ * and the runtime's own endpoints.
  * @returns the routes
  */
 export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRouteBinding[] => {
-  const { functions, buses, queues, youtubeHub, activity } = input;
+  const { functions, buses, queues, youtubeHub, activity, iam } = input;
   const routes = httpRoutesOf(input.resources, input.warn);
-  const matchRoute = compileRoutes(routes);
   const apiId =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Api')?.identity.ref ?? 'local';
+  const stage =
+    input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage')?.identity.ref ??
+    '$default';
+  const services = { buses, queues, secrets: iam.secrets };
+
+  /** API Gateway invokes the function if its policy lets this route do so, and answers 500 when it cannot. */
+  const invokeRoute: RouteInvoker = async (fn: LocalFunction, event, routeKey) => {
+    const [method = '', path = routeKey] = routeKey === '$default' ? ['', routeKey] : routeKey.split(' ');
+    const permitted = await iam.authorizeDelivery(
+      apiToFunction({ apiId, stage, method, path }, fn.definition.arn),
+      `API route ${routeKey} → ${fn.name} (answered 500)`,
+    );
+    if (!permitted.allowed) return API_GATEWAY_INTERNAL_ERROR;
+    const result = await fn.invoke(event, 'http');
+    if (result.ok) return httpReplyOf(result.value);
+    // A throttled function is API Gateway's 500 too: the integration gave no response.
+    return result.outcome === 'throttled' ? API_GATEWAY_INTERNAL_ERROR : functionHttpFailure(result);
+  };
+  const api = localHttpApi({
+    routes,
+    functions,
+    apiId,
+    throttles: new RouteThrottles(stageThrottlesOf(input.resources), input.clock),
+    invoke: invokeRoute,
+  });
+  // The API's own metrics count what it answered, its 429s included.
+  const measuredApi: Origin = async (request) => {
+    const started = performance.now();
+    const reply = await api(request);
+    input.metrics.apiReply(apiId, stage, reply.statusCode, performance.now() - started);
+    return reply;
+  };
+  const front = frontDoor({
+    resources: input.resources,
+    api: measuredApi,
+    apiHost: new URL(http.url).host,
+    clock: input.clock,
+    warn: input.warn,
+  });
   http.attach({
-    aws: (target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
-    route: (request, body) => {
-      const match = matchRoute(request.method ?? 'GET', pathOf(request.url));
-      const fn = match ? functions.get(match.route.functionName) : undefined;
-      if (!match || !fn) return undefined;
-      const requestId = newRequestId();
-      return fn.invoke(httpApiEvent({ request, body, match, apiId, requestId }), 'http').then((result) => {
-        const reply = result.ok ? httpReplyOf(result.value) : functionHttpFailure(result);
-        return { ...reply, headers: { ...reply.headers, 'apigw-requestid': requestId } };
-      });
-    },
+    aws: async (request, target, body, signal) =>
+      (await iam.guard?.check({
+        method: request.method ?? 'POST',
+        url: request.url ?? '/',
+        headers: request.headers,
+        body,
+      })) ?? handleAwsJson(target, body, services, signal),
+    route: (request, body) => front(edgeRequestOf(request, body)),
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
       localEndpoint(pathOf(request.url), {
         activity,
         deadLetterQueues: () => input.deadLetterQueues.contents(),
+        alarms: () => input.alarms.list(),
+        refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),
       }),
   });
   return routes;

@@ -1,8 +1,8 @@
 import type { AccountRef, VideoRef } from '#events/fields.ts';
 import { DynamoJobStore } from '#links/dynamo-jobs.ts';
 import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
-import type { HistoryEvent } from '../../test/links/links-from-history.ts';
-import { eventually } from '../../test/local/support/eventually.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import type { HistoryEvent } from '../links-from-history.ts';
 import { replay } from '../replay.ts';
 import type { SystemUnderTest } from '../system-under-test.ts';
 

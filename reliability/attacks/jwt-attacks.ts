@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { tamperedToken, unsignedToken, validClaims, viewerToken } from '../../test/apply/support/tokens.ts';
+import { tamperedToken, unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { seedApplicantAndJobs } from './fixtures.ts';
 import type { HostileRun } from './hostile-run.ts';
 

@@ -3,9 +3,9 @@ import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { addressCategory } from '#notify/ip-address.ts';
-import { viewerToken } from '../../test/apply/support/tokens.ts';
-import { eventually } from '../../test/local/support/eventually.ts';
-import { EmployerServer } from '../../test/notify/support/employer-server.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { seedApplicantAndJobs } from './fixtures.ts';
 import type { HostileRun } from './hostile-run.ts';
 

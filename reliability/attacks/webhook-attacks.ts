@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { signContra } from '#webhooks/contra.ts';
 import { signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
-import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../test/webhooks/support/deliveries.ts';
+import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type Answer, type HostileRun, nowSeconds } from './hostile-run.ts';
 
 /**
@@ -21,6 +21,12 @@ const STALE_SECONDS = 305;
 const otherSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
 type AttackKind = 'forged signature' | 'replayed signature';
+
+/** Posts a body of `contentType` to a webhook route, with `headers` (its signature headers, or none). */
+const poster =
+  (run: HostileRun, path: string, contentType: string) =>
+  (payload: string, headers: Record<string, string> = {}) =>
+    run.send(path, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: payload });
 
 /** One attack on a route: the answer must be one of `refusedWith` and nothing may be published. */
 const attacker =
@@ -59,15 +65,9 @@ const tiktok = async (run: HostileRun): Promise<void> => {
         { create_time: createTime, user_openid: 'act.hostile-openid' },
       ),
     );
+  const send = poster(run, '/webhooks/tiktok', 'application/json');
   const post = (payload: string, signature: string | undefined) =>
-    run.send('/webhooks/tiktok', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(signature === undefined ? {} : { 'tiktok-signature': signature }),
-      },
-      body: payload,
-    });
+    send(payload, signature === undefined ? {} : { 'tiktok-signature': signature });
   const attempt = attacker(run, 'TikTok', [401]);
   const postId = () => String(randomInt(1e9, 9e9));
 
@@ -118,15 +118,9 @@ const youtube = async (run: HostileRun): Promise<void> => {
         published: new Date().toISOString(),
       }),
     );
+  const send = poster(run, '/webhooks/youtube', 'application/atom+xml');
   const post = (payload: string, signature: string | undefined) =>
-    run.send('/webhooks/youtube', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/atom+xml',
-        ...(signature === undefined ? {} : { 'x-hub-signature': signature }),
-      },
-      body: payload,
-    });
+    send(payload, signature === undefined ? {} : { 'x-hub-signature': signature });
   // WebSub: a subscriber acknowledges a notification it cannot verify and drops it.
   const attempt = attacker(run, 'YouTube', [200, 202, 204]);
 
@@ -167,12 +161,7 @@ const contra = async (run: HostileRun): Promise<void> => {
       data: { jobId, version: 1, closedAt: new Date().toISOString() },
     });
   };
-  const post = (payload: string, headers: Record<string, string>) =>
-    run.send('/webhooks/contra', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: payload,
-    });
+  const post = poster(run, '/webhooks/contra', 'application/json');
   const signed = (id: string, timestamp: number, payload: string, key = secret) => ({
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),

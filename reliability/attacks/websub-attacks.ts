@@ -3,7 +3,7 @@ import { CALLBACK_TOKEN_PARAMETER, newCallbackToken } from '#websub/callback-tok
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { topicOfChannel } from '#websub/topics.ts';
-import { eventually } from '../../test/local/support/eventually.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import { replay } from '../replay.ts';
 import { firstProfileVersion } from './fixtures.ts';
 import type { AttackKind, HostileRun } from './hostile-run.ts';

@@ -2,7 +2,9 @@ import { EventBridgeClient, type PutEventsCommandOutput } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgePublisher, EventPublishError } from '#shared/aws/event-bus.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import { runAssembly } from '../support/run-assembly.ts';
 import { synthesized } from '../support/synth.ts';
 
 /**
@@ -14,28 +16,16 @@ describe('EventBridgePublisher', () => {
   let busName: string;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
-      warm: false,
-      env: { PATH: process.env.PATH },
-    });
+    stack = await runAssembly(synthesized().outdir, { warm: false, env: { PATH: process.env.PATH } });
     busName = stack.busNames.find((name) => name !== 'default')!;
-  }, 120_000);
+  });
   afterAll(async () => {
     await stack?.stop();
   });
 
   /** A client on the local endpoint that records each PutEvents call's entries and can fail some of them. */
   const recordingClient = (failFirstCall: (index: number) => boolean = () => false) => {
-    const client = new EventBridgeClient({
-      endpoint: stack.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = new EventBridgeClient(localClientConfig(stack.url));
     const calls: string[][] = [];
     client.middlewareStack.add(
       (next) => async (args) => {

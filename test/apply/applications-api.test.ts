@@ -1,30 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
-import { putJob, putProfile, uniqueId } from '../notify/support/entities.ts';
-import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { applyRequest } from './support/http-request.ts';
-import { unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
+import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { useDynalite } from '../support/shared-resource.ts';
+import { applyRequest } from './http-request.ts';
 
 const SECRET = 'applications-test-secret';
 const SUBMITTED = 'Application Submitted';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('apply');
-});
-afterAll(async () => {
-  await dynamo.close();
 });
 
 /** The API over a real table, a recording bus and a clock the test can set. */
@@ -350,7 +346,7 @@ describe('POST /jobs/{jobId}/applications', () => {
   it('publishes on the next request when the bus refused the first (crash between write and publish)', async () => {
     const { jobId, profileId, token } = await openJobAndViewer();
     const { handle, publisher } = api();
-    publisher.failures = 1;
+    publisher.refusals = 1;
     expectProblem(await handle(applyRequest(jobId, token)), 503);
     expect(publisher.events).toHaveLength(0);
     const stored = await dynamo.documents.send(

@@ -6,10 +6,10 @@ import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpResponse } from '#shared/http.ts';
-import { putJob, uniqueId } from '../notify/support/entities.ts';
-import { RecordingPublisher } from '../notify/support/recording-publisher.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { httpRequest } from './support/http-request.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { putJob, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { httpRequest } from './http-request.ts';
 
 const SECRET = 'page-test-viewer-secret';
 

@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
-import { putJob, uniqueId } from '../notify/support/entities.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { viewerToken } from '../../local/testing/viewer-tokens.ts';
+import { stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
+import { putJob, uniqueId } from '../support/entities.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
-import { applyRequest, httpRequest } from './support/http-request.ts';
-import { viewerToken } from './support/tokens.ts';
+import { applyRequest, httpRequest } from './http-request.ts';
 
 /** The applications API's bundle as the runtime loads it: wired from the environment the stack sets. */
 
 const SECRET = 'entry-viewer-secret';
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 
 beforeAll(async () => {
   synthesized();
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('entry');
 });
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await dynamo.close();
 });
 
 const load = async (): Promise<(request: HttpRequest) => Promise<HttpResponse>> =>
@@ -36,10 +35,7 @@ describe('the applications API as deployed (functions/applications-api.ts, bundl
     vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
     vi.stubEnv('REELHIRE_MODE', 'local');
     vi.stubEnv('VIEWER_TOKEN_SECRET', `${SECRET} previous-secret`);
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+    stubLocalAwsEnvironment({ DYNAMODB: dynamo.endpoint });
     const handler = await load();
     const jobId = uniqueId('job');
     await putJob(dynamo.documents, tableName, { jobId, title: 'Wired job' });

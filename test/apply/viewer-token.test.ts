@@ -11,7 +11,7 @@ import {
   type ViewerTokenVerifier,
   viewerTokenVerifier,
 } from '#apply/viewer-token.ts';
-import { tamperedToken, unsignedToken, validClaims, viewerToken } from './support/tokens.ts';
+import { tamperedToken, unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 
 const SECRET = 'local-viewer-token-secret';
 const PREVIOUS_SECRET = 'previous-viewer-token-secret';

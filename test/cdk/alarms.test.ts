@@ -62,6 +62,74 @@ describe('alarms', () => {
     }
   });
 
+  it('the topic policy lets CloudWatch publish for the stack’s own alarms (a topic policy replaces the default one)', () => {
+    const { stateless } = templates();
+    const policies = resourcesOf(stateless, 'AWS::SNS::TopicPolicy');
+    expect(policies.map(([, policy]) => listOf(prop(policy, 'Topics')).map(resolve))).toEqual([[topicId()]]);
+    const statements = listOf(prop(policies[0]![1], 'PolicyDocument', 'Statement')).filter(isJsonObject);
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: expect.anything(),
+        Condition: {
+          ArnLike: { 'aws:SourceArn': expect.anything() },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
+    ]);
+    const alarmArns = resolve(
+      (allows[0]!.Condition as { ArnLike: { 'aws:SourceArn': unknown } }).ArnLike['aws:SourceArn'],
+    );
+    expect(alarmArns).toBe(
+      `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:reelhire-dev-*`,
+    );
+    // Every alarm is named under that prefix, so every one of them may publish.
+    for (const [, alarm] of resourcesOf(stateless, 'AWS::CloudWatch::Alarm')) {
+      expect(String(prop(alarm, 'AlarmName'))).toMatch(/^reelhire-dev-/);
+    }
+    // And the encrypted topic's key lets CloudWatch use it for the same alarms.
+    const [, key] = resourcesOf(stateless, 'AWS::KMS::Key')[0]!;
+    const cloudWatch = listOf(prop(key, 'KeyPolicy', 'Statement'))
+      .filter(isJsonObject)
+      .find(
+        (statement) =>
+          isJsonObject(statement.Principal) && statement.Principal.Service === 'cloudwatch.amazonaws.com',
+      );
+    expect(cloudWatch?.Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(cloudWatch?.Condition).toEqual(allows[0]!.Condition);
+  });
+
+  it('every dead-letter queue alarm: at least 1 visible message, 60 s period, 1 datapoint', () => {
+    const { stateless } = templates();
+    const dlqAlarms = resourcesOf(stateless, 'AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) => prop(alarm, 'Namespace') === 'AWS/SQS',
+    );
+    expect(dlqAlarms.length).toBe(EVENT_ROUTES.length + SCHEDULES.length + 1);
+    for (const [, alarm] of dlqAlarms) {
+      expect({
+        metric: prop(alarm, 'MetricName'),
+        statistic: prop(alarm, 'Statistic'),
+        period: prop(alarm, 'Period'),
+        evaluationPeriods: prop(alarm, 'EvaluationPeriods'),
+        datapointsToAlarm: prop(alarm, 'DatapointsToAlarm'),
+        threshold: prop(alarm, 'Threshold'),
+        comparison: prop(alarm, 'ComparisonOperator'),
+      }).toEqual({
+        metric: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        period: 60,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        threshold: 1,
+        comparison: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
   it('alarm notifications go to a KMS-encrypted topic that only accepts TLS', () => {
     const topic = templates().stateless.Resources[topicId()]!;
     expect(resolve(prop(topic, 'KmsMasterKeyId'))).toMatch(/^MonitoringAlarmTopicKey\w+\.Arn$/);

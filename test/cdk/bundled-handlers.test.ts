@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
+import { apiGatewayRequest, lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
+import { runAssembly } from '../support/run-assembly.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
 
 /**
@@ -17,33 +19,9 @@ import { importBundledHandler, synthesized } from '../support/synth.ts';
 describe('bundled handlers from the synthesized assembly', () => {
   let stack: LocalStack;
   let documents: DynamoDBDocumentClient;
-  const context = {
-    functionName: 'bundle-test',
-    awsRequestId: randomUUID(),
-    getRemainingTimeInMillis: () => 30_000,
-  };
-
-  const sqsEventOf = (...definitions: EventDefinition[]): SQSEvent => ({
-    Records: definitions.map((definition, index) => {
-      const sample = sampleOf(definition);
-      return {
-        messageId: `m-${index}`,
-        receiptHandle: `r-${index}`,
-        body: JSON.stringify({ id: randomUUID(), time: new Date().toISOString(), ...sample }),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'events.amazonaws.com',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bundle-test',
-        awsRegion: 'us-east-1',
-      };
-    }),
-  });
+  const context = lambdaContext('bundle-test');
+  const sqsEventOf = (...definitions: EventDefinition[]): SQSEvent =>
+    sqsEvent(...definitions.map((definition) => sqsRecord(sampleOf(definition), { queue: 'bundle-test' })));
 
   const item = async (key: { pk: string; sk: string }) =>
     (
@@ -53,21 +31,8 @@ describe('bundled handlers from the synthesized assembly', () => {
     ).Item;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
-      env: { PATH: process.env.PATH },
-    });
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: stack.dynamoEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    stack = await runAssembly(synthesized().outdir, { env: { PATH: process.env.PATH } });
+    documents = localDocumentClient(stack.dynamoEndpoint);
     // What the functions read at module load; endpoints are the SDK's standard settings.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
@@ -86,7 +51,7 @@ describe('bundled handlers from the synthesized assembly', () => {
         .all()
         .find((queue) => queue.name.endsWith('VideoEventsDeadLetterQueue'))?.url,
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     documents?.destroy();
@@ -118,19 +83,17 @@ describe('bundled handlers from the synthesized assembly', () => {
 
     const linksApi = await importBundledHandler('linksApi');
     const response = (await linksApi(
-      {
-        version: '2.0',
+      apiGatewayRequest({
+        method: 'GET',
+        path: `/links/${video.platform}/${video.videoId}`,
         routeKey: 'GET /links/{platform}/{videoId}',
-        rawPath: `/links/${video.platform}/${video.videoId}`,
-        rawQueryString: '',
-        headers: {},
         pathParameters: { platform: video.platform, videoId: video.videoId },
-        isBase64Encoded: false,
-        requestContext: { http: { method: 'GET', path: `/links/${video.platform}/${video.videoId}` } },
-      },
+      }),
       context,
-    )) as { statusCode: number; body: string };
+    )) as { statusCode: number; body: string; headers: Record<string, string> };
     expect(response.statusCode).toBe(200);
+    // The one answer the CDN may keep (lib/constructs/api-distribution.ts).
+    expect(response.headers['cache-control']).toBe(`public, max-age=${PUBLIC_READ_MAX_AGE_SECONDS}`);
     const profile = sampleOf(EVENTS.profileUpdated).detail as { profileId: string; portfolioUrl: string };
     // Exactly the contract's shape: nothing more, nothing less.
     expect(JSON.parse(response.body)).toEqual({

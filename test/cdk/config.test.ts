@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { SecretName } from '#shared/secret-names.ts';
-import { ConfigError, loadConfig, secretSetting } from '../../lib/config.ts';
+import type { StoredSecretName } from '#shared/secret-names.ts';
+import { ConfigError, LOCAL_SYNTH_CONTEXT, loadConfig, secretSetting } from '../../lib/config.ts';
 import { FUNCTIONS } from '../../lib/routing.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,7 +16,7 @@ const contextOf =
     values[key];
 
 const SECRETS_IN_USE = [
-  ...new Set(Object.values(FUNCTIONS).flatMap((spec): readonly SecretName[] => spec.secrets)),
+  ...new Set(Object.values(FUNCTIONS).flatMap((spec): readonly StoredSecretName[] => spec.secrets)),
 ];
 
 const completeProdEnv = (): NodeJS.ProcessEnv => ({
@@ -36,16 +36,39 @@ const errorOf = (load: () => unknown): string => {
   throw new Error('expected a ConfigError');
 };
 
+const JWKS = { REELHIRE_VIEWER_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json' };
+const LOCAL = { [LOCAL_SYNTH_CONTEXT]: true };
+
 describe('deploy config', () => {
-  it('dev needs nothing: every setting has a default', () => {
-    const config = loadConfig(contextOf({ stage: 'dev' }), {});
+  it('dev needs only the JWKS url: every other setting has a default', () => {
+    const config = loadConfig(contextOf({ stage: 'dev' }), JWKS);
     expect(config.stage).toBe('dev');
+    expect(config.local).toBe(false);
     expect(config.alarmEmail).toBeUndefined();
     expect(config.publicBaseUrl).toBeUndefined();
-    expect(config.viewerJwksUrl).toMatch(/^https:\/\//);
+    expect(config.viewerJwksUrl).toBe(JWKS.REELHIRE_VIEWER_JWKS_URL);
     expect(config.secretNames.TIKTOK_CLIENT_SECRET).toBe('reelhire/dev/tiktok-client-secret');
     expect(config.secretNames.EMPLOYER_SIGNING_KEY).toBe('reelhire/dev/employer-signing-key');
-    expect(loadConfig(contextOf({}), {}).stage).toBe('dev');
+    expect(loadConfig(contextOf({}), JWKS).stage).toBe('dev');
+  });
+
+  it('a synth to deploy, in any stage, fails without the JWKS url: no placeholder that answers 503', () => {
+    for (const stage of ['dev', 'prod']) {
+      const message = errorOf(() => loadConfig(contextOf({ stage }), {}));
+      expect(message).toContain(`stage ${stage} is missing required configuration`);
+      expect(message).toContain('viewerJwksUrl (-c viewerJwksUrl=… or REELHIRE_VIEWER_JWKS_URL)');
+    }
+  });
+
+  it('a local synth (npm start, the tests) needs nothing in any stage', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      const config = loadConfig(contextOf({ stage, ...LOCAL }), {});
+      expect(config).toMatchObject({ stage, local: true, alarmEmail: undefined });
+      expect(config.viewerJwksUrl).toMatch(/^https:\/\/[^/]+\.invalid\//);
+      expect(config.secretNames.TIKTOK_CLIENT_SECRET).toBe(`reelhire/${stage}/tiktok-client-secret`);
+    }
+    // `-c reelhire:local=true` arrives as a string.
+    expect(loadConfig(contextOf({ [LOCAL_SYNTH_CONTEXT]: 'true' }), {}).local).toBe(true);
   });
 
   it('prod without config fails, naming every missing setting and how to give it', () => {
@@ -80,7 +103,7 @@ describe('deploy config', () => {
   });
 
   it('forwards the default bus in dev and not in prod, unless told otherwise', () => {
-    expect(loadConfig(contextOf({}), {}).forwardDefaultBus).toBe(true);
+    expect(loadConfig(contextOf({}), JWKS).forwardDefaultBus).toBe(true);
     expect(loadConfig(contextOf({}), completeProdEnv()).forwardDefaultBus).toBe(false);
     expect(loadConfig(contextOf({ forwardDefaultBus: true }), completeProdEnv()).forwardDefaultBus).toBe(
       true,
@@ -89,8 +112,8 @@ describe('deploy config', () => {
       loadConfig(contextOf({}), { ...completeProdEnv(), REELHIRE_FORWARD_DEFAULT_BUS: 'true' })
         .forwardDefaultBus,
     ).toBe(true);
-    expect(loadConfig(contextOf({ forwardDefaultBus: 'false' }), {}).forwardDefaultBus).toBe(false);
-    expect(errorOf(() => loadConfig(contextOf({ forwardDefaultBus: 'yes' }), {}))).toContain(
+    expect(loadConfig(contextOf({ forwardDefaultBus: 'false' }), JWKS).forwardDefaultBus).toBe(false);
+    expect(errorOf(() => loadConfig(contextOf({ forwardDefaultBus: 'yes' }), JWKS))).toContain(
       'forwardDefaultBus must be true or false',
     );
   });
@@ -102,15 +125,15 @@ describe('deploy config', () => {
     expect(
       errorOf(() => loadConfig(contextOf({ viewerJwksUrl: 'http://auth.example.com/jwks.json' }), {})),
     ).toContain('viewerJwksUrl must be an https url');
-    expect(errorOf(() => loadConfig(contextOf({ alarmEmail: 'ops' }), {}))).toContain(
+    expect(errorOf(() => loadConfig(contextOf({ alarmEmail: 'ops' }), JWKS))).toContain(
       'alarmEmail must be an email',
     );
-    expect(errorOf(() => loadConfig(contextOf({ alarmEmail: 42 }), {}))).toContain(
+    expect(errorOf(() => loadConfig(contextOf({ alarmEmail: 42 }), JWKS))).toContain(
       'alarmEmail must be a string',
     );
   });
 
-  it('`cdk synth -c stage=prod` without config exits non-zero with the missing settings', () => {
+  it('`cdk synth` without a JWKS url exits non-zero naming it, even in dev (a deploy would answer 503)', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'reelhire-prod-'));
     try {
       const environment = Object.fromEntries(
@@ -119,14 +142,14 @@ describe('deploy config', () => {
       // What the CDK CLI does: run the app with the context and the output directory in the environment.
       const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
         cwd: PROJECT_ROOT,
-        env: { ...environment, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'prod' }), CDK_OUTDIR: outdir },
+        env: { ...environment, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'dev' }), CDK_OUTDIR: outdir },
         encoding: 'utf8',
         timeout: 60_000,
       });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain('stage prod is missing required configuration');
-      expect(result.stderr).toContain('viewerJwksUrl');
-      expect(result.stderr).toContain('alarmEmail');
+      expect(result.stderr).toContain(
+        'stage dev is missing required configuration: viewerJwksUrl (-c viewerJwksUrl=… or REELHIRE_VIEWER_JWKS_URL)',
+      );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

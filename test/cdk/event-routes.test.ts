@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ALL_EVENTS, sourceOf } from '#events/catalog.ts';
 import { isJsonObject } from '#shared/json.ts';
 import type { CfnResource } from '../../lib/assembly.ts';
-import { busNameOf, logicalIds, ruleNameOf } from '../../lib/names.ts';
-import { EVENT_ROUTES, type FunctionName } from '../../lib/routing.ts';
-import { DEFAULT_BUS_FORWARD } from '../../lib/stateless-stack.ts';
+import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from '../../lib/names.ts';
+import { EVENT_ROUTES, FUNCTIONS, type FunctionName } from '../../lib/routing.ts';
 import { environmentOf } from '../support/synth.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
@@ -110,6 +109,12 @@ describe('event routing in the synthesized template', () => {
     const [target, ...others] = listOf(prop(forward, 'Targets'));
     expect(others).toEqual([]);
     expect(resolve(isJsonObject(target) ? target.Arn : undefined)).toBe('EventBus.Arn');
+    // What it cannot forward (its role refused, the bus gone) is kept: a bus target takes a dead-letter queue.
+    expect(
+      resolve(
+        isJsonObject(target) && isJsonObject(target.DeadLetterConfig) ? target.DeadLetterConfig.Arn : '',
+      ),
+    ).toBe(`${logicalIds.deadLetterQueue(DEFAULT_BUS_FORWARD)}.Arn`);
     // Its role may put events on the custom bus, and do nothing else.
     const role = resolve(isJsonObject(target) ? target.RoleArn : undefined).replace(/\.Arn$/, '');
     const policies = resourcesOf(stateless, 'AWS::IAM::Policy')
@@ -212,6 +217,19 @@ describe('event routing in the synthesized template', () => {
         route.queue.maxBatchingWindowSeconds > 0 ? route.queue.maxBatchingWindowSeconds : undefined,
       );
       expect(prop(mapping, 'FunctionResponseTypes')).toEqual(['ReportBatchItemFailures']);
+    });
+
+    it('polls with at most the concurrency the capacity plan gives it, within the function’s reservation', () => {
+      const mapping = resourceOf(
+        stateless,
+        logicalIds.eventSourceMapping(route.id),
+        'AWS::Lambda::EventSourceMapping',
+      );
+      expect(prop(mapping, 'ScalingConfig')).toEqual({ MaximumConcurrency: route.queue.maximumConcurrency });
+      // More pollers than reserved executions would be throttled, each throttle a receive counted toward the DLQ.
+      expect(route.queue.maximumConcurrency).toBeLessThanOrEqual(
+        FUNCTIONS[route.function].reservedConcurrency,
+      );
     });
 
     it('tells the function its queue, its dead-letter queue and the receive limit', () => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
 import { logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/routing.ts';
 import { bundleDirOf, environmentOf, importBundledHandler } from '../support/synth.ts';
@@ -43,29 +44,32 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
     expect(prop(fn, 'Handler')).toBe('index.handler');
   });
 
+  it('reserves the concurrency the capacity plan gives it', () => {
+    expect(prop(fn, 'ReservedConcurrentExecutions')).toBe(spec.reservedConcurrency);
+  });
+
   it('has exactly the environment it needs, as plain variables', () => {
     const environment = environmentOf(name);
     const consumes = EVENT_ROUTES.some((route) => route.function === name);
     const expected = [
       ...COMMON_VARIABLES,
       ...(consumes ? QUEUE_VARIABLES : []),
-      ...spec.secrets.map((secret) => `${secret}_ARN`),
-      ...(spec.secrets.includes('VIEWER_TOKEN_SECRET') ? ['VIEWER_JWKS_URL'] : []),
+      ...spec.secrets.map(secretIdVariable),
+      ...(spec.verifiesViewerTokens ? [VIEWER_JWKS_URL_VARIABLE] : []),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
     expect(resolve(environment.TABLE_NAME)).toBe('Table');
     expect(resolve(environment.EVENT_BUS_NAME)).toBe('EventBus');
-    expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^HttpApi\w+\.ApiEndpoint$/);
+    // The front door (test/cdk/front-door.test.ts).
+    expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^https:\/\/FrontDoorDistribution\w+\.DomainName$/);
     expect(environment.REELHIRE_STAGE).toBe('dev');
     expect(environment.POWERTOOLS_SERVICE_NAME).toBe(name);
     expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe('ReelHire');
     expect(environment.NODE_OPTIONS).toBe('--enable-source-maps');
     for (const secret of spec.secrets) {
-      // The ARN of the secret named in config; never a value.
-      expect(resolve(environment[`${secret}_ARN`])).toMatch(
-        new RegExp(
-          `^arn:\\$\\{AWS::Partition\\}:secretsmanager:.*:secret:reelhire/dev/${secret.toLowerCase().replaceAll('_', '-')}$`,
-        ),
+      // The name of the secret in config, never a (partial) ARN, never a value.
+      expect(environment[secretIdVariable(secret)]).toBe(
+        `reelhire/dev/${secret.toLowerCase().replaceAll('_', '-')}`,
       );
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
 import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
-import { logicalIds } from '../../lib/names.ts';
+import { DEFAULT_BUS_FORWARD, logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
@@ -52,8 +52,12 @@ describe('stateful stack (dev)', () => {
     expect(prop(archive![1], 'RetentionDays')).toBe(7);
   });
 
-  it('one dead-letter queue per event route and schedule, encrypted, kept 14 days', () => {
-    const expected = [...EVENT_ROUTES.map((route) => route.id), ...SCHEDULES.map((schedule) => schedule.id)]
+  it('one dead-letter queue per event route, schedule and the default-bus forward, encrypted, kept 14 days', () => {
+    const expected = [
+      ...EVENT_ROUTES.map((route) => route.id),
+      ...SCHEDULES.map((schedule) => schedule.id),
+      DEFAULT_BUS_FORWARD,
+    ]
       .map(logicalIds.deadLetterQueue)
       .sort();
     const queues = resourcesOf(stateful, 'AWS::SQS::Queue');
@@ -80,10 +84,10 @@ describe('stateful stack (dev)', () => {
     }
   });
 
-  it('the schedule dead-letter queue trusts exactly its rule on the default bus', () => {
-    for (const schedule of SCHEDULES) {
-      const rule = resourceOf(templates().stateless, logicalIds.rule(schedule.id), 'AWS::Events::Rule');
-      const dlqId = logicalIds.deadLetterQueue(schedule.id);
+  it('the dead-letter queue of a schedule or of the default-bus forward trusts exactly its rule on the default bus', () => {
+    for (const routeId of [...SCHEDULES.map((schedule) => schedule.id), DEFAULT_BUS_FORWARD]) {
+      const rule = resourceOf(templates().stateless, logicalIds.rule(routeId), 'AWS::Events::Rule');
+      const dlqId = logicalIds.deadLetterQueue(routeId);
       const trusted = statementsOf(stateful)
         .filter(({ statement }) => statement.Effect === 'Allow')
         .filter(({ statement }) =>

@@ -13,10 +13,11 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
-import { eventually } from '../local/support/eventually.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
-import { activityOf, startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire, startEmployerListener } from './support/reelhire-cli.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { activityOf, startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire, startEmployerListener } from '../support/reelhire-cli.ts';
 
 /**
  * Every `reelhire` command against `npm start`, both run as a user runs them; each check looks at what the
@@ -48,7 +49,7 @@ const linksGone = async (platform: string, videoId: string): Promise<void> => {
   await eventually(
     async () =>
       (await fetch(`${stack.url}/links/${platform}/${videoId}`)).status === 404 ? true : undefined,
-    { timeoutMs: 30_000, intervalMs: 100, what: `${platform} video ${videoId} to lose its links` },
+    { intervalMs: 100, what: `${platform} video ${videoId} to lose its links` },
   );
   const result = await cli('links', platform, videoId);
   expect(result.code).toBe(1);
@@ -61,7 +62,8 @@ const tiktokAccount = sampleProfile.linkedAccounts.find(
 )!.accountId;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // A 60-second alarm period lasts half a second, so `alarms` sees a state change within the test.
+  stack = await startStack({ REELHIRE_ALARM_TIME_SCALE: '120' });
   env = { REELHIRE_URL: stack.url };
 });
 afterAll(async () => {
@@ -134,7 +136,7 @@ describe('reelhire trigger', () => {
         const body = links.status === 200 ? ((await links.json()) as LinksJson) : undefined;
         return body?.portfolio?.profileId !== profileId ? links.status : undefined;
       },
-      { timeoutMs: 30_000, what: `video ${deleted} to lose the portfolio of deleted profile ${profileId}` },
+      { what: `video ${deleted} to lose the portfolio of deleted profile ${profileId}` },
     );
   });
 
@@ -336,11 +338,7 @@ describe('reelhire dlq', () => {
     expect((await listed()).messages.some((message) => message.messageId === poisoned.messageId)).toBe(true);
 
     // Messages a handler gave up on after retries, as it dead-letters them: the event, its reason, its queue.
-    const sqs = new SQSClient({
-      endpoint: stack.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const sqs = new SQSClient(localClientConfig(stack.url));
     const recovered = Array.from({ length: 23 }, () => unique('recovered'));
     try {
       const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName }))).QueueUrl!;
@@ -392,7 +390,7 @@ describe('reelhire dlq', () => {
         );
         return statuses.every((status) => status === 200) ? statuses : undefined;
       },
-      { timeoutMs: 30_000, what: 'the redriven videos to get their links' },
+      { what: 'the redriven videos to get their links' },
     );
     // … and left the DLQ, while the poison event came back once, with its reason, and was not redriven again.
     const after = await eventually(async () => {
@@ -413,6 +411,57 @@ describe('reelhire dlq', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^reelhire: no dead-letter queue NoSuchRoute \(known: VideoEvents, ContraEvents, .*\)\n$/,
+    );
+  });
+});
+
+describe('reelhire alarms', () => {
+  interface AlarmJson {
+    readonly name: string;
+    readonly state: string;
+    readonly notification: string;
+  }
+  const alarmName = 'reelhire-dev-WebSubRenewalSchedule-dlq-depth';
+
+  it('shows each alarm with its state and whether the alarm topic took its notification', async () => {
+    const alarms = JSON.parse((await ok('alarms', '--json')).stdout) as AlarmJson[];
+    expect(alarms.length).toBeGreaterThan(20);
+    for (const alarm of alarms) {
+      expect(Object.keys(alarm)).toEqual(['name', 'state', 'notification']);
+      expect(['OK', 'ALARM', 'INSUFFICIENT_DATA']).toContain(alarm.state);
+      expect(['none', 'delivered', 'refused']).toContain(alarm.notification);
+    }
+    // A message in a dead-letter queue: its alarm goes to ALARM within a period and notifies the topic.
+    const sqs = new SQSClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const { QueueUrl } = await sqs.send(
+        new GetQueueUrlCommand({
+          QueueName: `${stackIdOf('dev', 'stateful')}-${logicalIds.deadLetterQueue('WebSubRenewalSchedule')}`,
+        }),
+      );
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: '{}' }] }));
+    } finally {
+      sqs.destroy();
+    }
+    const alarmed = await eventually(
+      async () =>
+        (JSON.parse((await ok('alarms', '--json')).stdout) as AlarmJson[]).find(
+          (alarm) => alarm.name === alarmName && alarm.state === 'ALARM',
+        ),
+      { timeoutMs: 30_000, what: `${alarmName} in ALARM` },
+    );
+    expect(alarmed.notification).toBe('delivered');
+    const human = await ok('alarms');
+    expect(human.stdout.split('\n')[0]).toMatch(/^ALARM +STATE +NOTIFICATION +WHY$/);
+    expect(human.stdout).toMatch(new RegExp(`${alarmName} +ALARM +delivered +Threshold Crossed`));
+    // npm start printed the change and the notification (an e-mail subscription would be printed, not sent).
+    expect(stack.output()).toContain(`[alarms] ${alarmName}: OK → ALARM`);
+    expect(stack.output()).toMatch(
+      /\[sns\] \S+ → no subscription: ALARM: "reelhire-dev-WebSubRenewalSchedule-dlq-depth"/,
     );
   });
 });

@@ -4,11 +4,11 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { topicOfChannel } from '#websub/topics.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import type { Verification } from '../../local/websub-hub.ts';
-import { eventually } from '../local/support/eventually.ts';
-import { isListening, type RunningNpmStart } from '../local/support/npm-start.ts';
-import { startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire } from './support/reelhire-cli.ts';
+import { isListening, type RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire } from '../support/reelhire-cli.ts';
 
 /**
  * `npm start` offline, as a new user runs it: no YOUTUBE_HUB_URL, so a profile that links a YouTube channel
@@ -63,7 +63,7 @@ describe('npm start runs its own WebSub hub', () => {
     await ok('trigger', 'contra.profile-updated', '--profile-id', profileId, '--version', '1');
     const subscription = await eventually(
       async () => (await hubState()).subscriptions.find((candidate) => candidate.topic === topic),
-      { timeoutMs: 30_000, what: `the local hub to verify the subscription to ${topic}` },
+      { what: `the local hub to verify the subscription to ${topic}` },
     );
     expect(subscription.leaseSeconds).toBeGreaterThan(0);
     expect((await hubState()).verifications).toEqual([
@@ -85,7 +85,7 @@ describe('npm start runs its own WebSub hub', () => {
     await ok('trigger', 'youtube.video-removed', '--via-hub', '--video-id', videoId);
     await eventually(
       async () => ((await fetch(`${stack.url}/links/youtube/${videoId}`)).status === 404 ? true : undefined),
-      { timeoutMs: 30_000, what: `youtube video ${videoId} to lose its links` },
+      { what: `youtube video ${videoId} to lose its links` },
     );
 
     // A channel nobody linked has no subscriber: the hub delivers nothing, and the command says why.

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
-import { freePort, PROJECT_ROOT } from '../local/support/npm-start.ts';
-import { reelhire } from './support/reelhire-cli.ts';
+import { freePort, PROJECT_ROOT } from '../support/npm-start.ts';
+import { reelhire } from '../support/reelhire-cli.ts';
 
 /** What the CLI does without a stack: help, usage errors and their exit codes, tokens and secrets. */
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../local/support/eventually.ts';
-import { freePort, type RunningNpmStart } from '../local/support/npm-start.ts';
-import { startStack } from './support/local-stack.ts';
-import { missingLines, readTour, type TourStep } from './support/readme-tour.ts';
-import { type RunningCommand, startCommand } from './support/reelhire-cli.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { freePort, type RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { type RunningCommand, startCommand } from '../support/reelhire-cli.ts';
+import { missingLines, readTour, type TourStep } from './readme-tour.ts';
 
 /**
  * Follows the README tour as written: every command between its markers runs, in order, in one shell (so
@@ -85,7 +85,7 @@ describe('the README tour', () => {
       .join('\n');
     const shell = startCommand('bash', ['-c', script], env);
     try {
-      await shell.waitFor(new RegExp(`${marker} ${foreground.length - 1} exit \\d+`), 150_000);
+      await shell.waitFor(new RegExp(`${marker} ${foreground.length - 1} exit \\d+`), 540_000);
     } finally {
       await shell.stop();
     }
@@ -112,7 +112,6 @@ describe('the README tour', () => {
     await eventually(
       () => (missingLines(employerLines, employer!.output()).length === 0 ? true : undefined),
       {
-        timeoutMs: 30_000,
         what: `the employer terminal to show:\n${employerLines.join('\n')}\nit shows:\n${employer.output()}`,
       },
     );

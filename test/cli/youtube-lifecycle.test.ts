@@ -4,12 +4,12 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { topicOfChannel } from '#websub/topics.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
-import { eventually } from '../local/support/eventually.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
-import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
-import { startStack } from './support/local-stack.ts';
-import { type CliResult, reelhire } from './support/reelhire-cli.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { type CliResult, reelhire } from '../support/reelhire-cli.ts';
 
 /**
  * `npm start` with YOUTUBE_HUB_URL pointing at another WebSub hub (the one `npm run hub` runs): a profile that
@@ -47,7 +47,6 @@ describe('the YouTube subscription lifecycle on npm start', () => {
     await ok('trigger', 'contra.profile-updated', '--profile-id', profileId, '--version', '1');
 
     await eventually(() => hub.subscriptions.get(topic), {
-      timeoutMs: 30_000,
       what: `the hub to verify the subscription to ${topic}`,
     });
     // The callback carries the channel's secret token, which no log line shows.
@@ -76,13 +75,12 @@ describe('the YouTube subscription lifecycle on npm start', () => {
         const response = await fetch(`${stack.url}/links/youtube/${videoId}`);
         return response.status === 200 ? ((await response.json()) as { portfolio: unknown }) : undefined;
       },
-      { timeoutMs: 30_000, what: `video ${videoId} to get its portfolio link` },
+      { what: `video ${videoId} to get its portfolio link` },
     );
     expect(links.portfolio).toMatchObject({ profileId });
 
     await ok('trigger', 'contra.profile-deleted', '--profile-id', profileId, '--version', '2');
     await eventually(() => (hub.subscriptions.has(topic) ? undefined : true), {
-      timeoutMs: 30_000,
       what: `the hub to verify the unsubscription from ${topic}`,
     });
     expect(

@@ -6,9 +6,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
-import { startStack } from '../cli/support/local-stack.ts';
-import { reelhire } from '../cli/support/reelhire-cli.ts';
-import type { RunningNpmStart } from '../local/support/npm-start.ts';
+import type { RunningNpmStart } from '../support/npm-start.ts';
+import { startStack } from '../support/npm-start-stack.ts';
+import { reelhire } from '../support/reelhire-cli.ts';
 
 /**
  * The local console in a real headless browser (Debian's chromium, driven by playwright-core) against
@@ -25,7 +25,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 /** Bounded waits for what the page shows: it polls once a second, the handlers work behind the bus. */
-const SHOWN_WITHIN_MS = 30_000;
+const SHOWN_WITHIN_MS = 120_000;
 
 let stack: RunningNpmStart;
 let browser: Browser;

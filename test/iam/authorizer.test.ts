@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Authorizer } from '../../local/iam/authorizer.ts';
 import type { Principal } from '../../local/iam/principal.ts';
-import { modelOf } from './support/models.ts';
+import { modelOf } from './models.ts';
 
 // The authorizer's own behaviour around the evaluator: the context it adds, its cache, the administrator.
 

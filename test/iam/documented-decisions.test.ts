@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Authorizer } from '../../local/iam/authorizer.ts';
 import type { Principal } from '../../local/iam/principal.ts';
-import { modelOf } from './support/models.ts';
+import { modelOf } from './models.ts';
 
 // IAM decisions transcribed from AWS's documentation (facts: policies, request, documented outcome), run through
 // the local authorizer. Each case names the page it comes from.

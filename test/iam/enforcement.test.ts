@@ -13,8 +13,8 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueUrlOf } from '../../local/cloudformation/physical-ids.ts';
 import type { PolicyModel } from '../../local/iam/policy-model.ts';
-import { type EnforcedEndpoints, startEnforcedEndpoints } from './support/enforced-endpoints.ts';
-import { clientConfig, DEVELOPER_CREDENTIALS } from './support/servers.ts';
+import { type EnforcedEndpoints, startEnforcedEndpoints } from './enforced-endpoints.ts';
+import { clientConfig, DEVELOPER_CREDENTIALS } from './servers.ts';
 
 // Calls signed with a function's own credentials, through the real SDK clients, against the local endpoints
 // behind IAM enforcement with the dev templates' policies: what the role is granted goes through, anything else

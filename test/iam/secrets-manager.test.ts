@@ -11,12 +11,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecretStore } from '../../local/secrets-manager/secret-store.ts';
 import { secretsManagerListener } from '../../local/secrets-manager/secrets-manager-endpoint.ts';
-import {
-  clientConfig,
-  DEVELOPER_CREDENTIALS,
-  type LoopbackServer,
-  listenOnLoopback,
-} from './support/servers.ts';
+import { clientConfig, DEVELOPER_CREDENTIALS, type LoopbackServer, listenOnLoopback } from './servers.ts';
 
 // The local Secrets Manager through the real SDK client: AWS's name and ARN semantics (FACTS.md), versions and
 // staging labels, and the errors the SDK turns into its modeled exceptions.

@@ -6,6 +6,8 @@ import type { AuthorizationRequest } from '../../local/iam/evaluation.ts';
 import { type PolicyModel, policyModelOf } from '../../local/iam/policy-model.ts';
 import { tableKeysOf } from '../../local/iam/requests/dynamodb-requests.ts';
 import {
+  alarmArnOf,
+  alarmToTopic,
   apiToFunction,
   authorizeDelivery,
   functionToDestination,
@@ -52,6 +54,8 @@ const refusalsOf = async (
 };
 
 const service = (arn: string) => arn.split(':')[2];
+const stringsIn = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : []).filter((item): item is string => typeof item === 'string');
 const roleOf = (functionName: string): string => {
   const role = model.functionRoles.get(functionName);
   if (!role) throw new Error(`function ${functionName} has no role`);
@@ -140,6 +144,37 @@ describe('the dev stack delivers what it routes', () => {
       ),
     );
     expect(otherPath.allowed).toBe(false);
+  });
+
+  it('lets every alarm notify its topic: the topic policy and the key policy of the encrypted topic', async () => {
+    const deliveries = resources
+      .filter((resource) => resource.type === 'AWS::CloudWatch::Alarm')
+      .flatMap((alarm) =>
+        [
+          ...new Set([...stringsIn(alarm.properties.AlarmActions), ...stringsIn(alarm.properties.OKActions)]),
+        ].map((topicArn) => ({
+          what: `${String(alarm.properties.AlarmName)} → ${topicArn}`,
+          checks: alarmToTopic(model, alarmArnOf(String(alarm.properties.AlarmName)), topicArn),
+        })),
+      );
+    expect(deliveries.length).toBeGreaterThan(20);
+    // Each delivery checks sns:Publish on the topic and kms:GenerateDataKey/Decrypt on its key.
+    expect(deliveries[0]!.checks.map((check) => check.action)).toEqual([
+      'sns:Publish',
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+    ]);
+    expect(await refusalsOf(deliveries)).toEqual([]);
+    // Another account's alarm of the same name may not.
+    const foreign = await authorizeDelivery(
+      authorizer,
+      alarmToTopic(
+        model,
+        'arn:aws:cloudwatch:us-east-1:111122223333:alarm:reelhire-dev-x',
+        deliveries[0]!.checks[0]!.resource,
+      ),
+    );
+    expect(foreign.allowed).toBe(false);
   });
 
   it('lets each function poll its queues and reach its async failure destinations with its role', async () => {

@@ -1,15 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EVENTS, type LinkChanged } from '#events/catalog.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EVENTS } from '#events/catalog.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import type { OutgoingEvent } from '#shared/event-publisher.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
+import { useDynalite } from '../support/shared-resource.ts';
+import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
 /**
  * Link Changed when two writers race on one video: a Video Posted against a profile change of its account, and
@@ -41,26 +39,9 @@ const job = (videoId: string) => ({
   publishedAt: '2026-01-01T00:00:00Z',
 });
 
-/** Keeps what is published; can refuse once, as a bus outage right after a write would. */
-class Bus extends RecordingPublisher {
-  refuseNext = false;
-  override async publish(events: readonly OutgoingEvent[]): Promise<void> {
-    if (this.refuseNext) {
-      this.refuseNext = false;
-      throw new Error('the bus refused the entries');
-    }
-    await super.publish(events);
-  }
-  changes(videoId: string): LinkChanged[] {
-    return (this.ofType(EVENTS.linkChanged.detailType) as LinkChanged[]).filter(
-      (change) => change.videoId === videoId,
-    );
-  }
-}
-
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
-let bus: Bus;
+let bus: RecordingPublisher;
 let links: LinkContext;
 /** Runs once, just before the first UpdateItem whose key matches, and then never again. */
 let before: { readonly sk: RegExp; run: () => Promise<void> } | undefined;
@@ -69,25 +50,15 @@ const apply = (detailType: string, detail: unknown, redelivered = false) =>
   applyLinkEvent(links, detailType, detail, undefined, { redelivered });
 
 const drainFanouts = () => drainAllFanouts(links, bus);
+const changesOf = (videoId: string) =>
+  bus.detailsOf('linkChanged').filter((change) => change.videoId === videoId);
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(async () => {
   tableName = await dynamo.createTable('races');
-  bus = new Bus();
+  bus = new RecordingPublisher();
   before = undefined;
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  // A client of its own, so that the middleware below sees only this test's writes.
+  const documents = localDocumentClient(dynamo.endpoint);
   documents.middlewareStack.add(
     (next, context) => async (args) => {
       // The document client's commands reach this stack as the low-level ones, with marshalled keys.
@@ -123,7 +94,7 @@ describe('Link Changed under racing writers', () => {
     await apply(EVENTS.videoPosted.detailType, posted('v-profile'));
     expect(before).toBeUndefined();
     expect((await readLinks(links, 'tiktok', 'v-profile')).portfolio?.profileId).toBe('prof-race');
-    expect(bus.changes('v-profile')).toContainEqual(
+    expect(changesOf('v-profile')).toContainEqual(
       expect.objectContaining({ kind: 'portfolio', state: 'active', profileId: 'prof-race' }),
     );
   });
@@ -136,7 +107,7 @@ describe('Link Changed under racing writers', () => {
     await apply(EVENTS.jobPublished.detailType, job('v-job'));
     expect(before).toBeUndefined();
     expect((await readLinks(links, 'tiktok', 'v-job')).apply?.jobId).toBe('job-race');
-    expect(bus.changes('v-job')).toContainEqual(
+    expect(changesOf('v-job')).toContainEqual(
       expect.objectContaining({ kind: 'apply', state: 'active', jobId: 'job-race' }),
     );
   });
@@ -144,28 +115,28 @@ describe('Link Changed under racing writers', () => {
   it('a redelivery after a write that was not announced announces; a duplicate delivery stays quiet', async () => {
     await apply(EVENTS.profileUpdated.detailType, profile);
     await drainFanouts();
-    bus.refuseNext = true;
+    bus.refusals = 1;
     await expect(apply(EVENTS.videoPosted.detailType, posted('v-retry'))).rejects.toThrow(/refused/);
-    expect(bus.changes('v-retry')).toEqual([]);
+    expect(changesOf('v-retry')).toEqual([]);
 
     await apply(EVENTS.videoPosted.detailType, posted('v-retry'));
-    expect(bus.changes('v-retry')).toEqual([]);
+    expect(changesOf('v-retry')).toEqual([]);
     await apply(EVENTS.videoPosted.detailType, posted('v-retry'), true);
-    expect(bus.changes('v-retry')).toEqual([
+    expect(changesOf('v-retry')).toEqual([
       expect.objectContaining({ kind: 'portfolio', state: 'active', profileId: 'prof-race' }),
     ]);
   });
 
   it('the same for a job candidate: its redelivery announces, its duplicate does not', async () => {
     await apply(EVENTS.videoPosted.detailType, posted('v-job-retry'));
-    bus.refuseNext = true;
+    bus.refusals = 1;
     await expect(apply(EVENTS.jobPublished.detailType, job('v-job-retry'))).rejects.toThrow(/refused/);
-    expect(bus.changes('v-job-retry')).toEqual([]);
+    expect(changesOf('v-job-retry')).toEqual([]);
 
     await apply(EVENTS.jobPublished.detailType, job('v-job-retry'));
-    expect(bus.changes('v-job-retry')).toEqual([]);
+    expect(changesOf('v-job-retry')).toEqual([]);
     await apply(EVENTS.jobPublished.detailType, job('v-job-retry'), true);
-    expect(bus.changes('v-job-retry')).toEqual([
+    expect(changesOf('v-job-retry')).toEqual([
       expect.objectContaining({ kind: 'apply', state: 'active', jobId: 'job-race' }),
     ]);
   });

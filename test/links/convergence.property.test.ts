@@ -1,27 +1,20 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { definitionOf } from '#events/catalog.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { deliveryArbitrary, NOW, worldOf } from '../../reliability/history-arbitrary.ts';
+import { linksFromHistory, videoIdentity } from '../../reliability/links-from-history.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { deliveryArbitrary, NOW, worldOf } from './history-arbitrary.ts';
-import { linksFromHistory, videoIdentity } from './links-from-history.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const BASE_URL = 'http://127.0.0.1:3000';
 
 describe('the link engine on a real DynamoDB protocol', () => {
-  let dynamo: LocalDynamo;
-
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
+  const dynamo = useDynalite();
 
   it(`converges to the rule of CONTRACT §3 for any order, duplicates and concurrency (${RUNS} histories)`, async () => {
     await fc.assert(
@@ -57,5 +50,5 @@ describe('the link engine on a real DynamoDB protocol', () => {
       }),
       { numRuns: RUNS },
     );
-  }, 600_000);
+  }, 1_800_000);
 });

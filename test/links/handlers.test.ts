@@ -1,6 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EVENTS, type LinkChanged, type LinkFanoutRequested } from '#events/catalog.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventSchemaError } from '#events/parse.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
@@ -8,9 +7,9 @@ import { FANOUT_PAGE_SIZE } from '#links/fanout.ts';
 import { announceExpiredJobs } from '#links/job-links.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { readLinks } from '#links/read-links.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { drainFanouts as drainAllFanouts } from './support/drain-fanouts.ts';
+import { useDynalite } from '../support/shared-resource.ts';
+import { drainFanouts as drainAllFanouts } from './drain-fanouts.ts';
 
 const BASE = 'https://reelhire.example';
 const account = { platform: 'tiktok' as const, accountId: 'acct-maya' };
@@ -46,24 +45,18 @@ const job = (version: number, overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('link handlers against dynalite', () => {
-  let dynamo: LocalDynamo;
+  const dynamo = useDynalite();
   let publisher: RecordingPublisher;
   let links: LinkContext;
   let now: Date;
   let tableName: string;
 
   const apply = (detailType: string, detail: unknown) => applyLinkEvent(links, detailType, detail);
-  const changes = () => publisher.ofType(EVENTS.linkChanged.detailType) as LinkChanged[];
-  const fanouts = () => publisher.ofType(EVENTS.linkFanoutRequested.detailType) as LinkFanoutRequested[];
+  const changes = () => publisher.detailsOf('linkChanged');
+  const fanouts = () => publisher.detailsOf('linkFanoutRequested');
 
   const drainFanouts = () => drainAllFanouts(links, publisher);
 
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
   beforeEach(async () => {
     tableName = await dynamo.createTable('handlers');
     publisher = new RecordingPublisher();
@@ -236,7 +229,7 @@ describe('link handlers against dynalite', () => {
     const channel = { platform: 'youtube' as const, accountId: 'UC123' };
     await apply('Profile Updated', profile(1, { linkedAccounts: [channel] }));
     await apply('Profile Updated', profile(2, { linkedAccounts: [] }));
-    expect(publisher.ofType(EVENTS.channelSubscriptionWanted.detailType)).toEqual([
+    expect(publisher.detailsOf('channelSubscriptionWanted')).toEqual([
       { channelId: 'UC123' },
       { channelId: 'UC123' },
     ]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventSchemaError } from '#events/parse.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
@@ -6,10 +6,9 @@ import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { createLinksApiHandler } from '#links/links-api-handler.ts';
 import type { HttpRequest } from '#shared/http.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { apiGatewayRequest, lambdaContext } from '../support/aws-inputs.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { apiGatewayRequest } from '../webhooks/support/api-gateway.ts';
-import { lambdaContext } from '../websub/support/sqs-delivery.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 /**
  * GET /links/{platform}/{videoId} and its /portfolio redirect (CONTRACT §4): a portfolioUrl is any url the WHATWG
@@ -31,7 +30,7 @@ const linksRequest = (videoId: string, suffix = ''): HttpRequest =>
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 describe('the portfolio url as served', () => {
-  let dynamo: LocalDynamo;
+  const dynamo = useDynalite();
   let links: LinkContext;
   let tableName: string;
   let version = 0;
@@ -64,7 +63,6 @@ describe('the portfolio url as served', () => {
   };
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
     tableName = await dynamo.createTable('links-api');
     links = new LinkContext({
       stores: dynamoLinkStores(dynamo.documents, tableName),
@@ -73,9 +71,6 @@ describe('the portfolio url as served', () => {
       clock: () => new Date('2026-06-01T00:00:00Z'),
     });
     handle = createLinksApiHandler(links);
-  });
-  afterAll(async () => {
-    await dynamo?.close();
   });
 
   it.each([

@@ -5,7 +5,7 @@ import {
   resolveCloudAssembly,
   TemplateResolutionError,
 } from '../../local/cloudformation/intrinsics.ts';
-import { PROBE, probeTemplates } from './support/probe-assembly.ts';
+import { PROBE, probeTemplates } from '../support/probe-assembly.ts';
 
 const API_URL = 'http://127.0.0.1:3000';
 
@@ -40,8 +40,47 @@ describe('template intrinsics resolved to local values', () => {
       EVENT_BUS_NAME: PROBE.busName,
       QUEUE_URL: `${API_URL}/000000000000/${PROBE.workQueue}`,
       PUBLIC_BASE_URL: API_URL,
-      TIKTOK_CLIENT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:probe/tiktok',
+      TIKTOK_CLIENT_SECRET_NAME: PROBE.secretName,
     });
+  });
+
+  it('follows Fn::GetStackOutput (a weak reference) to the output of the producing stack, no export needed', () => {
+    const producer = {
+      Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'produced' } } },
+      Outputs: { QueueArnOutput: { Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } } },
+    };
+    const consumer = {
+      Resources: {
+        Thing: {
+          Type: 'AWS::SQS::Queue',
+          Properties: {
+            Arn: {
+              'Fn::GetStackOutput': {
+                StackName: 'Producer',
+                Region: { Ref: 'AWS::Region' },
+                OutputName: 'QueueArnOutput',
+              },
+            },
+          },
+        },
+      },
+    };
+    const { resources: resolved } = resolveCloudAssembly(
+      stacksOf({ Producer: producer, Consumer: consumer }),
+      API_URL,
+    );
+    expect(resourceIn(resolved, 'Thing').properties.Arn).toBe('arn:aws:sqs:us-east-1:000000000000:produced');
+    const missing = {
+      Resources: {
+        Q: {
+          Type: 'AWS::SQS::Queue',
+          Properties: { X: { 'Fn::GetStackOutput': { StackName: 'Producer', OutputName: 'Nope' } } },
+        },
+      },
+    };
+    expect(() => resolveCloudAssembly(stacksOf({ Producer: producer, S: missing }), API_URL)).toThrow(
+      /Producer has no output Nope/,
+    );
   });
 
   it('resolves Fn::Sub with pseudo parameters and Fn::Join with Refs', () => {

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
+import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
 
 /**
  * CONTRACT §5: every endpoint that serves the developer (PutEvents and SQS on the API port, the embedded

@@ -7,10 +7,11 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { startLocalStack } from '../../local/local-stack.ts';
-import { freePort, isListening } from './support/npm-start.ts';
-import { PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import { freePort, isListening } from '../support/npm-start.ts';
+import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
+import { runAssembly } from '../support/run-assembly.ts';
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const portOf = (url: string) => Number(new URL(url).port);
 
 interface Notification {
@@ -62,19 +63,11 @@ describe('the local stack’s life cycle', () => {
   });
 
   const start = (withData: boolean, env: NodeJS.ProcessEnv = {}) =>
-    startLocalStack({
-      assemblyDir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
-      env,
-      ...(withData ? { dataDir } : {}),
-    });
+    runAssembly(assemblyDir, { env, ...(withData ? { dataDir } : {}) });
 
   it('keeps table items and queued messages across a restart under REELHIRE_DATA_DIR', async () => {
     const first = await start(true);
-    const dynamo = new DynamoDBClient({ endpoint: first.dynamoEndpoint, region: 'us-east-1', credentials });
+    const dynamo = new DynamoDBClient(localClientConfig(first.dynamoEndpoint));
     await dynamo.send(
       new PutItemCommand({
         TableName: PROBE.tableName,
@@ -87,7 +80,7 @@ describe('the local stack’s life cycle', () => {
 
     const second = await start(true);
     try {
-      const again = new DynamoDBClient({ endpoint: second.dynamoEndpoint, region: 'us-east-1', credentials });
+      const again = new DynamoDBClient(localClientConfig(second.dynamoEndpoint));
       const { Item } = await again.send(
         new GetItemCommand({ TableName: PROBE.tableName, Key: { pk: { S: 'KEEP' }, sk: { S: 'ME' } } }),
       );

@@ -6,13 +6,17 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import { MAX_BODY_BYTES } from '#shared/http.ts';
+import { readCloudAssembly } from '../../lib/assembly.ts';
+import { resolveCloudAssembly } from '../../local/cloudformation/intrinsics.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { policyModelOf } from '../../local/iam/policy-model.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
 import { startupReport } from '../../local/startup-report.ts';
-import { eventually } from './support/eventually.ts';
-import { HTTP_ROUTES, PROBE, writeProbeAssembly } from './support/probe-assembly.ts';
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { eventually } from '../../local/testing/eventually.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import { withoutStatements } from '../iam/template-edits.ts';
+import { HTTP_ROUTES, PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
+import { runAssembly } from '../support/run-assembly.ts';
 
 describe('the local stack running a hand-written assembly', () => {
   let assemblyDir: string;
@@ -23,18 +27,13 @@ describe('the local stack running a hand-written assembly', () => {
 
   beforeAll(async () => {
     assemblyDir = await writeProbeAssembly();
-    stack = await startLocalStack({
-      assemblyDir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
+    stack = await runAssembly(assemblyDir, {
       env: { TIKTOK_CLIENT_SECRET: 'from-the-environment' },
       functionLog: (name, line) => functionLogs.push(`[${name}] ${line}`),
       asyncRetryDelaysMs: [50, 50],
-      schedules: false,
     });
-    dynamo = new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region: 'us-east-1', credentials });
-    bus = new EventBridgeClient({ endpoint: stack.url, region: 'us-east-1', credentials });
+    dynamo = new DynamoDBClient(localClientConfig(stack.dynamoEndpoint));
+    bus = new EventBridgeClient(localClientConfig(stack.url));
   });
   afterAll(async () => {
     dynamo?.destroy();
@@ -52,6 +51,18 @@ describe('the local stack running a hand-written assembly', () => {
     );
     return Item;
   };
+  /** Up to 10 probe events in one PutEvents call. */
+  const putProbes = (details: readonly Record<string, unknown>[]) =>
+    bus.send(
+      new PutEventsCommand({
+        Entries: details.map((detail) => ({
+          EventBusName: PROBE.busName,
+          Source: 'reelhire.api',
+          DetailType: PROBE.detailType,
+          Detail: JSON.stringify(detail),
+        })),
+      }),
+    );
   const putProbe = (detail: Record<string, unknown>, detailType: string = PROBE.detailType) =>
     bus.send(
       new PutEventsCommand({
@@ -103,10 +114,10 @@ describe('the local stack running a hand-written assembly', () => {
         memoryLimitInMB: '256',
       });
       expect(context.remainingMs).toBeGreaterThan(0);
-      expect(context.remainingMs).toBeLessThanOrEqual(2_000);
+      expect(context.remainingMs).toBeLessThanOrEqual(PROBE.functionTimeoutSeconds * 1000);
     });
 
-    it('gives the function the template environment resolved locally, secrets in plain text, nothing from the host', async () => {
+    it('gives the function the template environment resolved locally, its role’s credentials, nothing from the host', async () => {
       const { env } = (await (await fetch(`${stack.url}/echo/env`)).json()) as {
         env: Record<string, string | null>;
       };
@@ -116,8 +127,11 @@ describe('the local stack running a hand-written assembly', () => {
         EVENT_BUS_NAME: PROBE.busName,
         QUEUE_URL: `${stack.url}/000000000000/${PROBE.workQueue}`,
         PUBLIC_BASE_URL: stack.url,
-        TIKTOK_CLIENT_SECRET: 'from-the-environment',
-        TIKTOK_CLIENT_SECRET_ARN: null,
+        // The secret's name, never its value: the function reads it from the local Secrets Manager.
+        TIKTOK_CLIENT_SECRET: null,
+        TIKTOK_CLIENT_SECRET_NAME: PROBE.secretName,
+        // A session of its own role, as Lambda hands it over.
+        AWS_ACCESS_KEY_ID: expect.stringMatching(/^ASIA[A-Z2-7]{16}$/),
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_SQS: stack.url,
         // No YOUTUBE_HUB_URL in the environment: the stack's own hub, never Google's public one.
@@ -136,17 +150,29 @@ describe('the local stack running a hand-written assembly', () => {
       expect(banner).not.toContain(DEV_SECRETS.TIKTOK_CLIENT_SECRET);
     });
 
+    it('seeds the local Secrets Manager under the template’s secret names, read with the function’s role', async () => {
+      const response = await fetch(`${stack.url}/secret`);
+      expect(response.status).toBe(200);
+      const { arn, value } = (await response.json()) as { arn: string; value: string };
+      expect(value).toBe('from-the-environment');
+      expect(arn).toMatch(
+        new RegExp(
+          `^arn:aws:secretsmanager:us-east-1:000000000000:secret:${PROBE.secretName}-[A-Za-z0-9]{6}$`,
+        ),
+      );
+    });
+
     it('ends its banner with every route of the template, the ready line and three commands to try next', () => {
       const lines = startupReport(stack).split('\n');
       expect(lines).toContainEqual(
         `  WebSub hub      ${stack.youtubeHub.url}  (local, run by this stack: YouTube subscriptions never leave this machine; set YOUTUBE_HUB_URL to use another hub)`,
       );
-      const routes = lines.indexOf(`Routes (${HTTP_ROUTES.length}, from the template):`);
+      const routes = lines.indexOf(`Routes (${HTTP_ROUTES.length + 1}, from the template):`);
       const ready = lines.indexOf(`ReelHire is ready on ${stack.url}`);
       expect(routes).toBeGreaterThan(0);
       expect(
         lines.slice(routes + 1, ready - 1).map((line) => line.trim().split(/\s+/).slice(0, 2).join(' ')),
-      ).toEqual(HTTP_ROUTES);
+      ).toEqual([PROBE.reservedRoute, ...HTTP_ROUTES]);
       const next = lines.slice(ready + 1).filter((line) => line.trim() !== '');
       expect(next[0]).toBe(`Try next, in another terminal (and watch it happen at ${stack.url}/_console):`);
       // The port is not 3000, so the commands are told where the stack is first.
@@ -217,13 +243,55 @@ describe('the local stack running a hand-written assembly', () => {
       expect(exited.status).toBe(500);
       expect(await exited.json()).toMatchObject({ detail: expect.stringContaining('Runtime.ExitError') });
       expect((await fetch(`${stack.url}/health`)).status).toBe(200);
-      const started = Date.now();
+      // The probe sleeps a minute, far past its timeout: only the timeout can answer 503 before the test's own.
       const slow = await fetch(`${stack.url}/sleep`);
       expect(slow.status).toBe(503);
-      expect(Date.now() - started).toBeLessThan(10_000);
       expect((await fetch(`${stack.url}/health`)).status).toBe(200);
       const outcomes = stack.activity.invocations().map((record) => record.outcome);
       expect(outcomes).toEqual(expect.arrayContaining(['failed', 'crashed', 'timed-out']));
+    });
+  });
+
+  describe('limits from the template', () => {
+    it('throttles a function beyond its reserved concurrency: API Gateway answers 500 with its own body', async () => {
+      const reserved = stack.functions.get(PROBE.reservedFunction)!;
+      const first = fetch(`${stack.url}/reserved/sleep`);
+      await eventually(() => (reserved.concurrentExecutions === 1 ? true : undefined), {
+        what: 'the first request running',
+      });
+      const second = await fetch(`${stack.url}/reserved/sleep`);
+      expect(second.status).toBe(500);
+      expect(await second.json()).toEqual({ message: 'Internal Server Error' });
+      expect((await first).status).toBe(503);
+      expect(
+        stack.activity
+          .invocations()
+          .filter((record) => record.functionName === PROBE.reservedFunction)
+          .map((record) => record.outcome),
+      ).toEqual(expect.arrayContaining(['throttled', 'timed-out']));
+    });
+
+    it('polls an event source with at most its MaximumConcurrency batches at once', async () => {
+      const probe = stack.functions.get(PROBE.probeFunction)!;
+      let most = 0;
+      const sampler = setInterval(() => {
+        most = Math.max(most, probe.concurrentExecutions);
+      }, 5);
+      try {
+        await putProbes(
+          Array.from({ length: 10 }, (_, index) => ({
+            action: 'sleep',
+            sleepMs: 300,
+            id: `capped-${index}`,
+          })),
+        );
+        for (let index = 0; index < 10; index++)
+          await eventually(() => probeItem(`capped-${index}`), { what: `capped-${index} processed` });
+      } finally {
+        clearInterval(sampler);
+      }
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(PROBE.maximumConcurrency);
     });
   });
 
@@ -270,7 +338,7 @@ describe('the local stack running a hand-written assembly', () => {
             .deadLetterQueues()
             .flatMap((queue) => queue.messages)
             .find((message) => message.body.includes('"id":"bad"')),
-        { timeoutMs: 30_000, what: 'the failed event in the DLQ' },
+        { what: 'the failed event in the DLQ' },
       );
       expect(dead.receiveCount).toBe(0);
       const work = stack.queues.byName(PROBE.workQueue)!;
@@ -282,10 +350,7 @@ describe('the local stack running a hand-written assembly', () => {
     it('lets a handler set its own message’s next delivery with ChangeMessageVisibility', async () => {
       await putProbe({ action: 'delay', id: 'backoff', delaySeconds: 1 });
       for (const receive of [1, 2, 3]) {
-        await eventually(() => probeItem(`backoff#delayed-${receive}`), {
-          timeoutMs: 20_000,
-          what: `receive ${receive}`,
-        });
+        await eventually(() => probeItem(`backoff#delayed-${receive}`), { what: `receive ${receive}` });
       }
     });
 
@@ -293,15 +358,8 @@ describe('the local stack running a hand-written assembly', () => {
       const audit = stack.queues.byName(PROBE.auditQueue)!;
       audit.purge();
       for (let call = 0; call < 3; call++) {
-        await bus.send(
-          new PutEventsCommand({
-            Entries: Array.from({ length: 10 }, (_, index) => ({
-              EventBusName: PROBE.busName,
-              Source: 'reelhire.api',
-              DetailType: PROBE.detailType,
-              Detail: JSON.stringify({ action: 'ok', id: `batch-${call}-${index}` }),
-            })),
-          }),
+        await putProbes(
+          Array.from({ length: 10 }, (_, index) => ({ action: 'ok', id: `batch-${call}-${index}` })),
         );
       }
       const sizes = await eventually(() => {
@@ -334,6 +392,49 @@ describe('the local stack running a hand-written assembly', () => {
             invocation.functionName === PROBE.scheduledFunction && invocation.trigger === 'schedule',
         );
       expect(runs).toHaveLength(3);
+    });
+
+    it('drops the failure record of a run whose role may not send to its on-failure destination, printing why', async () => {
+      const template = resolveCloudAssembly(readCloudAssembly(assemblyDir), stack.url).resources;
+      const before = stack.iam.refusals.count;
+      stack.iam.reload(
+        policyModelOf(
+          withoutStatements(
+            template,
+            (statement, resource) =>
+              resource.logicalId === 'ProbeRolePolicy' &&
+              JSON.stringify(statement.Resource).includes(PROBE.deadLetterQueue),
+          ),
+        ),
+      );
+      try {
+        const fired = stack.runSchedule(PROBE.scheduleRuleName);
+        const refusal = await eventually(
+          () => {
+            const added = stack.iam.refusals.count - before;
+            return added > 0
+              ? stack.iam.refusals
+                  .list()
+                  .slice(-added)
+                  .find((candidate) => candidate.delivery?.includes(PROBE.scheduledFunction))
+              : undefined;
+          },
+          { what: 'the refused failure record' },
+        );
+        expect(refusal).toMatchObject({
+          action: 'sqs:SendMessage',
+          resource: `arn:aws:sqs:us-east-1:000000000000:${PROBE.deadLetterQueue}`,
+          delivery: expect.stringContaining('(dropped)'),
+        });
+        expect(
+          stack
+            .deadLetterQueues()
+            .flatMap((queue) => queue.messages)
+            .some((message) => message.body.includes(fired.id)),
+        ).toBe(false);
+      } finally {
+        stack.iam.reload(policyModelOf(template));
+      }
     });
 
     it('serves its activity and dead-letter queues at /_local/activity', async () => {

@@ -5,7 +5,7 @@ import { compileEventPattern } from '../../local/eventbridge/pattern/matcher.ts'
 import { MAX_JSON_DEPTH } from '../../local/eventbridge/put-events-request.ts';
 import { localEndpoint } from '../../local/http/runtime-replies.ts';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
-import { type AwsEndpoints, startAwsEndpoints } from './support/aws-endpoints.ts';
+import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
 
 const BUS = 'reelhire-test';
 
@@ -163,6 +163,8 @@ describe('the local PutEvents endpoint, through @aws-sdk/client-eventbridge', ()
     const feed = localEndpoint('/_local/activity', {
       activity: endpoints.activity,
       deadLetterQueues: () => [],
+      alarms: () => [],
+      refusals: () => ({ count: 0, recent: [] }),
     });
     expect(feed?.statusCode).toBe(200);
   });

@@ -17,7 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
 import { md5OfMessageAttributes } from '../../local/sqs/message-digest.ts';
-import { type AwsEndpoints, startAwsEndpoints } from './support/aws-endpoints.ts';
+import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
 
 describe('the local SQS endpoint, through @aws-sdk/client-sqs', () => {
   let endpoints: AwsEndpoints;

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import {
@@ -14,26 +14,22 @@ import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-sched
 import { systemResolver } from '#notify/ssrf.ts';
 import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
-import { EmployerServer } from './support/employer-server.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
-import { RecordingPublisher } from './support/recording-publisher.ts';
+import { useDynalite } from '../support/shared-resource.ts';
 
 const MASTER_KEY = 'test-master-signing-key';
 const DELIVERED = 'Application Notification Delivered';
 const FAILED = 'Application Notification Failed';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
 const servers: EmployerServer[] = [];
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('notify');
-});
-afterAll(async () => {
-  await dynamo.close();
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
@@ -274,7 +270,7 @@ describe('deliverNotification', () => {
 
   it('announces Delivered after a crash between the delivery and the publish, without sending again', async () => {
     const { employer, publisher, attempt } = await scenario();
-    publisher.failures = 1;
+    publisher.refusals = 1;
     const crashed = await attempt(1);
     expect(crashed).toBeInstanceOf(Error);
     expect(crashed).not.toBeInstanceOf(PoisonMessageError);

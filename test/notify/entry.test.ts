@@ -1,32 +1,34 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { SqsRecorder } from '../support/sqs-recorder.ts';
+import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import {
+  useDynalite,
+  useEmployerServer,
+  useLocalSecretsManager,
+  useSqsRecorder,
+} from '../support/shared-resource.ts';
 import { importBundledHandler, synthesized } from '../support/synth.ts';
-import { EmployerServer } from './support/employer-server.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
 
 const MASTER_KEY = 'entry-master-signing-key';
 const EMPLOYER_ID = 'emp_entry';
-let dynamo: LocalDynamo;
-let sqs: SqsRecorder;
-let employer: EmployerServer;
+const dynamo = useDynalite();
+const sqs = useSqsRecorder();
+const employer = useEmployerServer(employerSecret(MASTER_KEY, EMPLOYER_ID));
+const secrets = useLocalSecretsManager({ EMPLOYER_SIGNING_KEY: MASTER_KEY });
 let tableName: string;
 
 beforeAll(async () => {
   synthesized();
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('notifier-entry');
-  sqs = await SqsRecorder.start();
-  employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
 });
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await Promise.all([dynamo.close(), sqs.close(), employer.close()]);
 });
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -39,7 +41,7 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     await expect(load()).rejects.toThrow('missing required environment variable QUEUE_URL');
   });
 
-  it('signs with the secret derived from EMPLOYER_SIGNING_KEY and delays retries on QUEUE_URL', async () => {
+  it('signs with the secret derived from the EMPLOYER_SIGNING_KEY secret and delays retries on QUEUE_URL', async () => {
     const queueUrl = sqs.queueUrl('notifications');
     vi.stubEnv('TABLE_NAME', tableName);
     vi.stubEnv('QUEUE_URL', queueUrl);
@@ -47,12 +49,9 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     vi.stubEnv('MAX_RECEIVE_COUNT', '12');
     vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
     vi.stubEnv('REELHIRE_MODE', 'local');
-    vi.stubEnv('EMPLOYER_SIGNING_KEY', MASTER_KEY);
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-    vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+    // EMPLOYER_SIGNING_KEY_NAME, read from the local Secrets Manager as in the cloud.
+    for (const [name, value] of Object.entries(secrets.environment)) vi.stubEnv(name, value);
+    stubLocalAwsEnvironment({ DYNAMODB: dynamo.endpoint, SQS: sqs.endpoint });
     const handler = await load();
 
     const jobId = uniqueId('job');
@@ -60,54 +59,21 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     await putJob(dynamo.documents, tableName, { jobId, employerId: EMPLOYER_ID, notifyUrl: employer.url() });
     await putProfile(dynamo.documents, tableName, { profileId });
     employer.answer({ status: 503 });
-    const event = {
-      id: 'event-1',
-      source: 'reelhire.api',
-      'detail-type': 'Application Submitted',
-      detail: { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' },
-    };
-    const response = await handler(
+    const record = sqsRecord(
       {
-        Records: [
-          {
-            messageId: 'message-1',
-            receiptHandle: 'receipt-1',
-            body: JSON.stringify(event),
-            attributes: {
-              ApproximateReceiveCount: '1',
-              SentTimestamp: '0',
-              SenderId: 'events',
-              ApproximateFirstReceiveTimestamp: '0',
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:notifications',
-            awsRegion: 'us-east-1',
-          },
-        ],
+        source: sourceOf('api'),
+        'detail-type': EVENTS.applicationSubmitted.detailType,
+        detail: { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' },
       },
-      {
-        callbackWaitsForEmptyEventLoop: false,
-        functionName: 'notifier',
-        functionVersion: '$LATEST',
-        invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
-        memoryLimitInMB: '256',
-        awsRequestId: 'request-1',
-        logGroupName: 'notifier',
-        logStreamName: 'stream',
-        getRemainingTimeInMillis: () => 30_000,
-        done: () => undefined,
-        fail: () => undefined,
-        succeed: () => undefined,
-      },
+      { queue: 'notifications' },
     );
+    const response = await handler(sqsEvent(record), lambdaContext('notifier'));
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(employer.received).toHaveLength(1);
     expect(employer.received[0]?.signatureValid).toBe(true);
     const [change] = sqs.ofAction('ChangeMessageVisibility');
-    expect(change?.input).toMatchObject({ QueueUrl: queueUrl, ReceiptHandle: 'receipt-1' });
+    expect(change?.input).toMatchObject({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle });
     const delay = Number(change?.input.VisibilityTimeout);
     expect(delay).toBeGreaterThanOrEqual(RETRY_DELAYS_SECONDS[0]!);
     expect(delay).toBeLessThanOrEqual(RETRY_DELAYS_SECONDS[0]! * 1.1);

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApplicationSubmitted } from '#events/catalog.ts';
+import { type ApplicationSubmitted, EVENTS, sourceOf } from '#events/catalog.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
@@ -10,11 +10,11 @@ import { createNotifierHandler } from '#notify/notifier-handler.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { EmployerServer } from './support/employer-server.ts';
-import { putJob, putProfile, uniqueId } from './support/entities.ts';
-import { RecordingPublisher } from './support/recording-publisher.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
+import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
+import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { useDynalite, useEmployerServer, useSqsRecorder } from '../support/shared-resource.ts';
 
 /**
  * The notifier as Lambda runs it: SQS records in, the shared consumer (partial batch responses, reasoned
@@ -24,25 +24,19 @@ import { RecordingPublisher } from './support/recording-publisher.ts';
 const MASTER_KEY = 'handler-test-master-key';
 const EMPLOYER_ID = 'emp_handler';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
-let sqs: SqsRecorder;
-let employer: EmployerServer;
+const sqs = useSqsRecorder();
+const employer = useEmployerServer(employerSecret(MASTER_KEY, EMPLOYER_ID));
 let publisher: RecordingPublisher;
 let handler: ReturnType<typeof createNotifierHandler>;
 let queueUrl: string;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
   tableName = await dynamo.createTable('notifier');
-  sqs = await SqsRecorder.start();
-  employer = await EmployerServer.start(employerSecret(MASTER_KEY, EMPLOYER_ID));
   queueUrl = sqs.queueUrl('application-notifications');
   // What the stack sets on the function (the consumer reads them); the SDK talks to the recorder only.
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+  stubLocalAwsEnvironment({ SQS: sqs.endpoint });
   vi.stubEnv('DEAD_LETTER_QUEUE_URL', sqs.queueUrl('application-notifications-dlq'));
   vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
   publisher = new RecordingPublisher();
@@ -51,23 +45,15 @@ beforeAll(async () => {
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
     employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),
-    retries: new SqsRetryScheduler(
-      new SQSClient({
-        endpoint: sqs.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      }),
-      queueUrl,
-    ),
+    retries: new SqsRetryScheduler(new SQSClient(localClientConfig(sqs.endpoint)), queueUrl),
     publisher,
     now: () => new Date(),
     random: () => 0,
   });
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await Promise.all([dynamo.close(), sqs.close(), employer.close()]);
 });
 
 const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSubmitted> => {
@@ -78,47 +64,15 @@ const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSu
   return { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' };
 };
 
-const recordOf = (detail: unknown, receiveCount: number, messageId = uniqueId('msg')): SQSRecord => ({
-  messageId,
-  receiptHandle: `receipt-${messageId}-${receiveCount}`,
-  body: JSON.stringify({
-    version: '0',
-    id: `event-${messageId}`,
-    source: 'reelhire.api',
-    'detail-type': 'Application Submitted',
-    time: '2026-11-21T18:30:00Z',
-    detail,
-  }),
-  attributes: {
-    ApproximateReceiveCount: String(receiveCount),
-    SentTimestamp: '1795000000000',
-    SenderId: 'events.amazonaws.com',
-    ApproximateFirstReceiveTimestamp: '1795000000000',
-  },
-  messageAttributes: {},
-  md5OfBody: 'not-checked',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:application-notifications',
-  awsRegion: 'us-east-1',
-});
-
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'notifier',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
-  memoryLimitInMB: '256',
-  awsRequestId: 'request-1',
-  logGroupName: '/aws/lambda/notifier',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+/** An Application Submitted as the notifications queue delivers it, on its `receiveCount`-th receive. */
+const recordOf = (detail: unknown, receiveCount: number, messageId = uniqueId('msg')): SQSRecord =>
+  sqsRecord(
+    { source: sourceOf('api'), 'detail-type': EVENTS.applicationSubmitted.detailType, detail },
+    { receiveCount, messageId, queue: 'application-notifications' },
+  );
 
 const invoke = (...records: SQSRecord[]): Promise<SQSBatchResponse> =>
-  handler({ Records: records } satisfies SQSEvent, context);
+  handler(sqsEvent(...records), lambdaContext('notifier'));
 
 describe('notifier handler', () => {
   it('keeps a failed message on the queue, hidden for the first retry delay', async () => {

@@ -11,9 +11,10 @@ const total = (delays: readonly number[]) => delays.reduce((sum, delay) => sum +
 
 describe('the notification retry schedule', () => {
   it('is one attempt per receive of the ApplicationNotifications queue', () => {
-    const route = EVENT_ROUTES.find((candidate) => candidate.id === 'ApplicationNotifications');
-    expect(route?.function).toBe('notifier');
-    expect(route?.queue.maxReceiveCount).toBe(MAX_DELIVERY_ATTEMPTS);
+    expect(EVENT_ROUTES.find((route) => route.id === 'ApplicationNotifications')).toMatchObject({
+      function: 'notifier',
+      queue: { maxReceiveCount: MAX_DELIVERY_ATTEMPTS },
+    });
   });
 
   it('retries first within seconds, then minutes, then hours, and never shortens', () => {

@@ -131,7 +131,7 @@ describe.skipIf(opensslMissing)('employer notifications over TLS', () => {
     const { NODE_EXTRA_CA_CERTS: _ignored, ...env } = process.env;
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'support', 'tls-post.ts'), url],
+      ['--import', 'tsx', join(import.meta.dirname, 'tls-post.ts'), url],
       { env: trustTestAuthority ? { ...env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') } : env },
     );
     return JSON.parse(stdout) as DeliveryOutcome;

@@ -1,24 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CrashResult,
   runCrash,
   runCrashBetweenClaimsAndProfile,
 } from '../../reliability/crash-scenario.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /** Handlers killed in the middle of their batches: the batches come back and the result still equals the rule. */
 describe('crash safety', () => {
-  let system: SystemUnderTest;
+  // A crashed batch comes back after the visibility timeout: 60 s here instead of the template's 6 minutes, and
+  // no less than the functions' own 60 s, so that a batch merely slowed by a busy machine is not received again
+  // while it runs (five such receives would dead-letter it).
+  const system = useSystemUnderTest({ maxVisibilityTimeoutSeconds: 60 });
   let result: CrashResult;
 
   beforeAll(async () => {
-    // A crashed batch comes back after the visibility timeout: 10 s here instead of the template's 6 minutes.
-    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 10 });
-    result = await runCrash(system, { events: 200, seed: 4242 });
-  }, 300_000);
-  afterAll(async () => {
-    await system?.stop();
+    result = await runCrash(system, { events: 200, seed: 4242, timeoutMs: 600_000 });
   });
 
   it('killed execution environments inside their invocations, between two writes', () => {
@@ -41,18 +38,11 @@ describe('crash safety', () => {
 });
 
 describe('a crash between the claims and the profile write, while a newer version lands', () => {
-  let system: SystemUnderTest;
-
-  beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir, maxVisibilityTimeoutSeconds: 5 });
-  }, 120_000);
-  afterAll(async () => {
-    await system?.stop();
-  });
+  const system = useSystemUnderTest({ maxVisibilityTimeoutSeconds: 30 });
 
   it('the redelivered older version leaves no claim behind: the video has the newer version’s links', async () => {
     const result = await runCrashBetweenClaimsAndProfile(system, `window${Date.now().toString(36)}`);
     expect(result.killedEnvironments).toBeGreaterThan(0);
     expect(result.served.mismatches).toEqual([]);
-  }, 180_000);
+  });
 });

@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { localClientConfig } from '../../local/testing/local-clients.ts';
 import { FaultProxy, type FaultRates, isWrite } from '../../reliability/fault-proxy.ts';
 import { seededRandom } from '../../reliability/seeded-random.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 
 /** The fault proxy in front of dynalite, seen through the real SDK client as the functions see it. */
 describe('fault proxy', () => {
@@ -13,12 +14,7 @@ describe('fault proxy', () => {
   const clients: DynamoDBClient[] = [];
 
   const documentsThroughProxy = (maxAttempts: number) => {
-    const client = new DynamoDBClient({
-      endpoint: proxy.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts,
-    });
+    const client = new DynamoDBClient({ ...localClientConfig(proxy.url), maxAttempts });
     clients.push(client);
     return DynamoDBDocumentClient.from(client);
   };

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { eventually } from '../local/support/eventually.ts';
-import { PROBE, writeProbeAssembly } from '../local/support/probe-assembly.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
+import { runAssembly } from '../support/run-assembly.ts';
 
 /** The local runtime's fault-injection hooks, on the hand-written probe assembly. */
 describe('local runtime hooks for fault injection', () => {
@@ -12,12 +13,7 @@ describe('local runtime hooks for fault injection', () => {
 
   beforeAll(async () => {
     assemblyDir = await writeProbeAssembly();
-    stack = await startLocalStack({
-      assemblyDir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      schedules: false,
+    stack = await runAssembly(assemblyDir, {
       dynamoEndpointForFunctions: elsewhere,
       maxVisibilityTimeoutSeconds: 1,
     });

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type PoisonResult, runPoison } from '../../reliability/poison-scenario.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /** A poison event: dead-lettered at once with its reason, nothing written; fixed and redriven, it applies. */
 describe('poison events', () => {
-  let system: SystemUnderTest;
+  const system = useSystemUnderTest();
   let result: PoisonResult;
 
   beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir });
     result = await runPoison(system, `poison${Date.now().toString(36)}`);
-  }, 240_000);
-  afterAll(async () => {
-    await system?.stop();
   });
 
   it('goes to the dead-letter queue on its first receive, with the schema’s reason', () => {

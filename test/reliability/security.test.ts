@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTACK_KINDS } from '../../reliability/attacks/hostile-run.ts';
 import { type AttackReport, runAttacks } from '../../reliability/attacks/run-attacks.ts';
 import { scanForSecrets, secretValuesOf } from '../../reliability/secrets-scan.ts';
-import { type SystemUnderTest, startSystem } from '../../reliability/system-under-test.ts';
-import { synthesized } from '../support/synth.ts';
+import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /**
  * Hostile inputs against the running local stack (the real HTTP API, functions, bus and store): forged and
@@ -12,15 +11,11 @@ import { synthesized } from '../support/synth.ts';
  * check the same defences function by function; this checks that the deployed wiring keeps them.
  */
 describe('security against the running stack', () => {
-  let system: SystemUnderTest;
+  const system = useSystemUnderTest();
   let report: AttackReport;
 
   beforeAll(async () => {
-    system = await startSystem({ assemblyDir: synthesized().outdir });
     report = await runAttacks(system);
-  }, 300_000);
-  afterAll(async () => {
-    await system?.stop();
   });
 
   it('tried every kind of attack', () => {

@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { signContra } from '#webhooks/contra.ts';
-import { contraRequest, nextWebhookId } from './support/deliveries.ts';
-import { bodyOf, NOW_SECONDS, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
+import { NOW_SECONDS } from '../../local/testing/platform-deliveries.ts';
+import { contraRequest, nextWebhookId } from '../support/signed-requests.ts';
+import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -7,8 +7,9 @@ import { deliveryKey } from '#shared/item-keys.ts';
 import { DELIVERY_RETENTION_SECONDS, STALE_CLAIM_SECONDS } from '#webhooks/delivery-ledger.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { WebhookIngestion } from '#webhooks/ingestion.ts';
-import { contraRequest, tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import { bodyOf, NOW, NOW_SECONDS, useWebhookHarness } from './support/harness.ts';
+import { NOW, NOW_SECONDS, tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
+import { contraRequest, tiktokRequest } from '../support/signed-requests.ts';
+import { bodyOf, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -79,14 +80,14 @@ describe('delivery deduplication on the table', () => {
 
   it('answers 503 when the bus refuses, forgets the claim, and accepts the platform retry', async () => {
     const body = postedBody();
-    harness.bus.failing = true;
+    harness.bus.refusals = Number.POSITIVE_INFINITY;
     const refused = await harness.invoke(tiktokRequest(body));
     expect(refused.statusCode).toBe(503);
     expect(refused.headers?.['content-type']).toBe('application/problem+json');
     expect(refused.body).not.toMatch(/refused the entries/);
     expect(await readDelivery('tiktok', createHash('sha256').update(body).digest('hex'))).toBeUndefined();
 
-    harness.bus.failing = false;
+    harness.bus.refusals = 0;
     const retry = await harness.invoke(tiktokRequest(body));
     expect(bodyOf(retry)).toEqual({ status: 'accepted' });
     expect(harness.bus.events).toHaveLength(1);

@@ -7,15 +7,20 @@ import { signContra } from '#webhooks/contra.ts';
 import { signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
 import { CALLBACK_TOKEN_PARAMETER } from '#websub/callback-token.ts';
-import { apiGatewayRequest } from './support/api-gateway.ts';
-import { tiktokEnvelope, youtubeDeletion, youtubeEntry, youtubeFeed } from './support/deliveries.ts';
 import {
   NOW_SECONDS,
+  tiktokEnvelope,
+  youtubeDeletion,
+  youtubeEntry,
+  youtubeFeed,
+} from '../../local/testing/platform-deliveries.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
+import {
   SECRETS,
   startWebhookHarness,
   useLocalSecrets,
   type WebhookHarness,
-} from './support/harness.ts';
+} from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

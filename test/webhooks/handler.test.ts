@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { clearSecretCache } from '#shared/aws/secrets.ts';
-import { apiGatewayRequest } from './support/api-gateway.ts';
-import { tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import { bodyOf, useWebhookHarness } from './support/harness.ts';
+import { secretIdVariable } from '#shared/secret-names.ts';
+import { tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
+import { tiktokRequest } from '../support/signed-requests.ts';
+import { bodyOf, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -30,7 +32,7 @@ describe('the webhooks function as an HTTP adapter', () => {
   });
 
   it('answers 500 without detail when its own configuration is broken, and publishes nothing', async () => {
-    delete process.env.TIKTOK_CLIENT_SECRET;
+    delete process.env[secretIdVariable('TIKTOK_CLIENT_SECRET')];
     clearSecretCache();
     const response = await harness.invoke(tiktokRequest(body));
 

@@ -4,8 +4,9 @@ import { signContra, standardWebhooksKey } from '#webhooks/contra.ts';
 import { anySignatureMatches, base64Bytes, hexBytes, parseUnixSeconds } from '#webhooks/signatures.ts';
 import { parseTikTokSignature, signTikTok } from '#webhooks/tiktok.ts';
 import { signYouTube } from '#webhooks/youtube.ts';
-import { apiGatewayRequest } from './support/api-gateway.ts';
-import { NOW, NOW_SECONDS, SECRETS, useWebhookHarness } from './support/harness.ts';
+import { NOW, NOW_SECONDS } from '../../local/testing/platform-deliveries.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
+import { SECRETS, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { readTikTokDelivery, signTikTok } from '#webhooks/tiktok.ts';
-import { apiGatewayRequest } from './support/api-gateway.ts';
-import { tiktokEnvelope, tiktokRequest } from './support/deliveries.ts';
-import { bodyOf, NOW_SECONDS, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
+import { NOW_SECONDS, tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
+import { apiGatewayRequest } from '../support/aws-inputs.ts';
+import { tiktokRequest } from '../support/signed-requests.ts';
+import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

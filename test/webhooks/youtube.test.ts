@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
-import { youtubeDeletion, youtubeEntry, youtubeFeed, youtubeRequest } from './support/deliveries.ts';
-import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from './support/harness.ts';
+import { youtubeDeletion, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
+import { youtubeRequest } from '../support/signed-requests.ts';
+import { bodyOf, SECRETS, useLocalSecrets, useWebhookHarness } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

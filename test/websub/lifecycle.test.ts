@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EVENTS } from '#events/catalog.ts';
+import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { DynamoAccountStore } from '#links/dynamo-accounts.ts';
 import { secretValues, signingSecret } from '#shared/aws/secrets.ts';
 import { instantKey } from '#shared/instant.ts';
@@ -18,15 +18,16 @@ import { topicOfChannel } from '#websub/topics.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { createWebSubRenewalHandler } from '#websub/websub-renewal-handler.ts';
 import { createYouTubeSubscriptionsHandler } from '#websub/youtube-subscriptions-handler.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { NOW, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
+import { type ServedHandler, serveHandler } from '../../local/testing/serve-handler.ts';
 import { type LocalHub, startLocalHub } from '../../local/websub-hub.ts';
-import { eventually } from '../local/support/eventually.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { SqsRecorder } from '../support/sqs-recorder.ts';
-import { youtubeEntry, youtubeFeed } from '../webhooks/support/deliveries.ts';
-import { NOW, RecordingBus, SECRETS, useLocalSecrets } from '../webhooks/support/harness.ts';
-import { type ServedHandler, serveHandler } from '../webhooks/support/http-server.ts';
-import { lambdaContext, sqsDelivery } from './support/sqs-delivery.ts';
+import { closeLocalSecrets, SECRETS, startLocalSecrets } from '../support/webhook-harness.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -47,17 +48,31 @@ let channels: DynamoChannelSubscriptions;
 let accounts: DynamoAccountStore;
 /** Waits for a condition on the hub, bounded. */
 const until = (condition: () => boolean): Promise<true> =>
-  eventually(() => condition() || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+  eventually(() => condition() || undefined, { intervalMs: 10 });
 
-const bus = new RecordingBus();
+const bus = new RecordingPublisher();
 const retries = new RecordingRetryScheduler();
 const clock = { now: NOW };
+
+/** The subscription function on this file's table, asking the hub at `hubUrl`, jittered by `random`. */
+const subscriptionsHandler = (hubUrl: string, random: () => number) =>
+  createYouTubeSubscriptionsHandler({
+    channels,
+    accounts,
+    hub: new FetchHubClient(hubUrl),
+    hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
+    clock: () => clock.now,
+    callbackUrl: youtubeCallbackUrl(callback.url),
+    leaseSeconds: REQUESTED_LEASE_SECONDS,
+    retries,
+    random,
+  });
 
 let consumer: ReturnType<typeof createYouTubeSubscriptionsHandler>;
 let renewal: ReturnType<typeof createWebSubRenewalHandler>;
 
 beforeAll(async () => {
-  useLocalSecrets();
+  await startLocalSecrets();
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('websub');
   channels = new DynamoChannelSubscriptions(dynamo.documents, tableName);
@@ -72,17 +87,7 @@ beforeAll(async () => {
     subscriptions: new WebSubVerification(channels, REQUESTED_LEASE_SECONDS),
   });
   callback = await serveHandler((request) => webhooks(request));
-  consumer = createYouTubeSubscriptionsHandler({
-    channels,
-    accounts,
-    hub: new FetchHubClient(hub.url),
-    hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
-    clock: () => clock.now,
-    callbackUrl: youtubeCallbackUrl(callback.url),
-    leaseSeconds: REQUESTED_LEASE_SECONDS,
-    retries,
-    random: () => 0,
-  });
+  consumer = subscriptionsHandler(hub.url, () => 0);
   renewal = createWebSubRenewalHandler({ channels, publisher: bus, clock: () => clock.now });
 });
 
@@ -90,6 +95,7 @@ afterAll(async () => {
   await hub.close();
   await callback.close();
   await dynamo.close();
+  await closeLocalSecrets();
 });
 
 beforeEach(() => {
@@ -116,12 +122,22 @@ const link = (channelId: string, profileId = 'prof_maya', version = 1) =>
 const unlink = (channelId: string, profileId = 'prof_maya', version = 2) =>
   accounts.writeClaim('youtube', channelId, claim(profileId, version, false));
 
+/** `Channel Subscription Wanted` as the subscription queue delivers it, on its `receiveCount`-th receive. */
+const wantedDelivery = (channelId: string, receiveCount = 1) =>
+  sqsEvent(
+    sqsRecord(
+      {
+        source: sourceOf('links'),
+        'detail-type': EVENTS.channelSubscriptionWanted.detailType,
+        detail: { channelId },
+      },
+      { receiveCount, queue: 'reelhire-youtube-subscriptions' },
+    ),
+  );
+
 /** Delivers `Channel Subscription Wanted` to the subscription function; returns the ids SQS would retry. */
 const wanted = async (channelId: string, attempt = 1): Promise<string[]> => {
-  const response = await consumer(
-    sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, attempt),
-    lambdaContext('youtubeSubscriptions'),
-  );
+  const response = await consumer(wantedDelivery(channelId, attempt), lambdaContext('youtubeSubscriptions'));
   return response.batchItemFailures.map((failure) => failure.itemIdentifier);
 };
 
@@ -274,7 +290,7 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
     hub.down = true;
     const delaysBefore = retries.delays.length;
 
-    const delivery = sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }, 1);
+    const delivery = wantedDelivery(channelId);
     const event = await consumer(delivery, lambdaContext('youtubeSubscriptions'));
     expect(event.batchItemFailures).toHaveLength(1);
     expect(retries.delays.slice(delaysBefore)).toEqual([
@@ -311,22 +327,9 @@ describe('YouTube WebSub subscriptions against a local hub', () => {
         probe.close(() => resolve(port));
       });
     });
-    const unreachable = createYouTubeSubscriptionsHandler({
-      channels,
-      accounts,
-      hub: new FetchHubClient(`http://127.0.0.1:${closedPort}/subscribe`),
-      hubSecret: () => signingSecret('YOUTUBE_HUB_SECRET'),
-      clock: () => clock.now,
-      callbackUrl: youtubeCallbackUrl(callback.url),
-      leaseSeconds: REQUESTED_LEASE_SECONDS,
-      retries,
-      random: () => 0.999,
-    });
+    const unreachable = subscriptionsHandler(`http://127.0.0.1:${closedPort}/subscribe`, () => 0.999);
     const delaysBefore = retries.delays.length;
-    const response = await unreachable(
-      sqsDelivery(EVENTS.channelSubscriptionWanted.detailType, { channelId }),
-      lambdaContext('youtubeSubscriptions'),
-    );
+    const response = await unreachable(wantedDelivery(channelId), lambdaContext('youtubeSubscriptions'));
     expect(response.batchItemFailures).toHaveLength(1);
     expect((await channelItem(channelId))?.lastFailure).toMatch(/unreachable for subscribe: ECONNREFUSED/);
     // Jittered up to +10% so that the channels of one outage do not all come back together.

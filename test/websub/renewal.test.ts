@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions.ts';
-import { renewDueSubscriptions } from '#websub/renewal.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
-import { RecordingBus } from '../webhooks/support/harness.ts';
+import { type RenewalLimits, renewDueSubscriptions } from '#websub/renewal.ts';
+import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -29,16 +29,22 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const channelIdsOf = (bus: RecordingBus) =>
-  bus.events.map((event) => (event.detail as { channelId: string }).channelId).sort();
+const channelIdsOf = (bus: RecordingPublisher) =>
+  bus
+    .detailsOf('channelSubscriptionWanted')
+    .map((wanted) => wanted.channelId)
+    .sort();
+
+/** One renewal run on `bus` (a fresh one unless given) with the clock at `now`. */
+const renew = (
+  limits: RenewalLimits,
+  { now = NOW, bus = new RecordingPublisher() }: { now?: Date; bus?: RecordingPublisher } = {},
+) => renewDueSubscriptions({ channels, publisher: bus, clock: () => now }, limits);
 
 describe('renewDueSubscriptions', () => {
   it('hands back exactly the channels due, in bounded pages, each as Channel Subscription Wanted', async () => {
-    const bus = new RecordingBus();
-    const run = await renewDueSubscriptions(
-      { channels, publisher: bus, clock: () => NOW },
-      { pageSize: 100, maxPages: 10 },
-    );
+    const bus = new RecordingPublisher();
+    const run = await renew({ pageSize: 100, maxPages: 10 }, { bus });
 
     expect(run).toEqual({ channels: 250, pages: 3, truncated: false });
     expect(channelIdsOf(bus)).toEqual(
@@ -52,31 +58,21 @@ describe('renewDueSubscriptions', () => {
   });
 
   it('stops after maxPages, leaving the rest due for the next run', async () => {
-    const bus = new RecordingBus();
-    const run = await renewDueSubscriptions(
-      { channels, publisher: bus, clock: () => NOW },
-      { pageSize: 50, maxPages: 2 },
-    );
+    const bus = new RecordingPublisher();
+    const run = await renew({ pageSize: 50, maxPages: 2 }, { bus });
     expect(run).toEqual({ channels: 100, pages: 2, truncated: true });
     // The oldest reviews come first.
     expect(channelIdsOf(bus)).toContain('UCrenew0249');
   });
 
   it('stops when the function runs out of time', async () => {
-    const bus = new RecordingBus();
-    const run = await renewDueSubscriptions(
-      { channels, publisher: bus, clock: () => NOW },
-      { pageSize: 100, maxPages: 10, hasTime: () => bus.calls < 1 },
-    );
+    const bus = new RecordingPublisher();
+    const run = await renew({ pageSize: 100, maxPages: 10, hasTime: () => bus.calls < 1 }, { bus });
     expect(run).toEqual({ channels: 100, pages: 1, truncated: true });
   });
 
   it('finds the channels due an hour later once that hour has come', async () => {
-    const bus = new RecordingBus();
-    const run = await renewDueSubscriptions(
-      { channels, publisher: bus, clock: () => new Date(NOW.getTime() + 2 * HOUR) },
-      { pageSize: 100, maxPages: 10 },
-    );
+    const run = await renew({ pageSize: 100, maxPages: 10 }, { now: new Date(NOW.getTime() + 2 * HOUR) });
     expect(run.channels).toBe(260);
   });
 });

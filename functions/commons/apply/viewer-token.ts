@@ -1,7 +1,8 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { id } from '#events/fields.ts';
-import { secretValues } from '#shared/aws/secrets.ts';
+import { localViewerTokenSecrets } from '#shared/aws/secrets.ts';
 import { isLocalMode, requireEnv } from '#shared/config.ts';
+import { VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
 
 /**
  * The viewer's Contra JWT (CONTRACT §4 "Applying"): `sub` = profileId, `aud` = reelhire, `exp` required and at
@@ -116,5 +117,5 @@ export const jwksVerifier = (jwksUrl: URL, clock: Clock = systemClock): ViewerTo
 /** The verifier of this deployment: local mode signs with the shared secret, the cloud with Contra's keys. */
 export const viewerTokenVerifier = (): ViewerTokenVerifier =>
   isLocalMode()
-    ? sharedSecretVerifier(() => secretValues('VIEWER_TOKEN_SECRET'))
-    : jwksVerifier(new URL(requireEnv('VIEWER_JWKS_URL')));
+    ? sharedSecretVerifier(localViewerTokenSecrets)
+    : jwksVerifier(new URL(requireEnv(VIEWER_JWKS_URL_VARIABLE)));

@@ -1,11 +1,22 @@
 import type { Context } from 'aws-lambda';
 import { id, platform, type VideoRef } from '#events/fields.ts';
-import { type HttpRequest, type HttpResponse, json, problem } from '#shared/http.ts';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  json,
+  NO_STORE,
+  PUBLIC_READ_CACHE,
+  problem,
+  withHeaders,
+} from '#shared/http.ts';
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import type { LinkContext } from './link-context.ts';
 import { readLinks } from './read-links.ts';
 import type { LINKS_API_ROUTES } from './routes.ts';
+
+/** A 404 that no cache keeps: the link may appear any moment (CloudFront honours no-store on a 404). */
+const notFound = (detail: string): HttpResponse => withHeaders(problem(404, 'Not Found', detail), NO_STORE);
 
 /** The video a path names, with the catalog's own rules for a platform and an id; or the 404 saying why not. */
 const videoOf = (request: HttpRequest): VideoRef | HttpResponse => {
@@ -13,14 +24,12 @@ const videoOf = (request: HttpRequest): VideoRef | HttpResponse => {
   const videoId = request.pathParameters?.videoId ?? '';
   const known = platform.safeParse(platformName);
   if (!known.success) {
-    return problem(404, 'Not Found', `unknown platform "${platformName.slice(0, 32)}" (tiktok or youtube)`);
+    return notFound(`unknown platform "${platformName.slice(0, 32)}" (tiktok or youtube)`);
   }
   if (!id.safeParse(videoId).success)
-    return problem(404, 'Not Found', 'videoId must be 1 to 128 characters of well-formed Unicode');
+    return notFound('videoId must be 1 to 128 characters of well-formed Unicode');
   return { platform: known.data, videoId };
 };
-
-const NO_STORE = { 'cache-control': 'no-store' };
 
 /** GET /health, GET /links/{platform}/{videoId} and GET /links/{platform}/{videoId}/portfolio. */
 export const createLinksApiHandler = (links: LinkContext) => {
@@ -31,16 +40,17 @@ export const createLinksApiHandler = (links: LinkContext) => {
       if (!('videoId' in video)) return video;
       const current = await readLinks(links, video.platform, video.videoId);
       if (!current.portfolio && !current.apply) {
-        return problem(404, 'Not Found', `no active link for ${video.platform} video ${video.videoId}`);
+        return notFound(`no active link for ${video.platform} video ${video.videoId}`);
       }
       const body = { ...video, portfolio: current.portfolio, apply: current.apply };
-      return json(200, body, NO_STORE);
+      // The one cacheable answer: the CDN serves it for PUBLIC_READ_MAX_AGE_SECONDS.
+      return json(200, body, PUBLIC_READ_CACHE);
     },
     'GET /links/{platform}/{videoId}/portfolio': async (request) => {
       const video = videoOf(request);
       if (!('videoId' in video)) return video;
       const { portfolio } = await readLinks(links, video.platform, video.videoId);
-      if (!portfolio) return problem(404, 'Not Found', 'this video has no active portfolio link');
+      if (!portfolio) return notFound('this video has no active portfolio link');
       return { statusCode: 302, headers: { location: portfolio.url, ...NO_STORE } };
     },
   };

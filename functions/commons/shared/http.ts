@@ -7,6 +7,29 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2;
 /** Request bodies over 256 KiB are refused with 413 (CONTRACT §4). */
 export const MAX_BODY_BYTES = 262_144;
 
+/**
+ * How long a public read may be served from a cache: the CDN's TTL for `GET /links/{platform}/{videoId}` and
+ * `/openapi.json` (lib/constructs/api-distribution.ts), so a link change reaches every reader within it.
+ */
+export const PUBLIC_READ_MAX_AGE_SECONDS = 5;
+
+/** On a public read's 200, and on nothing else. */
+export const PUBLIC_READ_CACHE = {
+  'cache-control': `public, max-age=${PUBLIC_READ_MAX_AGE_SECONDS}`,
+} as const;
+
+/** On what no cache may keep: errors, redirects, anything personal. */
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+/** The response with these headers added. */
+export const withHeaders = (
+  response: HttpResponse,
+  headers: Readonly<Record<string, string>>,
+): HttpResponse => ({
+  ...response,
+  headers: { ...response.headers, ...headers },
+});
+
 /** An RFC 9457 problem: `type, title, status, detail`. */
 export const problem = (
   status: number,

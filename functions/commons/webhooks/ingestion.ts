@@ -1,6 +1,6 @@
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import type { MetricName, WebhookMetricOutcome, WebhookMetricPlatform } from '#shared/metric-names.ts';
-import type { SecretName } from '#shared/secret-names.ts';
+import type { StoredSecretName } from '#shared/secret-names.ts';
 import { readContraDelivery } from './contra.ts';
 import type { DeliveryLedger, WebhookOrigin } from './delivery-ledger.ts';
 import { readTikTokDelivery } from './tiktok.ts';
@@ -16,7 +16,7 @@ export interface IngestionPorts {
   readonly publisher: EventPublisher;
   readonly deliveries: DeliveryLedger;
   /** Every current value of a secret: several during a rotation, any of them verifies. */
-  readonly secrets: (name: SecretName) => Promise<readonly string[]>;
+  readonly secrets: (name: StoredSecretName) => Promise<readonly string[]>;
   readonly clock: () => Date;
   /** Counts one occurrence of a metric. */
   readonly count: (metric: MetricName) => void;
@@ -36,7 +36,11 @@ export type IngestResult =
 const SOURCES: Readonly<
   Record<
     WebhookOrigin,
-    { readonly secret: SecretName; readonly read: DeliveryReader; readonly label: WebhookMetricPlatform }
+    {
+      readonly secret: StoredSecretName;
+      readonly read: DeliveryReader;
+      readonly label: WebhookMetricPlatform;
+    }
   >
 > = {
   tiktok: { secret: 'TIKTOK_CLIENT_SECRET', read: readTikTokDelivery, label: 'TikTok' },
