@@ -9,8 +9,8 @@ import { seedApplicantAndJobs } from './fixtures.ts';
 import type { HostileRun } from './hostile-run.ts';
 
 /**
- * Attacks on what `npm start` serves the developer only (CONTRACT §5): the PutEvents and SQS endpoints and the
- * activity feed on the API port, the embedded DynamoDB, the stack's WebSub hub. A web page the developer visits
+ * Attacks on what `npm start` serves the developer only (CONTRACT §5): the PutEvents, SQS and Secrets Manager
+ * endpoints and the activity, alarm and IAM feeds on the API port, the embedded DynamoDB, the stack's WebSub hub. A web page the developer visits
  * reaches them in two ways: DNS rebinding (its own name resolving to 127.0.0.1, so its requests carry that name
  * as Host and are same-origin to the browser) and cross-origin requests (dynalite answered any Origin with
  * `Access-Control-Allow-Origin: *`). The rebinding attempts are raw requests, and one real headless chromium
@@ -53,6 +53,12 @@ const putEventsBody = (busName: string, source: string, detail = '{}') =>
     Entries: [{ EventBusName: busName, Source: source, DetailType: 'Video Posted', Detail: detail }],
   });
 
+/** Unsigned, the call is the administrator's: only the local-only guard stands between a page and the secrets. */
+const LIST_SECRETS_HEADERS = {
+  'content-type': 'application/x-amz-json-1.1',
+  'x-amz-target': 'secretsmanager.ListSecrets',
+};
+
 const AMZ_DATE = '20260101T000000Z';
 /** What the SDK sends; dynalite checks the shape of the signature, not the signature. */
 const dynamoHeaders = (operation: string) => ({
@@ -89,7 +95,13 @@ const rebinding = async (run: HostileRun, source: string): Promise<void> => {
           'x-amz-target': 'AmazonSQS.ListQueues',
         }),
     ],
+    [
+      'Secrets Manager on the API port',
+      () => raw(`${stack.url}/`, { ...LIST_SECRETS_HEADERS, host: `${REBOUND}:${port(stack.url)}` }),
+    ],
     ['the activity feed', () => raw(`${stack.url}/_local/activity`, { host: REBOUND }, 'GET')],
+    ['the alarms', () => raw(`${stack.url}/_local/alarms`, { host: REBOUND }, 'GET')],
+    ['the IAM refusals', () => raw(`${stack.url}/_local/iam`, { host: REBOUND }, 'GET')],
     ['the console', () => raw(`${stack.url}/_console`, { host: `${REBOUND}:${port(stack.url)}` }, 'GET')],
     [
       'Scan on the DynamoDB port',
@@ -136,6 +148,13 @@ const rebinding = async (run: HostileRun, source: string): Promise<void> => {
     'PutEvents with Host localhost still publishes (control)',
     control.status === 200 && publishedFrom(run, `${source}.control`) === 1,
     `answered ${control.status}`,
+  );
+  const secretsControl = await raw(`${stack.url}/`, { ...LIST_SECRETS_HEADERS, host: 'localhost' });
+  run.record(
+    'rebound Host',
+    'Secrets Manager with Host localhost still answers (control)',
+    secretsControl.status === 200,
+    `answered ${secretsControl.status}`,
   );
 };
 
@@ -190,7 +209,7 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
     const page = await browser.newPage();
     await page.goto(attackerOrigin);
     const attempts = await page.evaluate(
-      async ({ api, dynamo, table, putEvents, profileKey }) => {
+      async ({ api, dynamo, table, putEvents, profileKey, listSecrets }) => {
         const attempt = async (name: string, call: () => Promise<Response>): Promise<BrowserAttempt> => {
           try {
             const response = await call();
@@ -236,6 +255,10 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
               body: '{}',
             }),
           ),
+          await attempt('list the secrets', () =>
+            fetch(`${api}/`, { method: 'POST', headers: listSecrets, body: '{}' }),
+          ),
+          await attempt('read the IAM refusals', () => fetch(`${api}/_local/iam`)),
           await attempt('Scan the table', () => dynamoCall('Scan', { TableName: table })),
           await attempt('rewrite a profile', () =>
             dynamoCall('PutItem', {
@@ -255,6 +278,7 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
         table: tableName,
         putEvents: putEventsBody(busName, source),
         profileKey: { pk: { S: pk }, sk: { S: sk } },
+        listSecrets: LIST_SECRETS_HEADERS,
       },
     );
     for (const { name, read, detail } of attempts) {

@@ -2,13 +2,15 @@ import { rm } from 'node:fs/promises';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { type EnforcedEndpoints, startEnforcedEndpoints } from '../iam/enforced-endpoints.ts';
 import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
+import { useShared } from '../support/shared-resource.ts';
 
 /**
- * CONTRACT §5: every endpoint that serves the developer (PutEvents and SQS on the API port, the embedded
- * DynamoDB, the console and `/_local/*`, the stack's WebSub hub) answers 403 without CORS headers to a Host
- * that is not loopback's (DNS rebinding) and to a browser Origin that is not the console's; the public API
- * routes answer any Host. Requests go out with node:http, which sends the Host and Origin it is given, as a
+ * CONTRACT §5: every endpoint that serves the developer (PutEvents, SQS and Secrets Manager on the API port, the
+ * embedded DynamoDB, the console and `/_local/*`, the stack's WebSub hub, and the standalone Secrets Manager and
+ * IAM fronts the tests start) answers 403 without CORS headers to a Host that is not loopback's (DNS rebinding)
+ * and to a browser Origin that is not the console's; the public API routes answer any Host. Requests go out with node:http, which sends the Host and Origin it is given, as a
  * browser does for a rebound name or a cross-origin fetch (the real browser's view is
  * reliability/attacks/local-endpoint-attacks.ts, run by test/reliability/security.test.ts).
  */
@@ -63,8 +65,20 @@ const putEvents = (headers: Record<string, string>, source = 'probe.guard') =>
     }),
   });
 
-const dynamoCall = (headers: Record<string, string>, method = 'POST') =>
-  send(`${stack.dynamoEndpoint}/`, {
+/** The secrets' names, which GetSecretValue then reads: unsigned, the call is the administrator's. */
+const listSecrets = (url: string, headers: Record<string, string>) =>
+  send(`${url}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'secretsmanager.ListSecrets',
+      ...headers,
+    },
+    body: '{}',
+  });
+
+const dynamoCall = (headers: Record<string, string>, method = 'POST', endpoint = stack.dynamoEndpoint) =>
+  send(`${endpoint}/`, {
     method,
     headers: {
       'content-type': 'application/x-amz-json-1.0',
@@ -106,7 +120,10 @@ describe('a rebound Host (DNS rebinding)', () => {
           body: '{}',
         }),
     ],
+    ['Secrets Manager', () => listSecrets(stack.url, { host: `${REBOUND}:${apiPort}` })],
     ['the activity feed', () => send(`${stack.url}/_local/activity`, { headers: { host: REBOUND } })],
+    ['the alarms', () => send(`${stack.url}/_local/alarms`, { headers: { host: REBOUND } })],
+    ['the IAM refusals', () => send(`${stack.url}/_local/iam`, { headers: { host: REBOUND } })],
     ['the console', () => send(`${stack.url}/_console`, { headers: { host: `${REBOUND}:${apiPort}` } })],
     ['the console script', () => send(`${stack.url}/_console/console.js`, { headers: { host: REBOUND } })],
     ['the hub state', () => send(`${stack.url}/_local/websub-hub`, { headers: { host: REBOUND } })],
@@ -135,6 +152,9 @@ describe('a rebound Host (DNS rebinding)', () => {
       expect(published(source)).toBe(1);
       expect((await dynamoCall({ host })).status).toBe(200);
       expect((await send(`${stack.url}/_local/activity`, { headers: { host } })).status).toBe(200);
+      const secrets = await listSecrets(stack.url, { host });
+      expect(secrets.status).toBe(200);
+      expect(JSON.parse(secrets.body)).toHaveProperty('SecretList');
     },
   );
 
@@ -156,6 +176,8 @@ describe('a browser Origin', () => {
     for (const answer of [
       await putEvents({ origin }, source),
       await send(`${stack.url}/_local/activity`, { headers: { origin } }),
+      await send(`${stack.url}/_local/iam`, { headers: { origin } }),
+      await listSecrets(stack.url, { origin }),
       await dynamoCall({ origin }),
       await dynamoCall({ origin, 'access-control-request-method': 'POST' }, 'OPTIONS'),
     ]) {
@@ -189,5 +211,36 @@ describe('a browser Origin', () => {
       'OPTIONS',
     );
     expect(corsHeadersOf(preflight)).toEqual([]);
+  });
+});
+
+describe('the Secrets Manager and IAM fronts the tests start on their own', () => {
+  const endpoints: EnforcedEndpoints = useShared(
+    'the enforced endpoints',
+    startEnforcedEndpoints,
+    (started) => started.close(),
+  );
+  const dynamoThroughProxy = (headers: Record<string, string>) =>
+    dynamoCall(headers, 'POST', endpoints.dynamodbUrl);
+
+  it.each([
+    ['Secrets Manager', () => listSecrets(endpoints.secretsUrl, { host: REBOUND })],
+    // The proxy sets Host to its upstream's: unguarded, it would pass a rebound name on as loopback's.
+    ['the IAM front of DynamoDB', () => dynamoThroughProxy({ host: REBOUND })],
+    ['Secrets Manager, from a web page', () => listSecrets(endpoints.secretsUrl, { origin: ATTACKER })],
+    ['the IAM front of DynamoDB, from a web page', () => dynamoThroughProxy({ origin: ATTACKER })],
+  ])('%s refuses with 403 and no CORS header', async (_, attempt) => {
+    const answer = await attempt();
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      __type: 'AccessDeniedException',
+      message: expect.stringMatching(/is not 127\.0\.0\.1 or localhost|is not allowed/),
+    });
+    expect(corsHeadersOf(answer)).toEqual([]);
+  });
+
+  it('each answers loopback', async () => {
+    expect((await listSecrets(endpoints.secretsUrl, {})).status).toBe(200);
+    expect(JSON.parse((await dynamoThroughProxy({})).body)).toHaveProperty('TableNames');
   });
 });
