@@ -7,12 +7,15 @@ import { MIN_SCORE_PERCENT, MUTATION_MODULES, type MutationModule } from './modu
 /**
  * `npm run test:mutation [-- <module name>…]`: Stryker 10 with its vitest runner on each module of
  * mutation/modules.ts against that module's own test files, then one table of the scores. Not part of CI (it
- * takes tens of minutes on two cores). Stryker needs Node ≥ 22: it runs on the `node` devDependency's binary,
- * the machine's Node (20) running everything else. The ../shared conformance corpus must sit beside the repo.
+ * takes tens of minutes on two cores). Stryker needs Node ≥ 22: npx fetches the npm package node@22 into its own
+ * cache on the first run and Stryker runs on that binary, while the machine's Node (20) runs everything else.
+ * Not a devDependency: it would link node_modules/.bin/node, which npm puts first on every script's PATH. The
+ * ../shared conformance corpus must sit beside the repo.
  */
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const NODE_22 = join(root, 'node_modules/node/bin/node');
+/** The Node that runs Stryker, pinned exactly as dependencies are. */
+const NODE_22 = 'node@22.23.3';
 const STRYKER = join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
 const REPORTS = join(root, 'reports/mutation');
 
@@ -29,6 +32,9 @@ const configOf = (module: MutationModule) => ({
   // Stryker rewrites tsconfig.json with TypeScript's JS API, which TypeScript 7 no longer ships: pointed at a
   // file that does not exist, it leaves the project's alone (the instrumenter parses TypeScript itself).
   tsconfigFile: 'mutation/no-tsconfig-rewrite.json',
+  // In place, Stryker would otherwise write a `// @ts-nocheck` into every source file and write each back
+  // afterwards, which drops bin/reelhire.js's executable bit; vitest transpiles without type checks anyway.
+  disableTypeChecks: false,
   concurrency: 2,
   timeoutMS: 15_000,
   reporters: ['clear-text', 'progress', 'json', 'html'],
@@ -64,7 +70,7 @@ for (const module of modules) {
   const configFile = join(REPORTS, `${slugOf(module)}.stryker.json`);
   writeFileSync(configFile, `${JSON.stringify(configOf(module), null, 2)}\n`);
   console.log(`\n== ${module.name}: ${module.mutate.join(', ')} against ${module.testFiles.join(', ')}`);
-  const run = spawnSync(NODE_22, [STRYKER, 'run', configFile], {
+  const run = spawnSync('npx', ['--yes', `--package=${NODE_22}`, '--', 'node', STRYKER, 'run', configFile], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_TEST_FILES: JSON.stringify(module.testFiles) },
