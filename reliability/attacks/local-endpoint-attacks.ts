@@ -209,7 +209,7 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
     const page = await browser.newPage();
     await page.goto(attackerOrigin);
     const attempts = await page.evaluate(
-      async ({ api, dynamo, table, putEvents, profileKey, listSecrets }) => {
+      async ({ api, dynamo, table, putEvents, profileKey }) => {
         const attempt = async (name: string, call: () => Promise<Response>): Promise<BrowserAttempt> => {
           try {
             const response = await call();
@@ -233,31 +233,17 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
             },
             body: JSON.stringify(body),
           });
+        const awsCall = (target: string, version: '1.0' | '1.1', body: string) =>
+          fetch(`${api}/`, {
+            method: 'POST',
+            headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target },
+            body,
+          });
         return [
           await attempt('read the activity feed', () => fetch(`${api}/_local/activity`)),
-          await attempt('PutEvents', () =>
-            fetch(`${api}/`, {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/x-amz-json-1.1',
-                'x-amz-target': 'AWSEvents.PutEvents',
-              },
-              body: putEvents,
-            }),
-          ),
-          await attempt('list the queues', () =>
-            fetch(`${api}/`, {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/x-amz-json-1.0',
-                'x-amz-target': 'AmazonSQS.ListQueues',
-              },
-              body: '{}',
-            }),
-          ),
-          await attempt('list the secrets', () =>
-            fetch(`${api}/`, { method: 'POST', headers: listSecrets, body: '{}' }),
-          ),
+          await attempt('PutEvents', () => awsCall('AWSEvents.PutEvents', '1.1', putEvents)),
+          await attempt('list the queues', () => awsCall('AmazonSQS.ListQueues', '1.0', '{}')),
+          await attempt('list the secrets', () => awsCall('secretsmanager.ListSecrets', '1.1', '{}')),
           await attempt('read the IAM refusals', () => fetch(`${api}/_local/iam`)),
           await attempt('Scan the table', () => dynamoCall('Scan', { TableName: table })),
           await attempt('rewrite a profile', () =>
@@ -278,7 +264,6 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
         table: tableName,
         putEvents: putEventsBody(busName, source),
         profileKey: { pk: { S: pk }, sk: { S: sk } },
-        listSecrets: LIST_SECRETS_HEADERS,
       },
     );
     for (const { name, read, detail } of attempts) {
