@@ -7,6 +7,7 @@ import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
+import { consoleOrigins } from './http/local-only.ts';
 import type { FunctionLogSink, LocalFunction } from './lambda/local-function.ts';
 import { FunctionLogs, shortNameOf } from './logs/function-logs.ts';
 import type { QueueRegistry } from './sqs/queue-registry.ts';
@@ -155,10 +156,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   const lifecycle = new StackLifecycle();
   try {
-    // The ports first, DynamoDB's before the API's: a port in use stops start-up before anything runs.
-    const dynamo = await startStorage(lifecycle, { port: options.dynamoPort ?? 8000, dataDir });
+    // The ports first, the API's before the others, which answer the console's web page (its origin) only:
+    // a port in use stops start-up before anything runs.
     const http = await listenHttp(lifecycle, options.port ?? 3000);
-    const youtubeHub = await startWebSubHub(lifecycle, { env, port: options.hubPort ?? 0, dataDir, log });
+    const browserOrigins = consoleOrigins(http.url);
+    const dynamo = await startStorage(lifecycle, {
+      port: options.dynamoPort ?? 8000,
+      dataDir,
+      browserOrigins,
+    });
+    const youtubeHub = await startWebSubHub(lifecycle, {
+      env,
+      port: options.hubPort ?? 0,
+      dataDir,
+      log,
+      browserOrigins,
+    });
 
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);

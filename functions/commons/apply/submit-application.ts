@@ -4,7 +4,7 @@ import { isLiveProfile } from '#shared/entities.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import { count } from '#shared/observability.ts';
 import type { ApplicationRecord, ApplicationStore } from './application-store.ts';
-import type { ApplyRequestBody } from './apply-request.ts';
+import { type ApplyRequestBody, viaOfJob } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';
 
 export interface ApplyDependencies {
@@ -76,12 +76,13 @@ export const submitApplication = async (
   if (!command.body.valid) return { kind: 'badBody', problem: command.body.problem };
   if (!isLiveProfile(await deps.entities.profile(command.profileId))) return { kind: 'unknownProfile' };
 
+  const via = viaOfJob(command.body.via, status.job);
   const application: ApplicationRecord = {
     applicationId: deps.newApplicationId(),
     jobId: command.jobId,
     profileId: command.profileId,
     submittedAt: now.toISOString(),
-    ...(command.body.via ? { via: command.body.via } : {}),
+    ...(via ? { via } : {}),
     published: false,
   };
   if (!(await deps.applications.create(application))) {
