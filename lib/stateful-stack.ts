@@ -12,7 +12,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type CfnQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '#events/catalog.ts';
-import { ALL_INDEXES, INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
+import { ALL_INDEXES, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import { EVENT_ROUTES, SCHEDULES, THROTTLE_CLASSES } from './routing.ts';
@@ -24,9 +24,6 @@ export interface StatefulStackProps extends StackProps {
   /** How long the bus archive keeps events for replay. @default 30 days outside dev, 7 days in dev */
   readonly archiveRetention?: Duration;
 }
-
-/** DynamoDB's TTL attribute: items carrying it (delivery ids, expired leases) are removed after that instant. */
-export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * The table's warm throughput for launch (prod), from the capacity plan (docs/capacity.md): every webhook at
