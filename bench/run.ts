@@ -153,7 +153,6 @@ figures.push({
 
 step('cost per million Video Posted');
 const videoRoute = EVENT_ROUTES.find((route) => route.function === 'videoEvents')!;
-const handlerMsPerEvent = 1000 / pipeline.eventsPerSecond;
 const delivery = units['webhook delivery (look + remember)']!;
 const measured = {
   webhookWriteUnits: delivery.writeUnits,
@@ -163,7 +162,7 @@ const measured = {
   webhookMemoryMb: FUNCTIONS.webhooks.memoryMb,
   handlerWriteUnits: videoPosted.writeUnits,
   handlerReadUnits: videoPosted.readUnits,
-  handlerMsPerEvent,
+  handlerMsPerEvent: pipeline.handlerMsPerEvent,
   handlerMemoryMb: FUNCTIONS.videoEvents.memoryMb,
   extraBusEvents: 1,
   batchSize: videoRoute.queue.batchSize,
