@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +11,7 @@ import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { tableDefinition } from '../local/testing/dynalite.ts';
+import { listenOnLoopback } from '../local/testing/loopback-server.ts';
 import { serveHandler } from '../local/testing/serve-handler.ts';
 import type { LoadResult } from './ingest-load.ts';
 
@@ -146,25 +146,14 @@ export const benchIngestRatio = async (options: WebhookIngestOptions = {}): Prom
 };
 
 /** node:http and nothing else: reads the body, answers what the webhook answers an accepted delivery. */
-const serveBare = async (): Promise<{ url: string; close(): Promise<void> }> => {
-  const server = createHttpServer((request, response) => {
+const serveBare = () =>
+  listenOnLoopback((request, response) => {
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"status":"accepted"}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
-};
 
 const runLoad = (url: string, connections: number, seconds: number): Promise<LoadResult> =>
   new Promise((resolve, reject) => {
