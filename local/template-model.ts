@@ -68,7 +68,7 @@ export const tableTtlsOf = (resources: readonly ResolvedResource[]): TableTtlMod
   tablesOf(resources).flatMap((table) => {
     const ttl = objectField(table.properties, 'TimeToLiveSpecification');
     const attribute = ttl ? stringField(ttl, 'AttributeName') : undefined;
-    if (!ttl || ttl.Enabled !== true || !attribute) return [];
+    if (ttl?.Enabled !== true || !attribute) return [];
     const keyAttributes = arrayField(table.properties, 'KeySchema')
       .map((key) => (isJsonObject(key) ? stringField(key, 'AttributeName') : undefined))
       .filter((name): name is string => name !== undefined);
