@@ -147,6 +147,8 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
         },
       }),
     );
+    // After the tombstone, never before: an expired candidate on a video still live would hide its apply link.
+    // A crash in between leaves the candidates unexpired (the redelivery stops at the tombstone): storage only.
     const expiresAt = Math.floor(Date.now() / 1000);
     for (const candidate of candidates) {
       // Only an entry still there: never a new item made of nothing but the TTL attribute.
