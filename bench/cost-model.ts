@@ -100,7 +100,7 @@ export const reelhireCost = (m: MeasuredVideoPosted): CostEstimate => {
     {
       item: 'video-events Lambda GB-s',
       usd: lambdaCompute(m.handlerMsPerEvent, m.handlerMemoryMb),
-      why: `measured: ${m.handlerMsPerEvent.toFixed(2)} ms an event (the function's invocation time in the pipeline run ÷ events) at ${m.handlerMemoryMb} MB`,
+      why: `measured: ${m.handlerMsPerEvent.toFixed(2)} ms an event (the local pipeline's time per event) at ${m.handlerMemoryMb} MB`,
     },
     {
       item: 'link records DynamoDB units',

@@ -59,7 +59,7 @@ const pipeline = await benchPipeline(sizes.pipelineEvents);
 figures.push({
   name: 'pipeline.ratio (events/s ÷ raw SDK PutItem/s, both through the IAM-enforcing front)',
   value: pipeline.ratio,
-  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s`,
+  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s; video-events invocation time ${pipeline.handlerMsPerEvent.toFixed(1)} ms an event`,
   target: '≥ 0.6',
   met: pipeline.ratio >= 0.6,
 });
@@ -162,7 +162,9 @@ const measured = {
   webhookMemoryMb: FUNCTIONS.webhooks.memoryMb,
   handlerWriteUnits: videoPosted.writeUnits,
   handlerReadUnits: videoPosted.readUnits,
-  handlerMsPerEvent: pipeline.handlerMsPerEvent,
+  // The pipeline's time per event, not the sum of the function's invocation times: concurrent batches queue on
+  // the one local store thread, so their invocation times count the same wait several times over (both shown).
+  handlerMsPerEvent: 1000 / pipeline.eventsPerSecond,
   handlerMemoryMb: FUNCTIONS.videoEvents.memoryMb,
   extraBusEvents: 1,
   batchSize: videoRoute.queue.batchSize,
