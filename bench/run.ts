@@ -178,7 +178,7 @@ figures.push({
   name: 'cost per million Video Posted (linked account), end to end',
   value: ours.totalUsd,
   unit: `$ (naive $${naive.totalUsd.toFixed(2)}; forced by the contract $${floor.toFixed(2)}; behind the bus $${ours.behindBusUsd.toFixed(2)} vs $${naive.behindBusUsd.toFixed(2)} naive)`,
-  target: `≤ $${COST_TARGET_USD}`,
+  target: `≤ ${COST_TARGET_USD} $`,
   met: ours.totalUsd <= COST_TARGET_USD,
 });
 
