@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { EVENT_ROUTES, FUNCTIONS } from '../lib/routing.ts';
 import { measureEventUnits } from './capacity-units.ts';
 import { benchCdnCache } from './cdn-cache.ts';
+import { renderBenchChart } from './chart.ts';
 import { measureColdInit } from './cold-init.ts';
 import { type CostEstimate, contractFloor, naiveCost, reelhireCost } from './cost-model.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -255,5 +256,12 @@ mkdirSync(directory, { recursive: true });
 const name = smoke ? 'smoke' : 'latest';
 writeFileSync(path.join(directory, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(path.join(directory, `${name}.md`), markdown);
+writeFileSync(
+  path.join(directory, `${name}.svg`),
+  renderBenchChart(
+    figures,
+    `ReelHire bench, ${results.measuredAt.slice(0, 10)}, ${results.machine.cpus} cores`,
+  ),
+);
 console.log(markdown);
-console.log(`bench: wrote bench/results/${name}.json and ${name}.md`);
+console.log(`bench: wrote bench/results/${name}.json, ${name}.md and ${name}.svg`);

@@ -1,5 +1,5 @@
 import type { SecretName } from '#shared/secret-names.ts';
-import { localSecrets } from '../local/dev-secrets.ts';
+import { localSecrets, signingValueOf } from '../local/dev-secrets.ts';
 
 export interface LocalSecret {
   readonly value: string;
@@ -13,7 +13,7 @@ export interface LocalSecret {
 export const localSecret = (name: SecretName, env: NodeJS.ProcessEnv = process.env): LocalSecret => {
   const secrets = localSecrets(env);
   return {
-    value: secrets.values[name].split(/\s+/).find((value) => value !== '') ?? secrets.values[name],
+    value: signingValueOf(secrets.values[name]),
     isDevelopmentDefault: secrets.defaulted.includes(name),
   };
 };

@@ -5,7 +5,9 @@ import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
 import { registerEmployerSecret } from './employer-secret.ts';
+import { registerInvoke } from './invoke.ts';
 import { registerLinks } from './links.ts';
+import { registerLogs } from './logs.ts';
 import { registerSend } from './send.ts';
 import { registerToken } from './token.ts';
 import { registerTrigger } from './trigger.ts';
@@ -28,6 +30,8 @@ export const buildProgram = (): Command => {
     // Commander's own errors (unknown option, missing argument…) become exit code 2 below.
     .exitOverride()
     .showSuggestionAfterError()
+    // Errors are one line: Commander's suggestion joins its error instead of starting a second line.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/\n(?=\(Did you mean)/, ' ')) })
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false });
   registerTrigger(program);
   registerSend(program);
@@ -36,6 +40,8 @@ export const buildProgram = (): Command => {
   registerEmployerSecret(program);
   registerDlq(program);
   registerAlarms(program);
+  registerLogs(program);
+  registerInvoke(program);
   registerEmployer(program);
   return program;
 };

@@ -34,6 +34,9 @@ const pascal = (name: string): string =>
 export const logicalIds = {
   table: 'Table',
   eventBus: 'EventBus',
+  schemaRegistry: 'EventSchemaRegistry',
+  /** An event's schema in the registry (`video-posted` → `VideoPostedEventSchema`). */
+  eventSchema: (eventName: string): string => `${pascal(eventName)}EventSchema`,
   function: (name: FunctionName | string): string => `${pascal(name)}Function`,
   functionRole: (name: FunctionName | string): string => `${pascal(name)}FunctionRole`,
   functionLogGroup: (name: FunctionName | string): string => `${pascal(name)}LogGroup`,

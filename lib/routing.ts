@@ -1,3 +1,4 @@
+import { API_DOCS_ROUTES } from '#api-docs/routes.ts';
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
@@ -22,8 +23,8 @@ export interface FunctionSpec {
   readonly secrets: readonly StoredSecretName[];
   /** Whether it verifies viewer tokens: with Contra's JWKS in the cloud (VIEWER_JWKS_URL). @default false */
   readonly verifiesViewerTokens?: boolean;
-  /** Table access it needs; least privilege is derived from this. */
-  readonly table: 'read' | 'readWrite';
+  /** Table access it needs; least privilege is derived from this (`none`: not even the table's name). */
+  readonly table: 'none' | 'read' | 'readWrite';
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
   /**
@@ -138,6 +139,17 @@ export const FUNCTIONS = {
     table: 'readWrite',
     publishes: true,
     reservedConcurrency: 50,
+  },
+  apiDocs: {
+    entry: 'functions/api-docs.ts',
+    description: 'GET /openapi.json, generated from the routes’ own schemas',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    secrets: [],
+    table: 'none',
+    publishes: false,
+    // The CDN answers nearly every request: each edge asks at most once per PUBLIC_READ_MAX_AGE_SECONDS.
+    reservedConcurrency: 5,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -333,6 +345,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   }),
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
   ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
+  ...servedBy('apiDocs', API_DOCS_ROUTES, 'publicReads'),
 ];
 
 /**

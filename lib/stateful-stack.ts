@@ -11,9 +11,10 @@ import { type CfnEventBus, EventBus, Match } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type CfnQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { SOURCE_PREFIX } from '#events/catalog.ts';
+import { ALL_EVENTS, SOURCE_PREFIX } from '#events/catalog.ts';
 import { ALL_INDEXES, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
+import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import { EVENT_ROUTES, SCHEDULES, THROTTLE_CLASSES } from './routing.ts';
 
@@ -55,6 +56,8 @@ export class StatefulStack extends Stack {
    * EventBridge event as the body, so one redrive into the route's queue recovers either.
    */
   public readonly deadLetterQueues: ReadonlyMap<string, Queue>;
+  /** The shapes of the events on the bus, for its subscribers: the contract's events, not the internal ones. */
+  public readonly schemaRegistry: EventSchemaRegistry;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -93,6 +96,11 @@ export class StatefulStack extends Stack {
       description: 'Every reelhire.* event, for replay after a fix',
       eventPattern: { source: Match.prefix(SOURCE_PREFIX) },
       retention: props.archiveRetention ?? Duration.days(keep ? 30 : 7),
+    });
+
+    this.schemaRegistry = new EventSchemaRegistry(this, 'EventSchemas', {
+      registryName: busNameOf(props.stage),
+      events: ALL_EVENTS.filter((definition) => !definition.internal),
     });
 
     const deadLetterQueues = new Map<string, Queue>();

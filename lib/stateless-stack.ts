@@ -116,7 +116,7 @@ export class StatelessStack extends Stack {
           logGroup: logicalIds.functionLogGroup(name),
         },
         environment: {
-          TABLE_NAME: props.table.tableName,
+          ...(spec.table === 'none' ? {} : { TABLE_NAME: props.table.tableName }),
           EVENT_BUS_NAME: props.eventBus.eventBusName,
           PUBLIC_BASE_URL: publicBaseUrl,
           REELHIRE_STAGE: config.stage,
@@ -208,7 +208,7 @@ export class StatelessStack extends Stack {
   }
 
   private grantAccess(fn: ReelHireFunction, spec: FunctionSpec, props: StatelessStackProps): void {
-    grantTableAccess(fn.role, props.table, ALL_INDEXES, spec.table);
+    if (spec.table !== 'none') grantTableAccess(fn.role, props.table, ALL_INDEXES, spec.table);
     if (spec.publishes) props.eventBus.grantPutEventsTo(fn.role);
     for (const name of spec.secrets) {
       const secretName = props.config.secretNames[name];

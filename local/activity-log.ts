@@ -9,7 +9,8 @@ export interface BusEventRecord {
   readonly matchedRules: readonly string[];
 }
 
-export type InvocationTrigger = 'http' | 'sqs' | 'event' | 'schedule' | 'warm-up';
+/** `invoke`: `reelhire invoke` (POST /_local/invoke). */
+export type InvocationTrigger = 'http' | 'sqs' | 'event' | 'schedule' | 'warm-up' | 'invoke';
 /** `throttled`: refused at once because the function's reserved concurrency was in use; its code did not run. */
 export type InvocationOutcome = 'succeeded' | 'failed' | 'timed-out' | 'crashed' | 'throttled';
 

@@ -32,3 +32,7 @@ export const localSecrets = (env: NodeJS.ProcessEnv = process.env): LocalSecrets
   }
   return { values, defaulted };
 };
+
+/** The value a secret signs with: a variable may list several (a rotation), and the first one signs. */
+export const signingValueOf = (value: string): string =>
+  value.split(/\s+/).find((candidate) => candidate !== '') ?? value;

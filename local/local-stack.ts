@@ -3,10 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
+import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
-import type { LocalFunction } from './lambda/local-function.ts';
+import type { FunctionLogSink, LocalFunction } from './lambda/local-function.ts';
+import { FunctionLogs, shortNameOf } from './logs/function-logs.ts';
 import type { QueueRegistry } from './sqs/queue-registry.ts';
 import { type LocalAlarms, startAlarms } from './stack/alarms.ts';
 import { startAsyncInvocations } from './stack/async-invocations.ts';
@@ -47,8 +49,8 @@ export interface LocalStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Runtime messages (synth, warnings). @default silent */
   readonly log?: (line: string) => void;
-  /** What the functions write to stdout/stderr. @default silent */
-  readonly functionLog?: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /** What the functions write to stdout/stderr, by each function's short name (shortNameOf). @default silent */
+  readonly functionLog?: FunctionLogSink;
   /** Waits between attempts of a failing async invocation. @default Lambda's 1 and 2 minutes */
   readonly asyncRetryDelaysMs?: readonly number[];
   /** Wait before rule-target retry n. @default exponential from 1 s */
@@ -110,12 +112,16 @@ export interface LocalStack {
   readonly routes: readonly HttpRouteBinding[];
   readonly buses: LocalEventBuses;
   readonly activity: ActivityLog;
+  /** Every function's latest log lines (`reelhire logs`, the console). */
+  readonly logs: FunctionLogs;
   /** The policies in force (reloadable in-process), the local Secrets Manager and every refusal. */
   readonly iam: LocalIam;
   /** The template's alarms, evaluated, and the topics they notify. */
   readonly alarms: LocalAlarms;
   /** DynamoDB's TTL: the expired items of the template's TTL-enabled tables, deleted on a timer. */
   readonly ttl: TtlSweeper;
+  /** What a secret signs with here (the first of a rotation list): `reelhire invoke` signs its samples so. */
+  secretOf(name: SecretName): string;
   /** The secrets running on their development default. */
   readonly defaultedSecrets: readonly SecretName[];
   readonly synth: SynthResult | undefined;
@@ -172,9 +178,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { guard } = iam;
     if (guard) dynamo.enforce((request) => guard.check(request));
     const secrets = seedSecrets({ resources, env, store: iam.secrets });
+    const secretOf = (name: SecretName) => signingValueOf(secrets.values[name]);
     const activity = new ActivityLog();
     const metrics = startMetrics({ activity, timeScale: options.alarmTimeScale ?? 1 });
     const functionLog = options.functionLog ?? (() => undefined);
+    const logs = new FunctionLogs();
+    // Filled once the functions exist: their short names label the lines.
+    const shortNames = new Map<string, string>();
     const queues = await startQueues(lifecycle, {
       resources,
       apiUrl: http.url,
@@ -193,12 +203,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       youtubeHubUrl: youtubeHub.url,
       maxConcurrency,
       activity,
-      functionLog: (name, line, stream) => {
+      functionLog: (name, line, stream, requestId) => {
         metrics.fromLog(line);
-        functionLog(name, line, stream);
+        const shortName = shortNames.get(name) ?? name;
+        logs.append({
+          function: shortName,
+          functionName: name,
+          stream,
+          line,
+          ...(requestId ? { requestId } : {}),
+        });
+        functionLog(shortName, line, stream, requestId);
       },
       warn,
     });
+    for (const [name, fn] of functions) shortNames.set(name, shortNameOf(fn.definition));
     const { invoker, configs } = startAsyncInvocations(lifecycle, {
       resources,
       functions,
@@ -243,6 +262,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       queues,
       youtubeHub,
       activity,
+      logs,
+      secretOf,
       deadLetterQueues,
       clock: options.frontDoorClock ?? Date.now,
       iam,
@@ -266,10 +287,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       routes,
       buses,
       activity,
+      logs,
       iam,
       alarms,
       ttl,
       defaultedSecrets: secrets.defaulted,
+      secretOf,
       synth,
       warnings,
       startupMs: performance.now() - started,

@@ -1,5 +1,9 @@
-import { startLocalStack } from './local-stack.ts';
+import { join } from 'node:path';
+import { startHotReload } from './dev/hot-reload.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './local-stack.ts';
+import { prettyLogLine, wantsColour } from './logs/pretty-log.ts';
 import { startupReport } from './startup-report.ts';
+import { ensureSynthesized } from './synth.ts';
 
 /*
  * `npm start`: the whole ReelHire stack on this machine. A thin command over startLocalStack: reads the
@@ -44,8 +48,17 @@ const alarmTimeScaleOf = (value: string | undefined): number => {
 };
 
 const main = async (): Promise<void> => {
-  const app = appOf(process.argv.slice(2));
-  const stack = await startLocalStack({
+  const argv = process.argv.slice(2);
+  const app = appOf(argv);
+  // --json-logs: the functions' lines exactly as they wrote them (Powertools JSON: each names its service), for
+  // a machine to read; otherwise pretty, prefixed by the function's name, coloured on a terminal.
+  const jsonLogs = argv.includes('--json-logs');
+  const output = { stdout: process.stdout, stderr: process.stderr };
+  const colour = {
+    stdout: wantsColour(process.stdout, process.env),
+    stderr: wantsColour(process.stderr, process.env),
+  };
+  const options: LocalStackOptions = {
     port: portOf('PORT', 3000),
     dynamoPort: portOf('DYNAMODB_PORT', 8000),
     // The stack's own WebSub hub: nothing outside the stack needs to find it (the functions are told, the
@@ -58,10 +71,41 @@ const main = async (): Promise<void> => {
     ...(app ? { assemblyDir: app, synth: false } : {}),
     alarmTimeScale: alarmTimeScaleOf(process.env.REELHIRE_ALARM_TIME_SCALE),
     log: (line) => console.log(line),
-    functionLog: (functionName, line, stream) =>
-      (stream === 'stderr' ? process.stderr : process.stdout).write(`[${functionName}] ${line}\n`),
-  });
+    functionLog: (name, line, stream) => {
+      output[stream].write(`${jsonLogs ? line : prettyLogLine(name, line, { colour: colour[stream] })}\n`);
+    },
+  };
+  let stack: LocalStack = await startLocalStack(options);
   console.log(startupReport(stack));
+
+  // The inner loop: edits under functions/ and events/ swap the changed functions' code, edits under lib/ reload
+  // the template. Never with --app, which runs an assembly as it is; off with --no-watch, and off by default
+  // for an assembly synthesized elsewhere (REELHIRE_CDK_OUT: the tests' many stacks) unless --watch asks.
+  const projectDir = process.cwd();
+  const watching =
+    !app &&
+    !argv.includes('--no-watch') &&
+    (process.env.REELHIRE_CDK_OUT === undefined || argv.includes('--watch'));
+  const hotReload = !watching
+    ? undefined
+    : startHotReload({
+        projectDir,
+        functions: () => stack.functions,
+        log: (line) => console.log(line),
+        synthesize: async () =>
+          (
+            await ensureSynthesized({
+              projectDir,
+              outdir: join(projectDir, 'cdk.out'),
+              log: (line) => console.log(line),
+            })
+          ).outdir,
+        onTemplateChange: async (assemblyDir) => {
+          await stack.stop();
+          stack = await startLocalStack({ ...options, assemblyDir, synth: false });
+          console.log(`ReelHire is running the new template on ${stack.url}`);
+        },
+      });
 
   // npm, tsx and a terminal may each pass the same Ctrl-C on: the first signal stops, repeats are ignored.
   let stopping = false;
@@ -73,6 +117,7 @@ const main = async (): Promise<void> => {
       console.error(`ReelHire did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
       process.exit(1);
     }, STOP_TIMEOUT_MS);
+    await hotReload?.stop();
     await stack.stop();
     clearTimeout(watchdog);
     console.log('Stopped.');

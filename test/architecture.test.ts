@@ -13,7 +13,7 @@ import { FUNCTIONS } from '../lib/routing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMMONS = 'functions/commons';
-const FEATURES = ['links', 'apply', 'notify', 'webhooks', 'websub'];
+const FEATURES = ['links', 'apply', 'notify', 'webhooks', 'websub', 'api-docs'];
 const SKIPPED = new Set(['node_modules', 'cdk.out', '.git', 'results']);
 
 const sourceFiles = (dir: string): string[] =>
@@ -101,7 +101,7 @@ describe('one entry file per function, one shape', () => {
       );
       for (const { specifier } of importsOf(file)) {
         expect(specifier, 'entries import features through their aliases').toMatch(
-          /^#(shared|links|apply|notify|webhooks|websub|events)\//,
+          /^#(shared|links|apply|notify|webhooks|websub|api-docs|events)\//,
         );
       }
     },

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ALL_EVENTS, EVENTS } from '#events/catalog.ts';
-import { allJsonSchemas } from '#events/json-schemas.ts';
+import { allJsonSchemas, busEventSchemaFileName } from '#events/json-schemas.ts';
 import { EventSchemaError, parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 
@@ -27,6 +30,37 @@ describe('event catalog', () => {
       expect(committed, file).toBe(content);
     }
   });
+
+  it.each(ALL_EVENTS.map((definition) => [definition.detailType, definition] as const))(
+    '%s: its sample, as EventBridge delivers it, fits the committed draft-4 schema of the whole event',
+    (_, definition) => {
+      // CommonJS modules whose `default` is their export: so under NodeNext as at run time.
+      const ajv = new Ajv04.default({ strict: false, allErrors: true });
+      addFormats.default(ajv);
+      const schema: object = JSON.parse(
+        readFileSync(
+          new URL(`../events/schemas/${busEventSchemaFileName(definition)}`, import.meta.url),
+          'utf8',
+        ),
+      );
+      const validate = ajv.compile(schema);
+      const sample = sampleOf(definition);
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': sample['detail-type'],
+        source: sample.source,
+        account: '123456789012',
+        time: '2026-11-19T08:00:00Z',
+        region: 'us-east-1',
+        resources: [],
+        detail: sample.detail,
+      };
+      expect(validate(event), ajv.errorsText(validate.errors)).toBe(true);
+      expect(validate({ ...event, source: 'reelhire.elsewhere' })).toBe(false);
+      expect(validate({ ...event, detail: {} })).toBe(false);
+    },
+  );
 
   it('names the offending field when a detail does not fit', () => {
     const detail = { ...(sampleOf(EVENTS.videoPosted).detail as object), videoId: '', postedAt: 'yesterday' };

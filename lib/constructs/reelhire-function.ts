@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type CfnRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../routing.ts';
@@ -17,6 +17,22 @@ export const NODE_RUNTIME = Runtime.NODEJS_24_X;
 /** Lets dependencies that still call `require` run inside the ESM bundle. */
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __reelhireCreateRequire } from 'node:module'; const require = __reelhireCreateRequire(import.meta.url);";
+
+/**
+ * How every function is bundled. `npm start`'s hot reload rebundles a changed function with exactly these
+ * (local/dev/function-bundler.ts), so that what it runs is what a synth would build.
+ */
+export const FUNCTION_BUNDLING = {
+  forceDockerBundling: false,
+  bundleAwsSDK: true,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: CREATE_REQUIRE_BANNER,
+} as const satisfies BundlingOptions;
 
 export interface ReelHireFunctionProps {
   /** The function's key in FUNCTIONS: its Powertools service name and the base of its logical ids. */
@@ -74,17 +90,7 @@ export class ReelHireFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        forceDockerBundling: false,
-        bundleAwsSDK: true,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: CREATE_REQUIRE_BANNER,
-      },
+      bundling: FUNCTION_BUNDLING,
     });
     (this.function.node.defaultChild as CfnFunction).overrideLogicalId(props.logicalIds.function);
   }

@@ -114,6 +114,74 @@ const renderFunctions = (records) => {
   $('#functions-empty').hidden = rows.length > 0;
 };
 
+/** A log line as a person reads it: level and message of a Powertools line, the rest of it after. */
+const readableLine = (line) => {
+  try {
+    const { level, message, timestamp, ...rest } = JSON.parse(line);
+    if (level === undefined) return line;
+    return `${level} ${message ?? ''} ${JSON.stringify(rest)}`;
+  } catch {
+    return line;
+  }
+};
+
+/** The lines an invocation wrote, fetched when its logs are opened (they are all in once it has finished). */
+const logsOf = (record) => {
+  const pre = element('pre', { text: 'Loading…' });
+  const details = element(
+    'details',
+    { attributes: { 'aria-label': `Logs of ${shortName(record.functionName)} ${record.requestId}` } },
+    element('summary', { text: 'logs' }),
+    pre,
+  );
+  details.addEventListener('toggle', async () => {
+    if (!details.open) return;
+    try {
+      const response = await fetch(`/_local/logs?requestId=${encodeURIComponent(record.requestId)}`, {
+        cache: 'no-store',
+      });
+      const body = await response.json();
+      pre.textContent =
+        body.lines.length > 0 ? body.lines.map((entry) => readableLine(entry.line)).join('\n') : '(no lines)';
+    } catch (error) {
+      pre.textContent = `Could not read the logs: ${error.message}`;
+    }
+  });
+  return details;
+};
+
+// Invocations: rows are added, never redrawn, so that opened logs stay open.
+const renderedInvocations = new Set();
+
+const renderInvocations = (records) => {
+  const body = $('#invocations tbody');
+  const fresh = records.filter(
+    (record) =>
+      record.kind === 'invocation' &&
+      record.trigger !== 'warm-up' &&
+      !renderedInvocations.has(record.requestId),
+  );
+  for (const record of fresh) {
+    renderedInvocations.add(record.requestId);
+    body.prepend(
+      element(
+        'tr',
+        { attributes: { 'data-request-id': record.requestId } },
+        element('td', { className: 'time', text: timeOf(record.at), attributes: { title: record.at } }),
+        element('td', { text: shortName(record.functionName), attributes: { title: record.functionName } }),
+        element('td', { text: record.trigger }),
+        element('td', {
+          className: record.outcome === 'succeeded' ? '' : 'bad',
+          text: `${record.outcome} (${record.durationMs} ms)${record.error ? `: ${record.error}` : ''}`,
+        }),
+        element('td', {}, logsOf(record)),
+      ),
+    );
+  }
+  while (body.rows.length > MAX_EVENT_ROWS) body.deleteRow(-1);
+  $('#invocations-empty').hidden = body.rows.length > 0;
+};
+
 const attribute = (message, name) => message.messageAttributes?.[name]?.StringValue;
 
 const reasonOf = (message) =>
@@ -240,6 +308,7 @@ const poll = async () => {
     const activity = JSON.parse(text);
     renderEvents(activity.records);
     renderFunctions(activity.records);
+    renderInvocations(activity.records);
     renderDeadLetters(activity.deadLetterQueues, activity.records);
   } catch (error) {
     setConnection(false, `The local stack does not answer (${error.message}); retrying…`);

@@ -1,6 +1,7 @@
 import { problem } from '#shared/http.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import type { InvocationResult } from '../lambda/local-function.ts';
+import type { FunctionLogs } from '../logs/function-logs.ts';
 import type { HttpReply } from './payload-v2.ts';
 
 /**
@@ -24,6 +25,9 @@ export const functionHttpFailure = (result: Extract<InvocationResult, { ok: fals
 
 export interface LocalEndpointSources {
   readonly activity: ActivityLog;
+  readonly logs: FunctionLogs;
+  /** The functions' short names, for a reader that names one that does not exist. */
+  readonly functionNames: () => readonly string[];
   readonly deadLetterQueues: () => readonly {
     readonly name: string;
     readonly url: string;
@@ -43,11 +47,32 @@ const json = (value: unknown): HttpReply => ({
 });
 
 /**
- * The runtime's own read-only endpoints, for the local console, `npx reelhire alarms` and the tests that run
- * `npm start`: /_local/activity, /_local/alarms and /_local/iam (the refusals).
+ * `/_local/logs?function=F&requestId=R&after=SEQ`: the lines after SEQ (all kept ones without it), oldest first,
+ * and `latest`, the seq to ask after next time (`reelhire logs --follow` polls with it).
  */
-export const localEndpoint = (path: string, sources: LocalEndpointSources): HttpReply | undefined => {
-  switch (path) {
+const logsReply = (query: URLSearchParams, sources: LocalEndpointSources): HttpReply => {
+  const after = Number(query.get('after') ?? '0');
+  const name = query.get('function') ?? undefined;
+  const requestId = query.get('requestId') ?? undefined;
+  return json({
+    latest: sources.logs.latest,
+    functions: sources.functionNames(),
+    lines: sources.logs.query({
+      ...(name ? { function: name } : {}),
+      ...(requestId ? { requestId } : {}),
+      after: Number.isFinite(after) ? after : 0,
+    }),
+  });
+};
+
+/**
+ * The runtime's own read-only endpoints, for the local console, `npx reelhire alarms`, `npx reelhire logs` and
+ * the tests that run `npm start`: /_local/activity, /_local/alarms, /_local/iam (the refusals) and /_local/logs.
+ */
+export const localEndpoint = (url: URL, sources: LocalEndpointSources): HttpReply | undefined => {
+  switch (url.pathname) {
+    case '/_local/logs':
+      return logsReply(url.searchParams, sources);
     case '/_local/activity':
       return json({ records: sources.activity.recent(), deadLetterQueues: sources.deadLetterQueues() });
     case '/_local/alarms':

@@ -2,12 +2,16 @@ import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { LambdaErrorPayload, RuntimeMessage, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
 
+/** How long a result waits for its invocation's last log lines at most. */
+const LOG_DRAIN_MS = 2_000;
+
 export type WorkerReply =
   | WorkerMessage
   | { readonly type: 'crashed'; readonly error: LambdaErrorPayload }
   | { readonly type: 'timed-out' };
 
-export type LogSink = (line: string, stream: 'stdout' | 'stderr') => void;
+/** requestId: the invocation the environment runs, or ran last (a line may arrive just after its result). */
+export type LogSink = (line: string, stream: 'stdout' | 'stderr', requestId: string | undefined) => void;
 
 export interface WorkerOptions {
   readonly moduleUrl: URL;
@@ -25,6 +29,11 @@ export interface WorkerOptions {
 export class LambdaWorker {
   initialized = false;
   dead = false;
+  /** The invocation under way or, between invocations, the last one: its log lines are attributed to it. */
+  private requestId: string | undefined;
+  /** End markers (one a stream) still to read for the invocation under way, and who waits for them. */
+  private markersDue = 0;
+  private drained: (() => void) | undefined;
   private readonly worker: Worker;
   private settle: ((reply: WorkerReply) => void) | undefined;
   /** Set once the thread is being ended; terminate() awaits it, so a timed-out worker is always reaped. */
@@ -43,7 +52,10 @@ export class LambdaWorker {
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: this.worker[stream], crlfDelay: Number.POSITIVE_INFINITY }).on(
         'line',
-        (line) => options.onLog(line, stream),
+        (line) => {
+          if (line !== options.setup.endMarker) options.onLog(line, stream, this.requestId);
+          else if (--this.markersDue === 0) this.drained?.();
+        },
       );
     }
     this.worker.on('message', (message: WorkerMessage) => {
@@ -80,6 +92,10 @@ export class LambdaWorker {
         error: { errorType: 'Runtime.ExitError', errorMessage: 'the execution environment has ended' },
       });
     }
+    if (message.type === 'invoke') {
+      this.requestId = message.context.awsRequestId;
+      this.markersDue = 2;
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.dead = true;
@@ -88,10 +104,31 @@ export class LambdaWorker {
       }, timeoutMs);
       this.settle = (reply) => {
         clearTimeout(timer);
-        resolve(reply);
+        if (reply.type === 'result' || reply.type === 'error') this.afterLogs(() => resolve(reply));
+        else resolve(reply);
       };
       this.worker.postMessage(message);
     });
+  }
+
+  /**
+   * Calls `then` once the invocation's lines are all read (its end marker seen on both streams), so that its
+   * logs are complete when its result is; a stream that says nothing for LOG_DRAIN_MS is not waited for.
+   */
+  private afterLogs(then: () => void): void {
+    if (this.markersDue <= 0) {
+      then();
+      return;
+    }
+    const cap = setTimeout(() => {
+      this.drained = undefined;
+      then();
+    }, LOG_DRAIN_MS);
+    this.drained = () => {
+      clearTimeout(cap);
+      this.drained = undefined;
+      then();
+    };
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ActivityLog, InvocationOutcome, InvocationTrigger } from '../activity-log.ts';
 import { LambdaWorker, type LogSink, type WorkerReply } from './lambda-worker.ts';
-import type { LambdaErrorPayload } from './worker-protocol.ts';
+import { INVOCATION_END_MARKER, type LambdaErrorPayload } from './worker-protocol.ts';
 
 /** A function as the template defines it, with its bundle located and its environment resolved. */
 export interface FunctionDefinition {
@@ -34,10 +34,18 @@ export type InvocationResult =
       readonly error: LambdaErrorPayload;
     };
 
+/** Where a function's stdout and stderr lines go, with the invocation that wrote them when one did. */
+export type FunctionLogSink = (
+  functionName: string,
+  line: string,
+  stream: 'stdout' | 'stderr',
+  requestId?: string,
+) => void;
+
 export interface LocalFunctionOptions {
   readonly moduleUrl: URL;
   readonly activity: ActivityLog;
-  readonly onLog: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onLog: FunctionLogSink;
 }
 
 /** Lambda gives INIT its own 10 s on top of the function's timeout. */
@@ -61,10 +69,36 @@ export class LocalFunction {
   /** Workers inside an invocation. */
   private readonly busy = new Set<LambdaWorker>();
 
+  /** The code environments load from now on; each environment keeps the code it started with. */
+  private current: FunctionDefinition;
+  private readonly codeOf = new WeakMap<LambdaWorker, FunctionDefinition>();
+
   constructor(
-    readonly definition: FunctionDefinition,
+    definition: FunctionDefinition,
     private readonly options: LocalFunctionOptions,
-  ) {}
+  ) {
+    this.current = definition;
+  }
+
+  get definition(): FunctionDefinition {
+    return this.current;
+  }
+
+  /**
+   * Swaps the function's code (the hot reload): idle environments end now, busy ones once their invocation is
+   * done (it finishes on the old code), and every invocation from now on runs in an environment of the new code.
+   * Returns the INIT error of the new code, if any.
+   */
+  async replaceCode(
+    code: Pick<FunctionDefinition, 'handlerUrl' | 'sourceMaps'>,
+  ): Promise<LambdaErrorPayload | undefined> {
+    this.current = { ...this.current, ...code };
+    for (const worker of this.idle.splice(0)) {
+      this.workers.delete(worker);
+      this.reap(worker);
+    }
+    return this.warm();
+  }
 
   get name(): string {
     return this.definition.name;
@@ -236,24 +270,31 @@ export class LocalFunction {
   }
 
   private spawn(): LambdaWorker {
+    const code = this.definition;
     const worker = new LambdaWorker({
       moduleUrl: this.options.moduleUrl,
       setup: {
-        handlerUrl: this.definition.handlerUrl,
-        handlerExport: this.definition.handlerExport,
-        sourceMaps: this.definition.sourceMaps,
+        handlerUrl: code.handlerUrl,
+        handlerExport: code.handlerExport,
+        sourceMaps: code.sourceMaps,
+        endMarker: INVOCATION_END_MARKER,
       },
       environment: this.definition.environment,
       memoryMb: this.definition.memoryMb,
-      onLog: ((line, stream) => this.options.onLog(this.name, line, stream)) satisfies LogSink,
+      onLog: ((line, stream, requestId) =>
+        this.options.onLog(this.name, line, stream, requestId)) satisfies LogSink,
     });
     this.workers.add(worker);
+    this.codeOf.set(worker, code);
     return worker;
   }
 
-  /** Returns a worker to the pool; a dead one is replaced by a fresh environment for whoever waits. */
+  /**
+   * Returns a worker to the pool; a dead one, or one of replaced code, is replaced by a fresh environment for
+   * whoever waits.
+   */
   private release(worker: LambdaWorker): void {
-    if (worker.dead) {
+    if (worker.dead || this.codeOf.get(worker) !== this.current) {
       this.workers.delete(worker);
       this.reap(worker);
       const waiter = this.waiting.shift();

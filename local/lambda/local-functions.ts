@@ -3,7 +3,7 @@ import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { SessionCredentials } from '../iam/credentials.ts';
 import { bundledFunctionOf, functionDefinitionOf } from './function-definitions.ts';
 import { functionEnvironment, type LocalEndpoints } from './function-environment.ts';
-import { LocalFunction } from './local-function.ts';
+import { type FunctionLogSink, LocalFunction } from './local-function.ts';
 import { workerModuleUrl } from './worker-source.ts';
 
 export interface LocalFunctionsInput {
@@ -16,7 +16,7 @@ export interface LocalFunctionsInput {
   readonly youtubeHubUrl: string;
   readonly maxConcurrency: number;
   readonly activity: ActivityLog;
-  readonly onLog: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onLog: FunctionLogSink;
 }
 
 /** Every AWS::Lambda::Function with a bundle, by name; the others are reported as not run. */

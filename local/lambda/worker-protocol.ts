@@ -19,6 +19,8 @@ export interface WorkerSetup {
   readonly handlerExport: string;
   /** The template's NODE_OPTIONS asked for --enable-source-maps (stack traces in TypeScript terms). */
   readonly sourceMaps: boolean;
+  /** INVOCATION_END_MARKER, handed over because the worker imports no module of ours. */
+  readonly endMarker: string;
 }
 
 export type RuntimeMessage =
@@ -37,3 +39,10 @@ export type WorkerMessage =
   | { readonly type: 'init-failed'; readonly error: LambdaErrorPayload }
   | { readonly type: 'result'; readonly value: unknown }
   | { readonly type: 'error'; readonly error: LambdaErrorPayload };
+
+/**
+ * Written by the worker to stdout and stderr after each invocation, before its reply: once the runtime has read
+ * it on both streams, every line of that invocation is in, so its logs are complete when its result is. Never
+ * shown as a log line.
+ */
+export const INVOCATION_END_MARKER = '\u0000reelhire:invocation-end';

@@ -76,11 +76,16 @@ port.on('message', async (message: RuntimeMessage) => {
     post({ type: 'initialized' });
     return;
   }
+  let reply: WorkerMessage;
   try {
     const value = await loaded(message.event, lambdaContext(message.context));
     // Lambda returns the JSON serialization of the result, whatever object it was.
-    post({ type: 'result', value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });
+    reply = { type: 'result', value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
   } catch (error) {
-    post({ type: 'error', error: errorPayload(error, 'Error') });
+    reply = { type: 'error', error: errorPayload(error, 'Error') };
   }
+  // Behind every line the invocation wrote on each stream: the runtime knows its logs are all in.
+  process.stdout.write(`${setup.endMarker}\n`);
+  process.stderr.write(`${setup.endMarker}\n`);
+  post(reply);
 });

@@ -3,7 +3,7 @@ import type { ActivityLog } from '../activity-log.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalSecrets } from '../dev-secrets.ts';
 import type { SessionCredentials } from '../iam/credentials.ts';
-import type { LocalFunction } from '../lambda/local-function.ts';
+import type { FunctionLogSink, LocalFunction } from '../lambda/local-function.ts';
 import { createLocalFunctions } from '../lambda/local-functions.ts';
 import type { StackLifecycle } from './lifecycle.ts';
 
@@ -24,7 +24,7 @@ export interface FunctionsInput {
   /** Execution environments (worker threads) per function at most. */
   readonly maxConcurrency: number;
   readonly activity: ActivityLog;
-  readonly functionLog: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+  readonly functionLog: FunctionLogSink;
   readonly warn: (message: string) => void;
 }
 

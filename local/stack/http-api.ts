@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { SecretName } from '#shared/secret-names.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/local-http-api.ts';
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
@@ -12,7 +13,9 @@ import { LocalHttpServer } from '../http/local-http-server.ts';
 import { API_GATEWAY_INTERNAL_ERROR, httpReplyOf } from '../http/payload-v2.ts';
 import { functionHttpFailure, localEndpoint } from '../http/runtime-replies.ts';
 import { apiToFunction } from '../iam/service-deliveries.ts';
+import { invokeEndpoint } from '../invoke/invoke-function.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
+import { type FunctionLogs, shortNameOf } from '../logs/function-logs.ts';
 import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
@@ -42,6 +45,10 @@ export interface HttpApiInput {
   readonly queues: QueueRegistry;
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
+  /** Served at /_local/logs; /_local/invoke answers with an invocation's lines. */
+  readonly logs: FunctionLogs;
+  /** What a secret signs with: /_local/invoke signs its sample webhooks as the platforms would. */
+  readonly secretOf: (name: SecretName) => string;
   readonly deadLetterQueues: DeadLetterQueueView;
   /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
   readonly iam: LocalIam;
@@ -53,8 +60,6 @@ export interface HttpApiInput {
   readonly clock: () => number;
   readonly warn: (message: string) => void;
 }
-
-const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0]!;
 
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
@@ -118,8 +123,17 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
     route: (request, body) => front(edgeRequestOf(request, body)),
     local: (request, body) =>
       hubEndpoint(youtubeHub, request, body) ??
-      localEndpoint(pathOf(request.url), {
+      invokeEndpoint(request, body, {
+        functions,
+        routes,
+        apiUrl: http.url,
+        logs: input.logs,
+        secretOf: input.secretOf,
+      }) ??
+      localEndpoint(new URL(request.url ?? '/', http.url), {
         activity,
+        logs: input.logs,
+        functionNames: () => [...functions.values()].map((fn) => shortNameOf(fn.definition)),
         deadLetterQueues: () => input.deadLetterQueues.contents(),
         alarms: () => input.alarms.list(),
         refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),

@@ -52,13 +52,13 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
     const environment = environmentOf(name);
     const consumes = EVENT_ROUTES.some((route) => route.function === name);
     const expected = [
-      ...COMMON_VARIABLES,
+      ...COMMON_VARIABLES.filter((variable) => spec.table !== 'none' || variable !== 'TABLE_NAME'),
       ...(consumes ? QUEUE_VARIABLES : []),
       ...spec.secrets.map(secretIdVariable),
       ...(spec.verifiesViewerTokens ? [VIEWER_JWKS_URL_VARIABLE] : []),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
-    expect(resolve(environment.TABLE_NAME)).toBe('Table');
+    if (spec.table !== 'none') expect(resolve(environment.TABLE_NAME)).toBe('Table');
     expect(resolve(environment.EVENT_BUS_NAME)).toBe('EventBus');
     // The front door (test/cdk/front-door.test.ts).
     expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^https:\/\/FrontDoorDistribution\w+\.DomainName$/);

@@ -28,9 +28,13 @@ const grants = (actions: readonly string[], resource: string): string[] =>
 const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
   const expected = [
     ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], `${logicalIds.functionLogGroup(name)}.Arn`),
-    ...grants(spec.table === 'readWrite' ? [...READ, ...WRITE] : READ, 'Table.Arn'),
-    ...ALL_INDEXES.flatMap((index) => grants(['dynamodb:Query'], `Table.Arn/index/${index.name}`)),
   ];
+  if (spec.table !== 'none') {
+    expected.push(
+      ...grants(spec.table === 'readWrite' ? [...READ, ...WRITE] : READ, 'Table.Arn'),
+      ...ALL_INDEXES.flatMap((index) => grants(['dynamodb:Query'], `Table.Arn/index/${index.name}`)),
+    );
+  }
   if (spec.publishes) expected.push(...grants(['events:PutEvents'], 'EventBus.Arn'));
   for (const secret of spec.secrets) {
     const secretName = `reelhire/dev/${secret.toLowerCase().replaceAll('_', '-')}`;

@@ -88,6 +88,23 @@ describe('the local console at /_console', () => {
     expect(Number(await videoEvents.getByRole('cell').first().textContent())).toBeGreaterThanOrEqual(1);
   });
 
+  it("shows an invocation's logs when its row is opened", async () => {
+    await send(videoPosted({ videoId: unique('console-logs') }));
+    const invocation = page
+      .locator('#invocations')
+      .getByRole('row')
+      .filter({ hasText: 'VideoEvents' })
+      .first();
+    await invocation.waitFor({ timeout: SHOWN_WITHIN_MS });
+    await invocation.getByText('logs', { exact: true }).click();
+    // The function's EMF line, as it wrote it: what this invocation did.
+    await invocation
+      .locator('pre')
+      .filter({ hasText: '"EventsProcessed":1' })
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows a dead-lettered event with its reason, as text even when it carries markup', async () => {
     const markup = `<img src=x id=${unique('injected')}>`;
     await send({

@@ -43,10 +43,11 @@ export const startNpmStart = async (
   {
     readyTimeoutMs = 600_000,
     args = [],
-  }: { readonly readyTimeoutMs?: number; readonly args?: readonly string[] } = {},
+    cwd = PROJECT_ROOT,
+  }: { readonly readyTimeoutMs?: number; readonly args?: readonly string[]; readonly cwd?: string } = {},
 ): Promise<RunningNpmStart> => {
   const child = spawn('npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])], {
-    cwd: PROJECT_ROOT,
+    cwd,
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

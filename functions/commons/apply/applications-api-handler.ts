@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { id } from '#events/fields.ts';
 import { type HttpRequest, type HttpResponse, header, json, problem } from '#shared/http.ts';
 import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
@@ -5,7 +6,7 @@ import { logger } from '#shared/observability.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';
-import type { APPLICATIONS_API_ROUTES } from './routes.ts';
+import type { APPLICATIONS_API_ROUTES, ApplicationAccepted } from './routes.ts';
 import { type ApplyDependencies, submitApplication } from './submit-application.ts';
 import {
   InvalidViewerTokenError,
@@ -80,7 +81,8 @@ const apply = async (
       return problem(422, 'Unprocessable Content', `profile ${profileId} is unknown, deleted or incomplete`);
     case 'submitted': {
       const { applicationId } = outcome.application;
-      return json(outcome.isNew ? 201 : 200, { applicationId, jobId, status: 'submitted' }, NO_STORE);
+      const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status: 'submitted' };
+      return json(outcome.isNew ? 201 : 200, body, NO_STORE);
     }
   }
 };

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { type VideoRef, videoRef } from '#events/fields.ts';
 
 /** The optional body of POST /jobs/{jobId}/applications: `{"via": {platform, videoId}}`. */
-const ApplyBody = z.object({ via: videoRef.nullish() });
+export const ApplyBody = z.object({ via: videoRef.nullish() });
 
 export type ApplyRequestBody =
   | { readonly valid: true; readonly via?: VideoRef }

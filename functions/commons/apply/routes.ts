@@ -1,5 +1,82 @@
-/** The applications API's routes, listed once (lib/routing.ts, and the handlers typed by them). */
-export const APPLICATIONS_API_ROUTES = [
-  'GET /jobs/{jobId}/apply',
-  'POST /jobs/{jobId}/applications',
+import * as z from 'zod';
+import { id, platform } from '#events/fields.ts';
+import { ProblemBody } from '#shared/http.ts';
+import { BODY_TOO_LARGE, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
+import { ApplyBody } from './apply-request.ts';
+
+/** The applications API's routes, listed once with what they take and answer (lib/routing.ts, the handlers). */
+
+/** An application's status (CONTRACT §6): `submitted` on creation, then the employer's, the applicant's or ReelHire's. */
+export const APPLICATION_STATUSES = [
+  'submitted',
+  'reviewing',
+  'interviewing',
+  'offered',
+  'hired',
+  'rejected',
+  'withdrawn',
+  'closed',
 ] as const;
+
+/** What `POST /jobs/{jobId}/applications` answers: the application, new (201) or already there (200). */
+export const ApplicationAccepted = z.object({
+  applicationId: id,
+  jobId: id,
+  status: z.enum(APPLICATION_STATUSES),
+});
+
+const JobPath = z.object({ jobId: id });
+
+export const APPLICATIONS_API = {
+  'GET /jobs/{jobId}/apply': {
+    tag: 'apply',
+    summary: 'The page a viewer lands on from an Apply link',
+    path: JobPath,
+    query: z.object({
+      platform: platform.optional().describe('with videoId: the video the viewer came from (`via`)'),
+      videoId: id.optional(),
+    }),
+    responses: {
+      200: {
+        description: 'the job’s page, open or closed (HTML, never cached)',
+        content: { 'text/html': z.string() },
+      },
+      404: {
+        description: 'no such job: a page for a browser (Accept: text/html), problem+json for anything else',
+        content: { 'text/html': z.string(), 'application/problem+json': ProblemBody },
+      },
+    },
+  },
+  'POST /jobs/{jobId}/applications': {
+    tag: 'apply',
+    summary: 'A viewer applies to the job with their own Contra profile',
+    description:
+      'One application per profile and job, ever. Checks in order: 413, 401, 404, 410, 422, 429; a repeat of an existing application answers 200 right after the token check, even if the job has closed since.',
+    security: 'viewerToken',
+    path: JobPath,
+    requestBody: {
+      required: false,
+      description:
+        'Optional. A well-formed `via` naming no video of the job is recorded as null; a malformed one, or a body that is not JSON, is 422.',
+      content: { 'application/json': ApplyBody },
+    },
+    responses: {
+      201: { description: 'a new application', content: { 'application/json': ApplicationAccepted } },
+      200: {
+        description: 'this profile already applied to this job: its current status',
+        content: { 'application/json': ApplicationAccepted },
+      },
+      ...problems({
+        ...BODY_TOO_LARGE,
+        401: 'a missing, invalid or expired viewer token',
+        404: 'no such job',
+        410: 'the job is closed',
+        422: 'an unknown profile, or a bad body',
+        429: 'over the apply limits (20 new applications an hour, 100 a day), with Retry-After',
+        503: 'viewer keys or the store are unavailable; try again',
+      }),
+    },
+  },
+} as const satisfies Operations;
+
+export const APPLICATIONS_API_ROUTES = routeKeysOf(APPLICATIONS_API);

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
 import { id, platform, type VideoRef } from '#events/fields.ts';
 import {
   type HttpRequest,
@@ -13,7 +14,7 @@ import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import type { LinkContext } from './link-context.ts';
 import { readLinks } from './read-links.ts';
-import type { LINKS_API_ROUTES } from './routes.ts';
+import type { HealthBody, LINKS_API_ROUTES, VideoLinksBody } from './routes.ts';
 
 /** A 404 that no cache keeps: the link may appear any moment (CloudFront honours no-store on a 404). */
 const notFound = (detail: string): HttpResponse => withHeaders(problem(404, 'Not Found', detail), NO_STORE);
@@ -33,7 +34,7 @@ const videoOf = (request: HttpRequest): VideoRef | HttpResponse => {
 /** GET /health, GET /links/{platform}/{videoId} and GET /links/{platform}/{videoId}/portfolio. */
 export const createLinksApiHandler = (links: LinkContext) => {
   const routes: Routes<(typeof LINKS_API_ROUTES)[number]> = {
-    'GET /health': async () => json(200, { status: 'ok' }),
+    'GET /health': async () => json(200, { status: 'ok' } satisfies z.input<typeof HealthBody>),
     'GET /links/{platform}/{videoId}': async (request) => {
       const video = videoOf(request);
       if (!('videoId' in video)) return video;
@@ -41,7 +42,11 @@ export const createLinksApiHandler = (links: LinkContext) => {
       if (!current.portfolio && !current.apply) {
         return notFound(`no active link for ${video.platform} video ${video.videoId}`);
       }
-      const body = { ...video, portfolio: current.portfolio, apply: current.apply };
+      const body: z.input<typeof VideoLinksBody> = {
+        ...video,
+        portfolio: current.portfolio,
+        apply: current.apply,
+      };
       // The one cacheable answer: the CDN serves it for PUBLIC_READ_MAX_AGE_SECONDS.
       return json(200, body, PUBLIC_READ_CACHE);
     },

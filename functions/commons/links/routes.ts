@@ -1,4 +1,7 @@
+import * as z from 'zod';
 import type { EventName } from '#events/catalog.ts';
+import { id, platform } from '#events/fields.ts';
+import { type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
 
 /**
  * What the link functions take in, listed once: lib/routing.ts routes these events to each function's queue
@@ -22,8 +25,51 @@ export const CONTRA_EVENTS = [
 
 export type LinkEventName = (typeof VIDEO_EVENTS)[number] | (typeof CONTRA_EVENTS)[number];
 
-export const LINKS_API_ROUTES = [
-  'GET /health',
-  'GET /links/{platform}/{videoId}',
-  'GET /links/{platform}/{videoId}/portfolio',
-] as const;
+export const HealthBody = z.object({ status: z.literal('ok') });
+
+/** A video's links as `GET /links/{platform}/{videoId}` answers them (CONTRACT §4). */
+export const VideoLinksBody = z.object({
+  platform,
+  videoId: id,
+  portfolio: z.object({ profileId: id, url: z.url() }).nullable(),
+  apply: z.object({ jobId: id, url: z.url() }).nullable(),
+});
+
+const VideoPath = z.object({ platform, videoId: id });
+
+const NO_LINK = 'an unknown platform, a malformed videoId, or no active link';
+
+export const LINKS_API = {
+  'GET /health': {
+    tag: 'links',
+    summary: 'Liveness: reads no table and no secret',
+    responses: { 200: { description: 'up', content: { 'application/json': HealthBody } } },
+  },
+  'GET /links/{platform}/{videoId}': {
+    tag: 'links',
+    summary: "A video's active links, evaluated now",
+    description:
+      'The portfolio url itself; a platform that wants the always-current target links to `…/portfolio` instead. Cached by the CDN for a few seconds.',
+    path: VideoPath,
+    responses: {
+      200: { description: 'at least one link is active', content: { 'application/json': VideoLinksBody } },
+      ...problems({ 404: NO_LINK }),
+    },
+  },
+  'GET /links/{platform}/{videoId}/portfolio': {
+    tag: 'links',
+    summary: "Redirects to the video's portfolio link",
+    path: VideoPath,
+    responses: {
+      302: {
+        description: 'the portfolio link is active',
+        headers: {
+          location: { description: "the owner's portfolio url (normalized href)", schema: z.url() },
+        },
+      },
+      ...problems({ 404: NO_LINK }),
+    },
+  },
+} as const satisfies Operations;
+
+export const LINKS_API_ROUTES = routeKeysOf(LINKS_API);

@@ -1,26 +1,27 @@
+import * as z from 'zod';
 import type { ApplicationSubmitted } from '#events/catalog.ts';
-import type { VideoRef } from '#events/fields.ts';
+import { httpsUrl, id, timestamp, videoRef } from '#events/fields.ts';
 
-/** The body POSTed to the employer (CONTRACT §4 "Notifications out"). */
-export interface ApplicationReceived {
-  readonly type: 'application.received';
-  /** When the notification was first built; the same on every retry. */
-  readonly timestamp: string;
-  readonly data: {
-    readonly applicationId: string;
-    readonly jobId: string;
-    readonly employerId: string;
-    readonly jobTitle: string;
-    readonly applicant: {
-      readonly profileId: string;
-      readonly handle: string;
-      readonly displayName: string;
-      readonly portfolioUrl: string;
-    };
-    readonly via: VideoRef | null;
-    readonly submittedAt: string;
-  };
-}
+/** The body POSTed to the employer (CONTRACT §4 "Notifications out"); `GET /openapi.json` describes it. */
+export const ApplicationReceived = z.object({
+  type: z.literal('application.received'),
+  timestamp: timestamp.describe('when the notification was first built: the same on every retry'),
+  data: z.object({
+    applicationId: id,
+    jobId: id,
+    employerId: id,
+    jobTitle: z.string(),
+    applicant: z.object({
+      profileId: id,
+      handle: z.string(),
+      displayName: z.string(),
+      portfolioUrl: httpsUrl,
+    }),
+    via: videoRef.nullable().describe('the video the viewer applied from, or null'),
+    submittedAt: timestamp,
+  }),
+});
+export type ApplicationReceived = z.infer<typeof ApplicationReceived>;
 
 export interface NotifiedJob {
   readonly jobId: string;

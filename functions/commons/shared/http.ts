@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod';
 
 /** HTTP API (payload 2.0) request and response, as API Gateway and the local runtime deliver them. */
 export type HttpRequest = APIGatewayProxyEventV2;
@@ -30,6 +31,17 @@ export const withHeaders = (
   headers: { ...response.headers, ...headers },
 });
 
+/** The body of every error ReelHire answers itself (RFC 9457, `application/problem+json`). */
+export const ProblemBody = z.object({
+  type: z
+    .string()
+    .describe('a URI reference naming the kind of problem; `about:blank` when the status says it'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string().describe('what is wrong, for a person'),
+});
+export type ProblemBody = z.infer<typeof ProblemBody>;
+
 /** An RFC 9457 problem: `type, title, status, detail`. */
 export const problem = (
   status: number,
@@ -39,7 +51,7 @@ export const problem = (
 ): HttpResponse => ({
   statusCode: status,
   headers: { 'content-type': 'application/problem+json' },
-  body: JSON.stringify({ type, title, status, detail }),
+  body: JSON.stringify({ type, title, status, detail } satisfies ProblemBody),
 });
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({

@@ -1,4 +1,5 @@
-import type { EventName } from '#events/catalog.ts';
+import * as z from 'zod';
+import { EVENTS, type EventName } from '#events/catalog.ts';
 import { isJsonObject } from '#shared/json.ts';
 import { parseUntrustedJson } from './safe-json.ts';
 import { anySignatureMatches, base64Bytes, hmac, parseUnixSeconds, staleTimestamp } from './signatures.ts';
@@ -17,6 +18,16 @@ const CONTRA_EVENT_TYPES: Readonly<Record<string, EventName>> = {
   'job.published': 'jobPublished',
   'job.closed': 'jobClosed',
 };
+
+/**
+ * The body of a Contra delivery ReelHire uses: `data` is the detail of the matching canonical event, read with
+ * the catalog's schema (canonicalEvent). Any other `type` is answered 200 and ignored.
+ */
+export const ContraWebhookBody = z.union(
+  Object.entries(CONTRA_EVENT_TYPES).map(([type, name]) =>
+    z.object({ type: z.literal(type), data: EVENTS[name].schema }),
+  ),
+);
 
 const SECRET_PREFIX = 'whsec_';
 /** Ids are short tokens (`msg_…`); a bounded, printable id keeps the deduplication key a sane size. */

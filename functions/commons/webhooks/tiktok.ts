@@ -28,12 +28,15 @@ const unixSeconds = z.union([
     .pipe(z.number().max(MAX_UNIX_SECONDS)),
 ]);
 
-const TikTokEnvelope = z.object({
+/** TikTok's webhook envelope, as TikTok sends it and this handler validates it. */
+export const TikTokEnvelope = z.object({
   client_key: z.string(),
   event: z.string().min(1).max(128),
   create_time: unixSeconds,
   user_openid: z.string(),
-  content: z.string(),
+  content: z
+    .string()
+    .describe('a JSON string: `{post_id, …}` for posts, `{reason}` for authorization.removed'),
 });
 type TikTokEnvelope = z.infer<typeof TikTokEnvelope>;
 

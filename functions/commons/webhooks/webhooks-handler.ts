@@ -1,11 +1,12 @@
 import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
 import { type HttpRequest, type HttpResponse, header, json, problem, text } from '#shared/http.ts';
 import { dispatchHttp, type RouteHandler, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { logger, metrics } from '#shared/observability.ts';
 import type { ChallengeAnswer, SubscriptionVerifier } from '#websub/verification.ts';
 import type { WebhookOrigin } from './delivery-ledger.ts';
 import { type IngestionPorts, type IngestResult, WebhookIngestion } from './ingestion.ts';
-import type { WEBHOOK_ROUTES } from './routes.ts';
+import type { WEBHOOK_ROUTES, WebhookAnswer } from './routes.ts';
 
 /**
  * The platforms' front door (CONTRACT §4 "Webhooks in"): one function behind the HTTP API routes
@@ -26,14 +27,16 @@ const publishBudget = (context: Context | undefined): number =>
     ? Math.max(500, context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS)
     : DEFAULT_PUBLISH_BUDGET_MS;
 
+const accepted = (status: z.input<typeof WebhookAnswer>['status']): HttpResponse => json(200, { status });
+
 const responseOf = (result: IngestResult): HttpResponse => {
   switch (result.outcome) {
     case 'accepted':
     case 'duplicate':
-      return json(200, { status: result.outcome });
+      return accepted(result.outcome);
     case 'ignored':
     case 'dropped':
-      return json(200, { status: 'ignored' });
+      return accepted('ignored');
     case 'unauthorized':
       return problem(401, 'Unauthorized', result.detail);
     case 'invalid':
