@@ -14,7 +14,6 @@ export class DynamoDeliveryLedger extends DynamoTable implements DeliveryLedger 
       new GetCommand({
         TableName: this.tableName,
         Key: deliveryKey(origin, key),
-        ProjectionExpression: 'expiresAt',
       }),
     );
     // An expired record that TTL has not deleted yet does not count.
