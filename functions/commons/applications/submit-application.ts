@@ -4,7 +4,7 @@ import { EVENTS } from '#events/catalog.ts';
 import { type EntityReader, isLiveProfile, type JobRecord } from '#shared/entities.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { count } from '#shared/observability.ts';
-import { type Application, submitted } from './application.ts';
+import { type Application, submitted, viaOfJob } from './application.ts';
 import type { ClosingDependencies } from './close-job-applications.ts';
 
 /** A new application's id. */
@@ -57,6 +57,7 @@ export class ApplicationSubmissions {
     const profile = await deps.entities.profile(command.profileId);
     if (!isLiveProfile(profile)) return { kind: 'unknownProfile' };
 
+    const via = viaOfJob(command.body.via, job);
     const application = submitted({
       applicationId: deps.newApplicationId(),
       jobId: command.jobId,
@@ -70,7 +71,7 @@ export class ApplicationSubmissions {
         displayName: profile.displayName,
         portfolioUrl: profile.portfolioUrl,
       },
-      ...(command.body.via ? { via: command.body.via } : {}),
+      ...(via ? { via } : {}),
       submittedAt: now.toISOString(),
     });
     if (!(await deps.store.create(application))) {
