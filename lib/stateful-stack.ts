@@ -8,15 +8,16 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnEventBus, EventBus, Match } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type CfnQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALL_EVENTS, SOURCE_PREFIX } from '#events/catalog.ts';
 import { ALL_INDEXES, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
+import { THROTTLE_CLASSES } from './front-door.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
-import { EVENT_ROUTES, SCHEDULES, THROTTLE_CLASSES } from './routing.ts';
+import { EVENT_ROUTES, PLATFORM_SUBSCRIPTIONS, SCHEDULES } from './routing.ts';
 
 export interface StatefulStackProps extends StackProps {
   readonly stage: Stage;
@@ -24,7 +25,12 @@ export interface StatefulStackProps extends StackProps {
   readonly forwardDefaultBus: boolean;
   /** How long the bus archive keeps events for replay. @default 30 days outside dev, 7 days in dev */
   readonly archiveRetention?: Duration;
+  /** AWS accounts that may put rules on the bus for PLATFORM_SUBSCRIPTIONS. @default none */
+  readonly platformAccountIds?: readonly string[];
 }
+
+/** The IAM policy variable of the calling account (not a template placeholder). */
+const CALLER_ACCOUNT = ['$', '{aws:PrincipalAccount}'].join('');
 
 /**
  * The table's warm throughput for launch (prod), from the capacity plan (docs/capacity.md): every webhook at
@@ -103,6 +109,9 @@ export class StatefulStack extends Stack {
       events: ALL_EVENTS.filter((definition) => !definition.internal),
     });
 
+    const platforms = props.platformAccountIds ?? [];
+    if (platforms.length > 0) this.letPlatformsSubscribe(platforms, busNameOf(props.stage));
+
     const deadLetterQueues = new Map<string, Queue>();
     for (const route of EVENT_ROUTES) {
       const ruleArn = this.formatArn({
@@ -126,6 +135,59 @@ export class StatefulStack extends Stack {
       deadLetterQueues.set(routeId, this.deadLetterQueue(routeId, ruleArn, removalPolicy));
     }
     this.deadLetterQueues = deadLetterQueues;
+  }
+
+  /**
+   * The platforms' accounts may put rules on the bus (AWS: "allowing other accounts to manage rules on your
+   * bus") for the detail-types they subscribe to, and manage only the rules their own account created, with
+   * targets in their own account. A rule whose pattern names no detail-type, or another one, is refused.
+   */
+  private letPlatformsSubscribe(accountIds: readonly string[], busName: string): void {
+    const principals = accountIds.map((account) => new AccountPrincipal(account));
+    const rules = this.formatArn({ service: 'events', resource: 'rule', resourceName: `${busName}/*` });
+    const ownRulesOnly = { 'events:creatorAccount': CALLER_ACCOUNT };
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'PlatformRulesForTheirSubscriptions',
+        principals,
+        actions: ['events:PutRule'],
+        resources: [rules],
+        conditions: {
+          'ForAllValues:StringEquals': { 'events:detail-type': [...PLATFORM_SUBSCRIPTIONS] },
+          Null: { 'events:detail-type': 'false' },
+          StringEqualsIfExists: ownRulesOnly,
+        },
+      }),
+    );
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'PlatformTargetsInTheirAccount',
+        principals,
+        actions: ['events:PutTargets'],
+        resources: [rules],
+        conditions: {
+          StringEquals: ownRulesOnly,
+          // A string operator, where IAM documents policy variables; any service, region and resource of its account.
+          'ForAllValues:StringLike': { 'events:TargetArn': `arn:*:*:*:${CALLER_ACCOUNT}:*` },
+        },
+      }),
+    );
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'PlatformManageTheirRules',
+        principals,
+        actions: [
+          'events:DeleteRule',
+          'events:DescribeRule',
+          'events:DisableRule',
+          'events:EnableRule',
+          'events:ListTargetsByRule',
+          'events:RemoveTargets',
+        ],
+        resources: [rules],
+        conditions: { StringEquals: ownRulesOnly },
+      }),
+    );
   }
 
   private deadLetterQueue(routeId: string, ruleArn: string, removalPolicy: RemovalPolicy): Queue {

@@ -20,19 +20,16 @@ import { ReelHireFunction } from './constructs/reelhire-function.ts';
 import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
 import { grantTableAccess } from './constructs/table-access.ts';
 import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
+import { CDN_CACHED_ROUTES, VIEWER_RATE_LIMIT } from './front-door.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, type QueueUse } from './functions.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import {
-  CDN_CACHED_ROUTES,
   EVENT_ROUTES,
   type EventRoute,
-  FUNCTIONS,
-  type FunctionName,
-  type FunctionSpec,
   HTTP_ROUTES,
   type HttpRoute,
   SCHEDULES,
   type ScheduleRoute,
-  VIEWER_RATE_LIMIT,
 } from './routing.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -148,6 +145,9 @@ export class StatelessStack extends Stack {
       );
     }
     this.eventRoutes = eventRoutes;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      for (const use of spec.queues ?? []) this.grantQueueUse(functionOf(name), use, deadLetterQueues);
+    }
 
     const schedules = new Map<string, Rule>();
     for (const schedule of SCHEDULES) {
@@ -230,6 +230,28 @@ export class StatelessStack extends Stack {
       });
       fn.function.addEnvironment(secretIdVariable(name), secretName);
     }
+  }
+
+  /** Another route's queue, as the routing definition says the function uses it (least privilege). */
+  private grantQueueUse(
+    fn: ReelHireFunction,
+    use: QueueUse,
+    deadLetterQueues: ReadonlyMap<string, IQueue>,
+  ): void {
+    const route = this.eventRoutes.get(use.route);
+    if (route === undefined) throw new Error(`a function uses the queue of an unknown route "${use.route}"`);
+    if (use.access === 'send') {
+      grantSendOnly(route.queue, fn.role);
+      fn.function.addEnvironment(use.variable, route.queue.queueUrl);
+      return;
+    }
+    const deadLetterQueue = this.deadLetterQueueOf(deadLetterQueues, use.route);
+    Grant.addToPrincipal({
+      grantee: fn.role,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+      resourceArns: [deadLetterQueue.queueArn],
+    });
+    fn.function.addEnvironment(use.variable, deadLetterQueue.queueUrl);
   }
 
   private queuedRoute(

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
+import { recentApplications } from './console/applications-view.ts';
 import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
@@ -278,6 +279,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       logs,
       secretOf,
       deadLetterQueues,
+      applications: () => recentApplications(dynamo.client, tableNames[0]),
+      storage: { dynamoEndpoint: dynamo.endpoint, tableNames },
       clock: options.frontDoorClock ?? Date.now,
       iam,
       metrics,

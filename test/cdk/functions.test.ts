@@ -4,8 +4,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
 import { logicalIds } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/routing.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { bundleDirOf, environmentOf, importBundledHandler } from '../support/synth.ts';
 import { prop, resolve, resourceOf, templates } from './template.ts';
 
@@ -56,6 +57,7 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
       ...(consumes ? QUEUE_VARIABLES : []),
       ...spec.secrets.map(secretIdVariable),
       ...(spec.verifiesViewerTokens ? [VIEWER_JWKS_URL_VARIABLE] : []),
+      ...(spec.queues ?? []).map((use) => use.variable),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
     if (spec.table !== 'none') expect(resolve(environment.TABLE_NAME)).toBe('Table');

@@ -8,8 +8,9 @@ import {
   readAssembly,
   resolveReference,
 } from '../../lib/assembly.ts';
+import { FUNCTIONS, type FunctionSpec } from '../../lib/functions.ts';
 import { DEFAULT_BUS_FORWARD, logicalIds, stackIdOf } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS, type FunctionSpec } from '../../lib/routing.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { LAUNCH_WARM_THROUGHPUT } from '../../lib/stateful-stack.ts';
 import {
   findingsOf,

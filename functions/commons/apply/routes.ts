@@ -1,28 +1,16 @@
 import * as z from 'zod';
-import { id, platform } from '#events/fields.ts';
+import { applicationStatus, id, platform } from '#events/fields.ts';
 import { ProblemBody } from '#shared/http.ts';
 import { BODY_TOO_LARGE, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
 import { ApplyBody } from './apply-request.ts';
 
 /** The applications API's routes, listed once with what they take and answer (lib/routing.ts, the handlers). */
 
-/** An application's status (CONTRACT §6): `submitted` on creation, then the employer's, the applicant's or ReelHire's. */
-export const APPLICATION_STATUSES = [
-  'submitted',
-  'reviewing',
-  'interviewing',
-  'offered',
-  'hired',
-  'rejected',
-  'withdrawn',
-  'closed',
-] as const;
-
 /** What `POST /jobs/{jobId}/applications` answers: the application, new (201) or already there (200). */
 export const ApplicationAccepted = z.object({
   applicationId: id,
   jobId: id,
-  status: z.enum(APPLICATION_STATUSES),
+  status: applicationStatus,
 });
 
 const JobPath = z.object({ jobId: id });
