@@ -77,9 +77,11 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
 
     const costs: Record<string, UnitCost> = {};
     const deliveries = new DynamoDeliveryLedger(dynamo.documents, tableName);
-    costs['webhook delivery (claim + confirm)'] = await measure(async () => {
-      const claim = await deliveries.claim('tiktok', 'a-delivery-hash', new Date());
-      if (claim) await deliveries.confirm(claim);
+    costs['webhook delivery (look + remember)'] = await measure(async () => {
+      const now = new Date();
+      if (!(await deliveries.published('tiktok', 'a-delivery-hash', now))) {
+        await deliveries.remember('tiktok', 'a-delivery-hash', now);
+      }
     });
     costs['Profile Updated'] = await run('profileUpdated');
     costs['Video Posted'] = await run('videoPosted');

@@ -5,8 +5,18 @@ import * as z from 'zod';
 export const PLATFORMS = ['tiktok', 'youtube'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Every `…Id` is a non-empty string of at most 128 characters. */
-export const id = z.string().min(1).max(128);
+/** A UTF-16 code unit of a surrogate pair standing alone (with the u flag, a whole pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Every `…Id` is a non-empty string of at most 128 characters, and well-formed Unicode: UTF-8 encodes every lone
+ * surrogate as U+FFFD, so two ids differing only there would name one item once stored or sent on.
+ */
+export const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no lone surrogate)');
 
 /** Versions order the events of one profile or job; the highest wins. */
 export const version = z.number().int().min(1);
@@ -19,6 +29,13 @@ export const timestamp = z.iso.datetime({ offset: true });
 const MAX_URL_LENGTH = 2048;
 
 export const httpsUrl = z.url({ protocol: /^https$/ }).max(MAX_URL_LENGTH);
+
+/**
+ * A creator's portfolio (CONTRACT §4): any url the WHATWG URL standard parses with scheme `https:`, kept and
+ * served as its normalized href (percent-encoded, the host in punycode), which is what a `Location` header can
+ * carry: served as given, a non-ASCII url made the redirect fail.
+ */
+export const portfolioUrl = z.url({ protocol: /^https$/, normalize: true }).max(MAX_URL_LENGTH);
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 

@@ -12,9 +12,10 @@ import { AccountPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib
 import { type CfnQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALL_EVENTS, SOURCE_PREFIX } from '#events/catalog.ts';
-import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
+import { ALL_INDEXES, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
+import { THROTTLE_CLASSES } from './front-door.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import { EVENT_ROUTES, PLATFORM_SUBSCRIPTIONS, SCHEDULES } from './routing.ts';
 
@@ -31,8 +32,21 @@ export interface StatefulStackProps extends StackProps {
 /** The IAM policy variable of the calling account (not a template placeholder). */
 const CALLER_ACCOUNT = ['$', '{aws:PrincipalAccount}'].join('');
 
-/** DynamoDB's TTL attribute: items carrying it (delivery ids, expired leases) are removed after that instant. */
-export const TTL_ATTRIBUTE = 'expiresAt';
+/**
+ * The table's warm throughput for launch (prod), from the capacity plan (docs/capacity.md): every webhook at
+ * its planned peak costs a Video Posted's units (measured by `npm run bench`: the dedupe's look and remember,
+ * 0.5 RCU + 1 WCU; the link write and its read after write, 1 WCU + 2 RCU), and each public read that reaches
+ * the origin 2 RCU. A new on-demand table is warm for 4,000 WCU / 12,000 RCU only; below this, the launch peak
+ * would be throttled while the table splits. The `videosByAccount` index takes one write per posted video.
+ */
+const PEAK_DELIVERIES = THROTTLE_CLASSES.webhooks.rateLimit;
+export const LAUNCH_WARM_THROUGHPUT = {
+  table: {
+    writeUnitsPerSecond: PEAK_DELIVERIES * (1 + 1),
+    readUnitsPerSecond: PEAK_DELIVERIES * (0.5 + 2) + THROTTLE_CLASSES.publicReads.rateLimit * 2,
+  },
+  videosByAccount: { writeUnitsPerSecond: PEAK_DELIVERIES, readUnitsPerSecond: 12_000 },
+} as const;
 
 /**
  * What outlives a deploy: the table, the bus with its archive, and the dead-letter queues (the messages in them
@@ -66,6 +80,7 @@ export class StatefulStack extends Stack {
       deletionProtection: keep,
       removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      ...(keep ? { warmThroughput: LAUNCH_WARM_THROUGHPUT.table } : {}),
     });
     for (const index of ALL_INDEXES) {
       this.table.addGlobalSecondaryIndex({
@@ -73,6 +88,9 @@ export class StatefulStack extends Stack {
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
+        ...(keep && index.name === INDEXES.videosByAccount.name
+          ? { warmThroughput: LAUNCH_WARM_THROUGHPUT.videosByAccount }
+          : {}),
       });
     }
     (this.table.node.defaultChild as CfnTable).overrideLogicalId(logicalIds.table);

@@ -38,3 +38,28 @@ export const arrayField = (object: JsonObject, name: string): unknown[] => {
   const value = object[name];
   return Array.isArray(value) ? value : [];
 };
+
+/**
+ * True when the JSON text nests arrays and objects more than `limit` levels deep. Counted on the text, before
+ * any parse: V8's JSON.parse takes any depth, but JSON.stringify, String() and every recursive walk of the
+ * parsed value overflow the stack somewhere past a few thousand levels.
+ */
+export const nestedDeeperThan = (text: string, limit: number): boolean => {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c)
+        index++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+};

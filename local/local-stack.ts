@@ -8,6 +8,7 @@ import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
+import { consoleOrigins } from './http/local-only.ts';
 import type { FunctionLogSink, LocalFunction } from './lambda/local-function.ts';
 import { FunctionLogs, shortNameOf } from './logs/function-logs.ts';
 import type { QueueRegistry } from './sqs/queue-registry.ts';
@@ -25,6 +26,7 @@ import { startMetrics } from './stack/metrics.ts';
 import { startQueues } from './stack/queues.ts';
 import { seedSecrets } from './stack/secrets.ts';
 import { createTemplateTables, startStorage } from './stack/storage.ts';
+import { startTtlSweeper, type TtlSweeper } from './stack/ttl-sweeper.ts';
 import { warmUp } from './stack/warm-up.ts';
 import { startWebSubHub } from './stack/websub-hub.ts';
 import type { SynthResult } from './synth.ts';
@@ -78,6 +80,8 @@ export interface LocalStackOptions {
   readonly alarmTimeScale?: number;
   /** Evaluate the alarms on their timer. @default true */
   readonly alarms?: boolean;
+  /** Sweep expired items (the tables' TimeToLiveSpecification) on their timer. @default true */
+  readonly ttlSweeps?: boolean;
   /**
    * The DynamoDB endpoint the functions are given (AWS_ENDPOINT_URL_DYNAMODB), when it is not the embedded one
    * itself: a fault proxy in front of it, for instance. The runtime keeps talking to the embedded one.
@@ -116,6 +120,8 @@ export interface LocalStack {
   readonly iam: LocalIam;
   /** The template's alarms, evaluated, and the topics they notify. */
   readonly alarms: LocalAlarms;
+  /** DynamoDB's TTL: the expired items of the template's TTL-enabled tables, deleted on a timer. */
+  readonly ttl: TtlSweeper;
   /** What a secret signs with here (the first of a rotation list): `reelhire invoke` signs its samples so. */
   secretOf(name: SecretName): string;
   /** The secrets running on their development default. */
@@ -156,14 +162,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   const lifecycle = new StackLifecycle();
   try {
-    // The ports first, DynamoDB's before the API's: a port in use stops start-up before anything runs.
-    const dynamo = await startStorage(lifecycle, { port: options.dynamoPort ?? 8000, dataDir });
+    // The ports first, the API's before the others, which answer the console's web page (its origin) only:
+    // a port in use stops start-up before anything runs.
     const http = await listenHttp(lifecycle, options.port ?? 3000);
-    const youtubeHub = await startWebSubHub(lifecycle, { env, port: options.hubPort ?? 0, dataDir, log });
+    const browserOrigins = consoleOrigins(http.url);
+    const dynamo = await startStorage(lifecycle, {
+      port: options.dynamoPort ?? 8000,
+      dataDir,
+      browserOrigins,
+    });
+    const youtubeHub = await startWebSubHub(lifecycle, {
+      env,
+      port: options.hubPort ?? 0,
+      dataDir,
+      log,
+      browserOrigins,
+    });
 
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
     const tableNames = await createTemplateTables(dynamo, resources);
+    const ttl = startTtlSweeper(lifecycle, {
+      resources,
+      client: dynamo.client,
+      run: options.ttlSweeps ?? true,
+      warn: (message) => log(message),
+    });
     const iam = startIam({ resources, enforce: options.enforceIam ?? true, log, warn });
     const { guard } = iam;
     if (guard) dynamo.enforce((request) => guard.check(request));
@@ -282,6 +306,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       logs,
       iam,
       alarms,
+      ttl,
       defaultedSecrets: secrets.defaulted,
       secretOf,
       synth,

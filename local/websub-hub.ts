@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { signYouTube } from '#webhooks/youtube.ts';
+import { localOnlyRefusal } from './http/local-only.ts';
 
 /**
  * A WebSub hub on 127.0.0.1, behaving as Google's does (W3C WebSub §5): it takes a form-encoded subscribe or
@@ -71,6 +72,8 @@ export interface LocalHubOptions {
   readonly port?: number;
   /** Told of each request and verification, one line each. */
   readonly log?: (line: string) => void;
+  /** The web pages it answers (a hub serves subscribers, not browsers). @default none */
+  readonly browserOrigins?: readonly string[];
 }
 
 export const startLocalHub = async (options: LocalHubOptions = {}): Promise<LocalHub> => {
@@ -112,6 +115,12 @@ export const startLocalHub = async (options: LocalHubOptions = {}): Promise<Loca
   };
 
   const server: Server = createServer((request, response) => {
+    // A hub on loopback serves this machine's subscribers: not a rebound name, not a web page (CONTRACT §5).
+    const refusal = localOnlyRefusal(request.headers, options.browserOrigins ?? []);
+    if (refusal !== undefined) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end(refusal);
+      return;
+    }
     const handle = async () => {
       const form = new URLSearchParams(await readBody(request));
       if (hub.down) {

@@ -30,13 +30,19 @@ export interface YouTubeHubOptions {
   readonly snapshotFile?: string | undefined;
   /** One line per subscription request and verification. */
   readonly log: (line: string) => void;
+  /** The web pages the own hub answers. @default none */
+  readonly browserOrigins?: readonly string[];
 }
 
 type HubSnapshot = readonly (readonly [topic: string, subscription: Subscription])[];
 
 export const startYouTubeHub = async (options: YouTubeHubOptions): Promise<RunningYouTubeHub> => {
   if (options.configuredUrl) return { url: options.configuredUrl, local: undefined, stop: async () => {} };
-  const hub = await startLocalHub({ port: options.port, log: options.log });
+  const hub = await startLocalHub({
+    port: options.port,
+    log: options.log,
+    browserOrigins: options.browserOrigins ?? [],
+  });
   const file = options.snapshotFile;
   if (file && existsSync(file)) {
     for (const [topic, subscription] of JSON.parse(await readFile(file, 'utf8')) as HubSnapshot)

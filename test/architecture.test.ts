@@ -163,7 +163,16 @@ const RULES: Readonly<Record<string, readonly string[]>> = {
   applications: ['application.ts'],
   employers: ['employer.ts'],
   notify: ['notification.ts', 'retry-schedule.ts', 'signature.ts', 'employer-secret.ts', 'ip-address.ts'],
-  webhooks: ['tiktok.ts', 'youtube.ts', 'contra.ts', 'verdict.ts', 'signatures.ts', 'safe-json.ts', 'xml.ts'],
+  webhooks: [
+    'tiktok.ts',
+    'youtube.ts',
+    'contra.ts',
+    'verdict.ts',
+    'signatures.ts',
+    'safe-json.ts',
+    'xml.ts',
+    'delivery-ledger.ts',
+  ],
   websub: ['subscription.ts', 'topics.ts', 'callback-token.ts', 'hub-retry.ts'],
 };
 const rulesFiles = Object.entries(RULES).flatMap(([folder, files]) =>

@@ -93,6 +93,22 @@ describe('event catalog', () => {
     expect(() => parseDetail('jobClosed', detail)).toThrow(EventSchemaError);
   });
 
+  it.each([
+    ['a lone high surrogate', 'job-\ud800'],
+    ['a lone low surrogate', '\udc00job'],
+    ['a pair in the wrong order', 'job-\udc00\ud800'],
+  ])('rejects an id with %s, which UTF-8 would turn into another id', (_, jobId) => {
+    // Every lone surrogate becomes U+FFFD in UTF-8: two such ids would be one key in DynamoDB.
+    expect(Buffer.from(jobId).toString('utf8')).toContain('\ufffd');
+    const detail = { ...(sampleOf(EVENTS.jobClosed).detail as object), jobId };
+    expect(() => parseDetail('jobClosed', detail)).toThrow(/detail\.jobId: must be well-formed Unicode/);
+  });
+
+  it('accepts an id with characters beyond the BMP (well-formed surrogate pairs)', () => {
+    const detail = { ...(sampleOf(EVENTS.jobClosed).detail as object), jobId: 'job-🎬-名' };
+    expect(parseDetail('jobClosed', detail).jobId).toBe('job-🎬-名');
+  });
+
   it('accepts https portfolio urls only', () => {
     const sample = sampleOf(EVENTS.profileUpdated).detail as object;
     expect(() => parseDetail('profileUpdated', { ...sample, portfolioUrl: 'http://contra.com/x' })).toThrow(

@@ -12,6 +12,7 @@ import {
 import dynalite from 'dynalite';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { refuseForeignAwsCall } from '../http/local-only.ts';
 import type { CallGuard } from '../iam/request-guard.ts';
 import { arrayField, stringField } from '../json.ts';
 import { LOCAL_REGION } from '../local-account.ts';
@@ -26,13 +27,20 @@ export interface LocalDynamoDb {
 }
 
 /**
- * Runs the guard inside dynalite's own server rather than in a proxy before it: a refused call is answered
- * here, an allowed one is handed to dynalite's listener with the body already read, which it receives as the
- * 'data' and 'end' events it listens for. No second HTTP hop, so enforcement costs the guard's time only.
+ * dynalite's request listener behind the runtime's guards, run inside dynalite's own server rather than in a
+ * proxy before it (no second HTTP hop). First the local-only guard (CONTRACT §5): dynalite answers any Origin
+ * with `Access-Control-Allow-Origin: *` and echoes whatever headers a preflight asks for, which would let any
+ * web page read and rewrite the tables, so a refused request never reaches it and an admitted one reaches it
+ * without its Origin (no CORS header is ever sent). Then IAM, once enforced.
  */
 const guarded =
-  (dynaliteListener: RequestListener, guardOf: () => CallGuard | undefined): RequestListener =>
+  (
+    dynaliteListener: RequestListener,
+    browserOrigins: readonly string[],
+    guardOf: () => CallGuard | undefined,
+  ): RequestListener =>
   (request, response) => {
+    if (refuseForeignAwsCall(request, response, browserOrigins)) return;
     const guard = guardOf();
     if (!guard) {
       dynaliteListener(request, response);
@@ -81,9 +89,14 @@ const checkThenServe = async (
 
 /**
  * dynalite on 127.0.0.1: in memory, or LevelDB under `dataDir` so tables and items survive a restart.
- * Port 0 picks a free port.
+ * Port 0 picks a free port. `browserOrigins` are the web pages it answers (the console's); any other Origin,
+ * and any Host but loopback's, is refused.
  */
-export const startLocalDynamoDb = async (port: number, dataDir?: string): Promise<LocalDynamoDb> => {
+export const startLocalDynamoDb = async (
+  port: number,
+  dataDir?: string,
+  browserOrigins: readonly string[] = [],
+): Promise<LocalDynamoDb> => {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server: Server = dynalite({
     createTableMs: 0,
@@ -97,7 +110,7 @@ export const startLocalDynamoDb = async (port: number, dataDir?: string): Promis
   server.removeAllListeners('request');
   server.on(
     'request',
-    guarded(dynaliteListener, () => guard),
+    guarded(dynaliteListener, browserOrigins, () => guard),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,11 +1,14 @@
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
-import { stringField } from '../json.ts';
+import { nestedDeeperThan, stringField } from '../json.ts';
 import { EventsError } from './events-error.ts';
 
 /** PutEvents takes 1 to 10 entries a call. */
 export const MAX_ENTRIES = 10;
 /** The size limit of a PutEvents call's entries (1 MB since January 2026, FACTS.md). */
 export const MAX_ENTRIES_BYTES = 1_048_576;
+
+/** PutEvents processes JSON nested up to this deep (the PutEvents API reference). */
+export const MAX_JSON_DEPTH = 1000;
 
 /** A valid entry, ready to become an event on a bus. */
 export interface AcceptedEntry {
@@ -69,6 +72,16 @@ export const entriesOf = (request: unknown): JsonObject[] => {
     throw new EventsError(
       'ValidationException',
       `1 validation error detected: Value '[${entries.map(() => 'PutEventsRequestEntry').join(', ')}]' at 'entries' failed to satisfy constraint: Member must have length ${bound}`,
+    );
+  }
+  // Before anything walks the entries: a Detail nested 100,000 deep parses, then breaks every reader of the event.
+  const deep = (entries as JsonObject[]).findIndex((entry) =>
+    nestedDeeperThan(stringField(entry, 'Detail') ?? '', MAX_JSON_DEPTH),
+  );
+  if (deep >= 0) {
+    throw new EventsError(
+      'ValidationException',
+      `1 validation error detected: Value at 'entries.${deep + 1}.member.detail' failed to satisfy constraint: Member must not nest JSON more than ${MAX_JSON_DEPTH} levels deep`,
     );
   }
   const total = (entries as JsonObject[]).reduce((sum, entry) => sum + entrySize(entry), 0);

@@ -1,6 +1,8 @@
 import { isJsonObject } from '#shared/json.ts';
 import { EventsError } from '../eventbridge/events-error.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
+import { MAX_JSON_DEPTH } from '../eventbridge/put-events-request.ts';
+import { nestedDeeperThan } from '../json.ts';
 import type { SecretStore } from '../secrets-manager/secret-store.ts';
 import {
   handleSecretsManager,
@@ -48,13 +50,21 @@ export const handleAwsJson = async (
   services: AwsJsonServices,
   signal: AbortSignal,
 ): Promise<AwsReply> => {
-  if (services.secrets && target.startsWith(SECRETS_MANAGER_TARGET_PREFIX))
-    return handleSecretsManager(target, body, services.secrets);
   const isSqs = target.startsWith(SQS_PREFIX);
   const contentType = isSqs ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+  const text = body.toString('utf8');
+  // No AWS JSON request nests deeply; one that did would overflow the first recursive walk of it (a 500).
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    return reply(400, contentType, {
+      __type: 'SerializationException',
+      message: `The request body nests JSON more than ${MAX_JSON_DEPTH} levels deep.`,
+    });
+  }
+  if (services.secrets && target.startsWith(SECRETS_MANAGER_TARGET_PREFIX))
+    return handleSecretsManager(target, body, services.secrets);
   let input: unknown;
   try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    input = body.length === 0 ? {} : JSON.parse(text);
   } catch {
     return reply(400, contentType, {
       __type: 'SerializationException',

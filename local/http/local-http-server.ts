@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_BODY_BYTES, problem } from '#shared/http.ts';
-import { consoleAsset } from '../console/console-page.ts';
+import { CONSOLE_PATH, consoleAsset } from '../console/console-page.ts';
 import type { AwsReply } from './aws-json-endpoint.ts';
+import { consoleOrigins, localOnlyRefusal, refuseForeignAwsCall } from './local-only.ts';
 import type { HttpReply } from './payload-v2.ts';
 
 /** AWS JSON requests may carry up to 1 MB of events or messages plus their framing. */
@@ -45,6 +46,9 @@ const AWS_TOO_LARGE: HttpReply = {
   ),
 };
 
+/** The console's page and assets, and any other path under it: the developer's, like `/_local/`. */
+const isConsolePath = (path: string): boolean => path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
+
 type BodyResult = { readonly body: Buffer } | { readonly tooLarge: true };
 
 const readBody = (request: IncomingMessage, limit: number): Promise<BodyResult> =>
@@ -77,11 +81,14 @@ const readBody = (request: IncomingMessage, limit: number): Promise<BodyResult> 
 export class LocalHttpServer {
   private handlers: RequestHandlers | undefined;
   private readonly inFlight = new Set<AbortController>();
+  private readonly origins: readonly string[];
 
   private constructor(
     private readonly server: Server,
     readonly url: string,
-  ) {}
+  ) {
+    this.origins = consoleOrigins(url);
+  }
 
   static async listen(port: number, host = '127.0.0.1'): Promise<LocalHttpServer> {
     const server = createServer({ keepAliveTimeout: 5_000 });
@@ -118,14 +125,25 @@ export class LocalHttpServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = request.headers['x-amz-target'];
+    const awsTarget =
+      typeof target === 'string' && target !== '' && request.method === 'POST' ? target : undefined;
+    const path = (request.url ?? '/').split('?')[0]!;
+    // The API routes are public (CloudFront fronts them in the cloud); everything else here is the developer's.
+    if (awsTarget !== undefined) {
+      if (refuseForeignAwsCall(request, response, this.origins)) return;
+    } else if (path.startsWith(LOCAL_PREFIX) || isConsolePath(path)) {
+      const refusal = localOnlyRefusal(request.headers, this.origins);
+      if (refusal !== undefined) {
+        this.send(response, problemReply(403, 'Forbidden', refusal));
+        return;
+      }
+    }
     const handlers = this.handlers;
     if (!handlers) {
       this.send(response, problemReply(503, 'Service Unavailable', 'ReelHire is starting'));
       return;
     }
-    const target = request.headers['x-amz-target'];
-    const awsTarget =
-      typeof target === 'string' && target !== '' && request.method === 'POST' ? target : undefined;
     const read = await readBody(request, awsTarget ? MAX_AWS_REQUEST_BYTES : MAX_BODY_BYTES);
     if ('tooLarge' in read) {
       response.setHeader('connection', 'close');
@@ -152,7 +170,6 @@ export class LocalHttpServer {
       }
       return;
     }
-    const path = (request.url ?? '/').split('?')[0]!;
     const consolePage = request.method === 'GET' ? consoleAsset(path) : undefined;
     if (consolePage) {
       this.send(response, consolePage);

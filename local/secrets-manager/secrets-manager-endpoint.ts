@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsReply } from '../http/aws-json-endpoint.ts';
+import { refuseForeignAwsCall } from '../http/local-only.ts';
 import type { CallGuard } from '../iam/request-guard.ts';
 import { isJsonObject } from '../json.ts';
 import type { SecretStore } from './secret-store.ts';
@@ -48,10 +49,14 @@ export const handleSecretsManager = (target: string, body: Buffer, store: Secret
   }
 };
 
-/** A node:http request listener serving Secrets Manager, with an optional IAM guard in front. */
+/**
+ * A node:http request listener serving Secrets Manager, behind the local-only guard (no browser may call it)
+ * and an optional IAM guard.
+ */
 export const secretsManagerListener =
   (store: SecretStore, guard?: CallGuard) =>
   async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (refuseForeignAwsCall(request, response, [])) return;
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);

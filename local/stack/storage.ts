@@ -9,6 +9,8 @@ export interface StorageInput {
   readonly port: number;
   /** Keeps the tables under `<dataDir>/dynamodb`. @default in memory */
   readonly dataDir: string | undefined;
+  /** The web pages it answers (the console's); see local/http/local-only.ts. */
+  readonly browserOrigins: readonly string[];
 }
 
 /** DynamoDB (dynalite) on its own port, open until the stack has stopped. */
@@ -19,6 +21,7 @@ export const startStorage = async (
   const dynamo = await startLocalDynamoDb(
     input.port,
     input.dataDir ? join(input.dataDir, 'dynamodb') : undefined,
+    input.browserOrigins,
   );
   lifecycle.add({ close: () => dynamo.close() });
   return dynamo;

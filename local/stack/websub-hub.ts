@@ -12,6 +12,8 @@ export interface WebSubHubInput {
   /** Keeps the own hub's subscriptions across restarts. @default not kept */
   readonly dataDir: string | undefined;
   readonly log: (line: string) => void;
+  /** The web pages the own hub answers (the console's); see local/http/local-only.ts. */
+  readonly browserOrigins: readonly string[];
 }
 
 /** The WebSub hub the functions subscribe at: the stack's own unless YOUTUBE_HUB_URL names another. */
@@ -24,6 +26,7 @@ export const startWebSubHub = async (
     port: input.port,
     snapshotFile: input.dataDir ? join(input.dataDir, HUB_SNAPSHOT) : undefined,
     log: (line) => input.log(`[websub-hub] ${line}`),
+    browserOrigins: input.browserOrigins,
   });
   lifecycle.add({ close: () => hub.stop() });
   return { url: hub.url, local: hub.local };

@@ -39,6 +39,8 @@ export const youtubeEntry = ({
   channelId = 'UCx9mayaDesignsChannel01',
   title = 'Brand refresh for a coffee roaster',
   published = '2026-11-22T09:58:00+00:00',
+  // When YouTube sent the entry (an upload, an edit); one older than the dedupe window is dropped as a replay.
+  updated = undefined as string | undefined,
 } = {}) => `  <entry>
     <id>yt:video:${videoId}</id>
     <yt:videoId>${videoId}</yt:videoId>
@@ -50,7 +52,7 @@ export const youtubeEntry = ({
       <uri>http://www.youtube.com/channel/${channelId}</uri>
     </author>
     <published>${published}</published>
-    <updated>2026-11-22T09:59:58.123456789+00:00</updated>
+    <updated>${updated ?? published}</updated>
   </entry>`;
 
 export const youtubeDeletion = (videoId = 'dQw4w9WgXcQ', when = '2026-11-22T09:59:00.552394234+00:00') =>

@@ -31,7 +31,7 @@ const carriesPollution = (value: unknown): boolean => {
   );
 };
 
-const postSigned = {
+export const postSigned = {
   tiktok: (run: HostileRun, body: string) =>
     run.send('/webhooks/tiktok', {
       method: 'POST',

@@ -1,4 +1,4 @@
-import type { AccountRef } from '#events/fields.ts';
+import type { AccountRef, VideoRef } from '#events/fields.ts';
 import { DynamoJobStore } from '#links/dynamo-jobs.ts';
 import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
 import { eventually } from '../../local/testing/eventually.ts';
@@ -29,13 +29,18 @@ export const firstProfileVersion = (
 export const seedApplicantAndJobs = async (
   system: SystemUnderTest,
   profileId: string,
-  jobs: readonly { readonly jobId: string; readonly notifyUrl: string; readonly employerId?: string }[],
+  jobs: readonly {
+    readonly jobId: string;
+    readonly notifyUrl: string;
+    readonly employerId?: string;
+    readonly videos?: readonly VideoRef[];
+  }[],
 ): Promise<void> => {
   const now = new Date().toISOString();
   const events: HistoryEvent[] = [
     firstProfileVersion(profileId, [], now),
     ...jobs.map(
-      ({ jobId, notifyUrl, employerId }): HistoryEvent => ({
+      ({ jobId, notifyUrl, employerId, videos }): HistoryEvent => ({
         detailType: 'Job Published',
         detail: {
           jobId,
@@ -43,7 +48,7 @@ export const seedApplicantAndJobs = async (
           employerId: employerId ?? 'employer-hostile',
           title: `Job ${jobId}`,
           notifyUrl,
-          videos: [],
+          videos: [...(videos ?? [])],
           publishedAt: now,
         },
       }),

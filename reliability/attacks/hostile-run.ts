@@ -13,6 +13,12 @@ export const ATTACK_KINDS = [
   'prototype pollution',
   'oversized body',
   'deeply nested body',
+  'rebound Host',
+  'cross-origin browser request',
+  'deeply nested PutEvents',
+  'odd portfolio url',
+  'forged via',
+  'long-lived or future JWT',
 ] as const;
 export type AttackKind = (typeof ATTACK_KINDS)[number];
 

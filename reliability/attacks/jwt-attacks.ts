@@ -51,11 +51,27 @@ export const jwtAttacks = async (run: HostileRun): Promise<void> => {
     ['signed with another secret', () => viewerToken('not-the-viewer-token-secret-0123456789', profileId)],
     ['HS384 with the right secret', () => viewerToken(secret, profileId, { algorithm: 'HS384' })],
   ];
-  for (const [name, token] of attacks) {
+  // CONTRACT §4: exp at most 24 h ahead, iat at most 60 s ahead; a stolen token must not live for ever.
+  const now = Math.floor(Date.now() / 1000);
+  const claimed = (claims: { exp: number; iat?: number }) =>
+    new SignJWT({ sub: profileId, aud: 'reelhire', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+  const lifetimes: [string, () => Promise<string>][] = [
+    ['valid for 800,000 years', () => claimed({ exp: now + 800_000 * 365 * 86_400 })],
+    ['valid for 24 h and a minute', () => claimed({ exp: now + 86_400 + 60 })],
+    ['issued tomorrow', () => claimed({ exp: now + 3600, iat: now + 86_400 })],
+    ['issued 2 minutes ahead', () => claimed({ exp: now + 3600, iat: now + 120 })],
+  ];
+  const tried = [
+    ...lifetimes.map(([name, token]) => ['long-lived or future JWT', name, token] as const),
+    ...attacks.map(([name, token]) => ['JWT', name, token] as const),
+  ];
+  for (const [kind, name, token] of tried) {
     const mark = run.mark();
     const answer = await apply(await token());
     run.expectRefused(
-      'JWT',
+      kind,
       `viewer token ${name}`,
       answer,
       [401],

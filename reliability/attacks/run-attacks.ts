@@ -2,6 +2,8 @@ import type { SystemUnderTest } from '../system-under-test.ts';
 import { bodyAttacks } from './body-attacks.ts';
 import { ATTACK_KINDS, type AttackKind, type AttackOutcome, HostileRun } from './hostile-run.ts';
 import { jwtAttacks } from './jwt-attacks.ts';
+import { linkAttacks } from './link-attacks.ts';
+import { localEndpointAttacks } from './local-endpoint-attacks.ts';
 import { ssrfAttacks } from './ssrf-attacks.ts';
 import { webhookAttacks } from './webhook-attacks.ts';
 import { websubAttacks } from './websub-attacks.ts';
@@ -18,7 +20,8 @@ export interface AttackReport {
 
 /**
  * Every hostile input against the running stack: signatures, forged WebSub verifications, tokens, SSRF, XML,
- * pollution, size, depth.
+ * pollution, size, depth; the local-only endpoints from a rebound name and from another origin in a real
+ * browser; odd portfolio urls and forged vias.
  */
 export const runAttacks = async (system: SystemUnderTest): Promise<AttackReport> => {
   const run = new HostileRun(system);
@@ -28,6 +31,8 @@ export const runAttacks = async (system: SystemUnderTest): Promise<AttackReport>
     await jwtAttacks(run);
     await bodyAttacks(run);
     await ssrfAttacks(run);
+    await localEndpointAttacks(run);
+    await linkAttacks(run);
   } finally {
     run.dispose();
   }

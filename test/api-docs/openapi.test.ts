@@ -14,6 +14,7 @@ import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
+import { sampleApplication } from '../support/entities.ts';
 import { synthesized } from '../support/synth.ts';
 
 /**
@@ -132,24 +133,11 @@ describe('GET /openapi.json', () => {
   });
 
   it('describes application.received and application.withdrawn under webhooks with the bodies the notifier builds', () => {
+    const submitted = sampleApplication();
     const application = {
-      applicationId: 'app_1',
-      jobId: 'job_1',
-      employerId: 'emp_1',
-      jobTitle: 'Designer',
-      notifyUrl: 'https://hooks.example/app',
-      applicant: {
-        profileId: 'prof_1',
-        handle: 'maya',
-        displayName: 'Maya',
-        portfolioUrl: 'https://contra.com/maya',
-      },
-      submittedAt: '2026-01-01T00:00:00Z',
-      history: [
-        { status: 'submitted', at: '2026-01-01T00:00:00Z' },
-        { status: 'withdrawn', at: '2026-01-02T00:00:00Z' },
-      ],
-    } as const;
+      ...submitted,
+      history: [...submitted.history, { status: 'withdrawn' as const, at: '2026-11-22T00:00:00Z' }],
+    };
     const bodyOf = (type: string) => ['webhooks', type, 'post', 'requestBody', 'content', 'application/json'];
     const received = kindDefinition('received').body(application, '2026-01-01T00:00:01Z');
     expect(check(received, ...bodyOf('application.received'), 'schema')).toBe(true);

@@ -8,29 +8,13 @@ import {
   isFinal,
   nextDueAt,
   pendingEvents,
-  submitted,
   sweepAction,
 } from '#applications/application.ts';
 import { definitionOf } from '#events/catalog.ts';
 import { APPLICATION_STATUSES } from '#events/fields.ts';
+import { sampleApplication } from '../support/entities.ts';
 
-const application = (): Application =>
-  submitted({
-    applicationId: 'app_1',
-    jobId: 'job_1',
-    profileId: 'prof_1',
-    employerId: 'emp_1',
-    jobTitle: 'Designer',
-    notifyUrl: 'https://hooks.example/app',
-    applicant: {
-      profileId: 'prof_1',
-      handle: 'maya',
-      displayName: 'Maya',
-      portfolioUrl: 'https://contra.com/maya',
-    },
-    via: { platform: 'tiktok', videoId: '1' },
-    submittedAt: '2026-11-21T18:30:00Z',
-  });
+const application = (): Application => sampleApplication();
 
 const changed = (
   from: Application,

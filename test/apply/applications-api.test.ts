@@ -99,6 +99,41 @@ describe('POST /jobs/{jobId}/applications', () => {
     expect(publisher.events[0]?.detail).not.toHaveProperty('via');
   });
 
+  it.each([
+    ['a video the job does not list', { platform: 'tiktok', videoId: '7000000000000000666' }],
+    ['the job’s video id on the other platform', { platform: 'youtube', videoId: '7399990000000000001' }],
+    ['a video of another job', { platform: 'tiktok', videoId: '7399990000000000002' }],
+  ])('records a via naming %s as null (a forged via credits no video)', async (_, via) => {
+    await putJob(dynamo.documents, tableName, {
+      jobId: uniqueId('other-job'),
+      videos: [{ platform: 'tiktok', videoId: '7399990000000000002' }],
+    });
+    const { jobId, profileId, token } = await openJobAndViewer({
+      videos: [{ platform: 'tiktok', videoId: '7399990000000000001' }],
+    });
+    const { handle, publisher } = api();
+    expect((await handle(applyRequest(jobId, token, JSON.stringify({ via })))).statusCode).toBe(201);
+    expect(publisher.ofType(SUBMITTED)).toHaveLength(1);
+    expect(publisher.events[0]?.detail).not.toHaveProperty('via');
+    const stored = await dynamo.documents.send(
+      new GetCommand({ TableName: tableName, Key: applicationKey(jobId, profileId) }),
+    );
+    expect(stored.Item).toBeDefined();
+    expect(stored.Item).not.toHaveProperty('via');
+  });
+
+  it('keeps a via naming a video of the job’s latest version, whichever of its videos it is', async () => {
+    const videos = [
+      { platform: 'tiktok' as const, videoId: '7399990000000000001' },
+      { platform: 'youtube' as const, videoId: 'dQw4w9WgXcQ' },
+    ];
+    const { jobId, token } = await openJobAndViewer({ version: 3, videos });
+    const { handle, publisher } = api();
+    const response = await handle(applyRequest(jobId, token, JSON.stringify({ via: videos[1] })));
+    expect(response.statusCode).toBe(201);
+    expect(publisher.events[0]?.detail).toMatchObject({ via: videos[1] });
+  });
+
   it('answers a repeat with 200 and the same body, publishing nothing more', async () => {
     const { jobId, token } = await openJobAndViewer();
     const { handle, publisher } = api();
@@ -170,6 +205,16 @@ describe('POST /jobs/{jobId}/applications', () => {
       404,
     );
     expectProblem(await handle(applyRequest('j'.repeat(300), await viewerToken(SECRET, 'p'))), 404);
+  });
+
+  it('404 for a job id that is not well-formed Unicode, even one whose UTF-8 names a job', async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const { handle, publisher } = api();
+    // As a path parameter decoded by a front that keeps lone surrogates: in UTF-8 it is `${jobId}\ufffd`.
+    await putJob(dynamo.documents, tableName, { jobId: `${jobId}\ufffd` });
+    const request = { ...applyRequest(jobId, token), pathParameters: { jobId: `${jobId}\ud800` } };
+    expectProblem(await handle(request), 404);
+    expect(publisher.events).toEqual([]);
   });
 
   describe('410 for a closed job', () => {
@@ -254,6 +299,7 @@ describe('POST /jobs/{jobId}/applications', () => {
       ['an unknown platform', '{"via":{"platform":"vimeo","videoId":"1"}}'],
       ['a via without videoId', '{"via":{"platform":"tiktok"}}'],
       ['an empty videoId', '{"via":{"platform":"tiktok","videoId":""}}'],
+      ['a videoId that is not well-formed Unicode', '{"via":{"platform":"tiktok","videoId":"7399\\ud800"}}'],
     ])('a body that is %s', async (_, body) => {
       const { jobId, profileId, token } = await openJobAndViewer();
       const { handle, publisher } = api();
@@ -277,7 +323,9 @@ describe('POST /jobs/{jobId}/applications', () => {
   });
 
   it('reads base64-encoded bodies as API Gateway delivers them', async () => {
-    const { jobId, token } = await openJobAndViewer();
+    const { jobId, token } = await openJobAndViewer({
+      videos: [{ platform: 'youtube', videoId: 'dQw4w9WgXcQ' }],
+    });
     const { handle, publisher } = api();
     const request: HttpRequest = {
       ...applyRequest(jobId, token),

@@ -196,5 +196,20 @@ describe('the local console at /_console', () => {
       .getByText(/^No active link on tiktok video unknown-video-/)
       .waitFor({ timeout: SHOWN_WITHIN_MS });
     expect(pageErrors).toEqual([]);
+
+    // The README's picture of the console: this page, the linked video looked up again.
+    await page.getByLabel('Video id').fill(videoId);
+    await page.getByRole('button', { name: 'Show links' }).click();
+    await links
+      .getByRole('link', { name: 'https://contra.com/maya_designs' })
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const screenshot = await page.screenshot({ fullPage: false });
+    expect(screenshot.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([screenshot.readUInt32BE(16), screenshot.readUInt32BE(20)]).toEqual([1280, 900]);
+    // Written over the committed picture only when asked (REELHIRE_UPDATE_SCREENSHOTS=1), so a test run leaves
+    // the working tree as it was.
+    if (process.env.REELHIRE_UPDATE_SCREENSHOTS === '1')
+      await writeFile(new URL('../../docs/images/console.png', import.meta.url), screenshot);
   });
 });

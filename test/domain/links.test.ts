@@ -5,7 +5,12 @@ import {
   type ApplyCandidate,
   accountPortfolio,
   applyJobOf,
+  applyUrl,
+  closedCandidate,
+  deletedClaim,
+  isLinked,
   linksOf,
+  NO_LINKS,
   ownerOf,
 } from '#links/links.ts';
 import { instantKey } from '#shared/instant.ts';
@@ -65,6 +70,39 @@ describe('the owner of an account', () => {
     expect(owner?.profileId).toBe('early');
   });
 
+  it('is chosen whatever the order of the claims: the winner listed first, then last', () => {
+    const later = claim('z-later', '2026-01-02T00:00:00Z');
+    const earlierSmaller = claim('a-earlier', '2026-01-01T00:00:00Z');
+    expect(ownerOf({ claims: [later, earlierSmaller] })?.profileId).toBe('z-later');
+    expect(ownerOf({ claims: [earlierSmaller, later] })?.profileId).toBe('z-later');
+    const at = '2026-01-01T10:00:00Z';
+    expect(ownerOf({ claims: [claim('a', at), claim('b', at)] })?.profileId).toBe('a');
+    expect(ownerOf({ claims: [claim('b', at), claim('a', at)] })?.profileId).toBe('a');
+  });
+
+  it('does not exist without a live claim: no portfolio link, the account not linked', () => {
+    const account = { claims: [claim('gone', '2026-01-01T00:00:00Z', { deleted: true })] };
+    expect(ownerOf(account)).toBeUndefined();
+    expect(accountPortfolio(account)).toBeNull();
+    expect(accountPortfolio({ claims: [] })).toBeNull();
+    expect(isLinked(account)).toBe(false);
+    expect(isLinked({ claims: [claim('unlisted', '2026-01-01T00:00:00Z', { listed: false })] })).toBe(false);
+    expect(isLinked({ claims: [account.claims[0]!, claim('live', '2026-01-01T00:00:00Z')] })).toBe(true);
+  });
+
+  it('is never a deleted profile: its final claim outranks every version and lists nothing', () => {
+    expect(deletedClaim('p')).toEqual({
+      profileId: 'p',
+      version: Number.MAX_SAFE_INTEGER,
+      listed: false,
+      deleted: true,
+      updatedAtKey: '',
+      portfolioUrl: '',
+      showPortfolioLink: false,
+    });
+    expect(ownerOf({ claims: [deletedClaim('p')] })).toBeUndefined();
+  });
+
   it('keeps an owner who hides the link: no fallback to another profile', () => {
     const account = {
       claims: [
@@ -117,6 +155,34 @@ describe('the apply job of a video', () => {
     ).toBe('j1');
   });
 
+  it('is chosen whatever the order of the candidates: the winner listed first, then last', () => {
+    const later = candidate('z-later', '2026-02-01T00:00:00Z');
+    const earlierSmaller = candidate('a-earlier', '2026-01-01T00:00:00Z');
+    expect(applyJobOf([later, earlierSmaller], NOW)?.jobId).toBe('z-later');
+    expect(applyJobOf([earlierSmaller, later], NOW)?.jobId).toBe('z-later');
+    const at = '2026-01-01T00:00:00Z';
+    expect(applyJobOf([candidate('j1', at), candidate('j2', at)], NOW)?.jobId).toBe('j1');
+  });
+
+  it('is never a closed job: its final entry outranks every version and lists nothing', () => {
+    expect(closedCandidate('j')).toEqual({
+      jobId: 'j',
+      version: Number.MAX_SAFE_INTEGER,
+      listed: false,
+      closed: true,
+      publishedAtKey: '',
+    });
+    expect(applyJobOf([closedCandidate('j')], NOW)).toBeUndefined();
+  });
+
+  it('is live until its closesAt, and without one', () => {
+    expect(applyJobOf([candidate('open', '2026-01-01T00:00:00Z')], NOW)?.jobId).toBe('open');
+    const closesLater = candidate('later', '2026-01-01T00:00:00Z', {
+      closesAtKey: instantKey('2026-06-01T00:00:01Z'),
+    });
+    expect(applyJobOf([closesLater], NOW)?.jobId).toBe('later');
+  });
+
   it('skips closed jobs, jobs that no longer list the video and jobs whose closesAt has passed', () => {
     const chosen = applyJobOf(
       [
@@ -147,7 +213,25 @@ describe('the links of a video', () => {
     });
   });
 
+  it('put the apply url on the public base url, whatever its trailing slashes', () => {
+    for (const base of ['https://api.example', 'https://api.example/', 'https://api.example//'])
+      expect(applyUrl(base, 'job/1 é')).toBe('https://api.example/jobs/job%2F1%20%C3%A9/apply');
+  });
+
+  it('have a portfolio link without an apply link, and the other way round', () => {
+    const video = { posted: true, removed: false };
+    expect(linksOf({ ...inputs, video, candidates: [] })).toEqual({
+      portfolio: { profileId: 'p', url: 'https://contra.com/p' },
+      apply: null,
+    });
+    expect(linksOf({ ...inputs, video, account: undefined })).toEqual({
+      portfolio: null,
+      apply: { jobId: 'job 1', url: 'https://api.example/jobs/job%201/apply' },
+    });
+  });
+
   it('are inactive before the post and after a removal', () => {
+    expect(NO_LINKS).toEqual({ portfolio: null, apply: null });
     expect(linksOf({ ...inputs, video: undefined })).toEqual({ portfolio: null, apply: null });
     expect(linksOf({ ...inputs, video: { posted: false, removed: false } })).toEqual({
       portfolio: null,

@@ -257,6 +257,80 @@ describe('cidr', () => {
     expect(matches(pattern, { ip: '2001:db8:1234:1a01::' })).toBe(false);
   });
 
+  it.each([
+    // Blocks not aligned on a hex digit: the walk decides on the low edge, then on the high edge.
+    [
+      '10.0.0.64/26',
+      ['10.0.0.64', '10.0.0.100', '10.0.0.127', '10.0.0.79'],
+      ['10.0.0.63', '10.0.0.128', '10.0.0.0', '11.0.0.64'],
+    ],
+    [
+      '172.16.0.0/12',
+      ['172.16.0.0', '172.20.1.1', '172.31.255.255'],
+      ['172.15.255.255', '172.32.0.0', '171.16.0.0'],
+    ],
+    ['10.0.0.0/24', ['10.0.0.0', '10.0.0.255'], ['9.255.255.255', '10.0.1.0']],
+    ['192.168.4.0/22', ['192.168.4.0', '192.168.7.255', '192.168.5.17'], ['192.168.3.255', '192.168.8.0']],
+    ['0.0.0.0/0', ['0.0.0.0', '255.255.255.255', '93.184.215.14'], []],
+    [
+      '2001:db8::/33',
+      ['2001:db8::1', '2001:db8:7fff:ffff::1', '2001:0db8:0000:0000:0000:0000:0000:0000'],
+      ['2001:db8:8000::', '2001:db7:ffff:ffff::', '2001:db9::'],
+    ],
+    ['fe80::/10', ['fe80::1', 'febf:ffff::', 'FE80:0:0:0:0:0:0:1'], ['fe7f:ffff::', 'fec0::']],
+  ])(
+    'matches %s from its lowest to its highest address, and nothing just outside',
+    (cidr, inside, outside) => {
+      const pattern = { ip: [{ cidr }] };
+      for (const ip of inside) expect(matches(pattern, { ip }), ip).toBe(true);
+      for (const ip of outside) expect(matches(pattern, { ip }), ip).toBe(false);
+    },
+  );
+
+  it('reads an IPv4-mapped IPv6 address as its IPv4 address', () => {
+    expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '::ffff:a00:1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '0:0:0:0:0:ffff:a00:1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '0:0:0:0:1:ffff:a00:1' })).toBe(false);
+    expect(matches({ ip: ['10.0.0.1'] }, { ip: '::ffff:a00:1' })).toBe(true);
+  });
+
+  it.each([
+    ['an IPv4 address over 15 characters', '010.000.000.0001'],
+    ['an octet over 255', '10.0.0.256'],
+    ['two ::', '1::2::3'],
+    ['a group over ffff', '1ffff::1'],
+    ['nine groups', '1:2:3:4:5:6:7:8:9'],
+    ['a :: standing for no group', '1::2:3:4:5:6:7:8'],
+    ['three groups without ::', '1:2:3'],
+    ['a dotted IPv4 tail', '::ffff:10.0.0.1'],
+    ['a zone', 'fe80::1%eth0'],
+    ['a group that is not hex', '1::g'],
+  ])('matches no block with %s', (_, ip) => {
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }] }, { ip })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::/1' }] }, { ip })).toBe(false);
+  });
+
+  it('takes a fully written IPv6 address and eight groups without ::', () => {
+    const pattern = { ip: [{ cidr: '2001:db8::/32' }] };
+    expect(matches(pattern, { ip: '2001:0db8:0001:0002:0003:0004:0005:0006' })).toBe(true);
+    expect(matches(pattern, { ip: '2001:db8:1:2:3:4:5:6' })).toBe(true);
+    expect(matches(pattern, { ip: '2001:db8:1:2:3:4:5::' })).toBe(true);
+    expect(matches(pattern, { ip: '::2001:db8' })).toBe(false);
+  });
+
+  it('reads a cidr as Java splits it, and its mask with a sign', () => {
+    expect(refusal({ ip: [{ cidr: '10.0.0.0/8/' }] })).toBeUndefined();
+    expect(matches({ ip: [{ cidr: '10.0.0.0/+8' }] }, { ip: '10.1.2.3' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.1.2.3/8' }] }, { ip: '10.200.0.1' })).toBe(true);
+    expect(refusal({ ip: [{ cidr: '10.0.0.0/-1' }] })).toContain('mask bits must not be negative');
+    expect(refusal({ ip: [{ cidr: '10.0.0.0/99999999999' }] })).toContain('mask bits must be an integer');
+    expect(refusal({ ip: [{ cidr: '10.0.0.0/2147483647' }] })).toContain('IPv4 mask bits must be < 32');
+    expect(refusal({ ip: [{ cidr: '10.0.0.0/8/1' }] })).toContain("Malformed CIDR, one '/' required");
+    expect(refusal({ ip: [{ cidr: '/8' }] })).toContain('Nonstandard IP address: ');
+    expect(refusal({ ip: [{ cidr: '1:2:3/64' }] })).toContain('Invalid IP address: 1:2:3');
+    expect(refusal({ ip: [{ cidr: '2001:db8::/127' }] })).toBeUndefined();
+  });
+
   it('matches a plain address string as the same address', () => {
     expect(matches({ ip: ['2001:db8::1'] }, { ip: '2001:0db8:0:0:0:0:0:1' })).toBe(true);
     expect(matches({ ip: ['2001:db8::1'] }, { ip: '2001:db8::2' })).toBe(false);
@@ -453,6 +527,87 @@ describe('validation', () => {
   ])('refuses %s', (_, pattern, reason) => {
     expect(refusal(pattern)).toContain(reason);
     expect(() => compileEventPattern(pattern)).toThrow(InvalidEventPatternError);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['exactly a number', { a: [{ exactly: 1 }] }, 'exact match pattern must be a string'],
+    [
+      'exactly beside another key',
+      { a: [{ exactly: 'x', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'prefix beside suffix',
+      { a: [{ prefix: 'x', suffix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'wildcard beside prefix',
+      { a: [{ wildcard: 'x*', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'equals-ignore-case beside prefix',
+      { a: [{ 'equals-ignore-case': 'x', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'exists beside prefix',
+      { a: [{ exists: true, prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'cidr beside prefix',
+      { a: [{ cidr: '10.0.0.0/8', prefix: 'y' }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'numeric beside prefix',
+      { a: [{ numeric: ['>', 1], prefix: 'y' }] },
+      'Too many elements in numeric expression',
+    ],
+    ['a prefix of an unknown form', { a: [{ prefix: { foo: 'x' } }] }, 'Unsupported prefix pattern: foo'],
+    ['a suffix of an unknown form', { a: [{ suffix: { foo: 'x' } }] }, 'Unsupported suffix pattern: foo'],
+    ['an empty prefix form', { a: [{ prefix: {} }] }, 'Prefix expression name not found'],
+    ['an empty suffix form', { a: [{ suffix: {} }] }, 'Suffix expression name not found'],
+    [
+      'a prefix ignoring case of a number',
+      { a: [{ prefix: { 'equals-ignore-case': 1 } }] },
+      'equals-ignore-case match pattern must be a string',
+    ],
+    [
+      'a prefix form of two keys',
+      { a: [{ prefix: { 'equals-ignore-case': 'x', foo: 1 } }] },
+      'Only one key allowed in match expression',
+    ],
+    [
+      'anything-but of an unknown form',
+      { a: [{ 'anything-but': { foo: 'x' } }] },
+      'Unsupported anything-but pattern: foo',
+    ],
+    [
+      'anything-but of an empty form',
+      { a: [{ 'anything-but': {} }] },
+      'Anything-But expression name not found',
+    ],
+    [
+      'anything-but of two forms',
+      { a: [{ 'anything-but': { prefix: 'x', suffix: 'y' } }] },
+      'Too many elements in numeric expression',
+    ],
+    [
+      'anything-but of a numeric form',
+      { a: [{ 'anything-but': { numeric: ['>', 1] } }] },
+      'Unsupported anything-but pattern: numeric',
+    ],
+    [
+      'anything-but of a number wildcard',
+      { a: [{ 'anything-but': { wildcard: 1 } }] },
+      'wildcard match pattern must be a string',
+    ],
+    ['an unknown operator', { a: [{ foo: 'x' }] }, 'Unrecognized match type foo'],
+  ])('refuses %s, with EventBridge’s reason', (_, pattern, reason) => {
+    expect(refusal(pattern)).toBe(reason);
   });
 
   it('words the error as EventBridge does', () => {

@@ -176,13 +176,13 @@ describe('the local stack’s life cycle', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const dynamoPort = await freePort();
+    const firstApiPort = await freePort();
     try {
-      await expect(startLocalStack({ assemblyDir, synth: false, port, dynamoPort })).rejects.toMatchObject({
-        code: 'EADDRINUSE',
-      });
-      // DynamoDB had started before the API port was refused; it must be closed again.
-      expect(await isListening(dynamoPort)).toBe(false);
+      await expect(
+        startLocalStack({ assemblyDir, synth: false, port: firstApiPort, dynamoPort: port }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      // The API port had opened before the DynamoDB port was refused; it must be closed again.
+      expect(await isListening(firstApiPort)).toBe(false);
 
       const [apiPort, otherDynamoPort] = [await freePort(), await freePort()];
       await expect(

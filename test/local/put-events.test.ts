@@ -2,6 +2,9 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../local/eventbridge/bus-event.ts';
 import { compileEventPattern } from '../../local/eventbridge/pattern/matcher.ts';
+import { MAX_JSON_DEPTH } from '../../local/eventbridge/put-events-request.ts';
+import { localEndpoint } from '../../local/http/runtime-replies.ts';
+import { FunctionLogs } from '../../local/logs/function-logs.ts';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
 import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
 
@@ -139,6 +142,64 @@ describe('the local PutEvents endpoint, through @aws-sdk/client-eventbridge', ()
       name: 'ValidationException',
       message: expect.stringContaining('over the limit'),
     });
+  });
+
+  /** `{"a":{"a":…1…}}`, `levels` objects deep. */
+  const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{"a":1}${'}'.repeat(levels - 1)}`;
+
+  it('refuses a Detail nested 100,000 deep with a 400 ValidationException, and the activity feed still serves', async () => {
+    const before = endpoints.activity.busEvents().length;
+    for (const detail of [nested(100_000), `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`]) {
+      await expect(
+        endpoints.eventBridge.send(new PutEventsCommand({ Entries: [entry(), entry({ Detail: detail })] })),
+      ).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringContaining(`entries.2.member.detail`),
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    // Nothing of the request was taken, so nothing can break what reads the bus's activity afterwards.
+    expect(endpoints.activity.busEvents()).toHaveLength(before);
+    expect(videoQueue.peek()).toHaveLength(0);
+    const feed = localEndpoint(new URL('http://127.0.0.1/_local/activity'), {
+      activity: endpoints.activity,
+      logs: new FunctionLogs(),
+      functionNames: () => [],
+      deadLetterQueues: () => [],
+      applications: async () => [],
+      storage: { dynamoEndpoint: '', tableNames: [] },
+      alarms: () => [],
+      refusals: () => ({ count: 0, recent: [] }),
+    });
+    expect((await feed)?.statusCode).toBe(200);
+  });
+
+  it('takes a Detail nested exactly as deep as EventBridge processes, and counts brackets in strings as text', async () => {
+    const result = await endpoints.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          entry({ Detail: nested(MAX_JSON_DEPTH) }),
+          entry({ Detail: JSON.stringify({ text: '{['.repeat(MAX_JSON_DEPTH), quote: '\\"{[' }) }),
+        ],
+      }),
+    );
+    expect(result.FailedEntryCount).toBe(0);
+    await expect(
+      endpoints.eventBridge.send(
+        new PutEventsCommand({ Entries: [entry({ Detail: nested(MAX_JSON_DEPTH + 1) })] }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    videoQueue.purge();
+  });
+
+  it('refuses a request body nested deeper than any AWS JSON request (a 400, not a 500)', async () => {
+    const response = await fetch(`${endpoints.url}/`, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' },
+      body: `{"Entries":[{"Source":"s","DetailType":"d","Detail":"{}","Resources":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}]}`,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ __type: 'SerializationException' });
   });
 
   it('answers an unknown operation the way AWS JSON services do', async () => {

@@ -8,22 +8,9 @@ import {
   parseWebhookId,
   webhookIdOf,
 } from '#notify/notification.ts';
+import { sampleApplication } from '../support/entities.ts';
 
-const application: NotifiedApplication = {
-  applicationId: 'app_1',
-  jobId: 'job_1',
-  employerId: 'emp_1',
-  jobTitle: 'Designer',
-  notifyUrl: 'https://hooks.example/app',
-  applicant: {
-    profileId: 'prof_1',
-    handle: 'maya',
-    displayName: 'Maya',
-    portfolioUrl: 'https://contra.com/maya',
-  },
-  submittedAt: '2026-11-21T18:30:00Z',
-  history: [{ status: 'submitted', at: '2026-11-21T18:30:00Z' }],
-};
+const application: NotifiedApplication = sampleApplication();
 
 describe('notification kinds', () => {
   it('are received, then withdrawn: each waits for the ones before it', () => {

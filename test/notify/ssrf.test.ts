@@ -5,6 +5,7 @@ import {
   checkDestination,
   type ResolvedAddress,
   type Resolver,
+  systemResolver,
   UnsafeDestinationError,
 } from '#notify/ssrf.ts';
 
@@ -58,6 +59,49 @@ describe('address categories', () => {
     ['64:ff9b::808:808', 'public'],
     ['2002:a00:1::1', 'reserved'],
     ['2001:db8::1', 'reserved'],
+    // Every block of the tables, and the address just below it.
+    ['169.254.170.2', 'metadata'],
+    ['169.254.169.253', 'link-local'],
+    ['192.0.0.9', 'reserved'],
+    ['191.255.255.255', 'public'],
+    ['192.0.2.1', 'reserved'],
+    ['192.0.1.255', 'public'],
+    ['192.88.99.1', 'reserved'],
+    ['192.88.98.255', 'public'],
+    ['198.18.0.1', 'reserved'],
+    ['198.19.255.255', 'reserved'],
+    ['198.17.255.255', 'public'],
+    ['198.51.100.7', 'reserved'],
+    ['198.51.99.255', 'public'],
+    ['203.0.113.9', 'reserved'],
+    ['203.0.112.255', 'public'],
+    ['100.63.255.255', 'public'],
+    ['172.15.255.255', 'public'],
+    ['9.255.255.255', 'public'],
+    ['126.255.255.255', 'public'],
+    ['223.255.255.255', 'public'],
+    ['239.255.255.255', 'multicast'],
+    ['240.0.0.1', 'reserved'],
+    ['fec0::1', 'link-local'],
+    ['febf:ffff::1', 'link-local'],
+    ['fe7f:ffff::1', 'reserved'],
+    ['2001:0:4136:e378::1', 'reserved'],
+    ['2001:10::1', 'reserved'],
+    ['2001:1f::1', 'reserved'],
+    ['2001:20::1', 'public'],
+    ['3fff::1', 'reserved'],
+    ['3ffe:ffff::1', 'public'],
+    ['1fff:ffff::1', 'reserved'],
+    ['4000::1', 'reserved'],
+    // Fully written, and with an embedded IPv4 address.
+    ['2606:4700:4700:0000:0000:0000:0000:1111', 'public'],
+    ['0000:0000:0000:0000:0000:0000:0000:0001', 'loopback'],
+    ['fe80:0:0:0:0:0:0:1', 'link-local'],
+    ['0:0:0:0:0:ffff:7f00:1', 'IPv4-mapped'],
+    ['64:ff9b:0:0:0:0:a9fe:a9fe', 'metadata'],
+    ['64:ff9b::8.8.8.8', 'public'],
+    ['2606:4700::1111%eth0', 'public'],
+    ['fe80::%eth0', 'link-local'],
     ['not-an-address', 'invalid'],
   ])('%s is %s', (address, category) => {
     expect(addressCategory(address)).toBe(category);
@@ -177,6 +221,49 @@ describe('checkDestination', () => {
     await expect(
       checkDestination('https://rebind.example/', local({ 'rebind.example': ['127.0.0.1'] })),
     ).rejects.toThrow(UnsafeDestinationError);
+  });
+
+  it('refuses a host that resolves to nothing, as an ordinary (retryable) error', async () => {
+    const error = await checkDestination('https://empty.example/', cloud({ 'empty.example': [] })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).not.toBeInstanceOf(UnsafeDestinationError);
+    expect((error as Error).message).toBe('empty.example resolved to no address');
+  });
+
+  it('says why a url is refused, by an error named for it', async () => {
+    const refusal = (url: string, policy: ReturnType<typeof cloud>) =>
+      checkDestination(url, policy).catch((caught: unknown) => caught as Error);
+    const notUrl = await refusal('not a url', cloud());
+    expect(notUrl).toMatchObject({ name: 'UnsafeDestinationError', message: 'notifyUrl is not a URL' });
+    expect(await refusal('http://hooks.example/', cloud())).toMatchObject({
+      message: 'notifyUrl must be https',
+    });
+    expect(await refusal('ftp://127.0.0.1:21/', local())).toMatchObject({
+      name: 'UnsafeDestinationError',
+      message: 'notifyUrl must be https (plain http only on 127.0.0.1 or localhost in local mode)',
+    });
+  });
+
+  it('takes IP literals without resolving them, with their family, IPv6 without its brackets', async () => {
+    const policy = cloud();
+    await expect(checkDestination('https://93.184.215.14/', policy)).resolves.toMatchObject({
+      hostname: '93.184.215.14',
+      addresses: [{ address: '93.184.215.14', family: 4 }],
+    });
+    await expect(checkDestination('https://[2606:4700:4700::1111]:8443/', policy)).resolves.toMatchObject({
+      hostname: '2606:4700:4700::1111',
+      addresses: [{ address: '2606:4700:4700::1111', family: 6 }],
+    });
+    expect(policy.lookups).toEqual([]);
+  });
+
+  it('resolves with the system resolver to every address and its family', async () => {
+    await expect(systemResolver('localhost')).resolves.toContainEqual({ address: '127.0.0.1', family: 4 });
+    await expect(systemResolver('::1')).resolves.toEqual([{ address: '::1', family: 6 }]);
+    await expect(
+      checkDestination('https://localhost:8443/hook', { local: false, resolve: systemResolver }),
+    ).rejects.toThrow('notifyUrl host localhost resolves to 127.0.0.1 (loopback)');
   });
 
   it('lets a DNS failure through as an ordinary (retryable) error', async () => {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type Application, submitted } from '#applications/application.ts';
+import { type Application, type NewApplication, submitted } from '#applications/application.ts';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import type { JobRecord, ProfileRecord } from '#shared/entities.ts';
 import { type ItemKey, jobKey, profileKey } from '#shared/item-keys.ts';
@@ -54,6 +54,26 @@ export const putProfile = (
     ...SAMPLE_PROFILE,
     portfolioUrl: `https://contra.com/${profile.profileId}`,
     ...profile,
+  });
+
+/** A submitted application as the rules make it, not stored: the ids and values the unit tests name. */
+export const sampleApplication = (application: Partial<NewApplication> = {}): Application =>
+  submitted({
+    applicationId: 'app_1',
+    jobId: 'job_1',
+    profileId: 'prof_1',
+    employerId: 'emp_1',
+    jobTitle: 'Designer',
+    notifyUrl: 'https://hooks.example/app',
+    applicant: {
+      profileId: 'prof_1',
+      handle: 'maya',
+      displayName: 'Maya',
+      portfolioUrl: 'https://contra.com/maya',
+    },
+    via: { platform: 'tiktok', videoId: '1' },
+    submittedAt: '2026-11-21T18:30:00Z',
+    ...application,
   });
 
 /** Writes a submitted application as the apply flow stores it (its events counted as published). */

@@ -185,6 +185,11 @@ describe('POST /webhooks/contra: bodies that are not what Contra sends', () => {
       /data\.deletedAt/,
     ],
     [
+      'a profile id that is not well-formed Unicode',
+      delivery('profile.updated', { ...detailOf('profileUpdated'), profileId: 'prof_maya\ud800' }),
+      /data\.profileId: must be well-formed Unicode/,
+    ],
+    [
       'nesting 100 levels deep',
       JSON.stringify({ type: 'job.closed', data: JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`) }),
       /nested deeper/,

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
+import { readTikTokDelivery, signTikTok } from '#webhooks/tiktok.ts';
 import { NOW_SECONDS, tiktokEnvelope } from '../../local/testing/platform-deliveries.ts';
 import { apiGatewayRequest } from '../support/aws-inputs.ts';
 import { tiktokRequest } from '../support/signed-requests.ts';
@@ -114,31 +116,175 @@ describe('POST /webhooks/tiktok: the event mapping', () => {
   });
 });
 
+describe('POST /webhooks/tiktok: create_time', () => {
+  it.each([
+    [
+      'digits in a string',
+      `${NOW_SECONDS}`,
+      new Date(NOW_SECONDS * 1000).toISOString().replace('.000Z', 'Z'),
+    ],
+    ['two digits', '17', '1970-01-01T00:00:17Z'],
+    ['the last second RFC 3339 writes', '253402300799', '9999-12-31T23:59:59Z'],
+  ])('takes %s', async (_, createTime, postedAt) => {
+    const envelope = tiktokEnvelope('post.publish.publicly_available', { post_id: nextPostId() });
+    const body = JSON.stringify({ ...envelope, create_time: createTime });
+    expect((await harness.invoke(tiktokRequest(body))).statusCode).toBe(200);
+    expect(
+      harness.bus.events.map((published) => (published.detail as { postedAt: string }).postedAt),
+    ).toEqual([postedAt]);
+  });
+
+  it.each([
+    ['after 9999', '253402300800'],
+    ['with letters after', '17x'],
+    ['with letters before', 'x17'],
+    ['in exponent form', '1e9'],
+    ['of 13 digits', '1700000000000'],
+  ])('refuses one %s (400 naming it)', async (_, createTime) => {
+    const envelope = tiktokEnvelope('post.publish.publicly_available', { post_id: nextPostId() });
+    const response = await harness.invoke(
+      tiktokRequest(JSON.stringify({ ...envelope, create_time: createTime })),
+    );
+    expect(response.statusCode).toBe(400);
+    expect((bodyOf(response) as { detail: string }).detail).toMatch(
+      /^not a TikTok webhook envelope: body\.create_time: /,
+    );
+    expect(harness.bus.events).toEqual([]);
+  });
+});
+
+describe('POST /webhooks/tiktok: bodies that are not what TikTok sends', () => {
+  it.each([
+    ['an array', '[]', 'not a TikTok webhook envelope: body: Invalid input: expected object, received array'],
+    [
+      'content that is JSON but not an object',
+      JSON.stringify(tiktokEnvelope('post.publish.publicly_available', [])),
+      'post.publish.publicly_available: content: not a JSON object',
+    ],
+  ])('answers 400 to %s, saying what is wrong', async (_, body, detail) => {
+    const response = await harness.invoke(tiktokRequest(body));
+    expect(response.statusCode).toBe(400);
+    expect((bodyOf(response) as { detail: string }).detail).toBe(detail);
+  });
+
+  it('names every missing field of the envelope', async () => {
+    const response = await harness.invoke(tiktokRequest('{}'));
+    expect((bodyOf(response) as { detail: string }).detail).toMatch(
+      /^not a TikTok webhook envelope: body\.client_key: .*; body\.event: .*; body\.create_time: .*; body\.user_openid: .*; body\.content: /,
+    );
+  });
+
+  it('reads a delivery into its event, keyed for deduplication by the SHA-256 of the raw body', () => {
+    const body = JSON.stringify(tiktokEnvelope('post.publish.publicly_available', { post_id: nextPostId() }));
+    const signature = signTikTok(SECRETS.tiktok, NOW_SECONDS, body);
+    const verdict = readTikTokDelivery(
+      {
+        body: Buffer.from(body),
+        header: (name) => (name.toLowerCase() === 'tiktok-signature' ? signature : undefined),
+      },
+      [SECRETS.tiktok],
+      new Date(NOW_SECONDS * 1000),
+    );
+    expect(verdict).toMatchObject({
+      kind: 'deliver',
+      deliveryKey: createHash('sha256').update(body).digest('hex'),
+      events: [{ detailType: 'Video Posted' }],
+    });
+  });
+});
+
 describe('POST /webhooks/tiktok: refusals, in the contract order', () => {
   const validBody = () =>
     JSON.stringify(tiktokEnvelope('post.publish.publicly_available', { post_id: nextPostId() }));
 
+  const NOT_A_SIGNATURE = 'TikTok-Signature is not t=<unix seconds>,s=<hex HMAC-SHA256>';
+  const MISMATCH = 'TikTok-Signature does not match the body';
+  const STALE = 'timestamp is more than 300 s away from now';
   it.each([
-    ['no signature header', (body: string) => tiktokRequest(body, { signature: '' })],
+    [
+      'no signature header',
+      (body: string) => {
+        const { 'tiktok-signature': _, ...headers } = tiktokRequest(body).headers;
+        return { ...tiktokRequest(body), headers };
+      },
+      'missing TikTok-Signature header',
+    ],
+    ['an empty signature header', (body: string) => tiktokRequest(body, { signature: '' }), NOT_A_SIGNATURE],
     [
       'a signature made with another secret',
       (body: string) => tiktokRequest(body, { secret: 'not-the-secret' }),
+      MISMATCH,
     ],
-    ['a signature without t=', (body: string) => tiktokRequest(body, { signature: `s=${'0'.repeat(64)}` })],
+    [
+      'a signature without t=',
+      (body: string) => tiktokRequest(body, { signature: `s=${'0'.repeat(64)}` }),
+      NOT_A_SIGNATURE,
+    ],
     [
       'a truncated signature',
       (body: string) => tiktokRequest(body, { signature: `t=${NOW_SECONDS},s=abcd` }),
+      NOT_A_SIGNATURE,
     ],
-    ['a timestamp 301 s old', (body: string) => tiktokRequest(body, { timestamp: NOW_SECONDS - 301 })],
-    ['a timestamp 301 s ahead', (body: string) => tiktokRequest(body, { timestamp: NOW_SECONDS + 301 })],
-  ])('answers 401 problem+json to %s and publishes nothing', async (_, requestOf) => {
+    [
+      'a signature of another timestamp',
+      (body: string) =>
+        tiktokRequest(body, {
+          signature: signTikTok(SECRETS.tiktok, NOW_SECONDS - 1, body).replace(
+            `t=${NOW_SECONDS - 1}`,
+            `t=${NOW_SECONDS}`,
+          ),
+        }),
+      MISMATCH,
+    ],
+    ['a timestamp 301 s old', (body: string) => tiktokRequest(body, { timestamp: NOW_SECONDS - 301 }), STALE],
+    [
+      'a timestamp 301 s ahead',
+      (body: string) => tiktokRequest(body, { timestamp: NOW_SECONDS + 301 }),
+      STALE,
+    ],
+    [
+      'a timestamp of 13 digits',
+      (body: string) =>
+        tiktokRequest(body, { signature: signTikTok(SECRETS.tiktok, `0${NOW_SECONDS}00`, body) }),
+      NOT_A_SIGNATURE,
+    ],
+  ])('answers 401 problem+json to %s, saying why, and publishes nothing', async (_, requestOf, reason) => {
     const response = await harness.invoke(requestOf(validBody()));
 
     expect(response.statusCode).toBe(401);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
-    expect(bodyOf(response)).toMatchObject({ type: 'about:blank', title: 'Unauthorized', status: 401 });
+    expect(bodyOf(response)).toMatchObject({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: reason,
+    });
     expect(harness.bus.events).toEqual([]);
   });
+
+  it('reads the signature header with spaces around its parts, and skips parts it does not know', async () => {
+    const body = validBody();
+    const [t, s] = signTikTok(SECRETS.tiktok, NOW_SECONDS, body).split(',');
+    const response = await harness.invoke(tiktokRequest(body, { signature: ` ${t} , v1 , k=v, ${s} ` }));
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['an open id', { user_openid: 'act.maya\ud800' }, {}, /detail\.accountId: must be well-formed Unicode/],
+    ['a post id', {}, { post_id: '7399990000\udfff' }, /detail\.videoId: must be well-formed Unicode/],
+  ])(
+    'answers 400 to %s that is not well-formed Unicode (it would collide once UTF-8)',
+    async (_, envelope, content, detail) => {
+      const body = JSON.stringify(
+        tiktokEnvelope('post.publish.publicly_available', { post_id: nextPostId(), ...content }, envelope),
+      );
+      const response = await harness.invoke(tiktokRequest(body));
+
+      expect(response.statusCode).toBe(400);
+      expect((bodyOf(response) as { detail: string }).detail).toMatch(detail);
+      expect(harness.bus.events).toEqual([]);
+    },
+  );
 
   it('accepts timestamps exactly 300 s away, either way', async () => {
     const old = await harness.invoke(tiktokRequest(validBody(), { timestamp: NOW_SECONDS - 300 }));

@@ -94,6 +94,45 @@ describe('POST /webhooks/youtube: the Atom mapping', () => {
     ]);
   });
 
+  it('drops a replay after the 96 h dedupe window: an entry sent longer ago than that is not published again', async () => {
+    const videoId = nextVideoId();
+    const body = youtubeFeed(youtubeEntry({ videoId, updated: '2026-11-22T09:59:00Z' }));
+    expect((await harness.invoke(youtubeRequest(body))).statusCode).toBe(200);
+    // The ledger forgets the body after 96 h; the same signed bytes come back a moment later.
+    harness.clock.now = new Date(Date.parse('2026-11-22T09:59:00Z') + 96 * 3_600_000 + 1);
+    const replay = await harness.invoke(youtubeRequest(body));
+
+    expect(replay.statusCode).toBe(200);
+    expect(bodyOf(replay)).toEqual({ status: 'ignored' });
+    expect(harness.bus.events).toHaveLength(1);
+    expect(harness.metrics).toEqual(['YouTubeWebhookAccepted', 'YouTubeWebhookIgnored']);
+  });
+
+  it('judges each entry by its <updated>, else its <published>: fresh ones of a feed are published', async () => {
+    const [fresh, stale, unstamped] = [nextVideoId(), nextVideoId(), nextVideoId()];
+    harness.clock.now = new Date('2026-11-30T00:00:00Z');
+    const feed = youtubeFeed(
+      [
+        youtubeEntry({ videoId: stale, published: '2026-01-01T00:00:00Z', updated: '2026-11-25T23:59:59Z' }),
+        youtubeEntry({ videoId: fresh, published: '2026-01-01T00:00:00Z', updated: '2026-11-26T00:00:00Z' }),
+        youtubeEntry({ videoId: unstamped, published: '2026-11-29T00:00:00Z', updated: 'not a date' }),
+      ].join('\n'),
+    );
+    expect((await harness.invoke(youtubeRequest(feed))).statusCode).toBe(200);
+    expect(harness.bus.events.map((published) => (published.detail as { videoId: string }).videoId)).toEqual([
+      fresh,
+      unstamped,
+    ]);
+  });
+
+  it('always takes a deletion, however old its when: a removal is final, a replay of it changes nothing', async () => {
+    const videoId = nextVideoId();
+    harness.clock.now = new Date('2027-06-01T00:00:00Z');
+    const response = await harness.invoke(youtubeRequest(youtubeDeletion(videoId, '2026-11-22T09:59:00Z')));
+    expect(response.statusCode).toBe(200);
+    expect(harness.bus.events.map((published) => published.detailType)).toEqual(['Video Removed']);
+  });
+
   it.each([
     ['with its head but no entries', youtubeFeed('')],
     ['with no child at all', '<feed xmlns="http://www.w3.org/2005/Atom"></feed>'],

@@ -1,6 +1,7 @@
 import { type ApplicationStatusChanged, type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
 import type { ApplicationStatus, VideoRef } from '#events/fields.ts';
 import type { ACTORS, ApplicantApplication, EmployerApplication } from '#shared/application-views.ts';
+import type { JobRecord } from '#shared/entities.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { compareInstants } from '#shared/instant.ts';
 
@@ -105,6 +106,16 @@ export const decideChange = (application: Application, change: StatusChange): Ch
     },
   };
 };
+
+/**
+ * The via an application records (CONTRACT §4): the body's, when it names a video of the job's latest version;
+ * otherwise none (recorded as null), so that a viewer cannot credit the job's funnel to any video they like.
+ */
+export const viaOfJob = (via: VideoRef | undefined, job: JobRecord): VideoRef | undefined =>
+  via !== undefined &&
+  (job.videos ?? []).some((video) => video.platform === via.platform && video.videoId === via.videoId)
+    ? via
+    : undefined;
 
 /** The fields of a new application that the apply flow knows. */
 export type NewApplication = Omit<

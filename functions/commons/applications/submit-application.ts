@@ -5,7 +5,7 @@ import { giveBack, takeSlot } from '#shared/apply-limits.ts';
 import { type EntityReader, isLiveProfile, type JobRecord } from '#shared/entities.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { count } from '#shared/observability.ts';
-import { type Application, submitted } from './application.ts';
+import { type Application, submitted, viaOfJob } from './application.ts';
 import type { ApplySlotStore } from './apply-slot-store.ts';
 import type { ClosingDependencies } from './close-job-applications.ts';
 
@@ -72,6 +72,7 @@ export class ApplicationSubmissions {
       return { kind: 'overLimit', retryAfterSeconds: decision.retryAfterSeconds };
     }
 
+    const via = viaOfJob(command.body.via, job);
     const application = submitted({
       applicationId: deps.newApplicationId(),
       jobId: command.jobId,
@@ -85,7 +86,7 @@ export class ApplicationSubmissions {
         displayName: profile.displayName,
         portfolioUrl: profile.portfolioUrl,
       },
-      ...(command.body.via ? { via: command.body.via } : {}),
+      ...(via ? { via } : {}),
       submittedAt: now.toISOString(),
     });
     if (!(await deps.store.create(application))) {

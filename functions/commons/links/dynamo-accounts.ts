@@ -1,5 +1,5 @@
 import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Platform } from '#events/fields.ts';
+import { type Platform, portfolioUrl } from '#events/fields.ts';
 import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { accountKey } from '#shared/item-keys.ts';
 import type { AccountStore, AccountWrite } from './link-stores.ts';
@@ -27,7 +27,8 @@ const claimOf = (profileId: string, stored: StoredClaim): AccountClaim => ({
   listed: stored.listed,
   deleted: stored.deleted,
   updatedAtKey: stored.upd,
-  portfolioUrl: stored.url,
+  // Kept normalized since the schema normalizes; one kept before is served normalized all the same.
+  portfolioUrl: portfolioUrl.safeParse(stored.url).data ?? stored.url,
   showPortfolioLink: stored.show,
 });
 

@@ -27,7 +27,8 @@ const videoOf = (request: HttpRequest): VideoRef | HttpResponse => {
   if (!known.success) {
     return notFound(`unknown platform "${platformName.slice(0, 32)}" (tiktok or youtube)`);
   }
-  if (!id.safeParse(videoId).success) return notFound('videoId must be 1 to 128 characters');
+  if (!id.safeParse(videoId).success)
+    return notFound('videoId must be 1 to 128 characters of well-formed Unicode');
   return { platform: known.data, videoId };
 };
 

@@ -58,9 +58,6 @@ export interface VideoLinks {
 
 const isLiveClaim = (claim: AccountClaim): boolean => claim.listed && !claim.deleted;
 
-/** Plain string order, as the contract's tie-break says (not locale order). */
-const byStringOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The contract's choice among live contenders (an account's owner, a video's job): the latest instant, then
  * the smallest id in plain string order.
@@ -77,7 +74,10 @@ const latestThenSmallest = <Contender>(
     if (
       chosen === undefined ||
       instantKeyOf(contender) > instantKeyOf(chosen) ||
-      (instantKeyOf(contender) === instantKeyOf(chosen) && byStringOrder(idOf(contender), idOf(chosen)) < 0)
+      (instantKeyOf(contender) === instantKeyOf(chosen) &&
+        // Plain string order, as the contract's tie-break says (not locale order).
+        // Stryker disable next-line EqualityOperator: equivalent, contenders never share an id (one claim per profile, one entry per job), so `<=` chooses the same
+        idOf(contender) < idOf(chosen))
     ) {
       chosen = contender;
     }
@@ -107,7 +107,8 @@ export const isLinked = (account: AccountState): boolean => account.claims.some(
 export const accountPortfolio = (account: AccountState): PortfolioLink | null => {
   const owner = ownerOf(account);
   if (!owner?.showPortfolioLink) return null;
-  if (account.disconnectedAtKey !== undefined && account.disconnectedAtKey >= owner.updatedAtKey) return null;
+  // No disconnection reads as '', before every instant key: it cuts nothing.
+  if ((account.disconnectedAtKey ?? '') >= owner.updatedAtKey) return null;
   return { profileId: owner.profileId, url: owner.portfolioUrl };
 };
 

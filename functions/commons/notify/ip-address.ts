@@ -19,9 +19,12 @@ export type AddressCategory =
   | 'reserved'
   | 'invalid';
 
-interface Range {
+interface Prefix {
   readonly base: bigint;
   readonly bits: number;
+}
+
+interface Range extends Prefix {
   readonly category: AddressCategory;
 }
 
@@ -32,7 +35,8 @@ const parseIPv4 = (text: string): bigint | undefined => {
 
 /** The 128-bit value of an IPv6 address (zone ids dropped, embedded dotted IPv4 accepted). */
 const parseIPv6 = (input: string): bigint | undefined => {
-  const text = input.split('%')[0] ?? '';
+  const zone = input.indexOf('%');
+  const text = zone === -1 ? input : input.slice(0, zone);
   if (!isIPv6(text)) return undefined;
   const toGroups = (part: string): number[] => {
     if (part === '') return [];
@@ -42,9 +46,9 @@ const parseIPv6 = (input: string): bigint | undefined => {
       return [Number.parseInt(group, 16)];
     });
   };
-  const [head = '', tail] = text.split('::');
-  const headGroups = toGroups(head);
-  const tailGroups = tail === undefined ? [] : toGroups(tail);
+  const gap = text.indexOf('::');
+  const headGroups = toGroups(gap < 0 ? text : text.slice(0, gap));
+  const tailGroups = gap < 0 ? [] : toGroups(text.slice(gap + 2));
   const zeros = new Array<number>(8 - headGroups.length - tailGroups.length).fill(0);
   return [...headGroups, ...zeros, ...tailGroups].reduce(
     (value, group) => (value << 16n) | BigInt(group),
@@ -52,18 +56,17 @@ const parseIPv6 = (input: string): bigint | undefined => {
   );
 };
 
-const v4 = (cidr: string, category: AddressCategory): Range => {
-  const [address = '', bits = '32'] = cidr.split('/');
-  return { base: parseIPv4(address)!, bits: Number(bits), category };
+/** `address/bits`, as the tables below write every block. */
+const prefixOf = (cidr: string, parse: (address: string) => bigint | undefined): Prefix => {
+  const slash = cidr.indexOf('/');
+  return { base: parse(cidr.slice(0, slash))!, bits: Number(cidr.slice(slash + 1)) };
 };
 
-const v6 = (cidr: string, category: AddressCategory): Range => {
-  const [address = '', bits = '128'] = cidr.split('/');
-  return { base: parseIPv6(address)!, bits: Number(bits), category };
-};
+const v4 = (cidr: string, category: AddressCategory): Range => ({ ...prefixOf(cidr, parseIPv4), category });
+const v6 = (cidr: string, category: AddressCategory): Range => ({ ...prefixOf(cidr, parseIPv6), category });
 
-const within = (value: bigint, range: Range, width: number): boolean =>
-  value >> BigInt(width - range.bits) === range.base >> BigInt(width - range.bits);
+const within = (value: bigint, prefix: Prefix, width: number): boolean =>
+  value >> BigInt(width - prefix.bits) === prefix.base >> BigInt(width - prefix.bits);
 
 /** Most specific first: the metadata address sits inside link-local. */
 const IPV4_RANGES: readonly Range[] = [
@@ -102,8 +105,8 @@ const IPV6_RANGES: readonly Range[] = [
   v6('3fff::/20', 'reserved'),
 ];
 
-const NAT64 = v6('64:ff9b::/96', 'reserved');
-const GLOBAL_UNICAST = v6('2000::/3', 'public');
+const NAT64 = prefixOf('64:ff9b::/96', parseIPv6);
+const GLOBAL_UNICAST = prefixOf('2000::/3', parseIPv6);
 
 const categoryOfIPv4 = (value: bigint): AddressCategory =>
   IPV4_RANGES.find((range) => within(value, range, 32))?.category ?? 'public';

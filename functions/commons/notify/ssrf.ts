@@ -17,11 +17,14 @@ export interface ResolvedAddress {
 /** Resolves a host name to all of its addresses; injectable so tests can make a name resolve anywhere. */
 export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
-export const systemResolver: Resolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({
-    address,
-    family: family === 6 ? 6 : 4,
-  }));
+export const systemResolver: Resolver = async (hostname) => {
+  const answers = await lookup(hostname, {
+    all: true,
+    // Stryker disable next-line BooleanLiteral: equivalent, verbatim only orders the answers and every one is checked
+    verbatim: true,
+  });
+  return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+};
 
 export interface DestinationPolicy {
   /** Local mode also accepts http on 127.0.0.1 and localhost (and only there, loopback addresses). */
@@ -55,7 +58,7 @@ export const checkDestination = async (
     throw new UnsafeDestinationError('notifyUrl is not a URL');
   }
   // WHATWG URL parsing already normalised numeric hosts (0x7f.1, 2130706433 → 127.0.0.1).
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const localLoopback = policy.local && LOCAL_LOOPBACK_HOSTS.has(hostname);
   if (url.protocol !== 'https:' && !(localLoopback && url.protocol === 'http:')) {
     throw new UnsafeDestinationError(

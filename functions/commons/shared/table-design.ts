@@ -5,6 +5,12 @@
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/**
+ * The table's one TTL attribute (epoch seconds): DynamoDB deletes an item up to ~48 h after this instant, the
+ * local runtime sweeps it, and every reader checks it too, since the item can outlive it.
+ */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
 export const INDEXES = {
   /** Videos by account: the fan-out of a portfolio change pages through an account's videos. */
   videosByAccount: { name: 'videosByAccount', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

@@ -44,7 +44,7 @@ export const standardWebhooksKey = (secret: string): Buffer => {
 export const signContra = (
   secret: string,
   webhookId: string,
-  timestamp: number,
+  timestamp: number | string,
   body: string | Buffer,
 ): string =>
   `v1,${hmac('sha256', standardWebhooksKey(secret), `${webhookId}.${timestamp}.`, body).toString('base64')}`;
@@ -76,10 +76,10 @@ const verify: SignatureCheck = (delivery, secrets, now) => {
   const provided = signaturesOf(signatureHeader!);
   if (provided.length === 0) return unauthorized('webhook-signature has no v1,<base64> signature');
   const expected = secrets.map((secret) =>
-    hmac('sha256', standardWebhooksKey(secret), `${webhookId}.${timestamp}.`, delivery.body),
+    hmac('sha256', standardWebhooksKey(secret), `${webhookId}.${timestamp.text}.`, delivery.body),
   );
   if (!anySignatureMatches(expected, provided)) return unauthorized('webhook-signature does not match');
-  const stale = staleTimestamp('webhook-timestamp', timestamp, now);
+  const stale = staleTimestamp('webhook-timestamp', timestamp.seconds, now);
   return stale === undefined ? undefined : unauthorized(stale);
 };
 

@@ -40,11 +40,20 @@ export const hexBytes = (value: string, byteLength: number): Buffer | undefined 
 
 /** Base64 as bytes, or undefined when it is not base64 (Buffer.from would silently skip bad characters). */
 export const base64Bytes = (value: string): Buffer | undefined =>
-  value.length > 0 && value.length % 4 === 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : undefined;
+  value.length % 4 === 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : undefined;
 
-/** Unix seconds as written in a header: digits only, nothing a Number() would also accept (`1e9`, ` 12`). */
-export const parseUnixSeconds = (value: string | undefined): number | undefined =>
-  value !== undefined && /^\d{1,12}$/.test(value) ? Number(value) : undefined;
+/**
+ * Unix seconds as written in a header: digits only, nothing a Number() would also accept (`1e9`, ` 12`). The
+ * signature is computed over the digits as sent (`text`), never over the parsed number written back: else
+ * `t=0123` would verify with the signature of `t=123`.
+ */
+export const parseUnixSeconds = (
+  value: string | undefined,
+): { readonly text: string; readonly seconds: number } | undefined => {
+  // Stryker disable next-line StringLiteral: equivalent, any text without digits reads as no timestamp
+  const text = value ?? '';
+  return /^\d{1,12}$/.test(text) ? { text, seconds: Number(text) } : undefined;
+};
 
 const isWithinTolerance = (unixSeconds: number, now: Date): boolean =>
   Math.abs(now.getTime() / 1000 - unixSeconds) <= TIMESTAMP_TOLERANCE_SECONDS;

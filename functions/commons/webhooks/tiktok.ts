@@ -5,7 +5,14 @@ import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { isJsonObject } from '#shared/json.ts';
 import { parseUntrustedJson } from './safe-json.ts';
 import { anySignatureMatches, hexBytes, hmac, parseUnixSeconds, staleTimestamp } from './signatures.ts';
-import { canonicalEvent, invalid, type SignatureCheck, signedDelivery, unauthorized } from './verdict.ts';
+import {
+  canonicalEvent,
+  describeIssues,
+  invalid,
+  type SignatureCheck,
+  signedDelivery,
+  unauthorized,
+} from './verdict.ts';
 
 /**
  * TikTok webhooks (CONTRACT §4, FACTS "The platforms"): `TikTok-Signature: t=<unix s>,s=<hex>` is the
@@ -48,17 +55,19 @@ const AuthorizationContent = z.object({ reason: z.union([z.string(), z.number()]
 const rfc3339 = (seconds: number): string => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 
 interface TikTokSignature {
-  readonly timestamp: number;
+  /** `t` as sent, and what it says. */
+  readonly timestamp: { readonly text: string; readonly seconds: number };
   readonly signatures: readonly Buffer[];
 }
 
 /** `t=<unix s>,s=<hex>`; several `s=` entries are accepted, like Standard Webhooks' space-separated list. */
 export const parseTikTokSignature = (value: string | undefined): TikTokSignature | undefined => {
   if (value === undefined) return undefined;
-  let timestamp: number | undefined;
+  let timestamp: TikTokSignature['timestamp'] | undefined;
   const signatures: Buffer[] = [];
   for (const part of value.split(',')) {
     const separator = part.indexOf('=');
+    // Stryker disable next-line EqualityOperator: equivalent, a part starting with `=` has an empty name, neither t nor s
     if (separator < 0) continue;
     const name = part.slice(0, separator).trim();
     const content = part.slice(separator + 1).trim();
@@ -72,7 +81,7 @@ export const parseTikTokSignature = (value: string | undefined): TikTokSignature
 };
 
 /** The hex signature TikTok would send for `body` at `timestamp` (used by tests and the CLI's `trigger`). */
-export const signTikTok = (secret: string, timestamp: number, body: string | Buffer): string =>
+export const signTikTok = (secret: string, timestamp: number | string, body: string | Buffer): string =>
   `t=${timestamp},s=${hmac('sha256', secret, `${timestamp}.`, body).toString('hex')}`;
 
 const verify: SignatureCheck = (delivery, secrets, now) => {
@@ -82,11 +91,12 @@ const verify: SignatureCheck = (delivery, secrets, now) => {
   if (signature === undefined || signature.signatures.length === 0) {
     return unauthorized(`${TIKTOK_SIGNATURE_HEADER} is not t=<unix seconds>,s=<hex HMAC-SHA256>`);
   }
-  const expected = secrets.map((secret) => hmac('sha256', secret, `${signature.timestamp}.`, delivery.body));
+  const { text, seconds } = signature.timestamp;
+  const expected = secrets.map((secret) => hmac('sha256', secret, `${text}.`, delivery.body));
   if (!anySignatureMatches(expected, signature.signatures)) {
     return unauthorized(`${TIKTOK_SIGNATURE_HEADER} does not match the body`);
   }
-  const stale = staleTimestamp('timestamp', signature.timestamp, now);
+  const stale = staleTimestamp('timestamp', seconds, now);
   return stale === undefined ? undefined : unauthorized(stale);
 };
 
@@ -105,11 +115,7 @@ const fromContent =
     if (!content.ok) return `content: ${content.reason}`;
     if (!isJsonObject(content.value)) return 'content: not a JSON object';
     const parsed = schema.safeParse(content.value);
-    if (!parsed.success) {
-      return parsed.error.issues
-        .map((issue) => `content.${issue.path.map(String).join('.')}: ${issue.message}`)
-        .join('; ');
-    }
+    if (!parsed.success) return describeIssues(parsed.error.issues, 'content');
     const detail = detailOf(envelope, parsed.data, rfc3339(envelope.create_time));
     const mapped = canonicalEvent(name, 'tiktok', detail, 'detail');
     return 'event' in mapped ? mapped.event : mapped.problem;
@@ -150,11 +156,7 @@ export const readTikTokDelivery = signedDelivery(verify, (delivery) => {
   if (!body.ok) return invalid(`body: ${body.reason}`);
   const envelope = TikTokEnvelope.safeParse(body.value);
   if (!envelope.success) {
-    return invalid(
-      `not a TikTok webhook envelope: ${envelope.error.issues
-        .map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`)
-        .join('; ')}`,
-    );
+    return invalid(`not a TikTok webhook envelope: ${describeIssues(envelope.error.issues, 'body')}`);
   }
   const mapping = Object.hasOwn(MAPPINGS, envelope.data.event) ? MAPPINGS[envelope.data.event] : undefined;
   if (mapping === undefined) return { kind: 'ignored', eventType: envelope.data.event };

@@ -43,7 +43,8 @@ export const signedDelivery =
 export const unauthorized = (detail: string): Verdict => ({ kind: 'unauthorized', detail });
 export const invalid = (detail: string): Verdict => ({ kind: 'invalid', detail });
 
-const describeIssues = (issues: z.ZodError['issues'], prefix: string): string =>
+/** Up to ten of a schema's issues, each named by where it is in the platform's body (`prefix.field.…`). */
+export const describeIssues = (issues: z.ZodError['issues'], prefix: string): string =>
   issues
     .slice(0, 10)
     .map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`)

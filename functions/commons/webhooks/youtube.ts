@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
+import { DELIVERY_RETENTION_SECONDS } from './delivery-ledger.ts';
 import { anySignatureMatches, type HmacAlgorithm, hexBytes, hmac } from './signatures.ts';
 import { canonicalEvent, invalid, type Verdict, type WebhookDelivery } from './verdict.ts';
 import { childrenOf, parseUntrustedXml, textOf, type XmlNode } from './xml.ts';
@@ -8,7 +9,12 @@ import { childrenOf, parseUntrustedXml, textOf, type XmlNode } from './xml.ts';
  * YouTube push notifications (WebSub, CONTRACT §4): an Atom feed signed with `X-Hub-Signature:
  * <algorithm>=<hex>`, the HMAC of the raw body keyed with the `hub.secret` ReelHire gave when subscribing.
  * `<entry>` is an upload or an edit (→ Video Posted), `<at:deleted-entry>` a deletion (→ Video Removed).
- * There is no delivery id and no timestamp header: the raw body is the deduplication key.
+ * There is no delivery id and no timestamp header: the raw body is the deduplication key, remembered 96 h.
+ *
+ * A signed body replayed after those 96 h would be new again, so an `<entry>` whose `<updated>` (else
+ * `<published>`) is older than the window is dropped as a replay: it could only set back a caption or a url.
+ * A `<at:deleted-entry>` is always taken, whatever its `when`: a removal is final, so a replay changes nothing,
+ * while dropping a genuine late one would leave a removed video with its links.
  */
 
 export const YOUTUBE_SIGNATURE_HEADER = 'X-Hub-Signature';
@@ -75,6 +81,14 @@ const posted = (entry: XmlNode, index: number): OutgoingEvent | string => {
   return 'event' in mapped ? mapped.event : mapped.problem;
 };
 
+/** True when the entry was sent longer ago than deliveries are remembered: a replay, never a new upload or edit. */
+const isReplay = (entry: XmlNode, now: Date): boolean => {
+  const sent = [textOf(entry, 'updated'), textOf(entry, 'published')]
+    .map((text) => Date.parse(text ?? ''))
+    .find(Number.isFinite);
+  return sent !== undefined && sent < now.getTime() - DELIVERY_RETENTION_SECONDS * 1000;
+};
+
 const removed = (tombstone: XmlNode, index: number): OutgoingEvent | string => {
   const ref = textOf(tombstone, '@ref');
   if (ref === undefined || !ref.startsWith(VIDEO_REF_PREFIX)) {
@@ -92,7 +106,11 @@ const removed = (tombstone: XmlNode, index: number): OutgoingEvent | string => {
 };
 
 /** Reads a WebSub notification: signature (a failure drops it quietly), then the Atom feed. */
-export const readYouTubeNotification = (delivery: WebhookDelivery, secrets: readonly string[]): Verdict => {
+export const readYouTubeNotification = (
+  delivery: WebhookDelivery,
+  secrets: readonly string[],
+  now: Date,
+): Verdict => {
   const problem = signatureProblem(delivery, secrets);
   if (problem !== undefined) return { kind: 'unverified', detail: problem };
 
@@ -104,13 +122,18 @@ export const readYouTubeNotification = (delivery: WebhookDelivery, secrets: read
     return invalid('body: not an Atom <feed>');
   }
   if (typeof feed === 'string') return { kind: 'ignored', eventType: 'feed without entries' };
+  const entries = childrenOf(feed, 'entry');
   const mapped = [
-    ...childrenOf(feed, 'entry').map(posted),
+    ...entries.map((entry, index) => (isReplay(entry, now) ? undefined : posted(entry, index))),
     ...childrenOf(feed, 'deleted-entry').map(removed),
-  ];
+  ].filter((result) => result !== undefined);
   const problems = mapped.filter((result): result is string => typeof result === 'string');
   if (problems.length > 0) return invalid(problems.slice(0, 5).join('; '));
-  if (mapped.length === 0) return { kind: 'ignored', eventType: 'feed without entries' };
+  if (mapped.length === 0) {
+    const eventType =
+      entries.length > 0 ? 'entries older than the dedupe window (replays)' : 'feed without entries';
+    return { kind: 'ignored', eventType };
+  }
   return {
     kind: 'deliver',
     deliveryKey: createHash('sha256').update(delivery.body).digest('hex'),
