@@ -3,6 +3,7 @@ import { ApplicantApplications } from '#applications/applicant-applications.ts';
 import type { ChangeDependencies } from '#applications/change-status.ts';
 import { closeJobApplicationsPage } from '#applications/close-job-applications.ts';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { DynamoApplySlots } from '#applications/dynamo-apply-slots.ts';
 import { EmployerApplications } from '#applications/employer-applications.ts';
 import { ApplicationOutbox } from '#applications/outbox.ts';
 import { ApplicationSubmissions, newApplicationId } from '#applications/submit-application.ts';
@@ -11,6 +12,7 @@ import { sampleOf } from '#events/samples.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { LinkContext } from '#links/link-context.ts';
+import { takeSlot } from '#shared/apply-limits.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import type { UnitCost } from './capacity-units.ts';
 
@@ -18,6 +20,27 @@ import type { UnitCost } from './capacity-units.ts';
 type Measure = (operation: () => Promise<unknown>) => Promise<UnitCost>;
 
 const INBOX_PAGE = 25;
+
+/**
+ * What the apply limit adds to a new application at its largest: taking the profile's 100th slot of the day
+ * (the slot item at its biggest). Included in the new application's row; shown on its own to check it is one
+ * write unit.
+ */
+const measureFullDaySlot = async (slots: DynamoApplySlots, measure: Measure): Promise<UnitCost> => {
+  const take = (at: Date) => (kept: readonly number[]) => {
+    const decision = takeSlot(kept, at);
+    return { ...(decision.kind === 'taken' ? { slots: decision.slots } : {}), result: decision.kind };
+  };
+  const start = Date.now() - 23 * 3600_000;
+  // 99 slots spread over 22 hours: never 20 in one hour.
+  for (let index = 0; index < 99; index++) {
+    await slots.change('prof_units_slots', take(new Date(start + index * 800_000)));
+  }
+  return measure(async () => {
+    if ((await slots.change('prof_units_slots', take(new Date()))) !== 'taken')
+      throw new Error('the 100th slot of the day was refused');
+  });
+};
 
 /**
  * The units of an application's life after submission (docs/data-model.md): a new application, an employer's
@@ -55,6 +78,7 @@ export const measureApplicationUnits = async (
     publisher,
     entities: new DynamoEntityReader(documents, tableName),
     newApplicationId,
+    slots: new DynamoApplySlots(documents, tableName),
   });
   const submit = (profileId: string) => submissions.submit({ jobId, profileId, body: { valid: true } });
   for (const profileId of profileIds.slice(1)) await submit(profileId);
@@ -64,6 +88,10 @@ export const measureApplicationUnits = async (
   const [first] = profileIds;
   const costs: Record<string, UnitCost> = {};
   costs['new application (POST /jobs/{jobId}/applications)'] = await measure(() => submit(first ?? ''));
+  costs['apply limit share (the 100th slot of a day)'] = await measureFullDaySlot(
+    new DynamoApplySlots(documents, tableName),
+    measure,
+  );
   const application = await store.find(jobId, first ?? '');
   const applicationId = application?.applicationId ?? '';
   costs['status change (employer)'] = await measure(() =>

@@ -83,6 +83,14 @@ figures.push({
   target: '≤ 1',
   met: videoPosted.writeUnits <= 1,
 });
+const applyLimitShare = units['apply limit share (the 100th slot of a day)'];
+figures.push({
+  name: 'extra write units per accepted application (apply limits, CONTRACT §7)',
+  value: applyLimitShare?.writeUnits ?? Number.NaN,
+  unit: 'WCU',
+  target: '≤ 1',
+  met: applyLimitShare !== undefined && applyLimitShare.writeUnits <= 1,
+});
 const readLinks = units['read links (GET /links)']!;
 figures.push({
   name: 'round trips to read a video’s links',

@@ -1,3 +1,4 @@
+import { DynamoApplySlots } from '#applications/dynamo-apply-slots.ts';
 import { applicationChangesFromEnvironment } from '#applications/from-environment.ts';
 import { ApplicationSubmissions, newApplicationId } from '#applications/submit-application.ts';
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
@@ -14,7 +15,12 @@ const entities = new DynamoEntityReader(documentClient(), requireEnv('TABLE_NAME
 /** GET /jobs/{jobId}/apply and POST /jobs/{jobId}/applications. */
 export const handler = createApplicationsApiHandler({
   entities,
-  submissions: new ApplicationSubmissions({ ...changes, entities, newApplicationId }),
+  submissions: new ApplicationSubmissions({
+    ...changes,
+    entities,
+    newApplicationId,
+    slots: new DynamoApplySlots(documentClient(), requireEnv('TABLE_NAME')),
+  }),
   authenticateViewer: viewerAuthenticator(viewerTokenVerifier()),
   now: changes.now,
 });

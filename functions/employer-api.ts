@@ -1,5 +1,6 @@
 import { EmployerApplications } from '#applications/employer-applications.ts';
 import { applicationChangesFromEnvironment } from '#applications/from-environment.ts';
+import { DynamoEmployerRate } from '#employers/dynamo-employer-rate.ts';
 import { createEmployerApiHandler } from '#employers/employer-api-handler.ts';
 import {
   employerAccountsFromEnvironment,
@@ -9,10 +10,13 @@ import {
   employerNotificationsFromEnvironment,
   employerSecretsFromEnvironment,
 } from '#notify/from-environment.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
+import { requireEnv } from '#shared/config.ts';
 
 /** The employer API: its applications (the pull inbox), status changes, deliveries, the test event, rotations. */
 export const handler = createEmployerApiHandler({
   accounts: employerAccountsFromEnvironment(employerSecretsFromEnvironment()),
   applications: new EmployerApplications(applicationChangesFromEnvironment()),
   ...employerNotificationsFromEnvironment(secretGenerationsFromEnvironment()),
+  rate: new DynamoEmployerRate(documentClient(), requireEnv('TABLE_NAME'), () => new Date()),
 });

@@ -73,7 +73,8 @@ export class StatelessStack extends Stack {
     this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
       apiName: `reelhire-${config.stage}`,
       metricsNamespace: METRICS_NAMESPACE,
-      accessLogRetention: logRetention,
+      // Access logs hold client IP addresses: 30 days in every stage (CONTRACT §7, docs/privacy.md).
+      accessLogRetention: RetentionDays.ONE_MONTH,
       accessLogRemovalPolicy: logRemovalPolicy,
       ...(config.customDomain && certificate
         ? { ownDomain: { name: originDomainOf(config.customDomain), certificate } }

@@ -9,12 +9,14 @@ import type { SystemUnderTest } from './system-under-test.ts';
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
+  readonly headers: Headers;
 }
 
 const sampleDetail = (name: EventName): object => sampleOf(EVENTS[name]).detail as object;
 
 /** Statuses a client retries: ReelHire's 503 and API Gateway's own 5xx/429. */
 const RETRIED = new Set([429, 500, 502, 503, 504]);
+const MAX_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The outside world of the applications, against a running local stack: Contra's profile and job events on
@@ -100,16 +102,21 @@ export class ApplicationsClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      if (!RETRIED.has(response.status) || attempt >= 20) {
+      // A 429 that asks for a long wait (the apply limits: up to a day) is an answer, not something to retry;
+      // API Gateway's throttling (no Retry-After) and the employer API's second are waited out.
+      const retryAfter = Number(response.headers.get('retry-after') ?? 0);
+      const longWait = response.status === 429 && retryAfter > MAX_RETRY_AFTER_SECONDS;
+      if (!RETRIED.has(response.status) || longWait || attempt >= 20) {
         let parsed: unknown = text;
         try {
           parsed = JSON.parse(text);
         } catch {
           // Not JSON: kept as text.
         }
-        return { status: response.status, body: parsed };
+        return { status: response.status, body: parsed, headers: response.headers };
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
+      const backoff = Math.min(2000, 50 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(backoff, retryAfter * 1000)));
     }
   }
 }

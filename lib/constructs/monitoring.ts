@@ -212,6 +212,7 @@ export class Monitoring extends Construct {
         [
           domainWidget('Applications', [
             'ApplicationsSubmitted',
+            'ApplicationsOverLimit',
             'ApplicationStatusesChanged',
             'ApplicationsWithdrawn',
             'ApplicationsClosed',

@@ -212,6 +212,17 @@ describe('GET /openapi.json', () => {
     const unauthorized = await fetch(`${stack.url}/jobs/job_1/applications`, { method: 'POST' });
     expect(unauthorized.status).toBe(401);
     await expectDescribedAnswer(unauthorized, '/jobs/{jobId}/applications', 'post');
+    const overLimit = objectAt(document, 'paths', '/jobs/{jobId}/applications', 'post', 'responses', '429');
+    expect(Object.keys(objectAt(overLimit, 'content'))).toContain('application/problem+json');
+    expect(objectAt(overLimit, 'headers', 'retry-after', 'schema')).toMatchObject({ type: 'integer' });
+    // Every employer route answers its limit's 429 with Retry-After too.
+    for (const [path, item] of Object.entries(objectAt(document, 'paths'))) {
+      if (!path.startsWith('/employer/')) continue;
+      for (const method of Object.keys(objectAt(item))) {
+        const limited = objectAt(item, method, 'responses', '429');
+        expect(Object.keys(objectAt(limited, 'headers')), `${method} ${path}`).toContain('retry-after');
+      }
+    }
   });
 
   it('the applicant and employer APIs: their answers fit, a status body they refuse does not', async () => {

@@ -254,4 +254,27 @@ describe('after the application, on the local stack', () => {
       data: { employerId: EMPLOYER },
     });
   });
+
+  it('25 simultaneous new applications from one profile through HTTP: exactly 20 accepted, 5 answered 429 with Retry-After', async () => {
+    const jobs = Array.from({ length: 25 }, (_, index) => `job_limit_${index}`);
+    await client.profile('prof_limit');
+    for (const jobId of jobs) await client.job(jobId, EMPLOYER, employer.url());
+    await waitUntilQuiet(system.stack);
+
+    const answers = await Promise.all(jobs.map((jobId) => client.apply(jobId, 'prof_limit')));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([
+      ...Array(20).fill(201),
+      ...Array(5).fill(429),
+    ]);
+    for (const refused of answers.filter((answer) => answer.status === 429)) {
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3500);
+      expect(refused.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    }
+    const listed = await client.applicant('GET', '/applications?limit=100', 'prof_limit');
+    expect((listed.body as { items: unknown[] }).items).toHaveLength(20);
+    // A repeat of an accepted application is free, and still 200.
+    const accepted = jobs.filter((_, index) => answers[index]?.status === 201);
+    expect((await client.apply(accepted[0] ?? '', 'prof_limit')).status).toBe(200);
+  });
 });

@@ -1,4 +1,5 @@
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { DynamoApplySlots } from '#applications/dynamo-apply-slots.ts';
 import { ApplicationOutbox } from '#applications/outbox.ts';
 import { ApplicationSubmissions, newApplicationId } from '#applications/submit-application.ts';
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
@@ -31,6 +32,7 @@ export const applicationsApiOver = (
       publisher: options.publisher,
       now,
       newApplicationId: options.newApplicationId ?? newApplicationId,
+      slots: new DynamoApplySlots(dynamo.documents, tableName),
     }),
     authenticateViewer: viewerAuthenticator(sharedSecretVerifier(async () => [options.secret])),
     now,

@@ -1,10 +1,11 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { DynamoEmployerRate } from '#employers/dynamo-employer-rate.ts';
 import { DynamoEmployers } from '#employers/dynamo-employers.ts';
 import { apiKeyOf } from '#employers/employer.ts';
 import { EmployerAccounts } from '#employers/employer-accounts.ts';
-import { createEmployerApiHandler } from '#employers/employer-api-handler.ts';
+import { createEmployerApiHandler, type EmployerApiDependencies } from '#employers/employer-api-handler.ts';
 import { StoredSecretGenerations } from '#employers/secret-generations.ts';
 import { deliverNotification, type NotifierDependencies } from '#notify/deliver-notification.ts';
 import { DeliveryLog } from '#notify/delivery-log.ts';
@@ -17,6 +18,7 @@ import { SqsMessages } from '#shared/aws/sqs-messages.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import type { LocalQueue } from '../../local/sqs/local-queue.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { type ApplicationsWorld, applicationsWorld } from '../support/applications-world.ts';
 import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
 import { bearerRequest } from '../support/aws-inputs.ts';
@@ -38,6 +40,7 @@ let deadLetters: LocalQueue;
 let world: ApplicationsWorld;
 let accounts: EmployerAccounts;
 let handle: ReturnType<typeof createEmployerApiHandler>;
+let deps: EmployerApiDependencies;
 let notifier: NotifierDependencies;
 const servers: EmployerServer[] = [];
 
@@ -59,7 +62,7 @@ beforeAll(async () => {
     secretOf: derivedEmployerSecrets(async () => MASTER),
     now: () => new Date(),
   });
-  handle = createEmployerApiHandler({
+  deps = {
     accounts,
     applications: world.employer,
     deliveries: new DeliveryLog({
@@ -69,7 +72,9 @@ beforeAll(async () => {
       now: () => new Date(),
     }),
     endpointTest: new EndpointTester({ endpoint, signingSecrets: signing, now: () => new Date() }),
-  });
+    rate: new DynamoEmployerRate(dynamo.documents, tableName, () => new Date()),
+  };
+  handle = createEmployerApiHandler(deps);
   notifier = {
     applications: new DynamoApplications(dynamo.documents, tableName),
     notifications,
@@ -383,5 +388,61 @@ describe('deliveries, retries, the test event and the signing secret', () => {
         'webhook-signature': signatures[0] ?? '',
       }),
     ).toThrow();
+  });
+});
+
+describe('the employer API limit (CONTRACT §7: 10 requests a second, burst 20)', () => {
+  /** A handler instance of its own: its own DynamoDB client and limiter, the table and clock shared. */
+  const instance = (now: () => Date) =>
+    createEmployerApiHandler({
+      ...deps,
+      rate: new DynamoEmployerRate(localDocumentClient(dynamo.endpoint), tableName, now),
+    });
+
+  it('40 concurrent requests across two instances: exactly 20 through, then the rate; 429 with Retry-After', async () => {
+    const employerId = uniqueId('emp');
+    let instant = new Date('2026-11-21T18:30:00.000Z').getTime();
+    const now = () => new Date(instant);
+    const [one, two] = [instance(now), instance(now)];
+    const on = (index: number) => (index % 2 === 0 ? one : two);
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        on(index)(bearerRequest('GET', '/employer/applications', keyOf(employerId))),
+      ),
+    );
+    const through = burst.filter((response) => response.statusCode === 200);
+    expect(through).toHaveLength(20);
+    const refused = burst.filter((response) => response.statusCode !== 200);
+    expect(refused).toHaveLength(20);
+    for (const response of refused) {
+      expectProblem(response, 429);
+      expect(response.headers?.['retry-after']).toBe('1');
+    }
+
+    // A second later, ten more (the sustained rate), and no more.
+    instant += 1000;
+    const next = await Promise.all(
+      Array.from({ length: 15 }, (_, index) =>
+        on(index)(bearerRequest('GET', '/employer/applications', keyOf(employerId))),
+      ),
+    );
+    expect(next.filter((response) => response.statusCode === 200)).toHaveLength(10);
+    // Another employer has its own budget; a wrong key is 401 and spends none.
+    expect(
+      (await one(bearerRequest('GET', '/employer/applications', keyOf(uniqueId('emp'))))).statusCode,
+    ).toBe(200);
+    expectProblem(await one(bearerRequest('GET', '/employer/applications', keyOf(employerId, 7))), 401);
+  });
+
+  it('an idle employer gets its whole burst back', async () => {
+    const employerId = uniqueId('emp');
+    let instant = new Date('2026-11-21T18:30:00.000Z').getTime();
+    const handler = instance(() => new Date(instant));
+    const call = () => handler(bearerRequest('GET', '/employer/applications', keyOf(employerId)));
+    const first = await Promise.all(Array.from({ length: 25 }, call));
+    expect(first.filter((response) => response.statusCode === 200)).toHaveLength(20);
+    instant += 2000;
+    const again = await Promise.all(Array.from({ length: 25 }, call));
+    expect(again.filter((response) => response.statusCode === 200)).toHaveLength(20);
   });
 });

@@ -3,6 +3,7 @@ import type { Application } from '#applications/application.ts';
 import type { ChangeDependencies } from '#applications/change-status.ts';
 import type { ClosingDependencies } from '#applications/close-job-applications.ts';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { DynamoApplySlots } from '#applications/dynamo-apply-slots.ts';
 import { EmployerApplications } from '#applications/employer-applications.ts';
 import { ApplicationOutbox } from '#applications/outbox.ts';
 import { ApplicationSubmissions, newApplicationId } from '#applications/submit-application.ts';
@@ -39,6 +40,7 @@ export const applicationsWorld = (dynamo: LocalDynamo, tableName: string) => {
     publisher,
     now: clock.now,
     newApplicationId,
+    slots: new DynamoApplySlots(dynamo.documents, tableName),
   });
 
   /** A published job of `employerId` and a new application to it from a fresh profile. */

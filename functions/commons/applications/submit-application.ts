@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ApplyRequestBody } from '#apply/apply-request.ts';
 import { EVENTS } from '#events/catalog.ts';
+import { giveBack, takeSlot } from '#shared/apply-limits.ts';
 import { type EntityReader, isLiveProfile, type JobRecord } from '#shared/entities.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { count } from '#shared/observability.ts';
 import { type Application, submitted, viaOfJob } from './application.ts';
+import type { ApplySlotStore } from './apply-slot-store.ts';
 import type { ClosingDependencies } from './close-job-applications.ts';
 
 /** A new application's id. */
@@ -13,6 +15,7 @@ export const newApplicationId = (): string => `app_${randomUUID()}`;
 export interface SubmissionDependencies extends ClosingDependencies {
   readonly entities: EntityReader;
   readonly newApplicationId: () => string;
+  readonly slots: ApplySlotStore;
 }
 
 export interface ApplyCommand {
@@ -27,11 +30,12 @@ export type ApplyOutcome =
   | { readonly kind: 'unknownJob' }
   | { readonly kind: 'closedJob' }
   | { readonly kind: 'badBody'; readonly problem: string }
-  | { readonly kind: 'unknownProfile' };
+  | { readonly kind: 'unknownProfile' }
+  | { readonly kind: 'overLimit'; readonly retryAfterSeconds: number };
 
 /**
  * A viewer applies to a job with their own profile (CONTRACT §4 "Applying"). Checks in the contract's order
- * (unknown job, closed job, bad body, unknown profile), except that a repeat of an existing application is
+ * (unknown job, closed job, bad body, unknown profile, apply limits), except that a repeat of an existing application is
  * answered as such, with its current status, even if the job closed since. One application per profile and
  * job, ever: it keeps the job's title, employer and notifyUrl and the applicant's profile as they are now.
  */
@@ -57,6 +61,17 @@ export class ApplicationSubmissions {
     const profile = await deps.entities.profile(command.profileId);
     if (!isLiveProfile(profile)) return { kind: 'unknownProfile' };
 
+    // The slot is taken BEFORE the application is written: a crash between the two costs the profile a slot,
+    // and no order of the two writes can grant one more than the limits allow.
+    const decision = await deps.slots.change(command.profileId, (slots) => {
+      const taken = takeSlot(slots, now);
+      return { ...(taken.kind === 'taken' ? { slots: taken.slots } : {}), result: taken };
+    });
+    if (decision.kind === 'refused') {
+      count('ApplicationsOverLimit');
+      return { kind: 'overLimit', retryAfterSeconds: decision.retryAfterSeconds };
+    }
+
     const via = viaOfJob(command.body.via, job);
     const application = submitted({
       applicationId: deps.newApplicationId(),
@@ -75,7 +90,12 @@ export class ApplicationSubmissions {
       submittedAt: now.toISOString(),
     });
     if (!(await deps.store.create(application))) {
-      // A concurrent request for the same profile and job won: answer with its application.
+      // A concurrent request for the same profile and job won: answer with its application, and give back the
+      // slot this one took (the repeat of an application is never counted).
+      await deps.slots.change(command.profileId, (slots) => ({
+        slots: giveBack(slots, decision.slot),
+        result: undefined,
+      }));
       const winner = await deps.store.find(command.jobId, command.profileId);
       if (!winner) throw new Error(`application of ${command.profileId} to ${command.jobId} vanished`);
       return this.repeat(winner);

@@ -1,8 +1,9 @@
 import type * as z from 'zod';
 import type { ApplicationSubmissions } from '#applications/submit-application.ts';
 import { id } from '#events/fields.ts';
+import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
 import type { EntityReader } from '#shared/entities.ts';
-import { type HttpRequest, type HttpResponse, header, json, problem } from '#shared/http.ts';
+import { type HttpRequest, type HttpResponse, header, json, problem, withHeaders } from '#shared/http.ts';
 import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { applyPage } from './apply-page.ts';
@@ -51,6 +52,15 @@ const apply = async (
       return problem(422, 'Unprocessable Content', outcome.problem);
     case 'unknownProfile':
       return problem(422, 'Unprocessable Content', `profile ${profileId} is unknown, deleted or incomplete`);
+    case 'overLimit':
+      return withHeaders(
+        problem(
+          429,
+          'Too Many Requests',
+          `this profile is over its apply limits (${APPLY_LIMITS_IN_WORDS}); retry after the seconds Retry-After says`,
+        ),
+        { 'retry-after': String(outcome.retryAfterSeconds) },
+      );
     case 'submitted': {
       const { applicationId, status } = outcome.application;
       const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };

@@ -10,6 +10,7 @@ import {
   json,
   problem,
   unauthorized,
+  withHeaders,
 } from '#shared/http.ts';
 import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { isJsonObject } from '#shared/json.ts';
@@ -23,6 +24,7 @@ import {
 } from '#shared/pagination.ts';
 import type { Employer } from './employer.ts';
 import type { EmployerAccounts } from './employer-accounts.ts';
+import { EMPLOYER_RATE, type EmployerRateLimiter } from './employer-rate.ts';
 import {
   type Delivery,
   EMPLOYER_API,
@@ -40,6 +42,7 @@ export interface EmployerApiDependencies {
   readonly applications: Pick<EmployerApplications, 'list' | 'get' | 'setStatus'>;
   readonly deliveries: Pick<DeliveryLog, 'list' | 'retry'>;
   readonly endpointTest: Pick<EndpointTester, 'test'>;
+  readonly rate: EmployerRateLimiter;
 }
 
 type EmployerRoute = (request: HttpRequest, employer: Employer, body: Buffer) => Promise<HttpResponse>;
@@ -95,6 +98,18 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
       if (!key) return unauthorized('an employer API key is required: Authorization: Bearer <key>', false);
       const employer = await deps.accounts.authenticate(key);
       if (!employer) return unauthorized('the API key is not valid (wrong, or rotated)', true);
+      // After the key: nobody else can spend an employer's requests.
+      const admitted = await deps.rate.admit(employer.employerId);
+      if (admitted.kind === 'refused') {
+        return withHeaders(
+          problem(
+            429,
+            'Too Many Requests',
+            `over the employer API limit of ${EMPLOYER_RATE.perSecond} requests a second (bursts of ${EMPLOYER_RATE.burst})`,
+          ),
+          { 'retry-after': String(admitted.retryAfterSeconds) },
+        );
+      }
       return handle(request, employer, body);
     };
   const route = (handle: EmployerRoute) => withBody(asEmployer(handle));

@@ -1,8 +1,15 @@
 import * as z from 'zod';
 import { applicationStatus, id, statusNote, timestamp } from '#events/fields.ts';
 import { EmployerApplication } from '#shared/application-views.ts';
-import { BODY_TOO_LARGE, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
+import {
+  BODY_TOO_LARGE,
+  type Operations,
+  problems,
+  routeKeysOf,
+  tooManyRequests,
+} from '#shared/http-operations.ts';
 import { PageQuery, pageBody } from '#shared/pagination.ts';
+import { EMPLOYER_RATE } from './employer-rate.ts';
 
 /**
  * The employer API's routes (CONTRACT §6), listed once with what they take and answer: lib/routing.ts routes
@@ -56,6 +63,11 @@ const EMPLOYER_PROBLEMS = {
   503: 'the store is unavailable; try again',
 } as const;
 
+/** The employer API limit (CONTRACT §7), after the key: every employer route may answer it. */
+const EMPLOYER_LIMIT = tooManyRequests(
+  `over the employer API limit (${EMPLOYER_RATE.perSecond} requests a second, burst ${EMPLOYER_RATE.burst}); Retry-After says when to try again`,
+);
+
 const NOT_YOURS = 'the employer has no application of that id (another employer’s too: never 403)';
 
 const json = (schema: z.ZodType) => ({ 'application/json': schema });
@@ -80,6 +92,7 @@ export const EMPLOYER_API = {
         400: 'a bad jobId, status, limit or cursor',
         ...EMPLOYER_PROBLEMS,
       }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'GET /employer/applications/{applicationId}': {
@@ -90,6 +103,7 @@ export const EMPLOYER_API = {
     responses: {
       200: { description: 'the application', content: json(EmployerApplication) },
       ...problems({ ...BODY_TOO_LARGE, 404: NOT_YOURS, ...EMPLOYER_PROBLEMS }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'POST /employer/applications/{applicationId}/status': {
@@ -109,6 +123,7 @@ export const EMPLOYER_API = {
         422: 'a status the employer may not set, a note over 1,000 characters, or a body that is not that object',
         ...EMPLOYER_PROBLEMS,
       }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'GET /employer/deliveries': {
@@ -124,6 +139,7 @@ export const EMPLOYER_API = {
         content: json(pageBody(Delivery)),
       },
       ...problems({ ...BODY_TOO_LARGE, 400: 'a bad state, limit or cursor', ...EMPLOYER_PROBLEMS }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'POST /employer/deliveries/{webhookId}/retry': {
@@ -142,6 +158,7 @@ export const EMPLOYER_API = {
         404: 'the employer has no notification of that webhook-id (in the last 30 days)',
         ...EMPLOYER_PROBLEMS,
       }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'POST /employer/test': {
@@ -152,6 +169,7 @@ export const EMPLOYER_API = {
     responses: {
       200: { description: 'what the one attempt came to', content: json(EndpointTestResult) },
       ...problems({ ...BODY_TOO_LARGE, 422: 'a body that is not `{url}` with a url', ...EMPLOYER_PROBLEMS }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'POST /employer/secret/rotate': {
@@ -166,6 +184,7 @@ export const EMPLOYER_API = {
         content: json(SecretRotated),
       },
       ...problems({ ...BODY_TOO_LARGE, ...EMPLOYER_PROBLEMS }),
+      ...EMPLOYER_LIMIT,
     },
   },
   'POST /employer/key/rotate': {
@@ -175,6 +194,7 @@ export const EMPLOYER_API = {
     responses: {
       200: { description: 'the new key', content: json(KeyRotated) },
       ...problems({ ...BODY_TOO_LARGE, ...EMPLOYER_PROBLEMS }),
+      ...EMPLOYER_LIMIT,
     },
   },
 } as const satisfies Operations;

@@ -52,6 +52,12 @@ export const applicationIdKey = (applicationId: string): ItemKey => ({
   sk: 'APPLICATION_ID',
 });
 
+/** A profile's apply slots: the instants of its new applications in the last day (the apply limits). */
+export const applySlotsKey = (profileId: string): ItemKey => ({
+  pk: `APPLY_SLOTS#${profileId}`,
+  sk: 'APPLY_SLOTS',
+});
+
 /** A profile's applications, newest first: one small entry each, sorted by when it was submitted. */
 export const applicantEntryKey = (
   profileId: string,
@@ -74,6 +80,12 @@ export const notificationKey = (applicationId: string, kind = 'notification'): I
 export const employerKey = (employerId: string): ItemKey => ({
   pk: `EMPLOYER#${employerId}`,
   sk: 'EMPLOYER',
+});
+
+/** The employer API limit's state (GCRA): the employer's theoretical arrival time. */
+export const employerRateKey = (employerId: string): ItemKey => ({
+  pk: `EMPLOYER#${employerId}`,
+  sk: 'RATE',
 });
 
 /** The byEmployer index partitions of an employer's applications and of its deliveries. */

@@ -8,6 +8,7 @@ export type MetricName =
   | 'LinksChanged'
   | 'JobsExpired'
   | 'ApplicationsSubmitted'
+  | 'ApplicationsOverLimit'
   | 'ApplicationStatusesChanged'
   | 'ApplicationsWithdrawn'
   | 'ApplicationsClosed'
