@@ -11,11 +11,11 @@ import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import { CDN_CACHED_ROUTES } from '../../lib/front-door.ts';
 import { HTTP_ROUTES } from '../../lib/routing.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
 import { sampleApplication } from '../support/entities.ts';
-import { synthesized } from '../support/synth.ts';
+import { startDevStack } from '../support/run-assembly.ts';
 
 /**
  * GET /openapi.json from the running local stack: a valid OpenAPI 3.1 document (by a maintained validator),
@@ -66,14 +66,7 @@ describe('GET /openapi.json', () => {
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      env: {},
-      schedules: false,
-    });
+    stack = await startDevStack({ env: {} });
     response = await fetch(`${stack.url}/openapi.json`);
     document = objectAt(await response.clone().json());
     ajv = new Ajv2020({ strict: false, allErrors: true });
