@@ -61,6 +61,8 @@ export class HostileRun {
   }
 
   async send(path: string, init: RequestInit = {}): Promise<Answer> {
+    this.system.personal.addBearer(new Headers(init.headers).get('authorization'));
+    if (typeof init.body === 'string') this.system.personal.addFromBody(init.body);
     const response = await fetch(`${this.url}${path}`, init);
     this.requests++;
     if (response.status >= 500) this.serverErrors++;
