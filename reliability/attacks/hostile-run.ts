@@ -19,6 +19,13 @@ export const ATTACK_KINDS = [
   'odd portfolio url',
   'forged via',
   'long-lived or future JWT',
+  'forged employer key',
+  'another employer’s key',
+  'rotated-away employer key',
+  'token of the other kind',
+  'application id enumeration',
+  'oversized note',
+  'bad cursor',
 ] as const;
 export type AttackKind = (typeof ATTACK_KINDS)[number];
 
