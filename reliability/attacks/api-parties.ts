@@ -81,13 +81,13 @@ export const securedRoutes = async (run: HostileRun): Promise<SecuredRoute[]> =>
 };
 
 /** A route's path for an application (of a job): `{applicationId}` and `{webhookId}` name it, `{jobId}` its job. */
-export const pathOf = (route: SecuredRoute, applicationId: string, jobId: string): string =>
+const pathOf = (route: SecuredRoute, applicationId: string, jobId: string): string =>
   route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
     encodeURIComponent(name === 'jobId' ? jobId : applicationId),
   );
 
 /** A well-formed body for the route, so that a refusal is the credential's doing and not the body's. */
-export const bodyOf = (route: SecuredRoute): string | undefined => {
+const bodyOf = (route: SecuredRoute): string | undefined => {
   if (route.method !== 'POST') return undefined;
   if (route.path.endsWith('/status')) return JSON.stringify({ status: 'reviewing' });
   if (route.path === '/employer/test') return JSON.stringify({ url: 'https://127.0.0.1:9/unused' });
@@ -118,6 +118,16 @@ export const sendAs = async (
     await sleep(Math.min(2_000, 1_000 * Number(answer.headers.get('retry-after') ?? 1)));
   }
 };
+
+/** A route called for an application (of a job), with a well-formed body: what is judged is the credential or the id. */
+export const callRoute = (
+  run: HostileRun,
+  route: SecuredRoute,
+  authorization: string | undefined,
+  applicationId: string,
+  jobId: string,
+): Promise<Answer> =>
+  sendAs(run, authorization, route.method, pathOf(route, applicationId, jobId), bodyOf(route));
 
 export const bearer = (token: string): string => `Bearer ${token}`;
 

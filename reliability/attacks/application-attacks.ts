@@ -1,14 +1,6 @@
 import { MAX_BODY_BYTES } from '#shared/http.ts';
 import { encodeCursor } from '#shared/pagination.ts';
-import {
-  bearer,
-  bodyOf,
-  type Parties,
-  pathOf,
-  type SecuredRoute,
-  sendAs,
-  viewerBearer,
-} from './api-parties.ts';
+import { bearer, callRoute, type Parties, type SecuredRoute, sendAs, viewerBearer } from './api-parties.ts';
 import type { Answer, HostileRun } from './hostile-run.ts';
 
 /**
@@ -36,7 +28,7 @@ const enumeration = async (
   for (const route of routes.filter((each) => each.pathParameters.some((name) => name !== 'jobId'))) {
     const ask = async (id: string) => {
       const mark = run.mark();
-      const answer = await sendAs(run, authorization, route.method, pathOf(route, id, jobId), bodyOf(route));
+      const answer = await callRoute(run, route, authorization, id, jobId);
       return { answer, published: run.publishedSince(mark).length };
     };
     const never = await ask(NOT_ISSUED);

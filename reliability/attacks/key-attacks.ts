@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { apiKeyOf } from '#employers/employer.ts';
-import {
-  bearer,
-  bodyOf,
-  type Parties,
-  pathOf,
-  type SecuredRoute,
-  sendAs,
-  viewerBearer,
-} from './api-parties.ts';
+import { bearer, callRoute, type Parties, type SecuredRoute, sendAs, viewerBearer } from './api-parties.ts';
 import type { AttackKind, HostileRun } from './hostile-run.ts';
 
 /**
@@ -54,12 +46,12 @@ const refusedOnEvery = async (
 ): Promise<void> => {
   for (const route of routes) {
     const mark = run.mark();
-    const answer = await sendAs(
+    const answer = await callRoute(
       run,
+      route,
       authorization,
-      route.method,
-      pathOf(route, parties.victimApplications[0], parties.victim.jobId),
-      bodyOf(route),
+      parties.victimApplications[0],
+      parties.victim.jobId,
     );
     run.expectRefused(
       kind,
@@ -77,13 +69,7 @@ const anotherEmployers = async (run: HostileRun, routes: readonly SecuredRoute[]
   // A route naming no id acts on the caller's own account (its key, its secret, its test): nothing to reach.
   for (const route of routes.filter((each) => each.pathParameters.length > 0 || each.method === 'GET')) {
     const mark = run.mark();
-    const answer = await sendAs(
-      run,
-      bearer(other.key),
-      route.method,
-      pathOf(route, victimApplications[0], victim.jobId),
-      bodyOf(route),
-    );
+    const answer = await callRoute(run, route, bearer(other.key), victimApplications[0], victim.jobId);
     const name = `the other employer’s key: ${route.method} ${route.path}`;
     if (route.pathParameters.length > 0) {
       run.expectRefused('another employer’s key', name, answer, [404], run.publishedSince(mark).length);
