@@ -8,7 +8,7 @@ import { type AlarmDefinition, alarmsOf } from '../cloudwatch/alarm-model.ts';
 import { alarmToTopic } from '../iam/service-deliveries.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local-account.ts';
 import { LocalTopics } from '../sns/local-topics.ts';
-import type { StackLifecycle } from './lifecycle.ts';
+import { periodicTask, type StackLifecycle } from './lifecycle.ts';
 import type { StackParts } from './stack-parts.ts';
 
 export interface AlarmsInput
@@ -120,7 +120,6 @@ export const startAlarms = (lifecycle: StackLifecycle, input: AlarmsInput): Loca
     return refused ? 'refused' : 'delivered';
   };
 
-  let evaluating: Promise<void> | undefined;
   const evaluateAll = async (): Promise<void> => {
     metrics.sample(input.queues, input.functions);
     const now = metrics.now();
@@ -138,28 +137,11 @@ export const startAlarms = (lifecycle: StackLifecycle, input: AlarmsInput): Loca
         );
     }
   };
-  const evaluateNow = (): Promise<void> => {
-    evaluating ??= evaluateAll().finally(() => {
-      evaluating = undefined;
-    });
-    return evaluating;
-  };
-
-  let timer: NodeJS.Timeout | undefined;
-  lifecycle.add({
-    start: () => {
-      if (!input.run || alarms.length === 0) return;
-      timer = setInterval(
-        () => {
-          evaluateNow().catch((error: unknown) => input.warn(`alarms: ${String(error)}`));
-        },
-        Math.max(20, EVALUATION_INTERVAL_MS / metrics.timeScale),
-      );
-    },
-    halt: async () => {
-      clearInterval(timer);
-      await evaluating;
-    },
+  const { runNow: evaluateNow } = periodicTask(lifecycle, {
+    run: evaluateAll,
+    enabled: input.run && alarms.length > 0,
+    intervalMs: Math.max(20, EVALUATION_INTERVAL_MS / metrics.timeScale),
+    warn: (error) => input.warn(`alarms: ${String(error)}`),
   });
   return { topics, list: () => alarms.map((alarm) => alarm.view), evaluateNow };
 };
