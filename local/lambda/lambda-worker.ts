@@ -36,6 +36,8 @@ export class LambdaWorker {
   private drained: (() => void) | undefined;
   private readonly worker: Worker;
   private settle: ((reply: WorkerReply) => void) | undefined;
+  /** Whether the message awaiting its reply is an invocation (not the INIT of a warm-up). */
+  private invoking = false;
   /** Set once the thread is being ended; terminate() awaits it, so a timed-out worker is always reaped. */
   private ending: Promise<number> | undefined;
 
@@ -92,6 +94,7 @@ export class LambdaWorker {
         error: { errorType: 'Runtime.ExitError', errorMessage: 'the execution environment has ended' },
       });
     }
+    this.invoking = message.type === 'invoke';
     if (message.type === 'invoke') {
       this.requestId = message.context.awsRequestId;
       this.markersDue = 2;
@@ -133,15 +136,19 @@ export class LambdaWorker {
 
   /**
    * Ends the environment as a killed process: the invocation under way fails with Runtime.ExitError now, even
-   * when its reply is already on its way (a process killed before the runtime reported its result).
+   * when its reply is already on its way (a process killed before the runtime reported its result). Says
+   * whether it cut an invocation short (an environment between invocations, or one whose invocation has
+   * already answered, loses none).
    */
-  async kill(): Promise<void> {
+  async kill(): Promise<boolean> {
+    const interrupted = this.settle !== undefined && this.invoking;
     this.dead = true;
     this.finish({
       type: 'crashed',
       error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: signal: killed' },
     });
     await this.terminate();
+    return interrupted;
   }
 
   async terminate(): Promise<void> {

@@ -119,12 +119,12 @@ export class LocalFunction {
   /**
    * Ends every execution environment that is inside an invocation now, as a process that exits mid-invocation
    * would (out of memory, a crash): each of those invocations fails with Runtime.ExitError, and the pool starts
-   * fresh environments for what comes next. Returns how many were ended. For fault-injection tests.
+   * fresh environments for what comes next. Returns how many invocations were cut short (an environment taken
+   * for an invocation that has already answered is ended too, and cuts none). For fault-injection tests.
    */
   async crashRunning(): Promise<number> {
-    const running = [...this.busy];
-    await Promise.all(running.map((worker) => worker.kill()));
-    return running.length;
+    const interrupted = await Promise.all([...this.busy].map((worker) => worker.kill()));
+    return interrupted.filter(Boolean).length;
   }
 
   /** A warm-up under way: the first invocations wait for it rather than start a second cold environment. */
