@@ -292,13 +292,28 @@ describe('cidr', () => {
     expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '0:0:0:0:0:ffff:a00:1' })).toBe(true);
     expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '0:0:0:0:1:ffff:a00:1' })).toBe(false);
     expect(matches({ ip: ['10.0.0.1'] }, { ip: '::ffff:a00:1' })).toBe(true);
+    expect(matches({ ip: ['::1'] }, { ip: '0.0.0.1' })).toBe(false);
+    expect(matches({ ip: ['::fffe:a00:1'] }, { ip: '10.0.0.1' })).toBe(false);
+  });
+
+  it('compares an address with as many digits as the block has: IPv4 in IPv6 blocks and the reverse', () => {
+    // ::/4 runs from 0000… to 0FFF…: 10.0.0.1 (0A000001) is decided inside at its second digit, while
+    // 15.255.255.255 (0FFFFFFF) is still on the block's high edge when its digits run out, and so outside.
+    expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '10.0.0.1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '15.255.255.255' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '0.0.0.0' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'a00:1::' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'b00::' })).toBe(false);
   });
 
   it.each([
     ['an IPv4 address over 15 characters', '010.000.000.0001'],
     ['an octet over 255', '10.0.0.256'],
     ['two ::', '1::2::3'],
+    ['two :: after eight groups', '1:2:3:4:5:6:7:8::9::'],
     ['a group over ffff', '1ffff::1'],
+    ['a group over ffff after a small one', '1:1ffff::'],
+    ['an empty group', '1:::2'],
     ['nine groups', '1:2:3:4:5:6:7:8:9'],
     ['a :: standing for no group', '1::2:3:4:5:6:7:8'],
     ['three groups without ::', '1:2:3'],
@@ -329,6 +344,20 @@ describe('cidr', () => {
     expect(refusal({ ip: [{ cidr: '/8' }] })).toContain('Nonstandard IP address: ');
     expect(refusal({ ip: [{ cidr: '1:2:3/64' }] })).toContain('Invalid IP address: 1:2:3');
     expect(refusal({ ip: [{ cidr: '2001:db8::/127' }] })).toBeUndefined();
+  });
+
+  it.each([
+    ['a1.2.3.4/8', 'Nonstandard IP address: a1.2.3.4'],
+    ['1.2.3.4a/8', 'Nonstandard IP address: 1.2.3.4a'],
+    ['g::1/64', 'Nonstandard IP address: g::1'],
+    ['::1g/64', 'Nonstandard IP address: ::1g'],
+    ['1:2:3:4:5:6:7:8::9::/64', 'Invalid IP address: 1:2:3:4:5:6:7:8::9::'],
+    ['10.0.0.0/x8', 'Malformed CIDR, mask bits must be an integer'],
+    ['10.0.0.0/8x', 'Malformed CIDR, mask bits must be an integer'],
+    // Java's int: 2147483647 is a (too large) mask, 2147483648 no integer at all.
+    ['10.0.0.0/2147483648', 'Malformed CIDR, mask bits must be an integer'],
+  ])('refuses the cidr %s, with EventBridge’s reason', (cidr, reason) => {
+    expect(refusal({ ip: [{ cidr }] })).toBe(reason);
   });
 
   it('matches a plain address string as the same address', () => {
@@ -402,6 +431,35 @@ describe('$or', () => {
     expect(matches({ $or: ['x'] }, { $or: 'x' })).toBe(true);
     expect(matches({ $or: ['x'] }, {})).toBe(false);
     expect(refusal({ $or: [{ a: ['x'] }] })).toBe('There must have at least 2 Objects in $or relationship.');
+  });
+
+  it.each([
+    ['a string', 'x'],
+    ['a number', 1],
+    ['an object', { a: 'x' }],
+  ])('refuses %s after $or, with EventBridge’s reason', (_, value) => {
+    expect(refusal({ $or: value })).toBe('It must be an Array followed with $or.');
+  });
+
+  it('takes a $or before the other fields as well as after them', () => {
+    const first = { $or: [{ a: ['1'] }, { b: ['2'] }], c: ['3'] };
+    expect(matches(first, { b: '2', c: '3' })).toBe(true);
+    expect(matches(first, { b: '2' })).toBe(false);
+    expect(matches(first, { c: '3' })).toBe(false);
+  });
+
+  // aws/event-ruler's reserved names: operators, and those it keeps for operators to come.
+  it.each(
+    (
+      'exactly equals-ignore-case prefix suffix anything-but exists wildcard numeric cidr = < <= > >= regex ' +
+      'not-wildcard not-equals-ignore-case date-after date-on-or-after date-before date-on-or-before ' +
+      'in-date-range ip-address-in-range ip-address-not-in-range'
+    ).split(' '),
+  )('refuses %s as a field name inside $or, and takes it as one outside', (name) => {
+    expect(refusal({ $or: [{ [name]: ['x'] }, { b: ['y'] }] })).toBe(
+      `${name} is Ruler reserved fieldName which cannot be used inside $or.`,
+    );
+    expect(matches({ [name]: ['x'] }, { [name]: 'x' })).toBe(true);
   });
 });
 
