@@ -77,6 +77,15 @@ describe('exact values', () => {
     expect(matches({ detail: { linkedAccounts: { platform: ['vimeo'] } } }, event)).toBe(false);
   });
 
+  it('reads a key only at its own path: an empty key is a level of its own', () => {
+    expect(matches({ detail: { a: [1] } }, { '': { detail: { a: 1 } } })).toBe(false);
+  });
+
+  it('sees a member whose value is undefined as missing, as JSON does', () => {
+    expect(matches({ a: [{ exists: true }] }, { a: undefined })).toBe(false);
+    expect(matches({ a: [{ exists: false }] }, { a: undefined })).toBe(true);
+  });
+
   it('never matches an event that is not an object', () => {
     const matcher = compileEventPattern({ source: [{ exists: false }] });
     expect(matcher({})).toBe(true);
@@ -118,6 +127,20 @@ describe('equals-ignore-case', () => {
     expect(matches(pattern, { 'detail-type': 'Video Posted!' })).toBe(false);
     expect(matches({ v: [{ 'equals-ignore-case': '' }] }, { v: '' })).toBe(true);
     expect(matches({ v: [{ 'equals-ignore-case': '' }] }, { v: 'x' })).toBe(false);
+  });
+
+  // Final sigma and the Kelvin sign fold one way only: ς and σ meet in upper case (Σ), K and k in lower case (k).
+  it.each<[string, object, string, string]>([
+    ['equals-ignore-case', { 'equals-ignore-case': 'ς' }, 'σ', 'σx'],
+    ['equals-ignore-case', { 'equals-ignore-case': '\u212a' }, 'k', 'kx'],
+    ['prefix', { prefix: { 'equals-ignore-case': 'ς' } }, 'σx', 'xσ'],
+    ['prefix', { prefix: { 'equals-ignore-case': '\u212a' } }, 'kx', 'xk'],
+    ['suffix', { suffix: { 'equals-ignore-case': 'ς' } }, 'xσ', 'σx'],
+    ['suffix', { suffix: { 'equals-ignore-case': '\u212a' } }, 'xk', 'kx'],
+  ])('%s compares each text in lower and in upper case: %j', (_, expression, matching, other) => {
+    expect(matches({ v: [expression] }, { v: matching })).toBe(true);
+    expect(matches({ v: [expression] }, { v: other })).toBe(false);
+    for (const value of [1, true, null]) expect(matches({ v: [expression] }, { v: value })).toBe(false);
   });
 });
 
@@ -490,6 +513,23 @@ describe('arrays of objects', () => {
     // `caption` sorts before `videoId`, so EventBridge sees element 1's caption before choosing element 0.
     const captionFirst = { detail: { videos: { caption: [{ exists: false }], videoId: ['v1'] } } };
     expect(matches(captionFirst, event)).toBe(false);
+    // The order is the paths', not the pattern's.
+    const writtenLast = { detail: { videos: { videoId: ['v1'], caption: [{ exists: false }] } } };
+    expect(matches(writtenLast, event)).toBe(false);
+  });
+
+  it('tries each element in turn until every field fits the same one', () => {
+    const items = [
+      { k: 'a', v: 1 },
+      { k: 'a', v: 2 },
+    ];
+    expect(matches({ detail: { items: { k: ['a'], v: [2] } } }, { detail: { items } })).toBe(true);
+    expect(matches({ detail: { items: { k: ['a'], v: [3] } } }, { detail: { items } })).toBe(false);
+  });
+
+  it('takes fields from different arrays independently', () => {
+    const event = { a: [{ x: 1 }], b: [{ y: 1 }, { y: 2 }] };
+    expect(matches({ a: { x: [1] }, b: { y: [2] } }, event)).toBe(true);
   });
 });
 
