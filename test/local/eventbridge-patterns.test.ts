@@ -120,6 +120,13 @@ describe('prefix and suffix', () => {
   });
 });
 
+describe('exactly', () => {
+  it('matches the string exactly, as a plain value does', () => {
+    expect(matches({ v: [{ exactly: 'prefix' }] }, { v: 'prefix' })).toBe(true);
+    expect(matches({ v: [{ exactly: 'prefix' }] }, { v: 'prefixes' })).toBe(false);
+  });
+});
+
 describe('equals-ignore-case', () => {
   it('matches whole strings in any case', () => {
     const pattern = { 'detail-type': [{ 'equals-ignore-case': 'video posted' }] };
@@ -208,6 +215,8 @@ describe('numeric', () => {
     expect([at(['>', 10], 10), at(['>', 10], 10.01)]).toEqual([false, true]);
     expect([at(['>=', 10], 10), at(['>=', 10], 9.99)]).toEqual([true, false]);
     expect([at(['=', 301.8], 3.018e2), at(['=', 301.8], 301.9)]).toEqual([true, false]);
+    expect([at(['>', 0, '<', 10], 9.99), at(['>', 0, '<', 10], 10)]).toEqual([true, false]);
+    expect([at(['>', 0, '<=', 10], 10), at(['>', 0, '<=', 10], 10.01)]).toEqual([true, false]);
   });
 
   it('combines a lower and an upper bound', () => {
@@ -408,6 +417,11 @@ describe('wildcard', () => {
     // A middle segment may not reuse the characters of the last one.
     expect(matches({ f: [{ wildcard: 'a*b*b' }] }, { f: 'ab' })).toBe(false);
     expect(matches({ f: [{ wildcard: 'a*b*b' }] }, { f: 'abb' })).toBe(true);
+    // Nor may the first and last segments overlap, nor two middle ones.
+    expect(matches({ f: [{ wildcard: 'ab*ba' }] }, { f: 'aba' })).toBe(false);
+    expect(matches({ f: [{ wildcard: 'ab*ba' }] }, { f: 'abba' })).toBe(true);
+    expect(matches({ f: [{ wildcard: '*ab*ab*' }] }, { f: 'xabx' })).toBe(false);
+    expect(matches({ f: [{ wildcard: '*ab*ab*' }] }, { f: 'abab' })).toBe(true);
   });
 
   it('reads \\* as an asterisk and \\\\ as a backslash', () => {
@@ -704,6 +718,27 @@ describe('validation', () => {
       'wildcard match pattern must be a string',
     ],
     ['an unknown operator', { a: [{ foo: 'x' }] }, 'Unrecognized match type foo'],
+    [
+      'anything-but beside another key',
+      { a: [{ 'anything-but': 'x', prefix: 'y' }] },
+      'Too many elements in numeric expression',
+    ],
+    [
+      'an equals with a bound after it',
+      { a: [{ numeric: ['=', 5, '<', 6] }] },
+      'Too many elements in numeric expression',
+    ],
+    [
+      'a number where the upper operator goes',
+      { a: [{ numeric: ['>', 0, 5] }] },
+      'Bad value in numeric range: 5',
+    ],
+    [
+      'a term after the upper bound',
+      { a: [{ numeric: ['>', 0, '<', 5, 6] }] },
+      'Too many terms in numeric range expression',
+    ],
+    ['a number first in numeric', { a: [{ numeric: [5] }] }, 'Invalid member in numeric match: 5'],
   ])('refuses %s, with EventBridge’s reason', (_, pattern, reason) => {
     expect(refusal(pattern)).toBe(reason);
   });
@@ -719,6 +754,8 @@ describe('validation', () => {
     ['an empty wildcard', { a: [{ wildcard: '' }, { 'anything-but': { wildcard: '' } }] }],
     ['operators mixed with values', { a: ['x', 1, true, null, { exists: true }, { prefix: 'y' }] }],
     ['a 31-bit mask', { ip: [{ cidr: '10.0.0.0/31' }] }],
+    // JSON has no undefined: such a member is not there, as JSON.stringify would drop it.
+    ['an undefined member beside an operator', { a: [{ prefix: 'x', suffix: undefined }] }],
     ['$or nested in $or', { $or: [{ a: ['x'] }, { $or: [{ b: ['y'] }, { c: ['z'] }] }] }],
   ])('accepts %s', (_, pattern) => {
     expect(refusal(pattern)).toBeUndefined();

@@ -1,6 +1,6 @@
 import { invalid } from './invalid-pattern.ts';
 import type { ValueTest } from './match-expressions.ts';
-import { utf8, type Wildcard, wildcardText } from './wildcards.ts';
+import { utf8, type Wildcard } from './wildcards.ts';
 
 /**
  * EventBridge refuses wildcard patterns whose matching would be too non-deterministic: it counts, for the worst
@@ -24,6 +24,9 @@ interface WildcardProgram {
   readonly prefixKeys: readonly string[];
 }
 
+/** Names a wildcard value: equal segments, equal text. */
+const textOf = (wildcard: Wildcard): string => JSON.stringify(wildcard.segments);
+
 /** Checks the fields of one branch of a pattern. */
 export const checkWildcardComplexity = (
   fields: readonly { readonly tests: readonly ValueTest[] }[],
@@ -34,12 +37,12 @@ export const checkWildcardComplexity = (
     field.tests.forEach((test, testIndex) => {
       const texts =
         test.kind === 'wildcard'
-          ? [{ wildcard: test.wildcard, owner: `w:${wildcardText(test.wildcard)}` }]
+          ? [{ wildcard: test.wildcard, owner: `w:${textOf(test.wildcard)}` }]
           : test.kind === 'anything-but-wildcard'
             ? test.wildcards.map((wildcard) => ({ wildcard, owner: `a:${testIndex}` }))
             : [];
       for (const { wildcard, owner } of texts) {
-        programs.set(`${owner}\u0000${wildcardText(wildcard)}`, wildcardProgram(wildcard, owner));
+        programs.set(`${owner}\u0000${textOf(wildcard)}`, wildcardProgram(wildcard, owner));
       }
     });
     if (wildcardComplexity([...programs.values()]) > MAX_WILDCARD_COMPLEXITY) invalid(TOO_COMPLEX);
@@ -59,7 +62,7 @@ const wildcardProgram = (wildcard: Wildcard, owner: string): WildcardProgram => 
     const shared = firstStar === -1 || length <= firstStar + 1;
     return shared
       ? `${owner}|${tokens.slice(0, length).join(',')}`
-      : `${owner}#${wildcardText(wildcard)}#${length}`;
+      : `${owner}#${textOf(wildcard)}#${length}`;
   });
   return { tokens, prefixKeys };
 };
