@@ -773,6 +773,50 @@ describe('validation', () => {
     expect(refusal({ key: images })).toContain(tooComplex);
     expect(refusal({ key: images.slice(0, 2) })).toBeUndefined();
   });
+
+  // The limit is 10 prefixes matching at once (see wildcard-complexity.ts): each value of a field counts on its
+  // own, while an anything-but list shares its values' prefixes up to their first `*`.
+  const numbered = <T>(count: number, value: (index: number) => T): T[] =>
+    Array.from({ length: count }, (_, index) => value(index));
+  it.each<[string, unknown[], boolean]>([
+    [
+      'ten values that all match a value’s first byte',
+      numbered(10, (i) => ({ wildcard: `report-${i}*` })),
+      true,
+    ],
+    ['eleven such values', numbered(11, (i) => ({ wildcard: `report-${i}*` })), false],
+    ['five values with a leading *', numbered(5, (i) => ({ wildcard: `*.${i}` })), true],
+    ['six values with a leading *', numbered(6, (i) => ({ wildcard: `*.${i}` })), false],
+    [
+      'an anything-but list of twelve values with one prefix',
+      [{ 'anything-but': { wildcard: numbered(12, (i) => `report-${i}*`) } }],
+      true,
+    ],
+    [
+      'an anything-but list of twelve values without *',
+      [{ 'anything-but': { wildcard: numbered(12, (i) => `report-${i}`) } }],
+      true,
+    ],
+    [
+      'eleven anything-but expressions of one value each',
+      numbered(11, (i) => ({ 'anything-but': { wildcard: `report-${i}*` } })),
+      false,
+    ],
+    [
+      'an anything-but list of nine values with a leading *',
+      [{ 'anything-but': { wildcard: numbered(9, (i) => `*.${i}`) } }],
+      true,
+    ],
+    [
+      'an anything-but list of ten such values',
+      [{ 'anything-but': { wildcard: numbered(10, (i) => `*.${i}`) } }],
+      false,
+    ],
+  ])('counts the wildcard prefixes of %s against the limit', (_, values, accepted) => {
+    const reason = refusal({ key: values });
+    if (accepted) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(/^Rule is too complex - try using fewer wildcard characters/);
+  });
 });
 
 describe('compiled matchers', () => {
