@@ -336,6 +336,7 @@ describe('cidr', () => {
     expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '0.0.0.0' })).toBe(false);
     expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'a00:1::' })).toBe(true);
     expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'b00::' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'aff:ffff:1::' })).toBe(true);
   });
 
   it.each([
@@ -746,6 +747,10 @@ describe('validation', () => {
   it('words the error as EventBridge does', () => {
     expect(() => validateEventPattern({ source: 'x' })).toThrow(
       'Event pattern is not valid. Reason: "source" must be an object or an array',
+    );
+    // What a stack trace of a refused rule starts with.
+    expect(() => validateEventPattern({ source: 'x' })).toThrow(
+      expect.objectContaining({ name: 'InvalidEventPatternError' }),
     );
   });
 
