@@ -10,6 +10,7 @@ import type {
   ApplicationWithdrawnNotification,
   EndpointTest,
 } from '#notify/notification.ts';
+import { localOnlyRefusal } from '../local/http/local-only.ts';
 import { currentEmployerSecret } from './employer-credentials.ts';
 import { note } from './output.ts';
 import { urlOption } from './target.ts';
@@ -17,8 +18,8 @@ import { urlOption } from './target.ts';
 /**
  * `reelhire employer listen`: a tiny employer endpoint on loopback that verifies each notification
  * (`application.received`, `application.withdrawn`, `endpoint.test`) with the standardwebhooks library and the
- * employer's current secret, prints it, and answers 200 (401 when the signature does not verify), until
- * Ctrl-C. The README tour shows an application, then its withdrawal, arriving here.
+ * employer's current secret, prints it, and answers 200 (401 when the signature does not verify; 403, before
+ * anything is read, to a Host that is not loopback's or to any browser Origin), until Ctrl-C. The README tour shows an application, then its withdrawal, arriving here.
  */
 
 interface ListenOptions {
@@ -92,6 +93,13 @@ const listen = async (options: ListenOptions): Promise<void> => {
   );
   const server = createServer((request, response) => {
     void (async () => {
+      // Only the stack on this machine posts here: not a name rebound to loopback, not a web page (CONTRACT §5).
+      const refusal = localOnlyRefusal(request.headers, []);
+      if (refusal !== undefined) {
+        note(`refused a request to ${request.url}: ${refusal} (403)`);
+        response.writeHead(403, { 'content-type': 'text/plain' }).end(`${refusal}\n`);
+        return;
+      }
       if (request.method !== 'POST') {
         response.writeHead(405, { allow: 'POST' }).end();
         return;

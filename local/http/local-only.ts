@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 
 /**
  * The guard of every endpoint that serves the developer only (CONTRACT §5): PutEvents and SQS on the API port,
- * the embedded DynamoDB, the console and `/_local/*`, the stack's WebSub hub. The ports listen on loopback, but
+ * the embedded DynamoDB, the console and `/_local/*`, the stack's WebSub hub, the CLI's `employer listen`. The ports listen on loopback, but
  * a web page the developer visits can still reach them: through DNS rebinding (its own name resolving to
  * 127.0.0.1, so the browser sends that name as Host) or with a cross-origin request (an Origin that is not the
  * console's). Both are refused before anything is read or changed, and the refusal carries no CORS header.

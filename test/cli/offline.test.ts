@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
 import { apiKeyOf } from '#employers/employer.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
+import { endpointTest } from '#notify/notification.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { freePort, PROJECT_ROOT } from '../support/npm-start.ts';
-import { reelhire } from '../support/reelhire-cli.ts';
+import { corsHeadersOf, sendRaw } from '../support/raw-http.ts';
+import { reelhire, startEmployerListener } from '../support/reelhire-cli.ts';
 
 /** What the CLI does without a stack: help, usage errors and their exit codes, tokens and secrets. */
 
@@ -145,5 +148,61 @@ describe('reelhire employer-secret', () => {
     });
     expect(fromEnv.stdout).toBe(`${employerSecret('the-master-key-of-this-test', 'emp_northwind')}\n`);
     expect(fromEnv.stdout).not.toBe(fromDefault.stdout);
+  });
+});
+
+describe('reelhire employer listen', () => {
+  it('refuses a rebound Host and any web page with 403 before verifying, as the other local endpoints do (CONTRACT §5)', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const listener = await startEmployerListener(['--employer-id', 'emp_northwind'], { REELHIRE_URL: url });
+    try {
+      const port = new URL(listener.url).port;
+      // Signed with the employer's real secret: only the guard can refuse it.
+      const signed = (headers: Record<string, string>) => {
+        const now = new Date();
+        const body = JSON.stringify(endpointTest('emp_northwind', now.toISOString()));
+        const webhookId = `msg_${headers.host ?? 'loopback'}_${headers.origin ?? ''}`;
+        const signature = new Webhook(employerSecret(DEV_SECRETS.EMPLOYER_SIGNING_KEY, 'emp_northwind')).sign(
+          webhookId,
+          now,
+          body,
+        );
+        return sendRaw(listener.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': webhookId,
+            'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+            'webhook-signature': signature,
+            ...headers,
+          },
+          body,
+        });
+      };
+      const attempts: Record<string, string>[] = [
+        { host: `rebind.attacker.example:${port}` },
+        { host: 'evil-localhost' },
+        { origin: 'https://attacker.example' },
+        { origin: `http://127.0.0.1:${port}` },
+      ];
+      for (const headers of attempts) {
+        const answer = await signed(headers);
+        expect(answer.status, JSON.stringify(headers)).toBe(403);
+        expect(answer.body).toMatch(
+          /^(Host ".*" is not 127\.0\.0\.1 or localhost|Origin ".*" is not allowed)/,
+        );
+        expect(corsHeadersOf(answer)).toEqual([]);
+      }
+      await listener.waitFor(
+        /refused a request to \/: Origin "http:\/\/127\.0\.0\.1:\d+" is not allowed.*\(403\)/,
+      );
+      expect(listener.output()).not.toContain('endpoint.test  (webhook-id');
+
+      const admitted = await signed({ host: `localhost:${port}` });
+      expect(admitted.status).toBe(200);
+      await listener.waitFor(/endpoint\.test {2}\(webhook-id msg_localhost:\d+_, signature verified\)/);
+    } finally {
+      expect(await listener.stop()).toBe(0);
+    }
   });
 });

@@ -77,6 +77,15 @@ describe('exact values', () => {
     expect(matches({ detail: { linkedAccounts: { platform: ['vimeo'] } } }, event)).toBe(false);
   });
 
+  it('reads a key only at its own path: an empty key is a level of its own', () => {
+    expect(matches({ detail: { a: [1] } }, { '': { detail: { a: 1 } } })).toBe(false);
+  });
+
+  it('sees a member whose value is undefined as missing, as JSON does', () => {
+    expect(matches({ a: [{ exists: true }] }, { a: undefined })).toBe(false);
+    expect(matches({ a: [{ exists: false }] }, { a: undefined })).toBe(true);
+  });
+
   it('never matches an event that is not an object', () => {
     const matcher = compileEventPattern({ source: [{ exists: false }] });
     expect(matcher({})).toBe(true);
@@ -111,6 +120,13 @@ describe('prefix and suffix', () => {
   });
 });
 
+describe('exactly', () => {
+  it('matches the string exactly, as a plain value does', () => {
+    expect(matches({ v: [{ exactly: 'prefix' }] }, { v: 'prefix' })).toBe(true);
+    expect(matches({ v: [{ exactly: 'prefix' }] }, { v: 'prefixes' })).toBe(false);
+  });
+});
+
 describe('equals-ignore-case', () => {
   it('matches whole strings in any case', () => {
     const pattern = { 'detail-type': [{ 'equals-ignore-case': 'video posted' }] };
@@ -118,6 +134,20 @@ describe('equals-ignore-case', () => {
     expect(matches(pattern, { 'detail-type': 'Video Posted!' })).toBe(false);
     expect(matches({ v: [{ 'equals-ignore-case': '' }] }, { v: '' })).toBe(true);
     expect(matches({ v: [{ 'equals-ignore-case': '' }] }, { v: 'x' })).toBe(false);
+  });
+
+  // Final sigma and the Kelvin sign fold one way only: ς and σ meet in upper case (Σ), K and k in lower case (k).
+  it.each<[string, object, string, string]>([
+    ['equals-ignore-case', { 'equals-ignore-case': 'ς' }, 'σ', 'σx'],
+    ['equals-ignore-case', { 'equals-ignore-case': '\u212a' }, 'k', 'kx'],
+    ['prefix', { prefix: { 'equals-ignore-case': 'ς' } }, 'σx', 'xσ'],
+    ['prefix', { prefix: { 'equals-ignore-case': '\u212a' } }, 'kx', 'xk'],
+    ['suffix', { suffix: { 'equals-ignore-case': 'ς' } }, 'xσ', 'σx'],
+    ['suffix', { suffix: { 'equals-ignore-case': '\u212a' } }, 'xk', 'kx'],
+  ])('%s compares each text in lower and in upper case: %j', (_, expression, matching, other) => {
+    expect(matches({ v: [expression] }, { v: matching })).toBe(true);
+    expect(matches({ v: [expression] }, { v: other })).toBe(false);
+    for (const value of [1, true, null]) expect(matches({ v: [expression] }, { v: value })).toBe(false);
   });
 });
 
@@ -185,6 +215,8 @@ describe('numeric', () => {
     expect([at(['>', 10], 10), at(['>', 10], 10.01)]).toEqual([false, true]);
     expect([at(['>=', 10], 10), at(['>=', 10], 9.99)]).toEqual([true, false]);
     expect([at(['=', 301.8], 3.018e2), at(['=', 301.8], 301.9)]).toEqual([true, false]);
+    expect([at(['>', 0, '<', 10], 9.99), at(['>', 0, '<', 10], 10)]).toEqual([true, false]);
+    expect([at(['>', 0, '<=', 10], 10), at(['>', 0, '<=', 10], 10.01)]).toEqual([true, false]);
   });
 
   it('combines a lower and an upper bound', () => {
@@ -292,13 +324,29 @@ describe('cidr', () => {
     expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '0:0:0:0:0:ffff:a00:1' })).toBe(true);
     expect(matches({ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '0:0:0:0:1:ffff:a00:1' })).toBe(false);
     expect(matches({ ip: ['10.0.0.1'] }, { ip: '::ffff:a00:1' })).toBe(true);
+    expect(matches({ ip: ['::1'] }, { ip: '0.0.0.1' })).toBe(false);
+    expect(matches({ ip: ['::fffe:a00:1'] }, { ip: '10.0.0.1' })).toBe(false);
+  });
+
+  it('compares an address with as many digits as the block has: IPv4 in IPv6 blocks and the reverse', () => {
+    // ::/4 runs from 0000… to 0FFF…: 10.0.0.1 (0A000001) is decided inside at its second digit, while
+    // 15.255.255.255 (0FFFFFFF) is still on the block's high edge when its digits run out, and so outside.
+    expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '10.0.0.1' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '15.255.255.255' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '::/4' }] }, { ip: '0.0.0.0' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'a00:1::' })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'b00::' })).toBe(false);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'aff:ffff:1::' })).toBe(true);
   });
 
   it.each([
     ['an IPv4 address over 15 characters', '010.000.000.0001'],
     ['an octet over 255', '10.0.0.256'],
     ['two ::', '1::2::3'],
+    ['two :: after eight groups', '1:2:3:4:5:6:7:8::9::'],
     ['a group over ffff', '1ffff::1'],
+    ['a group over ffff after a small one', '1:1ffff::'],
+    ['an empty group', '1:::2'],
     ['nine groups', '1:2:3:4:5:6:7:8:9'],
     ['a :: standing for no group', '1::2:3:4:5:6:7:8'],
     ['three groups without ::', '1:2:3'],
@@ -331,6 +379,20 @@ describe('cidr', () => {
     expect(refusal({ ip: [{ cidr: '2001:db8::/127' }] })).toBeUndefined();
   });
 
+  it.each([
+    ['a1.2.3.4/8', 'Nonstandard IP address: a1.2.3.4'],
+    ['1.2.3.4a/8', 'Nonstandard IP address: 1.2.3.4a'],
+    ['g::1/64', 'Nonstandard IP address: g::1'],
+    ['::1g/64', 'Nonstandard IP address: ::1g'],
+    ['1:2:3:4:5:6:7:8::9::/64', 'Invalid IP address: 1:2:3:4:5:6:7:8::9::'],
+    ['10.0.0.0/x8', 'Malformed CIDR, mask bits must be an integer'],
+    ['10.0.0.0/8x', 'Malformed CIDR, mask bits must be an integer'],
+    // Java's int: 2147483647 is a (too large) mask, 2147483648 no integer at all.
+    ['10.0.0.0/2147483648', 'Malformed CIDR, mask bits must be an integer'],
+  ])('refuses the cidr %s, with EventBridge’s reason', (cidr, reason) => {
+    expect(refusal({ ip: [{ cidr }] })).toBe(reason);
+  });
+
   it('matches a plain address string as the same address', () => {
     expect(matches({ ip: ['2001:db8::1'] }, { ip: '2001:0db8:0:0:0:0:0:1' })).toBe(true);
     expect(matches({ ip: ['2001:db8::1'] }, { ip: '2001:db8::2' })).toBe(false);
@@ -356,6 +418,11 @@ describe('wildcard', () => {
     // A middle segment may not reuse the characters of the last one.
     expect(matches({ f: [{ wildcard: 'a*b*b' }] }, { f: 'ab' })).toBe(false);
     expect(matches({ f: [{ wildcard: 'a*b*b' }] }, { f: 'abb' })).toBe(true);
+    // Nor may the first and last segments overlap, nor two middle ones.
+    expect(matches({ f: [{ wildcard: 'ab*ba' }] }, { f: 'aba' })).toBe(false);
+    expect(matches({ f: [{ wildcard: 'ab*ba' }] }, { f: 'abba' })).toBe(true);
+    expect(matches({ f: [{ wildcard: '*ab*ab*' }] }, { f: 'xabx' })).toBe(false);
+    expect(matches({ f: [{ wildcard: '*ab*ab*' }] }, { f: 'abab' })).toBe(true);
   });
 
   it('reads \\* as an asterisk and \\\\ as a backslash', () => {
@@ -403,6 +470,35 @@ describe('$or', () => {
     expect(matches({ $or: ['x'] }, {})).toBe(false);
     expect(refusal({ $or: [{ a: ['x'] }] })).toBe('There must have at least 2 Objects in $or relationship.');
   });
+
+  it.each([
+    ['a string', 'x'],
+    ['a number', 1],
+    ['an object', { a: 'x' }],
+  ])('refuses %s after $or, with EventBridge’s reason', (_, value) => {
+    expect(refusal({ $or: value })).toBe('It must be an Array followed with $or.');
+  });
+
+  it('takes a $or before the other fields as well as after them', () => {
+    const first = { $or: [{ a: ['1'] }, { b: ['2'] }], c: ['3'] };
+    expect(matches(first, { b: '2', c: '3' })).toBe(true);
+    expect(matches(first, { b: '2' })).toBe(false);
+    expect(matches(first, { c: '3' })).toBe(false);
+  });
+
+  // aws/event-ruler's reserved names: operators, and those it keeps for operators to come.
+  it.each(
+    (
+      'exactly equals-ignore-case prefix suffix anything-but exists wildcard numeric cidr = < <= > >= regex ' +
+      'not-wildcard not-equals-ignore-case date-after date-on-or-after date-before date-on-or-before ' +
+      'in-date-range ip-address-in-range ip-address-not-in-range'
+    ).split(' '),
+  )('refuses %s as a field name inside $or, and takes it as one outside', (name) => {
+    expect(refusal({ $or: [{ [name]: ['x'] }, { b: ['y'] }] })).toBe(
+      `${name} is Ruler reserved fieldName which cannot be used inside $or.`,
+    );
+    expect(matches({ [name]: ['x'] }, { [name]: 'x' })).toBe(true);
+  });
 });
 
 describe('arrays of objects', () => {
@@ -432,6 +528,23 @@ describe('arrays of objects', () => {
     // `caption` sorts before `videoId`, so EventBridge sees element 1's caption before choosing element 0.
     const captionFirst = { detail: { videos: { caption: [{ exists: false }], videoId: ['v1'] } } };
     expect(matches(captionFirst, event)).toBe(false);
+    // The order is the paths', not the pattern's.
+    const writtenLast = { detail: { videos: { videoId: ['v1'], caption: [{ exists: false }] } } };
+    expect(matches(writtenLast, event)).toBe(false);
+  });
+
+  it('tries each element in turn until every field fits the same one', () => {
+    const items = [
+      { k: 'a', v: 1 },
+      { k: 'a', v: 2 },
+    ];
+    expect(matches({ detail: { items: { k: ['a'], v: [2] } } }, { detail: { items } })).toBe(true);
+    expect(matches({ detail: { items: { k: ['a'], v: [3] } } }, { detail: { items } })).toBe(false);
+  });
+
+  it('takes fields from different arrays independently', () => {
+    const event = { a: [{ x: 1 }], b: [{ y: 1 }, { y: 2 }] };
+    expect(matches({ a: { x: [1] }, b: { y: [2] } }, event)).toBe(true);
   });
 });
 
@@ -606,6 +719,27 @@ describe('validation', () => {
       'wildcard match pattern must be a string',
     ],
     ['an unknown operator', { a: [{ foo: 'x' }] }, 'Unrecognized match type foo'],
+    [
+      'anything-but beside another key',
+      { a: [{ 'anything-but': 'x', prefix: 'y' }] },
+      'Too many elements in numeric expression',
+    ],
+    [
+      'an equals with a bound after it',
+      { a: [{ numeric: ['=', 5, '<', 6] }] },
+      'Too many elements in numeric expression',
+    ],
+    [
+      'a number where the upper operator goes',
+      { a: [{ numeric: ['>', 0, 5] }] },
+      'Bad value in numeric range: 5',
+    ],
+    [
+      'a term after the upper bound',
+      { a: [{ numeric: ['>', 0, '<', 5, 6] }] },
+      'Too many terms in numeric range expression',
+    ],
+    ['a number first in numeric', { a: [{ numeric: [5] }] }, 'Invalid member in numeric match: 5'],
   ])('refuses %s, with EventBridge’s reason', (_, pattern, reason) => {
     expect(refusal(pattern)).toBe(reason);
   });
@@ -614,6 +748,10 @@ describe('validation', () => {
     expect(() => validateEventPattern({ source: 'x' })).toThrow(
       'Event pattern is not valid. Reason: "source" must be an object or an array',
     );
+    // What a stack trace of a refused rule starts with.
+    expect(() => validateEventPattern({ source: 'x' })).toThrow(
+      expect.objectContaining({ name: 'InvalidEventPatternError' }),
+    );
   });
 
   it.each<[string, unknown]>([
@@ -621,6 +759,8 @@ describe('validation', () => {
     ['an empty wildcard', { a: [{ wildcard: '' }, { 'anything-but': { wildcard: '' } }] }],
     ['operators mixed with values', { a: ['x', 1, true, null, { exists: true }, { prefix: 'y' }] }],
     ['a 31-bit mask', { ip: [{ cidr: '10.0.0.0/31' }] }],
+    // JSON has no undefined: such a member is not there, as JSON.stringify would drop it.
+    ['an undefined member beside an operator', { a: [{ prefix: 'x', suffix: undefined }] }],
     ['$or nested in $or', { $or: [{ a: ['x'] }, { $or: [{ b: ['y'] }, { c: ['z'] }] }] }],
   ])('accepts %s', (_, pattern) => {
     expect(refusal(pattern)).toBeUndefined();
@@ -637,6 +777,50 @@ describe('validation', () => {
     }));
     expect(refusal({ key: images })).toContain(tooComplex);
     expect(refusal({ key: images.slice(0, 2) })).toBeUndefined();
+  });
+
+  // The limit is 10 prefixes matching at once (see wildcard-complexity.ts): each value of a field counts on its
+  // own, while an anything-but list shares its values' prefixes up to their first `*`.
+  const numbered = <T>(count: number, value: (index: number) => T): T[] =>
+    Array.from({ length: count }, (_, index) => value(index));
+  it.each<[string, unknown[], boolean]>([
+    [
+      'ten values that all match a value’s first byte',
+      numbered(10, (i) => ({ wildcard: `report-${i}*` })),
+      true,
+    ],
+    ['eleven such values', numbered(11, (i) => ({ wildcard: `report-${i}*` })), false],
+    ['five values with a leading *', numbered(5, (i) => ({ wildcard: `*.${i}` })), true],
+    ['six values with a leading *', numbered(6, (i) => ({ wildcard: `*.${i}` })), false],
+    [
+      'an anything-but list of twelve values with one prefix',
+      [{ 'anything-but': { wildcard: numbered(12, (i) => `report-${i}*`) } }],
+      true,
+    ],
+    [
+      'an anything-but list of twelve values without *',
+      [{ 'anything-but': { wildcard: numbered(12, (i) => `report-${i}`) } }],
+      true,
+    ],
+    [
+      'eleven anything-but expressions of one value each',
+      numbered(11, (i) => ({ 'anything-but': { wildcard: `report-${i}*` } })),
+      false,
+    ],
+    [
+      'an anything-but list of nine values with a leading *',
+      [{ 'anything-but': { wildcard: numbered(9, (i) => `*.${i}`) } }],
+      true,
+    ],
+    [
+      'an anything-but list of ten such values',
+      [{ 'anything-but': { wildcard: numbered(10, (i) => `*.${i}`) } }],
+      false,
+    ],
+  ])('counts the wildcard prefixes of %s against the limit', (_, values, accepted) => {
+    const reason = refusal({ key: values });
+    if (accepted) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(/^Rule is too complex - try using fewer wildcard characters/);
   });
 });
 

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
 import { type EnforcedEndpoints, startEnforcedEndpoints } from '../iam/enforced-endpoints.ts';
 import { PROBE, writeProbeAssembly } from '../support/probe-assembly.ts';
+import { corsHeadersOf, sendRaw } from '../support/raw-http.ts';
 import { useShared } from '../support/shared-resource.ts';
 
 /**
@@ -15,36 +15,6 @@ import { useShared } from '../support/shared-resource.ts';
  * reliability/attacks/local-endpoint-attacks.ts, run by test/reliability/security.test.ts).
  */
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-const send = (
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () =>
-        resolve({
-          status: answer.statusCode ?? 0,
-          headers: answer.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      answer.on('error', reject);
-    });
-    outgoing.on('error', reject);
-    outgoing.end(init.body);
-  });
-
-const corsHeadersOf = (answer: Answer): string[] =>
-  Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'));
-
 const REBOUND = 'rebind.attacker.example';
 const ATTACKER = 'https://attacker.example';
 
@@ -53,7 +23,7 @@ let stack: LocalStack;
 let apiPort: string;
 
 const putEvents = (headers: Record<string, string>, source = 'probe.guard') =>
-  send(`${stack.url}/`, {
+  sendRaw(`${stack.url}/`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.1',
@@ -67,7 +37,7 @@ const putEvents = (headers: Record<string, string>, source = 'probe.guard') =>
 
 /** The secrets' names, which GetSecretValue then reads: unsigned, the call is the administrator's. */
 const listSecrets = (url: string, headers: Record<string, string>) =>
-  send(`${url}/`, {
+  sendRaw(`${url}/`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.1',
@@ -78,7 +48,7 @@ const listSecrets = (url: string, headers: Record<string, string>) =>
   });
 
 const dynamoCall = (headers: Record<string, string>, method = 'POST', endpoint = stack.dynamoEndpoint) =>
-  send(`${endpoint}/`, {
+  sendRaw(`${endpoint}/`, {
     method,
     headers: {
       'content-type': 'application/x-amz-json-1.0',
@@ -110,7 +80,7 @@ describe('a rebound Host (DNS rebinding)', () => {
     [
       'SQS',
       () =>
-        send(`${stack.url}/`, {
+        sendRaw(`${stack.url}/`, {
           method: 'POST',
           headers: {
             host: REBOUND,
@@ -121,14 +91,14 @@ describe('a rebound Host (DNS rebinding)', () => {
         }),
     ],
     ['Secrets Manager', () => listSecrets(stack.url, { host: `${REBOUND}:${apiPort}` })],
-    ['the activity feed', () => send(`${stack.url}/_local/activity`, { headers: { host: REBOUND } })],
-    ['the alarms', () => send(`${stack.url}/_local/alarms`, { headers: { host: REBOUND } })],
-    ['the IAM refusals', () => send(`${stack.url}/_local/iam`, { headers: { host: REBOUND } })],
-    ['the console', () => send(`${stack.url}/_console`, { headers: { host: `${REBOUND}:${apiPort}` } })],
-    ['the console script', () => send(`${stack.url}/_console/console.js`, { headers: { host: REBOUND } })],
-    ['the hub state', () => send(`${stack.url}/_local/websub-hub`, { headers: { host: REBOUND } })],
+    ['the activity feed', () => sendRaw(`${stack.url}/_local/activity`, { headers: { host: REBOUND } })],
+    ['the alarms', () => sendRaw(`${stack.url}/_local/alarms`, { headers: { host: REBOUND } })],
+    ['the IAM refusals', () => sendRaw(`${stack.url}/_local/iam`, { headers: { host: REBOUND } })],
+    ['the console', () => sendRaw(`${stack.url}/_console`, { headers: { host: `${REBOUND}:${apiPort}` } })],
+    ['the console script', () => sendRaw(`${stack.url}/_console/console.js`, { headers: { host: REBOUND } })],
+    ['the hub state', () => sendRaw(`${stack.url}/_local/websub-hub`, { headers: { host: REBOUND } })],
     ['DynamoDB', () => dynamoCall({ host: `${REBOUND}:${new URL(stack.dynamoEndpoint).port}` })],
-    ['the WebSub hub', () => send(stack.youtubeHub.url, { method: 'POST', headers: { host: REBOUND } })],
+    ['the WebSub hub', () => sendRaw(stack.youtubeHub.url, { method: 'POST', headers: { host: REBOUND } })],
     ['a Host that only starts like loopback', () => putEvents({ host: '127.0.0.1.nip.example' })],
     ['a Host that only ends like loopback', () => putEvents({ host: 'evil-localhost' })],
   ])('is refused by %s with 403 and no CORS header', async (_, attempt) => {
@@ -151,7 +121,7 @@ describe('a rebound Host (DNS rebinding)', () => {
       expect(answer.status).toBe(200);
       expect(published(source)).toBe(1);
       expect((await dynamoCall({ host })).status).toBe(200);
-      expect((await send(`${stack.url}/_local/activity`, { headers: { host } })).status).toBe(200);
+      expect((await sendRaw(`${stack.url}/_local/activity`, { headers: { host } })).status).toBe(200);
       const secrets = await listSecrets(stack.url, { host });
       expect(secrets.status).toBe(200);
       expect(JSON.parse(secrets.body)).toHaveProperty('SecretList');
@@ -159,7 +129,7 @@ describe('a rebound Host (DNS rebinding)', () => {
   );
 
   it('leaves the public API routes to any Host (CloudFront fronts them in the cloud)', async () => {
-    const answer = await send(`${stack.url}/health`, { headers: { host: 'api.reelhire.example' } });
+    const answer = await sendRaw(`${stack.url}/health`, { headers: { host: 'api.reelhire.example' } });
     expect(answer.status).toBe(200);
   });
 });
@@ -175,8 +145,8 @@ describe('a browser Origin', () => {
     const source = `probe.origin-${origin.replace(/\W/g, '-')}`;
     for (const answer of [
       await putEvents({ origin }, source),
-      await send(`${stack.url}/_local/activity`, { headers: { origin } }),
-      await send(`${stack.url}/_local/iam`, { headers: { origin } }),
+      await sendRaw(`${stack.url}/_local/activity`, { headers: { origin } }),
+      await sendRaw(`${stack.url}/_local/iam`, { headers: { origin } }),
       await listSecrets(stack.url, { origin }),
       await dynamoCall({ origin }),
       await dynamoCall({ origin, 'access-control-request-method': 'POST' }, 'OPTIONS'),
@@ -193,7 +163,7 @@ describe('a browser Origin', () => {
     const source = `probe.console-${name}`;
     expect((await putEvents({ origin }, source)).status).toBe(200);
     expect(published(source)).toBe(1);
-    expect((await send(`${stack.url}/_local/activity`, { headers: { origin } })).status).toBe(200);
+    expect((await sendRaw(`${stack.url}/_local/activity`, { headers: { origin } })).status).toBe(200);
   });
 
   it('never gets dynalite’s CORS headers, not even the console’s origin, not even on a preflight', async () => {

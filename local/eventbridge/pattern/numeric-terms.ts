@@ -19,8 +19,7 @@ export interface NumericRange {
 /** EventBridge gives this reason for extra keys beside `numeric` and `anything-but` too. */
 export const TOO_MANY_ELEMENTS = 'Too many elements in numeric expression';
 
-export const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
+export const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
 
 const describeToken = (value: unknown): string => (value === undefined ? ']' : JSON.stringify(value));
 

@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from '../../json.ts';
-import { InvalidEventPatternError, invalid } from './invalid-pattern.ts';
+import { invalid } from './invalid-pattern.ts';
 import { ipDigits } from './ip-ranges.ts';
 import { membersOf, readMatchExpression, type ValueTest } from './match-expressions.ts';
 import { isFiniteNumber } from './numeric-terms.ts';
@@ -36,7 +36,7 @@ export const parseEventPattern = (pattern: unknown): readonly PatternBranch[] =>
   try {
     branches = compileBranches(pattern, true);
   } catch (strictError) {
-    if (!(strictError instanceof InvalidEventPatternError) || !mentionsOr(pattern)) throw strictError;
+    // Read again with `$or` as a field name; when that fails too, the reason is the OR reading's.
     try {
       branches = compileBranches(pattern, false);
     } catch {
@@ -79,12 +79,6 @@ const RESERVED_INSIDE_OR = new Set([
   'ip-address-in-range',
   'ip-address-not-in-range',
 ]);
-
-const mentionsOr = (value: unknown): boolean => {
-  if (Array.isArray(value)) return value.some(mentionsOr);
-  if (!isJsonObject(value)) return false;
-  return Object.entries(value).some(([key, member]) => key === OR || mentionsOr(member));
-};
 
 const compileBranches = (pattern: unknown, orIsOperator: boolean): FieldMap[] => {
   if (!isJsonObject(pattern)) return invalid('Filter is not an object');
@@ -132,8 +126,8 @@ const readOr = (branches: FieldMap[], prefix: string, value: unknown, context: R
   if (!Array.isArray(value)) invalid(`It must be an Array followed with ${OR}.`);
   for (const alternative of value) {
     if (!isJsonObject(alternative)) invalid(`Only JSON object is allowed in array of ${OR} relationship.`);
-    const forked =
-      before.length === 0 ? [new Map<string, FieldRule>()] : before.map((branch) => new Map(branch));
+    // With no field before the `$or`, readObject opens the alternative's branch at its first field.
+    const forked = before.map((branch) => new Map(branch));
     readObject(forked, prefix, alternative, { ...context, insideOr: true });
     branches.push(...forked);
   }
@@ -150,8 +144,11 @@ const readField = (path: string, values: readonly unknown[]): FieldRule => {
       else tests.push(test);
     } else if (typeof value === 'string') {
       const digits = ipDigits(value);
-      const address = digits === undefined ? undefined : { low: digits, high: digits };
-      tests.push(address === undefined ? { kind: 'equals', value } : { kind: 'equals', value, address });
+      tests.push({
+        kind: 'equals',
+        value,
+        address: digits === undefined ? undefined : { low: digits, high: digits },
+      });
     } else if (isFiniteNumber(value) || typeof value === 'boolean' || value === null) {
       tests.push({ kind: 'equals', value });
     } else {

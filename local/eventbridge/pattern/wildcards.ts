@@ -17,6 +17,7 @@ const BACKSLASH = 0x5c;
  */
 export const parseWildcard = (text: string): Wildcard => {
   const bytes = utf8.encode(text);
+  // Stryker disable next-line EqualityOperator: past the end is no asterisk and no backslash
   for (let index = 0; index < bytes.length; index += 1) {
     const position = index + 1;
     if (bytes[index] === ASTERISK && bytes[index + 1] === ASTERISK) {
@@ -48,13 +49,16 @@ export const parseWildcard = (text: string): Wildcard => {
 
 /** `*` matches any run: the first and last segments anchor the ends, the others are found leftmost in order. */
 export const matchesWildcard = ({ segments }: Wildcard, text: string): boolean => {
+  // Stryker disable next-line StringLiteral: a wildcard has at least one segment
   const first = segments[0] ?? '';
   if (segments.length === 1) return text === first;
+  // Stryker disable next-line StringLiteral: as above
   const last = segments[segments.length - 1] ?? '';
   const end = text.length - last.length;
   if (end < first.length || !text.startsWith(first) || !text.endsWith(last)) return false;
   let position = first.length;
   for (let index = 1; index < segments.length - 1; index += 1) {
+    // Stryker disable next-line StringLiteral: index is inside segments
     const segment = segments[index] ?? '';
     const at = text.indexOf(segment, position);
     if (at === -1 || at + segment.length > end) return false;
@@ -62,6 +66,3 @@ export const matchesWildcard = ({ segments }: Wildcard, text: string): boolean =
   }
   return true;
 };
-
-export const wildcardText = (wildcard: Wildcard): string =>
-  wildcard.segments.map((segment) => segment.replaceAll('\\', '\\\\').replaceAll('*', '\\*')).join('*');
