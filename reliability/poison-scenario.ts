@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { release } from '../cli/dead-letter-queues.ts';
 import type { ActivityRecord } from '../local/activity-log.ts';
+import { firstProfileVersion } from './attacks/fixtures.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
 import type { HistoryEvent } from './links-from-history.ts';
-import { namesOf } from './personal-values.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { type DeadLetter, deadLettersById } from './reconcile.ts';
 import { replay } from './replay.ts';
@@ -95,18 +95,7 @@ export const redriveWithCli = async (apiUrl: string, queue: string): Promise<unk
 export const runPoison = async (system: SystemUnderTest, runId: string): Promise<PoisonResult> => {
   const account = { platform: 'tiktok' as const, accountId: `${runId}-account` };
   const profileId = `${runId}-profile`;
-  const profile: HistoryEvent = {
-    detailType: 'Profile Updated',
-    detail: {
-      profileId,
-      version: 1,
-      ...namesOf(profileId),
-      portfolioUrl: `https://contra.com/${profileId}`,
-      showPortfolioLink: true,
-      linkedAccounts: [account],
-      updatedAt: '2026-01-01T10:00:00Z',
-    },
-  };
+  const profile = firstProfileVersion(profileId, [account], '2026-01-01T10:00:00Z');
   const video = { ...account, videoId: `${runId}-video`, postedAt: '2026-01-02T10:00:00Z' };
   const posted: HistoryEvent = { detailType: 'Video Posted', detail: video };
 
