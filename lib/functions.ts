@@ -201,7 +201,7 @@ export const FUNCTIONS = {
   applicationClosings: {
     entry: 'functions/application-closings.ts',
     description:
-      "Job Closed / Applications Closing Requested → the job's open applications closed, ≤ 100 a page",
+      "Job Closed / Applications Closing Requested → the job's open applications closed; Profile Deleted / Applications Erasure Requested → the profile's applications erased; ≤ 100 a page",
     memoryMb: 256,
     timeoutSeconds: 60,
     secrets: [],

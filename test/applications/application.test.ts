@@ -4,6 +4,7 @@ import {
   applicantView,
   decideChange,
   employerView,
+  erased,
   IDLE_DAYS,
   isFinal,
   nextDueAt,
@@ -152,5 +153,61 @@ describe('views', () => {
     const { applicant: _, ...rest } = employerView(app);
     expect(applicantView(app)).toEqual(rest);
     expect(applicantView({ ...app, via: undefined }).via).toBeNull();
+  });
+});
+
+describe('erasure (CONTRACT §7)', () => {
+  it('keeps ids, title, status, history without notes and instants; the applicant is erased, via null', () => {
+    const noted = decideChange(application(), {
+      status: 'interviewing',
+      by: 'employer',
+      at: '2026-11-22T10:00:00Z',
+      note: 'call Maya on Thursday',
+    });
+    if (noted.kind !== 'changed') throw new Error('expected a change');
+    const before = noted.application;
+    const after = erased(before, '2026-11-23T00:00:00Z');
+    expect(after).toBeDefined();
+    if (after === undefined) return;
+    expect(employerView(after)).toEqual({
+      applicationId: 'app_1',
+      jobId: 'job_1',
+      jobTitle: 'Designer',
+      status: 'interviewing',
+      history: [
+        { status: 'submitted', at: '2026-11-21T18:30:00Z', by: 'applicant' },
+        { status: 'interviewing', at: '2026-11-22T10:00:00Z', by: 'employer' },
+      ],
+      applicant: { profileId: 'prof_1', erased: true },
+      via: null,
+      submittedAt: '2026-11-21T18:30:00Z',
+      updatedAt: '2026-11-22T10:00:00Z',
+    });
+    expect(JSON.stringify(after)).not.toMatch(/maya|Maya|Thursday/);
+    expect(after.revision).toBe(before.revision + 1);
+    expect(after.erasedAt).toBe('2026-11-23T00:00:00Z');
+    // Statuses stay, and erasure publishes no status change of its own; what is still to publish loses the
+    // personal values too (the note, the via).
+    expect(pendingEvents(after).map((event) => event.detailType)).toEqual(
+      pendingEvents(before).map((event) => event.detailType),
+    );
+    expect(JSON.stringify(pendingEvents(after))).not.toMatch(/Thursday|"via"/);
+    expect(erased(after, '2026-11-24T00:00:00Z')).toBeUndefined();
+  });
+
+  it('keeps no note of a change made after the erasure', () => {
+    const after = erased(application(), '2026-11-23T00:00:00Z');
+    if (after === undefined) throw new Error('expected an erasure');
+    const decision = decideChange(after, {
+      status: 'rejected',
+      by: 'employer',
+      at: '2026-11-24T00:00:00Z',
+      note: 'Maya was great',
+    });
+    expect(decision.kind === 'changed' && decision.application.history.at(-1)).toEqual({
+      status: 'rejected',
+      at: '2026-11-24T00:00:00Z',
+      by: 'employer',
+    });
   });
 });

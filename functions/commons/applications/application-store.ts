@@ -39,6 +39,11 @@ export interface ApplicationStore {
   /** Marks the job's applications as closing (idempotent), before they are paged through. */
   startClosing(jobId: string, at: string): Promise<void>;
   closingStarted(jobId: string): Promise<boolean>;
+  /** Marks the profile as erased (idempotent, kept for good), before its applications are paged through. */
+  startErasure(profileId: string, at: string): Promise<void>;
+  erasureStarted(profileId: string): Promise<boolean>;
+  /** Records that the application's Application Erased is on the bus (whatever its revision now). */
+  markErasureAnnounced(application: Application): Promise<void>;
   /** The job's applications in profile order, a page at a time (consistent reads). */
   jobPage(
     jobId: string,

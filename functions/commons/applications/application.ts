@@ -1,6 +1,12 @@
 import { type ApplicationStatusChanged, type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
 import type { ApplicationStatus, VideoRef } from '#events/fields.ts';
-import type { ACTORS, ApplicantApplication, EmployerApplication } from '#shared/application-views.ts';
+import {
+  type ACTORS,
+  type Applicant,
+  type ApplicantApplication,
+  applicantBody,
+  type EmployerApplication,
+} from '#shared/application-views.ts';
 import type { JobRecord } from '#shared/entities.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { compareInstants } from '#shared/instant.ts';
@@ -18,14 +24,6 @@ export interface HistoryEntry {
   readonly at: string;
   readonly by: Actor;
   readonly note?: string;
-}
-
-/** The applicant as the application was submitted (the employer's copy; erased with the profile, #15). */
-export interface Applicant {
-  readonly profileId: string;
-  readonly handle: string;
-  readonly displayName: string;
-  readonly portfolioUrl: string;
 }
 
 /** One application per profile and job, ever: the stored record. */
@@ -48,6 +46,10 @@ export interface Application {
   readonly revision: number;
   /** How many history entries have had their events published; the rest are the outbox. */
   readonly publishedThrough: number;
+  /** When the applicant's personal fields were erased (their profile was deleted). */
+  readonly erasedAt?: string;
+  /** Set once Application Erased is on the bus: a repeated erasure publishes it no more. */
+  readonly erasureAnnounced?: boolean;
 }
 
 const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['hired', 'rejected', 'withdrawn', 'closed']);
@@ -93,7 +95,8 @@ export const decideChange = (application: Application, change: StatusChange): Ch
     status: change.status,
     at,
     by: change.by,
-    ...(change.note === undefined ? {} : { note: change.note }),
+    // An erased application keeps no notes (CONTRACT §7), later ones included.
+    ...(change.note === undefined || application.erasedAt !== undefined ? {} : { note: change.note }),
   };
   return {
     kind: 'changed',
@@ -120,8 +123,25 @@ export const viaOfJob = (via: VideoRef | undefined, job: JobRecord): VideoRef | 
 /** The fields of a new application that the apply flow knows. */
 export type NewApplication = Omit<
   Application,
-  'status' | 'history' | 'updatedAt' | 'revision' | 'publishedThrough'
+  'status' | 'history' | 'updatedAt' | 'revision' | 'publishedThrough' | 'erasedAt' | 'erasureAnnounced'
 >;
+
+/**
+ * The application once its applicant's profile is deleted (CONTRACT §7 "Erasure"): the applicant is reduced to
+ * `{profileId, erased: true}`, `via` to none and the history loses its notes; ids, title, status, history and
+ * instants stay (statuses and funnel counts are not personal). Undefined when it is erased already.
+ */
+export const erased = (application: Application, at: string): Application | undefined => {
+  if (application.erasedAt !== undefined) return undefined;
+  const { via: _via, ...kept } = application;
+  return {
+    ...kept,
+    applicant: { profileId: application.profileId, erased: true },
+    history: application.history.map(({ status, at: changedAt, by }) => ({ status, at: changedAt, by })),
+    erasedAt: at,
+    revision: application.revision + 1,
+  };
+};
 
 /** A new application: `submitted` by its applicant, its Application Submitted still to publish. */
 export const submitted = (application: NewApplication): Application => ({
@@ -244,25 +264,17 @@ export const applicantView = (application: Application): ApplicantApplication =>
 });
 
 /** An application as the employer sees it (CONTRACT §6, employer API). */
-export const employerView = (application: Application): EmployerApplication => {
-  const { applicant } = application;
-  return {
-    applicationId: application.applicationId,
-    jobId: application.jobId,
-    jobTitle: application.jobTitle,
-    status: application.status,
-    history: historyView(application.history),
-    applicant: {
-      profileId: applicant.profileId,
-      handle: applicant.handle,
-      displayName: applicant.displayName,
-      portfolioUrl: applicant.portfolioUrl,
-    },
-    via: application.via ?? null,
-    submittedAt: application.submittedAt,
-    updatedAt: application.updatedAt,
-  };
-};
+export const employerView = (application: Application): EmployerApplication => ({
+  applicationId: application.applicationId,
+  jobId: application.jobId,
+  jobTitle: application.jobTitle,
+  status: application.status,
+  history: historyView(application.history),
+  applicant: applicantBody(application.applicant),
+  via: application.via ?? null,
+  submittedAt: application.submittedAt,
+  updatedAt: application.updatedAt,
+});
 
 export type ApplicantView = ReturnType<typeof applicantView>;
 export type EmployerView = ReturnType<typeof employerView>;

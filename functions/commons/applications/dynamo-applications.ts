@@ -9,6 +9,7 @@ import {
   applicationIdKey,
   applicationKey,
   employerApplicationsPartition,
+  erasureKey,
   type ItemKey,
   jobClosingKey,
 } from '#shared/item-keys.ts';
@@ -50,6 +51,8 @@ const STORED: readonly (keyof Application)[] = [
   'history',
   'revision',
   'publishedThrough',
+  'erasedAt',
+  'erasureAnnounced',
 ];
 
 /** The record of an application item, without its keys; undefined for anything else. */
@@ -213,6 +216,37 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     return (await this.getItem(jobClosingKey(jobId))) !== undefined;
   }
 
+  async startErasure(profileId: string, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: erasureKey(profileId),
+        UpdateExpression: 'SET profileId = :profile, erasedAt = if_not_exists(erasedAt, :at)',
+        ExpressionAttributeValues: { ':profile': profileId, ':at': at },
+      }),
+    );
+  }
+
+  async erasureStarted(profileId: string): Promise<boolean> {
+    return (await this.getItem(erasureKey(profileId))) !== undefined;
+  }
+
+  async markErasureAnnounced(application: Application): Promise<void> {
+    // No revision check (the event is out whatever changed since), but a bump: a writer that read the
+    // application before this must read it again rather than put the flag back to unset.
+    await unlessConditionFails(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: applicationKey(application.jobId, application.profileId),
+          UpdateExpression: 'SET erasureAnnounced = :true ADD revision :one',
+          ConditionExpression: 'attribute_exists(erasedAt)',
+          ExpressionAttributeValues: { ':true': true, ':one': 1 },
+        }),
+      ),
+    );
+  }
+
   async jobPage(jobId: string, limit: number, afterProfileId?: string) {
     const { pk } = applicationKey(jobId, '');
     const { Items, LastEvaluatedKey } = await this.query(
@@ -312,7 +346,10 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
       applicationId: String(item.applicationId),
     }));
     const shown = entries.slice(0, limit);
-    const byKey = await this.batchGet(shown.map((entry) => applicationKey(entry.jobId, profileId)));
+    // The loser of a race for the same job leaves a second entry naming the same item: ask for it once
+    // (BatchGetItem refuses duplicate keys).
+    const jobIds = [...new Set(shown.map((entry) => entry.jobId))];
+    const byKey = await this.batchGet(jobIds.map((jobId) => applicationKey(jobId, profileId)));
     const applications = shown.flatMap((entry) => {
       const application = byKey.get(`${entry.jobId}\u0000${profileId}`);
       // An entry left by the loser of a race names an application that is not there.

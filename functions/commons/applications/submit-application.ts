@@ -8,6 +8,7 @@ import { count } from '#shared/observability.ts';
 import { type Application, submitted, viaOfJob } from './application.ts';
 import type { ApplySlotStore } from './apply-slot-store.ts';
 import type { ClosingDependencies } from './close-job-applications.ts';
+import { eraseApplication } from './erase-applications.ts';
 
 /** A new application's id. */
 export const newApplicationId = (): string => `app_${randomUUID()}`;
@@ -103,7 +104,18 @@ export class ApplicationSubmissions {
     await deps.outbox.publishPending(application);
     count('ApplicationsSubmitted');
     await this.closeIfJobClosedMeanwhile(job);
+    await this.eraseIfProfileDeletedMeanwhile(application);
     return { kind: 'submitted', isNew: true, application };
+  }
+
+  /**
+   * The profile may have been deleted between its check and the write. Its erasure marks the profile before
+   * reading its applications, and this reads the mark after writing: one of the two sees the other, so no
+   * application of a deleted profile keeps its personal fields (CONTRACT §7), whatever order the events came in.
+   */
+  private async eraseIfProfileDeletedMeanwhile(application: Application): Promise<void> {
+    if (!(await this.deps.store.erasureStarted(application.profileId))) return;
+    await eraseApplication(this.deps, application);
   }
 
   /** A repeat answers with the stored application, publishing first what a failed request left pending. */
