@@ -212,7 +212,7 @@ export const FUNCTIONS = {
   applicationSweep: {
     entry: 'functions/application-sweep.ts',
     description:
-      'Every minute: publishes application changes a failed request left pending; closes applications idle a year',
+      'Every minute: publishes application changes a failed request left pending; closes applications idle a year; shrinks those final a year to ids and status',
     memoryMb: 256,
     timeoutSeconds: 60,
     secrets: [],

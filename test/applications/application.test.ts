@@ -9,6 +9,7 @@ import {
   isFinal,
   nextDueAt,
   pendingEvents,
+  RETENTION_DAYS,
   sweepAction,
 } from '#applications/application.ts';
 import { definitionOf } from '#events/catalog.ts';
@@ -117,7 +118,7 @@ describe('the outbox', () => {
 });
 
 describe('when ReelHire looks again', () => {
-  it('is a minute after a change still to publish, else a year after the last change while open, else never', () => {
+  it('is a minute after a change still to publish, else a year after the last change while open, else a year after it became final', () => {
     const fresh = application();
     expect(nextDueAt(fresh)?.toISOString()).toBe('2026-11-21T18:31:00.000Z');
     const published = { ...fresh, publishedThrough: 1 };
@@ -125,7 +126,9 @@ describe('when ReelHire looks again', () => {
       new Date(Date.parse('2026-11-21T18:30:00Z') + IDLE_DAYS * 86_400_000).toISOString(),
     );
     const rejected = changed(published, 'rejected', 'employer');
-    expect(nextDueAt({ ...rejected, publishedThrough: 2 })).toBeUndefined();
+    expect(nextDueAt({ ...rejected, publishedThrough: 2 }).toISOString()).toBe(
+      new Date(Date.parse('2026-11-22T10:00:00Z') + RETENTION_DAYS * 86_400_000).toISOString(),
+    );
   });
 
   it('publishes what is pending, closes what has been idle a year, and otherwise waits', () => {
@@ -133,6 +136,9 @@ describe('when ReelHire looks again', () => {
     expect(sweepAction(application(), new Date('2026-11-21T18:32:00Z'))).toBe('publish');
     expect(sweepAction(published, new Date('2027-11-21T18:29:59Z'))).toBe('reschedule');
     expect(sweepAction(published, new Date('2027-11-21T18:30:00Z'))).toBe('closeIdle');
+    const rejected = { ...changed(published, 'rejected', 'employer'), publishedThrough: 2 };
+    expect(sweepAction(rejected, new Date('2027-11-22T09:59:59Z'))).toBe('reschedule');
+    expect(sweepAction(rejected, new Date('2027-11-22T10:00:00Z'))).toBe('shrink');
   });
 });
 

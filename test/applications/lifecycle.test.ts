@@ -177,15 +177,15 @@ describe('published at least once, even when the request failed after writing', 
       publishedThrough: 1,
     });
     clock.advance(30_000);
-    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0 });
+    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0, shrunk: 0 });
     clock.advance(31_000);
-    expect(await sweepApplications(changes)).toEqual({ republished: 1, closedIdle: 0 });
+    expect(await sweepApplications(changes)).toEqual({ republished: 1, closedIdle: 0, shrunk: 0 });
     expect(publisher.ofType(CHANGED).map((event) => event.detail)).toEqual([
       expect.objectContaining({ applicationId: application.applicationId, status: 'interviewing' }),
     ]);
     expect(await stored(application.jobId, application.profileId)).toMatchObject({ publishedThrough: 2 });
     clock.advance(2 * MINUTE);
-    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0 });
+    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0, shrunk: 0 });
   });
 
   it('a crash after publishing, before clearing the marker: published again (at least once), then clear', async () => {

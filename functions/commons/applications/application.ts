@@ -220,32 +220,56 @@ export const OUTBOX_GRACE_SECONDS = 60;
 /** An application that is not final and has not changed for this long is closed by ReelHire. */
 export const IDLE_DAYS = 365;
 
+/** A final application is kept whole this long after it became final, then only its ids and status (§7). */
+export const RETENTION_DAYS = 365;
+
 const DAY_MS = 86_400_000;
 
 const plus = (timestamp: string, milliseconds: number): Date =>
   new Date(new Date(timestamp).getTime() + milliseconds);
 
+/** What is left of an application past its retention: enough that "one per profile and job, ever" holds. */
+export type RetainedApplication = Pick<Application, 'applicationId' | 'jobId' | 'profileId' | 'status'>;
+
+export const retainedOf = (application: Application): RetainedApplication => ({
+  applicationId: application.applicationId,
+  jobId: application.jobId,
+  profileId: application.profileId,
+  status: application.status,
+});
+
+/** Whether a stored application is whole (not yet past its retention). */
+export const isWhole = (application: Application | RetainedApplication): application is Application =>
+  'history' in application;
+
+/** When a final application's retention ends: a year after the change that made it final (its last). */
+const retentionEndsAt = (application: Application): Date =>
+  plus(application.history.at(-1)?.at ?? application.updatedAt, RETENTION_DAYS * DAY_MS);
+
 /**
  * When ReelHire must look at the application again: a minute after a change whose events are still pending,
- * else 365 days after its last change while it is not final; never once it is final and published (#15 adds
- * the retention shrink 365 days after it became final here).
+ * else 365 days after its last change while it is not final (to close it), else 365 days after it became
+ * final (to shrink it to its ids and status).
  */
-export const nextDueAt = (application: Application): Date | undefined => {
+export const nextDueAt = (application: Application): Date => {
   if (hasPendingEvents(application)) {
     const latest = application.history.at(-1)?.at ?? application.updatedAt;
     return plus(latest, OUTBOX_GRACE_SECONDS * 1000);
   }
   if (!isFinal(application.status)) return plus(application.updatedAt, IDLE_DAYS * DAY_MS);
-  return undefined;
+  return retentionEndsAt(application);
 };
 
 /** What the sweep does with an application found due at `now`. */
-export const sweepAction = (application: Application, now: Date): 'publish' | 'closeIdle' | 'reschedule' => {
+export const sweepAction = (
+  application: Application,
+  now: Date,
+): 'publish' | 'closeIdle' | 'shrink' | 'reschedule' => {
   if (hasPendingEvents(application)) return 'publish';
-  if (!isFinal(application.status) && plus(application.updatedAt, IDLE_DAYS * DAY_MS) <= now) {
-    return 'closeIdle';
+  if (!isFinal(application.status)) {
+    return plus(application.updatedAt, IDLE_DAYS * DAY_MS) <= now ? 'closeIdle' : 'reschedule';
   }
-  return 'reschedule';
+  return retentionEndsAt(application) <= now ? 'shrink' : 'reschedule';
 };
 
 const historyView = (history: readonly HistoryEntry[]) =>

@@ -5,7 +5,7 @@ import { giveBack, takeSlot } from '#shared/apply-limits.ts';
 import { type EntityReader, isLiveProfile, type JobRecord } from '#shared/entities.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { count } from '#shared/observability.ts';
-import { type Application, submitted, viaOfJob } from './application.ts';
+import { type Application, isWhole, type RetainedApplication, submitted, viaOfJob } from './application.ts';
 import type { ApplySlotStore } from './apply-slot-store.ts';
 import type { ClosingDependencies } from './close-job-applications.ts';
 import { eraseApplication } from './erase-applications.ts';
@@ -28,6 +28,8 @@ export interface ApplyCommand {
 
 export type ApplyOutcome =
   | { readonly kind: 'submitted'; readonly isNew: boolean; readonly application: Application }
+  /** A repeat of an application past its retention: only its ids and status are left. */
+  | { readonly kind: 'retained'; readonly application: RetainedApplication }
   | { readonly kind: 'unknownJob' }
   | { readonly kind: 'closedJob' }
   | { readonly kind: 'badBody'; readonly problem: string }
@@ -49,7 +51,7 @@ export class ApplicationSubmissions {
     const status = jobStatus(await deps.entities.job(command.jobId), now);
     if (status.kind === 'unknown') return { kind: 'unknownJob' };
 
-    const existing = await deps.store.find(command.jobId, command.profileId);
+    const existing = await deps.store.findRetained(command.jobId, command.profileId);
     if (existing) {
       if (!command.body.valid) return { kind: 'badBody', problem: command.body.problem };
       return this.repeat(existing);
@@ -97,7 +99,7 @@ export class ApplicationSubmissions {
         slots: giveBack(slots, decision.slot),
         result: undefined,
       }));
-      const winner = await deps.store.find(command.jobId, command.profileId);
+      const winner = await deps.store.findRetained(command.jobId, command.profileId);
       if (!winner) throw new Error(`application of ${command.profileId} to ${command.jobId} vanished`);
       return this.repeat(winner);
     }
@@ -119,7 +121,8 @@ export class ApplicationSubmissions {
   }
 
   /** A repeat answers with the stored application, publishing first what a failed request left pending. */
-  private async repeat(application: Application): Promise<ApplyOutcome> {
+  private async repeat(application: Application | RetainedApplication): Promise<ApplyOutcome> {
+    if (!isWhole(application)) return { kind: 'retained', application };
     await this.deps.outbox.publishPending(application);
     return { kind: 'submitted', isNew: false, application };
   }
