@@ -9,7 +9,7 @@ import { EVENTS, type EventName, sourceOf } from '#events/catalog.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { createContraEventsHandler } from '#links/link-events-handler.ts';
-import { type ApplicationsWorld, applicationsWorld } from '../support/applications-world.ts';
+import { type ApplicationsWorld, applicationsWorld, shuffledBatches } from '../support/applications-world.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { useDynalite } from '../support/shared-resource.ts';
@@ -52,18 +52,7 @@ const scenario = fc
       ...Array<Step>(linksTwice ? 2 : 1).fill({ kind: 'deletedToLinks' }),
       ...Array<Step>(applicationsTwice ? 2 : 1).fill({ kind: 'deletedToApplications' }),
     ];
-    return fc
-      .tuple(
-        fc.shuffledSubarray(deliveries, { minLength: deliveries.length }),
-        fc.integer({ min: 1, max: 3 }),
-      )
-      .map(([order, batchSize]) => {
-        const batches: Step[][] = [];
-        for (let start = 0; start < order.length; start += batchSize) {
-          batches.push(order.slice(start, start + batchSize));
-        }
-        return batches;
-      });
+    return shuffledBatches(deliveries, 3);
   });
 
 const dynamo = useDynalite();

@@ -161,14 +161,7 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
   }
 
   async startClosing(jobId: string, at: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: jobClosingKey(jobId),
-        UpdateExpression: 'SET jobId = :job, closingAt = if_not_exists(closingAt, :at)',
-        ExpressionAttributeValues: { ':job': jobId, ':at': at },
-      }),
-    );
+    await this.setMark(jobClosingKey(jobId), { name: 'jobId', value: jobId }, 'closingAt', at);
   }
 
   async closingStarted(jobId: string): Promise<boolean> {
@@ -176,14 +169,7 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
   }
 
   async startErasure(profileId: string, at: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: erasureKey(profileId),
-        UpdateExpression: 'SET profileId = :profile, erasedAt = if_not_exists(erasedAt, :at)',
-        ExpressionAttributeValues: { ':profile': profileId, ':at': at },
-      }),
-    );
+    await this.setMark(erasureKey(profileId), { name: 'profileId', value: profileId }, 'erasedAt', at);
   }
 
   async erasureStarted(profileId: string): Promise<boolean> {
@@ -318,6 +304,19 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     return entries.length > limit && last
       ? { applications, next: { sortKey: last.sortKey, jobId: last.jobId, profileId } }
       : { applications };
+  }
+
+  /** A mark that something started (a job's closing, a profile's erasure): idempotent, its first instant kept. */
+  private async setMark(key: ItemKey, id: { name: string; value: string }, atName: string, at: string) {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #id = :id, #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#id': id.name, '#at': atName },
+        ExpressionAttributeValues: { ':id': id.value, ':at': at },
+      }),
+    );
   }
 
   private async put(key: ItemKey, attributes: Item): Promise<void> {
