@@ -1,4 +1,4 @@
-import { PRICES } from './prices.ts';
+import { apiGatewayHttpPerMillionAt, PRICES } from './prices.ts';
 
 /** What one Video Posted costs, measured: units, events, handler time. Everything per event. */
 export interface MeasuredVideoPosted {
@@ -16,6 +16,8 @@ export interface MeasuredVideoPosted {
   readonly extraBusEvents: number;
   /** Records per Lambda invocation from the SQS queue. */
   readonly batchSize: number;
+  /** Video Posted deliveries a month, in millions: API Gateway's price per request falls with the volume. */
+  readonly monthlyMillions: number;
 }
 
 export interface CostLine {
@@ -33,6 +35,11 @@ export interface CostEstimate {
 }
 
 const MILLION = 1_000_000;
+/**
+ * TikTok's scale (docs/capacity.md): ~1,050 new videos a second on average, over a month of 2.63 million seconds,
+ * is 2.76 billion Video Posted a month.
+ */
+export const TIKTOK_MONTHLY_VIDEO_POSTED_MILLIONS = (1_050 * 2_630_000) / MILLION;
 /** ReceiveMessage and DeleteMessageBatch take at most 10 messages a call. */
 const SQS_MESSAGES_PER_CALL = 10;
 /** Powertools-style idempotency: an in-progress record, then completed (FACTS.md). */
@@ -50,8 +57,8 @@ const units = (writeUnits: number, readUnits: number) => `${writeUnits} WCU + ${
 const ingestLines = (m: MeasuredVideoPosted): CostLine[] => [
   {
     item: 'API Gateway HTTP API requests',
-    usd: PRICES.apiGatewayHttpPerMillionRequests,
-    why: 'forced: one request per delivery',
+    usd: apiGatewayHttpPerMillionAt(m.monthlyMillions),
+    why: `forced: one request per delivery ($1.00 per million for the month's first 300 million, $0.90 after: at ${m.monthlyMillions.toLocaleString('en-US')} million a month, $${apiGatewayHttpPerMillionAt(m.monthlyMillions).toFixed(3)} on average)`,
   },
   {
     item: 'webhook Lambda requests',
@@ -153,7 +160,7 @@ export const naiveCost = (m: MeasuredVideoPosted): CostEstimate => {
  * write and its Link Changed, with the same measured compute.
  */
 export const contractFloor = (m: MeasuredVideoPosted): number =>
-  PRICES.apiGatewayHttpPerMillionRequests +
+  apiGatewayHttpPerMillionAt(m.monthlyMillions) +
   PRICES.lambdaPerMillionRequests +
   lambdaCompute(m.webhookMs, m.webhookMemoryMb) +
   PRICES.dynamoDbPerMillionWriteUnits +

@@ -11,5 +11,27 @@ export const PRICES = {
   sqsPerMillionRequests: 0.4,
   dynamoDbPerMillionWriteUnits: 0.625,
   dynamoDbPerMillionReadUnits: 0.125,
-  apiGatewayHttpPerMillionRequests: 1.0,
+  /**
+   * HTTP API requests are billed in monthly tiers: $1.00 per million for the first 300 million, $0.90 per million
+   * after that (AWS's API Gateway pricing page; FACTS.md gives the first tier).
+   */
+  apiGatewayHttpTiers: [
+    { upToMillions: 300, perMillion: 1.0 },
+    { upToMillions: Number.POSITIVE_INFINITY, perMillion: 0.9 },
+  ],
 } as const;
+
+/**
+ * The average price per million HTTP API requests in a month of `monthlyMillions` million requests: the
+ * tiers apply to the month's total, so at TikTok scale most requests fall in the cheaper one.
+ */
+export const apiGatewayHttpPerMillionAt = (monthlyMillions: number): number => {
+  let billed = 0;
+  let below = 0;
+  for (const tier of PRICES.apiGatewayHttpTiers) {
+    const inTier = Math.max(0, Math.min(monthlyMillions, tier.upToMillions) - below);
+    billed += inTier * tier.perMillion;
+    below = tier.upToMillions;
+  }
+  return monthlyMillions > 0 ? billed / monthlyMillions : PRICES.apiGatewayHttpTiers[0].perMillion;
+};

@@ -48,6 +48,19 @@ const NOTIFICATION_QUEUE: QueueUse = {
   variable: NOTIFICATION_QUEUE_VARIABLE,
 };
 
+/**
+ * A function on a one-minute schedule that works through what is due: one at a time (a second would only
+ * contend for the same items), a minute to run.
+ */
+const SCHEDULED_SWEEP = {
+  memoryMb: 256,
+  timeoutSeconds: 60,
+  secrets: [],
+  table: 'readWrite',
+  publishes: true,
+  reservedConcurrency: 1,
+} as const;
+
 export const FUNCTIONS = {
   videoEvents: {
     entry: 'functions/video-events.ts',
@@ -83,12 +96,7 @@ export const FUNCTIONS = {
   jobExpiry: {
     entry: 'functions/job-expiry.ts',
     description: 'Every minute: announces the apply links of jobs whose closesAt has passed',
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-    reservedConcurrency: 1,
+    ...SCHEDULED_SWEEP,
   },
   notifier: {
     entry: 'functions/notifier.ts',
@@ -213,12 +221,7 @@ export const FUNCTIONS = {
     entry: 'functions/application-sweep.ts',
     description:
       'Every minute: publishes application changes a failed request left pending; closes applications idle a year; shrinks those final a year to ids and status',
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    secrets: [],
-    table: 'readWrite',
-    publishes: true,
-    reservedConcurrency: 1,
+    ...SCHEDULED_SWEEP,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -3,6 +3,7 @@ import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { viewerToken } from '../cli/token.ts';
+import { namesOf } from './personal-values.ts';
 import type { SystemUnderTest } from './system-under-test.ts';
 
 /** An answer of the HTTP API: its status and its JSON body (or text). */
@@ -47,11 +48,13 @@ export class ApplicationsClient {
     if (FailedEntryCount) throw new Error(`the bus refused ${name}`);
   }
 
-  /** The sample profile (events/samples/), as `profileId`, linking no account. */
+  /** The sample profile (events/samples/), as `profileId` with personal fields of its own, linking no account. */
   profile(profileId: string): Promise<void> {
     return this.publish('profileUpdated', {
       ...sampleDetail('profileUpdated'),
       profileId,
+      ...namesOf(profileId),
+      portfolioUrl: `https://contra.com/${profileId}`,
       linkedAccounts: [],
     });
   }
@@ -92,6 +95,7 @@ export class ApplicationsClient {
   }
 
   private async request(method: string, path: string, bearer: string, body?: unknown): Promise<Answer> {
+    this.system.personal.addToken(bearer);
     for (let attempt = 1; ; attempt++) {
       const response = await fetch(`${this.system.stack.url}${path}`, {
         method,

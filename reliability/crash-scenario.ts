@@ -4,6 +4,7 @@ import { type DynamoCall, isWrite } from './fault-proxy.ts';
 import { scaledHistory } from './history.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
 import type { HistoryEvent } from './links-from-history.ts';
+import { namesOf } from './personal-values.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { AppliedCheck, type Reconciliation, reconcile } from './reconcile.ts';
 import { replay } from './replay.ts';
@@ -114,8 +115,7 @@ export const runCrashBetweenClaimsAndProfile = async (
   const version = (number: number, linkedAccounts: (typeof account)[]) => ({
     profileId,
     version: number,
-    handle: profileId,
-    displayName: profileId,
+    ...namesOf(profileId),
     portfolioUrl: `https://contra.com/${profileId}/v${number}`,
     showPortfolioLink: true,
     linkedAccounts,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Platform } from '#events/fields.ts';
 import type { HistoryEvent } from './links-from-history.ts';
+import { namesOf } from './personal-values.ts';
 
 /**
  * Random histories over a small world (few profiles, jobs, accounts and videos, so events collide on the same
@@ -110,8 +111,7 @@ const profileUpdated = (
         detailType: 'Profile Updated',
         detail: {
           ...profile,
-          handle: profile.profileId,
-          displayName: profile.profileId,
+          ...namesOf(profile.profileId),
           portfolioUrl: `https://contra.com/${profile.profileId}/${site}`,
         },
       }),

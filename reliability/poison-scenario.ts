@@ -11,6 +11,7 @@ import { release } from '../cli/dead-letter-queues.ts';
 import type { ActivityRecord } from '../local/activity-log.ts';
 import { checkLinks, type LinksCheck } from './links-check.ts';
 import type { HistoryEvent } from './links-from-history.ts';
+import { namesOf } from './personal-values.ts';
 import { waitUntilQuiet } from './quiet.ts';
 import { type DeadLetter, deadLettersById } from './reconcile.ts';
 import { replay } from './replay.ts';
@@ -99,8 +100,7 @@ export const runPoison = async (system: SystemUnderTest, runId: string): Promise
     detail: {
       profileId,
       version: 1,
-      handle: profileId,
-      displayName: profileId,
+      ...namesOf(profileId),
       portfolioUrl: `https://contra.com/${profileId}`,
       showPortfolioLink: true,
       linkedAccounts: [account],

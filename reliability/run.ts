@@ -10,10 +10,11 @@ import {
   runCrashBetweenClaimsAndProfile,
 } from './crash-scenario.ts';
 import { evenFaultRates, type FaultKind } from './fault-proxy.ts';
+import { type LogScan, scanLogs, secretValuesOf } from './log-scan.ts';
 import { npmAudit } from './npm-audit.ts';
+import { MIN_SEARCHED_LENGTH, PERSONAL_KINDS, type PersonalValues } from './personal-values.ts';
 import { type PoisonResult, runPoison } from './poison-scenario.ts';
 import { type ReplayResult, runReplay } from './replay-scenario.ts';
-import { scanForSecrets, secretValuesOf } from './secrets-scan.ts';
 import { type SystemUnderTest, startSystem } from './system-under-test.ts';
 import { count, type Row, renderTable } from './table.ts';
 import { auditTemplates } from './template-audit.ts';
@@ -21,7 +22,7 @@ import { auditTemplates } from './template-audit.ts';
 /**
  * `npm run test:reliability`: the full-size run. A random history replayed under 10 % store faults, handlers
  * killed mid-batch, a poison event dead-lettered and redriven, every hostile input against the running stack,
- * the logs searched for every secret, the templates audited and `npm audit`; then one table. Exits 1 when a
+ * the logs searched for every secret and every personal value the run sent, the templates audited and `npm audit`; then one table. Exits 1 when a
  * check fails. RELIABILITY_EVENTS (default 2,000; 10,000 for the full size) and RELIABILITY_SEED.
  */
 
@@ -38,11 +39,17 @@ const FAULT_LABELS: Readonly<Record<FaultKind, string>> = {
 
 const progress = (line: string) => process.stderr.write(`[reliability] ${line}\n`);
 
-/** Runs a scenario on a fresh system and keeps its logs for the secrets search. */
+/** What the runs' systems left for the logs search: their lines, secrets and the personal values sent. */
+interface Kept {
+  readonly logs: string[][];
+  readonly secrets: SystemUnderTest['secrets'][];
+  readonly personal: PersonalValues[];
+}
+
+/** Runs a scenario on a fresh system and keeps its logs, secrets and personal values for the logs search. */
 const withSystem = async <T>(
   assemblyDir: string,
-  logs: string[][],
-  secrets: SystemUnderTest['secrets'][],
+  kept: Kept,
   maxVisibilityTimeoutSeconds: number,
   scenario: (system: SystemUnderTest) => Promise<T>,
 ): Promise<T> => {
@@ -51,8 +58,9 @@ const withSystem = async <T>(
     return await scenario(system);
   } finally {
     await system.stop();
-    logs.push(system.logs);
-    secrets.push(system.secrets);
+    kept.logs.push(system.logs);
+    kept.secrets.push(system.secrets);
+    kept.personal.push(system.personal);
   }
 };
 
@@ -181,28 +189,42 @@ const attackRows = (attacks: AttackReport): Row[] =>
     };
   });
 
+/** The personal values the run sent, by kind (CONTRACT §7), against every line it logged. */
+const personalRow = (scan: LogScan, sent: readonly PersonalValues[]): Row => {
+  const counts = sent.map((personal) => personal.counts());
+  const byKind = PERSONAL_KINDS.map(
+    (kind) => `${count(counts.reduce((sum, each) => sum + each.byKind[kind], 0))} ${kind}s`,
+  );
+  const skipped = counts.reduce((sum, each) => sum + each.skipped, 0);
+  const found = scan.hits.reduce((sum, hit) => sum + hit.lines, 0);
+  return {
+    check: 'personal values in logs (handles, names, portfolio urls, JWTs, employer keys)',
+    result: `${found} of ${count(scan.valuesSearched)} checked in ${count(scan.linesSearched)} lines (${byKind.join(', ')} sent; ${skipped} under ${MIN_SEARCHED_LENGTH} characters not searched)${scan.hits.length > 0 ? `: in lines of ${scan.hits.map((hit) => `${hit.name} (${hit.lines})`).join(', ')}` : ''}`,
+    ok: scan.hits.length === 0 && scan.valuesSearched > 0 && scan.linesSearched > 0,
+  };
+};
+
 const main = async (): Promise<number> => {
   progress(`seed ${SEED}, ${count(EVENTS)} events; synthesizing…`);
   const assemblyDir = await synthesizeCached();
-  const logs: string[][] = [];
-  const secrets: SystemUnderTest['secrets'][] = [];
+  const kept: Kept = { logs: [], secrets: [], personal: [] };
 
   progress('replaying under faults…');
-  const replay = await withSystem(assemblyDir, logs, secrets, 30, (system) =>
+  const replay = await withSystem(assemblyDir, kept, 30, (system) =>
     runReplay(system, { events: EVENTS, seed: SEED, quietTimeoutMs: 1_800_000 }),
   );
   progress(`replay done in ${Math.round(replay.durationMs / 1000)} s; crashing handlers…`);
-  const [crash, window] = await withSystem(assemblyDir, logs, secrets, 10, async (system) => [
+  const [crash, window] = await withSystem(assemblyDir, kept, 10, async (system) => [
     await runCrash(system, { events: Math.min(EVENTS, 500), seed: SEED + 1 }),
     await runCrashBetweenClaimsAndProfile(system, `window${SEED}`),
   ]);
   progress('poison and hostile inputs…');
-  const [poison, attacks] = await withSystem(assemblyDir, logs, secrets, 30, async (system) => [
+  const [poison, attacks] = await withSystem(assemblyDir, kept, 30, async (system) => [
     await runPoison(system, `poison${SEED}`),
     await runAttacks(system),
   ]);
   progress('applications under faults…');
-  const applications = await withSystem(assemblyDir, logs, secrets, 10, (system) =>
+  const applications = await withSystem(assemblyDir, kept, 10, (system) =>
     runApplications(system, {
       applicants: Math.max(10, Math.round(EVENTS / 40)),
       jobs: 5,
@@ -213,10 +235,14 @@ const main = async (): Promise<number> => {
     }),
   );
   progress('auditing…');
-  const lines = logs.flat();
-  const secretsScan = scanForSecrets(
+  const lines = kept.logs.flat();
+  const secretsScan = scanLogs(
     lines,
-    secrets.flatMap((values) => secretValuesOf(values, lines)),
+    kept.secrets.flatMap((values) => secretValuesOf(values, lines)),
+  );
+  const personalScan = scanLogs(
+    lines,
+    kept.personal.flatMap((personal) => personal.searched()),
   );
   const assembly = readAssembly(assemblyDir);
   const audit = auditTemplates([assembly.templates.stateful, assembly.templates.stateless]);
@@ -253,6 +279,7 @@ const main = async (): Promise<number> => {
       result: `${secretsScan.hits.reduce((sum, hit) => sum + hit.lines, 0)} (${secretsScan.valuesSearched} values in ${count(secretsScan.linesSearched)} lines)${secretsScan.hits.length > 0 ? `: ${secretsScan.hits.map((hit) => hit.name).join(', ')}` : ''}`,
       ok: secretsScan.hits.length === 0 && secretsScan.linesSearched > 0,
     },
+    personalRow(personalScan, kept.personal),
     {
       check: 'wildcard IAM actions',
       result: `${audit.wildcardActions.length} (${audit.allowStatements} Allow statements)${audit.wildcardActions.length > 0 ? `: ${audit.wildcardActions.map((found) => `${found.logicalId} ${found.action}`).join(', ')}` : ''}`,

@@ -7,6 +7,7 @@ import { type LocalStack, startLocalStack } from '../local/local-stack.ts';
 import { localClientConfig, localDocumentClient } from '../local/testing/local-clients.ts';
 import { type LocalHub, startLocalHub } from '../local/websub-hub.ts';
 import { FaultProxy, type FaultRates } from './fault-proxy.ts';
+import { PersonalValues } from './personal-values.ts';
 
 /**
  * The synthesized stack running locally, with its functions reaching DynamoDB through a fault proxy (the
@@ -37,6 +38,11 @@ export interface SystemUnderTest {
   readonly secrets: Readonly<Record<SecretName, string>>;
   /** Every line written by the functions (`[function] line`) and by the runtime. */
   readonly logs: string[];
+  /**
+   * The personal values the run sent: those of every event on the bus, collected here; the HTTP clients add
+   * what they send (tokens, keys, bodies).
+   */
+  readonly personal: PersonalValues;
   readonly busName: string;
   readonly tableName: string;
   /** The EventBridge, SQS and DynamoDB clients of the outside world (DynamoDB without the proxy). */
@@ -88,6 +94,10 @@ export const startSystem = async (options: SystemOptions): Promise<SystemUnderTe
     throw new Error('the stack has no event bus or no table');
   }
   proxy.setTarget(stack.dynamoEndpoint);
+  const personal = new PersonalValues();
+  stack.activity.on('record', (record) => {
+    if (record.kind === 'bus-event') personal.addFromEvent(record.event.detail);
+  });
   const client = localClientConfig(stack.url);
   const eventBridge = new EventBridgeClient(client);
   const sqs = new SQSClient(client);
@@ -98,6 +108,7 @@ export const startSystem = async (options: SystemOptions): Promise<SystemUnderTe
     hub,
     secrets,
     logs,
+    personal,
     busName,
     tableName,
     eventBridge,

@@ -46,7 +46,7 @@ const guarded =
       dynaliteListener(request, response);
       return;
     }
-    checkThenServe(guard, dynaliteListener, request, response).catch((error: unknown) => {
+    checkThenServe(guard, dynaliteListener)(request, response).catch((error: unknown) => {
       if (response.headersSent) response.destroy();
       else {
         response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
@@ -55,37 +55,35 @@ const guarded =
     });
   };
 
-const checkThenServe = async (
-  guard: CallGuard,
-  dynaliteListener: RequestListener,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> => {
-  const body = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    request.once('error', reject);
-  });
-  // dynalite listens for the body itself: it gets it as events, after these listeners are gone.
-  request.removeAllListeners('data');
-  request.removeAllListeners('end');
-  request.removeAllListeners('error');
-  const refused = await guard({
-    method: request.method ?? 'POST',
-    url: request.url ?? '/',
-    headers: request.headers,
-    body,
-  });
-  if (refused) {
-    response.writeHead(refused.status, { ...refused.headers, 'x-amzn-requestid': randomUUID() });
-    response.end(refused.body);
-    return;
-  }
-  dynaliteListener(request, response);
-  if (body.length > 0) request.emit('data', body);
-  request.emit('end');
-};
+/** dynalite's listener once the guard has admitted the request (the body is read for the guard, then replayed). */
+const checkThenServe =
+  (guard: CallGuard, dynaliteListener: RequestListener) =>
+  async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      request.once('error', reject);
+    });
+    // dynalite listens for the body itself: it gets it as events, after these listeners are gone.
+    request.removeAllListeners('data');
+    request.removeAllListeners('end');
+    request.removeAllListeners('error');
+    const refused = await guard({
+      method: request.method ?? 'POST',
+      url: request.url ?? '/',
+      headers: request.headers,
+      body,
+    });
+    if (refused) {
+      response.writeHead(refused.status, { ...refused.headers, 'x-amzn-requestid': randomUUID() });
+      response.end(refused.body);
+      return;
+    }
+    dynaliteListener(request, response);
+    if (body.length > 0) request.emit('data', body);
+    request.emit('end');
+  };
 
 /**
  * dynalite on 127.0.0.1: in memory, or LevelDB under `dataDir` so tables and items survive a restart.

@@ -1,4 +1,3 @@
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import {
   type AlarmStateValue,
   evaluateAlarm,
@@ -7,25 +6,15 @@ import {
 } from '../cloudwatch/alarm-evaluation.ts';
 import { type AlarmDefinition, alarmsOf } from '../cloudwatch/alarm-model.ts';
 import { alarmToTopic } from '../iam/service-deliveries.ts';
-import type { LocalFunction } from '../lambda/local-function.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local-account.ts';
 import { LocalTopics } from '../sns/local-topics.ts';
-import type { QueueRegistry } from '../sqs/queue-registry.ts';
-import type { LocalIam } from './iam.ts';
-import type { StackLifecycle } from './lifecycle.ts';
-import type { LocalMetrics } from './metrics.ts';
+import { periodicTask, type StackLifecycle } from './lifecycle.ts';
+import type { StackParts } from './stack-parts.ts';
 
-export interface AlarmsInput {
-  readonly resources: readonly ResolvedResource[];
-  readonly metrics: LocalMetrics;
-  readonly queues: QueueRegistry;
-  readonly functions: ReadonlyMap<string, LocalFunction>;
-  /** Decides whether CloudWatch may notify a topic (the topic policy, the key policy). */
-  readonly iam: LocalIam;
+export interface AlarmsInput
+  extends Pick<StackParts, 'resources' | 'metrics' | 'queues' | 'functions' | 'iam' | 'log' | 'warn'> {
   /** Evaluate on a timer. @default true; tests may call evaluateNow instead */
   readonly run: boolean;
-  readonly log: (line: string) => void;
-  readonly warn: (message: string) => void;
 }
 
 /** An alarm as `npx reelhire alarms` and the console show it. */
@@ -131,7 +120,6 @@ export const startAlarms = (lifecycle: StackLifecycle, input: AlarmsInput): Loca
     return refused ? 'refused' : 'delivered';
   };
 
-  let evaluating: Promise<void> | undefined;
   const evaluateAll = async (): Promise<void> => {
     metrics.sample(input.queues, input.functions);
     const now = metrics.now();
@@ -149,28 +137,11 @@ export const startAlarms = (lifecycle: StackLifecycle, input: AlarmsInput): Loca
         );
     }
   };
-  const evaluateNow = (): Promise<void> => {
-    evaluating ??= evaluateAll().finally(() => {
-      evaluating = undefined;
-    });
-    return evaluating;
-  };
-
-  let timer: NodeJS.Timeout | undefined;
-  lifecycle.add({
-    start: () => {
-      if (!input.run || alarms.length === 0) return;
-      timer = setInterval(
-        () => {
-          evaluateNow().catch((error: unknown) => input.warn(`alarms: ${String(error)}`));
-        },
-        Math.max(20, EVALUATION_INTERVAL_MS / metrics.timeScale),
-      );
-    },
-    halt: async () => {
-      clearInterval(timer);
-      await evaluating;
-    },
+  const { runNow: evaluateNow } = periodicTask(lifecycle, {
+    run: evaluateAll,
+    enabled: input.run && alarms.length > 0,
+    intervalMs: Math.max(20, EVALUATION_INTERVAL_MS / metrics.timeScale),
+    warn: (error) => input.warn(`alarms: ${String(error)}`),
   });
   return { topics, list: () => alarms.map((alarm) => alarm.view), evaluateNow };
 };

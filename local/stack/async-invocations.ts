@@ -1,21 +1,11 @@
-import type { ActivityLog } from '../activity-log.ts';
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { functionToDestination } from '../iam/service-deliveries.ts';
 import { type AsyncInvokeConfig, AsyncInvoker, DEFAULT_ASYNC_CONFIG } from '../lambda/async-invoker.ts';
-import type { LocalFunction } from '../lambda/local-function.ts';
-import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { asyncConfigsOf } from '../template-model.ts';
-import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
+import type { StackParts } from './stack-parts.ts';
 
-export interface AsyncInvocationsInput {
-  readonly resources: readonly ResolvedResource[];
-  readonly functions: ReadonlyMap<string, LocalFunction>;
-  /** Where failed invocations go: on-failure destinations and dead-letter queues. */
-  readonly queues: QueueRegistry;
-  readonly activity: ActivityLog;
-  /** Decides whether Lambda may deliver a failed event to its destination with the function's role. */
-  readonly iam: LocalIam;
+export interface AsyncInvocationsInput
+  extends Pick<StackParts, 'resources' | 'functions' | 'queues' | 'activity' | 'iam'> {
   /** @default Lambda's 1 and 2 minutes */
   readonly retryDelaysMs: readonly number[] | undefined;
 }

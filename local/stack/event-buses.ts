@@ -1,5 +1,3 @@
-import type { ActivityLog } from '../activity-log.ts';
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { BusEvent, EventRule, RuleTarget } from '../eventbridge/bus-event.ts';
 import { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { RuleScheduler } from '../eventbridge/scheduler.ts';
@@ -7,25 +5,18 @@ import { deliverToTarget } from '../eventbridge/target-delivery.ts';
 import { DeliveryError, TargetDispatcher } from '../eventbridge/target-dispatcher.ts';
 import { ruleToQueue, ruleToTarget } from '../iam/service-deliveries.ts';
 import type { AsyncInvoker } from '../lambda/async-invoker.ts';
-import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { busNamesOf, rulesOf } from '../template-model.ts';
-import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
+import type { StackParts } from './stack-parts.ts';
 
-export interface EventBusesInput {
-  readonly resources: readonly ResolvedResource[];
-  /** The rules' queue targets and dead-letter queues. */
-  readonly queues: QueueRegistry;
+export interface EventBusesInput
+  extends Pick<StackParts, 'resources' | 'queues' | 'activity' | 'iam' | 'warn'> {
   /** The rules' function targets. */
   readonly invoker: AsyncInvoker;
-  readonly activity: ActivityLog;
-  /** Decides each delivery to a target or a dead-letter queue as EventBridge is allowed to make it. */
-  readonly iam: LocalIam;
   /** Wait before rule-target retry n. @default exponential from 1 s */
   readonly targetBackoffMs: ((retry: number) => number) | undefined;
   /** Run schedule rules on their timers. */
   readonly schedules: boolean;
-  readonly warn: (message: string) => void;
 }
 
 export interface StackEventBuses {

@@ -1,24 +1,16 @@
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { queueToFunction } from '../iam/service-deliveries.ts';
-import type { LocalFunction } from '../lambda/local-function.ts';
 import { EventSourcePoller } from '../sqs/event-source-poller.ts';
-import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { sqsEventSourceMappingsOf } from '../template-model.ts';
-import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
+import type { StackParts } from './stack-parts.ts';
 
-export interface EventSourcePollersInput {
-  readonly resources: readonly ResolvedResource[];
-  readonly queues: QueueRegistry;
-  readonly functions: ReadonlyMap<string, LocalFunction>;
+export interface EventSourcePollersInput
+  extends Pick<StackParts, 'resources' | 'queues' | 'functions' | 'iam' | 'warn'> {
   /**
    * Concurrent batches per mapping at most on this machine; a mapping's MaximumConcurrency lowers it (two
    * cores do not run a thousand pollers).
    */
   readonly concurrency: number;
-  /** Decides whether the function's role may poll its queue. */
-  readonly iam: LocalIam;
-  readonly warn: (message: string) => void;
 }
 
 /** Lambda's SQS pollers, one per event source mapping of the template; they poll once the stack has started. */

@@ -1,17 +1,14 @@
 import type { Origin } from '../apigateway/local-http-api.ts';
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { distributionsOf } from '../cloudfront/distribution-model.ts';
 import { localDistribution } from '../cloudfront/local-distribution.ts';
 import { LocalWebAcl, webAclsOf } from '../waf/web-acl.ts';
+import type { StackParts } from './stack-parts.ts';
 
-export interface FrontDoorInput {
-  readonly resources: readonly ResolvedResource[];
+export interface FrontDoorInput extends Pick<StackParts, 'resources' | 'clock' | 'warn'> {
   /** The HTTP API. */
   readonly api: Origin;
   /** The API's host (what CloudFront sends as Host to its origin). */
   readonly apiHost: string;
-  readonly clock: () => number;
-  readonly warn: (message: string) => void;
 }
 
 /**

@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
-import type { ActivityLog } from '../activity-log.ts';
 import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/local-http-api.ts';
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { handleAwsJson } from '../http/aws-json-endpoint.ts';
 import { edgeRequestOf } from '../http/edge-request.ts';
@@ -16,15 +14,13 @@ import { apiToFunction } from '../iam/service-deliveries.ts';
 import { invokeEndpoint } from '../invoke/invoke-function.ts';
 import type { LocalFunction } from '../lambda/local-function.ts';
 import { type FunctionLogs, shortNameOf } from '../logs/function-logs.ts';
-import type { QueueRegistry } from '../sqs/queue-registry.ts';
 import { httpRoutesOf } from '../template-model.ts';
 import type { YouTubeHub } from '../youtube-hub.ts';
 import type { LocalAlarms } from './alarms.ts';
 import type { DeadLetterQueueView } from './dead-letter-queues.ts';
 import { frontDoor } from './front-door.ts';
-import type { LocalIam } from './iam.ts';
 import type { StackLifecycle } from './lifecycle.ts';
-import type { LocalMetrics } from './metrics.ts';
+import type { StackParts } from './stack-parts.ts';
 
 /**
  * The one HTTP server on the API port. It listens before the rest of the stack is built (the port is part of
@@ -36,15 +32,14 @@ export const listenHttp = async (lifecycle: StackLifecycle, port: number): Promi
   return http;
 };
 
-export interface HttpApiInput {
-  readonly resources: readonly ResolvedResource[];
-  readonly functions: ReadonlyMap<string, LocalFunction>;
+export interface HttpApiInput
+  extends Pick<
+    StackParts,
+    'resources' | 'functions' | 'queues' | 'activity' | 'iam' | 'metrics' | 'clock' | 'warn'
+  > {
   /** PutEvents. */
   readonly buses: LocalEventBuses;
-  /** The SQS API. */
-  readonly queues: QueueRegistry;
   readonly youtubeHub: YouTubeHub;
-  readonly activity: ActivityLog;
   /** Served at /_local/logs; /_local/invoke answers with an invocation's lines. */
   readonly logs: FunctionLogs;
   /** What a secret signs with: /_local/invoke signs its sample webhooks as the platforms would. */
@@ -52,15 +47,8 @@ export interface HttpApiInput {
   readonly deadLetterQueues: DeadLetterQueueView;
   readonly applications: () => Promise<readonly unknown[]>;
   readonly storage: { readonly dynamoEndpoint: string; readonly tableNames: readonly string[] };
-  /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
-  readonly iam: LocalIam;
-  /** The API's request metrics go here. */
-  readonly metrics: LocalMetrics;
   /** Served at /_local/alarms. */
   readonly alarms: LocalAlarms;
-  /** The front door's clock (epoch ms): throttle buckets refill by it. */
-  readonly clock: () => number;
-  readonly warn: (message: string) => void;
 }
 
 /**

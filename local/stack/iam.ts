@@ -1,4 +1,3 @@
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { Authorizer } from '../iam/authorizer.ts';
 import { CredentialRegistry, type SessionCredentials } from '../iam/credentials.ts';
 import type { AuthorizationRequest } from '../iam/evaluation.ts';
@@ -8,16 +7,14 @@ import { RequestGuard } from '../iam/request-guard.ts';
 import { tableKeysOf } from '../iam/requests/dynamodb-requests.ts';
 import { authorizeDelivery, type DeliveryDecision } from '../iam/service-deliveries.ts';
 import { SecretStore } from '../secrets-manager/secret-store.ts';
+import type { StackParts } from './stack-parts.ts';
 
-export interface IamInput {
-  readonly resources: readonly ResolvedResource[];
+export interface IamInput extends Pick<StackParts, 'resources' | 'log' | 'warn'> {
   /**
    * Enforce IAM. Only the bench turns it off, to measure what enforcement costs; `npm start` and the tests
    * always enforce.
    */
   readonly enforce: boolean;
-  readonly log: (line: string) => void;
-  readonly warn: (message: string) => void;
 }
 
 /**

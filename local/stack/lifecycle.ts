@@ -47,3 +47,45 @@ export class StackLifecycle {
     for (const part of [...this.parts].reverse()) await part.close?.();
   }
 }
+
+export interface PeriodicTaskOptions<Result> {
+  /** One pass of the work. */
+  readonly run: () => Promise<Result>;
+  /** Whether the timer runs at all (tests call runNow instead). */
+  readonly enabled: boolean;
+  readonly intervalMs: number;
+  /** Where a failed timed pass is reported; a pass asked for with runNow rejects instead. */
+  readonly warn: (error: unknown) => void;
+}
+
+/**
+ * Work done every `intervalMs` while the stack runs (alarm evaluation, the TTL sweep), never two passes at once:
+ * `runNow` joins the pass under way, if any. The stack's stop waits for the pass under way.
+ */
+export const periodicTask = <Result>(
+  lifecycle: StackLifecycle,
+  options: PeriodicTaskOptions<Result>,
+): { readonly runNow: () => Promise<Result> } => {
+  let running: Promise<Result> | undefined;
+  const runNow = (): Promise<Result> => {
+    running ??= options.run().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  lifecycle.add({
+    start: () => {
+      if (!options.enabled) return;
+      timer = setInterval(() => {
+        runNow().catch(options.warn);
+      }, options.intervalMs);
+      timer.unref();
+    },
+    halt: async () => {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  });
+  return { runNow };
+};

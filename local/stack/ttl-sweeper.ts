@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { type TableTtlModel, tableTtlsOf } from '../template-model.ts';
-import type { StackLifecycle } from './lifecycle.ts';
+import { periodicTask, type StackLifecycle } from './lifecycle.ts';
 
 /**
  * DynamoDB's TTL on this machine (dynalite has none): every table whose template enables a
@@ -73,31 +73,15 @@ export const startTtlSweeper = (lifecycle: StackLifecycle, input: TtlSweeperInpu
     return deleted;
   };
 
-  let sweeping: Promise<number> | undefined;
-  const sweepNow = (): Promise<number> => {
-    sweeping ??= (async () => {
+  const { runNow: sweepNow } = periodicTask(lifecycle, {
+    run: async () => {
       let deleted = 0;
       for (const table of tables) deleted += await sweepTable(table);
       return deleted;
-    })().finally(() => {
-      sweeping = undefined;
-    });
-    return sweeping;
-  };
-
-  let timer: NodeJS.Timeout | undefined;
-  lifecycle.add({
-    start: () => {
-      if (!input.run || tables.length === 0) return;
-      timer = setInterval(() => {
-        sweepNow().catch((error: unknown) => input.warn(`TTL sweep: ${String(error)}`));
-      }, input.intervalMs ?? SWEEP_INTERVAL_MS);
-      timer.unref();
     },
-    halt: async () => {
-      clearInterval(timer);
-      await sweeping?.catch(() => undefined);
-    },
+    enabled: input.run && tables.length > 0,
+    intervalMs: input.intervalMs ?? SWEEP_INTERVAL_MS,
+    warn: (error) => input.warn(`TTL sweep: ${String(error)}`),
   });
   return { sweepNow };
 };

@@ -11,6 +11,7 @@ import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { eventually } from '../../local/testing/eventually.ts';
 import { tiktokEnvelope, youtubeEntry, youtubeFeed } from '../../local/testing/platform-deliveries.ts';
 import { viewerToken } from '../../local/testing/viewer-tokens.ts';
+import { namesOf } from '../personal-values.ts';
 import { seedApplicantAndJobs } from './fixtures.ts';
 import { type Answer, type HostileRun, nowSeconds } from './hostile-run.ts';
 
@@ -139,8 +140,7 @@ const prototypePollution = async (run: HostileRun, jobId: string, profileId: str
       JSON.stringify({
         profileId: id,
         version: 1,
-        handle: id,
-        displayName: id,
+        ...namesOf(id),
         portfolioUrl: `https://contra.com/${id}`,
         showPortfolioLink: true,
         linkedAccounts: [],

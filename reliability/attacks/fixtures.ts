@@ -3,6 +3,7 @@ import { DynamoJobStore } from '#links/dynamo-jobs.ts';
 import { DynamoProfileStore } from '#links/dynamo-profiles.ts';
 import { eventually } from '../../local/testing/eventually.ts';
 import type { HistoryEvent } from '../links-from-history.ts';
+import { namesOf } from '../personal-values.ts';
 import { replay } from '../replay.ts';
 import type { SystemUnderTest } from '../system-under-test.ts';
 
@@ -16,8 +17,7 @@ export const firstProfileVersion = (
   detail: {
     profileId,
     version: 1,
-    handle: profileId,
-    displayName: `Applicant ${profileId}`,
+    ...namesOf(profileId),
     portfolioUrl: `https://contra.com/${profileId}`,
     showPortfolioLink: true,
     linkedAccounts: [...linkedAccounts],

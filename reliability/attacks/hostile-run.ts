@@ -19,6 +19,13 @@ export const ATTACK_KINDS = [
   'odd portfolio url',
   'forged via',
   'long-lived or future JWT',
+  'forged employer key',
+  'another employer’s key',
+  'rotated-away employer key',
+  'token of the other kind',
+  'application id enumeration',
+  'oversized note',
+  'bad cursor',
 ] as const;
 export type AttackKind = (typeof ATTACK_KINDS)[number];
 
@@ -61,6 +68,8 @@ export class HostileRun {
   }
 
   async send(path: string, init: RequestInit = {}): Promise<Answer> {
+    this.system.personal.addBearer(new Headers(init.headers).get('authorization'));
+    if (typeof init.body === 'string') this.system.personal.addFromBody(init.body);
     const response = await fetch(`${this.url}${path}`, init);
     this.requests++;
     if (response.status >= 500) this.serverErrors++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CfnTemplate } from '../../lib/assembly.ts';
-import { scanForSecrets, secretValuesOf } from '../../reliability/secrets-scan.ts';
+import { scanLogs, secretValuesOf } from '../../reliability/log-scan.ts';
 import { auditTemplates } from '../../reliability/template-audit.ts';
 import { synthesized } from '../support/synth.ts';
 
@@ -80,12 +80,12 @@ describe('secrets in logs', () => {
       'signing secret of employer emp_1',
       'signing secret of employer emp_1 (key)',
     ]);
-    expect(scanForSecrets(lines, values).hits).toEqual([]);
+    expect(scanLogs(lines, values).hits).toEqual([]);
   });
 
   it('reports a line that carries one, however it is quoted', () => {
     const values = secretValuesOf(secrets, []);
     const lines = ['ok', `{"config":{"key":"${secrets.CONTRA_WEBHOOK_SECRET.slice(6)}"}}`, 'fine'];
-    expect(scanForSecrets(lines, values).hits).toEqual([{ name: 'CONTRA_WEBHOOK_SECRET (key)', lines: 1 }]);
+    expect(scanLogs(lines, values).hits).toEqual([{ name: 'CONTRA_WEBHOOK_SECRET (key)', lines: 1 }]);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTACK_KINDS } from '../../reliability/attacks/hostile-run.ts';
 import { type AttackReport, runAttacks } from '../../reliability/attacks/run-attacks.ts';
-import { scanForSecrets, secretValuesOf } from '../../reliability/secrets-scan.ts';
+import { scanLogs, secretValuesOf } from '../../reliability/log-scan.ts';
 import { useSystemUnderTest } from '../support/system-under-test.ts';
 
 /**
@@ -28,9 +28,23 @@ describe('security against the running stack', () => {
   });
 
   it('wrote none of the secrets it used, nor any employer’s derived secret, to a log line', () => {
-    const scan = scanForSecrets(system.logs, secretValuesOf(system.secrets, system.logs));
+    const scan = scanLogs(system.logs, secretValuesOf(system.secrets, system.logs));
     expect(scan.linesSearched).toBeGreaterThan(50);
     expect(scan.valuesSearched).toBeGreaterThan(7);
     expect(scan.hits).toEqual([]);
+  });
+
+  it('wrote none of the personal values it sent (handles, names, portfolio urls, tokens, keys) to a log line', () => {
+    const values = system.personal.searched();
+    const { byKind } = system.personal.counts();
+    for (const [kind, sent] of Object.entries(byKind)) expect(sent, kind).toBeGreaterThan(0);
+    expect(scanLogs(system.logs, values).hits).toEqual([]);
+    // The values are the ones sent: one of them written to a line is found.
+    const planted = values[0];
+    expect(planted).toBeDefined();
+    if (!planted) return;
+    expect(scanLogs([...system.logs, `leaked ${planted.value}`], values).hits).toEqual([
+      { name: planted.name, lines: 1 },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationStatus } from '#events/fields.ts';
-import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
+import { DynamoTable, equalities, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { queryFilteredPage, queryFrom } from '#shared/aws/query-pages.ts';
 import { instantKey } from '#shared/instant.ts';
 import {
@@ -234,25 +234,17 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     after?: ListPosition,
   ): Promise<ApplicationPage> {
     const partition = employerApplicationsPartition(employerId);
-    const conditions: string[] = [];
-    const values: Record<string, unknown> = { ':partition': partition };
-    if (filter.jobId !== undefined) {
-      conditions.push('jobId = :job');
-      values[':job'] = filter.jobId;
-    }
-    if (filter.status !== undefined) {
-      conditions.push('#status = :status');
-      values[':status'] = filter.status;
-    }
+    const filters = equalities({ jobId: filter.jobId, status: filter.status });
     const page = await queryFilteredPage(
       this.documents,
       {
         TableName: this.tableName,
         IndexName: INDEXES.byEmployer.name,
         KeyConditionExpression: 'gsi3pk = :partition',
-        ExpressionAttributeValues: values,
-        ...(filter.status !== undefined ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeValues: { ':partition': partition, ...filters.values },
+        ...(filters.terms.length > 0
+          ? { ExpressionAttributeNames: filters.names, FilterExpression: filters.terms.join(' AND ') }
+          : {}),
         ScanIndexForward: false,
       },
       EMPLOYER_INDEX_KEY,

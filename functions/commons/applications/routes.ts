@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { EventName } from '#events/catalog.ts';
 import { id } from '#events/fields.ts';
 import { ApplicantApplication } from '#shared/application-views.ts';
-import { BODY_TOO_LARGE, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
-import { PageQuery, pageBody } from '#shared/pagination.ts';
+import { bodyProblems, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
+import { PageQuery, pageAnswer } from '#shared/pagination.ts';
 
 /**
  * What the application functions take in, listed once: lib/routing.ts routes these events to the closings
@@ -37,10 +37,7 @@ export const APPLICANT_API = {
     security: 'viewerToken',
     query: PageQuery,
     responses: {
-      200: {
-        description: 'a page of them; `nextCursor` is null on the last page',
-        content: { 'application/json': pageBody(ApplicantApplication) },
-      },
+      200: pageAnswer('applications', ApplicantApplication),
       ...problems({ 400: 'a limit outside 1–100, or a cursor this list did not give', ...VIEWER_PROBLEMS }),
     },
   },
@@ -66,8 +63,7 @@ export const APPLICANT_API = {
         description: 'the application, `status: "withdrawn"`',
         content: { 'application/json': ApplicantApplication },
       },
-      ...problems({
-        ...BODY_TOO_LARGE,
+      ...bodyProblems({
         404: 'the viewer has no application of that id (another’s too)',
         409: 'the application is final otherwise (hired, rejected or closed)',
         ...VIEWER_PROBLEMS,

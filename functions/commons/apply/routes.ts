@@ -2,13 +2,7 @@ import * as z from 'zod';
 import { applicationStatus, id, platform } from '#events/fields.ts';
 import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
 import { ProblemBody } from '#shared/http.ts';
-import {
-  BODY_TOO_LARGE,
-  type Operations,
-  problems,
-  routeKeysOf,
-  tooManyRequests,
-} from '#shared/http-operations.ts';
+import { bodyProblems, type Operations, routeKeysOf, tooManyRequests } from '#shared/http-operations.ts';
 import { ApplyBody } from './apply-request.ts';
 
 /** The applications API's routes, listed once with what they take and answer (lib/routing.ts, the handlers). */
@@ -61,8 +55,7 @@ export const APPLICATIONS_API = {
         description: 'this profile already applied to this job: its current status',
         content: { 'application/json': ApplicationAccepted },
       },
-      ...problems({
-        ...BODY_TOO_LARGE,
+      ...bodyProblems({
         401: 'a missing, invalid or expired viewer token',
         404: 'no such job',
         410: 'the job is closed',

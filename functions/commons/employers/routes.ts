@@ -1,14 +1,8 @@
 import * as z from 'zod';
 import { applicationStatus, id, statusNote, timestamp } from '#events/fields.ts';
 import { EmployerApplication } from '#shared/application-views.ts';
-import {
-  BODY_TOO_LARGE,
-  type Operations,
-  problems,
-  routeKeysOf,
-  tooManyRequests,
-} from '#shared/http-operations.ts';
-import { PageQuery, pageBody } from '#shared/pagination.ts';
+import { bodyProblems, type Operations, routeKeysOf, tooManyRequests } from '#shared/http-operations.ts';
+import { PageQuery, pageAnswer } from '#shared/pagination.ts';
 import { EMPLOYER_RATE } from './employer-rate.ts';
 
 /**
@@ -68,6 +62,12 @@ const EMPLOYER_LIMIT = tooManyRequests(
   `over the employer API limit (${EMPLOYER_RATE.perSecond} requests a second, burst ${EMPLOYER_RATE.burst}); Retry-After says when to try again`,
 );
 
+/** An employer route's problem+json answers: its own causes, then the key's, the store's and the limit's. */
+const employerProblems = (causes: Readonly<Record<number, string>>) => ({
+  ...bodyProblems({ ...causes, ...EMPLOYER_PROBLEMS }),
+  ...EMPLOYER_LIMIT,
+});
+
 const NOT_YOURS = 'the employer has no application of that id (another employer’s too: never 403)';
 
 const json = (schema: z.ZodType) => ({ 'application/json': schema });
@@ -83,16 +83,8 @@ export const EMPLOYER_API = {
       status: applicationStatus.optional().describe('only those with this status'),
     }),
     responses: {
-      200: {
-        description: 'a page of them; `nextCursor` is null on the last page',
-        content: json(pageBody(EmployerApplication)),
-      },
-      ...problems({
-        ...BODY_TOO_LARGE,
-        400: 'a bad jobId, status, limit or cursor',
-        ...EMPLOYER_PROBLEMS,
-      }),
-      ...EMPLOYER_LIMIT,
+      200: pageAnswer('applications', EmployerApplication),
+      ...employerProblems({ 400: 'a bad jobId, status, limit or cursor' }),
     },
   },
   'GET /employer/applications/{applicationId}': {
@@ -102,8 +94,7 @@ export const EMPLOYER_API = {
     path: ApplicationPath,
     responses: {
       200: { description: 'the application', content: json(EmployerApplication) },
-      ...problems({ ...BODY_TOO_LARGE, 404: NOT_YOURS, ...EMPLOYER_PROBLEMS }),
-      ...EMPLOYER_LIMIT,
+      ...employerProblems({ 404: NOT_YOURS }),
     },
   },
   'POST /employer/applications/{applicationId}/status': {
@@ -116,14 +107,11 @@ export const EMPLOYER_API = {
     requestBody: { required: true, content: json(StatusChangeBody) },
     responses: {
       200: { description: 'the application, changed or as it was', content: json(EmployerApplication) },
-      ...problems({
-        ...BODY_TOO_LARGE,
+      ...employerProblems({
         404: NOT_YOURS,
         409: 'the application is final: its status no longer changes',
         422: 'a status the employer may not set, a note over 1,000 characters, or a body that is not that object',
-        ...EMPLOYER_PROBLEMS,
       }),
-      ...EMPLOYER_LIMIT,
     },
   },
   'GET /employer/deliveries': {
@@ -134,12 +122,8 @@ export const EMPLOYER_API = {
       state: z.enum(['pending', 'delivered', 'failed']).optional().describe('only those in this state'),
     }),
     responses: {
-      200: {
-        description: 'a page of notifications; `nextCursor` is null on the last page',
-        content: json(pageBody(Delivery)),
-      },
-      ...problems({ ...BODY_TOO_LARGE, 400: 'a bad state, limit or cursor', ...EMPLOYER_PROBLEMS }),
-      ...EMPLOYER_LIMIT,
+      200: pageAnswer('notifications', Delivery),
+      ...employerProblems({ 400: 'a bad state, limit or cursor' }),
     },
   },
   'POST /employer/deliveries/{webhookId}/retry': {
@@ -153,12 +137,9 @@ export const EMPLOYER_API = {
         description: 'queued: it is pending again',
         content: json(RetryAccepted),
       },
-      ...problems({
-        ...BODY_TOO_LARGE,
+      ...employerProblems({
         404: 'the employer has no notification of that webhook-id (in the last 30 days)',
-        ...EMPLOYER_PROBLEMS,
       }),
-      ...EMPLOYER_LIMIT,
     },
   },
   'POST /employer/test': {
@@ -168,8 +149,7 @@ export const EMPLOYER_API = {
     requestBody: { required: true, content: json(EndpointTestBody) },
     responses: {
       200: { description: 'what the one attempt came to', content: json(EndpointTestResult) },
-      ...problems({ ...BODY_TOO_LARGE, 422: 'a body that is not `{url}` with a url', ...EMPLOYER_PROBLEMS }),
-      ...EMPLOYER_LIMIT,
+      ...employerProblems({ 422: 'a body that is not `{url}` with a url' }),
     },
   },
   'POST /employer/secret/rotate': {
@@ -183,8 +163,7 @@ export const EMPLOYER_API = {
         description: 'the new secret',
         content: json(SecretRotated),
       },
-      ...problems({ ...BODY_TOO_LARGE, ...EMPLOYER_PROBLEMS }),
-      ...EMPLOYER_LIMIT,
+      ...employerProblems({}),
     },
   },
   'POST /employer/key/rotate': {
@@ -193,8 +172,7 @@ export const EMPLOYER_API = {
     security: 'employerKey',
     responses: {
       200: { description: 'the new key', content: json(KeyRotated) },
-      ...problems({ ...BODY_TOO_LARGE, ...EMPLOYER_PROBLEMS }),
-      ...EMPLOYER_LIMIT,
+      ...employerProblems({}),
     },
   },
 } as const satisfies Operations;

@@ -1,7 +1,7 @@
 import { QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { VideoPosted, VideoRemoved } from '#events/catalog.ts';
 import type { Platform, VideoRef } from '#events/fields.ts';
-import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
+import { DynamoTable, equalities, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
 import { INDEXES, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type {
@@ -77,6 +77,7 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
    * one that made the video posted ('posted') or it already was ('refreshed').
    */
   async markPosted(posted: Omit<VideoPosted, 'durationSeconds'>): Promise<PostWrite> {
+    const refreshed = equalities({ url: posted.url, caption: posted.caption });
     const sets = [
       'platform = :platform',
       'videoId = :videoId',
@@ -85,6 +86,7 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
       'gsi1sk = if_not_exists(gsi1sk, :videoId)',
       'posted = :true',
       'postedAt = if_not_exists(postedAt, :postedAt)',
+      ...refreshed.terms,
     ];
     const values: Item = {
       ':platform': posted.platform,
@@ -93,15 +95,8 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
       ':gsi1pk': accountIndexKey(posted.platform, posted.accountId),
       ':true': true,
       ':postedAt': posted.postedAt,
+      ...refreshed.values,
     };
-    if (posted.url !== undefined) {
-      sets.push('#url = :url');
-      values[':url'] = posted.url;
-    }
-    if (posted.caption !== undefined) {
-      sets.push('caption = :caption');
-      values[':caption'] = posted.caption;
-    }
     const written = await unlessConditionFails(
       this.documents.send(
         new UpdateCommand({
@@ -110,7 +105,7 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'attribute_not_exists(removed)',
           ExpressionAttributeValues: values,
-          ...(posted.url !== undefined ? { ExpressionAttributeNames: { '#url': 'url' } } : {}),
+          ...(refreshed.terms.length > 0 ? { ExpressionAttributeNames: refreshed.names } : {}),
           // The updated attributes as they were: `posted` among them unless this write posted the video.
           ReturnValues: 'UPDATED_OLD',
         }),

@@ -103,7 +103,11 @@ export const tooManyRequests = (description: string): Record<429, ResponseSpec> 
 });
 
 /** The 413 of every route that reads a body: checked before anything else. */
-export const BODY_TOO_LARGE = { 413: `the body is over ${MAX_BODY_BYTES} bytes` } as const;
+const BODY_TOO_LARGE = { 413: `the body is over ${MAX_BODY_BYTES} bytes` } as const;
+
+/** The problem+json answers of a route that reads a body: its 413, then its own causes. */
+export const bodyProblems = (causes: Readonly<Record<number, string>>): Record<number, ResponseSpec> =>
+  problems({ ...BODY_TOO_LARGE, ...causes });
 
 /** A feature's routes: each route key (`GET /links/{platform}/{videoId}`) with its description. */
 export type Operations<RouteKey extends string = string> = Readonly<Record<RouteKey, OperationSpec>>;

@@ -9,10 +9,11 @@ export interface ItemKey {
   readonly sk: string;
 }
 
-export const videoKey = (platform: Platform, videoId: string): ItemKey => ({
-  pk: `VIDEO#${platform}#${videoId}`,
-  sk: 'VIDEO',
-});
+/** An entity alone in its partition: `<KIND>#<id parts>`, sort key `<KIND>`. */
+const entityKey = (kind: string, ...ids: string[]): ItemKey => ({ pk: [kind, ...ids].join('#'), sk: kind });
+
+export const videoKey = (platform: Platform, videoId: string): ItemKey =>
+  entityKey('VIDEO', platform, videoId);
 
 /** A job's claim on a video (its apply candidate), stored in the video's partition. */
 export const applyCandidateKey = (platform: Platform, videoId: string, jobId: string): ItemKey => ({
@@ -22,18 +23,16 @@ export const applyCandidateKey = (platform: Platform, videoId: string, jobId: st
 
 export const APPLY_CANDIDATE_PREFIX = 'JOB#';
 
-export const accountKey = (platform: Platform, accountId: string): ItemKey => ({
-  pk: `ACCOUNT#${platform}#${accountId}`,
-  sk: 'ACCOUNT',
-});
+export const accountKey = (platform: Platform, accountId: string): ItemKey =>
+  entityKey('ACCOUNT', platform, accountId);
 
 /** The partition of the videosByAccount index. */
 export const accountIndexKey = (platform: Platform, accountId: string): string =>
   `ACCOUNT#${platform}#${accountId}`;
 
-export const profileKey = (profileId: string): ItemKey => ({ pk: `PROFILE#${profileId}`, sk: 'PROFILE' });
+export const profileKey = (profileId: string): ItemKey => entityKey('PROFILE', profileId);
 
-export const jobKey = (jobId: string): ItemKey => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+export const jobKey = (jobId: string): ItemKey => entityKey('JOB', jobId);
 
 /** One application per profile and job, ever; all of a job's applications are one partition. */
 export const applicationKey = (jobId: string, profileId: string): ItemKey => ({
@@ -47,16 +46,11 @@ export const APPLICATION_SORT_PREFIX = 'PROFILE#';
 export const jobClosingKey = (jobId: string): ItemKey => ({ pk: `APPLICATION#${jobId}`, sk: 'CLOSING' });
 
 /** An application by its id: which job and profile it belongs to (written once, before the application). */
-export const applicationIdKey = (applicationId: string): ItemKey => ({
-  pk: `APPLICATION_ID#${applicationId}`,
-  sk: 'APPLICATION_ID',
-});
+export const applicationIdKey = (applicationId: string): ItemKey =>
+  entityKey('APPLICATION_ID', applicationId);
 
 /** A profile's apply slots: the instants of its new applications in the last day (the apply limits). */
-export const applySlotsKey = (profileId: string): ItemKey => ({
-  pk: `APPLY_SLOTS#${profileId}`,
-  sk: 'APPLY_SLOTS',
-});
+export const applySlotsKey = (profileId: string): ItemKey => entityKey('APPLY_SLOTS', profileId);
 
 /** A profile's applications, newest first: one small entry each, sorted by when it was submitted. */
 export const applicantEntryKey = (
@@ -71,7 +65,7 @@ export const applicantEntryKey = (
 export const applicantPartition = (profileId: string): string => `APPLICANT#${profileId}`;
 
 /** A deleted profile's erasure: when it started (written before its applications are read; kept for good). */
-export const erasureKey = (profileId: string): ItemKey => ({ pk: `ERASURE#${profileId}`, sk: 'ERASURE' });
+export const erasureKey = (profileId: string): ItemKey => entityKey('ERASURE', profileId);
 
 /** One employer notification per application and kind (received, withdrawn…): its attempts and outcome. */
 export const notificationKey = (applicationId: string, kind = 'notification'): ItemKey => ({
@@ -80,10 +74,7 @@ export const notificationKey = (applicationId: string, kind = 'notification'): I
 });
 
 /** An employer: its API key's generation and its signing secrets' generations. */
-export const employerKey = (employerId: string): ItemKey => ({
-  pk: `EMPLOYER#${employerId}`,
-  sk: 'EMPLOYER',
-});
+export const employerKey = (employerId: string): ItemKey => entityKey('EMPLOYER', employerId);
 
 /** The employer API limit's state (GCRA): the employer's theoretical arrival time. */
 export const employerRateKey = (employerId: string): ItemKey => ({
@@ -98,10 +89,7 @@ export const employerDeliveriesPartition = (employerId: string): string =>
   `EMPLOYER#${employerId}#DELIVERIES`;
 
 /** A webhook delivery already accepted (idempotency key), remembered ≥ 72 h. */
-export const deliveryKey = (origin: string, key: string): ItemKey => ({
-  pk: `DELIVERY#${origin}#${key}`,
-  sk: 'DELIVERY',
-});
+export const deliveryKey = (origin: string, key: string): ItemKey => entityKey('DELIVERY', origin, key);
 
 /** A YouTube channel's WebSub subscription state. */
-export const channelKey = (channelId: string): ItemKey => ({ pk: `CHANNEL#${channelId}`, sk: 'CHANNEL' });
+export const channelKey = (channelId: string): ItemKey => entityKey('CHANNEL', channelId);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type HttpRequest, type HttpResponse, problem } from './http.ts';
+import type { ResponseSpec } from './http-operations.ts';
 
 /**
  * Pages of a list (CONTRACT §6): `limit` 1–100 (25 by default) and an opaque `cursor`, `nextCursor: null` on the
@@ -49,8 +50,14 @@ export const PageQuery = z.object({
 });
 
 /** A page of a list: `nextCursor` null on the last page. */
-export const pageBody = <Item extends z.ZodType>(item: Item) =>
+const pageBody = <Item extends z.ZodType>(item: Item) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** The 200 of a list route, for its OpenAPI description: a page of `what`. */
+export const pageAnswer = (what: string, item: z.ZodType): ResponseSpec => ({
+  description: `a page of ${what}; \`nextCursor\` is null on the last page`,
+  content: { 'application/json': pageBody(item) },
+});
 
 export interface PageRequest {
   readonly limit: number;

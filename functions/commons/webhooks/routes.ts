@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BODY_TOO_LARGE, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
+import { bodyProblems, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
 import { ContraWebhookBody } from './contra.ts';
 import { TikTokEnvelope } from './tiktok.ts';
 
@@ -19,8 +19,7 @@ const ACCEPTED = {
 } as const;
 
 /** 413, 401 and 400 in the contract's order; 503 when the bus did not take the events (retry later). */
-const REFUSED = problems({
-  ...BODY_TOO_LARGE,
+const REFUSED = bodyProblems({
   401: 'a missing or wrong signature, or a timestamp more than 300 s from now',
   400: 'a body that is not what the platform sends (the detail says what is wrong)',
   503: 'the events could not be published; retry (Retry-After)',

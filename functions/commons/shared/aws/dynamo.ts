@@ -16,6 +16,19 @@ export const documentClient = (): DynamoDBDocumentClient => {
 export type Item = Record<string, unknown>;
 
 /** True for a conditional write the condition refused (the SDK's ConditionalCheckFailedException). */
+/**
+ * `#name = :name` for each attribute that has a value (undefined ones are left out), with the expression's
+ * names and values: the optional SET terms of an update, the optional filters of a query.
+ */
+export const equalities = (attributes: Readonly<Record<string, unknown>>) => {
+  const given = Object.entries(attributes).filter(([, value]) => value !== undefined);
+  return {
+    terms: given.map(([name]) => `#${name} = :${name}`),
+    names: Object.fromEntries(given.map(([name]) => [`#${name}`, name])),
+    values: Object.fromEntries(given.map(([name, value]) => [`:${name}`, value])),
+  };
+};
+
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
