@@ -31,7 +31,7 @@ const storedItem = async (tableName: string, jobId: string, profileId: string) =
 
 describe('retention of applications', () => {
   it('shrinks a final application to its ids and status a year after it became final, and a repeat still answers 200', async () => {
-    const { tableName, apply, clock, changes, employer, store, submissions } = await fresh();
+    const { tableName, apply, clock, changes, employer, applicant, store, submissions } = await fresh();
     const application = await apply({ employerId: 'emp_keep' }, { platform: 'tiktok', videoId: 'v1' });
     clock.advance(10 * DAY_MS);
     expect(
@@ -44,8 +44,14 @@ describe('retention of applications', () => {
     clock.advance(RETENTION_DAYS * DAY_MS - 1000);
     expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0, shrunk: 0 });
     expect((await store.find(application.jobId, application.profileId))?.status).toBe('rejected');
+    expect((await employer.get('emp_keep', application.applicationId))?.status).toBe('rejected');
 
     clock.advance(1000);
+    // Past its retention, readers no longer show it, even before the sweep has shrunk it.
+    expect(await employer.get('emp_keep', application.applicationId)).toBeUndefined();
+    expect((await employer.list('emp_keep', {}, 25)).items).toEqual([]);
+    expect(await applicant.get(application.profileId, application.applicationId)).toBeUndefined();
+    expect((await applicant.list(application.profileId, 25)).items).toEqual([]);
     expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0, shrunk: 1 });
     const { pk, sk, ...kept } = (await storedItem(tableName, application.jobId, application.profileId)) ?? {};
     expect({ pk, sk }).toEqual(applicationKey(application.jobId, application.profileId));

@@ -247,6 +247,13 @@ const retentionEndsAt = (application: Application): Date =>
   plus(application.history.at(-1)?.at ?? application.updatedAt, RETENTION_DAYS * DAY_MS);
 
 /**
+ * Whether a final application is past its retention at `now`: readers treat it as shrunk already (the sweep
+ * that shrinks it may be a few minutes behind).
+ */
+export const isPastRetention = (application: Application, now: Date): boolean =>
+  isFinal(application.status) && retentionEndsAt(application) <= now;
+
+/**
  * When ReelHire must look at the application again: a minute after a change whose events are still pending,
  * else 365 days after its last change while it is not final (to close it), else 365 days after it became
  * final (to shrink it to its ids and status).
@@ -269,7 +276,7 @@ export const sweepAction = (
   if (!isFinal(application.status)) {
     return plus(application.updatedAt, IDLE_DAYS * DAY_MS) <= now ? 'closeIdle' : 'reschedule';
   }
-  return retentionEndsAt(application) <= now ? 'shrink' : 'reschedule';
+  return isPastRetention(application, now) ? 'shrink' : 'reschedule';
 };
 
 const historyView = (history: readonly HistoryEntry[]) =>
