@@ -5,6 +5,7 @@ import { closeJobApplicationsPage } from '#applications/close-job-applications.t
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import { DynamoApplySlots } from '#applications/dynamo-apply-slots.ts';
 import { EmployerApplications } from '#applications/employer-applications.ts';
+import { eraseProfileApplicationsPage } from '#applications/erase-applications.ts';
 import { ApplicationOutbox } from '#applications/outbox.ts';
 import { ApplicationSubmissions, newApplicationId } from '#applications/submit-application.ts';
 import { EVENTS } from '#events/catalog.ts';
@@ -112,5 +113,9 @@ export const measureApplicationUnits = async (
     readUnits: closing.readUnits / closed,
     calls: closing.calls / closed,
   };
+  // A deleted profile with one application: the erasure mark, its list, the rewrite and the announcement.
+  costs['erasure of a profile with one application (Profile Deleted)'] = await measure(() =>
+    eraseProfileApplicationsPage({ ...changes, publisher }, { profileId: profileIds[1] ?? '' }),
+  );
   return costs;
 };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { employerView } from '#applications/application.ts';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { isSubmittedApplicant } from '#shared/application-views.ts';
 import { columns, print } from './output.ts';
 import { withStackTable } from './stack-table.ts';
 import { jsonOption, regionOption, urlOption } from './target.ts';
@@ -28,7 +29,9 @@ const humanLines = (jobId: string, applications: readonly Shown[]): string[] => 
     ...columns([
       [
         `  ${application.applicationId}`,
-        `${application.applicant.displayName} (@${application.applicant.handle}, ${application.applicant.profileId})`,
+        isSubmittedApplicant(application.applicant)
+          ? `${application.applicant.displayName} (@${application.applicant.handle}, ${application.applicant.profileId})`
+          : `(erased, ${application.applicant.profileId})`,
         application.status,
       ],
     ]),

@@ -6,10 +6,12 @@ import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
 import type {
+  ApplicationErasedNotification,
   ApplicationReceived,
   ApplicationWithdrawnNotification,
   EndpointTest,
 } from '#notify/notification.ts';
+import { isSubmittedApplicant } from '#shared/application-views.ts';
 import { localOnlyRefusal } from '../local/http/local-only.ts';
 import { currentEmployerSecret } from './employer-credentials.ts';
 import { note } from './output.ts';
@@ -29,7 +31,11 @@ interface ListenOptions {
   readonly json?: boolean;
 }
 
-type Notification = ApplicationReceived | ApplicationWithdrawnNotification | EndpointTest;
+type Notification =
+  | ApplicationReceived
+  | ApplicationWithdrawnNotification
+  | ApplicationErasedNotification
+  | EndpointTest;
 
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -69,7 +75,7 @@ const describe = (notification: Notification, webhookId: string): string[] => {
       return [
         `${notification.type}  ${data.applicationId}  ${verified}`,
         `  job        ${data.jobId}  "${data.jobTitle}"  (employer ${data.employerId})`,
-        `  applicant  ${applicant.profileId}  ${applicant.displayName} (@${applicant.handle})  ${applicant.portfolioUrl}`,
+        `  applicant  ${applicant.profileId}  ${isSubmittedApplicant(applicant) ? `${applicant.displayName} (@${applicant.handle})  ${applicant.portfolioUrl}` : '(erased: the applicant deleted their profile)'}`,
         `  via        ${data.via ? `${data.via.platform} video ${data.via.videoId}` : 'none'}`,
         `  submitted  ${data.submittedAt}`,
       ];
@@ -80,6 +86,14 @@ const describe = (notification: Notification, webhookId: string): string[] => {
         `${notification.type}  ${data.applicationId}  ${verified}`,
         `  job        ${data.jobId}  (employer ${data.employerId})`,
         `  withdrawn  ${data.withdrawnAt}`,
+      ];
+    }
+    case 'application.erased': {
+      const { data } = notification;
+      return [
+        `${notification.type}  ${data.applicationId}  ${verified}`,
+        `  job        ${data.jobId}  (employer ${data.employerId})`,
+        `  erased     ${data.erasedAt}: delete your copy of the applicant's personal data`,
       ];
     }
     case 'endpoint.test':

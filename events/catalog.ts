@@ -131,6 +131,17 @@ export const ApplicationWithdrawn = z.object({
   withdrawnAt: timestamp,
 });
 
+/**
+ * Internal: an application's personal fields were erased (its applicant's profile was deleted); asks the
+ * notifier for application.erased to the employer, after the application's earlier notifications (CONTRACT §7).
+ */
+export const ApplicationErased = z.object({
+  applicationId: id,
+  jobId: id,
+  employerId: id,
+  erasedAt: timestamp,
+});
+
 const notification = {
   applicationId: id,
   jobId: id,
@@ -173,6 +184,17 @@ export const ApplicationsClosingRequested = z.object({
   jobId: id,
   cursor: z.string().max(1024).optional(),
   page: z.number().int().min(1).max(100_000).optional(),
+});
+
+/**
+ * Internal: the erasure of a deleted profile's applications, one page (≤ 100) per event after the first (which
+ * Profile Deleted itself starts), the next page asked for with the cursor. Erasure re-reads each application,
+ * so duplicates and late pages change nothing.
+ */
+export const ApplicationsErasureRequested = z.object({
+  profileId: id,
+  cursor: z.string().max(1024),
+  page: z.number().int().min(2).max(100_000),
 });
 
 export interface EventDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -288,6 +310,20 @@ export const EVENTS = {
     schema: ApplicationsClosingRequested,
     internal: true,
   }),
+  applicationErased: define({
+    name: 'application-erased',
+    detailType: 'Application Erased',
+    origins: ['api'],
+    schema: ApplicationErased,
+    internal: true,
+  }),
+  applicationsErasureRequested: define({
+    name: 'applications-erasure-requested',
+    detailType: 'Applications Erasure Requested',
+    origins: ['api'],
+    schema: ApplicationsErasureRequested,
+    internal: true,
+  }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;
@@ -307,6 +343,8 @@ export type ApplicationNotificationFailed = z.infer<typeof ApplicationNotificati
 export type ApplicationStatusChanged = z.infer<typeof ApplicationStatusChanged>;
 export type ApplicationWithdrawn = z.infer<typeof ApplicationWithdrawn>;
 export type ApplicationsClosingRequested = z.infer<typeof ApplicationsClosingRequested>;
+export type ApplicationErased = z.infer<typeof ApplicationErased>;
+export type ApplicationsErasureRequested = z.infer<typeof ApplicationsErasureRequested>;
 export type LinkFanoutRequested = z.infer<typeof LinkFanoutRequested>;
 export type ChannelSubscriptionWanted = z.infer<typeof ChannelSubscriptionWanted>;
 

@@ -209,7 +209,7 @@ export const FUNCTIONS = {
   applicationClosings: {
     entry: 'functions/application-closings.ts',
     description:
-      "Job Closed / Applications Closing Requested → the job's open applications closed, ≤ 100 a page",
+      "Job Closed / Applications Closing Requested → the job's open applications closed; Profile Deleted / Applications Erasure Requested → the profile's applications erased; ≤ 100 a page",
     memoryMb: 256,
     timeoutSeconds: 60,
     secrets: [],
@@ -220,7 +220,7 @@ export const FUNCTIONS = {
   applicationSweep: {
     entry: 'functions/application-sweep.ts',
     description:
-      'Every minute: publishes application changes a failed request left pending; closes applications idle a year',
+      'Every minute: publishes application changes a failed request left pending; closes applications idle a year; shrinks those final a year to ids and status',
     ...SCHEDULED_SWEEP,
   },
 } as const satisfies Record<string, FunctionSpec>;

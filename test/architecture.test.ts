@@ -157,7 +157,7 @@ describe('feature folders', () => {
 
 /** The pure rules of each folder: what a link is, ordering by instant, the subscription plan, the schedules… */
 const RULES: Readonly<Record<string, readonly string[]>> = {
-  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'job-status.ts'],
+  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'job-status.ts', 'application-views.ts'],
   links: ['links.ts', 'link-changes.ts', 'refs.ts'],
   apply: ['apply-request.ts'],
   applications: ['application.ts'],

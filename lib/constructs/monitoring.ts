@@ -216,6 +216,7 @@ export class Monitoring extends Construct {
             'ApplicationStatusesChanged',
             'ApplicationsWithdrawn',
             'ApplicationsClosed',
+            'ApplicationsErased',
           ]),
           // Changes whose request failed after writing, published by the sweep: should stay near zero.
           domainWidget('Application changes republished', ['ApplicationChangesRepublished']),

@@ -142,6 +142,21 @@ describe('GET /openapi.json', () => {
     expect(check(received, ...bodyOf('application.withdrawn'), 'schema')).not.toBe(true);
   });
 
+  it('describes application.erased, and application.received rebuilt from an erased record', () => {
+    const erasedApplication = {
+      ...sampleApplication(),
+      applicant: { profileId: 'prof_1', erased: true as const },
+      via: undefined,
+      erasedAt: '2026-11-23T00:00:00Z',
+    };
+    const bodyOf = (type: string) => ['webhooks', type, 'post', 'requestBody', 'content', 'application/json'];
+    const notice = kindDefinition('erased').body(erasedApplication, '2026-11-23T00:00:01Z');
+    expect(check(notice, ...bodyOf('application.erased'), 'schema')).toBe(true);
+    const received = kindDefinition('received').body(erasedApplication, '2026-11-21T18:30:01Z');
+    expect(check(received, ...bodyOf('application.received'), 'schema')).toBe(true);
+    expect(check(received, ...bodyOf('application.erased'), 'schema')).not.toBe(true);
+  });
+
   it('GET /health and a 404 of /links answer what the document describes', async () => {
     await expectDescribedAnswer(await fetch(`${stack.url}/health`), '/health', 'get');
     const missing = await fetch(`${stack.url}/links/tiktok/${randomUUID()}`);

@@ -4,10 +4,12 @@ import {
   applicantView,
   decideChange,
   employerView,
+  erased,
   IDLE_DAYS,
   isFinal,
   nextDueAt,
   pendingEvents,
+  RETENTION_DAYS,
   sweepAction,
 } from '#applications/application.ts';
 import { definitionOf } from '#events/catalog.ts';
@@ -116,7 +118,7 @@ describe('the outbox', () => {
 });
 
 describe('when ReelHire looks again', () => {
-  it('is a minute after a change still to publish, else a year after the last change while open, else never', () => {
+  it('is a minute after a change still to publish, else a year after the last change while open, else a year after it became final', () => {
     const fresh = application();
     expect(nextDueAt(fresh)?.toISOString()).toBe('2026-11-21T18:31:00.000Z');
     const published = { ...fresh, publishedThrough: 1 };
@@ -124,7 +126,9 @@ describe('when ReelHire looks again', () => {
       new Date(Date.parse('2026-11-21T18:30:00Z') + IDLE_DAYS * 86_400_000).toISOString(),
     );
     const rejected = changed(published, 'rejected', 'employer');
-    expect(nextDueAt({ ...rejected, publishedThrough: 2 })).toBeUndefined();
+    expect(nextDueAt({ ...rejected, publishedThrough: 2 }).toISOString()).toBe(
+      new Date(Date.parse('2026-11-22T10:00:00Z') + RETENTION_DAYS * 86_400_000).toISOString(),
+    );
   });
 
   it('publishes what is pending, closes what has been idle a year, and otherwise waits', () => {
@@ -132,6 +136,9 @@ describe('when ReelHire looks again', () => {
     expect(sweepAction(application(), new Date('2026-11-21T18:32:00Z'))).toBe('publish');
     expect(sweepAction(published, new Date('2027-11-21T18:29:59Z'))).toBe('reschedule');
     expect(sweepAction(published, new Date('2027-11-21T18:30:00Z'))).toBe('closeIdle');
+    const rejected = { ...changed(published, 'rejected', 'employer'), publishedThrough: 2 };
+    expect(sweepAction(rejected, new Date('2027-11-22T09:59:59Z'))).toBe('reschedule');
+    expect(sweepAction(rejected, new Date('2027-11-22T10:00:00Z'))).toBe('shrink');
   });
 });
 
@@ -152,5 +159,61 @@ describe('views', () => {
     const { applicant: _, ...rest } = employerView(app);
     expect(applicantView(app)).toEqual(rest);
     expect(applicantView({ ...app, via: undefined }).via).toBeNull();
+  });
+});
+
+describe('erasure (CONTRACT §7)', () => {
+  it('keeps ids, title, status, history without notes and instants; the applicant is erased, via null', () => {
+    const noted = decideChange(application(), {
+      status: 'interviewing',
+      by: 'employer',
+      at: '2026-11-22T10:00:00Z',
+      note: 'call Maya on Thursday',
+    });
+    if (noted.kind !== 'changed') throw new Error('expected a change');
+    const before = noted.application;
+    const after = erased(before, '2026-11-23T00:00:00Z');
+    expect(after).toBeDefined();
+    if (after === undefined) return;
+    expect(employerView(after)).toEqual({
+      applicationId: 'app_1',
+      jobId: 'job_1',
+      jobTitle: 'Designer',
+      status: 'interviewing',
+      history: [
+        { status: 'submitted', at: '2026-11-21T18:30:00Z', by: 'applicant' },
+        { status: 'interviewing', at: '2026-11-22T10:00:00Z', by: 'employer' },
+      ],
+      applicant: { profileId: 'prof_1', erased: true },
+      via: null,
+      submittedAt: '2026-11-21T18:30:00Z',
+      updatedAt: '2026-11-22T10:00:00Z',
+    });
+    expect(JSON.stringify(after)).not.toMatch(/maya|Maya|Thursday/);
+    expect(after.revision).toBe(before.revision + 1);
+    expect(after.erasedAt).toBe('2026-11-23T00:00:00Z');
+    // Statuses stay, and erasure publishes no status change of its own; what is still to publish loses the
+    // personal values too (the note, the via).
+    expect(pendingEvents(after).map((event) => event.detailType)).toEqual(
+      pendingEvents(before).map((event) => event.detailType),
+    );
+    expect(JSON.stringify(pendingEvents(after))).not.toMatch(/Thursday|"via"/);
+    expect(erased(after, '2026-11-24T00:00:00Z')).toBeUndefined();
+  });
+
+  it('keeps no note of a change made after the erasure', () => {
+    const after = erased(application(), '2026-11-23T00:00:00Z');
+    if (after === undefined) throw new Error('expected an erasure');
+    const decision = decideChange(after, {
+      status: 'rejected',
+      by: 'employer',
+      at: '2026-11-24T00:00:00Z',
+      note: 'Maya was great',
+    });
+    expect(decision.kind === 'changed' && decision.application.history.at(-1)).toEqual({
+      status: 'rejected',
+      at: '2026-11-24T00:00:00Z',
+      by: 'employer',
+    });
   });
 });

@@ -177,15 +177,15 @@ describe('published at least once, even when the request failed after writing', 
       publishedThrough: 1,
     });
     clock.advance(30_000);
-    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0 });
+    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0, shrunk: 0 });
     clock.advance(31_000);
-    expect(await sweepApplications(changes)).toEqual({ republished: 1, closedIdle: 0 });
+    expect(await sweepApplications(changes)).toEqual({ republished: 1, closedIdle: 0, shrunk: 0 });
     expect(publisher.ofType(CHANGED).map((event) => event.detail)).toEqual([
       expect.objectContaining({ applicationId: application.applicationId, status: 'interviewing' }),
     ]);
     expect(await stored(application.jobId, application.profileId)).toMatchObject({ publishedThrough: 2 });
     clock.advance(2 * MINUTE);
-    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0 });
+    expect(await sweepApplications(changes)).toEqual({ republished: 0, closedIdle: 0, shrunk: 0 });
   });
 
   it('a crash after publishing, before clearing the marker: published again (at least once), then clear', async () => {
@@ -271,6 +271,17 @@ describe('closing', () => {
 });
 
 describe('lists', () => {
+  it('lists an applicant whose duplicate-application race left a second entry for the same job once, without failing', async () => {
+    const { apply, store, applicant } = fresh();
+    const won = await apply({ employerId: 'emp_race' });
+    // The loser of the race wrote its pointers (an entry in the applicant's list), then lost the application.
+    const lost = { ...won, applicationId: uniqueId('app'), submittedAt: '2026-11-21T18:30:00.001Z' };
+    expect(await store.create(lost)).toBe(false);
+    // BatchGetItem refuses a key asked for twice: both entries name the same application item.
+    const listed = await applicant.list(won.profileId, 25);
+    expect(listed.items.map((item) => item.applicationId)).toEqual([won.applicationId]);
+  });
+
   it('pages an employer’s applications newest first, filtered by job and status, nextCursor on all but the last', async () => {
     const { apply, employer, clock } = fresh();
     const employerId = uniqueId('emp');

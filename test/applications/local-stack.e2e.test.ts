@@ -277,4 +277,59 @@ describe('after the application, on the local stack', () => {
     const accepted = jobs.filter((_, index) => answers[index]?.status === 201);
     expect((await client.apply(accepted[0] ?? '', 'prof_limit')).status).toBe(200);
   });
+
+  it('a deleted profile’s application is erased within a minute, and the employer is sent application.erased after received, signed', async () => {
+    await client.profile('prof_gus');
+    await waitUntilQuiet(system.stack);
+    const applicationId = applicationIdOf(await client.apply('job_e2e', 'prof_gus'));
+    const webhookIdIs = (id: string) => (request: { headers: Record<string, unknown> }) =>
+      request.headers['webhook-id'] === id;
+    await eventually(() => employer.successes.find(webhookIdIs(applicationId)), {
+      what: 'application.received delivered',
+    });
+    const noted = await client.employer('POST', `/employer/applications/${applicationId}/status`, key, {
+      status: 'reviewing',
+      note: 'Maya’s reel is great',
+    });
+    expect(noted.status).toBe(200);
+
+    await client.publish('profileDeleted', {
+      profileId: 'prof_gus',
+      version: 2,
+      deletedAt: new Date().toISOString(),
+    });
+    const notice = await eventually(() => employer.successes.find(webhookIdIs(`${applicationId}.erased`)), {
+      what: 'application.erased delivered',
+    });
+    const headers = notice.headers as Record<string, string>;
+    expect(() =>
+      new Webhook(employerSecret(system.secrets.EMPLOYER_SIGNING_KEY, EMPLOYER)).verify(notice.body, headers),
+    ).not.toThrow();
+    expect(JSON.parse(notice.body)).toEqual({
+      type: 'application.erased',
+      timestamp: expect.any(String),
+      data: { applicationId, jobId: 'job_e2e', employerId: EMPLOYER, erasedAt: expect.any(String) },
+    });
+    expect(employer.received.findIndex(webhookIdIs(applicationId))).toBeLessThan(
+      employer.received.findIndex(webhookIdIs(`${applicationId}.erased`)),
+    );
+
+    const seen = await client.employer('GET', `/employer/applications/${applicationId}`, key);
+    expect(seen.body).toEqual({
+      applicationId,
+      jobId: 'job_e2e',
+      jobTitle: expect.any(String),
+      status: 'reviewing',
+      history: [
+        { status: 'submitted', at: expect.any(String), by: 'applicant' },
+        { status: 'reviewing', at: expect.any(String), by: 'employer' },
+      ],
+      applicant: { profileId: 'prof_gus', erased: true },
+      via: null,
+      submittedAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    // The erasure publishes no status change: platforms heard of the one change only.
+    expect(published('Application Status Changed', applicationId)).toHaveLength(1);
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { closeJobApplicationsPage } from '#applications/close-job-applications.ts';
 import { sweepApplications } from '#applications/sweep.ts';
 import type { ApplicationStatus } from '#events/fields.ts';
-import { applicationsWorld } from '../support/applications-world.ts';
+import { applicationsWorld, shuffledBatches } from '../support/applications-world.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 
 /**
@@ -32,18 +32,7 @@ const scenario = fc
   .array(fc.tuple(operation, fc.boolean()), { minLength: 1, maxLength: 8 })
   .chain((operations) => {
     const deliveries = operations.flatMap(([op, twice]) => (twice ? [op, op] : [op]));
-    return fc
-      .tuple(
-        fc.shuffledSubarray(deliveries, { minLength: deliveries.length }),
-        fc.integer({ min: 1, max: 4 }),
-      )
-      .map(([order, batchSize]) => {
-        const batches: Operation[][] = [];
-        for (let start = 0; start < order.length; start += batchSize) {
-          batches.push(order.slice(start, start + batchSize));
-        }
-        return batches;
-      });
+    return shuffledBatches(deliveries, 4);
   });
 
 const FINAL: ReadonlySet<ApplicationStatus> = new Set(['hired', 'rejected', 'withdrawn', 'closed']);

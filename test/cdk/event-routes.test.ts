@@ -61,13 +61,16 @@ const CONSUMERS: Readonly<Record<string, readonly FunctionName[]>> = {
   'Video Removed': ['videoEvents'],
   'Account Disconnected': ['videoEvents'],
   'Profile Updated': ['contraEvents'],
-  'Profile Deleted': ['contraEvents'],
+  // A deleted profile turns off its links and, separately, erases its applications.
+  'Profile Deleted': ['contraEvents', 'applicationClosings'],
   'Job Published': ['contraEvents'],
   // A closed job closes its links and, separately, its applications.
   'Job Closed': ['contraEvents', 'applicationClosings'],
   'Application Submitted': ['notifier'],
   'Application Withdrawn': ['notifier'],
   'Applications Closing Requested': ['applicationClosings'],
+  'Application Erased': ['notifier'],
+  'Applications Erasure Requested': ['applicationClosings'],
 };
 
 const byRule = (a: { ruleId: string }, b: { ruleId: string }) => a.ruleId.localeCompare(b.ruleId);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETENTION_DAYS } from '#applications/application.ts';
 import { isJsonObject } from '#shared/json.ts';
 import { type CfnTemplate, readAssembly } from '../../lib/assembly.ts';
 import { freshOutdir, PROD_ENV, removeOutdirs, synthWithoutBundling } from '../support/synth-variants.ts';
@@ -96,6 +97,10 @@ describe('docs/privacy.md retention table against the prod template', () => {
     ['function logs (no personal values)', () => logDays(false)],
   ])('%s', (copy, deployed) => {
     expect(documented.get(copy), `docs/privacy.md has no row "${copy}"`).toBe(deployed());
+  });
+
+  it('states the applications’ retention the sweep applies', () => {
+    expect(documented.get('final applications, whole (then ids and status only)')).toBe(RETENTION_DAYS);
   });
 
   it('access logs keep client IPs 30 days, as CONTRACT §7 says', () => {

@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Application } from '#applications/application.ts';
+import { type Application, erased } from '#applications/application.ts';
 import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { EVENTS } from '#events/catalog.ts';
 import {
   deliverNotification,
   NotificationRetryError,
@@ -14,6 +15,7 @@ import { employerSecret } from '#notify/employer-secret.ts';
 import type { NotificationKind } from '#notify/notification.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
+import { isSubmittedApplicant } from '#shared/application-views.ts';
 import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
@@ -362,7 +364,9 @@ describe('deliverNotification: application.received', () => {
         expect(everything).not.toContain(forbidden);
       }
       expect(everything).not.toContain(employer.received[0]?.headers['webhook-signature']);
-      for (const personal of [application.applicant.displayName, application.applicant.portfolioUrl]) {
+      const { applicant } = application;
+      if (!isSubmittedApplicant(applicant)) throw new Error('the sample applicant is not erased');
+      for (const personal of [applicant.displayName, applicant.portfolioUrl]) {
         expect(written.join('')).not.toContain(personal);
       }
     } finally {
@@ -433,5 +437,87 @@ describe('deliverNotification: application.withdrawn, never before application.r
     expect(employer.received.map((request) => request.headers['webhook-id'])).toHaveLength(2);
     expect(JSON.parse(employer.received[1]?.body ?? '').type).toBe('application.withdrawn');
     expect(publisher.events.map((event) => event.detailType)).toEqual([FAILED]);
+  });
+});
+
+describe('deliverNotification: an erased application (CONTRACT §7)', () => {
+  /** Erases the stored application as the erasure does (one conditional write on its revision). */
+  const erase = async (application: Application): Promise<Application> => {
+    const store = new DynamoApplications(dynamo.documents, tableName);
+    const current = await store.byId(application.applicationId);
+    const after = current && erased(current, '2026-11-23T00:00:00Z');
+    if (!current || !after || !(await store.replace(after, current.revision))) throw new Error('not erased');
+    return after;
+  };
+  const personalValues = (application: Application): string[] => {
+    const { applicant } = application;
+    return isSubmittedApplicant(applicant)
+      ? [applicant.handle, applicant.displayName, applicant.portfolioUrl, '7399990000000000001']
+      : [];
+  };
+
+  it('rebuilds a received still being retried from the erased record, then sends application.erased after it', async () => {
+    const { application, employer, retries, attempt } = await scenario({ via: true });
+    employer.answer({ status: 503 });
+    expect(await attempt(1, 'received-1', 'received')).toBeInstanceOf(NotificationRetryError);
+    expect(employer.received[0]?.body).toContain('Maya Lindqvist');
+    await erase(application);
+
+    // application.erased waits while received is pending…
+    expect(await attempt(1, 'erased-1', 'erased')).toBeUndefined();
+    expect(retries.resent).toEqual([{ body: '{"the":"erased event"}', delaySeconds: expect.any(Number) }]);
+    // …whose retry carries nothing personal any more…
+    expect(await attempt(2, 'received-2', 'received')).toBeUndefined();
+    const retried = employer.received[1];
+    expect(JSON.parse(retried?.body ?? '').data).toMatchObject({
+      applicant: { profileId: application.profileId, erased: true },
+      via: null,
+      jobTitle: 'Brand designer for a coffee roaster refresh',
+    });
+    for (const value of personalValues(application)) expect(retried?.body).not.toContain(value);
+    // …then application.erased goes, signed, with ids and the instant only.
+    expect(await attempt(1, 'erased-2', 'erased')).toBeUndefined();
+    const last = employer.received.at(-1);
+    expect(last?.signatureValid).toBe(true);
+    expect(last?.headers['webhook-id']).toBe(`${application.applicationId}.erased`);
+    expect(JSON.parse(last?.body ?? '')).toEqual({
+      type: 'application.erased',
+      timestamp: expect.any(String),
+      data: {
+        applicationId: application.applicationId,
+        jobId: application.jobId,
+        employerId: application.employerId,
+        erasedAt: '2026-11-23T00:00:00Z',
+      },
+    });
+    // A duplicate Application Erased sends nothing again.
+    expect(await attempt(1, 'erased-3', 'erased')).toBeUndefined();
+    expect(employer.received).toHaveLength(3);
+  });
+
+  it('rebuilds a dead-lettered received from the erased record when it is redriven', async () => {
+    const { application, employer, attempt } = await scenario({ via: true });
+    employer.answer({ status: 410 });
+    expect(await attempt(1, 'received-1', 'received')).toBeInstanceOf(PoisonMessageError);
+    await erase(application);
+    // The redriven message is a fresh one (receive count 1): the failed notification is reopened and sent.
+    expect(await attempt(1, 'redriven-1', 'received')).toBeUndefined();
+    const redriven = employer.received[1];
+    expect(JSON.parse(redriven?.body ?? '').data.applicant).toEqual({
+      profileId: application.profileId,
+      erased: true,
+    });
+    for (const value of personalValues(application)) expect(redriven?.body).not.toContain(value);
+  });
+
+  it('keeps ids only in what a dead-lettered message holds: the event that asked for the notification', () => {
+    // A notifier message is the bus event that asked for it; its body is rebuilt at delivery, never queued.
+    for (const name of ['applicationSubmitted', 'applicationWithdrawn', 'applicationErased'] as const) {
+      const fields = Object.keys(EVENTS[name].schema.shape);
+      expect(
+        fields.filter((field) => !/Id$|At$|^via$/.test(field)),
+        name,
+      ).toEqual([]);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ApplicantApplications } from '#applications/applicant-applications.ts';
 import type { Application } from '#applications/application.ts';
 import type { ChangeDependencies } from '#applications/change-status.ts';
@@ -75,3 +76,18 @@ export const applicationsWorld = (dynamo: LocalDynamo, tableName: string) => {
 };
 
 export type ApplicationsWorld = ReturnType<typeof applicationsWorld>;
+
+/** Deliveries in a random order, cut into batches of a random size (1 to `maxBatch`) that run concurrently. */
+export const shuffledBatches = <T>(deliveries: readonly T[], maxBatch: number): fc.Arbitrary<T[][]> =>
+  fc
+    .tuple(
+      fc.shuffledSubarray([...deliveries], { minLength: deliveries.length }),
+      fc.integer({ min: 1, max: maxBatch }),
+    )
+    .map(([order, batchSize]) => {
+      const batches: T[][] = [];
+      for (let start = 0; start < order.length; start += batchSize) {
+        batches.push(order.slice(start, start + batchSize));
+      }
+      return batches;
+    });

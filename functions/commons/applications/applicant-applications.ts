@@ -1,4 +1,4 @@
-import { type ApplicantView, type Application, applicantView } from './application.ts';
+import { type ApplicantView, type Application, applicantView, isPastRetention } from './application.ts';
 import { type ChangeDependencies, changeStatus } from './change-status.ts';
 import { cursorOf, positionOf } from './list-position.ts';
 
@@ -17,7 +17,11 @@ export class ApplicantApplications {
   /** Throws InvalidCursorError for a cursor this list did not give. */
   async list(profileId: string, limit: number, cursor?: string) {
     const page = await this.deps.store.byApplicant(profileId, limit, positionOf(cursor));
-    return { items: page.applications.map(applicantView), nextCursor: cursorOf(page.next) };
+    const now = this.deps.now();
+    return {
+      items: page.applications.filter((application) => !isPastRetention(application, now)).map(applicantView),
+      nextCursor: cursorOf(page.next),
+    };
   }
 
   async get(profileId: string, applicationId: string): Promise<ApplicantView | undefined> {
@@ -42,6 +46,8 @@ export class ApplicantApplications {
 
   private async own(profileId: string, applicationId: string): Promise<Application | undefined> {
     const application = await this.deps.store.byId(applicationId);
-    return application?.profileId === profileId ? application : undefined;
+    return application?.profileId === profileId && !isPastRetention(application, this.deps.now())
+      ? application
+      : undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { ApplicationStatus } from '#events/fields.ts';
-import type { Application } from './application.ts';
+import type { Application, RetainedApplication } from './application.ts';
 
 /**
  * Where an application stands in a list, as the store pages through it: the index sort key of the last item
@@ -28,6 +28,10 @@ export interface EmployerFilter {
 export interface ApplicationStore {
   find(jobId: string, profileId: string): Promise<Application | undefined>;
   byId(applicationId: string): Promise<Application | undefined>;
+  /** The application whole, or what is left of it past its retention (one read: the apply flow's repeat). */
+  findRetained(jobId: string, profileId: string): Promise<Application | RetainedApplication | undefined>;
+  /** Shrinks a final application past its retention to its ids and status; false if it changed meanwhile. */
+  shrink(application: Application): Promise<boolean>;
   /** First writer wins: false when this profile already applied to this job. */
   create(application: Application): Promise<boolean>;
   /** Writes the changed application if the stored one is still at `expectedRevision`; false otherwise. */
@@ -39,6 +43,11 @@ export interface ApplicationStore {
   /** Marks the job's applications as closing (idempotent), before they are paged through. */
   startClosing(jobId: string, at: string): Promise<void>;
   closingStarted(jobId: string): Promise<boolean>;
+  /** Marks the profile as erased (idempotent, kept for good), before its applications are paged through. */
+  startErasure(profileId: string, at: string): Promise<void>;
+  erasureStarted(profileId: string): Promise<boolean>;
+  /** Records that the application's Application Erased is on the bus (whatever its revision now). */
+  markErasureAnnounced(application: Application): Promise<void>;
   /** The job's applications in profile order, a page at a time (consistent reads). */
   jobPage(
     jobId: string,

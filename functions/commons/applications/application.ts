@@ -1,6 +1,12 @@
 import { type ApplicationStatusChanged, type ApplicationSubmitted, EVENTS } from '#events/catalog.ts';
 import type { ApplicationStatus, VideoRef } from '#events/fields.ts';
-import type { ACTORS, ApplicantApplication, EmployerApplication } from '#shared/application-views.ts';
+import {
+  type ACTORS,
+  type Applicant,
+  type ApplicantApplication,
+  applicantBody,
+  type EmployerApplication,
+} from '#shared/application-views.ts';
 import type { JobRecord } from '#shared/entities.ts';
 import type { OutgoingEvent } from '#shared/event-publisher.ts';
 import { compareInstants } from '#shared/instant.ts';
@@ -18,14 +24,6 @@ export interface HistoryEntry {
   readonly at: string;
   readonly by: Actor;
   readonly note?: string;
-}
-
-/** The applicant as the application was submitted (the employer's copy; erased with the profile, #15). */
-export interface Applicant {
-  readonly profileId: string;
-  readonly handle: string;
-  readonly displayName: string;
-  readonly portfolioUrl: string;
 }
 
 /** One application per profile and job, ever: the stored record. */
@@ -48,6 +46,10 @@ export interface Application {
   readonly revision: number;
   /** How many history entries have had their events published; the rest are the outbox. */
   readonly publishedThrough: number;
+  /** When the applicant's personal fields were erased (their profile was deleted). */
+  readonly erasedAt?: string;
+  /** Set once Application Erased is on the bus: a repeated erasure publishes it no more. */
+  readonly erasureAnnounced?: boolean;
 }
 
 const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['hired', 'rejected', 'withdrawn', 'closed']);
@@ -93,7 +95,8 @@ export const decideChange = (application: Application, change: StatusChange): Ch
     status: change.status,
     at,
     by: change.by,
-    ...(change.note === undefined ? {} : { note: change.note }),
+    // An erased application keeps no notes (CONTRACT §7), later ones included.
+    ...(change.note === undefined || application.erasedAt !== undefined ? {} : { note: change.note }),
   };
   return {
     kind: 'changed',
@@ -120,8 +123,25 @@ export const viaOfJob = (via: VideoRef | undefined, job: JobRecord): VideoRef | 
 /** The fields of a new application that the apply flow knows. */
 export type NewApplication = Omit<
   Application,
-  'status' | 'history' | 'updatedAt' | 'revision' | 'publishedThrough'
+  'status' | 'history' | 'updatedAt' | 'revision' | 'publishedThrough' | 'erasedAt' | 'erasureAnnounced'
 >;
+
+/**
+ * The application once its applicant's profile is deleted (CONTRACT §7 "Erasure"): the applicant is reduced to
+ * `{profileId, erased: true}`, `via` to none and the history loses its notes; ids, title, status, history and
+ * instants stay (statuses and funnel counts are not personal). Undefined when it is erased already.
+ */
+export const erased = (application: Application, at: string): Application | undefined => {
+  if (application.erasedAt !== undefined) return undefined;
+  const { via: _via, ...kept } = application;
+  return {
+    ...kept,
+    applicant: { profileId: application.profileId, erased: true },
+    history: application.history.map(({ status, at: changedAt, by }) => ({ status, at: changedAt, by })),
+    erasedAt: at,
+    revision: application.revision + 1,
+  };
+};
 
 /** A new application: `submitted` by its applicant, its Application Submitted still to publish. */
 export const submitted = (application: NewApplication): Application => ({
@@ -200,32 +220,63 @@ export const OUTBOX_GRACE_SECONDS = 60;
 /** An application that is not final and has not changed for this long is closed by ReelHire. */
 export const IDLE_DAYS = 365;
 
+/** A final application is kept whole this long after it became final, then only its ids and status (§7). */
+export const RETENTION_DAYS = 365;
+
 const DAY_MS = 86_400_000;
 
 const plus = (timestamp: string, milliseconds: number): Date =>
   new Date(new Date(timestamp).getTime() + milliseconds);
 
+/** What is left of an application past its retention: enough that "one per profile and job, ever" holds. */
+export type RetainedApplication = Pick<Application, 'applicationId' | 'jobId' | 'profileId' | 'status'>;
+
+export const retainedOf = (application: Application): RetainedApplication => ({
+  applicationId: application.applicationId,
+  jobId: application.jobId,
+  profileId: application.profileId,
+  status: application.status,
+});
+
+/** Whether a stored application is whole (not yet past its retention). */
+export const isWhole = (application: Application | RetainedApplication): application is Application =>
+  'history' in application;
+
+/** When a final application's retention ends: a year after the change that made it final (its last). */
+const retentionEndsAt = (application: Application): Date =>
+  plus(application.history.at(-1)?.at ?? application.updatedAt, RETENTION_DAYS * DAY_MS);
+
+/**
+ * Whether a final application is past its retention at `now`: readers treat it as shrunk already (the sweep
+ * that shrinks it may be a few minutes behind).
+ */
+export const isPastRetention = (application: Application, now: Date): boolean =>
+  isFinal(application.status) && retentionEndsAt(application) <= now;
+
 /**
  * When ReelHire must look at the application again: a minute after a change whose events are still pending,
- * else 365 days after its last change while it is not final; never once it is final and published (#15 adds
- * the retention shrink 365 days after it became final here).
+ * else 365 days after its last change while it is not final (to close it), else 365 days after it became
+ * final (to shrink it to its ids and status).
  */
-export const nextDueAt = (application: Application): Date | undefined => {
+export const nextDueAt = (application: Application): Date => {
   if (hasPendingEvents(application)) {
     const latest = application.history.at(-1)?.at ?? application.updatedAt;
     return plus(latest, OUTBOX_GRACE_SECONDS * 1000);
   }
   if (!isFinal(application.status)) return plus(application.updatedAt, IDLE_DAYS * DAY_MS);
-  return undefined;
+  return retentionEndsAt(application);
 };
 
 /** What the sweep does with an application found due at `now`. */
-export const sweepAction = (application: Application, now: Date): 'publish' | 'closeIdle' | 'reschedule' => {
+export const sweepAction = (
+  application: Application,
+  now: Date,
+): 'publish' | 'closeIdle' | 'shrink' | 'reschedule' => {
   if (hasPendingEvents(application)) return 'publish';
-  if (!isFinal(application.status) && plus(application.updatedAt, IDLE_DAYS * DAY_MS) <= now) {
-    return 'closeIdle';
+  if (!isFinal(application.status)) {
+    return plus(application.updatedAt, IDLE_DAYS * DAY_MS) <= now ? 'closeIdle' : 'reschedule';
   }
-  return 'reschedule';
+  return isPastRetention(application, now) ? 'shrink' : 'reschedule';
 };
 
 const historyView = (history: readonly HistoryEntry[]) =>
@@ -244,25 +295,17 @@ export const applicantView = (application: Application): ApplicantApplication =>
 });
 
 /** An application as the employer sees it (CONTRACT §6, employer API). */
-export const employerView = (application: Application): EmployerApplication => {
-  const { applicant } = application;
-  return {
-    applicationId: application.applicationId,
-    jobId: application.jobId,
-    jobTitle: application.jobTitle,
-    status: application.status,
-    history: historyView(application.history),
-    applicant: {
-      profileId: applicant.profileId,
-      handle: applicant.handle,
-      displayName: applicant.displayName,
-      portfolioUrl: applicant.portfolioUrl,
-    },
-    via: application.via ?? null,
-    submittedAt: application.submittedAt,
-    updatedAt: application.updatedAt,
-  };
-};
+export const employerView = (application: Application): EmployerApplication => ({
+  applicationId: application.applicationId,
+  jobId: application.jobId,
+  jobTitle: application.jobTitle,
+  status: application.status,
+  history: historyView(application.history),
+  applicant: applicantBody(application.applicant),
+  via: application.via ?? null,
+  submittedAt: application.submittedAt,
+  updatedAt: application.updatedAt,
+});
 
 export type ApplicantView = ReturnType<typeof applicantView>;
 export type EmployerView = ReturnType<typeof employerView>;

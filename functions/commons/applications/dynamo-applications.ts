@@ -1,7 +1,14 @@
-import { BatchGetCommand, PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  PutCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ApplicationStatus } from '#events/fields.ts';
 import { DynamoTable, equalities, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { queryFilteredPage, queryFrom } from '#shared/aws/query-pages.ts';
-import { instantKey, instantKeyOfDate } from '#shared/instant.ts';
+import { instantKey } from '#shared/instant.ts';
 import {
   APPLICATION_SORT_PREFIX,
   applicantEntryKey,
@@ -9,101 +16,25 @@ import {
   applicationIdKey,
   applicationKey,
   employerApplicationsPartition,
+  erasureKey,
   type ItemKey,
   jobClosingKey,
 } from '#shared/item-keys.ts';
 import { INDEXES } from '#shared/table-design.ts';
-import { type Application, nextDueAt } from './application.ts';
+import { type Application, retainedOf } from './application.ts';
+import { applicationOf, DUE_PREFIX, DUE_SHARDS, dueValues, itemOf, SET_DUE } from './application-items.ts';
 import type { ApplicationPage, ApplicationStore, EmployerFilter, ListPosition } from './application-store.ts';
-
-/**
- * Applications in the single table (docs/data-model.md): the item at APPLICATION#<jobId>/PROFILE#<profileId>,
- * on the byEmployer index (the employer's inbox, newest first) and, while something is due, on the dueAt index
- * (an unpublished change a minute on, a year without change); beside it, written once before it, an id pointer
- * and an entry in the applicant's list. The due index is spread over a few partitions, so that a burst of
- * applications does not make one index partition hot.
- */
-const DUE_SHARDS = 10;
-const DUE_PREFIX = 'APPLICATIONS_DUE#';
-
-/** A stable spread of application ids over the due partitions (FNV-1a). */
-const shardOf = (applicationId: string): number => {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < applicationId.length; index++) {
-    hash = Math.imul(hash ^ applicationId.charCodeAt(index), 0x01000193) >>> 0;
-  }
-  return hash % DUE_SHARDS;
-};
-
-const STORED: readonly (keyof Application)[] = [
-  'applicationId',
-  'jobId',
-  'profileId',
-  'employerId',
-  'jobTitle',
-  'notifyUrl',
-  'applicant',
-  'via',
-  'submittedAt',
-  'updatedAt',
-  'status',
-  'history',
-  'revision',
-  'publishedThrough',
-];
-
-/** The record of an application item, without its keys; undefined for anything else. */
-const applicationOf = (item: Item | undefined): Application | undefined => {
-  if (!item || typeof item.status !== 'string' || !Array.isArray(item.history)) return undefined;
-  return Object.fromEntries(
-    STORED.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]),
-  ) as unknown as Application;
-};
-
-const employerSortKey = (application: Application): string =>
-  `${instantKey(application.submittedAt)}#${application.applicationId}`;
-
-/** The dueAt keys of an application in this state, or none (it leaves the index). */
-const dueKeys = (application: Application): { gsi2pk: string; gsi2sk: string } | undefined => {
-  const due = nextDueAt(application);
-  if (due === undefined) return undefined;
-  return {
-    gsi2pk: `${DUE_PREFIX}${shardOf(application.applicationId)}`,
-    gsi2sk: `${instantKeyOfDate(due)}#${application.applicationId}`,
-  };
-};
-
-const itemOf = (application: Application): Item => ({
-  ...applicationKey(application.jobId, application.profileId),
-  ...application,
-  gsi3pk: employerApplicationsPartition(application.employerId),
-  gsi3sk: employerSortKey(application),
-  ...dueKeys(application),
-});
-
-/** An update expression part that puts the item on the due index, or takes it off. */
-const dueUpdate = (application: Application) => {
-  const keys = dueKeys(application);
-  return keys
-    ? {
-        set: ['gsi2pk = :duePartition', 'gsi2sk = :dueKey'],
-        remove: [],
-        values: { ':duePartition': keys.gsi2pk, ':dueKey': keys.gsi2sk },
-      }
-    : { set: [], remove: ['gsi2pk', 'gsi2sk'], values: {} };
-};
-
-/** `SET …` and `REMOVE …` clauses, each only when it has something. */
-const updateExpression = (set: readonly string[], remove: readonly string[]): string =>
-  [set.length > 0 ? `SET ${set.join(', ')}` : '', remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '']
-    .filter((clause) => clause !== '')
-    .join(' ');
 
 const BATCH_GET_LIMIT = 100;
 
 /** The key of an item on the byEmployer index: where a page of the inbox goes on from. */
 const EMPLOYER_INDEX_KEY = ['pk', 'sk', 'gsi3pk', 'gsi3sk'];
 
+/**
+ * Applications in the single table (docs/data-model.md): the item at APPLICATION#<jobId>/PROFILE#<profileId>,
+ * on the byEmployer and dueAt indexes (application-items.ts); beside it, written once before it, an id pointer
+ * and an entry in the applicant's list; the job's closing mark and the profile's erasure mark.
+ */
 export class DynamoApplications extends DynamoTable implements ApplicationStore {
   async find(jobId: string, profileId: string): Promise<Application | undefined> {
     return applicationOf(await this.getItem(applicationKey(jobId, profileId)));
@@ -148,22 +79,18 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
 
   async markPublished(application: Application): Promise<void> {
     const through = application.history.length;
-    const due = dueUpdate({ ...application, publishedThrough: through });
     const cleared = await unlessConditionFails(
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression: updateExpression(
-            ['publishedThrough = :through', 'revision = :next', ...due.set],
-            due.remove,
-          ),
+          UpdateExpression: `SET publishedThrough = :through, revision = :next, ${SET_DUE}`,
           ConditionExpression: 'revision = :expected',
           ExpressionAttributeValues: {
             ':through': through,
             ':next': application.revision + 1,
             ':expected': application.revision,
-            ...due.values,
+            ...dueValues({ ...application, publishedThrough: through }),
           },
         }),
       ),
@@ -184,33 +111,85 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
   }
 
   async reschedule(application: Application): Promise<void> {
-    const due = dueUpdate(application);
     await unlessConditionFails(
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression: updateExpression(due.set, due.remove),
+          UpdateExpression: `SET ${SET_DUE}`,
           ConditionExpression: 'revision = :expected',
-          ExpressionAttributeValues: { ':expected': application.revision, ...due.values },
+          ExpressionAttributeValues: { ':expected': application.revision, ...dueValues(application) },
         }),
       ),
     );
   }
 
-  async startClosing(jobId: string, at: string): Promise<void> {
+  async findRetained(jobId: string, profileId: string) {
+    const item = await this.getItem(applicationKey(jobId, profileId));
+    const whole = applicationOf(item);
+    if (whole || !item || typeof item.status !== 'string') return whole;
+    return {
+      applicationId: String(item.applicationId),
+      jobId,
+      profileId,
+      status: item.status as ApplicationStatus,
+    };
+  }
+
+  async shrink(application: Application): Promise<boolean> {
+    const { applicationId, jobId, profileId } = application;
+    // The applicant's list entry first (it holds when it was submitted): a crash after it leaves the
+    // application due, and the next sweep shrinks it.
     await this.documents.send(
-      new UpdateCommand({
+      new DeleteCommand({
         TableName: this.tableName,
-        Key: jobClosingKey(jobId),
-        UpdateExpression: 'SET jobId = :job, closingAt = if_not_exists(closingAt, :at)',
-        ExpressionAttributeValues: { ':job': jobId, ':at': at },
+        Key: applicantEntryKey(profileId, instantKey(application.submittedAt), applicationId),
       }),
     );
+    // Its keys and four attributes only: off both indexes, nothing personal, no revision (nothing changes it).
+    const written = await unlessConditionFails(
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...applicationKey(jobId, profileId), ...retainedOf(application) },
+          ConditionExpression: 'revision = :expected',
+          ExpressionAttributeValues: { ':expected': application.revision },
+        }),
+      ),
+    );
+    return written !== undefined;
+  }
+
+  async startClosing(jobId: string, at: string): Promise<void> {
+    await this.setMark(jobClosingKey(jobId), { name: 'jobId', value: jobId }, 'closingAt', at);
   }
 
   async closingStarted(jobId: string): Promise<boolean> {
     return (await this.getItem(jobClosingKey(jobId))) !== undefined;
+  }
+
+  async startErasure(profileId: string, at: string): Promise<void> {
+    await this.setMark(erasureKey(profileId), { name: 'profileId', value: profileId }, 'erasedAt', at);
+  }
+
+  async erasureStarted(profileId: string): Promise<boolean> {
+    return (await this.getItem(erasureKey(profileId))) !== undefined;
+  }
+
+  async markErasureAnnounced(application: Application): Promise<void> {
+    // No revision check (the event is out whatever changed since), but a bump: a writer that read the
+    // application before this must read it again rather than put the flag back to unset.
+    await unlessConditionFails(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: applicationKey(application.jobId, application.profileId),
+          UpdateExpression: 'SET erasureAnnounced = :true ADD revision :one',
+          ConditionExpression: 'attribute_exists(erasedAt)',
+          ExpressionAttributeValues: { ':true': true, ':one': 1 },
+        }),
+      ),
+    );
   }
 
   async jobPage(jobId: string, limit: number, afterProfileId?: string) {
@@ -304,7 +283,10 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
       applicationId: String(item.applicationId),
     }));
     const shown = entries.slice(0, limit);
-    const byKey = await this.batchGet(shown.map((entry) => applicationKey(entry.jobId, profileId)));
+    // The loser of a race for the same job leaves a second entry naming the same item: ask for it once
+    // (BatchGetItem refuses duplicate keys).
+    const jobIds = [...new Set(shown.map((entry) => entry.jobId))];
+    const byKey = await this.batchGet(jobIds.map((jobId) => applicationKey(jobId, profileId)));
     const applications = shown.flatMap((entry) => {
       const application = byKey.get(`${entry.jobId}\u0000${profileId}`);
       // An entry left by the loser of a race names an application that is not there.
@@ -314,6 +296,19 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
     return entries.length > limit && last
       ? { applications, next: { sortKey: last.sortKey, jobId: last.jobId, profileId } }
       : { applications };
+  }
+
+  /** A mark that something started (a job's closing, a profile's erasure): idempotent, its first instant kept. */
+  private async setMark(key: ItemKey, id: { name: string; value: string }, atName: string, at: string) {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #id = :id, #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#id': id.name, '#at': atName },
+        ExpressionAttributeValues: { ':id': id.value, ':at': at },
+      }),
+    );
   }
 
   private async put(key: ItemKey, attributes: Item): Promise<void> {

@@ -1,5 +1,11 @@
 import { applicationStatus, statusNote } from '#events/fields.ts';
-import { type Application, EMPLOYER_STATUSES, type EmployerView, employerView } from './application.ts';
+import {
+  type Application,
+  EMPLOYER_STATUSES,
+  type EmployerView,
+  employerView,
+  isPastRetention,
+} from './application.ts';
 import type { EmployerFilter } from './application-store.ts';
 import { type ChangeDependencies, changeStatus } from './change-status.ts';
 import { cursorOf, positionOf } from './list-position.ts';
@@ -28,7 +34,11 @@ export class EmployerApplications {
   /** Throws InvalidCursorError for a cursor this list did not give. */
   async list(employerId: string, filter: EmployerFilter, limit: number, cursor?: string) {
     const page = await this.deps.store.byEmployer(employerId, filter, limit, positionOf(cursor));
-    return { items: page.applications.map(employerView), nextCursor: cursorOf(page.next) };
+    const now = this.deps.now();
+    return {
+      items: page.applications.filter((application) => !isPastRetention(application, now)).map(employerView),
+      nextCursor: cursorOf(page.next),
+    };
   }
 
   async get(employerId: string, applicationId: string): Promise<EmployerView | undefined> {
@@ -67,6 +77,8 @@ export class EmployerApplications {
 
   private async own(employerId: string, applicationId: string): Promise<Application | undefined> {
     const application = await this.deps.store.byId(applicationId);
-    return application?.employerId === employerId ? application : undefined;
+    return application?.employerId === employerId && !isPastRetention(application, this.deps.now())
+      ? application
+      : undefined;
   }
 }

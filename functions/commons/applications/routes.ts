@@ -10,10 +10,15 @@ import { PageQuery, pageAnswer } from '#shared/pagination.ts';
  * queue and these routes to the applicant API, and the handlers are typed by the same lists.
  */
 
-/** A job's closing, and each next page of it (the ApplicationClosings queue). */
+/**
+ * A job's closing and a deleted profile's erasure, and each next page of them (the ApplicationClosings queue:
+ * both page through applications and rewrite them).
+ */
 export const CLOSING_EVENTS = [
   'jobClosed',
   'applicationsClosingRequested',
+  'profileDeleted',
+  'applicationsErasureRequested',
 ] as const satisfies readonly EventName[];
 
 const ApplicationPath = z.object({ applicationId: id });

@@ -5,9 +5,10 @@ import { giveBack, takeSlot } from '#shared/apply-limits.ts';
 import { type EntityReader, isLiveProfile, type JobRecord } from '#shared/entities.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { count } from '#shared/observability.ts';
-import { type Application, submitted, viaOfJob } from './application.ts';
+import { type Application, isWhole, type RetainedApplication, submitted, viaOfJob } from './application.ts';
 import type { ApplySlotStore } from './apply-slot-store.ts';
 import type { ClosingDependencies } from './close-job-applications.ts';
+import { eraseApplication } from './erase-applications.ts';
 
 /** A new application's id. */
 export const newApplicationId = (): string => `app_${randomUUID()}`;
@@ -27,6 +28,8 @@ export interface ApplyCommand {
 
 export type ApplyOutcome =
   | { readonly kind: 'submitted'; readonly isNew: boolean; readonly application: Application }
+  /** A repeat of an application past its retention: only its ids and status are left. */
+  | { readonly kind: 'retained'; readonly application: RetainedApplication }
   | { readonly kind: 'unknownJob' }
   | { readonly kind: 'closedJob' }
   | { readonly kind: 'badBody'; readonly problem: string }
@@ -48,7 +51,7 @@ export class ApplicationSubmissions {
     const status = jobStatus(await deps.entities.job(command.jobId), now);
     if (status.kind === 'unknown') return { kind: 'unknownJob' };
 
-    const existing = await deps.store.find(command.jobId, command.profileId);
+    const existing = await deps.store.findRetained(command.jobId, command.profileId);
     if (existing) {
       if (!command.body.valid) return { kind: 'badBody', problem: command.body.problem };
       return this.repeat(existing);
@@ -96,18 +99,30 @@ export class ApplicationSubmissions {
         slots: giveBack(slots, decision.slot),
         result: undefined,
       }));
-      const winner = await deps.store.find(command.jobId, command.profileId);
+      const winner = await deps.store.findRetained(command.jobId, command.profileId);
       if (!winner) throw new Error(`application of ${command.profileId} to ${command.jobId} vanished`);
       return this.repeat(winner);
     }
     await deps.outbox.publishPending(application);
     count('ApplicationsSubmitted');
     await this.closeIfJobClosedMeanwhile(job);
+    await this.eraseIfProfileDeletedMeanwhile(application);
     return { kind: 'submitted', isNew: true, application };
   }
 
+  /**
+   * The profile may have been deleted between its check and the write. Its erasure marks the profile before
+   * reading its applications, and this reads the mark after writing: one of the two sees the other, so no
+   * application of a deleted profile keeps its personal fields (CONTRACT §7), whatever order the events came in.
+   */
+  private async eraseIfProfileDeletedMeanwhile(application: Application): Promise<void> {
+    if (!(await this.deps.store.erasureStarted(application.profileId))) return;
+    await eraseApplication(this.deps, application);
+  }
+
   /** A repeat answers with the stored application, publishing first what a failed request left pending. */
-  private async repeat(application: Application): Promise<ApplyOutcome> {
+  private async repeat(application: Application | RetainedApplication): Promise<ApplyOutcome> {
+    if (!isWhole(application)) return { kind: 'retained', application };
     await this.deps.outbox.publishPending(application);
     return { kind: 'submitted', isNew: false, application };
   }

@@ -9,12 +9,13 @@ export const SWEEP_LIMIT = 200;
 export interface SweepResult {
   readonly republished: number;
   readonly closedIdle: number;
+  readonly shrunk: number;
 }
 
 /**
  * Every minute: the applications due now. A change whose events are still pending a minute on (its request
  * failed after writing) is published; an application that has not changed for a year while open is closed by
- * ReelHire. Each is re-read first (the due index is eventually consistent), so a duplicate run does nothing.
+ * ReelHire; one final for a year is shrunk to its ids and status (CONTRACT §7). Each is re-read first (the due index is eventually consistent), so a duplicate run does nothing.
  */
 export const sweepApplications = async (
   deps: ChangeDependencies,
@@ -24,6 +25,7 @@ export const sweepApplications = async (
   const due = await deps.store.due(instantKeyOfDate(now), limit);
   let republished = 0;
   let closedIdle = 0;
+  let shrunk = 0;
   for (const { jobId, profileId } of due) {
     const application = await deps.store.find(jobId, profileId);
     if (!application) continue;
@@ -36,11 +38,14 @@ export const sweepApplications = async (
         await changeStatus(deps, application, { status: 'closed', by: 'reelhire' });
         closedIdle++;
         break;
+      case 'shrink':
+        if (await deps.store.shrink(application)) shrunk++;
+        break;
       case 'reschedule':
         await deps.store.reschedule(application);
         break;
     }
   }
   count('ApplicationChangesRepublished', republished);
-  return { republished, closedIdle };
+  return { republished, closedIdle, shrunk };
 };

@@ -61,10 +61,11 @@ const apply = async (
         ),
         { 'retry-after': String(outcome.retryAfterSeconds) },
       );
-    case 'submitted': {
+    case 'submitted':
+    case 'retained': {
       const { applicationId, status } = outcome.application;
       const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };
-      return json(outcome.isNew ? 201 : 200, body, NO_STORE);
+      return json(outcome.kind === 'submitted' && outcome.isNew ? 201 : 200, body, NO_STORE);
     }
   }
 };

@@ -12,6 +12,8 @@ const PROFILE_ITEMS: VersionedItemsDesign<AccountRef> = {
   idAttribute: 'profileId',
   final: { flag: 'deleted', at: 'deletedAt' },
   refs: accountRefs,
+  // A deleted profile's tombstone keeps its id, version and accounts (everListed), not who it was.
+  personal: ['handle', 'displayName', 'portfolioUrl'],
 };
 
 /** Profile items: the latest accepted version, and every account any version of it ever listed. */

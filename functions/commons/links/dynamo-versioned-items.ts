@@ -13,6 +13,8 @@ export interface VersionedItemsDesign<Ref> {
   readonly refs: RefCodec<Ref>;
   /** Attributes stored beside the record but not part of it (index keys); the final state drops them. */
   readonly internal?: readonly string[];
+  /** Personal attributes of the record: the final state drops them too (a deleted profile, CONTRACT §7). */
+  readonly personal?: readonly string[];
 }
 
 /**
@@ -103,17 +105,17 @@ export abstract class VersionedItems<Entity extends { version: number }, Ref> ex
 
   /**
    * Marks the entity final at `at`, for good, whatever its version, and returns everything any version listed.
-   * The internal attributes (index keys) go with it.
+   * The internal attributes (index keys) and the personal ones go with it.
    */
   protected async markFinal(id: string, version: number, at: string): Promise<Ref[]> {
-    const { internal } = this;
+    const dropped = [...this.internal, ...(this.design.personal ?? [])];
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.design.keyOf(id),
         UpdateExpression:
           'SET #id = :id, #final = :true, #at = if_not_exists(#at, :at), version = if_not_exists(version, :version)' +
-          (internal.length > 0 ? ` REMOVE ${internal.join(', ')}` : ''),
+          (dropped.length > 0 ? ` REMOVE ${dropped.join(', ')}` : ''),
         ExpressionAttributeNames: {
           '#id': this.design.idAttribute,
           '#final': this.design.final.flag,

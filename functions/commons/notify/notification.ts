@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { EVENTS } from '#events/catalog.ts';
-import { type ApplicationStatus, httpsUrl, id, timestamp, type VideoRef, videoRef } from '#events/fields.ts';
+import { type ApplicationStatus, id, timestamp, type VideoRef, videoRef } from '#events/fields.ts';
+import { type Applicant, ApplicantBody, applicantBody } from '#shared/application-views.ts';
 
 /**
  * The notifications an employer receives about an application (CONTRACT §4 "Notifications out", §6), as pure
@@ -17,15 +18,12 @@ export interface NotifiedApplication {
   readonly jobTitle: string;
   /** The job's notifyUrl when the application was received: every notification of it goes there. */
   readonly notifyUrl: string;
-  readonly applicant: {
-    readonly profileId: string;
-    readonly handle: string;
-    readonly displayName: string;
-    readonly portfolioUrl: string;
-  };
+  readonly applicant: Applicant;
   readonly via?: VideoRef;
   readonly submittedAt: string;
   readonly history: readonly { readonly status: ApplicationStatus; readonly at: string }[];
+  /** Set once the applicant's profile was deleted: every body is built from the erased record. */
+  readonly erasedAt?: string;
 }
 
 /** When the notification was first built: the same on every retry. */
@@ -40,12 +38,7 @@ export const ApplicationReceived = z.object({
     jobId: id,
     employerId: id,
     jobTitle: z.string(),
-    applicant: z.object({
-      profileId: id,
-      handle: z.string(),
-      displayName: z.string(),
-      portfolioUrl: httpsUrl,
-    }),
+    applicant: ApplicantBody,
     via: videoRef.nullable().describe('the video the viewer applied from, or null'),
     submittedAt: timestamp,
   }),
@@ -60,6 +53,14 @@ export const ApplicationWithdrawnNotification = z.object({
 });
 export type ApplicationWithdrawnNotification = z.infer<typeof ApplicationWithdrawnNotification>;
 
+/** The body POSTed to the employer when the applicant deleted their profile: delete your copy (CONTRACT §7). */
+export const ApplicationErasedNotification = z.object({
+  type: z.literal('application.erased'),
+  timestamp: builtAt,
+  data: z.object({ applicationId: id, jobId: id, employerId: id, erasedAt: timestamp }),
+});
+export type ApplicationErasedNotification = z.infer<typeof ApplicationErasedNotification>;
+
 /** The body `POST /employer/test` sends to the url it is given (CONTRACT §6). */
 export const EndpointTest = z.object({
   type: z.literal('endpoint.test'),
@@ -69,11 +70,11 @@ export const EndpointTest = z.object({
 export type EndpointTest = z.infer<typeof EndpointTest>;
 
 /** The kinds, in the order an employer receives them: a later kind waits while an earlier one is pending. */
-export const NOTIFICATION_KINDS = ['received', 'withdrawn'] as const;
+export const NOTIFICATION_KINDS = ['received', 'withdrawn', 'erased'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** The events that ask for a notification. */
-export type TriggerEvent = 'applicationSubmitted' | 'applicationWithdrawn';
+export type TriggerEvent = 'applicationSubmitted' | 'applicationWithdrawn' | 'applicationErased';
 
 interface KindDefinition {
   /** The event that asks for it. */
@@ -106,12 +107,7 @@ const KINDS: Readonly<Record<NotificationKind, KindDefinition>> = {
         jobId: application.jobId,
         employerId: application.employerId,
         jobTitle: application.jobTitle,
-        applicant: {
-          profileId: application.applicant.profileId,
-          handle: application.applicant.handle,
-          displayName: application.applicant.displayName,
-          portfolioUrl: application.applicant.portfolioUrl,
-        },
+        applicant: applicantBody(application.applicant),
         via: application.via
           ? { platform: application.via.platform, videoId: application.via.videoId }
           : null,
@@ -140,6 +136,26 @@ const KINDS: Readonly<Record<NotificationKind, KindDefinition>> = {
             },
           };
     },
+    announcesOutcome: false,
+  },
+  erased: {
+    trigger: 'applicationErased',
+    type: 'application.erased',
+    webhookSuffix: '.erased',
+    askedFor: (application) => application.erasedAt !== undefined,
+    body: (application, timestamp): ApplicationErasedNotification | undefined =>
+      application.erasedAt === undefined
+        ? undefined
+        : {
+            type: 'application.erased',
+            timestamp,
+            data: {
+              applicationId: application.applicationId,
+              jobId: application.jobId,
+              employerId: application.employerId,
+              erasedAt: application.erasedAt,
+            },
+          },
     announcesOutcome: false,
   },
 };

@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import type { OutgoingWebhookSpec } from '#shared/http-operations.ts';
-import { ApplicationReceived, ApplicationWithdrawnNotification, EndpointTest } from './notification.ts';
+import {
+  ApplicationErasedNotification,
+  ApplicationReceived,
+  ApplicationWithdrawnNotification,
+  EndpointTest,
+} from './notification.ts';
 
 /**
  * The notifications ReelHire POSTs to employers, described once for `GET /openapi.json` (its `webhooks`) with
@@ -42,6 +47,15 @@ export const OUTGOING_WEBHOOKS = {
       'POSTed to the notifyUrl the application was received under; `webhook-id` is `<applicationId>.withdrawn`. Never before the same application’s application.received (it waits while that one is retried); still sent if that one failed for good.',
     headers: SIGNED,
     body: ApplicationWithdrawnNotification,
+    responses: RECEIVER_ANSWERS,
+  },
+  'application.erased': {
+    tag: 'notifications',
+    summary: 'The applicant deleted their profile: delete your copy of their personal data',
+    description:
+      'POSTed to the notifyUrl the application was received under; `webhook-id` is `<applicationId>.erased`. Never before the same application’s application.received (or application.withdrawn): it waits while those are retried; still sent if they failed for good. From then on the application shows `applicant: {profileId, erased: true}` and `via: null`, its history without notes.',
+    headers: SIGNED,
+    body: ApplicationErasedNotification,
     responses: RECEIVER_ANSWERS,
   },
   'endpoint.test': {

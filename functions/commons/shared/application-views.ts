@@ -31,8 +31,36 @@ export const ApplicantApplication = z.object({
 });
 export type ApplicantApplication = z.infer<typeof ApplicantApplication>;
 
+/**
+ * The applicant as the employer is shown them (the employer API, application.received): as they were when they
+ * applied, or, once their profile is deleted, only their profile id and `erased: true` (CONTRACT §7).
+ */
+export const ApplicantBody = z.union([
+  z.object({ profileId: id, handle: z.string(), displayName: z.string(), portfolioUrl: httpsUrl }),
+  z
+    .object({ profileId: id, erased: z.literal(true) })
+    .describe('the applicant deleted their profile: their personal fields are erased'),
+]);
+
+/** The applicant as the application was submitted, or what erasure left of them. */
+export type Applicant = z.infer<typeof ApplicantBody>;
+export type SubmittedApplicant = Exclude<Applicant, { erased: true }>;
+
+/** Whether the applicant's personal fields are still there to show. */
+export const isSubmittedApplicant = (applicant: Applicant): applicant is SubmittedApplicant =>
+  !('erased' in applicant);
+
+/** The applicant as the API and the notifications show it (only the known fields of the stored record). */
+export const applicantBody = (applicant: Applicant): Applicant =>
+  isSubmittedApplicant(applicant)
+    ? {
+        profileId: applicant.profileId,
+        handle: applicant.handle,
+        displayName: applicant.displayName,
+        portfolioUrl: applicant.portfolioUrl,
+      }
+    : { profileId: applicant.profileId, erased: true };
+
 /** As its employer sees it (`GET /employer/applications…`): with the applicant as the application was submitted. */
-export const EmployerApplication = ApplicantApplication.extend({
-  applicant: z.object({ profileId: id, handle: z.string(), displayName: z.string(), portfolioUrl: httpsUrl }),
-});
+export const EmployerApplication = ApplicantApplication.extend({ applicant: ApplicantBody });
 export type EmployerApplication = z.infer<typeof EmployerApplication>;

@@ -64,6 +64,9 @@ export const applicantEntryKey = (
 
 export const applicantPartition = (profileId: string): string => `APPLICANT#${profileId}`;
 
+/** A deleted profile's erasure: when it started (written before its applications are read; kept for good). */
+export const erasureKey = (profileId: string): ItemKey => entityKey('ERASURE', profileId);
+
 /** One employer notification per application and kind (received, withdrawn…): its attempts and outcome. */
 export const notificationKey = (applicationId: string, kind = 'notification'): ItemKey => ({
   pk: `NOTIFICATION#${applicationId}`,

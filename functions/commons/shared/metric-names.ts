@@ -12,6 +12,7 @@ export type MetricName =
   | 'ApplicationStatusesChanged'
   | 'ApplicationsWithdrawn'
   | 'ApplicationsClosed'
+  | 'ApplicationsErased'
   | 'ApplicationChangesRepublished'
   | 'NotificationsDelivered'
   | 'NotificationsFailed'
