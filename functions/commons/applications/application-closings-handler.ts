@@ -1,4 +1,4 @@
-import { EVENTS } from '#events/catalog.ts';
+import { type DetailOf, type EventName, eventNameOf } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { InvalidCursorError } from '#shared/pagination.ts';
 import { type BusEvent, PoisonMessageError, sqsConsumer } from '#shared/sqs-consumer.ts';
@@ -9,28 +9,25 @@ import {
 } from './close-job-applications.ts';
 import { eraseProfileApplicationsPage } from './erase-applications.ts';
 
+/** The page of work each event asks for: the first page of a job's closing or a profile's erasure, or the next. */
+const PAGES: {
+  readonly [Name in EventName]?: (deps: ClosingDependencies, detail: DetailOf<Name>) => Promise<number>;
+} = {
+  jobClosed: (deps, { jobId }) => closeJobApplicationsPage(deps, { jobId }),
+  applicationsClosingRequested: closeJobApplicationsPage,
+  profileDeleted: (deps, { profileId }) => eraseProfileApplicationsPage(deps, { profileId }),
+  applicationsErasureRequested: eraseProfileApplicationsPage,
+};
+
+const pageOfNamed = <Name extends EventName>(deps: ClosingDependencies, name: Name, detail: unknown) => {
+  const page = PAGES[name];
+  return page && (() => page(deps, parseDetail(name, detail)));
+};
+
 /** The page of work an event asks for, or undefined for an event this queue does not take. */
 const pageOf = (deps: ClosingDependencies, event: BusEvent): (() => Promise<number>) | undefined => {
-  switch (event['detail-type']) {
-    case EVENTS.jobClosed.detailType: {
-      const { jobId } = parseDetail('jobClosed', event.detail);
-      return () => closeJobApplicationsPage(deps, { jobId });
-    }
-    case EVENTS.applicationsClosingRequested.detailType: {
-      const request = parseDetail('applicationsClosingRequested', event.detail);
-      return () => closeJobApplicationsPage(deps, request);
-    }
-    case EVENTS.profileDeleted.detailType: {
-      const { profileId } = parseDetail('profileDeleted', event.detail);
-      return () => eraseProfileApplicationsPage(deps, { profileId });
-    }
-    case EVENTS.applicationsErasureRequested.detailType: {
-      const request = parseDetail('applicationsErasureRequested', event.detail);
-      return () => eraseProfileApplicationsPage(deps, request);
-    }
-    default:
-      return undefined;
-  }
+  const name = eventNameOf(event['detail-type']);
+  return name === undefined ? undefined : pageOfNamed(deps, name, event.detail);
 };
 
 /**

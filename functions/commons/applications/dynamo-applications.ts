@@ -4,6 +4,7 @@ import {
   PutCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationStatus } from '#events/fields.ts';
 import { DynamoTable, equalities, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
@@ -36,6 +37,25 @@ const EMPLOYER_INDEX_KEY = ['pk', 'sk', 'gsi3pk', 'gsi3sk'];
  * and an entry in the applicant's list; the job's closing mark and the profile's erasure mark.
  */
 export class DynamoApplications extends DynamoTable implements ApplicationStore {
+  /** One conditional update of an application's item; undefined when its condition fails. */
+  private updateApplication(
+    application: Pick<Application, 'jobId' | 'profileId'>,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'
+    >,
+  ) {
+    return unlessConditionFails(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: applicationKey(application.jobId, application.profileId),
+          ...update,
+        }),
+      ),
+    );
+  }
+
   async find(jobId: string, profileId: string): Promise<Application | undefined> {
     return applicationOf(await this.getItem(applicationKey(jobId, profileId)));
   }
@@ -79,49 +99,31 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
 
   async markPublished(application: Application): Promise<void> {
     const through = application.history.length;
-    const cleared = await unlessConditionFails(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression: `SET publishedThrough = :through, revision = :next, ${SET_DUE}`,
-          ConditionExpression: 'revision = :expected',
-          ExpressionAttributeValues: {
-            ':through': through,
-            ':next': application.revision + 1,
-            ':expected': application.revision,
-            ...dueValues({ ...application, publishedThrough: through }),
-          },
-        }),
-      ),
-    );
+    const cleared = await this.updateApplication(application, {
+      UpdateExpression: `SET publishedThrough = :through, revision = :next, ${SET_DUE}`,
+      ConditionExpression: 'revision = :expected',
+      ExpressionAttributeValues: {
+        ':through': through,
+        ':next': application.revision + 1,
+        ':expected': application.revision,
+        ...dueValues({ ...application, publishedThrough: through }),
+      },
+    });
     if (cleared) return;
     // A newer change came meanwhile: its own publication moves the due entry; only record what is out.
-    await unlessConditionFails(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression: 'SET publishedThrough = :through ADD revision :one',
-          ConditionExpression: 'attribute_exists(pk) AND publishedThrough < :through',
-          ExpressionAttributeValues: { ':through': through, ':one': 1 },
-        }),
-      ),
-    );
+    await this.updateApplication(application, {
+      UpdateExpression: 'SET publishedThrough = :through ADD revision :one',
+      ConditionExpression: 'attribute_exists(pk) AND publishedThrough < :through',
+      ExpressionAttributeValues: { ':through': through, ':one': 1 },
+    });
   }
 
   async reschedule(application: Application): Promise<void> {
-    await unlessConditionFails(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression: `SET ${SET_DUE}`,
-          ConditionExpression: 'revision = :expected',
-          ExpressionAttributeValues: { ':expected': application.revision, ...dueValues(application) },
-        }),
-      ),
-    );
+    await this.updateApplication(application, {
+      UpdateExpression: `SET ${SET_DUE}`,
+      ConditionExpression: 'revision = :expected',
+      ExpressionAttributeValues: { ':expected': application.revision, ...dueValues(application) },
+    });
   }
 
   async findRetained(jobId: string, profileId: string) {
@@ -179,17 +181,11 @@ export class DynamoApplications extends DynamoTable implements ApplicationStore 
   async markErasureAnnounced(application: Application): Promise<void> {
     // No revision check (the event is out whatever changed since), but a bump: a writer that read the
     // application before this must read it again rather than put the flag back to unset.
-    await unlessConditionFails(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: applicationKey(application.jobId, application.profileId),
-          UpdateExpression: 'SET erasureAnnounced = :true ADD revision :one',
-          ConditionExpression: 'attribute_exists(erasedAt)',
-          ExpressionAttributeValues: { ':true': true, ':one': 1 },
-        }),
-      ),
-    );
+    await this.updateApplication(application, {
+      UpdateExpression: 'SET erasureAnnounced = :true ADD revision :one',
+      ConditionExpression: 'attribute_exists(erasedAt)',
+      ExpressionAttributeValues: { ':true': true, ':one': 1 },
+    });
   }
 
   async jobPage(jobId: string, limit: number, afterProfileId?: string) {

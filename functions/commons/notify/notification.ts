@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import type { Application } from '#applications/application.ts';
 import { EVENTS } from '#events/catalog.ts';
-import { type ApplicationStatus, id, timestamp, type VideoRef, videoRef } from '#events/fields.ts';
-import { type Applicant, ApplicantBody, applicantBody } from '#shared/application-views.ts';
+import { type ApplicationStatus, id, timestamp, videoRef } from '#events/fields.ts';
+import { ApplicantBody, applicantBody } from '#shared/application-views.ts';
 
 /**
  * The notifications an employer receives about an application (CONTRACT §4 "Notifications out", §6), as pure
@@ -11,19 +12,20 @@ import { type Applicant, ApplicantBody, applicantBody } from '#shared/applicatio
  */
 
 /** The application as the notifier reads it (applications/application.ts stores it). */
-export interface NotifiedApplication {
-  readonly applicationId: string;
-  readonly jobId: string;
-  readonly employerId: string;
-  readonly jobTitle: string;
-  /** The job's notifyUrl when the application was received: every notification of it goes there. */
-  readonly notifyUrl: string;
-  readonly applicant: Applicant;
-  readonly via?: VideoRef;
-  readonly submittedAt: string;
+export interface NotifiedApplication
+  extends Pick<
+    Application,
+    | 'applicationId'
+    | 'jobId'
+    | 'employerId'
+    | 'jobTitle'
+    | 'notifyUrl'
+    | 'applicant'
+    | 'via'
+    | 'submittedAt'
+    | 'erasedAt'
+  > {
   readonly history: readonly { readonly status: ApplicationStatus; readonly at: string }[];
-  /** Set once the applicant's profile was deleted: every body is built from the erased record. */
-  readonly erasedAt?: string;
 }
 
 /** When the notification was first built: the same on every retry. */
