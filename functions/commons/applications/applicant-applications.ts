@@ -1,6 +1,6 @@
 import { type ApplicantView, type Application, applicantView, isPastRetention } from './application.ts';
 import { type ChangeDependencies, changeStatus } from './change-status.ts';
-import { cursorOf, positionOf } from './list-position.ts';
+import { pageOfViews, positionOf } from './list-position.ts';
 
 export type WithdrawOutcome =
   | { readonly kind: 'notFound' }
@@ -17,11 +17,7 @@ export class ApplicantApplications {
   /** Throws InvalidCursorError for a cursor this list did not give. */
   async list(profileId: string, limit: number, cursor?: string) {
     const page = await this.deps.store.byApplicant(profileId, limit, positionOf(cursor));
-    const now = this.deps.now();
-    return {
-      items: page.applications.filter((application) => !isPastRetention(application, now)).map(applicantView),
-      nextCursor: cursorOf(page.next),
-    };
+    return pageOfViews(page, this.deps.now(), applicantView);
   }
 
   async get(profileId: string, applicationId: string): Promise<ApplicantView | undefined> {

@@ -8,7 +8,7 @@ import {
 } from './application.ts';
 import type { EmployerFilter } from './application-store.ts';
 import { type ChangeDependencies, changeStatus } from './change-status.ts';
-import { cursorOf, positionOf } from './list-position.ts';
+import { pageOfViews, positionOf } from './list-position.ts';
 
 /** What the employer asked for: a status and maybe a note, as found in the body (checked here). */
 export interface StatusRequest {
@@ -34,11 +34,7 @@ export class EmployerApplications {
   /** Throws InvalidCursorError for a cursor this list did not give. */
   async list(employerId: string, filter: EmployerFilter, limit: number, cursor?: string) {
     const page = await this.deps.store.byEmployer(employerId, filter, limit, positionOf(cursor));
-    const now = this.deps.now();
-    return {
-      items: page.applications.filter((application) => !isPastRetention(application, now)).map(employerView),
-      nextCursor: cursorOf(page.next),
-    };
+    return pageOfViews(page, this.deps.now(), employerView);
   }
 
   async get(employerId: string, applicationId: string): Promise<EmployerView | undefined> {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { id } from '#events/fields.ts';
 import { decodeCursor, encodeCursor } from '#shared/pagination.ts';
-import type { ListPosition } from './application-store.ts';
+import { type Application, isPastRetention } from './application.ts';
+import type { ApplicationPage, ListPosition } from './application-store.ts';
 
 /** An application list's cursor: the index sort key (`<submittedAt instant key>#<applicationId>`) and the item's key. */
 const Position = z.strictObject({
@@ -21,3 +22,13 @@ export const positionOf = (cursor: string | undefined): ListPosition | undefined
   const { s, j, p } = decodeCursor(cursor, Position);
   return { sortKey: s, jobId: j, profileId: p };
 };
+
+/** A page of a list as its API answers it: each application in the caller's view, none past its retention. */
+export const pageOfViews = <View>(
+  page: ApplicationPage,
+  now: Date,
+  view: (application: Application) => View,
+) => ({
+  items: page.applications.filter((application) => !isPastRetention(application, now)).map(view),
+  nextCursor: cursorOf(page.next),
+});
