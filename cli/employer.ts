@@ -66,6 +66,16 @@ const headerValues = (request: IncomingMessage): Record<string, string> =>
     ),
   );
 
+/** The first lines of a notice about an application: which one, and whose job. */
+const applicationLines = (
+  type: string,
+  data: { readonly applicationId: string; readonly jobId: string; readonly employerId: string },
+  verified: string,
+): string[] => [
+  `${type}  ${data.applicationId}  ${verified}`,
+  `  job        ${data.jobId}  (employer ${data.employerId})`,
+];
+
 const describe = (notification: Notification, webhookId: string): string[] => {
   const verified = `(webhook-id ${webhookId}, signature verified)`;
   switch (notification.type) {
@@ -80,22 +90,16 @@ const describe = (notification: Notification, webhookId: string): string[] => {
         `  submitted  ${data.submittedAt}`,
       ];
     }
-    case 'application.withdrawn': {
-      const { data } = notification;
+    case 'application.withdrawn':
       return [
-        `${notification.type}  ${data.applicationId}  ${verified}`,
-        `  job        ${data.jobId}  (employer ${data.employerId})`,
-        `  withdrawn  ${data.withdrawnAt}`,
+        ...applicationLines(notification.type, notification.data, verified),
+        `  withdrawn  ${notification.data.withdrawnAt}`,
       ];
-    }
-    case 'application.erased': {
-      const { data } = notification;
+    case 'application.erased':
       return [
-        `${notification.type}  ${data.applicationId}  ${verified}`,
-        `  job        ${data.jobId}  (employer ${data.employerId})`,
-        `  erased     ${data.erasedAt}: delete your copy of the applicant's personal data`,
+        ...applicationLines(notification.type, notification.data, verified),
+        `  erased     ${notification.data.erasedAt}: delete your copy of the applicant's personal data`,
       ];
-    }
     case 'endpoint.test':
       return [`${notification.type}  ${verified}`, `  employer   ${notification.data.employerId}`];
   }
