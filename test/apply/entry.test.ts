@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
 import { putJob, uniqueId } from '../support/entities.ts';
 import { useDynalite } from '../support/shared-resource.ts';
-import { importBundledHandler, synthesized } from '../support/synth.ts';
+import { importBundledHandler, useEntryTable } from '../support/synth.ts';
 import { applyRequest, httpRequest } from './http-request.ts';
 
 /** The applications API's bundle as the runtime loads it: wired from the environment the stack sets. */
 
 const SECRET = 'entry-viewer-secret';
 const dynamo = useDynalite();
-let tableName: string;
-
-beforeAll(async () => {
-  synthesized();
-  tableName = await dynamo.createTable('entry');
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-});
+const tableNameOf = useEntryTable(dynamo, 'entry');
 
 const load = async (): Promise<(request: HttpRequest) => Promise<HttpResponse>> =>
   (await importBundledHandler('applicationsApi')) as (request: HttpRequest) => Promise<HttpResponse>;
@@ -31,14 +23,14 @@ describe('the applications API as deployed (functions/applications-api.ts, bundl
   });
 
   it('serves the page and verifies local tokens with VIEWER_TOKEN_SECRET', async () => {
-    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('TABLE_NAME', tableNameOf());
     vi.stubEnv('EVENT_BUS_NAME', 'reelhire-test');
     vi.stubEnv('REELHIRE_MODE', 'local');
     vi.stubEnv('VIEWER_TOKEN_SECRET', `${SECRET} previous-secret`);
     stubLocalAwsEnvironment({ DYNAMODB: dynamo.endpoint });
     const handler = await load();
     const jobId = uniqueId('job');
-    await putJob(dynamo.documents, tableName, { jobId, title: 'Wired job' });
+    await putJob(dynamo.documents, tableNameOf(), { jobId, title: 'Wired job' });
 
     const page = await handler(httpRequest('GET', 'apply', jobId));
     expect(page.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
@@ -11,7 +11,7 @@ import {
   useLocalSecretsManager,
   useSqsRecorder,
 } from '../support/shared-resource.ts';
-import { importBundledHandler, synthesized } from '../support/synth.ts';
+import { importBundledHandler, useEntryTable } from '../support/synth.ts';
 
 /** The notifier's bundle as the runtime loads it: wired from the environment the stack sets. */
 
@@ -21,15 +21,7 @@ const dynamo = useDynalite();
 const sqs = useSqsRecorder();
 const employer = useEmployerServer(employerSecret(MASTER_KEY, EMPLOYER_ID));
 const secrets = useLocalSecretsManager({ EMPLOYER_SIGNING_KEY: MASTER_KEY });
-let tableName: string;
-
-beforeAll(async () => {
-  synthesized();
-  tableName = await dynamo.createTable('notifier-entry');
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-});
+const tableNameOf = useEntryTable(dynamo, 'notifier-entry');
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const load = async (): Promise<Handler> => (await importBundledHandler('notifier')) as Handler;
@@ -43,7 +35,7 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
 
   it('signs with the secret derived from the EMPLOYER_SIGNING_KEY secret and delays retries on QUEUE_URL', async () => {
     const queueUrl = sqs.queueUrl('notifications');
-    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('TABLE_NAME', tableNameOf());
     vi.stubEnv('QUEUE_URL', queueUrl);
     vi.stubEnv('DEAD_LETTER_QUEUE_URL', sqs.queueUrl('notifications-dlq'));
     vi.stubEnv('MAX_RECEIVE_COUNT', '12');
@@ -56,7 +48,7 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
 
     const { applicationId, jobId, profileId, submittedAt } = await putApplication(
       dynamo.documents,
-      tableName,
+      tableNameOf(),
       {
         employerId: EMPLOYER_ID,
         notifyUrl: employer.url(),

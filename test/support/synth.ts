@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject, vi } from 'vitest';
 import {
   assetDirOf,
   bundledHandlerFileOf,
@@ -78,4 +78,20 @@ export const importBundledHandler = async (name: FunctionName): Promise<BundledH
   const handler = typeof module === 'object' && module !== null ? Reflect.get(module, 'handler') : undefined;
   if (typeof handler !== 'function') throw new Error(`the bundle of ${name} exports no handler function`);
   return handler as BundledHandler;
+};
+
+/**
+ * The setup of a test of a bundled entry: the bundles synthesized and a table of its own before the tests, the
+ * stubbed environment restored after them. Returns the table's name (set once the tests run).
+ */
+export const useEntryTable = (dynamo: { createTable(prefix: string): Promise<string> }, prefix: string) => {
+  let tableName = '';
+  beforeAll(async () => {
+    synthesized();
+    tableName = await dynamo.createTable(prefix);
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+  return (): string => tableName;
 };
