@@ -2,6 +2,8 @@ import { newApplicationId } from '#apply/application-store.ts';
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
+import { firehoseFunnelLog } from '#funnel/firehose-funnel-log.ts';
+import { FUNNEL_STREAM_VARIABLE } from '#funnel/funnel-log.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { busPublisher } from '#shared/aws/event-bus.ts';
@@ -19,4 +21,5 @@ export const handler = createApplicationsApiHandler({
   verifyViewerToken: viewerTokenVerifier(),
   now: () => new Date(),
   newApplicationId,
+  funnel: firehoseFunnelLog(requireEnv(FUNNEL_STREAM_VARIABLE)),
 });

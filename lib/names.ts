@@ -15,6 +15,9 @@ export const stackIdOf = (stage: string, kind: StackKind): string =>
 
 export const busNameOf = (stage: string): string => `reelhire-${stage}`;
 
+/** The funnel log's Firehose delivery stream: fixed, so functions are granted it without a cross-stack reference. */
+export const funnelStreamNameOf = (stage: string): string => `reelhire-${stage}-funnel`;
+
 /** Route id of the rule on the default bus that forwards to ReelHire's bus (config.forwardDefaultBus). */
 export const DEFAULT_BUS_FORWARD = 'DefaultBusForward';
 

@@ -27,6 +27,8 @@ export interface FunctionSpec {
   readonly table: 'none' | 'read' | 'readWrite';
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
+  /** Whether it writes the funnel log (taps, page views: PutRecord on its delivery stream). @default false */
+  readonly recordsFunnel?: boolean;
   /**
    * ReservedConcurrentExecutions: what the capacity plan (docs/capacity.md) gives it at peak, reserved so that
    * no other function can starve it and it cannot starve the others.
@@ -121,12 +123,13 @@ export const FUNCTIONS = {
   },
   linksApi: {
     entry: 'functions/links-api.ts',
-    description: 'GET /health, /links/{platform}/{videoId}[/portfolio]',
+    description: 'GET /health, /links/{platform}/{videoId}[/portfolio|/apply] (the taps)',
     memoryMb: 512,
     timeoutSeconds: 10,
     secrets: [],
     table: 'read',
     publishes: false,
+    recordsFunnel: true,
     reservedConcurrency: 100,
   },
   applicationsApi: {
@@ -138,6 +141,7 @@ export const FUNCTIONS = {
     verifiesViewerTokens: true,
     table: 'readWrite',
     publishes: true,
+    recordsFunnel: true,
     reservedConcurrency: 50,
   },
   apiDocs: {
@@ -342,6 +346,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     'GET /health': 'publicReads',
     'GET /links/{platform}/{videoId}': 'publicReads',
     'GET /links/{platform}/{videoId}/portfolio': 'viewer',
+    'GET /links/{platform}/{videoId}/apply': 'viewer',
   }),
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
   ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),

@@ -15,7 +15,8 @@ import { ALL_EVENTS, SOURCE_PREFIX } from '#events/catalog.ts';
 import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
-import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
+import { FunnelLog } from './constructs/funnel-log.ts';
+import { busNameOf, DEFAULT_BUS_FORWARD, funnelStreamNameOf, logicalIds, ruleNameOf } from './names.ts';
 import { EVENT_ROUTES, SCHEDULES } from './routing.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -45,6 +46,8 @@ export class StatefulStack extends Stack {
   public readonly deadLetterQueues: ReadonlyMap<string, Queue>;
   /** The shapes of the events on the bus, for its subscribers: the contract's events, not the internal ones. */
   public readonly schemaRegistry: EventSchemaRegistry;
+  /** Taps and page views, kept: the funnel's counts are queries over it. */
+  public readonly funnelLog: FunnelLog;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -84,6 +87,11 @@ export class StatefulStack extends Stack {
     this.schemaRegistry = new EventSchemaRegistry(this, 'EventSchemas', {
       registryName: busNameOf(props.stage),
       events: ALL_EVENTS.filter((definition) => !definition.internal),
+    });
+
+    this.funnelLog = new FunnelLog(this, 'FunnelLog', {
+      streamName: funnelStreamNameOf(props.stage),
+      removalPolicy,
     });
 
     const deadLetterQueues = new Map<string, Queue>();

@@ -6,6 +6,7 @@ import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
 import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
+import type { LocalDeliveryStreams } from './firehose/local-delivery-streams.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
 import { consoleOrigins } from './http/local-only.ts';
 import type { FunctionLogSink, LocalFunction } from './lambda/local-function.ts';
@@ -18,6 +19,7 @@ import { type DeadLetterQueueContents, deadLetterQueueView } from './stack/dead-
 import { startEventBuses } from './stack/event-buses.ts';
 import { startEventSourcePollers } from './stack/event-source-pollers.ts';
 import { startFunctions } from './stack/functions.ts';
+import { startDeliveryStreams } from './stack/funnel-log.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
 import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
@@ -105,6 +107,8 @@ export interface LocalStack {
   /** The WebSub hub the functions subscribe at: the stack's own unless YOUTUBE_HUB_URL names another. */
   readonly youtubeHub: YouTubeHub;
   readonly queues: QueueRegistry;
+  /** The Firehose delivery streams (the funnel log) and the local buckets they deliver into. */
+  readonly firehose: LocalDeliveryStreams;
   readonly deadLetterQueueNames: readonly string[];
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly routes: readonly HttpRouteBinding[];
@@ -193,6 +197,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dataDir,
       maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds,
     });
+    const firehose = await startDeliveryStreams(lifecycle, { resources, dataDir });
     const maxConcurrency = options.maxConcurrencyPerFunction ?? 4;
     const { functions } = await startFunctions(lifecycle, {
       resources,
@@ -262,6 +267,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functions,
       buses,
       queues,
+      firehose,
       youtubeHub,
       activity,
       logs,
@@ -284,6 +290,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableNames,
       youtubeHub,
       queues,
+      firehose,
       deadLetterQueueNames: deadLetterQueues.names,
       functions,
       routes,

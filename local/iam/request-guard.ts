@@ -6,6 +6,7 @@ import { principalArnOf } from './principal.ts';
 import type { AuthorizationCheck, CallChecks } from './requests/authorization-check.ts';
 import { dynamodbChecks, type TableKeys } from './requests/dynamodb-requests.ts';
 import { eventBridgeChecks } from './requests/eventbridge-requests.ts';
+import { firehoseChecks } from './requests/firehose-requests.ts';
 import { type SecretArnResolver, secretsManagerChecks } from './requests/secrets-manager-requests.ts';
 import { sqsChecks } from './requests/sqs-requests.ts';
 import {
@@ -44,6 +45,7 @@ const TARGET_PREFIXES: Readonly<Record<string, EnforcedService>> = {
   AmazonSQS: 'sqs',
   AWSEvents: 'events',
   secretsmanager: 'secretsmanager',
+  Firehose_20150804: 'firehose',
 };
 
 /** The service and operation of an AWS JSON call from its X-Amz-Target (`AmazonSQS.SendMessage`). */
@@ -123,6 +125,8 @@ export class RequestGuard {
         return eventBridgeChecks(operation, body);
       case 'secretsmanager':
         return secretsManagerChecks(operation, body, this.options.secretArnOf ?? (() => undefined));
+      case 'firehose':
+        return firehoseChecks(operation, body);
     }
   }
 

@@ -5,6 +5,7 @@ import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/loca
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
+import type { LocalDeliveryStreams } from '../firehose/local-delivery-streams.ts';
 import { handleAwsJson } from '../http/aws-json-endpoint.ts';
 import { edgeRequestOf } from '../http/edge-request.ts';
 import type { HttpRouteBinding } from '../http/http-routes.ts';
@@ -43,6 +44,8 @@ export interface HttpApiInput {
   readonly buses: LocalEventBuses;
   /** The SQS API. */
   readonly queues: QueueRegistry;
+  /** Firehose PutRecord(Batch): the funnel log. */
+  readonly firehose: LocalDeliveryStreams;
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
   /** Served at /_local/logs; /_local/invoke answers with an invocation's lines. */
@@ -64,7 +67,7 @@ export interface HttpApiInput {
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
  * stage's throttles and the function's resource policy) behind the template's CloudFront distribution when it
- * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager) behind the IAM guard, the stack's WebSub hub
+ * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, Firehose) behind the IAM guard, the stack's WebSub hub
  * and the runtime's own endpoints.
  * @returns the routes
  */
@@ -76,7 +79,7 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
   const stage =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage')?.identity.ref ??
     '$default';
-  const services = { buses, queues, secrets: iam.secrets };
+  const services = { buses, queues, secrets: iam.secrets, firehose: input.firehose };
 
   /** API Gateway invokes the function if its policy lets this route do so, and answers 500 when it cannot. */
   const invokeRoute: RouteInvoker = async (fn: LocalFunction, event, routeKey) => {

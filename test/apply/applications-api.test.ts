@@ -9,6 +9,7 @@ import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 import { applyRequest } from './http-request.ts';
@@ -26,12 +27,14 @@ beforeAll(async () => {
 /** The API over a real table, a recording bus and a clock the test can set. */
 const api = (now = () => new Date()) => {
   const publisher = new RecordingPublisher();
+  const funnel = new RecordingFunnelLog();
   const handle = createApplicationsApiHandler({
     entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher,
     verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
     now,
+    funnel,
     newApplicationId: () => `app_${randomUUID()}`,
   });
   return { handle, publisher };

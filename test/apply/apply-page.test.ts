@@ -8,6 +8,7 @@ import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { putJob, uniqueId } from '../support/entities.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { httpRequest } from './http-request.ts';
 
@@ -24,12 +25,14 @@ let page: (jobId: string, accept?: string | null) => Promise<HttpResponse>;
 beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('page');
+  const funnel = new RecordingFunnelLog();
   const handle = createApplicationsApiHandler({
     entities: new DynamoEntityReader(dynamo.documents, tableName),
     applications: new DynamoApplicationStore(dynamo.documents, tableName),
     publisher: new RecordingPublisher(),
     verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
     now: () => new Date('2026-11-21T18:30:00Z'),
+    funnel,
     newApplicationId: () => 'app_unused',
   });
   page = (jobId, accept = BROWSER_ACCEPT) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
-import { logicalIds } from '../../lib/names.ts';
+import { funnelStreamNameOf, logicalIds } from '../../lib/names.ts';
 import {
   EVENT_ROUTES,
   FUNCTIONS,
@@ -36,6 +36,14 @@ const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
     );
   }
   if (spec.publishes) expected.push(...grants(['events:PutEvents'], 'EventBus.Arn'));
+  if (spec.recordsFunnel) {
+    expected.push(
+      ...grants(
+        ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        `arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${funnelStreamNameOf('dev')}`,
+      ),
+    );
+  }
   for (const secret of spec.secrets) {
     const secretName = `reelhire/dev/${secret.toLowerCase().replaceAll('_', '-')}`;
     expected.push(

@@ -1,8 +1,10 @@
 import type * as z from 'zod';
 import { id } from '#events/fields.ts';
+import type { FunnelLog } from '#funnel/funnel-log.ts';
 import { type HttpRequest, type HttpResponse, header, json, problem } from '#shared/http.ts';
 import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
+import { videoOfVia } from '#shared/via.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
 import { jobStatus } from './job-status.ts';
@@ -16,6 +18,8 @@ import {
 
 export interface ApplicationsApiDependencies extends ApplyDependencies {
   readonly verifyViewerToken: ViewerTokenVerifier;
+  /** Where apply page views are written (CONTRACT §8). */
+  readonly funnel: FunnelLog;
 }
 
 const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
@@ -99,7 +103,19 @@ const applyPageOf = async (
   if (status.kind === 'unknown' && !acceptsHtml(request)) {
     return problem(404, 'Not Found', `job ${jobId} does not exist`);
   }
-  return applyPage(status);
+  const page = applyPage(status);
+  if (page.statusCode !== 200) return page;
+  // A page view is one answered 200: answered only once the funnel log has it, so every view shown is counted.
+  const video = videoOfVia(request.queryStringParameters?.via);
+  await deps.funnel.record({
+    kind: 'applyPageView',
+    id: request.requestContext.requestId,
+    at: new Date(request.requestContext.timeEpoch).toISOString(),
+    jobId,
+    platform: video?.platform ?? null,
+    videoId: video?.videoId ?? null,
+  });
+  return page;
 };
 
 /**

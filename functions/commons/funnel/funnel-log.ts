@@ -1,0 +1,13 @@
+import type { FunnelRecord } from './funnel-record.ts';
+
+/**
+ * Where taps and page views are written: an append-only log, never a shared item. `record` resolves once the
+ * log has accepted the record (it is then delivered at least once); it throws when it could not be accepted,
+ * so that the request is not answered as counted.
+ */
+export interface FunnelLog {
+  record(record: FunnelRecord): Promise<void>;
+}
+
+/** The environment variable naming the delivery stream, set by the stack on the functions that record. */
+export const FUNNEL_STREAM_VARIABLE = 'FUNNEL_STREAM_NAME';

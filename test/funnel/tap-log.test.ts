@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS } from '#events/catalog.ts';
+import { sampleOf } from '#events/samples.ts';
+import { isJsonObject, type JsonObject } from '#shared/json.ts';
+import { funnelStreamNameOf } from '../../lib/names.ts';
+import { LOCAL_REGION } from '../../local/local-account.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
+import { eventually } from '../../local/testing/eventually.ts';
+import { contraWebhook, tiktokWebhook } from '../local/platform-clients.ts';
+import { deliveredFunnelRecords } from '../support/funnel-records.ts';
+import { startDevStack } from '../support/run-assembly.ts';
+
+/**
+ * The funnel log end to end through `npm start`'s runtime (CONTRACT §8): the two counted redirects and the apply
+ * page each write one record, id = the API request id, through the function's own role to the local Firehose
+ * (IAM enforced) and into the local bucket, as JSON lines; nothing is written to the table for a tap.
+ */
+
+const STREAM = funnelStreamNameOf('dev');
+
+const sampleDetail = (name: 'profileUpdated' | 'jobPublished'): JsonObject => {
+  const { detail } = sampleOf(EVENTS[name]);
+  if (!isJsonObject(detail)) throw new Error(`the ${name} sample has no detail`);
+  return detail;
+};
+
+describe('the tap log', () => {
+  let stack: LocalStack;
+  const openId = `open_${randomUUID()}`;
+  const videoId = `7${Date.now()}`;
+  const profileId = `prof_${randomUUID()}`;
+  const jobId = `job_${randomUUID()}`;
+
+  beforeAll(async () => {
+    stack = await startDevStack();
+    await contraWebhook(stack.url, 'profile.updated', {
+      ...sampleDetail('profileUpdated'),
+      profileId,
+      linkedAccounts: [{ platform: 'tiktok', accountId: openId }],
+      updatedAt: new Date().toISOString(),
+    });
+    await contraWebhook(stack.url, 'job.published', {
+      ...sampleDetail('jobPublished'),
+      jobId,
+      videos: [{ platform: 'tiktok', videoId }],
+      publishedAt: new Date().toISOString(),
+      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await tiktokWebhook(stack.url, 'post.publish.publicly_available', openId, {
+      publish_id: 'p1',
+      post_id: videoId,
+    });
+    await eventually(
+      async () => {
+        const answer = await fetch(`${stack.url}/links/tiktok/${videoId}`);
+        const body: unknown = answer.status === 200 ? await answer.json() : undefined;
+        return JSON.stringify(body ?? {}).includes(jobId) && JSON.stringify(body).includes(profileId)
+          ? body
+          : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the video’s portfolio and Apply links' },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('records each counted redirect and the apply page view, with the request id, and the 302 carries via', async () => {
+    const portfolio = await fetch(`${stack.url}/links/tiktok/${videoId}/portfolio`, { redirect: 'manual' });
+    expect(portfolio.status).toBe(302);
+    const apply = await fetch(`${stack.url}/links/tiktok/${videoId}/apply`, { redirect: 'manual' });
+    expect(apply.status).toBe(302);
+    const location = new URL(apply.headers.get('location') ?? '');
+    expect(location.pathname).toBe(`/jobs/${jobId}/apply`);
+    expect(location.search).toBe(`?via=tiktok%3A${videoId}`);
+    const page = await fetch(location.href, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const missing = await fetch(`${stack.url}/links/tiktok/${videoId}0/apply`, { redirect: 'manual' });
+    expect(missing.status).toBe(404);
+
+    const records = (await deliveredFunnelRecords(stack.firehose, STREAM)).filter(
+      (record) => record.videoId === videoId || ('jobId' in record && record.jobId === jobId),
+    );
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'portfolioTap',
+          id: portfolio.headers.get('apigw-requestid'),
+          platform: 'tiktok',
+          videoId,
+          profileId,
+        }),
+        expect.objectContaining({
+          kind: 'applyTap',
+          id: apply.headers.get('apigw-requestid'),
+          videoId,
+          jobId,
+        }),
+        expect.objectContaining({
+          kind: 'applyPageView',
+          id: page.headers.get('apigw-requestid'),
+          jobId,
+          platform: 'tiktok',
+          videoId,
+        }),
+      ]),
+    );
+    expect(records).toHaveLength(3);
+    expect(stack.iam.refusals.list()).toEqual([]);
+  });
+
+  it('lets only the functions granted the stream write to it: any other role is refused (IAM enforced)', async () => {
+    const put = async (functionSuffix: string): Promise<string> => {
+      const name = [...stack.functions.keys()].find((candidate) => candidate.includes(functionSuffix)) ?? '';
+      const credentials = stack.iam.credentialsOf(name);
+      if (!credentials) throw new Error(`no role for ${functionSuffix}`);
+      const client = new FirehoseClient({ endpoint: stack.url, region: LOCAL_REGION, credentials });
+      try {
+        await client.send(
+          new PutRecordCommand({ DeliveryStreamName: STREAM, Record: { Data: Buffer.from('{}\n') } }),
+        );
+        return 'accepted';
+      } catch (error) {
+        return error instanceof Error ? error.name : 'unknown';
+      } finally {
+        client.destroy();
+      }
+    };
+    expect(await put('LinksApiFunction')).toBe('accepted');
+    expect(await put('WebhooksFunction')).toBe('AccessDeniedException');
+    expect(stack.iam.refusals.list()).toEqual([
+      expect.objectContaining({ action: 'firehose:PutRecord', resource: expect.stringContaining(STREAM) }),
+    ]);
+  });
+});
