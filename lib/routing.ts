@@ -1,6 +1,7 @@
 import { API_DOCS_ROUTES } from '#api-docs/routes.ts';
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
+import { FUNNEL_API_ROUTES } from '#funnel/routes.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
 import type { StoredSecretName } from '#shared/secret-names.ts';
 import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
@@ -29,6 +30,8 @@ export interface FunctionSpec {
   readonly publishes: boolean;
   /** Whether it writes the funnel log (taps, page views: PutRecord on its delivery stream). @default false */
   readonly recordsFunnel?: boolean;
+  /** Whether it counts the funnel log (Athena queries in its workgroup over the log's table). @default false */
+  readonly queriesFunnel?: boolean;
   /**
    * ReservedConcurrentExecutions: what the capacity plan (docs/capacity.md) gives it at peak, reserved so that
    * no other function can starve it and it cannot starve the others.
@@ -143,6 +146,20 @@ export const FUNCTIONS = {
     publishes: true,
     recordsFunnel: true,
     reservedConcurrency: 50,
+  },
+  funnelApi: {
+    entry: 'functions/funnel-api.ts',
+    description: 'GET /profiles/me/funnel: counts over the funnel log (Athena; DuckDB locally)',
+    memoryMb: 256,
+    // Waits on its Athena query: API Gateway gives up at 30 s.
+    timeoutSeconds: 29,
+    secrets: [],
+    verifiesViewerTokens: true,
+    table: 'none',
+    publishes: false,
+    queriesFunnel: true,
+    // A creator's dashboard reads, each holding its environment 1–3 s on Athena; Athena runs ~150 at once per account.
+    reservedConcurrency: 20,
   },
   apiDocs: {
     entry: 'functions/api-docs.ts',
@@ -349,6 +366,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     'GET /links/{platform}/{videoId}/apply': 'viewer',
   }),
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
+  ...servedBy('funnelApi', FUNNEL_API_ROUTES, 'viewer'),
   ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
   ...servedBy('apiDocs', API_DOCS_ROUTES, 'publicReads'),
 ];

@@ -16,7 +16,17 @@ import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
 import { FunnelLog } from './constructs/funnel-log.ts';
-import { busNameOf, DEFAULT_BUS_FORWARD, funnelStreamNameOf, logicalIds, ruleNameOf } from './names.ts';
+import {
+  busNameOf,
+  DEFAULT_BUS_FORWARD,
+  FUNNEL_TABLE_NAME,
+  funnelBucketNameOf,
+  funnelDatabaseNameOf,
+  funnelStreamNameOf,
+  funnelWorkGroupNameOf,
+  logicalIds,
+  ruleNameOf,
+} from './names.ts';
 import { EVENT_ROUTES, SCHEDULES } from './routing.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -91,6 +101,10 @@ export class StatefulStack extends Stack {
 
     this.funnelLog = new FunnelLog(this, 'FunnelLog', {
       streamName: funnelStreamNameOf(props.stage),
+      bucketName: funnelBucketNameOf(props.stage, this.account, this.region),
+      workGroupName: funnelWorkGroupNameOf(props.stage),
+      databaseName: funnelDatabaseNameOf(props.stage),
+      tableName: FUNNEL_TABLE_NAME,
       removalPolicy,
     });
 

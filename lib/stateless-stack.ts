@@ -9,19 +9,19 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '#events/catalog.ts';
-import { FUNNEL_STREAM_VARIABLE } from '#funnel/funnel-log.ts';
 import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
 import { originDomainOf, type ReelHireConfig } from './config.ts';
 import { ApiDistribution } from './constructs/api-distribution.ts';
+import { grantFunnelQueries, grantFunnelRecording } from './constructs/funnel-access.ts';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring.ts';
 import { QueuedEventRoute } from './constructs/queued-event-route.ts';
 import { ReelHireFunction } from './constructs/reelhire-function.ts';
 import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
 import { grantTableAccess } from './constructs/table-access.ts';
 import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
-import { busNameOf, DEFAULT_BUS_FORWARD, funnelStreamNameOf, logicalIds, ruleNameOf } from './names.ts';
+import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import {
   CDN_CACHED_ROUTES,
   EVENT_ROUTES,
@@ -211,17 +211,8 @@ export class StatelessStack extends Stack {
   private grantAccess(fn: ReelHireFunction, spec: FunctionSpec, props: StatelessStackProps): void {
     if (spec.table !== 'none') grantTableAccess(fn.role, props.table, ALL_INDEXES, spec.table);
     if (spec.publishes) props.eventBus.grantPutEventsTo(fn.role);
-    if (spec.recordsFunnel) {
-      const streamName = funnelStreamNameOf(props.config.stage);
-      Grant.addToPrincipal({
-        grantee: fn.role,
-        actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-        resourceArns: [
-          this.formatArn({ service: 'firehose', resource: 'deliverystream', resourceName: streamName }),
-        ],
-      });
-      fn.function.addEnvironment(FUNNEL_STREAM_VARIABLE, streamName);
-    }
+    if (spec.recordsFunnel) grantFunnelRecording(this, fn, props.config.stage);
+    if (spec.queriesFunnel) grantFunnelQueries(this, fn, props.config.stage);
     for (const name of spec.secrets) {
       const secretName = props.config.secretNames[name];
       // GetSecretValue only (grantRead adds DescribeSecret), on `<name>-??????`: the secret's ARN is its name,

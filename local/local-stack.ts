@@ -19,7 +19,7 @@ import { type DeadLetterQueueContents, deadLetterQueueView } from './stack/dead-
 import { startEventBuses } from './stack/event-buses.ts';
 import { startEventSourcePollers } from './stack/event-source-pollers.ts';
 import { startFunctions } from './stack/functions.ts';
-import { startDeliveryStreams } from './stack/funnel-log.ts';
+import { startFunnelLog } from './stack/funnel-log.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
 import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
@@ -180,7 +180,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
     const tableNames = await createTemplateTables(dynamo, resources);
-    const iam = startIam({ resources, enforce: options.enforceIam ?? true, log, warn });
+    const { firehose, athena } = await startFunnelLog(lifecycle, { resources, dataDir });
+    const iam = startIam({ resources, enforce: options.enforceIam ?? true, athena, log, warn });
     const { guard } = iam;
     if (guard) dynamo.enforce((request) => guard.check(request));
     const secrets = seedSecrets({ resources, env, store: iam.secrets });
@@ -197,7 +198,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dataDir,
       maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds,
     });
-    const firehose = await startDeliveryStreams(lifecycle, { resources, dataDir });
     const maxConcurrency = options.maxConcurrencyPerFunction ?? 4;
     const { functions } = await startFunctions(lifecycle, {
       resources,
@@ -268,6 +268,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       buses,
       queues,
       firehose,
+      athena,
       youtubeHub,
       activity,
       logs,

@@ -145,6 +145,13 @@ export const identityOf = (input: IdentityInput): ResourceIdentity => {
       const name = named(input, 'DeliveryStreamName', 64);
       return identity(name, { Arn: localArn('firehose', `deliverystream/${name}`) });
     }
+    case 'AWS::Athena::WorkGroup':
+      return identity(named(input, 'Name', 128), {});
+    case 'AWS::Glue::Database': {
+      const given = input.property('DatabaseInput');
+      const name = given !== null && typeof given === 'object' && 'Name' in given ? String(given.Name) : '';
+      return identity(name || generatedName(input.stackName, input.logicalId, 255).toLowerCase(), {});
+    }
     case 'AWS::KMS::Key': {
       const keyId = shortId(input);
       return identity(keyId, { Arn: localArn('kms', `key/${keyId}`), KeyId: keyId });

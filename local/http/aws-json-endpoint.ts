@@ -1,4 +1,5 @@
 import { isJsonObject } from '#shared/json.ts';
+import { AthenaError, type LocalAthena } from '../athena/local-athena.ts';
 import { EventsError } from '../eventbridge/events-error.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { MAX_JSON_DEPTH } from '../eventbridge/put-events-request.ts';
@@ -22,6 +23,7 @@ export interface AwsReply {
 const EVENTS_PREFIX = 'AWSEvents.';
 const SQS_PREFIX = 'AmazonSQS.';
 const FIREHOSE_PREFIX = 'Firehose_20150804.';
+const ATHENA_PREFIX = 'AmazonAthena.';
 
 const reply = (
   status: number,
@@ -41,6 +43,8 @@ export interface AwsJsonServices {
   readonly secrets?: SecretStore;
   /** Firehose PutRecord and PutRecordBatch. @default none: its calls are unknown operations */
   readonly firehose?: LocalDeliveryStreams;
+  /** Athena StartQueryExecution, GetQueryExecution, GetQueryResults. @default none */
+  readonly athena?: LocalAthena;
 }
 
 /**
@@ -83,6 +87,12 @@ export const handleAwsJson = async (
       return reply(200, contentType, services.firehose.putRecord(request));
     if (services.firehose && target === `${FIREHOSE_PREFIX}PutRecordBatch`)
       return reply(200, contentType, services.firehose.putRecordBatch(request));
+    if (services.athena && target === `${ATHENA_PREFIX}StartQueryExecution`)
+      return reply(200, contentType, await services.athena.startQueryExecution(request));
+    if (services.athena && target === `${ATHENA_PREFIX}GetQueryExecution`)
+      return reply(200, contentType, services.athena.getQueryExecution(request));
+    if (services.athena && target === `${ATHENA_PREFIX}GetQueryResults`)
+      return reply(200, contentType, services.athena.getQueryResults(request));
     const action = isSqs ? SQS_ACTIONS[target.slice(SQS_PREFIX.length)] : undefined;
     if (!action) {
       return reply(400, contentType, {
@@ -100,6 +110,8 @@ export const handleAwsJson = async (
         { 'x-amzn-query-error': `${error.queryCode};${error.status < 500 ? 'Sender' : 'Receiver'}` },
       );
     }
+    if (error instanceof AthenaError)
+      return reply(400, contentType, { __type: error.type, message: error.message });
     if (error instanceof FirehoseError)
       return reply(400, contentType, { __type: error.type, message: error.message });
     if (error instanceof EventsError)

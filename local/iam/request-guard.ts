@@ -3,6 +3,7 @@ import { isJsonObject, type JsonObject } from '../json.ts';
 import type { Authorizer } from './authorizer.ts';
 import type { CredentialRegistry } from './credentials.ts';
 import { principalArnOf } from './principal.ts';
+import { type AthenaCatalog, athenaChecks } from './requests/athena-requests.ts';
 import type { AuthorizationCheck, CallChecks } from './requests/authorization-check.ts';
 import { dynamodbChecks, type TableKeys } from './requests/dynamodb-requests.ts';
 import { eventBridgeChecks } from './requests/eventbridge-requests.ts';
@@ -36,6 +37,8 @@ export interface RequestGuardOptions {
   readonly secretArnOf?: SecretArnResolver;
   /** Partition keys of the tables, for dynamodb:LeadingKeys. */
   readonly tableKeys?: TableKeys;
+  /** The local Athena's workgroups, tables and executions, for its calls' checks. */
+  readonly athena?: AthenaCatalog;
   readonly onRefusal?: (call: RefusedCall) => void;
   readonly now?: () => Date;
 }
@@ -46,6 +49,7 @@ const TARGET_PREFIXES: Readonly<Record<string, EnforcedService>> = {
   AWSEvents: 'events',
   secretsmanager: 'secretsmanager',
   Firehose_20150804: 'firehose',
+  AmazonAthena: 'athena',
 };
 
 /** The service and operation of an AWS JSON call from its X-Amz-Target (`AmazonSQS.SendMessage`). */
@@ -127,6 +131,10 @@ export class RequestGuard {
         return secretsManagerChecks(operation, body, this.options.secretArnOf ?? (() => undefined));
       case 'firehose':
         return firehoseChecks(operation, body);
+      case 'athena':
+        return this.options.athena
+          ? athenaChecks(operation, body, this.options.athena)
+          : { unmapped: 'no local Athena' };
     }
   }
 

@@ -3,13 +3,13 @@ import { accessDeniedMessage, type Refusal } from './access-denied.ts';
 import type { SignatureCheck } from './sigv4.ts';
 
 /** The AWS services whose local endpoints enforce IAM, by their SigV4 signing name. */
-export type EnforcedService = 'dynamodb' | 'sqs' | 'events' | 'secretsmanager' | 'firehose';
+export type EnforcedService = 'dynamodb' | 'sqs' | 'events' | 'secretsmanager' | 'firehose' | 'athena';
 
 /**
  * How each service words an authorization or signature failure on its own protocol, so that the SDK raises
  * the same exception it raises against AWS:
  * - DynamoDB (AWS JSON 1.0): `com.amazon.coral.service#AccessDeniedException` with `Message`, HTTP 400.
- * - EventBridge, Secrets Manager and Firehose (AWS JSON 1.1): `AccessDeniedException` with `Message`, HTTP 400.
+ * - EventBridge, Secrets Manager, Firehose and Athena (AWS JSON 1.1): `AccessDeniedException` with `Message`, HTTP 400.
  * - SQS (AWS JSON 1.0, query compatible): `com.amazon.coral.service#AccessDeniedException`, the action
  *   lower-cased in the message as SQS prints it (`sqs:sendmessage`). The SDK names the error after an
  *   `x-amzn-query-error` code when one is sent; none is sent for AccessDenied so that it raises
@@ -59,6 +59,12 @@ const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
     printedAction: (action) => action,
   },
   firehose: {
+    contentType: 'application/x-amz-json-1.1',
+    errorType: (code) => code,
+    accessDeniedStatus: 400,
+    printedAction: (action) => action,
+  },
+  athena: {
     contentType: 'application/x-amz-json-1.1',
     errorType: (code) => code,
     accessDeniedStatus: 400,

@@ -3,6 +3,7 @@ import type { SecretName } from '#shared/secret-names.ts';
 import type { ActivityLog } from '../activity-log.ts';
 import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/local-http-api.ts';
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
+import type { LocalAthena } from '../athena/local-athena.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import type { LocalDeliveryStreams } from '../firehose/local-delivery-streams.ts';
@@ -46,6 +47,8 @@ export interface HttpApiInput {
   readonly queues: QueueRegistry;
   /** Firehose PutRecord(Batch): the funnel log. */
   readonly firehose: LocalDeliveryStreams;
+  /** Athena over the funnel log. */
+  readonly athena: LocalAthena;
   readonly youtubeHub: YouTubeHub;
   readonly activity: ActivityLog;
   /** Served at /_local/logs; /_local/invoke answers with an invocation's lines. */
@@ -67,7 +70,7 @@ export interface HttpApiInput {
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
  * stage's throttles and the function's resource policy) behind the template's CloudFront distribution when it
- * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, Firehose) behind the IAM guard, the stack's WebSub hub
+ * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, Firehose, Athena) behind the IAM guard, the stack's WebSub hub
  * and the runtime's own endpoints.
  * @returns the routes
  */
@@ -79,7 +82,7 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
   const stage =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage')?.identity.ref ??
     '$default';
-  const services = { buses, queues, secrets: iam.secrets, firehose: input.firehose };
+  const services = { buses, queues, secrets: iam.secrets, firehose: input.firehose, athena: input.athena };
 
   /** API Gateway invokes the function if its policy lets this route do so, and answers 500 when it cannot. */
   const invokeRoute: RouteInvoker = async (fn: LocalFunction, event, routeKey) => {

@@ -44,6 +44,24 @@ const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
       ),
     );
   }
+  if (spec.queriesFunnel) {
+    const arn = (service: string, resource: string) =>
+      `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+    const bucket = `arn:\${AWS::Partition}:s3:::reelhire-dev-funnel-\${AWS::AccountId}-\${AWS::Region}`;
+    expected.push(
+      ...grants(
+        ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+        arn('athena', 'workgroup/reelhire-dev-funnel'),
+      ),
+      ...['catalog', 'database/reelhire_dev_funnel', 'table/reelhire_dev_funnel/funnel_log'].flatMap(
+        (resource) =>
+          grants(['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], arn('glue', resource)),
+      ),
+      ...grants(['s3:GetBucketLocation', 's3:ListBucket'], bucket),
+      ...grants(['s3:GetObject'], `${bucket}/funnel/*`),
+      ...grants(['s3:GetObject', 's3:PutObject'], `${bucket}/athena-results/*`),
+    );
+  }
   for (const secret of spec.secrets) {
     const secretName = `reelhire/dev/${secret.toLowerCase().replaceAll('_', '-')}`;
     expected.push(

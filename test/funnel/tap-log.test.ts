@@ -8,7 +8,7 @@ import { funnelStreamNameOf } from '../../lib/names.ts';
 import { LOCAL_REGION } from '../../local/local-account.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { contraWebhook, tiktokWebhook } from '../local/platform-clients.ts';
+import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
 import { deliveredFunnelRecords } from '../support/funnel-records.ts';
 import { startDevStack } from '../support/run-assembly.ts';
 
@@ -133,5 +133,38 @@ describe('the tap log', () => {
     expect(stack.iam.refusals.list()).toEqual([
       expect.objectContaining({ action: 'firehose:PutRecord', resource: expect.stringContaining(STREAM) }),
     ]);
+  });
+
+  it('GET /profiles/me/funnel counts the viewer’s portfolio taps per video, each once (Athena → DuckDB locally)', async () => {
+    const token = await viewerToken(profileId);
+    const funnel = async (): Promise<unknown> => {
+      await stack.firehose.flush();
+      const answer = await fetch(`${stack.url}/profiles/me/funnel`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(answer.status).toBe(200);
+      return answer.json();
+    };
+    const before = await funnel();
+    const taps = 3;
+    for (let tap = 0; tap < taps; tap++) {
+      const answer = await fetch(`${stack.url}/links/tiktok/${videoId}/portfolio`, { redirect: 'manual' });
+      expect(answer.status).toBe(302);
+    }
+    // The first test's tap, these three; the apply tap is the job's, not the profile's.
+    expect(before).toEqual({
+      profileId,
+      videos: [{ platform: 'tiktok', videoId, portfolioTaps: 1 }],
+      totals: { portfolioTaps: 1 },
+    });
+    expect(await funnel()).toEqual({
+      profileId,
+      videos: [{ platform: 'tiktok', videoId, portfolioTaps: 1 + taps }],
+      totals: { portfolioTaps: 1 + taps },
+    });
+    const anonymous = await fetch(`${stack.url}/profiles/me/funnel`);
+    expect(anonymous.status).toBe(401);
+    // Athena's checks (the workgroup, the Glue table, the bucket's prefixes) passed under the function's role.
+    expect(stack.iam.refusals.list().map((refusal) => refusal.action)).toEqual(['firehose:PutRecord']);
   });
 });

@@ -11,3 +11,7 @@ export interface FunnelLog {
 
 /** The environment variable naming the delivery stream, set by the stack on the functions that record. */
 export const FUNNEL_STREAM_VARIABLE = 'FUNNEL_STREAM_NAME';
+
+/** The Athena workgroup the funnel's queries run in, and the funnel log's Glue table (`database.table`). */
+export const FUNNEL_WORKGROUP_VARIABLE = 'FUNNEL_WORKGROUP';
+export const FUNNEL_TABLE_VARIABLE = 'FUNNEL_TABLE';
