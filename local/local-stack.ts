@@ -87,6 +87,11 @@ export interface LocalStackOptions {
    */
   readonly dynamoEndpointForFunctions?: string;
   /**
+   * The Firehose endpoint the functions are given (AWS_ENDPOINT_URL_FIREHOSE), when not the API port itself: a
+   * fault proxy in front of it, whose lost answers make the SDK put a record twice. @default the API origin
+   */
+  readonly firehoseEndpointForFunctions?: string;
+  /**
    * Caps every queue's visibility timeout, so that a failed or crashed batch comes back after this many
    * seconds rather than the template's minutes (tests). @default the template's
    */
@@ -207,6 +212,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       credentialsOf: (name) => iam.credentialsOf(name),
       apiUrl: http.url,
       dynamoEndpoint: options.dynamoEndpointForFunctions ?? dynamo.endpoint,
+      ...(options.firehoseEndpointForFunctions
+        ? { firehoseEndpoint: options.firehoseEndpointForFunctions }
+        : {}),
       youtubeHubUrl: youtubeHub.url,
       maxConcurrency,
       activity,

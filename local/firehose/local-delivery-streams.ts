@@ -135,7 +135,9 @@ export class LocalDeliveryStreams {
     const stream = this.streams.get(name);
     if (!stream || stream.records.length === 0) return;
     const { model } = stream;
-    const records = stream.records;
+    // What is buffered now: records put while this object is written wait for the next flush.
+    const count = stream.records.length;
+    const records = stream.records.slice(0, count);
     const at = new Date();
     const dir = join(this.root, model.bucket, expandPrefix(model.prefix, at));
     const body = Buffer.concat(records);
@@ -145,8 +147,7 @@ export class LocalDeliveryStreams {
       join(dir, `${model.name}-${stamp}-${randomUUID()}${model.gzip ? '.gz' : ''}`),
       model.gzip ? gzipSync(body) : body,
     );
-    // Only what was delivered leaves the buffer: records put meanwhile wait for the next flush.
-    stream.records = stream.records.slice(records.length);
+    stream.records = stream.records.slice(count);
   }
 
   private streamOf(input: JsonObject): Buffered {
