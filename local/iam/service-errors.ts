@@ -28,6 +28,14 @@ type SignatureCheckProblem = Extract<SignatureCheck, { valid: false }>['problem'
 
 const CORAL = (code: string) => `com.amazon.coral.service#${code}`;
 
+/** The plain AWS JSON 1.1 services: the error's code as its `__type`, AccessDenied a 400. */
+const AWS_JSON_11: ServiceProtocol = {
+  contentType: 'application/x-amz-json-1.1',
+  errorType: (code) => code,
+  accessDeniedStatus: 400,
+  printedAction: (action) => action,
+};
+
 const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
   dynamodb: {
     contentType: 'application/x-amz-json-1.0',
@@ -46,30 +54,10 @@ const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
       token: 'InvalidClientTokenId',
     },
   },
-  events: {
-    contentType: 'application/x-amz-json-1.1',
-    errorType: (code) => code,
-    accessDeniedStatus: 400,
-    printedAction: (action) => action,
-  },
-  secretsmanager: {
-    contentType: 'application/x-amz-json-1.1',
-    errorType: (code) => code,
-    accessDeniedStatus: 400,
-    printedAction: (action) => action,
-  },
-  firehose: {
-    contentType: 'application/x-amz-json-1.1',
-    errorType: (code) => code,
-    accessDeniedStatus: 400,
-    printedAction: (action) => action,
-  },
-  athena: {
-    contentType: 'application/x-amz-json-1.1',
-    errorType: (code) => code,
-    accessDeniedStatus: 400,
-    printedAction: (action) => action,
-  },
+  events: AWS_JSON_11,
+  secretsmanager: AWS_JSON_11,
+  firehose: AWS_JSON_11,
+  athena: AWS_JSON_11,
 };
 
 const reply = (

@@ -1,7 +1,15 @@
 import type * as z from 'zod';
 import { id } from '#events/fields.ts';
 import type { FunnelLog } from '#funnel/funnel-log.ts';
-import { type HttpRequest, type HttpResponse, header, json, problem } from '#shared/http.ts';
+import {
+  bearerTokenOf,
+  type HttpRequest,
+  type HttpResponse,
+  header,
+  json,
+  problem,
+  unauthorized,
+} from '#shared/http.ts';
 import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { videoOfVia } from '#shared/via.ts';
@@ -22,19 +30,6 @@ export interface ApplicationsApiDependencies extends ApplyDependencies {
   readonly funnel: FunnelLog;
 }
 
-const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
-  const response = problem(401, 'Unauthorized', detail);
-  return {
-    ...response,
-    headers: {
-      ...response.headers,
-      'www-authenticate': tokenGiven
-        ? 'Bearer realm="reelhire", error="invalid_token"'
-        : 'Bearer realm="reelhire"',
-    },
-  };
-};
-
 const NO_STORE = { 'cache-control': 'no-store' };
 
 /** True when the client names text/html among what it accepts (browsers do; curl, SDKs and fetch send *\/*). */
@@ -53,8 +48,7 @@ const apply = async (
 ): Promise<HttpResponse> => {
   const jobId = jobIdOf(request);
   if (jobId === undefined) return problem(404, 'Not Found', 'no such route');
-  const authorization = header(request, 'authorization');
-  const token = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  const token = bearerTokenOf(request);
   if (!token) return unauthorized('a viewer token is required: Authorization: Bearer <JWT>', false);
   let profileId: string;
   try {

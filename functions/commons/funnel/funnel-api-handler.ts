@@ -1,7 +1,15 @@
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { ViewerTokenVerifier } from '#apply/viewer-token.ts';
-import { type HttpRequest, type HttpResponse, header, json, NO_STORE, problem } from '#shared/http.ts';
+import {
+  bearerTokenOf,
+  type HttpRequest,
+  type HttpResponse,
+  json,
+  NO_STORE,
+  problem,
+  unauthorized,
+} from '#shared/http.ts';
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import type { FunnelReader } from './funnel-reader.ts';
@@ -12,18 +20,12 @@ export interface FunnelApiDependencies {
   readonly reader: FunnelReader;
 }
 
-const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
-  const response = problem(401, 'Unauthorized', detail);
-  const challenge = tokenGiven ? 'Bearer realm="reelhire", error="invalid_token"' : 'Bearer realm="reelhire"';
-  return { ...response, headers: { ...response.headers, 'www-authenticate': challenge } };
-};
-
 /** The viewer's profile id, or the 401/503 answer (the verifier's errors by name: they are the apply feature's). */
 const viewerOf = async (
   request: HttpRequest,
   verify: ViewerTokenVerifier,
 ): Promise<{ readonly profileId: string } | HttpResponse> => {
-  const token = /^Bearer +(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
+  const token = bearerTokenOf(request);
   if (!token) return unauthorized('a viewer token is required: Authorization: Bearer <JWT>', false);
   try {
     return await verify(token);

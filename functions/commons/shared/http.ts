@@ -89,3 +89,14 @@ export const tooLarge = (body: Buffer): HttpResponse | undefined =>
   body.byteLength > MAX_BODY_BYTES
     ? problem(413, 'Payload Too Large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
     : undefined;
+
+/** The bearer token of `Authorization: Bearer <token>`, or undefined when there is none. */
+export const bearerTokenOf = (request: HttpRequest): string | undefined =>
+  /^Bearer +(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
+
+/** A 401 with its challenge: `invalid_token` when a token was given (RFC 6750 §3). */
+export const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
+  const response = problem(401, 'Unauthorized', detail);
+  const challenge = tokenGiven ? 'Bearer realm="reelhire", error="invalid_token"' : 'Bearer realm="reelhire"';
+  return { ...response, headers: { ...response.headers, 'www-authenticate': challenge } };
+};
