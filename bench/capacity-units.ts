@@ -8,6 +8,7 @@ import { readLinks } from '#links/read-links.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { startDynalite } from '../local/testing/dynalite.ts';
+import { measureApplicationUnits } from './application-units.ts';
 
 /** DynamoDB units and round trips one operation cost, from `ReturnConsumedCapacity` on every call. */
 export interface UnitCost {
@@ -76,9 +77,11 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
 
     const costs: Record<string, UnitCost> = {};
     const deliveries = new DynamoDeliveryLedger(dynamo.documents, tableName);
-    costs['webhook delivery (claim + confirm)'] = await measure(async () => {
-      const claim = await deliveries.claim('tiktok', 'a-delivery-hash', new Date());
-      if (claim) await deliveries.confirm(claim);
+    costs['webhook delivery (look + remember)'] = await measure(async () => {
+      const now = new Date();
+      if (!(await deliveries.published('tiktok', 'a-delivery-hash', now))) {
+        await deliveries.remember('tiktok', 'a-delivery-hash', now);
+      }
     });
     costs['Profile Updated'] = await run('profileUpdated');
     costs['Video Posted'] = await run('videoPosted');
@@ -87,6 +90,10 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
       videos: [{ platform: 'tiktok', videoId: '7312345678901234567' }],
     });
     costs['read links (GET /links)'] = await measure(() => readLinks(links, 'tiktok', '7312345678901234567'));
+    Object.assign(
+      costs,
+      await measureApplicationUnits(dynamo.documents, tableName, links, measure, quietPublisher),
+    );
     costs['Account Disconnected'] = await run('accountDisconnected');
     costs['Video Removed'] = await run('videoRemoved');
     costs['Job Closed'] = await run('jobClosed');

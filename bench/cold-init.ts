@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { bundledHandlerFileOf, readAssembly } from '../lib/assembly.ts';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
-import { FUNCTIONS, type FunctionName } from '../lib/routing.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../lib/functions.ts';
 import { synthesizeCached } from '../lib/synthesize.ts';
 
 /** A function's bundle size and the time a fresh Node process takes to import it (its cold INIT), median. */
@@ -34,6 +34,12 @@ const INIT_ENVIRONMENT: NodeJS.ProcessEnv = {
   VIEWER_JWKS_URL: 'https://127.0.0.1/.well-known/jwks.json',
   REELHIRE_MODE: 'local',
   POWERTOOLS_DEV: 'false',
+  // The other routes' queues some functions use (lib/functions.ts `queues`).
+  ...Object.fromEntries(
+    (Object.values(FUNCTIONS) as FunctionSpec[]).flatMap((spec) =>
+      (spec.queues ?? []).map((use) => [use.variable, 'http://127.0.0.1:3000/000000000000/bench-other']),
+    ),
+  ),
 };
 
 const IMPORT_TIMER =

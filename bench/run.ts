@@ -3,15 +3,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
-import { EVENT_ROUTES, FUNCTIONS } from '../lib/routing.ts';
+import { FUNCTIONS, type FunctionSpec } from '../lib/functions.ts';
+import { EVENT_ROUTES } from '../lib/routing.ts';
 import { measureEventUnits } from './capacity-units.ts';
 import { benchCdnCache } from './cdn-cache.ts';
 import { renderBenchChart } from './chart.ts';
 import { measureColdInit } from './cold-init.ts';
-import { naiveCost, reelhireCost } from './cost-model.ts';
+import { type CostEstimate, contractFloor, naiveCost, reelhireCost } from './cost-model.ts';
 import { benchPipeline } from './pipeline.ts';
 import { PRICES } from './prices.ts';
-import { benchWebhookIngest } from './webhook-ingest.ts';
+import { benchIngestRatio, benchWebhookIngest } from './webhook-ingest.ts';
 
 /**
  * `npm run bench`: every figure measured in one run on this machine, each beside its baseline, written to
@@ -60,9 +61,9 @@ const pipeline = await benchPipeline(sizes.pipelineEvents);
 figures.push({
   name: 'pipeline.ratio (events/s ÷ raw SDK PutItem/s, both through the IAM-enforcing front)',
   value: pipeline.ratio,
-  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s`,
-  target: '≥ 0.5',
-  met: pipeline.ratio >= 0.5,
+  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s; video-events invocation time ${pipeline.handlerMsPerEvent.toFixed(1)} ms an event`,
+  target: '≥ 0.6',
+  met: pipeline.ratio >= 0.6,
 });
 step('pipeline again without IAM enforcement (only to measure what enforcement costs)');
 const unenforced = await benchPipeline(sizes.pipelineEvents, { enforceIam: false });
@@ -81,6 +82,14 @@ figures.push({
   unit: 'WCU',
   target: '≤ 1',
   met: videoPosted.writeUnits <= 1,
+});
+const applyLimitShare = units['apply limit share (the 100th slot of a day)'];
+figures.push({
+  name: 'extra write units per accepted application (apply limits, CONTRACT §7)',
+  value: applyLimitShare?.writeUnits ?? Number.NaN,
+  unit: 'WCU',
+  target: '≤ 1',
+  met: applyLimitShare !== undefined && applyLimitShare.writeUnits <= 1,
 });
 const readLinks = units['read links (GET /links)']!;
 figures.push({
@@ -118,66 +127,76 @@ for (const run of cdn.withCache) {
 
 step('cold init per function (fresh node process, median)');
 const cold = await measureColdInit(sizes.coldSamples);
+/** The target is about what bundling saves a function that loads AWS SDK clients; one that loads none is context. */
+const loadsAwsClients = (name: keyof typeof FUNCTIONS): boolean => {
+  const spec: FunctionSpec = FUNCTIONS[name];
+  return spec.table !== 'none' || spec.publishes || spec.secrets.length > 0;
+};
 for (const fn of cold) {
+  const targeted = loadsAwsClients(fn.function);
   figures.push({
     name: `cold init ratio ${fn.function}`,
     value: fn.ratio,
-    unit: `${fn.bundledInitMs.toFixed(0)} ms vs ${fn.naiveInitMs.toFixed(0)} ms naive, ${(fn.bundleBytes / 1024).toFixed(0)} KiB`,
-    target: '≤ 0.5',
-    met: fn.ratio <= 0.5,
+    unit: `${fn.bundledInitMs.toFixed(0)} ms vs ${fn.naiveInitMs.toFixed(0)} ms naive, ${(fn.bundleBytes / 1024).toFixed(0)} KiB${targeted ? '' : ' (no AWS SDK client: context)'}`,
+    target: targeted ? '≤ 0.5' : '—',
+    met: targeted ? fn.ratio <= 0.5 : undefined,
   });
 }
 
-step(`webhook ingest (${sizes.ingestSeconds} s at 10 connections)`);
-const ingest = await benchWebhookIngest({ connections: 10, durationSeconds: sizes.ingestSeconds });
+step(
+  `webhook ingest (${sizes.ingestSeconds} s at 10 connections, then a bare node:http server the same way)`,
+);
+const ingestRatio = await benchIngestRatio({ connections: 10, durationSeconds: sizes.ingestSeconds });
+const ingest = ingestRatio.webhook;
 figures.push({
-  name: 'webhook ingest p99',
-  value: ingest.p99Ms,
-  unit: `ms (p50 ${ingest.p50Ms} ms, ${ingest.requestsPerSecond.toFixed(0)} req/s)`,
-  target: '≤ 20 ms',
-  met: ingest.p99Ms <= 20,
+  name: 'webhook ingest ratio (req/s at 10 connections ÷ a bare node:http server, same load generator)',
+  value: ingestRatio.ratio,
+  unit: `${ingest.requestsPerSecond} vs ${ingestRatio.bare.requestsPerSecond} req/s; p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms (bare ${ingestRatio.bare.p50Ms} / ${ingestRatio.bare.p99Ms} ms); ${ingest.non2xx} not 2xx`,
+  target: '—',
+  met: undefined,
 });
 const unloaded = await benchWebhookIngest({
   connections: 1,
   durationSeconds: Math.max(2, sizes.ingestSeconds / 2),
 });
 figures.push({
-  name: 'webhook ingest p99, one connection (context: latency without queueing)',
-  value: unloaded.p99Ms,
-  unit: `ms (p50 ${unloaded.p50Ms} ms, ${unloaded.requestsPerSecond.toFixed(0)} req/s)`,
+  name: 'webhook ingest, one connection (context: a request without queueing, the Lambda duration used below)',
+  value: unloaded.p50Ms,
+  unit: `ms p50 (p99 ${unloaded.p99Ms} ms, ${unloaded.requestsPerSecond.toFixed(0)} req/s)`,
   target: '—',
   met: undefined,
 });
 
 step('cost per million Video Posted');
 const videoRoute = EVENT_ROUTES.find((route) => route.function === 'videoEvents')!;
-const handlerMsPerEvent = 1000 / pipeline.eventsPerSecond;
-const delivery = units['webhook delivery (claim + confirm)']!;
+const delivery = units['webhook delivery (look + remember)']!;
 const measured = {
   webhookWriteUnits: delivery.writeUnits,
   webhookReadUnits: delivery.readUnits,
-  webhookMs: ingest.p50Ms,
+  // One request at a time, as a Lambda environment serves them: the one-connection latency, not the loaded one.
+  webhookMs: unloaded.p50Ms,
   webhookMemoryMb: FUNCTIONS.webhooks.memoryMb,
   handlerWriteUnits: videoPosted.writeUnits,
   handlerReadUnits: videoPosted.readUnits,
-  handlerMsPerEvent,
+  // The pipeline's time per event, not the sum of the function's invocation times: concurrent batches queue on
+  // the one local store thread, so their invocation times count the same wait several times over (both shown).
+  handlerMsPerEvent: 1000 / pipeline.eventsPerSecond,
   handlerMemoryMb: FUNCTIONS.videoEvents.memoryMb,
   extraBusEvents: 1,
   batchSize: videoRoute.queue.batchSize,
 };
 const ours = reelhireCost(measured);
 const naive = naiveCost(measured);
-/** Our cost over the naive design's, per million Video Posted; the target is half. */
-const costRatio = (name: string, ourUsd: number, naiveUsd: number) =>
-  figures.push({
-    name,
-    value: ourUsd / naiveUsd,
-    unit: `$${ourUsd.toFixed(2)} vs $${naiveUsd.toFixed(2)} per million`,
-    target: '≤ 0.5',
-    met: ourUsd / naiveUsd <= 0.5,
-  });
-costRatio('cost ratio behind the bus (queue + function + table)', ours.behindBusUsd, naive.behindBusUsd);
-costRatio('cost ratio end to end (incl. API Gateway, EventBridge)', ours.totalUsd, naive.totalUsd);
+const floor = contractFloor(measured);
+/** 1.1 × what the contract forces (≈ $4.80, issue #17). */
+const COST_TARGET_USD = 5.25;
+figures.push({
+  name: 'cost per million Video Posted (linked account), end to end',
+  value: ours.totalUsd,
+  unit: `$ (naive $${naive.totalUsd.toFixed(2)}; forced by the contract $${floor.toFixed(2)}; behind the bus $${ours.behindBusUsd.toFixed(2)} vs $${naive.behindBusUsd.toFixed(2)} naive)`,
+  target: `≤ ${COST_TARGET_USD} $`,
+  met: ours.totalUsd <= COST_TARGET_USD,
+});
 
 step('cdk synth (fresh output directory, CloudFormation validation and cdk-nag on)');
 const outdir = mkdtempSync(path.join(tmpdir(), 'reelhire-synth-'));
@@ -217,7 +236,8 @@ const results = {
   coldInit: cold,
   ingest,
   cdn,
-  cost: { reelhire: ours, naive },
+  cost: { reelhire: ours, naive, contractFloorUsd: floor },
+  ingestRatio,
   synthSeconds,
 };
 
@@ -236,6 +256,14 @@ const table = [
     ([event, cost]) => `| ${event} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} | ${cost.calls} |`,
   ),
 ];
+const costTable = (title: string, estimate: CostEstimate) => [
+  `| ${title} | $ per million | why |`,
+  '| --- | --- | --- |',
+  ...estimate.lines.map((line) => `| ${line.item} | ${line.usd.toFixed(3)} | ${line.why} |`),
+  `| **total** | **${estimate.totalUsd.toFixed(2)}** | |`,
+  '',
+];
+table.push('', ...costTable('ReelHire', ours), ...costTable('naive', naive));
 const markdown = `# ReelHire benchmark${smoke ? ' (smoke run: not for quoting)' : ''}\n\nMeasured ${results.measuredAt} on ${results.machine.cpus} cores, Node ${results.machine.node}; prices ${PRICES.region} as of ${PRICES.checkedOn}.\n\n${table.join('\n')}\n`;
 
 const directory = path.join(PROJECT_ROOT, 'bench', 'results');

@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clearSecretCache, secretValues } from '#shared/aws/secrets.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import { DynamoDeliveryLedger } from '#webhooks/dynamo-delivery-ledger.ts';
 import { createWebhookHandler } from '#webhooks/webhooks-handler.ts';
@@ -12,6 +11,7 @@ import { DynamoChannelSubscriptions } from '#websub/dynamo-channel-subscriptions
 import { REQUESTED_LEASE_SECONDS } from '#websub/subscription.ts';
 import { WebSubVerification } from '#websub/verification.ts';
 import { tableDefinition } from '../local/testing/dynalite.ts';
+import { listenOnLoopback } from '../local/testing/loopback-server.ts';
 import { serveHandler } from '../local/testing/serve-handler.ts';
 import type { LoadResult } from './ingest-load.ts';
 
@@ -21,6 +21,8 @@ import type { LoadResult } from './ingest-load.ts';
  * table, none is a duplicate), to an HTTP server on 127.0.0.1 that runs the webhooks handler against a real
  * dynalite table. The bus is a counting publisher: PutEvents latency is AWS's, not ours to measure here.
  * The load generator, the handler and dynalite run in three processes sharing this machine's two cores.
+ * Its baseline, in the same run with the same load generator: a bare `node:http` server in this process that
+ * reads each request's body and answers the same 200 JSON (`benchIngestRatio`).
  */
 
 export interface WebhookIngestResult {
@@ -59,9 +61,6 @@ export const benchWebhookIngest = async (
 ): Promise<WebhookIngestResult> => {
   const connections = options.connections ?? 10;
   const durationSeconds = options.durationSeconds ?? 10;
-  process.env.REELHIRE_MODE = 'local';
-  process.env.TIKTOK_CLIENT_SECRET = CLIENT_SECRET;
-  clearSecretCache();
 
   // Three processes, as in production: DynamoDB (dynalite) apart, the handler behind its HTTP server here, and
   // the load generator apart, so none of them queues behind another's CPU on this event loop.
@@ -84,7 +83,8 @@ export const benchWebhookIngest = async (
     const ports = {
       publisher,
       deliveries: new DynamoDeliveryLedger(documents, tableName),
-      secrets: secretValues,
+      // The function caches its secrets for minutes: after the first request, this is what it does.
+      secrets: async () => [CLIENT_SECRET],
       clock: () => new Date(),
       count: () => undefined,
       subscriptions: new WebSubVerification(
@@ -117,6 +117,43 @@ export const benchWebhookIngest = async (
     storage.stop();
   }
 };
+
+export interface IngestRatioResult {
+  /** Webhook requests/s ÷ the bare server's requests/s, the same load against each. */
+  readonly ratio: number;
+  readonly webhook: WebhookIngestResult;
+  readonly bare: { readonly requestsPerSecond: number; readonly p50Ms: number; readonly p99Ms: number };
+}
+
+/** The webhook ingest beside a bare node:http server answering the same requests, one after the other. */
+export const benchIngestRatio = async (options: WebhookIngestOptions = {}): Promise<IngestRatioResult> => {
+  const connections = options.connections ?? 10;
+  const durationSeconds = options.durationSeconds ?? 10;
+  const bare = await serveBare();
+  let bareLoad: LoadResult;
+  try {
+    bareLoad = await runLoad(`${bare.url}/webhooks/tiktok`, connections, durationSeconds);
+  } finally {
+    await bare.close();
+  }
+  const webhook = await benchWebhookIngest({ connections, durationSeconds });
+  const bareRate = Math.round(bareLoad.requests.average);
+  return {
+    ratio: webhook.requestsPerSecond / bareRate,
+    webhook,
+    bare: { requestsPerSecond: bareRate, p50Ms: bareLoad.latency.p50, p99Ms: bareLoad.latency.p99 },
+  };
+};
+
+/** node:http and nothing else: reads the body, answers what the webhook answers an accepted delivery. */
+const serveBare = () =>
+  listenOnLoopback((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"status":"accepted"}');
+    });
+  });
 
 const runLoad = (url: string, connections: number, seconds: number): Promise<LoadResult> =>
   new Promise((resolve, reject) => {
@@ -173,7 +210,7 @@ const startDynaliteProcess = async (): Promise<{ endpoint: string; stop(): void 
 // `npx tsx bench/webhook-ingest.ts [connections] [seconds]` runs it alone and prints the result.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [connections, seconds] = process.argv.slice(2).map(Number);
-  const result = await benchWebhookIngest({
+  const result = await benchIngestRatio({
     ...(connections ? { connections } : {}),
     ...(seconds ? { durationSeconds: seconds } : {}),
   });

@@ -5,22 +5,30 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { EVENTS } from '#events/catalog.ts';
 import { parseDetail } from '#events/parse.ts';
 import { sampleOf } from '#events/samples.ts';
-import { employerSecret } from '#notify/employer-secret.ts';
-import type { ApplicationReceived } from '#notify/notification.ts';
-import { localSecret } from './local-secrets.ts';
+import type {
+  ApplicationReceived,
+  ApplicationWithdrawnNotification,
+  EndpointTest,
+} from '#notify/notification.ts';
+import { currentEmployerSecret } from './employer-credentials.ts';
 import { note } from './output.ts';
+import { urlOption } from './target.ts';
 
 /**
- * `reelhire employer listen`: a tiny employer endpoint on loopback that verifies each `application.received`
- * with the standardwebhooks library and the employer's derived secret, prints it, and answers 200 (401 when
- * the signature does not verify), until Ctrl-C. The README tour shows an application arriving here.
+ * `reelhire employer listen`: a tiny employer endpoint on loopback that verifies each notification
+ * (`application.received`, `application.withdrawn`, `endpoint.test`) with the standardwebhooks library and the
+ * employer's current secret, prints it, and answers 200 (401 when the signature does not verify), until
+ * Ctrl-C. The README tour shows an application, then its withdrawal, arriving here.
  */
 
 interface ListenOptions {
   readonly port: number;
   readonly employerId: string;
+  readonly url: string;
   readonly json?: boolean;
 }
+
+type Notification = ApplicationReceived | ApplicationWithdrawnNotification | EndpointTest;
 
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -51,20 +59,37 @@ const headerValues = (request: IncomingMessage): Record<string, string> =>
     ),
   );
 
-const describe = (notification: ApplicationReceived, webhookId: string): string[] => {
-  const { data } = notification;
-  const { applicant } = data;
-  return [
-    `${notification.type}  ${data.applicationId}  (webhook-id ${webhookId}, signature verified)`,
-    `  job        ${data.jobId}  "${data.jobTitle}"  (employer ${data.employerId})`,
-    `  applicant  ${applicant.profileId}  ${applicant.displayName} (@${applicant.handle})  ${applicant.portfolioUrl}`,
-    `  via        ${data.via ? `${data.via.platform} video ${data.via.videoId}` : 'none'}`,
-    `  submitted  ${data.submittedAt}`,
-  ];
+const describe = (notification: Notification, webhookId: string): string[] => {
+  const verified = `(webhook-id ${webhookId}, signature verified)`;
+  switch (notification.type) {
+    case 'application.received': {
+      const { data } = notification;
+      const { applicant } = data;
+      return [
+        `${notification.type}  ${data.applicationId}  ${verified}`,
+        `  job        ${data.jobId}  "${data.jobTitle}"  (employer ${data.employerId})`,
+        `  applicant  ${applicant.profileId}  ${applicant.displayName} (@${applicant.handle})  ${applicant.portfolioUrl}`,
+        `  via        ${data.via ? `${data.via.platform} video ${data.via.videoId}` : 'none'}`,
+        `  submitted  ${data.submittedAt}`,
+      ];
+    }
+    case 'application.withdrawn': {
+      const { data } = notification;
+      return [
+        `${notification.type}  ${data.applicationId}  ${verified}`,
+        `  job        ${data.jobId}  (employer ${data.employerId})`,
+        `  withdrawn  ${data.withdrawnAt}`,
+      ];
+    }
+    case 'endpoint.test':
+      return [`${notification.type}  ${verified}`, `  employer   ${notification.data.employerId}`];
+  }
 };
 
 const listen = async (options: ListenOptions): Promise<void> => {
-  const webhook = new Webhook(employerSecret(localSecret('EMPLOYER_SIGNING_KEY').value, options.employerId));
+  const webhook = new Webhook(
+    await currentEmployerSecret(options.employerId, { url: options.url, stage: 'dev' }),
+  );
   const server = createServer((request, response) => {
     void (async () => {
       if (request.method !== 'POST') {
@@ -77,9 +102,9 @@ const listen = async (options: ListenOptions): Promise<void> => {
         return;
       }
       const headers = headerValues(request);
-      let notification: ApplicationReceived;
+      let notification: Notification;
       try {
-        notification = webhook.verify(body, headers) as ApplicationReceived;
+        notification = webhook.verify(body, headers) as Notification;
       } catch (error) {
         const reason = error instanceof WebhookVerificationError ? error.message : String(error);
         note(`refused a request to ${request.url}: ${reason} (401)`);
@@ -104,7 +129,7 @@ const listen = async (options: ListenOptions): Promise<void> => {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   note(
-    `Listening on ${url} as employer ${options.employerId}: each application.received is verified with its secret (Ctrl-C to stop)`,
+    `Listening on ${url} as employer ${options.employerId}: each notification is verified with its secret (Ctrl-C to stop)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
@@ -119,8 +144,9 @@ export const registerEmployer = (program: Command): void => {
     .command('listen')
     .summary('receive and verify application notifications on loopback')
     .description(
-      'Runs an employer endpoint on 127.0.0.1 that verifies each application.received with the standardwebhooks ' +
-        "library and the employer's secret (derived from EMPLOYER_SIGNING_KEY, else its development default), " +
+      'Runs an employer endpoint on 127.0.0.1 that verifies each notification with the standardwebhooks ' +
+        "library and the employer's current secret (derived from EMPLOYER_SIGNING_KEY, else its development " +
+        'default, at the generation the running stack holds), ' +
         'prints it and answers 200; a request whose signature does not verify is answered 401. Point a job at it ' +
         'with `reelhire trigger contra.job-published --notify-url http://127.0.0.1:<port>/`.',
     )
@@ -131,5 +157,6 @@ export const registerEmployer = (program: Command): void => {
       parseDetail('jobPublished', sampleOf(EVENTS.jobPublished).detail).employerId,
     )
     .option('--json', 'print each verified notification as one JSON line')
+    .addOption(urlOption())
     .action((options: ListenOptions) => listen(options));
 };

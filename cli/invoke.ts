@@ -124,7 +124,7 @@ export const registerInvoke = (program: Command): void => {
     .command('invoke')
     .summary("run one function once with one event, like 'sam local invoke'")
     .description(
-      'Runs one function of the stack (its name in lib/routing.ts: videoEvents, webhooks, linksApi, …) once with ' +
+      'Runs one function of the stack (its name in lib/functions.ts: videoEvents, webhooks, linksApi, …) once with ' +
         'one event, in its execution environment (its bundle, its role, the stack’s endpoints), and prints its ' +
         'result as JSON on stdout and its log lines on stderr; exits 1 when it fails. --event takes a JSON file ' +
         'or a sample that its trigger would send (an SQS batch of a catalog event, a Scheduled Event, an API ' +
@@ -132,7 +132,7 @@ export const registerInvoke = (program: Command): void => {
         'A wrong function or sample name lists the right ones. It runs in the stack `npm start` runs at --url when ' +
         'one answers there, else in an embedded in-memory stack started for it (--embedded forces that).',
     )
-    .argument('<function>', 'the function, by its name in lib/routing.ts')
+    .argument('<function>', 'the function, by its name in lib/functions.ts')
     .option('-e, --event <file|sample>', 'the event: a JSON file, or a sample name')
     .option('--embedded', 'run in an embedded in-memory stack even when one answers at --url')
     .addOption(urlOption())

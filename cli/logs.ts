@@ -78,7 +78,7 @@ export const registerLogs = (program: Command): void => {
         '--follow keeps printing new lines until Ctrl-C; --json prints one record a line ' +
         '({seq, at, function, functionName, requestId, stream, line}) with the line as the function wrote it.',
     )
-    .option('-f, --function <name>', 'only this function (its name in lib/routing.ts, e.g. videoEvents)')
+    .option('-f, --function <name>', 'only this function (its name in lib/functions.ts, e.g. videoEvents)')
     .option('--follow', 'keep printing new lines as they are written')
     .addOption(urlOption())
     .addOption(jsonOption())

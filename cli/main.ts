@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { registerAlarms } from './alarms.ts';
+import { registerApplications } from './applications.ts';
 import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
-import { registerEmployerSecret } from './employer-secret.ts';
+import { registerEmployerCredentials } from './employer-credentials.ts';
 import { registerInvoke } from './invoke.ts';
 import { registerLinks } from './links.ts';
 import { registerLogs } from './logs.ts';
@@ -20,8 +21,8 @@ export const buildProgram = (): Command => {
   const program = new Command('reelhire')
     .description(
       'ReelHire from the command line: send sample webhooks and events to a running stack, read links, make ' +
-        'local viewer tokens and employer secrets, inspect and redrive dead-letter queues, show the alarms, ' +
-        'receive notifications. ' +
+        'local viewer tokens, employer keys and secrets, list a job’s applications, inspect and redrive dead-letter ' +
+        'queues, show the alarms, receive notifications. ' +
         'Targets `npm start` at http://127.0.0.1:$PORT (3000) unless --url or REELHIRE_URL says otherwise.',
     )
     .version(packageJson.version, '-V, --version', 'print the version')
@@ -37,7 +38,8 @@ export const buildProgram = (): Command => {
   registerSend(program);
   registerLinks(program);
   registerToken(program);
-  registerEmployerSecret(program);
+  registerEmployerCredentials(program);
+  registerApplications(program);
   registerDlq(program);
   registerAlarms(program);
   registerLogs(program);

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import {
   accountRef,
+  applicationStatus,
   httpsUrl,
   id,
   notifyUrl,
   platform,
   portfolioUrl,
+  statusNote,
   text,
   timestamp,
   version,
@@ -109,6 +111,26 @@ export const LinkChanged = z
     path: ['kind'],
   });
 
+/** Every status change after submission (CONTRACT §6); `closed` comes from reelhire.links. */
+export const ApplicationStatusChanged = z.object({
+  applicationId: id,
+  jobId: id,
+  profileId: id,
+  employerId: id,
+  status: applicationStatus,
+  changedAt: timestamp,
+  note: statusNote.optional(),
+});
+
+/** The applicant withdrew; published beside its Application Status Changed. */
+export const ApplicationWithdrawn = z.object({
+  applicationId: id,
+  jobId: id,
+  profileId: id,
+  employerId: id,
+  withdrawnAt: timestamp,
+});
+
 const notification = {
   applicationId: id,
   jobId: id,
@@ -140,6 +162,17 @@ export const LinkFanoutRequested = z.object({
  */
 export const ChannelSubscriptionWanted = z.object({
   channelId: id,
+});
+
+/**
+ * Internal: a job closed (Job Closed, its `closesAt` passed, or an application arrived as it closed); every
+ * application of the job that is not final becomes `closed`, one page (≤ 100) per event, the next page asked
+ * for with the cursor. Closing re-reads each application, so duplicates and late pages change nothing.
+ */
+export const ApplicationsClosingRequested = z.object({
+  jobId: id,
+  cursor: z.string().max(1024).optional(),
+  page: z.number().int().min(1).max(100_000).optional(),
 });
 
 export interface EventDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -222,6 +255,18 @@ export const EVENTS = {
     origins: ['notify'],
     schema: ApplicationNotificationFailed,
   }),
+  applicationStatusChanged: define({
+    name: 'application-status-changed',
+    detailType: 'Application Status Changed',
+    origins: ['api', 'links'],
+    schema: ApplicationStatusChanged,
+  }),
+  applicationWithdrawn: define({
+    name: 'application-withdrawn',
+    detailType: 'Application Withdrawn',
+    origins: ['api'],
+    schema: ApplicationWithdrawn,
+  }),
   linkFanoutRequested: define({
     name: 'link-fanout-requested',
     detailType: 'Link Fanout Requested',
@@ -234,6 +279,13 @@ export const EVENTS = {
     detailType: 'Channel Subscription Wanted',
     origins: ['links'],
     schema: ChannelSubscriptionWanted,
+    internal: true,
+  }),
+  applicationsClosingRequested: define({
+    name: 'applications-closing-requested',
+    detailType: 'Applications Closing Requested',
+    origins: ['links', 'api'],
+    schema: ApplicationsClosingRequested,
     internal: true,
   }),
 } as const;
@@ -252,6 +304,9 @@ export type ApplicationSubmitted = z.infer<typeof ApplicationSubmitted>;
 export type LinkChanged = z.infer<typeof LinkChanged>;
 export type ApplicationNotificationDelivered = z.infer<typeof ApplicationNotificationDelivered>;
 export type ApplicationNotificationFailed = z.infer<typeof ApplicationNotificationFailed>;
+export type ApplicationStatusChanged = z.infer<typeof ApplicationStatusChanged>;
+export type ApplicationWithdrawn = z.infer<typeof ApplicationWithdrawn>;
+export type ApplicationsClosingRequested = z.infer<typeof ApplicationsClosingRequested>;
 export type LinkFanoutRequested = z.infer<typeof LinkFanoutRequested>;
 export type ChannelSubscriptionWanted = z.infer<typeof ChannelSubscriptionWanted>;
 

@@ -61,3 +61,23 @@ export type AccountRef = z.infer<typeof accountRef>;
 
 /** Free text shown to people (titles, names, captions): bounded so an item stays small. */
 export const text = (max: number) => z.string().max(max);
+
+/**
+ * An application's status (CONTRACT §6): `submitted` on creation, then the employer's, the applicant's
+ * `withdrawn` or ReelHire's `closed`. Which are final and who may set which is applications/application.ts.
+ */
+export const APPLICATION_STATUSES = [
+  'submitted',
+  'reviewing',
+  'interviewing',
+  'offered',
+  'hired',
+  'rejected',
+  'withdrawn',
+  'closed',
+] as const;
+export const applicationStatus = z.enum(APPLICATION_STATUSES);
+export type ApplicationStatus = z.infer<typeof applicationStatus>;
+
+/** An employer's note on a status change, kept in the history and carried by the event. */
+export const statusNote = text(1000);

@@ -1,3 +1,4 @@
+import { viewerAuthenticator } from '#apply/viewer-authentication.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
 import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
 import { createFunnelApiHandler } from '#funnel/funnel-api-handler.ts';
@@ -6,6 +7,6 @@ import { requireEnv } from '#shared/config.ts';
 
 /** GET /profiles/me/funnel. */
 export const handler = createFunnelApiHandler({
-  verifyViewerToken: viewerTokenVerifier(),
+  authenticateViewer: viewerAuthenticator(viewerTokenVerifier()),
   reader: new AthenaFunnelReader(requireEnv(FUNNEL_WORKGROUP_VARIABLE), requireEnv(FUNNEL_TABLE_VARIABLE)),
 });

@@ -1,27 +1,24 @@
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
+import { DynamoApplications } from '#applications/dynamo-applications.ts';
+import { secretGenerationsFromEnvironment } from '#employers/from-environment.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
-import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
-import { derivedEmployerSecrets } from '#notify/employer-secret.ts';
+import { employerEndpoint, signingSecretsFrom } from '#notify/from-environment.ts';
 import { createNotifierHandler } from '#notify/notifier-handler.ts';
-import { systemResolver } from '#notify/ssrf.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { busPublisher } from '#shared/aws/event-bus.ts';
-import { signingSecret } from '#shared/aws/secrets.ts';
 import { sqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
-import { isLocalMode, requireEnv } from '#shared/config.ts';
+import { requireEnv } from '#shared/config.ts';
 
 // Created once per container; a missing variable fails the cold start, not the first message.
 const tableName = requireEnv('TABLE_NAME');
-const queueUrl = requireEnv('QUEUE_URL');
 const documents = documentClient();
 
-/** Application Submitted → the employer's signed application.received, retried on QUEUE_URL's schedule. */
+/** Application Submitted / Withdrawn → the employer's signed notification, in order, retried on QUEUE_URL. */
 export const handler = createNotifierHandler({
-  entities: new DynamoEntityReader(documents, tableName),
+  applications: new DynamoApplications(documents, tableName),
   notifications: new DynamoNotificationStore(documents, tableName),
-  endpoint: new GuardedEmployerEndpoint({ local: isLocalMode(), resolve: systemResolver }),
-  employerSecret: derivedEmployerSecrets(() => signingSecret('EMPLOYER_SIGNING_KEY')),
-  retries: sqsRetryScheduler(queueUrl),
+  endpoint: employerEndpoint(),
+  signingSecrets: signingSecretsFrom(secretGenerationsFromEnvironment()),
+  retries: sqsRetryScheduler(requireEnv('QUEUE_URL')),
   publisher: busPublisher(),
   now: () => new Date(),
 });

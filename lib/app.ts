@@ -45,6 +45,7 @@ export const buildApp = (options: BuildAppOptions = {}): ReelHireApp => {
   const stateful = new StatefulStack(app, stackIdOf(config.stage, 'stateful'), {
     stage: config.stage,
     forwardDefaultBus: config.forwardDefaultBus,
+    platformAccountIds: config.platformAccountIds,
     description: `ReelHire ${config.stage}: table, event bus with archive, dead-letter queues`,
     terminationProtection: config.stage !== 'dev',
   });

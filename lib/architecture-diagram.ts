@@ -1,23 +1,18 @@
-import {
-  EVENT_ROUTES,
-  FUNCTIONS,
-  type FunctionName,
-  HTTP_ROUTES,
-  SCHEDULES,
-  THROTTLE_CLASSES,
-  type ThrottleClass,
-} from './routing.ts';
+import { THROTTLE_CLASSES, type ThrottleClass } from './front-door.ts';
+import { FUNCTIONS, type FunctionName } from './functions.ts';
+import { EVENT_ROUTES, HTTP_ROUTES, SCHEDULES } from './routing.ts';
 
 /**
- * The architecture diagram (docs/architecture.svg), drawn from lib/routing.ts alone so that it cannot drift from
- * what the stack deploys: the front door's routes by throttle class on the left, the functions in the middle, what
- * the bus and the schedules deliver to them on the right, the table and the bus below. `npm run docs:diagram`
+ * The architecture diagram (docs/architecture.svg), drawn from lib/functions.ts, lib/routing.ts and
+ * lib/front-door.ts alone so that it cannot drift from what the stack deploys: the front door's routes by throttle
+ * class on the left, the functions in the middle, what the bus and the schedules deliver to them on the right, the
+ * table and the bus below. `npm run docs:diagram`
  * writes it; test/docs/diagrams.test.ts fails when the committed file is stale.
  */
 
-const WIDTH = 1100;
-const COLUMN = { routes: 20, functions: 420, triggers: 760 } as const;
-const BOX_WIDTH = { routes: 300, functions: 250, triggers: 320 } as const;
+const WIDTH = 1140;
+const COLUMN = { routes: 20, functions: 440, triggers: 800 } as const;
+const BOX_WIDTH = { routes: 340, functions: 250, triggers: 320 } as const;
 const ROUTE_HEIGHT = 22;
 const FUNCTION_HEIGHT = 40;
 const TRIGGER_HEIGHT = 40;
@@ -95,13 +90,13 @@ export const renderArchitectureSvg = (): string => {
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
-    '<title>ReelHire architecture: routes, functions, rules and schedules from lib/routing.ts</title>',
+    '<title>ReelHire architecture: routes, functions, rules and schedules from lib/functions.ts and lib/routing.ts</title>',
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#777"/></marker></defs>',
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     text(
       20,
       28,
-      'ReelHire — generated from lib/routing.ts (npm run docs:diagram)',
+      'ReelHire — generated from lib/functions.ts and lib/routing.ts (npm run docs:diagram)',
       'font-size="16" font-weight="bold"',
     ),
     text(COLUMN.routes, 80, 'CloudFront → API Gateway routes (throttle class)', 'font-weight="bold"'),

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isJsonObject } from '#shared/json.ts';
+import type { FunctionName } from './functions.ts';
 import { logicalIds, STACK_KINDS, type StackKind, stackIdOf } from './names.ts';
-import type { FunctionName } from './routing.ts';
 
 /**
  * CloudFormation templates as synthesized, and the cloud assembly (cdk.out) that holds them: one set of types

@@ -1,5 +1,5 @@
 import { STORED_SECRET_NAMES, type StoredSecretName } from '#shared/secret-names.ts';
-import { FUNCTIONS } from './routing.ts';
+import { FUNCTIONS } from './functions.ts';
 
 /**
  * Deploy-time configuration. Every setting is read from the CDK context (`-c name=value` or cdk.json) or from
@@ -41,6 +41,11 @@ export interface ReelHireConfig {
    * an account, since each would take the same events. @default true in dev, false in prod
    */
   readonly forwardDefaultBus: boolean;
+  /**
+   * The platforms' AWS accounts, which may put rules on the bus for the events they subscribe to (CONTRACT §6).
+   * @default none
+   */
+  readonly platformAccountIds: readonly string[];
 }
 
 export interface CustomDomainConfig {
@@ -70,6 +75,7 @@ export const SETTINGS = {
   domainName: setting('domainName', 'REELHIRE_DOMAIN_NAME'),
   certificateArn: setting('certificateArn', 'REELHIRE_CERTIFICATE_ARN'),
   forwardDefaultBus: setting('forwardDefaultBus', 'REELHIRE_FORWARD_DEFAULT_BUS'),
+  platformAccountIds: setting('platformAccountIds', 'REELHIRE_PLATFORM_ACCOUNT_IDS'),
 } as const;
 
 /** `TIKTOK_CLIENT_SECRET` → context `tiktokClientSecretName`, env `REELHIRE_TIKTOK_CLIENT_SECRET_NAME`. */
@@ -160,6 +166,14 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
   }
   const forwardDefaultBus = forwardDefaultBusValue === undefined ? isDev : forwardDefaultBusValue === 'true';
 
+  const platformAccountIds = (read(SETTINGS.platformAccountIds) ?? '')
+    .split(',')
+    .map((account) => account.trim())
+    .filter((account) => account !== '');
+  if (platformAccountIds.some((account) => !/^\d{12}$/.test(account))) {
+    problems.push('platformAccountIds must be comma-separated 12-digit AWS account ids');
+  }
+
   const inUse = secretsInUse();
   const secretNames = Object.fromEntries(
     STORED_SECRET_NAMES.map((name) => {
@@ -187,6 +201,7 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
     publicBaseUrl,
     customDomain,
     forwardDefaultBus,
+    platformAccountIds: [...new Set(platformAccountIds)],
   };
 };
 

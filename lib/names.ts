@@ -1,4 +1,4 @@
-import type { FunctionName } from './routing.ts';
+import type { FunctionName } from './functions.ts';
 
 /**
  * Names and CloudFormation logical ids, all derived from the routing names. The local runtime and the tests

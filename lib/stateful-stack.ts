@@ -8,14 +8,15 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnEventBus, EventBus, Match } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type CfnQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALL_EVENTS, SOURCE_PREFIX } from '#events/catalog.ts';
-import { ALL_INDEXES, TABLE_KEYS } from '#shared/table-design.ts';
+import { ALL_INDEXES, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
 import { FunnelLog } from './constructs/funnel-log.ts';
+import { THROTTLE_CLASSES } from './front-door.ts';
 import {
   busNameOf,
   DEFAULT_BUS_FORWARD,
@@ -27,7 +28,7 @@ import {
   logicalIds,
   ruleNameOf,
 } from './names.ts';
-import { EVENT_ROUTES, SCHEDULES } from './routing.ts';
+import { EVENT_ROUTES, PLATFORM_SUBSCRIPTIONS, SCHEDULES } from './routing.ts';
 
 export interface StatefulStackProps extends StackProps {
   readonly stage: Stage;
@@ -35,10 +36,28 @@ export interface StatefulStackProps extends StackProps {
   readonly forwardDefaultBus: boolean;
   /** How long the bus archive keeps events for replay. @default 30 days outside dev, 7 days in dev */
   readonly archiveRetention?: Duration;
+  /** AWS accounts that may put rules on the bus for PLATFORM_SUBSCRIPTIONS. @default none */
+  readonly platformAccountIds?: readonly string[];
 }
 
-/** DynamoDB's TTL attribute: items carrying it (delivery ids, expired leases) are removed after that instant. */
-export const TTL_ATTRIBUTE = 'expiresAt';
+/** The IAM policy variable of the calling account (not a template placeholder). */
+const CALLER_ACCOUNT = ['$', '{aws:PrincipalAccount}'].join('');
+
+/**
+ * The table's warm throughput for launch (prod), from the capacity plan (docs/capacity.md): every webhook at
+ * its planned peak costs a Video Posted's units (measured by `npm run bench`: the dedupe's look and remember,
+ * 0.5 RCU + 1 WCU; the link write and its read after write, 1 WCU + 2 RCU), and each public read that reaches
+ * the origin 2 RCU. A new on-demand table is warm for 4,000 WCU / 12,000 RCU only; below this, the launch peak
+ * would be throttled while the table splits. The `videosByAccount` index takes one write per posted video.
+ */
+const PEAK_DELIVERIES = THROTTLE_CLASSES.webhooks.rateLimit;
+export const LAUNCH_WARM_THROUGHPUT = {
+  table: {
+    writeUnitsPerSecond: PEAK_DELIVERIES * (1 + 1),
+    readUnitsPerSecond: PEAK_DELIVERIES * (0.5 + 2) + THROTTLE_CLASSES.publicReads.rateLimit * 2,
+  },
+  videosByAccount: { writeUnitsPerSecond: PEAK_DELIVERIES, readUnitsPerSecond: 12_000 },
+} as const;
 
 /**
  * What outlives a deploy: the table, the bus with its archive, and the dead-letter queues (the messages in them
@@ -74,6 +93,7 @@ export class StatefulStack extends Stack {
       deletionProtection: keep,
       removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      ...(keep ? { warmThroughput: LAUNCH_WARM_THROUGHPUT.table } : {}),
     });
     for (const index of ALL_INDEXES) {
       this.table.addGlobalSecondaryIndex({
@@ -81,6 +101,9 @@ export class StatefulStack extends Stack {
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
+        ...(keep && index.name === INDEXES.videosByAccount.name
+          ? { warmThroughput: LAUNCH_WARM_THROUGHPUT.videosByAccount }
+          : {}),
       });
     }
     (this.table.node.defaultChild as CfnTable).overrideLogicalId(logicalIds.table);
@@ -108,6 +131,9 @@ export class StatefulStack extends Stack {
       removalPolicy,
     });
 
+    const platforms = props.platformAccountIds ?? [];
+    if (platforms.length > 0) this.letPlatformsSubscribe(platforms, busNameOf(props.stage));
+
     const deadLetterQueues = new Map<string, Queue>();
     for (const route of EVENT_ROUTES) {
       const ruleArn = this.formatArn({
@@ -131,6 +157,59 @@ export class StatefulStack extends Stack {
       deadLetterQueues.set(routeId, this.deadLetterQueue(routeId, ruleArn, removalPolicy));
     }
     this.deadLetterQueues = deadLetterQueues;
+  }
+
+  /**
+   * The platforms' accounts may put rules on the bus (AWS: "allowing other accounts to manage rules on your
+   * bus") for the detail-types they subscribe to, and manage only the rules their own account created, with
+   * targets in their own account. A rule whose pattern names no detail-type, or another one, is refused.
+   */
+  private letPlatformsSubscribe(accountIds: readonly string[], busName: string): void {
+    const principals = accountIds.map((account) => new AccountPrincipal(account));
+    const rules = this.formatArn({ service: 'events', resource: 'rule', resourceName: `${busName}/*` });
+    const ownRulesOnly = { 'events:creatorAccount': CALLER_ACCOUNT };
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'PlatformRulesForTheirSubscriptions',
+        principals,
+        actions: ['events:PutRule'],
+        resources: [rules],
+        conditions: {
+          'ForAllValues:StringEquals': { 'events:detail-type': [...PLATFORM_SUBSCRIPTIONS] },
+          Null: { 'events:detail-type': 'false' },
+          StringEqualsIfExists: ownRulesOnly,
+        },
+      }),
+    );
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'PlatformTargetsInTheirAccount',
+        principals,
+        actions: ['events:PutTargets'],
+        resources: [rules],
+        conditions: {
+          StringEquals: ownRulesOnly,
+          // A string operator, where IAM documents policy variables; any service, region and resource of its account.
+          'ForAllValues:StringLike': { 'events:TargetArn': `arn:*:*:*:${CALLER_ACCOUNT}:*` },
+        },
+      }),
+    );
+    this.eventBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'PlatformManageTheirRules',
+        principals,
+        actions: [
+          'events:DeleteRule',
+          'events:DescribeRule',
+          'events:DisableRule',
+          'events:EnableRule',
+          'events:ListTargetsByRule',
+          'events:RemoveTargets',
+        ],
+        resources: [rules],
+        conditions: { StringEquals: ownRulesOnly },
+      }),
+    );
   }
 
   private deadLetterQueue(routeId: string, ruleArn: string, removalPolicy: RemovalPolicy): Queue {

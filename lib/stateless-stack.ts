@@ -21,19 +21,16 @@ import { ReelHireFunction } from './constructs/reelhire-function.ts';
 import { ReelHireHttpApi } from './constructs/reelhire-http-api.ts';
 import { grantTableAccess } from './constructs/table-access.ts';
 import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
+import { CDN_CACHED_ROUTES, VIEWER_RATE_LIMIT } from './front-door.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, type QueueUse } from './functions.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import {
-  CDN_CACHED_ROUTES,
   EVENT_ROUTES,
   type EventRoute,
-  FUNCTIONS,
-  type FunctionName,
-  type FunctionSpec,
   HTTP_ROUTES,
   type HttpRoute,
   SCHEDULES,
   type ScheduleRoute,
-  VIEWER_RATE_LIMIT,
 } from './routing.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -77,7 +74,8 @@ export class StatelessStack extends Stack {
     this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
       apiName: `reelhire-${config.stage}`,
       metricsNamespace: METRICS_NAMESPACE,
-      accessLogRetention: logRetention,
+      // Access logs hold client IP addresses: 30 days in every stage (CONTRACT §7, docs/privacy.md).
+      accessLogRetention: RetentionDays.ONE_MONTH,
       accessLogRemovalPolicy: logRemovalPolicy,
       ...(config.customDomain && certificate
         ? { ownDomain: { name: originDomainOf(config.customDomain), certificate } }
@@ -149,6 +147,9 @@ export class StatelessStack extends Stack {
       );
     }
     this.eventRoutes = eventRoutes;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      for (const use of spec.queues ?? []) this.grantQueueUse(functionOf(name), use, deadLetterQueues);
+    }
 
     const schedules = new Map<string, Rule>();
     for (const schedule of SCHEDULES) {
@@ -233,6 +234,28 @@ export class StatelessStack extends Stack {
       });
       fn.function.addEnvironment(secretIdVariable(name), secretName);
     }
+  }
+
+  /** Another route's queue, as the routing definition says the function uses it (least privilege). */
+  private grantQueueUse(
+    fn: ReelHireFunction,
+    use: QueueUse,
+    deadLetterQueues: ReadonlyMap<string, IQueue>,
+  ): void {
+    const route = this.eventRoutes.get(use.route);
+    if (route === undefined) throw new Error(`a function uses the queue of an unknown route "${use.route}"`);
+    if (use.access === 'send') {
+      grantSendOnly(route.queue, fn.role);
+      fn.function.addEnvironment(use.variable, route.queue.queueUrl);
+      return;
+    }
+    const deadLetterQueue = this.deadLetterQueueOf(deadLetterQueues, use.route);
+    Grant.addToPrincipal({
+      grantee: fn.role,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+      resourceArns: [deadLetterQueue.queueArn],
+    });
+    fn.function.addEnvironment(use.variable, deadLetterQueue.queueUrl);
   }
 
   private queuedRoute(

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
 import { ActivityLog } from './activity-log.ts';
 import { resolveCloudAssembly } from './cloudformation/intrinsics.ts';
+import { recentApplications } from './console/applications-view.ts';
 import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
@@ -27,6 +28,7 @@ import { startMetrics } from './stack/metrics.ts';
 import { startQueues } from './stack/queues.ts';
 import { seedSecrets } from './stack/secrets.ts';
 import { createTemplateTables, startStorage } from './stack/storage.ts';
+import { startTtlSweeper, type TtlSweeper } from './stack/ttl-sweeper.ts';
 import { warmUp } from './stack/warm-up.ts';
 import { startWebSubHub } from './stack/websub-hub.ts';
 import type { SynthResult } from './synth.ts';
@@ -80,6 +82,8 @@ export interface LocalStackOptions {
   readonly alarmTimeScale?: number;
   /** Evaluate the alarms on their timer. @default true */
   readonly alarms?: boolean;
+  /** Sweep expired items (the tables' TimeToLiveSpecification) on their timer. @default true */
+  readonly ttlSweeps?: boolean;
   /**
    * The DynamoDB endpoint the functions are given (AWS_ENDPOINT_URL_DYNAMODB), when it is not the embedded one
    * itself: a fault proxy in front of it, for instance. The runtime keeps talking to the embedded one.
@@ -125,6 +129,8 @@ export interface LocalStack {
   readonly iam: LocalIam;
   /** The template's alarms, evaluated, and the topics they notify. */
   readonly alarms: LocalAlarms;
+  /** DynamoDB's TTL: the expired items of the template's TTL-enabled tables, deleted on a timer. */
+  readonly ttl: TtlSweeper;
   /** What a secret signs with here (the first of a rotation list): `reelhire invoke` signs its samples so. */
   secretOf(name: SecretName): string;
   /** The secrets running on their development default. */
@@ -186,6 +192,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     warnings.push(...resolutionWarnings);
     const tableNames = await createTemplateTables(dynamo, resources);
     const { firehose, athena } = await startFunnelLog(lifecycle, { resources, dataDir });
+    const ttl = startTtlSweeper(lifecycle, {
+      resources,
+      client: dynamo.client,
+      run: options.ttlSweeps ?? true,
+      warn: (message) => log(message),
+    });
     const iam = startIam({ resources, enforce: options.enforceIam ?? true, athena, log, warn });
     const { guard } = iam;
     if (guard) dynamo.enforce((request) => guard.check(request));
@@ -282,6 +294,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       logs,
       secretOf,
       deadLetterQueues,
+      applications: () => recentApplications(dynamo.client, tableNames[0]),
+      storage: { dynamoEndpoint: dynamo.endpoint, tableNames },
       clock: options.frontDoorClock ?? Date.now,
       iam,
       metrics,
@@ -308,6 +322,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       logs,
       iam,
       alarms,
+      ttl,
       defaultedSecrets: secrets.defaulted,
       secretOf,
       synth,

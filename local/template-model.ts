@@ -55,6 +55,26 @@ export const tablesOf = (resources: readonly ResolvedResource[]): ResolvedResour
   ...ofType(resources, 'AWS::DynamoDB::GlobalTable'),
 ];
 
+export interface TableTtlModel {
+  readonly tableName: string;
+  /** The TimeToLiveSpecification's AttributeName (TTL enabled). */
+  readonly attribute: string;
+  /** The key attributes (KeySchema), what a delete names. */
+  readonly keyAttributes: readonly string[];
+}
+
+/** The tables whose TimeToLiveSpecification is enabled, with their TTL attribute. */
+export const tableTtlsOf = (resources: readonly ResolvedResource[]): TableTtlModel[] =>
+  tablesOf(resources).flatMap((table) => {
+    const ttl = objectField(table.properties, 'TimeToLiveSpecification');
+    const attribute = ttl ? stringField(ttl, 'AttributeName') : undefined;
+    if (ttl?.Enabled !== true || !attribute) return [];
+    const keyAttributes = arrayField(table.properties, 'KeySchema')
+      .map((key) => (isJsonObject(key) ? stringField(key, 'AttributeName') : undefined))
+      .filter((name): name is string => name !== undefined);
+    return [{ tableName: table.identity.ref, attribute, keyAttributes }];
+  });
+
 export const busNamesOf = (resources: readonly ResolvedResource[]): string[] =>
   ofType(resources, 'AWS::Events::EventBus').map((bus) => bus.identity.ref);
 

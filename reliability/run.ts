@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readAssembly } from '../lib/assembly.ts';
 import { synthesizeCached } from '../lib/synthesize.ts';
+import { type ApplicationsRunResult, runApplications } from './applications-scenario.ts';
 import { type AttackReport, runAttacks } from './attacks/run-attacks.ts';
 import {
   type CrashResult,
@@ -8,7 +9,7 @@ import {
   runCrash,
   runCrashBetweenClaimsAndProfile,
 } from './crash-scenario.ts';
-import type { FaultKind } from './fault-proxy.ts';
+import { evenFaultRates, type FaultKind } from './fault-proxy.ts';
 import { npmAudit } from './npm-audit.ts';
 import { type PoisonResult, runPoison } from './poison-scenario.ts';
 import { type ReplayResult, runReplay } from './replay-scenario.ts';
@@ -149,6 +150,27 @@ const poisonRows = (poison: PoisonResult): Row[] => [
   },
 ];
 
+const applicationRows = (applications: ApplicationsRunResult): Row[] => [
+  {
+    check: 'applications / status changes / withdrawals / closed with their job, under store faults',
+    result: `${count(applications.applications)} / ${count(applications.statusChanges)} / ${count(applications.withdrawals)} / ${count(applications.closedByJob)} (${count(applications.faults)} faults)`,
+    ok: applications.applications > 0 && applications.faults > 0,
+  },
+  {
+    check: 'applications in the state the rules give; changes published (lost)',
+    result: `${applications.wrongStatus.length} wrong; ${applications.lostEvents.length} lost`,
+    ok: applications.wrongStatus.length === 0 && applications.lostEvents.length === 0,
+  },
+  {
+    check: 'notifications to an endpoint down, then up: lost / out of order / bad signatures',
+    result: `${applications.lostNotifications.length} / ${applications.orderViolations.length} / ${applications.badSignatures} (${count(applications.notificationsDelivered)} delivered)`,
+    ok:
+      applications.lostNotifications.length === 0 &&
+      applications.orderViolations.length === 0 &&
+      applications.badSignatures === 0,
+  },
+];
+
 const attackRows = (attacks: AttackReport): Row[] =>
   Object.entries(attacks.triedByKind).map(([kind, tried]) => {
     const failed = attacks.failed.filter((outcome) => outcome.kind === kind);
@@ -179,6 +201,17 @@ const main = async (): Promise<number> => {
     await runPoison(system, `poison${SEED}`),
     await runAttacks(system),
   ]);
+  progress('applications under faults…');
+  const applications = await withSystem(assemblyDir, logs, secrets, 10, (system) =>
+    runApplications(system, {
+      applicants: Math.max(10, Math.round(EVENTS / 40)),
+      jobs: 5,
+      seed: SEED,
+      faults: evenFaultRates(0.1),
+      employerFailures: 3,
+      timeoutMs: 600_000,
+    }),
+  );
   progress('auditing…');
   const lines = logs.flat();
   const secretsScan = scanForSecrets(
@@ -191,6 +224,7 @@ const main = async (): Promise<number> => {
 
   const serverErrors =
     attacks.serverErrors +
+    applications.serverErrors +
     replay.links.serverErrors +
     crash.links.serverErrors +
     window.served.serverErrors +
@@ -198,12 +232,15 @@ const main = async (): Promise<number> => {
   const lost =
     replay.reconciliation.lost.length +
     replay.reconciliation.poisonNotDeadLettered.length +
-    crash.reconciliation.lost.length;
+    crash.reconciliation.lost.length +
+    applications.lostEvents.length +
+    applications.lostNotifications.length;
   const explicit = audit.dataResources.filter((finding) => finding.encryption.kind === 'explicit').length;
   const rows: Row[] = [
     ...replayRows(replay),
     ...crashRows(crash, window),
     ...poisonRows(poison),
+    ...applicationRows(applications),
     ...attackRows(attacks),
     {
       check: '5xx answers',

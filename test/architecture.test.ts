@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../lib/routing.ts';
+import { FUNCTIONS } from '../lib/functions.ts';
 
 /**
  * The layout rule of issue #18, checked on the source text so that breaking it fails here:
@@ -13,7 +13,17 @@ import { FUNCTIONS } from '../lib/routing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMMONS = 'functions/commons';
-const FEATURES = ['links', 'apply', 'notify', 'webhooks', 'websub', 'api-docs', 'funnel'];
+const FEATURES = [
+  'links',
+  'apply',
+  'applications',
+  'employers',
+  'notify',
+  'webhooks',
+  'websub',
+  'api-docs',
+  'funnel',
+];
 const SKIPPED = new Set(['node_modules', 'cdk.out', '.git', 'results']);
 
 const sourceFiles = (dir: string): string[] =>
@@ -77,7 +87,7 @@ const functionsFiles = sourceFiles('functions');
 const commonsFiles = functionsFiles.filter((file) => file.startsWith(`${COMMONS}/`));
 
 describe('one entry file per function, one shape', () => {
-  it('has exactly the entry files that lib/routing.ts deploys', () => {
+  it('has exactly the entry files that lib/functions.ts deploys', () => {
     expect([...entryFiles].sort()).toEqual(
       Object.values(FUNCTIONS)
         .map((spec) => spec.entry)
@@ -101,7 +111,7 @@ describe('one entry file per function, one shape', () => {
       );
       for (const { specifier } of importsOf(file)) {
         expect(specifier, 'entries import features through their aliases').toMatch(
-          /^#(shared|links|apply|notify|webhooks|websub|api-docs|funnel|events)\//,
+          /^#(shared|links|apply|applications|employers|notify|webhooks|websub|api-docs|funnel|events)\//,
         );
       }
     },
@@ -157,10 +167,12 @@ describe('feature folders', () => {
 
 /** The pure rules of each folder: what a link is, ordering by instant, the subscription plan, the schedules… */
 const RULES: Readonly<Record<string, readonly string[]>> = {
-  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'via.ts'],
+  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'job-status.ts', 'via.ts'],
   funnel: ['funnel-record.ts'],
   links: ['links.ts', 'link-changes.ts', 'refs.ts'],
-  apply: ['job-status.ts', 'apply-request.ts'],
+  apply: ['apply-request.ts'],
+  applications: ['application.ts'],
+  employers: ['employer.ts'],
   notify: ['notification.ts', 'retry-schedule.ts', 'signature.ts', 'employer-secret.ts', 'ip-address.ts'],
   webhooks: [
     'tiktok.ts',

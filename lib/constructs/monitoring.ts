@@ -210,6 +210,18 @@ export class Monitoring extends Construct {
           domainWidget('Notifications', ['NotificationsDelivered', 'NotificationsFailed']),
         ],
         [
+          domainWidget('Applications', [
+            'ApplicationsSubmitted',
+            'ApplicationsOverLimit',
+            'ApplicationStatusesChanged',
+            'ApplicationsWithdrawn',
+            'ApplicationsClosed',
+          ]),
+          // Changes whose request failed after writing, published by the sweep: should stay near zero.
+          domainWidget('Application changes republished', ['ApplicationChangesRepublished']),
+          domainWidget('Notification attempts failed', ['NotificationAttemptsFailed']),
+        ],
+        [
           new GraphWidget({
             title: 'Dead-letter queue depths',
             width: 12,

@@ -6,7 +6,7 @@ import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../routing.ts';
+import type { FunctionSpec } from '../functions.ts';
 
 /** The project root: entries in FUNCTIONS are relative to it, and esbuild resolves the `#shared/*`, `#links/*`… imports from its package.json. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -19,13 +19,9 @@ import type { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, LogGroup, type MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_ROUTE_THROTTLE, type RouteThrottle, THROTTLE_CLASSES } from '../front-door.ts';
 import { logicalIds } from '../names.ts';
-import {
-  DEFAULT_ROUTE_THROTTLE,
-  type HttpRoute as HttpRouteSpec,
-  type RouteThrottle,
-  THROTTLE_CLASSES,
-} from '../routing.ts';
+import type { HttpRoute as HttpRouteSpec } from '../routing.ts';
 
 export interface ReelHireHttpApiProps {
   readonly apiName: string;
@@ -177,6 +173,9 @@ export class ReelHireHttpApi extends Construct {
 const authorizationReason = (routeKey: string): string => {
   if (routeKey.includes('/webhooks/')) {
     return 'Webhooks are authenticated by the platform signature (HMAC) that the handler verifies.';
+  }
+  if (routeKey.includes(' /applications') || routeKey.includes(' /employer/')) {
+    return 'The viewer JWT or the employer key is verified in the handler, so that 401 and 404 (never 403) follow the contract.';
   }
   if (routeKey.startsWith('POST /jobs/')) {
     return 'The viewer JWT is verified in the handler so that its errors follow the contract (problem+json, 401 before 404/410/422).';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { HttpReply } from '../http/payload-v2.ts';
 
 /**
- * The local console (`GET /_console`, local mode only): one static page and its script, which polls
+ * The local console (`GET /_console`, local mode only): one static page and its scripts, which poll
  * `/_local/activity` for the bus events and the rules they matched, the functions' invocations and errors and
- * the dead-letter queues, and looks up a video's links through the API. No build step: the files are served
+ * the dead-letter queues, and look up a video's links through the API. No build step: the files are served
  * as written.
  */
 export const CONSOLE_PATH = '/_console';
@@ -13,6 +13,9 @@ const ASSETS: Readonly<Record<string, { readonly file: string; readonly type: st
   [CONSOLE_PATH]: { file: 'console.html', type: 'text/html; charset=utf-8' },
   [`${CONSOLE_PATH}/`]: { file: 'console.html', type: 'text/html; charset=utf-8' },
   [`${CONSOLE_PATH}/console.js`]: { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  // The modules console.js imports.
+  [`${CONSOLE_PATH}/dom.js`]: { file: 'dom.js', type: 'text/javascript; charset=utf-8' },
+  [`${CONSOLE_PATH}/applications.js`]: { file: 'applications.js', type: 'text/javascript; charset=utf-8' },
   [`${CONSOLE_PATH}/console.css`]: { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
 

@@ -1,25 +1,12 @@
-// The local console's only script: polls GET /_local/activity and renders it. Everything shown comes from
-// outside (webhooks, events), so it is written with textContent, never parsed as HTML.
+// The local console's main script: polls GET /_local/activity (bus events, invocations, dead-letter queues and
+// the latest applications) and renders it. Everything shown comes from outside (webhooks, events), so it is
+// written with textContent (dom.js), never parsed as HTML.
+
+import { renderApplications } from './applications.js';
+import { $, element, replaceRows, timeOf } from './dom.js';
 
 const POLL_MS = 1000;
 const MAX_EVENT_ROWS = 200;
-
-const $ = (selector) => document.querySelector(selector);
-
-/** An element with text and attributes; children are appended as given. */
-const element = (tag, { text, className, attributes = {} } = {}, ...children) => {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children.filter((child) => child !== undefined));
-  return node;
-};
-
-const timeOf = (iso) => {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString([], { hour12: false });
-};
 
 /** `ReelHire-dev-Stateless-VideoEventsFunction` → `VideoEvents`; the full name stays in the title. */
 const shortName = (name) =>
@@ -65,10 +52,6 @@ const renderEvents = (records) => {
   }
   while (body.rows.length > MAX_EVENT_ROWS) body.deleteRow(-1);
   $('#events-empty').hidden = body.rows.length > 0;
-};
-
-const replaceRows = (body, rows) => {
-  body.replaceChildren(...rows);
 };
 
 const renderFunctions = (records) => {
@@ -310,6 +293,7 @@ const poll = async () => {
     renderFunctions(activity.records);
     renderInvocations(activity.records);
     renderDeadLetters(activity.deadLetterQueues, activity.records);
+    renderApplications(activity.applications);
   } catch (error) {
     setConnection(false, `The local stack does not answer (${error.message}); retrying…`);
   }

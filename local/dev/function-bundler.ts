@@ -5,7 +5,7 @@ import { type BuildOptions, build } from 'esbuild';
 /**
  * Bundles one function as the stack bundles it, for the hot reload: the esbuild options are read from the stack's
  * own bundling settings (FUNCTION_BUNDLING in lib/constructs/reelhire-function.ts) and entries (FUNCTIONS in
- * lib/routing.ts), turned into esbuild's options the way aws-cdk-lib's NodejsFunction turns them into its
+ * lib/functions.ts), turned into esbuild's options the way aws-cdk-lib's NodejsFunction turns them into its
  * command line. A setting this does not translate stops the hot reload of functions (a synth still works).
  * Both modules are loaded on first use: the settings pull in aws-cdk-lib, which npm start otherwise never loads.
  */
@@ -41,7 +41,7 @@ export const stackBundling = (): Promise<StackBundling> => {
   loaded ??= (async (): Promise<StackBundling> => {
     const [{ FUNCTION_BUNDLING }, { FUNCTIONS }] = await Promise.all([
       import('../../lib/constructs/reelhire-function.ts'),
-      import('../../lib/routing.ts'),
+      import('../../lib/functions.ts'),
     ]);
     const untranslated = Object.keys(FUNCTION_BUNDLING).filter((key) => !TRANSLATED.has(key));
     if (untranslated.length > 0)
@@ -71,13 +71,13 @@ export const stackBundling = (): Promise<StackBundling> => {
 };
 
 /**
- * Bundles the function `name` (its key in lib/routing.ts) from `projectDir`; throws esbuild's error (a syntax
+ * Bundles the function `name` (its key in lib/functions.ts) from `projectDir`; throws esbuild's error (a syntax
  * error, an import that does not resolve) as it is.
  */
 export const bundleFunction = async (projectDir: string, name: string): Promise<FunctionBundle> => {
   const { entries, options } = await stackBundling();
   const entry = entries.get(name);
-  if (entry === undefined) throw new Error(`lib/routing.ts has no function ${name}`);
+  if (entry === undefined) throw new Error(`lib/functions.ts has no function ${name}`);
   const outfile = path.join(projectDir, '.reelhire-hot', options.format === 'esm' ? 'index.mjs' : 'index.js');
   const result = await build({
     ...options,

@@ -33,6 +33,10 @@ export interface LocalEndpointSources {
     readonly url: string;
     readonly messages: readonly unknown[];
   }[];
+  /** The most recently changed applications, with their history. */
+  readonly applications: () => Promise<readonly unknown[]>;
+  /** Where the stack's DynamoDB is: what `npx reelhire` reads local state through. */
+  readonly storage: { readonly dynamoEndpoint: string; readonly tableNames: readonly string[] };
   /** Each alarm with its state and its latest notification. */
   readonly alarms: () => unknown;
   /** IAM's refusals: how many, and the latest. */
@@ -66,15 +70,27 @@ const logsReply = (query: URLSearchParams, sources: LocalEndpointSources): HttpR
 };
 
 /**
- * The runtime's own read-only endpoints, for the local console, `npx reelhire alarms`, `npx reelhire logs` and
- * the tests that run `npm start`: /_local/activity, /_local/alarms, /_local/iam (the refusals) and /_local/logs.
+ * The runtime's own read-only endpoints, for the local console, `npx reelhire` (applications, alarms, logs) and
+ * the tests that run `npm start`: /_local/activity, /_local/stack, /_local/alarms, /_local/iam (the refusals)
+ * and /_local/logs.
  */
-export const localEndpoint = (url: URL, sources: LocalEndpointSources): HttpReply | undefined => {
+export const localEndpoint = (
+  url: URL,
+  sources: LocalEndpointSources,
+): Promise<HttpReply> | HttpReply | undefined => {
   switch (url.pathname) {
     case '/_local/logs':
       return logsReply(url.searchParams, sources);
     case '/_local/activity':
-      return json({ records: sources.activity.recent(), deadLetterQueues: sources.deadLetterQueues() });
+      return sources.applications().then((applications) =>
+        json({
+          records: sources.activity.recent(),
+          deadLetterQueues: sources.deadLetterQueues(),
+          applications,
+        }),
+      );
+    case '/_local/stack':
+      return json(sources.storage);
     case '/_local/alarms':
       return json(sources.alarms());
     case '/_local/iam':

@@ -14,7 +14,7 @@ import { type InvocationTarget, samplesFor } from './sample-events.ts';
  */
 
 export interface InvokeRequest {
-  /** Short name (its key in lib/routing.ts). */
+  /** Short name (its key in lib/functions.ts). */
   readonly function: string;
   /** The event as given (a file's JSON); else `sample`. */
   readonly event?: unknown;

@@ -20,7 +20,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, localArn } from '../local-account.ts';
  */
 
 export interface InvocationTarget {
-  /** Short name (its key in lib/routing.ts). */
+  /** Short name (its key in lib/functions.ts). */
   readonly shortName: string;
   /** Its HTTP routes in the running template. */
   readonly routes: readonly HttpRouteBinding[];

@@ -56,6 +56,8 @@ export interface HttpApiInput {
   /** What a secret signs with: /_local/invoke signs its sample webhooks as the platforms would. */
   readonly secretOf: (name: SecretName) => string;
   readonly deadLetterQueues: DeadLetterQueueView;
+  readonly applications: () => Promise<readonly unknown[]>;
+  readonly storage: { readonly dynamoEndpoint: string; readonly tableNames: readonly string[] };
   /** Guards the AWS endpoints, and decides whether the API may invoke a route's function. */
   readonly iam: LocalIam;
   /** The API's request metrics go here. */
@@ -141,6 +143,8 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
         logs: input.logs,
         functionNames: () => [...functions.values()].map((fn) => shortNameOf(fn.definition)),
         deadLetterQueues: () => input.deadLetterQueues.contents(),
+        applications: input.applications,
+        storage: input.storage,
         alarms: () => input.alarms.list(),
         refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),
       }),

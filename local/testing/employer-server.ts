@@ -19,14 +19,17 @@ export interface EmployerReply {
 }
 
 /**
- * A real employer HTTP endpoint on 127.0.0.1 (port 0). It verifies each request with the employer's secret
- * and answers from a script of replies, then with `otherwise`.
+ * A real employer HTTP endpoint on 127.0.0.1 (port 0), for the tests and the reliability run. It verifies each
+ * request with the employer's secret (the `standardwebhooks` library) and answers from a script of replies,
+ * then with `otherwise`.
  */
 export class EmployerServer {
   readonly received: ReceivedNotification[] = [];
   private readonly server: Server;
   private readonly script: EmployerReply[] = [];
   private readonly webhook: Webhook;
+  /** Decides a reply by the notification itself (its type), before the script; undefined lets the script decide. */
+  private decide: ((body: string) => EmployerReply | undefined) | undefined;
 
   private constructor(
     secret: string,
@@ -38,7 +41,7 @@ export class EmployerServer {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        const reply = this.script.shift() ?? this.otherwise;
+        const reply = this.decide?.(body) ?? this.script.shift() ?? this.otherwise;
         let signatureValid = true;
         try {
           this.webhook.verify(body, request.headers as Record<string, string>);
@@ -66,6 +69,12 @@ export class EmployerServer {
   /** The next requests get these replies, in order. */
   answer(...replies: EmployerReply[]): this {
     this.script.push(...replies);
+    return this;
+  }
+
+  /** From now on, replies by what is notified (an outage of one kind); `undefined` ends it. */
+  replyBy(decide: ((body: string) => EmployerReply | undefined) | undefined): this {
+    this.decide = decide;
     return this;
   }
 

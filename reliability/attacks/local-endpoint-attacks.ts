@@ -207,6 +207,9 @@ const inBrowser = async (run: HostileRun, source: string, profileId: string): Pr
     await rebound.close();
 
     const page = await browser.newPage();
+    // tsx (npm run test:reliability) compiles with esbuild's keepNames, which wraps the named functions of the
+    // page script below in a `__name` helper that exists only in Node: the page gets an identity one.
+    await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
     await page.goto(attackerOrigin);
     const attempts = await page.evaluate(
       async ({ api, dynamo, table, putEvents, profileKey }) => {

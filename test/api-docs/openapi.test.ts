@@ -3,15 +3,19 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
-import { applicationReceived } from '#notify/notification.ts';
+import { kindDefinition } from '#notify/notification.ts';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
-import { CDN_CACHED_ROUTES, HTTP_ROUTES } from '../../lib/routing.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { CDN_CACHED_ROUTES } from '../../lib/front-door.ts';
+import { HTTP_ROUTES } from '../../lib/routing.ts';
+import { DEV_SECRETS } from '../../local/dev-secrets.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { contraWebhook, tiktokWebhook } from '../local/platform-clients.ts';
-import { synthesized } from '../support/synth.ts';
+import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
+import { sampleApplication } from '../support/entities.ts';
+import { startDevStack } from '../support/run-assembly.ts';
 
 /**
  * GET /openapi.json from the running local stack: a valid OpenAPI 3.1 document (by a maintained validator),
@@ -62,14 +66,7 @@ describe('GET /openapi.json', () => {
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      env: {},
-      schedules: false,
-    });
+    stack = await startDevStack({ env: {} });
     response = await fetch(`${stack.url}/openapi.json`);
     document = objectAt(await response.clone().json());
     ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -128,16 +125,21 @@ describe('GET /openapi.json', () => {
     ]);
   });
 
-  it('describes application.received under webhooks with the body the notifier builds', () => {
-    const body = applicationReceived(
-      { applicationId: 'app_1', jobId: 'job_1', profileId: 'prof_1', submittedAt: '2026-01-01T00:00:00Z' },
-      { jobId: 'job_1', employerId: 'emp_1', title: 'Designer' },
-      { profileId: 'prof_1', handle: 'maya', displayName: 'Maya', portfolioUrl: 'https://contra.com/maya' },
-      new Date('2026-01-01T00:00:01Z'),
-    );
-    const schema = ['webhooks', 'application.received', 'post', 'requestBody', 'content', 'application/json'];
-    expect(check(body, ...schema, 'schema')).toBe(true);
-    expect(check({ ...body, data: { ...body.data, applicant: {} } }, ...schema, 'schema')).not.toBe(true);
+  it('describes application.received and application.withdrawn under webhooks with the bodies the notifier builds', () => {
+    const submitted = sampleApplication();
+    const application = {
+      ...submitted,
+      history: [...submitted.history, { status: 'withdrawn' as const, at: '2026-11-22T00:00:00Z' }],
+    };
+    const bodyOf = (type: string) => ['webhooks', type, 'post', 'requestBody', 'content', 'application/json'];
+    const received = kindDefinition('received').body(application, '2026-01-01T00:00:01Z');
+    expect(check(received, ...bodyOf('application.received'), 'schema')).toBe(true);
+    expect(
+      check({ ...received, data: { applicant: {} } }, ...bodyOf('application.received'), 'schema'),
+    ).not.toBe(true);
+    const withdrawn = kindDefinition('withdrawn').body(application, '2026-01-02T00:00:01Z');
+    expect(check(withdrawn, ...bodyOf('application.withdrawn'), 'schema')).toBe(true);
+    expect(check(received, ...bodyOf('application.withdrawn'), 'schema')).not.toBe(true);
   });
 
   it('GET /health and a 404 of /links answer what the document describes', async () => {
@@ -203,5 +205,60 @@ describe('GET /openapi.json', () => {
     const unauthorized = await fetch(`${stack.url}/jobs/job_1/applications`, { method: 'POST' });
     expect(unauthorized.status).toBe(401);
     await expectDescribedAnswer(unauthorized, '/jobs/{jobId}/applications', 'post');
+    const overLimit = objectAt(document, 'paths', '/jobs/{jobId}/applications', 'post', 'responses', '429');
+    expect(Object.keys(objectAt(overLimit, 'content'))).toContain('application/problem+json');
+    expect(objectAt(overLimit, 'headers', 'retry-after', 'schema')).toMatchObject({ type: 'integer' });
+    // Every employer route answers its limit's 429 with Retry-After too.
+    for (const [path, item] of Object.entries(objectAt(document, 'paths'))) {
+      if (!path.startsWith('/employer/')) continue;
+      for (const method of Object.keys(objectAt(item))) {
+        const limited = objectAt(item, method, 'responses', '429');
+        expect(Object.keys(objectAt(limited, 'headers')), `${method} ${path}`).toContain('retry-after');
+      }
+    }
+  });
+
+  it('the applicant and employer APIs: their answers fit, a status body they refuse does not', async () => {
+    const get = (path: string, bearer?: string) =>
+      fetch(
+        `${stack.url}${path}`,
+        bearer === undefined ? {} : { headers: { authorization: `Bearer ${bearer}` } },
+      );
+    await expectDescribedAnswer(await get('/applications'), '/applications', 'get');
+    const mine = await get('/applications?limit=5', await viewerToken(`prof_${randomUUID()}`));
+    expect(await expectDescribedAnswer(mine, '/applications', 'get')).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    const key = apiKeyOf(DEV_SECRETS.EMPLOYER_SIGNING_KEY, `emp_${randomUUID()}`, 0);
+    await expectDescribedAnswer(
+      await get('/employer/applications', 'rhk_wrong'),
+      '/employer/applications',
+      'get',
+    );
+    const inbox = await get('/employer/applications?status=hired', key);
+    expect(await expectDescribedAnswer(inbox, '/employer/applications', 'get')).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    const badCursor = await get('/employer/deliveries?cursor=nope', key);
+    expect(badCursor.status).toBe(400);
+    await expectDescribedAnswer(badCursor, '/employer/deliveries', 'get');
+    const unknown = await get(`/employer/applications/app_${randomUUID()}`, key);
+    expect(unknown.status).toBe(404);
+    await expectDescribedAnswer(unknown, '/employer/applications/{applicationId}', 'get');
+
+    const status = [
+      'paths',
+      '/employer/applications/{applicationId}/status',
+      'post',
+      'requestBody',
+      'content',
+      'application/json',
+      'schema',
+    ];
+    expect(check({ status: 'interviewing', note: 'call Thursday' }, ...status)).toBe(true);
+    expect(check({ status: 'archived' }, ...status)).not.toBe(true);
+    expect(check({ status: 'hired', note: 'x'.repeat(1001) }, ...status)).not.toBe(true);
   });
 });

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
-import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
-import { sharedSecretVerifier } from '#apply/viewer-token.ts';
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
-import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { useDynalite } from '../support/shared-resource.ts';
+import { applicationsApiOver } from './applications-api.ts';
 import { applyRequest } from './http-request.ts';
 
 const SECRET = 'applications-test-secret';
@@ -27,14 +23,10 @@ beforeAll(async () => {
 /** The API over a real table, a recording bus and a clock the test can set. */
 const api = (now = () => new Date()) => {
   const publisher = new RecordingPublisher();
-  const funnel = new RecordingFunnelLog();
-  const handle = createApplicationsApiHandler({
-    entities: new DynamoEntityReader(dynamo.documents, tableName),
-    applications: new DynamoApplicationStore(dynamo.documents, tableName),
+  const handle = applicationsApiOver(dynamo, tableName, {
+    secret: SECRET,
     publisher,
-    verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
     now,
-    funnel,
     newApplicationId: () => `app_${randomUUID()}`,
   });
   return { handle, publisher };
@@ -355,7 +347,7 @@ describe('POST /jobs/{jobId}/applications', () => {
     const stored = await dynamo.documents.send(
       new GetCommand({ TableName: tableName, Key: applicationKey(jobId, profileId) }),
     );
-    expect(stored.Item).toMatchObject({ published: false });
+    expect(stored.Item).toMatchObject({ publishedThrough: 0, status: 'submitted' });
 
     const retry = await handle(applyRequest(jobId, token));
     expect(retry.statusCode).toBe(200);

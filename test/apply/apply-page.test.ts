@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
-import { DynamoApplicationStore } from '#apply/dynamo-application-store.ts';
-import { sharedSecretVerifier } from '#apply/viewer-token.ts';
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
 import { putJob, uniqueId } from '../support/entities.ts';
-import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { applicationsApiOver } from './applications-api.ts';
 import { httpRequest } from './http-request.ts';
 
 const SECRET = 'page-test-viewer-secret';
@@ -25,14 +21,10 @@ let page: (jobId: string, accept?: string | null) => Promise<HttpResponse>;
 beforeAll(async () => {
   dynamo = await startDynalite();
   tableName = await dynamo.createTable('page');
-  const funnel = new RecordingFunnelLog();
-  const handle = createApplicationsApiHandler({
-    entities: new DynamoEntityReader(dynamo.documents, tableName),
-    applications: new DynamoApplicationStore(dynamo.documents, tableName),
+  const handle = applicationsApiOver(dynamo, tableName, {
+    secret: SECRET,
     publisher: new RecordingPublisher(),
-    verifyViewerToken: sharedSecretVerifier(async () => [SECRET]),
     now: () => new Date('2026-11-21T18:30:00Z'),
-    funnel,
     newApplicationId: () => 'app_unused',
   });
   page = (jobId, accept = BROWSER_ACCEPT) =>

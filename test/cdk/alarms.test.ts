@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
+import { FUNCTIONS } from '../../lib/functions.ts';
 import { logicalIds } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS, SCHEDULES } from '../../lib/routing.ts';
+import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 import { listOf, prop, resolve, resourcesOf, templates } from './template.ts';
 
 interface AlarmView {
@@ -137,7 +138,7 @@ describe('alarms', () => {
     expect(resourcesOf(templates().stateless, 'AWS::SNS::Subscription')).toEqual([]);
   });
 
-  it('the dashboard shows events processed, links changed, notifications and every DLQ depth', () => {
+  it('the dashboard shows events processed, links changed, notifications, applications and every DLQ depth', () => {
     const dashboards = resourcesOf(templates().stateless, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
     const body = resolve(prop(dashboards[0]![1], 'DashboardBody'));
@@ -146,6 +147,11 @@ describe('alarms', () => {
       'LinksChanged',
       'NotificationsDelivered',
       'NotificationsFailed',
+      'ApplicationsSubmitted',
+      'ApplicationStatusesChanged',
+      'ApplicationsWithdrawn',
+      'ApplicationsClosed',
+      'ApplicationChangesRepublished',
     ]) {
       expect(body).toContain(`MetricName=\\"${metric}\\"`);
     }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { StoredSecretName } from '#shared/secret-names.ts';
 import { ConfigError, LOCAL_SYNTH_CONTEXT, loadConfig, secretSetting } from '../../lib/config.ts';
-import { FUNCTIONS } from '../../lib/routing.ts';
+import { FUNCTIONS } from '../../lib/functions.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -115,6 +115,19 @@ describe('deploy config', () => {
     expect(loadConfig(contextOf({ forwardDefaultBus: 'false' }), JWKS).forwardDefaultBus).toBe(false);
     expect(errorOf(() => loadConfig(contextOf({ forwardDefaultBus: 'yes' }), JWKS))).toContain(
       'forwardDefaultBus must be true or false',
+    );
+  });
+
+  it('reads the platforms’ accounts, comma-separated, and refuses anything but 12-digit ids', () => {
+    expect(loadConfig(contextOf({}), JWKS).platformAccountIds).toEqual([]);
+    expect(
+      loadConfig(contextOf({}), {
+        ...JWKS,
+        REELHIRE_PLATFORM_ACCOUNT_IDS: ' 111111111111, 222222222222,111111111111 ',
+      }).platformAccountIds,
+    ).toEqual(['111111111111', '222222222222']);
+    expect(errorOf(() => loadConfig(contextOf({ platformAccountIds: '1234,abc' }), JWKS))).toContain(
+      'platformAccountIds must be comma-separated 12-digit AWS account ids',
     );
   });
 

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ALL_EVENTS, sourceOf } from '#events/catalog.ts';
 import { isJsonObject } from '#shared/json.ts';
 import type { CfnResource } from '../../lib/assembly.ts';
+import { FUNCTIONS, type FunctionName } from '../../lib/functions.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS, type FunctionName } from '../../lib/routing.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { environmentOf } from '../support/synth.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
@@ -54,47 +55,55 @@ const trace = (event: Readonly<Record<string, string>>, bus = 'EventBus') => {
   });
 };
 
-// CONTRACT §1–§4: who must handle each consumed event. Independent of lib/routing.ts on purpose.
-const CONSUMERS: Readonly<Record<string, FunctionName>> = {
-  'Video Posted': 'videoEvents',
-  'Video Removed': 'videoEvents',
-  'Account Disconnected': 'videoEvents',
-  'Profile Updated': 'contraEvents',
-  'Profile Deleted': 'contraEvents',
-  'Job Published': 'contraEvents',
-  'Job Closed': 'contraEvents',
-  'Application Submitted': 'notifier',
+// CONTRACT §1–§4 and §6: who must handle each consumed event. Independent of lib/routing.ts on purpose.
+const CONSUMERS: Readonly<Record<string, readonly FunctionName[]>> = {
+  'Video Posted': ['videoEvents'],
+  'Video Removed': ['videoEvents'],
+  'Account Disconnected': ['videoEvents'],
+  'Profile Updated': ['contraEvents'],
+  'Profile Deleted': ['contraEvents'],
+  'Job Published': ['contraEvents'],
+  // A closed job closes its links and, separately, its applications.
+  'Job Closed': ['contraEvents', 'applicationClosings'],
+  'Application Submitted': ['notifier'],
+  'Application Withdrawn': ['notifier'],
+  'Applications Closing Requested': ['applicationClosings'],
 };
+
+const byRule = (a: { ruleId: string }, b: { ruleId: string }) => a.ruleId.localeCompare(b.ruleId);
 
 describe('event routing in the synthesized template', () => {
   it.each(Object.entries(CONSUMERS))(
     '%s from any reelhire.* source reaches %s through its queue',
-    (detailType, fn) => {
-      const route = EVENT_ROUTES.find((candidate) => candidate.detailTypes.includes(detailType));
-      expect(route?.function).toBe(fn);
+    (detailType, consumers) => {
+      const routes = EVENT_ROUTES.filter((candidate) => candidate.detailTypes.includes(detailType));
+      expect(routes.map((route) => route.function).sort()).toEqual([...consumers].sort());
       for (const origin of ['tiktok', 'contra', 'api'] as const) {
         const paths = trace({ source: sourceOf(origin), 'detail-type': detailType });
-        expect(paths).toEqual([
-          {
-            ruleId: logicalIds.rule(route!.id),
-            bus: 'EventBus',
-            queues: [logicalIds.queue(route!.id)],
-            functions: [logicalIds.function(fn)],
-          },
-        ]);
+        expect(paths.sort(byRule)).toEqual(
+          routes
+            .map((route) => ({
+              ruleId: logicalIds.rule(route.id),
+              bus: 'EventBus',
+              queues: [logicalIds.queue(route.id)],
+              functions: [logicalIds.function(route.function)],
+            }))
+            .sort(byRule),
+        );
       }
     },
   );
 
-  it('every routed detail-type matches exactly one rule, and nothing else matches any rule', () => {
+  it("every routed detail-type matches exactly its routes' rules, and nothing else matches any rule", () => {
     for (const definition of ALL_EVENTS) {
-      const route = EVENT_ROUTES.find((candidate) => candidate.detailTypes.includes(definition.detailType));
+      const routes = EVENT_ROUTES.filter((candidate) =>
+        candidate.detailTypes.includes(definition.detailType),
+      );
       for (const origin of definition.origins) {
         const paths = trace({ source: sourceOf(origin), 'detail-type': definition.detailType });
-        expect(
-          paths.map((path) => path.functions),
-          definition.detailType,
-        ).toEqual(route ? [[logicalIds.function(route.function)]] : []);
+        expect(paths.map((path) => path.functions).sort(), definition.detailType).toEqual(
+          routes.map((route) => [logicalIds.function(route.function)]).sort(),
+        );
       }
     }
     expect(trace({ source: 'aws.s3', 'detail-type': 'Video Posted' })).toEqual([]);

@@ -7,15 +7,11 @@ import { isJsonObject } from '#shared/json.ts';
 import { buildApp } from '../../lib/app.ts';
 import { type CfnResource, type CfnTemplate, readAssembly, readCloudAssembly } from '../../lib/assembly.ts';
 import { loadConfig, secretSetting } from '../../lib/config.ts';
+import { CDN_CACHED_ROUTES, THROTTLE_CLASSES, VIEWER_RATE_LIMIT } from '../../lib/front-door.ts';
+import { FUNCTIONS } from '../../lib/functions.ts';
 import { logicalIds, stackIdOf } from '../../lib/names.ts';
 import { methodOf, pathPatternMatches, samplePathOf } from '../../lib/path-patterns.ts';
-import {
-  CDN_CACHED_ROUTES,
-  FUNCTIONS,
-  HTTP_ROUTES,
-  THROTTLE_CLASSES,
-  VIEWER_RATE_LIMIT,
-} from '../../lib/routing.ts';
+import { HTTP_ROUTES } from '../../lib/routing.ts';
 import { RouteThrottles, stageThrottlesOf } from '../../local/apigateway/route-throttles.ts';
 import { resolveCloudAssembly } from '../../local/cloudformation/intrinsics.ts';
 import {

@@ -9,8 +9,9 @@ import {
   FUNNEL_WORKGROUP_VARIABLE,
 } from '#funnel/funnel-log.ts';
 import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
 import { funnelStreamNameOf, logicalIds } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/routing.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { bundleDirOf, environmentOf, importBundledHandler } from '../support/synth.ts';
 import { prop, resolve, resourceOf, templates } from './template.ts';
 
@@ -63,6 +64,7 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
       ...(spec.verifiesViewerTokens ? [VIEWER_JWKS_URL_VARIABLE] : []),
       ...(spec.recordsFunnel ? [FUNNEL_STREAM_VARIABLE] : []),
       ...(spec.queriesFunnel ? [FUNNEL_WORKGROUP_VARIABLE, FUNNEL_TABLE_VARIABLE] : []),
+      ...(spec.queues ?? []).map((use) => use.variable),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
     if (spec.table !== 'none') expect(resolve(environment.TABLE_NAME)).toBe('Table');

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
 import { funnelStreamNameOf, logicalIds } from '../../lib/names.ts';
-import {
-  EVENT_ROUTES,
-  FUNCTIONS,
-  type FunctionName,
-  type FunctionSpec,
-  SCHEDULES,
-} from '../../lib/routing.ts';
+import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -77,6 +72,16 @@ const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
   }
   for (const schedule of SCHEDULES.filter((candidate) => candidate.function === name)) {
     expected.push(...grants(['sqs:SendMessage'], `${logicalIds.deadLetterQueue(schedule.id)}.Arn`));
+  }
+  for (const use of spec.queues ?? []) {
+    expected.push(
+      ...(use.access === 'send'
+        ? grants(['sqs:SendMessage'], `${logicalIds.queue(use.route)}.Arn`)
+        : grants(
+            ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+            `${logicalIds.deadLetterQueue(use.route)}.Arn`,
+          )),
+    );
   }
   return expected.sort();
 };

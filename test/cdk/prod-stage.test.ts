@@ -8,8 +8,10 @@ import {
   readAssembly,
   resolveReference,
 } from '../../lib/assembly.ts';
+import { FUNCTIONS, type FunctionSpec } from '../../lib/functions.ts';
 import { DEFAULT_BUS_FORWARD, logicalIds, stackIdOf } from '../../lib/names.ts';
-import { EVENT_ROUTES, FUNCTIONS, type FunctionSpec } from '../../lib/routing.ts';
+import { EVENT_ROUTES } from '../../lib/routing.ts';
+import { LAUNCH_WARM_THROUGHPUT } from '../../lib/stateful-stack.ts';
 import {
   findingsOf,
   freshOutdir,
@@ -55,6 +57,23 @@ describe('prod stage (docs/deploy.md)', () => {
     }
     const archives = resourcesOf(stateful, 'AWS::Events::Archive');
     expect(archives.map(([, archive]) => prop(archive, 'RetentionDays'))).toEqual([30]);
+  });
+
+  it('warms the table and the videosByAccount index for the launch peak of the capacity plan', () => {
+    const table = resourceOf(stateful, logicalIds.table, 'AWS::DynamoDB::Table');
+    expect(prop(table, 'WarmThroughput')).toEqual({
+      ReadUnitsPerSecond: LAUNCH_WARM_THROUGHPUT.table.readUnitsPerSecond,
+      WriteUnitsPerSecond: LAUNCH_WARM_THROUGHPUT.table.writeUnitsPerSecond,
+    });
+    // 10,600 deliveries/s, each a dedupe write and a link write.
+    expect(LAUNCH_WARM_THROUGHPUT.table.writeUnitsPerSecond).toBe(21_200);
+    const index = listOf(prop(table, 'GlobalSecondaryIndexes')).find(
+      (candidate) => isJsonObject(candidate) && candidate.IndexName === 'videosByAccount',
+    );
+    expect(isJsonObject(index) && index.WarmThroughput).toEqual({
+      ReadUnitsPerSecond: LAUNCH_WARM_THROUGHPUT.videosByAccount.readUnitsPerSecond,
+      WriteUnitsPerSecond: LAUNCH_WARM_THROUGHPUT.videosByAccount.writeUnitsPerSecond,
+    });
   });
 
   it('keeps every route queue, and the day of notification retries it holds, when it leaves the stack', () => {

@@ -39,8 +39,9 @@ describe('stateful stack (dev)', () => {
     );
   });
 
-  it('dev tears down cleanly: no deletion protection, Delete policies', () => {
+  it('dev tears down cleanly: no deletion protection, Delete policies, no warm throughput to pay for', () => {
     expect(prop(table, 'DeletionProtectionEnabled')).toBe(false);
+    expect(prop(table, 'WarmThroughput')).toBeUndefined();
     expect(table.DeletionPolicy).toBe('Delete');
   });
 

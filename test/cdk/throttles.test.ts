@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
-import { logicalIds } from '../../lib/names.ts';
 import {
   DEFAULT_ROUTE_THROTTLE,
-  HTTP_ROUTES,
   REQUESTED_ACCOUNT_QUOTA,
   THROTTLE_CLASSES,
   type ThrottleClass,
-} from '../../lib/routing.ts';
+} from '../../lib/front-door.ts';
+import { logicalIds } from '../../lib/names.ts';
+import { HTTP_ROUTES } from '../../lib/routing.ts';
 import { listOf, prop, resolve, resourcesOf, templates } from './template.ts';
 
 const stage = () => {

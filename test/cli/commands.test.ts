@@ -246,6 +246,86 @@ describe('reelhire token and employer listen: a viewer applies and the employer 
   });
 });
 
+describe('reelhire employer-key, employer-secret and applications', () => {
+  const employerApi = async (path: string, key: string, body?: unknown) => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method: body === undefined && !path.endsWith('/rotate') ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('prints the current key and secret, following rotations', async () => {
+    const employerId = unique('emp');
+    const first = (await ok('employer-key', employerId)).stdout.trim();
+    expect((await employerApi('/employer/applications', first)).status).toBe(200);
+    const rotated = await employerApi('/employer/key/rotate', first);
+    expect(rotated.status).toBe(200);
+    expect((await ok('employer-key', employerId)).stdout).toBe(`${String(rotated.body.key)}\n`);
+    expect((await employerApi('/employer/applications', first)).status).toBe(401);
+
+    const key = String(rotated.body.key);
+    const secretBefore = (await ok('employer-secret', employerId)).stdout.trim();
+    const secret = await employerApi('/employer/secret/rotate', key);
+    expect(secret.body.secret).toMatch(/^whsec_/);
+    expect(secret.body.secret).not.toBe(secretBefore);
+    expect((await ok('employer-secret', employerId)).stdout).toBe(`${String(secret.body.secret)}\n`);
+  });
+
+  it("lists a job's applications with their history", async () => {
+    const jobId = unique('job');
+    const profileId = unique('prof');
+    await ok('trigger', 'contra.profile-updated', '--profile-id', profileId, '--version', '1');
+    await ok('trigger', 'contra.job-published', '--job-id', jobId, '--notify-url', 'http://127.0.0.1:9/none');
+    await eventually(async () =>
+      (await fetch(`${stack.url}/jobs/${jobId}/apply`)).status === 200 ? true : undefined,
+    );
+    const token = (await ok('token', profileId)).stdout.trim();
+    const applied = await fetch(`${stack.url}/jobs/${jobId}/applications`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { applicationId } = (await applied.json()) as { applicationId: string };
+    const employerId = parseDetail('jobPublished', sampleOf(EVENTS.jobPublished).detail).employerId;
+    const key = (await ok('employer-key', employerId)).stdout.trim();
+    expect(
+      (
+        await employerApi(`/employer/applications/${applicationId}/status`, key, {
+          status: 'reviewing',
+          note: 'nice',
+        })
+      ).status,
+    ).toBe(200);
+    await fetch(`${stack.url}/applications/${applicationId}/withdraw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+    const listed = JSON.parse((await ok('applications', jobId, '--json')).stdout) as {
+      applicationId: string;
+      status: string;
+      history: { status: string; by: string }[];
+    }[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        applicationId,
+        status: 'withdrawn',
+        history: [
+          expect.objectContaining({ status: 'submitted', by: 'applicant' }),
+          expect.objectContaining({ status: 'reviewing', by: 'employer', note: 'nice' }),
+          expect.objectContaining({ status: 'withdrawn', by: 'applicant' }),
+        ],
+      }),
+    ]);
+    const human = (await ok('applications', jobId)).stdout;
+    expect(human).toContain(`job ${jobId}: 1 application`);
+    expect(human).toMatch(new RegExp(`${applicationId} .* withdrawn`));
+    expect(human).toMatch(/reviewing by employer: nice/);
+    expect((await ok('applications', unique('job'))).stdout).toMatch(/: 0 applications/);
+  });
+});
+
 describe('reelhire send', () => {
   it('puts events 10 a call, reports every entry and FailedEntryCount, and exits 1 when an entry failed', async () => {
     const sample = sampleOf(EVENTS.videoPosted);

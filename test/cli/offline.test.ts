@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
+import { apiKeyOf } from '#employers/employer.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { freePort, PROJECT_ROOT } from '../support/npm-start.ts';
@@ -27,7 +28,17 @@ describe('reelhire --help and usage errors', () => {
   it('lists every command of CONTRACT §5, and each command has its help (exit 0)', async () => {
     const help = await reelhire(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['trigger', 'send', 'links', 'token', 'employer-secret', 'dlq', 'employer'])
+    for (const command of [
+      'trigger',
+      'send',
+      'links',
+      'token',
+      'employer-key',
+      'employer-secret',
+      'applications',
+      'dlq',
+      'employer',
+    ])
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     const dlq = await reelhire(['dlq', '--help']);
     expect(dlq.code).toBe(0);
@@ -109,6 +120,16 @@ describe('reelhire token', () => {
     await expect(
       sharedSecretVerifier(async () => [DEV_SECRETS.VIEWER_TOKEN_SECRET])(token),
     ).rejects.toThrow();
+  });
+});
+
+describe('reelhire employer-key', () => {
+  it("prints the employer's first API key when no stack runs, saying so on stderr", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const result = await reelhire(['employer-key', 'emp_northwind'], { env: { REELHIRE_URL: url } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${apiKeyOf(DEV_SECRETS.EMPLOYER_SIGNING_KEY, 'emp_northwind', 0)}\n`);
+    expect(result.stderr).toMatch(/no running stack/);
   });
 });
 

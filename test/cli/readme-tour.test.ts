@@ -119,5 +119,5 @@ describe('the README tour', () => {
     expect(employer.output()).toContain(
       `application.received  ${applicationId}  (webhook-id ${applicationId}`,
     );
-  });
+  }, 240_000);
 });

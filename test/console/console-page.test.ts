@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 import type { RunningNpmStart } from '../support/npm-start.ts';
 import { startStack } from '../support/npm-start-stack.ts';
 import { reelhire } from '../support/reelhire-cli.ts';
@@ -68,7 +69,13 @@ afterAll(async () => {
 describe('the local console at /_console', () => {
   it('is a plain accessible page that goes live', async () => {
     await expect(page.title()).resolves.toBe('ReelHire local console');
-    for (const name of ["A video's links", 'Recent bus events', 'Functions', 'Dead-letter queues'])
+    for (const name of [
+      "A video's links",
+      'Recent bus events',
+      'Applications',
+      'Functions',
+      'Dead-letter queues',
+    ])
       await page.getByRole('heading', { name, level: 2 }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: SHOWN_WITHIN_MS });
     await page.getByRole('button', { name: 'Pause live updates' }).waitFor();
@@ -121,6 +128,41 @@ describe('the local console at /_console', () => {
     expect(await page.locator('img').count()).toBe(0);
   });
 
+  it('shows an application, its status and its history', async () => {
+    const env = { REELHIRE_URL: stack.url };
+    const profileId = unique('prof');
+    const jobId = unique('job');
+    const trigger = async (...args: string[]) =>
+      expect((await reelhire(['trigger', ...args], { env })).code).toBe(0);
+    await trigger('contra.profile-updated', '--profile-id', profileId, '--version', '1');
+    await trigger('contra.job-published', '--job-id', jobId, '--notify-url', 'http://127.0.0.1:9/unused');
+    const token = (await reelhire(['token', profileId], { env })).stdout.trim();
+    // The job reaches the table moments after its webhook: 404 until then.
+    const applied = await eventually(
+      async () => {
+        const response = await fetch(`${stack.url}/jobs/${jobId}/applications`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return response.status === 404 ? undefined : ((await response.json()) as { applicationId: string });
+      },
+      { timeoutMs: SHOWN_WITHIN_MS, what: 'the application accepted' },
+    );
+    await fetch(`${stack.url}/applications/${applied.applicationId}/withdraw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const row = page.locator('#applications').getByRole('row').filter({ hasText: applied.applicationId });
+    await row.filter({ hasText: 'withdrawn' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+    await expect(row.getByRole('cell').nth(3).textContent()).resolves.toBe('@maya.designs');
+    await row.getByText('2 changes').click();
+    await expect(row.locator('li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/submitted by applicant$/),
+      expect.stringMatching(/withdrawn by applicant$/),
+    ]);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("finds a video's links", async () => {
     const profileId = unique('prof');
     const videoId = unique('console-linked');
@@ -154,5 +196,20 @@ describe('the local console at /_console', () => {
       .getByText(/^No active link on tiktok video unknown-video-/)
       .waitFor({ timeout: SHOWN_WITHIN_MS });
     expect(pageErrors).toEqual([]);
+
+    // The README's picture of the console: this page, the linked video looked up again.
+    await page.getByLabel('Video id').fill(videoId);
+    await page.getByRole('button', { name: 'Show links' }).click();
+    await links
+      .getByRole('link', { name: 'https://contra.com/maya_designs' })
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const screenshot = await page.screenshot({ fullPage: false });
+    expect(screenshot.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([screenshot.readUInt32BE(16), screenshot.readUInt32BE(20)]).toEqual([1280, 900]);
+    // Written over the committed picture only when asked (REELHIRE_UPDATE_SCREENSHOTS=1), so a test run leaves
+    // the working tree as it was.
+    if (process.env.REELHIRE_UPDATE_SCREENSHOTS === '1')
+      await writeFile(new URL('../../docs/images/console.png', import.meta.url), screenshot);
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boundOf, renderBenchChart } from '../../bench/chart.ts';
 import { renderArchitectureSvg } from '../../lib/architecture-diagram.ts';
-import { EVENT_ROUTES, FUNCTIONS, HTTP_ROUTES, SCHEDULES } from '../../lib/routing.ts';
+import { FUNCTIONS } from '../../lib/functions.ts';
+import { EVENT_ROUTES, HTTP_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 
 const escaped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -14,7 +15,7 @@ describe('the architecture diagram', () => {
     expect(committed, 'docs/architecture.svg is stale: run npm run docs:diagram').toBe(svg);
   });
 
-  it('draws every function, HTTP route, event route and schedule of lib/routing.ts', () => {
+  it('draws every function, HTTP route, event route and schedule of lib/functions.ts and lib/routing.ts', () => {
     for (const name of Object.keys(FUNCTIONS)) expect(svg).toContain(`>${name} (`);
     for (const route of HTTP_ROUTES) expect(svg).toContain(`>${escaped(route.routeKey)}<`);
     for (const route of EVENT_ROUTES) expect(svg).toContain(`rule ${route.id} → queue`);

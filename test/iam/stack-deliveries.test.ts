@@ -70,7 +70,11 @@ describe('the dev stack delivers what it routes', () => {
   it('knows the partition keys of the table and its indexes, for dynamodb:LeadingKeys', () => {
     const keys = tableKeysOf(resources).get('ReelHire-dev-Stateful-Table');
     expect(keys?.partitionKey).toBe('pk');
-    expect(Object.fromEntries(keys?.indexes ?? [])).toEqual({ videosByAccount: 'gsi1pk', dueAt: 'gsi2pk' });
+    expect(Object.fromEntries(keys?.indexes ?? [])).toEqual({
+      videosByAccount: 'gsi1pk',
+      dueAt: 'gsi2pk',
+      byEmployer: 'gsi3pk',
+    });
   });
 
   it('lets every rule reach its targets and dead-letter queues', async () => {

@@ -111,6 +111,48 @@ describe('link handlers against dynalite', () => {
     });
   });
 
+  it('shrinks a removed video to a tombstone once announced, expires its candidates, and keeps it removed', async () => {
+    await apply('Profile Updated', profile(1));
+    await apply('Job Published', job(1));
+    await apply('Video Posted', posted('v1'));
+    const removal = { ...account, videoId: 'v1', reason: 'moderation', removedAt: '2026-01-02T00:00:00Z' };
+    await apply('Video Removed', removal);
+
+    const partition = async () =>
+      (
+        await dynamo.documents.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'VIDEO#tiktok#v1' },
+          }),
+        )
+      ).Items ?? [];
+    const items = await partition();
+    const tombstone = items.find((item) => item.sk === 'VIDEO');
+    expect(tombstone).toEqual({
+      pk: 'VIDEO#tiktok#v1',
+      sk: 'VIDEO',
+      platform: 'tiktok',
+      videoId: 'v1',
+      removed: true,
+      removedAt: removal.removedAt,
+      removalReason: 'moderation',
+    });
+    const candidates = items.filter((item) => String(item.sk).startsWith('JOB#'));
+    expect(candidates).toHaveLength(1);
+    expect(candidates[0]?.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+
+    // The tombstone alone keeps it removed: a late post, a replayed removal and a new job version change nothing.
+    publisher.clear();
+    await apply('Video Posted', posted('v1'));
+    await apply('Video Removed', removal);
+    await apply('Job Published', job(2));
+    expect(await readLinks(links, 'tiktok', 'v1')).toEqual({ portfolio: null, apply: null });
+    expect(changes()).toEqual([]);
+    expect((await partition()).find((item) => item.sk === 'VIDEO')).toEqual(tombstone);
+  });
+
   it('announces a profile change on every live video of its accounts, in pages of at most 100', async () => {
     await apply('Profile Updated', profile(1));
     const videos = Array.from({ length: 230 }, (_, index) => `v${String(index).padStart(3, '0')}`);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
+import { VIEWER_RATE_LIMIT } from '../../lib/front-door.ts';
 import { logicalIds } from '../../lib/names.ts';
-import { VIEWER_RATE_LIMIT } from '../../lib/routing.ts';
-import { type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
-import { synthesized } from '../support/synth.ts';
+import { startDevStack } from '../support/run-assembly.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from './platform-clients.ts';
 
 /**
@@ -64,15 +64,7 @@ describe('the local front door: CloudFront’s cache from the template', () => {
     });
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      assemblyDir: synthesized().outdir,
-      synth: false,
-      port: 0,
-      dynamoPort: 0,
-      env: {},
-      schedules: false,
-      frontDoorClock: () => now,
-    });
+    stack = await startDevStack({ env: {}, frontDoorClock: () => now });
     // The platforms' signed deliveries reach the webhooks function through the distribution.
     const profile = await contraWebhook(stack.url, 'profile.updated', {
       profileId,

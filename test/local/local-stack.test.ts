@@ -1,5 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
@@ -450,6 +456,26 @@ describe('the local stack running a hand-written assembly', () => {
   });
 
   describe('DynamoDB', () => {
+    it("sweeps the items whose TTL attribute (the template's TimeToLiveSpecification) has passed, as DynamoDB does", async () => {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const put = (id: string, expiresAt: { N: string } | { S: string }) =>
+        dynamo.send(
+          new PutItemCommand({
+            TableName: PROBE.tableName,
+            Item: { pk: { S: `PROBE#${id}` }, sk: { S: 'PROBE' }, expiresAt },
+          }),
+        );
+      await put('ttl-past', { N: String(nowSeconds - 10) });
+      await put('ttl-future', { N: String(nowSeconds + 3600) });
+      // DynamoDB's TTL ignores an attribute that is not a Number.
+      await put('ttl-string', { S: String(nowSeconds - 10) });
+
+      expect(await stack.ttl.sweepNow()).toBe(1);
+      expect(await probeItem('ttl-past')).toBeUndefined();
+      expect(await probeItem('ttl-future')).toBeDefined();
+      expect(await probeItem('ttl-string')).toBeDefined();
+    });
+
     it('creates the table exactly as the template defines it, reachable with the SDK', async () => {
       const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: PROBE.tableName }));
       expect(Table?.KeySchema).toEqual([

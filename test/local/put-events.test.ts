@@ -166,10 +166,12 @@ describe('the local PutEvents endpoint, through @aws-sdk/client-eventbridge', ()
       logs: new FunctionLogs(),
       functionNames: () => [],
       deadLetterQueues: () => [],
+      applications: async () => [],
+      storage: { dynamoEndpoint: '', tableNames: [] },
       alarms: () => [],
       refusals: () => ({ count: 0, recent: [] }),
     });
-    expect(feed?.statusCode).toBe(200);
+    expect((await feed)?.statusCode).toBe(200);
   });
 
   it('takes a Detail nested exactly as deep as EventBridge processes, and counts brackets in strings as text', async () => {

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApplicationSubmitted } from '#events/catalog.ts';
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
+import type { Application } from '#applications/application.ts';
+import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import {
   deliverNotification,
   NotificationRetryError,
@@ -10,12 +11,13 @@ import {
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
+import type { NotificationKind } from '#notify/notification.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { systemResolver } from '#notify/ssrf.ts';
 import { notificationKey } from '#shared/item-keys.ts';
 import { PoisonMessageError } from '#shared/sqs-consumer.ts';
 import { EmployerServer } from '../../local/testing/employer-server.ts';
-import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { putApplication, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { useDynalite } from '../support/shared-resource.ts';
@@ -35,8 +37,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const startEmployer = async (employerId: string) => {
-  const server = await EmployerServer.start(employerSecret(MASTER_KEY, employerId));
+const startEmployer = async (employerId: string, secret = employerSecret(MASTER_KEY, employerId)) => {
+  const server = await EmployerServer.start(secret);
   servers.push(server);
   return server;
 };
@@ -52,38 +54,37 @@ const steppingClock = () => {
 };
 
 interface Scenario {
-  readonly application: ApplicationSubmitted;
+  readonly application: Application;
   readonly employer: EmployerServer;
   readonly publisher: RecordingPublisher;
   readonly retries: RecordingRetryScheduler;
   readonly deps: NotifierDependencies;
-  /** Runs one delivery of the application's message and returns what it threw, if anything. */
-  attempt(attempt: number, receiptHandle?: string): Promise<unknown>;
+  /** Runs one delivery of the application's message of `kind` and returns what it threw, if anything. */
+  attempt(attempt: number, receiptHandle?: string, kind?: NotificationKind): Promise<unknown>;
 }
 
 const scenario = async (
-  options: { via?: boolean; overrides?: Partial<NotifierDependencies> } = {},
+  options: {
+    via?: boolean;
+    application?: Partial<Application>;
+    overrides?: Partial<NotifierDependencies>;
+  } = {},
 ): Promise<Scenario> => {
   const employerId = uniqueId('emp');
-  const jobId = uniqueId('job');
-  const profileId = uniqueId('prof');
   const employer = await startEmployer(employerId);
-  await putJob(dynamo.documents, tableName, { jobId, employerId, notifyUrl: employer.url() });
-  await putProfile(dynamo.documents, tableName, { profileId, handle: 'maya', displayName: 'Maya L.' });
-  const application: ApplicationSubmitted = {
-    applicationId: uniqueId('app'),
-    jobId,
-    profileId,
-    submittedAt: '2026-11-21T18:30:00Z',
+  const application = await putApplication(dynamo.documents, tableName, {
+    employerId,
+    notifyUrl: employer.url(),
     ...(options.via ? { via: { platform: 'tiktok', videoId: '7399990000000000001' } } : {}),
-  };
+    ...options.application,
+  });
   const publisher = new RecordingPublisher();
   const retries = new RecordingRetryScheduler();
   const deps: NotifierDependencies = {
-    entities: new DynamoEntityReader(dynamo.documents, tableName),
+    applications: new DynamoApplications(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
-    employerSecret: async (id) => employerSecret(MASTER_KEY, id),
+    signingSecrets: async (id) => [employerSecret(MASTER_KEY, id)],
     retries,
     publisher,
     now: steppingClock(),
@@ -96,16 +97,32 @@ const scenario = async (
     publisher,
     retries,
     deps,
-    attempt: (attempt, receiptHandle = `receipt-${attempt}`) =>
-      deliverNotification(application, { attempt, receiptHandle }, deps).then(
+    attempt: (attempt, receiptHandle = `receipt-${attempt}`, kind = 'received') =>
+      deliverNotification(
+        {
+          kind,
+          applicationId: application.applicationId,
+          body: `{"the":"${kind} event"}`,
+          attempt,
+          receiptHandle,
+        },
+        deps,
+      ).then(
         () => undefined,
         (error: unknown) => error,
       ),
   };
 };
 
-describe('deliverNotification', () => {
-  it('POSTs application.received signed with the employer’s secret, then publishes Delivered', async () => {
+const storedNotification = async (applicationId: string, kind: NotificationKind) =>
+  (
+    await dynamo.documents.send(
+      new GetCommand({ TableName: tableName, Key: notificationKey(applicationId, kind) }),
+    )
+  ).Item;
+
+describe('deliverNotification: application.received', () => {
+  it('POSTs application.received from the application record, signed with the employer’s secret, then publishes Delivered', async () => {
     const { application, employer, publisher, attempt } = await scenario({ via: true });
     expect(await attempt(1)).toBeUndefined();
 
@@ -121,12 +138,12 @@ describe('deliverNotification', () => {
       data: {
         applicationId: application.applicationId,
         jobId: application.jobId,
-        employerId: expect.stringMatching(/^emp_/),
+        employerId: application.employerId,
         jobTitle: 'Brand designer for a coffee roaster refresh',
         applicant: {
           profileId: application.profileId,
           handle: 'maya',
-          displayName: 'Maya L.',
+          displayName: 'Maya Lindqvist',
           portfolioUrl: `https://contra.com/${application.profileId}`,
         },
         via: { platform: 'tiktok', videoId: '7399990000000000001' },
@@ -140,12 +157,18 @@ describe('deliverNotification', () => {
         detail: {
           applicationId: application.applicationId,
           jobId: application.jobId,
-          employerId: body.data.employerId,
+          employerId: application.employerId,
           attempts: 1,
         },
         time: expect.any(Date),
       },
     ]);
+    expect(await storedNotification(application.applicationId, 'received')).toMatchObject({
+      outcome: 'delivered',
+      attempts: 1,
+      attemptLog: [{ at: expect.any(String), statusCode: 204, durationMs: expect.any(Number) }],
+      trigger: '{"the":"received event"}',
+    });
   });
 
   it('sends via: null when the application named no video', async () => {
@@ -172,36 +195,17 @@ describe('deliverNotification', () => {
     expect(new Set(employer.received.map((request) => request.headers['webhook-id']))).toEqual(
       new Set([application.applicationId]),
     );
-    // The same body (built once, with its first timestamp), each attempt with its own webhook-timestamp.
+    // The same body (its first timestamp), each attempt with its own webhook-timestamp.
     expect(new Set(employer.received.map((request) => request.body)).size).toBe(1);
     expect(new Set(employer.received.map((request) => request.headers['webhook-timestamp'])).size).toBe(4);
     expect(publisher.ofType(DELIVERED).map((event) => event.detail)).toEqual([
       expect.objectContaining({ attempts: 4 }),
     ]);
     expect(publisher.ofType(FAILED)).toHaveLength(0);
-  });
-
-  it('keeps the notifyUrl and body it started with when the job and profile change during retries', async () => {
-    const { application, employer, attempt } = await scenario();
-    const newEndpoint = await startEmployer('emp_new');
-    employer.answer({ status: 500 });
-    await attempt(1);
-    await putJob(dynamo.documents, tableName, {
-      jobId: application.jobId,
-      version: 2,
-      title: 'Renamed job',
-      notifyUrl: newEndpoint.url(),
-    });
-    await putProfile(dynamo.documents, tableName, {
-      profileId: application.profileId,
-      version: 2,
-      displayName: 'Renamed',
-    });
-
-    expect(await attempt(2)).toBeUndefined();
-    expect(newEndpoint.received).toHaveLength(0);
-    expect(employer.received).toHaveLength(2);
-    expect(employer.received[1]?.body).toBe(employer.received[0]?.body);
+    const stored = await storedNotification(application.applicationId, 'received');
+    expect(stored?.attemptLog.map((entry: { statusCode?: number }) => entry.statusCode)).toEqual([
+      500, 503, 404, 202,
+    ]);
   });
 
   it('stops at once on 410 Gone: Failed, dead-lettered with the reason, no retry', async () => {
@@ -209,7 +213,9 @@ describe('deliverNotification', () => {
     employer.answer({ status: 410 });
     const error = await attempt(1);
     expect(error).toBeInstanceOf(PoisonMessageError);
-    expect((error as Error).message).toBe('notification abandoned: employer endpoint answered 410 Gone');
+    expect((error as Error).message).toBe(
+      `notification ${application.applicationId} abandoned: employer endpoint answered 410 Gone`,
+    );
     expect(retries.delays).toHaveLength(0);
     expect(employer.received).toHaveLength(1);
     expect(publisher.events.map((event) => [event.detailType, event.detail])).toEqual([
@@ -218,7 +224,7 @@ describe('deliverNotification', () => {
         {
           applicationId: application.applicationId,
           jobId: application.jobId,
-          employerId: expect.stringMatching(/^emp_/),
+          employerId: application.employerId,
           attempts: 1,
           error: 'employer endpoint answered 410 Gone',
         },
@@ -238,9 +244,7 @@ describe('deliverNotification', () => {
     const last = await attempt(MAX_DELIVERY_ATTEMPTS);
 
     expect(last).toBeInstanceOf(PoisonMessageError);
-    expect((last as Error).message).toMatch(
-      /^notification abandoned: gave up after 12 attempts; last: .*ECONNREFUSED/,
-    );
+    expect((last as Error).message).toMatch(/abandoned: gave up after 12 attempts; last: .*ECONNREFUSED/);
     expect(retries.delays.map((delay) => delay.delaySeconds)).toEqual(RETRY_DELAYS_SECONDS);
     expect(publisher.events.map((event) => event.detailType)).toEqual([FAILED]);
     expect(publisher.events[0]?.detail).toMatchObject({
@@ -249,7 +253,7 @@ describe('deliverNotification', () => {
     });
   });
 
-  it('sends nothing more for a duplicate message of a delivered application', async () => {
+  it('sends nothing more for a duplicate message of a delivered notification', async () => {
     const { employer, publisher, attempt } = await scenario();
     await attempt(1);
     expect(await attempt(1, 'receipt-of-a-duplicate')).toBeUndefined();
@@ -258,13 +262,9 @@ describe('deliverNotification', () => {
   });
 
   it('builds one notification when two messages of the same application race, and announces it once', async () => {
-    const { employer, publisher, deps, application } = await scenario();
-    const results = await Promise.allSettled([
-      deliverNotification(application, { attempt: 1, receiptHandle: 'a' }, deps),
-      deliverNotification(application, { attempt: 1, receiptHandle: 'b' }, deps),
-    ]);
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
-    expect(new Set(employer.received.map((request) => request.body)).size).toBe(1);
+    const { employer, publisher, attempt } = await scenario();
+    expect(await Promise.all([attempt(1, 'a'), attempt(1, 'b')])).toEqual([undefined, undefined]);
+    expect(new Set(employer.received.map((request) => JSON.parse(request.body).timestamp)).size).toBe(1);
     expect(publisher.ofType(DELIVERED)).toHaveLength(1);
   });
 
@@ -281,7 +281,9 @@ describe('deliverNotification', () => {
   });
 
   it('refuses an endpoint whose host resolves to a non-public address: Failed at once, nothing sent', async () => {
-    const { employer, publisher, application, deps } = await scenario({
+    const employer = await startEmployer('emp_rebind');
+    const { publisher, attempt } = await scenario({
+      application: { notifyUrl: `https://hooks.rebind.example:${employer.port}/hook` },
       overrides: {
         endpoint: new GuardedEmployerEndpoint({
           local: false,
@@ -289,15 +291,7 @@ describe('deliverNotification', () => {
         }),
       },
     });
-    await putJob(dynamo.documents, tableName, {
-      jobId: application.jobId,
-      employerId: 'emp_rebind',
-      notifyUrl: `https://hooks.rebind.example:${employer.port}/hook`,
-    });
-    const error = await deliverNotification(application, { attempt: 1, receiptHandle: 'r' }, deps).catch(
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect(await attempt(1)).toBeInstanceOf(PoisonMessageError);
     expect(employer.received).toHaveLength(0);
     expect(publisher.ofType(FAILED)[0]?.detail).toMatchObject({
       error:
@@ -305,18 +299,14 @@ describe('deliverNotification', () => {
     });
   });
 
-  it('does not send the details of a profile deleted before the notification was built', async () => {
-    const { employer, publisher, application, attempt } = await scenario();
-    await putProfile(dynamo.documents, tableName, {
-      profileId: application.profileId,
-      version: 2,
-      deleted: true,
-    });
-    const error = await attempt(1);
+  it('dead-letters a message whose application is unknown, sending nothing', async () => {
+    const { employer, deps } = await scenario();
+    const error = await deliverNotification(
+      { kind: 'received', applicationId: 'app_never', body: '{}', attempt: 1, receiptHandle: 'r' },
+      deps,
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PoisonMessageError);
-    expect((error as Error).message).toContain('is gone');
     expect(employer.received).toHaveLength(0);
-    expect(publisher.events).toHaveLength(0);
   });
 
   it('sends a failed notification again when it is redriven from the dead-letter queue', async () => {
@@ -332,6 +322,25 @@ describe('deliverNotification', () => {
     expect(publisher.events.map((event) => event.detailType)).toEqual([FAILED, DELIVERED]);
   });
 
+  it('signs with every current secret, newest first: the receiver verifies with either', async () => {
+    const employerId = uniqueId('emp');
+    const previous = employerSecret(MASTER_KEY, employerId, 0);
+    const current = employerSecret(MASTER_KEY, employerId, 1);
+    const withPrevious = await startEmployer(employerId, previous);
+    const { application, attempt, employer } = await scenario({
+      application: { employerId, notifyUrl: withPrevious.url() },
+      overrides: { signingSecrets: async () => [current, previous] },
+    });
+    expect(employer.received).toHaveLength(0);
+    expect(await attempt(1)).toBeUndefined();
+    const [request] = withPrevious.received;
+    expect(request?.signatureValid).toBe(true);
+    const headers = request?.headers as Record<string, string>;
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(() => new Webhook(current).verify(request?.body ?? '', headers)).not.toThrow();
+    expect(headers['webhook-id']).toBe(application.applicationId);
+  });
+
   it('keeps secrets out of events, the stored notification and the logs', async () => {
     const written: string[] = [];
     const capture = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -343,21 +352,86 @@ describe('deliverNotification', () => {
       employer.answer({ status: 500 });
       await attempt(1);
       await attempt(2);
-      const { Item } = await dynamo.documents.send(
-        new GetCommand({ TableName: tableName, Key: notificationKey(application.applicationId) }),
-      );
-      const employerId = String(Item?.employerId);
-      const everything = [JSON.stringify(publisher.events), JSON.stringify(Item), written.join('')].join(
+      const item = await storedNotification(application.applicationId, 'received');
+      const everything = [JSON.stringify(publisher.events), JSON.stringify(item), written.join('')].join(
         '\n',
       );
       expect(written.join('')).toContain('employer notification attempt');
-      const secret = employerSecret(MASTER_KEY, employerId);
+      const secret = employerSecret(MASTER_KEY, application.employerId);
       for (const forbidden of [MASTER_KEY, secret, secret.slice('whsec_'.length)]) {
         expect(everything).not.toContain(forbidden);
       }
       expect(everything).not.toContain(employer.received[0]?.headers['webhook-signature']);
+      for (const personal of [application.applicant.displayName, application.applicant.portfolioUrl]) {
+        expect(written.join('')).not.toContain(personal);
+      }
     } finally {
       capture.mockRestore();
     }
+  });
+});
+
+describe('deliverNotification: application.withdrawn, never before application.received', () => {
+  const withdrawnApplication = { status: 'withdrawn' as const, history: [] as Application['history'] };
+  const withdrawn = (submittedAt: string): Partial<Application> => ({
+    ...withdrawnApplication,
+    history: [
+      { status: 'submitted', at: submittedAt, by: 'applicant' },
+      { status: 'withdrawn', at: '2026-11-22T08:00:00Z', by: 'applicant' },
+    ],
+  });
+
+  it('waits (a delayed copy of its message) while received is being retried, then goes once received is delivered', async () => {
+    const { application, employer, retries, attempt } = await scenario({
+      application: withdrawn('2026-11-21T18:30:00Z'),
+    });
+    employer.answer({ status: 503 });
+    expect(await attempt(1, 'received-1', 'received')).toBeInstanceOf(NotificationRetryError);
+
+    expect(await attempt(1, 'withdrawn-1', 'withdrawn')).toBeUndefined();
+    expect(employer.received).toHaveLength(1);
+    expect(retries.resent).toEqual([{ body: '{"the":"withdrawn event"}', delaySeconds: expect.any(Number) }]);
+    // It looks again just after received's next attempt (5 s on), not sooner.
+    expect(retries.resent[0]?.delaySeconds).toBeGreaterThanOrEqual(2);
+
+    expect(await attempt(2, 'received-2', 'received')).toBeUndefined();
+    expect(await attempt(1, 'withdrawn-2', 'withdrawn')).toBeUndefined();
+    expect(employer.received.map((request) => JSON.parse(request.body).type)).toEqual([
+      'application.received',
+      'application.received',
+      'application.withdrawn',
+    ]);
+    const [last] = employer.received.slice(-1);
+    expect(last?.signatureValid).toBe(true);
+    expect(last?.headers['webhook-id']).toBe(`${application.applicationId}.withdrawn`);
+    expect(JSON.parse(last?.body ?? '')).toEqual({
+      type: 'application.withdrawn',
+      timestamp: expect.any(String),
+      data: {
+        applicationId: application.applicationId,
+        jobId: application.jobId,
+        employerId: application.employerId,
+        withdrawnAt: '2026-11-22T08:00:00Z',
+      },
+    });
+  });
+
+  it('waits for a received that is not even built yet', async () => {
+    const { employer, retries, attempt } = await scenario({ application: withdrawn('2026-11-21T18:30:00Z') });
+    expect(await attempt(1, 'withdrawn-1', 'withdrawn')).toBeUndefined();
+    expect(employer.received).toHaveLength(0);
+    expect(retries.resent).toHaveLength(1);
+  });
+
+  it('still goes when received failed for good, and announces no Delivered/Failed of its own', async () => {
+    const { employer, publisher, attempt } = await scenario({
+      application: withdrawn('2026-11-21T18:30:00Z'),
+    });
+    employer.answer({ status: 410 }, { status: 200 });
+    expect(await attempt(1, 'received-1', 'received')).toBeInstanceOf(PoisonMessageError);
+    expect(await attempt(1, 'withdrawn-1', 'withdrawn')).toBeUndefined();
+    expect(employer.received.map((request) => request.headers['webhook-id'])).toHaveLength(2);
+    expect(JSON.parse(employer.received[1]?.body ?? '').type).toBe('application.withdrawn');
+    expect(publisher.events.map((event) => event.detailType)).toEqual([FAILED]);
   });
 });

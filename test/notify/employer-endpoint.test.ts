@@ -40,6 +40,7 @@ describe('GuardedEmployerEndpoint', () => {
     await expect(localEndpoint().post(request(employer.url('/hook?tenant=7')))).resolves.toEqual({
       kind: 'delivered',
       status: 204,
+      durationMs: expect.any(Number),
     });
     expect(employer.received).toHaveLength(1);
     expect(employer.received[0]?.body).toBe('{"type":"application.received"}');
@@ -52,6 +53,7 @@ describe('GuardedEmployerEndpoint', () => {
     await expect(localEndpoint().post(request(employer.url()))).resolves.toEqual({
       kind: 'gone',
       status: 410,
+      durationMs: expect.any(Number),
     });
   });
 
@@ -60,6 +62,8 @@ describe('GuardedEmployerEndpoint', () => {
     await expect(localEndpoint().post(request(employer.url()))).resolves.toEqual({
       kind: 'failed',
       reason: `employer endpoint answered ${status}`,
+      status,
+      durationMs: expect.any(Number),
     });
   });
 
@@ -81,6 +85,8 @@ describe('GuardedEmployerEndpoint', () => {
     await expect(endpoint.post(request(employer.url()))).resolves.toEqual({
       kind: 'failed',
       reason: 'employer endpoint answered 302 (redirects are not followed)',
+      status: 302,
+      durationMs: expect.any(Number),
     });
     await expect(endpoint.post(request(employer.url()))).resolves.toMatchObject({ kind: 'failed' });
     expect(employer.received).toHaveLength(2);
@@ -94,6 +100,7 @@ describe('GuardedEmployerEndpoint', () => {
     await expect(localEndpoint(200).post(request(employer.url()))).resolves.toEqual({
       kind: 'failed',
       reason: 'employer endpoint unreachable: no response within 0.2 s',
+      durationMs: expect.any(Number),
     });
   });
 
@@ -117,6 +124,7 @@ describe('GuardedEmployerEndpoint', () => {
     ).resolves.toEqual({
       kind: 'refused',
       reason: 'notifyUrl host employer.example resolves to 127.0.0.1 (loopback)',
+      durationMs: expect.any(Number),
     });
     expect(dns.lookups).toEqual(['employer.example']);
     expect(employer.received).toHaveLength(0);

@@ -4,7 +4,7 @@ import { EVENTS, sourceOf } from '#events/catalog.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
 import { RETRY_DELAYS_SECONDS } from '#notify/retry-schedule.ts';
 import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
-import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { putApplication } from '../support/entities.ts';
 import {
   useDynalite,
   useEmployerServer,
@@ -54,16 +54,20 @@ describe('the notifier as deployed (functions/notifier.ts, bundled)', () => {
     stubLocalAwsEnvironment({ DYNAMODB: dynamo.endpoint, SQS: sqs.endpoint });
     const handler = await load();
 
-    const jobId = uniqueId('job');
-    const profileId = uniqueId('prof');
-    await putJob(dynamo.documents, tableName, { jobId, employerId: EMPLOYER_ID, notifyUrl: employer.url() });
-    await putProfile(dynamo.documents, tableName, { profileId });
+    const { applicationId, jobId, profileId, submittedAt } = await putApplication(
+      dynamo.documents,
+      tableName,
+      {
+        employerId: EMPLOYER_ID,
+        notifyUrl: employer.url(),
+      },
+    );
     employer.answer({ status: 503 });
     const record = sqsRecord(
       {
         source: sourceOf('api'),
         'detail-type': EVENTS.applicationSubmitted.detailType,
-        detail: { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' },
+        detail: { applicationId, jobId, profileId, submittedAt },
       },
       { queue: 'notifications' },
     );

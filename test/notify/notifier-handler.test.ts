@@ -1,8 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoApplications } from '#applications/dynamo-applications.ts';
 import { type ApplicationSubmitted, EVENTS, sourceOf } from '#events/catalog.ts';
-import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
 import { GuardedEmployerEndpoint } from '#notify/employer-endpoint.ts';
 import { employerSecret } from '#notify/employer-secret.ts';
@@ -12,7 +12,7 @@ import { systemResolver } from '#notify/ssrf.ts';
 import { SqsRetryScheduler } from '#shared/aws/sqs-retry-scheduler.ts';
 import { localClientConfig } from '../../local/testing/local-clients.ts';
 import { lambdaContext, sqsEvent, sqsRecord, stubLocalAwsEnvironment } from '../support/aws-inputs.ts';
-import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { putApplication, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { useDynalite, useEmployerServer, useSqsRecorder } from '../support/shared-resource.ts';
 
@@ -41,10 +41,10 @@ beforeAll(async () => {
   vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_DELIVERY_ATTEMPTS));
   publisher = new RecordingPublisher();
   handler = createNotifierHandler({
-    entities: new DynamoEntityReader(dynamo.documents, tableName),
+    applications: new DynamoApplications(dynamo.documents, tableName),
     notifications: new DynamoNotificationStore(dynamo.documents, tableName),
     endpoint: new GuardedEmployerEndpoint({ local: true, resolve: systemResolver }, 2_000),
-    employerSecret: async (employerId) => employerSecret(MASTER_KEY, employerId),
+    signingSecrets: async (employerId) => [employerSecret(MASTER_KEY, employerId)],
     retries: new SqsRetryScheduler(new SQSClient(localClientConfig(sqs.endpoint)), queueUrl),
     publisher,
     now: () => new Date(),
@@ -57,11 +57,11 @@ afterAll(() => {
 });
 
 const newApplication = async (notifyUrl = employer.url()): Promise<ApplicationSubmitted> => {
-  const jobId = uniqueId('job');
-  const profileId = uniqueId('prof');
-  await putJob(dynamo.documents, tableName, { jobId, employerId: EMPLOYER_ID, notifyUrl });
-  await putProfile(dynamo.documents, tableName, { profileId });
-  return { applicationId: uniqueId('app'), jobId, profileId, submittedAt: '2026-11-21T18:30:00Z' };
+  const { applicationId, jobId, profileId, submittedAt } = await putApplication(dynamo.documents, tableName, {
+    employerId: EMPLOYER_ID,
+    notifyUrl,
+  });
+  return { applicationId, jobId, profileId, submittedAt };
 };
 
 /** An Application Submitted as the notifications queue delivers it, on its `receiveCount`-th receive. */
@@ -114,7 +114,7 @@ describe('notifier handler', () => {
       MessageAttributes: {
         reason: {
           DataType: 'String',
-          StringValue: expect.stringMatching(/^notification abandoned: gave up after/),
+          StringValue: expect.stringMatching(/^notification \S+ abandoned: gave up after/),
         },
         errorType: { DataType: 'String', StringValue: 'PoisonMessageError' },
       },

@@ -29,7 +29,7 @@ describe('Standard Webhooks signatures', () => {
 
   it('verify with the standardwebhooks reference library', () => {
     const now = new Date();
-    const headers = signWebhook(secret, 'app_1', now, body);
+    const headers = signWebhook([secret], 'app_1', now, body);
     expect(headers['webhook-id']).toBe('app_1');
     expect(headers['webhook-timestamp']).toBe(String(Math.floor(now.getTime() / 1000)));
     expect(() => new Webhook(secret).verify(body, { ...headers })).not.toThrow();
@@ -37,10 +37,24 @@ describe('Standard Webhooks signatures', () => {
   });
 
   it('do not verify with another employer’s secret or a changed body', () => {
-    const headers = signWebhook(secret, 'app_1', new Date(), body);
+    const headers = signWebhook([secret], 'app_1', new Date(), body);
     expect(() =>
       new Webhook(employerSecret('master-key', 'emp_other')).verify(body, { ...headers }),
     ).toThrow();
     expect(() => new Webhook(secret).verify(`${body} `, { ...headers })).toThrow();
+  });
+
+  it('carry one signature per secret, newest first, each verifying on its own (a rotation)', () => {
+    const rotated = employerSecret('master-key', 'emp_northwind', 1);
+    expect(rotated).not.toBe(secret);
+    expect(rotated).toMatch(/^whsec_/);
+    const now = new Date();
+    const headers = signWebhook([rotated, secret], 'app_1', now, body);
+    const [newest, previous, ...rest] = headers['webhook-signature'].split(' ');
+    expect(rest).toEqual([]);
+    expect(newest).toBe(new Webhook(rotated).sign('app_1', now, body));
+    expect(previous).toBe(new Webhook(secret).sign('app_1', now, body));
+    expect(() => new Webhook(rotated).verify(body, { ...headers })).not.toThrow();
+    expect(() => new Webhook(secret).verify(body, { ...headers })).not.toThrow();
   });
 });

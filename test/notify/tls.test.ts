@@ -142,6 +142,7 @@ describe.skipIf(opensslMissing)('employer notifications over TLS', () => {
     expect(await post(`https://localhost:${trusted}/hooks`, true)).toEqual({
       kind: 'delivered',
       status: 204,
+      durationMs: expect.any(Number),
     });
     expect(received.slice(before)).toEqual([{ servername: 'localhost', body: '{"type":"tls.probe"}' }]);
   });

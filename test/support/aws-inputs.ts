@@ -66,6 +66,22 @@ export const apiGatewayRequest = (shape: RequestShape): HttpRequest => {
   };
 };
 
+/** A request to a route behind the `$default` catch-all (the dispatch matches the path), with a Bearer credential. */
+export const bearerRequest = (
+  method: 'GET' | 'POST',
+  path: string,
+  bearer: string | undefined,
+  options: { readonly query?: Record<string, string>; readonly body?: string } = {},
+): HttpRequest =>
+  apiGatewayRequest({
+    method,
+    path,
+    routeKey: '$default',
+    headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+
 export interface SqsRecordOptions {
   /** ApproximateReceiveCount: the record is the message's `receiveCount`-th receive. @default 1 */
   readonly receiveCount?: number;

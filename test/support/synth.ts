@@ -9,8 +9,8 @@ import {
   type ReelHireAssembly,
   readAssembly,
 } from '../../lib/assembly.ts';
+import type { FunctionName } from '../../lib/functions.ts';
 import type { StackKind } from '../../lib/names.ts';
-import type { FunctionName } from '../../lib/routing.ts';
 
 /**
  * The synthesized dev stack for tests: templates and bundles, synthesized once per run by global-setup (or

@@ -87,6 +87,8 @@ const withGatewayThrottling = (responses: OperationSpec['responses']): Record<nu
   return {
     ...responses,
     429: {
+      // Its own Retry-After stays described; API Gateway's throttling sends none.
+      ...(own?.headers === undefined ? {} : { headers: own.headers }),
       description: own ? `${own.description}; or API Gateway's throttling` : "API Gateway's throttling",
       content: { ...own?.content, ...throttled },
     },

@@ -1,31 +1,23 @@
 import type * as z from 'zod';
+import type { ApplicationSubmissions } from '#applications/submit-application.ts';
 import { id } from '#events/fields.ts';
 import type { FunnelLog } from '#funnel/funnel-log.ts';
-import {
-  bearerTokenOf,
-  type HttpRequest,
-  type HttpResponse,
-  header,
-  json,
-  problem,
-  unauthorized,
-} from '#shared/http.ts';
-import { dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
-import { logger } from '#shared/observability.ts';
+import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
+import type { EntityReader } from '#shared/entities.ts';
+import { type HttpRequest, type HttpResponse, header, json, problem, withHeaders } from '#shared/http.ts';
+import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
+import { jobStatus } from '#shared/job-status.ts';
 import { videoOfVia } from '#shared/via.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
-import { jobStatus } from './job-status.ts';
 import type { APPLICATIONS_API_ROUTES, ApplicationAccepted } from './routes.ts';
-import { type ApplyDependencies, submitApplication } from './submit-application.ts';
-import {
-  InvalidViewerTokenError,
-  ViewerKeysUnavailableError,
-  type ViewerTokenVerifier,
-} from './viewer-token.ts';
+import type { ViewerAuthenticator } from './viewer-authentication.ts';
 
-export interface ApplicationsApiDependencies extends ApplyDependencies {
-  readonly verifyViewerToken: ViewerTokenVerifier;
+export interface ApplicationsApiDependencies {
+  readonly entities: EntityReader;
+  readonly submissions: Pick<ApplicationSubmissions, 'submit'>;
+  readonly authenticateViewer: ViewerAuthenticator;
+  readonly now: () => Date;
   /** Where apply page views are written (CONTRACT §8). */
   readonly funnel: FunnelLog;
 }
@@ -48,26 +40,13 @@ const apply = async (
 ): Promise<HttpResponse> => {
   const jobId = jobIdOf(request);
   if (jobId === undefined) return problem(404, 'Not Found', 'no such route');
-  const token = bearerTokenOf(request);
-  if (!token) return unauthorized('a viewer token is required: Authorization: Bearer <JWT>', false);
-  let profileId: string;
-  try {
-    ({ profileId } = await deps.verifyViewerToken(token));
-  } catch (error) {
-    if (error instanceof InvalidViewerTokenError) {
-      // The reason helps the caller; the token itself is never echoed or logged.
-      return unauthorized(`the viewer token is not valid: ${error.message}`, true);
-    }
-    if (error instanceof ViewerKeysUnavailableError) {
-      logger.error('viewer keys unavailable', { error: error.message });
-      return problem(503, 'Service Unavailable', 'viewer tokens cannot be verified right now; try again');
-    }
-    throw error;
-  }
+  const viewer = await deps.authenticateViewer(request);
+  if (viewer.kind === 'refused') return viewer.response;
+  const { profileId } = viewer;
 
   // An id the catalog would refuse cannot name a job: no need to look it up.
   if (!id.safeParse(jobId).success) return problem(404, 'Not Found', 'no such job');
-  const outcome = await submitApplication({ jobId, profileId, body: parseApplyBody(body) }, deps);
+  const outcome = await deps.submissions.submit({ jobId, profileId, body: parseApplyBody(body) });
   switch (outcome.kind) {
     case 'unknownJob':
       return problem(404, 'Not Found', `job ${jobId} does not exist`);
@@ -77,9 +56,18 @@ const apply = async (
       return problem(422, 'Unprocessable Content', outcome.problem);
     case 'unknownProfile':
       return problem(422, 'Unprocessable Content', `profile ${profileId} is unknown, deleted or incomplete`);
+    case 'overLimit':
+      return withHeaders(
+        problem(
+          429,
+          'Too Many Requests',
+          `this profile is over its apply limits (${APPLY_LIMITS_IN_WORDS}); retry after the seconds Retry-After says`,
+        ),
+        { 'retry-after': String(outcome.retryAfterSeconds) },
+      );
     case 'submitted': {
-      const { applicationId } = outcome.application;
-      const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status: 'submitted' };
+      const { applicationId, status } = outcome.application;
+      const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };
       return json(outcome.isNew ? 201 : 200, body, NO_STORE);
     }
   }
@@ -121,15 +109,9 @@ export const createApplicationsApiHandler = (deps: ApplicationsApiDependencies) 
     'GET /jobs/{jobId}/apply': (request) => applyPageOf(request, deps),
     'POST /jobs/{jobId}/applications': withBody((request, body) => apply(request, body, deps)),
   };
-  const dispatch = dispatchHttp(routes);
-  return async (request: HttpRequest): Promise<HttpResponse> => {
-    try {
-      return await dispatch(request);
-    } catch (error) {
-      logger.error('applications api failed', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return problem(503, 'Service Unavailable', 'the application could not be processed; try again');
-    }
-  };
+  return answeringFailures(
+    'applications api',
+    'the application could not be processed; try again',
+    dispatchHttp(routes),
+  );
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HttpResponse } from '#shared/http.ts';
-import type { JobStatus } from './job-status.ts';
+import type { JobStatus } from '#shared/job-status.ts';
 
 /**
  * The page a viewer lands on from an Apply link: mobile-first, accessible, no framework. The viewer's token

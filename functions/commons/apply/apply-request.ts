@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { type VideoRef, videoRef } from '#events/fields.ts';
-import type { JobRecord } from '#shared/entities.ts';
 
 /** The optional body of POST /jobs/{jobId}/applications: `{"via": {platform, videoId}}`. */
 export const ApplyBody = z.object({ via: videoRef.nullish() });
@@ -28,13 +27,3 @@ export const parseApplyBody = (raw: Buffer): ApplyRequestBody => {
   }
   return parsed.data.via ? { valid: true, via: parsed.data.via } : { valid: true };
 };
-
-/**
- * The via an application records (CONTRACT §4): the body's, when it names a video of the job's latest version;
- * otherwise none (recorded as null), so that a viewer cannot credit the job's funnel to any video they like.
- */
-export const viaOfJob = (via: VideoRef | undefined, job: JobRecord): VideoRef | undefined =>
-  via !== undefined &&
-  (job.videos ?? []).some((video) => video.platform === via.platform && video.videoId === via.videoId)
-    ? via
-    : undefined;

@@ -1,28 +1,23 @@
 import * as z from 'zod';
-import { id, platform } from '#events/fields.ts';
+import { applicationStatus, id, platform } from '#events/fields.ts';
+import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
 import { ProblemBody } from '#shared/http.ts';
-import { BODY_TOO_LARGE, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
+import {
+  BODY_TOO_LARGE,
+  type Operations,
+  problems,
+  routeKeysOf,
+  tooManyRequests,
+} from '#shared/http-operations.ts';
 import { ApplyBody } from './apply-request.ts';
 
 /** The applications API's routes, listed once with what they take and answer (lib/routing.ts, the handlers). */
-
-/** An application's status (CONTRACT §6): `submitted` on creation, then the employer's, the applicant's or ReelHire's. */
-export const APPLICATION_STATUSES = [
-  'submitted',
-  'reviewing',
-  'interviewing',
-  'offered',
-  'hired',
-  'rejected',
-  'withdrawn',
-  'closed',
-] as const;
 
 /** What `POST /jobs/{jobId}/applications` answers: the application, new (201) or already there (200). */
 export const ApplicationAccepted = z.object({
   applicationId: id,
   jobId: id,
-  status: z.enum(APPLICATION_STATUSES),
+  status: applicationStatus,
 });
 
 const JobPath = z.object({ jobId: id });
@@ -78,9 +73,11 @@ export const APPLICATIONS_API = {
         404: 'no such job',
         410: 'the job is closed',
         422: 'an unknown profile, or a bad body',
-        429: 'over the apply limits (20 new applications an hour, 100 a day), with Retry-After',
         503: 'viewer keys or the store are unavailable; try again',
       }),
+      ...tooManyRequests(
+        `over the apply limits (${APPLY_LIMITS_IN_WORDS}); Retry-After says in how many seconds a slot frees; nothing is written`,
+      ),
     },
   },
 } as const satisfies Operations;

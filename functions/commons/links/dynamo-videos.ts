@@ -3,7 +3,7 @@ import type { VideoPosted, VideoRemoved } from '#events/catalog.ts';
 import type { Platform, VideoRef } from '#events/fields.ts';
 import { DynamoTable, type Item, unlessConditionFails } from '#shared/aws/dynamo.ts';
 import { APPLY_CANDIDATE_PREFIX, accountIndexKey, applyCandidateKey, videoKey } from '#shared/item-keys.ts';
-import { INDEXES } from '#shared/table-design.ts';
+import { INDEXES, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type {
   CandidateWriteResult,
   PageCursor,
@@ -13,6 +13,13 @@ import type {
   VideoStore,
 } from './link-stores.ts';
 import type { ApplyCandidate } from './links.ts';
+
+/** What a removed video no longer needs: everything but its keys and the removal. */
+const TOMBSTONE_DROPS = ['gsi1pk', 'gsi1sk', 'posted', 'postedAt', 'accountId', 'url', 'caption'] as const;
+
+/** An item whose TTL has passed: DynamoDB may not have deleted it yet, so readers skip it. */
+const expired = (item: Item, nowSeconds: number): boolean =>
+  typeof item[TTL_ATTRIBUTE] === 'number' && item[TTL_ATTRIBUTE] < nowSeconds;
 
 /** The sort key the video item itself has in its partition. */
 const VIDEO_SK = videoKey('tiktok', '').sk;
@@ -42,6 +49,7 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
     const { pk } = videoKey(platform, videoId);
     let video: StoredVideo | undefined;
     const candidates: ApplyCandidate[] = [];
+    const nowSeconds = Math.floor(Date.now() / 1000);
     let startKey: QueryCommandOutput['LastEvaluatedKey'];
     do {
       const page: QueryCommandOutput = await this.documents.send(
@@ -54,6 +62,7 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
         }),
       );
       for (const item of page.Items ?? []) {
+        if (expired(item, nowSeconds)) continue;
         if (item.sk === VIDEO_SK) video = videoOf(item);
         else if (String(item.sk).startsWith(APPLY_CANDIDATE_PREFIX)) candidates.push(candidateOf(item));
       }
@@ -111,15 +120,24 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
     return written.Attributes?.posted === true ? 'refreshed' : 'posted';
   }
 
-  /** Records a removal, final; the video leaves its account's index so fan-outs skip it. */
-  async markRemoved(removed: VideoRemoved): Promise<void> {
+  /**
+   * Records a removal, final, once it has been announced: the item shrinks to a tombstone (keys, `removed`,
+   * when and why), which is all the rule needs to keep the video removed (a later Video Posted is refused on
+   * `removed`); it leaves its account's index so fan-outs skip it. Its candidates then expire: a removed video
+   * has no links whatever a job says. A candidate written after this (a job racing the removal) stays, unused.
+   */
+  async markRemoved(removed: VideoRemoved, candidates: readonly ApplyCandidate[]): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: videoKey(removed.platform, removed.videoId),
         UpdateExpression:
           'SET platform = :platform, videoId = :videoId, removed = :true, removedAt = if_not_exists(removedAt, :at), ' +
-          'removalReason = if_not_exists(removalReason, :reason) REMOVE gsi1pk, gsi1sk',
+          'removalReason = if_not_exists(removalReason, :reason) ' +
+          `REMOVE ${TOMBSTONE_DROPS.map((_, index) => `#drop${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(
+          TOMBSTONE_DROPS.map((attribute, index) => [`#drop${index}`, attribute]),
+        ),
         ExpressionAttributeValues: {
           ':platform': removed.platform,
           ':videoId': removed.videoId,
@@ -129,6 +147,24 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
         },
       }),
     );
+    // After the tombstone, never before: an expired candidate on a video still live would hide its apply link.
+    // A crash in between leaves the candidates unexpired (the redelivery stops at the tombstone): storage only.
+    const expiresAt = Math.floor(Date.now() / 1000);
+    for (const candidate of candidates) {
+      // Only an entry still there: never a new item made of nothing but the TTL attribute.
+      await unlessConditionFails(
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: applyCandidateKey(removed.platform, removed.videoId, candidate.jobId),
+            UpdateExpression: 'SET #ttl = :expiresAt',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':expiresAt': expiresAt },
+          }),
+        ),
+      );
+    }
   }
 
   /**

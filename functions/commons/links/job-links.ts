@@ -1,4 +1,4 @@
-import type { JobClosed, JobPublished } from '#events/catalog.ts';
+import { EVENTS, type JobClosed, type JobPublished } from '#events/catalog.ts';
 import type { VideoRef } from '#events/fields.ts';
 import type { JobRecord } from '#shared/entities.ts';
 import { instantKey } from '#shared/instant.ts';
@@ -135,6 +135,8 @@ export const announceExpiredJobs = async (context: LinkContext, maxJobs = 100): 
           if (change) await context.announce([change]);
         }),
       );
+      // The job's applications close with it (applications/close-job-applications.ts).
+      await context.publishInternal(EVENTS.applicationsClosingRequested.detailType, { jobId });
     }
     await context.jobs.clearExpiry(jobId, dueKey);
   }

@@ -58,8 +58,11 @@ export interface VideoStore {
   partition(platform: Platform, videoId: string): Promise<VideoPartition>;
   /** The account is set once and never changes; url and caption are refreshed; a removed video stays removed. */
   markPosted(posted: Omit<VideoPosted, 'durationSeconds'>): Promise<PostWrite>;
-  /** Final; the video leaves its account's pages so fan-outs skip it. */
-  markRemoved(removed: VideoRemoved): Promise<void>;
+  /**
+   * Final: the video shrinks to a tombstone that keeps it removed and leaves its account's pages, and the
+   * candidates it had (which no link of a removed video uses) expire.
+   */
+  markRemoved(removed: VideoRemoved, candidates: readonly ApplyCandidate[]): Promise<void>;
   /** Unless the entry already reflects a newer version (or the job's closing); an equal version is rewritten. */
   writeCandidate(video: VideoRef, candidate: ApplyCandidate): Promise<CandidateWriteResult>;
   /** One page (≤ limit) of an account's videos. */

@@ -37,7 +37,7 @@ export const applyVideoPosted = async (
   await context.announce(linkChanges(posted, NO_LINKS, after));
 };
 
-/** Video Removed: final. Announce the links it turns off, then record the removal. */
+/** Video Removed: final. Announce the links it turns off, then record the removal (a tombstone). */
 export const applyVideoRemoved = async (context: LinkContext, removed: VideoRemoved): Promise<void> => {
   const { video, candidates } = await context.videos.partition(removed.platform, removed.videoId);
   if (video?.removed) return;
@@ -54,7 +54,7 @@ export const applyVideoRemoved = async (context: LinkContext, removed: VideoRemo
     });
     await context.announce(linkChanges(removed, before, NO_LINKS));
   }
-  await context.videos.markRemoved(removed);
+  await context.videos.markRemoved(removed, candidates);
 };
 
 /** Account Disconnected: the latest one counts; it cuts the owner's links until the owner updates again. */

@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import {
   type CheckedDestination,
   checkDestination,
@@ -10,15 +11,21 @@ import {
   UnsafeDestinationError,
 } from './ssrf.ts';
 
-/** What one POST to an employer came to. */
-export type DeliveryOutcome =
+/** What one POST to an employer came to, and how long it took (the delivery log shows both). */
+export type DeliveryOutcome = (
   | { readonly kind: 'delivered'; readonly status: number }
   /** 410: the employer says the endpoint is gone; retrying is pointless. */
   | { readonly kind: 'gone'; readonly status: 410 }
   /** The SSRF guard refused the destination; nothing was sent. */
   | { readonly kind: 'refused'; readonly reason: string }
-  /** Anything else (3xx, 4xx, 5xx, timeout, network): worth another try. */
-  | { readonly kind: 'failed'; readonly reason: string; readonly retryAfterSeconds?: number };
+  /** Anything else (3xx, 4xx, 5xx, timeout, network): worth another try. The status when there was one. */
+  | {
+      readonly kind: 'failed';
+      readonly reason: string;
+      readonly status?: number;
+      readonly retryAfterSeconds?: number;
+    }
+) & { readonly durationMs: number };
 
 export interface EmployerRequest {
   readonly url: string;
@@ -101,6 +108,8 @@ const send = (
     outgoing.end(request.body);
   });
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -115,6 +124,12 @@ export class GuardedEmployerEndpoint implements EmployerEndpoint {
   ) {}
 
   async post(request: EmployerRequest): Promise<DeliveryOutcome> {
+    const started = performance.now();
+    const outcome = await this.attempt(request);
+    return { ...outcome, durationMs: Math.round(performance.now() - started) };
+  }
+
+  private async attempt(request: EmployerRequest): Promise<DistributiveOmit<DeliveryOutcome, 'durationMs'>> {
     let destination: CheckedDestination;
     try {
       destination = await checkDestination(request.url, this.policy);
@@ -138,7 +153,7 @@ export class GuardedEmployerEndpoint implements EmployerEndpoint {
         : `employer endpoint answered ${status}`;
     const retryAfterSeconds = parseRetryAfter(response.retryAfter, this.now());
     return retryAfterSeconds === undefined
-      ? { kind: 'failed', reason }
-      : { kind: 'failed', reason, retryAfterSeconds };
+      ? { kind: 'failed', reason, status }
+      : { kind: 'failed', reason, status, retryAfterSeconds };
   }
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { OutgoingWebhookSpec } from '#shared/http-operations.ts';
-import { ApplicationReceived } from './notification.ts';
+import { ApplicationReceived, ApplicationWithdrawnNotification, EndpointTest } from './notification.ts';
 
 /**
  * The notifications ReelHire POSTs to employers, described once for `GET /openapi.json` (its `webhooks`) with
@@ -34,5 +34,28 @@ export const OUTGOING_WEBHOOKS = {
     headers: SIGNED,
     body: ApplicationReceived,
     responses: RECEIVER_ANSWERS,
+  },
+  'application.withdrawn': {
+    tag: 'notifications',
+    summary: 'The applicant withdrew an application the employer was sent',
+    description:
+      'POSTed to the notifyUrl the application was received under; `webhook-id` is `<applicationId>.withdrawn`. Never before the same application’s application.received (it waits while that one is retried); still sent if that one failed for good.',
+    headers: SIGNED,
+    body: ApplicationWithdrawnNotification,
+    responses: RECEIVER_ANSWERS,
+  },
+  'endpoint.test': {
+    tag: 'notifications',
+    summary: 'The test event `POST /employer/test` sends',
+    description:
+      'POSTed once, at once, to the url given to `POST /employer/test`, under the same signing and SSRF rules; not retried.',
+    headers: SIGNED,
+    body: EndpointTest,
+    responses: {
+      '2XX': { description: 'delivered: `POST /employer/test` answers `delivered: true`' },
+      default: {
+        description: 'not delivered: `POST /employer/test` answers `delivered: false` with the status',
+      },
+    },
   },
 } as const satisfies Readonly<Record<string, OutgoingWebhookSpec>>;

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { type HttpRequest, type HttpResponse, problem, rawBody, tooLarge } from './http.ts';
+import { logger } from './observability.ts';
 
 /** One route's handler: the request, with its path parameters, in; the response out. */
 export type RouteHandler = (request: HttpRequest, context?: Context) => Promise<HttpResponse>;
@@ -77,3 +78,18 @@ export const dispatchHttp = <RouteKey extends string>(routes: Routes<RouteKey>) 
     return problem(404, 'Not Found', `no route ${line}`);
   };
 };
+
+/**
+ * An HTTP function's handler that answers ReelHire's own failure (a route that throws: the store or the bus
+ * unavailable) with 503 problem+json, which clients retry; the error is logged, the request is not.
+ */
+export const answeringFailures =
+  (api: string, detail: string, handle: (request: HttpRequest) => Promise<HttpResponse>) =>
+  async (request: HttpRequest): Promise<HttpResponse> => {
+    try {
+      return await handle(request);
+    } catch (error) {
+      logger.error(`${api} failed`, { error: error instanceof Error ? error.message : String(error) });
+      return problem(503, 'Service Unavailable', detail);
+    }
+  };

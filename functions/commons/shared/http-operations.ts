@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import { MAX_BODY_BYTES, ProblemBody } from './http.ts';
 
 /**
@@ -87,6 +87,20 @@ export const problems = (causes: Readonly<Record<number, string>>): Record<numbe
       { description, content: { 'application/problem+json': ProblemBody } },
     ]),
   );
+
+/** A 429 ReelHire answers itself (its limits, CONTRACT §7): problem+json with `Retry-After` in seconds. */
+export const tooManyRequests = (description: string): Record<429, ResponseSpec> => ({
+  429: {
+    description,
+    content: { 'application/problem+json': ProblemBody },
+    headers: {
+      'retry-after': {
+        description: 'seconds until a request would be accepted',
+        schema: z.number().int().min(1),
+      },
+    },
+  },
+});
 
 /** The 413 of every route that reads a body: checked before anything else. */
 export const BODY_TOO_LARGE = { 413: `the body is over ${MAX_BODY_BYTES} bytes` } as const;

@@ -54,6 +54,27 @@ export const problem = (
   body: JSON.stringify({ type, title, status, detail } satisfies ProblemBody),
 });
 
+/**
+ * 401 for a Bearer credential (RFC 6750): the challenge says `invalid_token` when one was given and refused.
+ * The reason helps the caller; the credential itself is never echoed.
+ */
+export const unauthorized = (detail: string, credentialGiven: boolean): HttpResponse => {
+  const response = problem(401, 'Unauthorized', detail);
+  return {
+    ...response,
+    headers: {
+      ...response.headers,
+      'www-authenticate': credentialGiven
+        ? 'Bearer realm="reelhire", error="invalid_token"'
+        : 'Bearer realm="reelhire"',
+    },
+  };
+};
+
+/** The credential of `Authorization: Bearer <credential>`, or undefined. */
+export const bearerCredential = (request: HttpRequest): string | undefined =>
+  /^Bearer +(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
+
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   statusCode: status,
   headers: { 'content-type': 'application/json', ...headers },
@@ -89,14 +110,3 @@ export const tooLarge = (body: Buffer): HttpResponse | undefined =>
   body.byteLength > MAX_BODY_BYTES
     ? problem(413, 'Payload Too Large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`)
     : undefined;
-
-/** The bearer token of `Authorization: Bearer <token>`, or undefined when there is none. */
-export const bearerTokenOf = (request: HttpRequest): string | undefined =>
-  /^Bearer +(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
-
-/** A 401 with its challenge: `invalid_token` when a token was given (RFC 6750 §3). */
-export const unauthorized = (detail: string, tokenGiven: boolean): HttpResponse => {
-  const response = problem(401, 'Unauthorized', detail);
-  const challenge = tokenGiven ? 'Bearer realm="reelhire", error="invalid_token"' : 'Bearer realm="reelhire"';
-  return { ...response, headers: { ...response.headers, 'www-authenticate': challenge } };
-};

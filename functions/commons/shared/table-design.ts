@@ -5,11 +5,22 @@
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/**
+ * The table's one TTL attribute (epoch seconds): DynamoDB deletes an item up to ~48 h after this instant, the
+ * local runtime sweeps it, and every reader checks it too, since the item can outlive it.
+ */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
 export const INDEXES = {
   /** Videos by account: the fan-out of a portfolio change pages through an account's videos. */
   videosByAccount: { name: 'videosByAccount', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Things due at an instant (a job's `closesAt`, a WebSub lease's renewal), sparse. */
+  /**
+   * Things due at an instant (a job's `closesAt`, a WebSub lease's renewal, an application's unpublished change
+   * or its year without change), sparse.
+   */
   dueAt: { name: 'dueAt', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** An employer's applications and its deliveries, each newest first (the pull inbox and the delivery log). */
+  byEmployer: { name: 'byEmployer', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
 } as const;
 
 export interface IndexDesign {

@@ -79,9 +79,8 @@ export class WebhookIngestion {
   constructor(private readonly ports: IngestionPorts) {}
 
   /**
-   * Receives one delivery. `publishBudgetMs` bounds the wait for the bus: a claim left behind by a function
-   * that timed out mid-publish would turn every retry into a "duplicate" and lose the delivery, so the claim
-   * is released and 503 answered while there is still time to do so.
+   * Receives one delivery. `publishBudgetMs` bounds the wait for the bus, so that 503 is answered (and the
+   * platform retries) while the function still has time to answer at all.
    */
   async receive(
     origin: WebhookOrigin,
@@ -114,19 +113,20 @@ export class WebhookIngestion {
         break;
     }
 
-    const claim = await this.ports.deliveries.claim(origin, verdict.deliveryKey, now);
-    if (claim === undefined) return { outcome: 'duplicate' };
+    // Look, publish, remember: the delivery is remembered only once the bus has its events, so nothing that
+    // fails or dies before that can make the platform's retry look like a duplicate.
+    if (await this.ports.deliveries.published(origin, verdict.deliveryKey, now))
+      return { outcome: 'duplicate' };
     try {
       await within(this.ports.publisher.publish(verdict.events), publishBudgetMs);
     } catch (error) {
-      await this.ports.deliveries.release(claim);
       return { outcome: 'unavailable', detail: error instanceof Error ? error.message : String(error) };
     }
     try {
-      await this.ports.deliveries.confirm(claim);
+      await this.ports.deliveries.remember(origin, verdict.deliveryKey, now);
     } catch {
-      // Published already: answer 200. The claim stays pending, so a copy arriving after it goes stale is
-      // published again (a duplicate event, which every consumer absorbs) rather than lost.
+      // Published already: answer 200. Not remembered, a later copy is published again (a duplicate event,
+      // which every consumer absorbs) rather than lost.
     }
     return { outcome: 'accepted', published: verdict.events.length };
   }

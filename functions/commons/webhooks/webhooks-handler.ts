@@ -18,7 +18,7 @@ export interface WebhookPorts extends IngestionPorts {
   readonly subscriptions: SubscriptionVerifier;
 }
 
-/** Time kept back from the function's remaining time to release a claim and answer. */
+/** Time kept back from the function's remaining time to answer 503 before Lambda stops it. */
 const RESPONSE_RESERVE_MS = 2_000;
 const DEFAULT_PUBLISH_BUDGET_MS = 5_000;
 

@@ -1,5 +1,5 @@
-import type { JobRecord } from '#shared/entities.ts';
-import { compareInstants } from '#shared/instant.ts';
+import type { JobRecord } from './entities.ts';
+import { compareInstants } from './instant.ts';
 
 /** A job as applying sees it: unknown, open, or closed (Job Closed seen, or `closesAt` reached). */
 export type JobStatus =
