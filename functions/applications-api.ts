@@ -4,8 +4,7 @@ import { ApplicationSubmissions, newApplicationId } from '#applications/submit-a
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { viewerAuthenticator } from '#apply/viewer-authentication.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
-import { firehoseFunnelLog } from '#funnel/firehose-funnel-log.ts';
-import { FUNNEL_STREAM_VARIABLE } from '#funnel/funnel-log.ts';
+import { funnelLogFromEnvironment } from '#funnel/from-environment.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { requireEnv } from '#shared/config.ts';
@@ -25,5 +24,5 @@ export const handler = createApplicationsApiHandler({
   }),
   authenticateViewer: viewerAuthenticator(viewerTokenVerifier()),
   now: changes.now,
-  funnel: firehoseFunnelLog(requireEnv(FUNNEL_STREAM_VARIABLE)),
+  funnel: funnelLogFromEnvironment(),
 });

@@ -201,12 +201,15 @@ export const FUNCTIONS = {
   employerApi: {
     entry: 'functions/employer-api.ts',
     description:
-      'The employer API: applications (pull inbox), status changes, delivery log and retries, test event, rotations',
+      'The employer API: applications (pull inbox), status changes, delivery log and retries, test event, rotations, job funnels',
     memoryMb: 512,
     timeoutSeconds: 20,
     secrets: ['EMPLOYER_SIGNING_KEY'],
     table: 'readWrite',
     publishes: true,
+    // Hires go to the funnel log; a job's funnel is counted over it.
+    recordsFunnel: true,
+    queriesFunnel: true,
     reservedConcurrency: 20,
     // A retry sends the notification's message again, taking it out of the dead-letter queue first.
     queues: [

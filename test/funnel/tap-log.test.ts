@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import { funnelStreamNameOf } from '../../lib/names.ts';
+import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { LOCAL_REGION } from '../../local/local-account.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
@@ -32,6 +34,7 @@ describe('the tap log', () => {
   const videoId = `7${Date.now()}`;
   const profileId = `prof_${randomUUID()}`;
   const jobId = `job_${randomUUID()}`;
+  const employerId = String(sampleDetail('jobPublished').employerId);
 
   beforeAll(async () => {
     stack = await startDevStack();
@@ -166,5 +169,101 @@ describe('the tap log', () => {
     expect(anonymous.status).toBe(401);
     // Athena's checks (the workgroup, the Glue table, the bucket's prefixes) passed under the function's role.
     expect(stack.iam.refusals.list().map((refusal) => refusal.action)).toEqual(['firehose:PutRecord']);
+  });
+
+  it('GET /employer/jobs/{jobId}/funnel: taps, page views, applications and hires per video, exact, kept through withdrawal, closing and erasure', async () => {
+    const key = apiKeyOf(DEV_SECRETS.EMPLOYER_SIGNING_KEY, employerId, 0);
+    const jobFunnel = async (as = key): Promise<Response> => {
+      await stack.firehose.flush();
+      return fetch(`${stack.url}/employer/jobs/${jobId}/funnel`, {
+        headers: { authorization: `Bearer ${as}` },
+      });
+    };
+    const before = await jobFunnel();
+    expect(before.status).toBe(200);
+    // The first test's apply tap and page view, both from the video.
+    const row = { platform: 'tiktok', videoId };
+    expect(await before.json()).toEqual({
+      jobId,
+      videos: [{ ...row, applyTaps: 1, applyPageViews: 1, applications: 0, hired: 0 }],
+      totals: { applyTaps: 1, applyPageViews: 1, applications: 0, hired: 0 },
+    });
+
+    for (let tap = 0; tap < 2; tap++) {
+      const answer = await fetch(`${stack.url}/links/tiktok/${videoId}/apply`, { redirect: 'manual' });
+      expect(answer.status).toBe(302);
+      const page = await fetch(answer.headers.get('location') ?? '', { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+    }
+    const direct = await fetch(`${stack.url}/jobs/${jobId}/apply`, { headers: { accept: 'text/html' } });
+    expect(direct.status).toBe(200);
+
+    // One application from the video (applied twice: one application), one without a via from another profile.
+    const otherProfileId = `prof_${randomUUID()}`;
+    await contraWebhook(stack.url, 'profile.updated', {
+      ...sampleDetail('profileUpdated'),
+      profileId: otherProfileId,
+      linkedAccounts: [],
+      updatedAt: new Date().toISOString(),
+    });
+    const applyAs = async (profile: string, body: unknown): Promise<string> => {
+      const token = await viewerToken(profile);
+      const answer = await eventually(
+        async () => {
+          const response = await fetch(`${stack.url}/jobs/${jobId}/applications`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          return response.status === 201 || response.status === 200 ? response : undefined;
+        },
+        { timeoutMs: 30_000, what: `an application from ${profile}` },
+      );
+      return String(((await answer.json()) as { applicationId: string }).applicationId);
+    };
+    const fromVideo = await applyAs(profileId, { via: row });
+    expect(await applyAs(profileId, { via: row })).toBe(fromVideo);
+    const withoutVia = await applyAs(otherProfileId, {});
+
+    const hire = await fetch(`${stack.url}/employer/applications/${fromVideo}/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'hired' }),
+    });
+    expect(hire.status).toBe(200);
+    const withdrawn = await fetch(`${stack.url}/applications/${withoutVia}/withdraw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await viewerToken(otherProfileId)}` },
+    });
+    expect(withdrawn.status).toBe(200);
+    // The job closes and the hired applicant erases their profile: nothing counted is taken back.
+    await contraWebhook(stack.url, 'job.closed', { jobId, version: 2, closedAt: new Date().toISOString() });
+    await contraWebhook(stack.url, 'profile.deleted', {
+      profileId,
+      version: 99,
+      deletedAt: new Date().toISOString(),
+    });
+    await eventually(
+      async () => {
+        const apply = await fetch(`${stack.url}/links/tiktok/${videoId}/apply`, { redirect: 'manual' });
+        const portfolio = await fetch(`${stack.url}/links/tiktok/${videoId}/portfolio`, {
+          redirect: 'manual',
+        });
+        return apply.status === 404 && portfolio.status === 404 ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the closed job’s and the erased profile’s links gone' },
+    );
+
+    const after = await jobFunnel();
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({
+      jobId,
+      videos: [{ ...row, applyTaps: 3, applyPageViews: 3, applications: 1, hired: 1 }],
+      totals: { applyTaps: 3, applyPageViews: 4, applications: 2, hired: 1 },
+    });
+    const stranger = await jobFunnel(apiKeyOf(DEV_SECRETS.EMPLOYER_SIGNING_KEY, 'emp_stranger', 0));
+    expect(stranger.status).toBe(404);
+    expect(stranger.headers.get('content-type')).toBe('application/problem+json');
+    expect((await jobFunnel('not-a-key')).status).toBe(401);
   });
 });

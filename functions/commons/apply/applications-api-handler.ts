@@ -18,7 +18,7 @@ export interface ApplicationsApiDependencies {
   readonly submissions: Pick<ApplicationSubmissions, 'submit'>;
   readonly authenticateViewer: ViewerAuthenticator;
   readonly now: () => Date;
-  /** Where apply page views are written (CONTRACT §8). */
+  /** Where apply page views and applications are written (CONTRACT §8). */
   readonly funnel: FunnelLog;
 }
 
@@ -66,7 +66,9 @@ const apply = async (
         { 'retry-after': String(outcome.retryAfterSeconds) },
       );
     case 'submitted': {
-      const { applicationId, status } = outcome.application;
+      const { applicationId, status, submittedAt, via } = outcome.application;
+      // Recorded on a repeat too: a record lost with a failed answer is written when the viewer tries again.
+      await deps.funnel.recordStep({ kind: 'application', id: applicationId, at: submittedAt, jobId, via });
       const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };
       return json(outcome.isNew ? 201 : 200, body, NO_STORE);
     }
@@ -88,14 +90,12 @@ const applyPageOf = async (
   const page = applyPage(status);
   if (page.statusCode !== 200) return page;
   // A page view is one answered 200: answered only once the funnel log has it, so every view shown is counted.
-  const video = videoOfVia(request.queryStringParameters?.via);
-  await deps.funnel.record({
+  await deps.funnel.recordStep({
     kind: 'applyPageView',
     id: request.requestContext.requestId,
     at: new Date(request.requestContext.timeEpoch).toISOString(),
     jobId,
-    platform: video?.platform ?? null,
-    videoId: video?.videoId ?? null,
+    via: videoOfVia(request.queryStringParameters?.via),
   });
   return page;
 };

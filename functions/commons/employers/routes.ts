@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { applicationStatus, id, statusNote, timestamp } from '#events/fields.ts';
+import { applicationStatus, id, platform, statusNote, timestamp } from '#events/fields.ts';
 import { EmployerApplication } from '#shared/application-views.ts';
 import {
   BODY_TOO_LARGE,
+  countBody,
   type Operations,
   problems,
   routeKeysOf,
@@ -56,6 +57,22 @@ export const SecretRotated = z.object({ secret: z.string().regex(/^whsec_/) });
 export const KeyRotated = z.object({ key: z.string() });
 
 const ApplicationPath = z.object({ applicationId: id });
+
+/** A job's counts (CONTRACT §8), per video and in all: the same four steps. */
+const JobCounts = z.object({
+  applyTaps: countBody,
+  applyPageViews: countBody,
+  applications: countBody,
+  hired: countBody,
+});
+
+/** `GET /employer/jobs/{jobId}/funnel` (CONTRACT §8): each video that brought any count, and the job's totals. */
+export const JobFunnelBody = z.object({
+  jobId: id,
+  videos: z.array(z.object({ platform, videoId: id }).extend(JobCounts.shape)),
+  totals: JobCounts.describe('everything of the job, with or without a via'),
+});
+export type JobFunnel = z.input<typeof JobFunnelBody>;
 
 /** What every employer route may answer besides its own: the key first, then the store. */
 const EMPLOYER_PROBLEMS = {
@@ -122,6 +139,24 @@ export const EMPLOYER_API = {
         409: 'the application is final: its status no longer changes',
         422: 'a status the employer may not set, a note over 1,000 characters, or a body that is not that object',
         ...EMPLOYER_PROBLEMS,
+      }),
+      ...EMPLOYER_LIMIT,
+    },
+  },
+  'GET /employer/jobs/{jobId}/funnel': {
+    tag: 'employer',
+    summary: 'The job’s funnel: taps on its Apply links, apply page views, applications and hires, per video',
+    description:
+      'Exact and cumulative since the job was published (through withdrawal, closing and erasure), each step within 60 seconds. A video appears once it has any count; `totals` also counts what came without a `via`.',
+    security: 'employerKey',
+    path: z.object({ jobId: id }),
+    responses: {
+      200: { description: 'the counts', content: json(JobFunnelBody) },
+      ...problems({
+        ...BODY_TOO_LARGE,
+        404: 'the employer has no job of that id (another employer’s too: never 403)',
+        ...EMPLOYER_PROBLEMS,
+        503: 'the store or the funnel query is unavailable; try again',
       }),
       ...EMPLOYER_LIMIT,
     },

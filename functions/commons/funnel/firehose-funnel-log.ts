@@ -1,6 +1,6 @@
 import { type FirehoseStream, firehoseStream } from '#shared/aws/firehose.ts';
 import type { FunnelLog } from './funnel-log.ts';
-import { type FunnelRecord, funnelLine } from './funnel-record.ts';
+import { type FunnelRecord, funnelLine, type JobStep, jobStepRecord } from './funnel-record.ts';
 
 /**
  * The funnel log as a Firehose delivery stream into S3 (JSON lines): one PutRecord per tap, no DynamoDB write.
@@ -11,6 +11,10 @@ export class FirehoseFunnelLog implements FunnelLog {
 
   record(record: FunnelRecord): Promise<void> {
     return this.stream.put(funnelLine(record));
+  }
+
+  recordStep(step: JobStep): Promise<void> {
+    return this.record(jobStepRecord(step));
   }
 }
 

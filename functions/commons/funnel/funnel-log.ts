@@ -1,4 +1,4 @@
-import type { FunnelRecord } from './funnel-record.ts';
+import type { FunnelRecord, JobStep } from './funnel-record.ts';
 
 /**
  * Where taps and page views are written: an append-only log, never a shared item. `record` resolves once the
@@ -7,6 +7,8 @@ import type { FunnelRecord } from './funnel-record.ts';
  */
 export interface FunnelLog {
   record(record: FunnelRecord): Promise<void>;
+  /** A job's step (page view, application, hire) with the video of its `via`, as one record. */
+  recordStep(step: JobStep): Promise<void>;
 }
 
 /** The environment variable naming the delivery stream, set by the stack on the functions that record. */

@@ -1,16 +1,14 @@
 import * as z from 'zod';
 import { id, platform } from '#events/fields.ts';
-import { type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
+import { countBody, type Operations, problems, routeKeysOf } from '#shared/http-operations.ts';
 
 /** The funnel API's routes, listed once with what they answer (lib/routing.ts, the handler, /openapi.json). */
-
-const count = z.number().int().min(0);
 
 /** `GET /profiles/me/funnel` (CONTRACT §8): the viewer's videos that brought portfolio taps. */
 export const ProfileFunnelBody = z.object({
   profileId: id,
-  videos: z.array(z.object({ platform, videoId: id, portfolioTaps: count })),
-  totals: z.object({ portfolioTaps: count }),
+  videos: z.array(z.object({ platform, videoId: id, portfolioTaps: countBody })),
+  totals: z.object({ portfolioTaps: countBody }),
 });
 
 export const FUNNEL_API = {
