@@ -218,7 +218,7 @@ export const benchCdnCache = async (options: CdnCacheOptions): Promise<CdnCacheR
 };
 
 /** One creator's linked TikTok account and its videos, through the bus as the platforms' events would come. */
-const seedLinkedVideos = async (
+export const seedLinkedVideos = async (
   bus: EventBridgeClient,
   busNames: readonly string[],
   accountId: string,

@@ -12,4 +12,7 @@ export const PRICES = {
   dynamoDbPerMillionWriteUnits: 0.625,
   dynamoDbPerMillionReadUnits: 0.125,
   apiGatewayHttpPerMillionRequests: 1.0,
+  /** Firehose Direct PUT, first 500 TB a month; each record rounded up to 5 KB. */
+  firehosePerGbIngested: 0.029,
+  s3PerThousandPuts: 0.005,
 } as const;
