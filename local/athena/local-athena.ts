@@ -151,6 +151,17 @@ export class LocalAthena {
     };
   }
 
+  /**
+   * Runs one query now and answers its rows (null as undefined), for the runtime's own readers (the console):
+   * what StartQueryExecution then GetQueryResults would give, without a workgroup or a caller to authorize.
+   */
+  async query(sql: string, parameters: readonly string[]): Promise<(string | undefined)[][]> {
+    const execution = await this.run(sql, parameters);
+    if (execution.state !== 'SUCCEEDED')
+      throw new AthenaError('InvalidRequestException', execution.reason ?? sql);
+    return execution.rows.map((row) => row.map((value) => value ?? undefined));
+  }
+
   /** The workgroup an execution ran in: its GetQueryExecution and GetQueryResults are authorized on it. */
   workGroupOf(executionId: string): string | undefined {
     return this.executions.get(executionId)?.workGroup;

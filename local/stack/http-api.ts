@@ -5,6 +5,7 @@ import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/loca
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
 import type { LocalAthena } from '../athena/local-athena.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { funnelView } from '../console/funnel-view.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import type { LocalDeliveryStreams } from '../firehose/local-delivery-streams.ts';
 import { handleAwsJson } from '../http/aws-json-endpoint.ts';
@@ -147,6 +148,7 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
         storage: input.storage,
         alarms: () => input.alarms.list(),
         refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),
+        funnel: (query) => funnelView(input.athena, query),
       }),
   });
   return routes;

@@ -27,6 +27,20 @@ export const jobFunnelQuery = (table: string, jobId: string, sinceDay: string): 
   parameters: [jobId, sinceDay],
 });
 
+/** A video's taps of both kinds (the console's view of a video). */
+export const videoTapsQuery = (table: string, platform: string, videoId: string): FunnelQuery => ({
+  sql: `SELECT kind, COUNT(DISTINCT id) AS taps FROM ${table} WHERE platform = ? AND videoid = ? AND kind IN ('portfolioTap', 'applyTap') GROUP BY kind`,
+  parameters: [platform, videoId],
+});
+
+/** Rows of (kind, count) as a video's taps. */
+export const videoTapsOf = (
+  rows: readonly (readonly (string | undefined)[])[],
+): { portfolioTaps: number; applyTaps: number } => {
+  const count = (kind: string) => Number(rows.find(([rowKind]) => rowKind === kind)?.[1] ?? 0);
+  return { portfolioTaps: count('portfolioTap'), applyTaps: count('applyTap') };
+};
+
 const isJobFunnelKind = (value: string | undefined): value is JobFunnelKind =>
   (JOB_FUNNEL_KINDS as readonly (string | undefined)[]).includes(value);
 
