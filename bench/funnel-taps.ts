@@ -3,14 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { funnelLine } from '#funnel/funnel-record.ts';
 import { FUNNEL_BUFFER_MB, FUNNEL_BUFFER_SECONDS } from '../lib/constructs/funnel-log.ts';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { FUNCTIONS } from '../lib/functions.ts';
 import { bundleEntry, writeBundle } from '../local/dev/function-bundler.ts';
-import { startLocalStack } from '../local/local-stack.ts';
-import { FaultProxy } from '../reliability/fault-proxy.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { seedLinkedVideos } from './cdn-cache.ts';
 import { PRICES } from './prices.ts';
 
@@ -120,23 +118,9 @@ export const benchFunnelTaps = async (options: {
   readonly concurrency?: number;
 }): Promise<FunnelTapsResult> => {
   const concurrency = options.concurrency ?? 8;
-  const proxy = await FaultProxy.start({});
   let now = Date.UTC(2026, 0, 1);
-  const stack = await startLocalStack({
-    projectDir: PROJECT_ROOT,
-    port: 0,
-    dynamoPort: 0,
-    schedules: false,
-    env: { ...process.env, REELHIRE_DATA_DIR: '' },
-    dynamoEndpointForFunctions: proxy.url,
-    frontDoorClock: () => now,
-  });
-  proxy.setTarget(stack.dynamoEndpoint);
-  const bus = new EventBridgeClient({
-    endpoint: stack.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const bench = await startBenchStack(() => now);
+  const { stack, proxy, bus } = bench;
   const bundleDir = await mkdtemp(path.join(tmpdir(), 'reelhire-untapped-'));
   try {
     const links = [...stack.functions.values()].find((fn) => fn.name.includes('LinksApiFunction'));
@@ -218,9 +202,7 @@ export const benchFunnelTaps = async (options: {
       cost: tapCost(total(alone.tapped).meanMs - total(alone.plain).meanMs),
     };
   } finally {
-    bus.destroy();
-    await stack.stop();
-    await proxy.close();
+    await bench.stop();
     await rm(bundleDir, { recursive: true, force: true });
   }
 };
