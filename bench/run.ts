@@ -159,7 +159,13 @@ const cold = await measureColdInit(sizes.coldSamples);
 /** The target is about what bundling saves a function that loads AWS SDK clients; one that loads none is context. */
 const loadsAwsClients = (name: keyof typeof FUNCTIONS): boolean => {
   const spec: FunctionSpec = FUNCTIONS[name];
-  return spec.table !== 'none' || spec.publishes || spec.secrets.length > 0;
+  return (
+    spec.table !== 'none' ||
+    spec.publishes ||
+    spec.secrets.length > 0 ||
+    spec.recordsFunnel === true ||
+    spec.queriesFunnel === true
+  );
 };
 for (const fn of cold) {
   const targeted = loadsAwsClients(fn.function);
