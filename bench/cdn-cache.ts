@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENTS } from '#events/catalog.ts';
 import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
-import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
-import { startLocalStack } from '../local/local-stack.ts';
-import { FaultProxy } from '../reliability/fault-proxy.ts';
 import { seededRandom } from '../reliability/seeded-random.ts';
+import { startBenchStack } from './bench-stack.ts';
 
 /**
  * Table reads of a Zipf-skewed `GET /links/{platform}/{videoId}` load through the local stack, whose API port is
@@ -53,8 +51,6 @@ export interface CdnCacheOptions {
   /** @default 8 */
   readonly concurrency?: number;
 }
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Zipf weights of ranks 1..n, normalised. */
 const zipfShares = (keys: number, exponent: number): number[] => {
@@ -129,19 +125,9 @@ const inParallel = async (count: number, concurrency: number, task: (index: numb
 export const benchCdnCache = async (options: CdnCacheOptions): Promise<CdnCacheResult> => {
   const exponent = options.exponent ?? 1.1;
   const concurrency = options.concurrency ?? 8;
-  const proxy = await FaultProxy.start({});
   let now = Date.UTC(2026, 0, 1);
-  const stack = await startLocalStack({
-    projectDir: PROJECT_ROOT,
-    port: 0,
-    dynamoPort: 0,
-    schedules: false,
-    env: { ...process.env, REELHIRE_DATA_DIR: '' },
-    dynamoEndpointForFunctions: proxy.url,
-    frontDoorClock: () => now,
-  });
-  proxy.setTarget(stack.dynamoEndpoint);
-  const bus = new EventBridgeClient({ endpoint: stack.url, region: 'us-east-1', credentials });
+  const bench = await startBenchStack(() => now);
+  const { stack, proxy, bus } = bench;
   try {
     const account = `bench-${randomUUID()}`;
     const videoIds = Array.from({ length: options.videos }, (_, index) => `bench-${index}-${randomUUID()}`);
@@ -211,14 +197,12 @@ export const benchCdnCache = async (options: CdnCacheOptions): Promise<CdnCacheR
       withCache,
     };
   } finally {
-    bus.destroy();
-    await stack.stop();
-    await proxy.close();
+    await bench.stop();
   }
 };
 
 /** One creator's linked TikTok account and its videos, through the bus as the platforms' events would come. */
-const seedLinkedVideos = async (
+export const seedLinkedVideos = async (
   bus: EventBridgeClient,
   busNames: readonly string[],
   accountId: string,

@@ -3,6 +3,11 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import {
+  FUNNEL_STREAM_VARIABLE,
+  FUNNEL_TABLE_VARIABLE,
+  FUNNEL_WORKGROUP_VARIABLE,
+} from '#funnel/funnel-log.ts';
 import { bundledHandlerFileOf, readAssembly } from '../lib/assembly.ts';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../lib/functions.ts';
@@ -32,6 +37,10 @@ const INIT_ENVIRONMENT: NodeJS.ProcessEnv = {
   QUEUE_URL: 'http://127.0.0.1:3000/000000000000/bench',
   DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:3000/000000000000/bench-dlq',
   VIEWER_JWKS_URL: 'https://127.0.0.1/.well-known/jwks.json',
+  // The funnel log's stream, workgroup and table (recordsFunnel, queriesFunnel).
+  [FUNNEL_STREAM_VARIABLE]: 'bench',
+  [FUNNEL_WORKGROUP_VARIABLE]: 'bench',
+  [FUNNEL_TABLE_VARIABLE]: 'bench.funnel',
   REELHIRE_MODE: 'local',
   POWERTOOLS_DEV: 'false',
   // The other routes' queues some functions use (lib/functions.ts `queues`).

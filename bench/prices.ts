@@ -19,6 +19,9 @@ export const PRICES = {
     { upToMillions: 300, perMillion: 1.0 },
     { upToMillions: Number.POSITIVE_INFINITY, perMillion: 0.9 },
   ],
+  /** Firehose Direct PUT, first 500 TB a month; each record rounded up to 5 KB. */
+  firehosePerGbIngested: 0.029,
+  s3PerThousandPuts: 0.005,
 } as const;
 
 /**

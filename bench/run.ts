@@ -16,6 +16,7 @@ import {
   reelhireCost,
   TIKTOK_MONTHLY_VIDEO_POSTED_MILLIONS,
 } from './cost-model.ts';
+import { benchFunnelTaps } from './funnel-taps.ts';
 import { benchPipeline } from './pipeline.ts';
 import { PRICES } from './prices.ts';
 import { benchIngestRatio, benchWebhookIngest } from './webhook-ingest.ts';
@@ -34,6 +35,7 @@ const sizes = smoke
       cdnVideos: 20,
       cdnRequests: 200,
       cdnUncached: 100,
+      funnelTaps: 100,
     }
   : {
       pipelineEvents: 2000,
@@ -42,6 +44,7 @@ const sizes = smoke
       cdnVideos: 1000,
       cdnRequests: 20_000,
       cdnUncached: 4_000,
+      funnelTaps: 2_000,
     };
 
 interface Figure {
@@ -145,12 +148,44 @@ for (const run of cdn.withCache) {
   });
 }
 
+step(
+  `funnel taps (${sizes.funnelTaps} taps on one viral video, recorded, then the same on the links function without the funnel, alternating)`,
+);
+const funnelTaps = await benchFunnelTaps({ taps: sizes.funnelTaps });
+figures.push({
+  name: 'funnel: taps/s recorded ÷ plain /portfolio redirects/s (same stack, same requests)',
+  value: funnelTaps.ratio,
+  unit: `${funnelTaps.tapped.tapsPerSecond.toFixed(0)} vs ${funnelTaps.plain.tapsPerSecond.toFixed(0)} per s at ${funnelTaps.concurrency} at once; mean ${funnelTaps.tapped.meanMs.toFixed(1)} vs ${funnelTaps.plain.meanMs.toFixed(1)} ms; ${funnelTaps.tapped.not302 + funnelTaps.plain.not302} not 302`,
+  target: '≥ 0.8',
+  met: funnelTaps.ratio >= 0.8,
+});
+figures.push({
+  name: 'funnel: DynamoDB write calls per tap during the burst (each ≥ 1 write unit)',
+  value: funnelTaps.writesPerTap,
+  unit: 'writes',
+  target: '≤ 0.05',
+  met: funnelTaps.writesPerTap <= 0.05,
+});
+figures.push({
+  name: 'funnel: modelled cost per million taps (Firehose 5 KB records, S3 PUTs, the PutRecord’s Lambda time)',
+  value: funnelTaps.cost.funnelLogUsd,
+  unit: `$ (one DynamoDB write per tap instead: $${funnelTaps.cost.writePerTapUsd.toFixed(3)})`,
+  target: `< $${funnelTaps.cost.writePerTapUsd}`,
+  met: funnelTaps.cost.funnelLogUsd < funnelTaps.cost.writePerTapUsd,
+});
+
 step('cold init per function (fresh node process, median)');
 const cold = await measureColdInit(sizes.coldSamples);
 /** The target is about what bundling saves a function that loads AWS SDK clients; one that loads none is context. */
 const loadsAwsClients = (name: keyof typeof FUNCTIONS): boolean => {
   const spec: FunctionSpec = FUNCTIONS[name];
-  return spec.table !== 'none' || spec.publishes || spec.secrets.length > 0;
+  return (
+    spec.table !== 'none' ||
+    spec.publishes ||
+    spec.secrets.length > 0 ||
+    spec.recordsFunnel === true ||
+    spec.queriesFunnel === true
+  );
 };
 for (const fn of cold) {
   const targeted = loadsAwsClients(fn.function);
@@ -257,6 +292,7 @@ const results = {
   coldInit: cold,
   ingest,
   cdn,
+  funnelTaps,
   cost: { reelhire: ours, naive, contractFloorUsd: floor },
   ingestRatio,
   synthSeconds,
@@ -285,6 +321,13 @@ const costTable = (title: string, estimate: CostEstimate) => [
   '',
 ];
 table.push('', ...costTable('ReelHire', ours), ...costTable('naive', naive));
+table.push(
+  '| funnel log, per million taps | $ | why |',
+  '| --- | --- | --- |',
+  ...funnelTaps.cost.lines.map((line) => `| ${line.item} | ${line.usd.toFixed(4)} | ${line.why} |`),
+  `| **total** | **${funnelTaps.cost.funnelLogUsd.toFixed(3)}** | one DynamoDB write per tap instead: ${funnelTaps.cost.writePerTapUsd.toFixed(3)} |`,
+  '',
+);
 const markdown = `# ReelHire benchmark${smoke ? ' (smoke run: not for quoting)' : ''}\n\nMeasured ${results.measuredAt} on ${results.machine.cpus} cores, Node ${results.machine.node}; prices ${PRICES.region} as of ${PRICES.checkedOn}.\n\n${table.join('\n')}\n`;
 
 const directory = path.join(PROJECT_ROOT, 'bench', 'results');

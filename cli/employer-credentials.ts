@@ -69,6 +69,13 @@ export const currentEmployerSecret = async (
   return employerSecret(master, employerId, employer.secretGeneration);
 };
 
+/** The employer's current API key (what the employer API takes as `Authorization: Bearer <key>`). */
+export const currentEmployerKey = async (employerId: string, options: CredentialOptions): Promise<string> => {
+  const master = await masterKeyOf(options);
+  const employer = await employerOf(employerId, options);
+  return apiKeyOf(master, employerId, employer.keyGeneration);
+};
+
 const credentialCommand = (program: Command, name: string, summary: string, description: string) =>
   program
     .command(name)
@@ -92,9 +99,7 @@ export const registerEmployerCredentials = (program: Command): void => {
       'master key (EMPLOYER_SIGNING_KEY, else its development default, or a deployed stack’s with --region) at ' +
       'the key generation the stack holds for the employer (POST /employer/key/rotate bumps it).',
   ).action(async (employerId: string, options: CredentialOptions) => {
-    const master = await masterKeyOf(options);
-    const employer = await employerOf(employerId, options);
-    process.stdout.write(`${apiKeyOf(master, employerId, employer.keyGeneration)}\n`);
+    process.stdout.write(`${await currentEmployerKey(employerId, options)}\n`);
   });
   credentialCommand(
     program,

@@ -6,6 +6,7 @@ import { describeFailure, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEmployer } from './employer.ts';
 import { registerEmployerCredentials } from './employer-credentials.ts';
+import { registerFunnel } from './funnel.ts';
 import { registerInvoke } from './invoke.ts';
 import { registerLinks } from './links.ts';
 import { registerLogs } from './logs.ts';
@@ -21,7 +22,7 @@ export const buildProgram = (): Command => {
   const program = new Command('reelhire')
     .description(
       'ReelHire from the command line: send sample webhooks and events to a running stack, read links, make ' +
-        'local viewer tokens, employer keys and secrets, list a job’s applications, inspect and redrive dead-letter ' +
+        'local viewer tokens, employer keys and secrets, list a job’s applications and its funnel, inspect and redrive dead-letter ' +
         'queues, show the alarms, receive notifications. ' +
         'Targets `npm start` at http://127.0.0.1:$PORT (3000) unless --url or REELHIRE_URL says otherwise.',
     )
@@ -40,6 +41,7 @@ export const buildProgram = (): Command => {
   registerToken(program);
   registerEmployerCredentials(program);
   registerApplications(program);
+  registerFunnel(program);
   registerDlq(program);
   registerAlarms(program);
   registerLogs(program);

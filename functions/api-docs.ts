@@ -3,6 +3,7 @@ import { API_DOCS } from '#api-docs/routes.ts';
 import { APPLICANT_API } from '#applications/routes.ts';
 import { APPLICATIONS_API } from '#apply/routes.ts';
 import { EMPLOYER_API } from '#employers/routes.ts';
+import { FUNNEL_API } from '#funnel/routes.ts';
 import { LINKS_API } from '#links/routes.ts';
 import { OUTGOING_WEBHOOKS } from '#notify/outgoing-webhooks.ts';
 import { requireEnv } from '#shared/config.ts';
@@ -20,6 +21,7 @@ export const handler = createApiDocsHandler({
     ...APPLICATIONS_API,
     ...APPLICANT_API,
     ...EMPLOYER_API,
+    ...FUNNEL_API,
     ...WEBHOOKS_API,
     ...API_DOCS,
   },

@@ -4,6 +4,7 @@ import { ApplicationSubmissions, newApplicationId } from '#applications/submit-a
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { viewerAuthenticator } from '#apply/viewer-authentication.ts';
 import { viewerTokenVerifier } from '#apply/viewer-token.ts';
+import { funnelLogFromEnvironment } from '#funnel/from-environment.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { documentClient } from '#shared/aws/dynamo.ts';
 import { requireEnv } from '#shared/config.ts';
@@ -23,4 +24,5 @@ export const handler = createApplicationsApiHandler({
   }),
   authenticateViewer: viewerAuthenticator(viewerTokenVerifier()),
   now: changes.now,
+  funnel: funnelLogFromEnvironment(),
 });

@@ -21,6 +21,10 @@ export interface FunctionSpec {
   readonly table: 'none' | 'read' | 'readWrite';
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
+  /** Whether it writes the funnel log (taps, page views: PutRecord on its delivery stream). @default false */
+  readonly recordsFunnel?: boolean;
+  /** Whether it counts the funnel log (Athena queries in its workgroup over the log's table). @default false */
+  readonly queriesFunnel?: boolean;
   /**
    * ReservedConcurrentExecutions: what the capacity plan (docs/capacity.md) gives it at peak, reserved so that
    * no other function can starve it and it cannot starve the others.
@@ -145,12 +149,13 @@ export const FUNCTIONS = {
   },
   linksApi: {
     entry: 'functions/links-api.ts',
-    description: 'GET /health, /links/{platform}/{videoId}[/portfolio]',
+    description: 'GET /health, /links/{platform}/{videoId}[/portfolio|/apply] (the taps)',
     memoryMb: 512,
     timeoutSeconds: 10,
     secrets: [],
     table: 'read',
     publishes: false,
+    recordsFunnel: true,
     reservedConcurrency: 100,
   },
   applicationsApi: {
@@ -162,7 +167,22 @@ export const FUNCTIONS = {
     verifiesViewerTokens: true,
     table: 'readWrite',
     publishes: true,
+    recordsFunnel: true,
     reservedConcurrency: 50,
+  },
+  funnelApi: {
+    entry: 'functions/funnel-api.ts',
+    description: 'GET /profiles/me/funnel: counts over the funnel log (Athena; DuckDB locally)',
+    memoryMb: 256,
+    // Waits on its Athena query: API Gateway gives up at 30 s.
+    timeoutSeconds: 29,
+    secrets: [],
+    verifiesViewerTokens: true,
+    table: 'none',
+    publishes: false,
+    queriesFunnel: true,
+    // A creator's dashboard reads, each holding its environment 1–3 s on Athena; Athena runs ~150 at once per account.
+    reservedConcurrency: 20,
   },
   apiDocs: {
     entry: 'functions/api-docs.ts',
@@ -189,12 +209,15 @@ export const FUNCTIONS = {
   employerApi: {
     entry: 'functions/employer-api.ts',
     description:
-      'The employer API: applications (pull inbox), status changes, delivery log and retries, test event, rotations',
+      'The employer API: applications (pull inbox), status changes, delivery log and retries, test event, rotations, job funnels',
     memoryMb: 512,
     timeoutSeconds: 20,
     secrets: ['EMPLOYER_SIGNING_KEY'],
     table: 'readWrite',
     publishes: true,
+    // Hires go to the funnel log; a job's funnel is counted over it.
+    recordsFunnel: true,
+    queriesFunnel: true,
     reservedConcurrency: 20,
     // A retry sends the notification's message again, taking it out of the dead-letter queue first.
     queues: [

@@ -15,6 +15,18 @@ export const stackIdOf = (stage: string, kind: StackKind): string =>
 
 export const busNameOf = (stage: string): string => `reelhire-${stage}`;
 
+/** The funnel log's Firehose delivery stream: fixed, so functions are granted it without a cross-stack reference. */
+export const funnelStreamNameOf = (stage: string): string => `reelhire-${stage}-funnel`;
+
+/** The funnel's Athena workgroup, Glue database and table: fixed names, granted without references. */
+export const funnelWorkGroupNameOf = (stage: string): string => `reelhire-${stage}-funnel`;
+export const funnelDatabaseNameOf = (stage: string): string =>
+  `reelhire_${stage.replaceAll('-', '_')}_funnel`;
+export const FUNNEL_TABLE_NAME = 'funnel_log';
+/** The funnel log's bucket: named (globally unique by account and region) so it is granted without a reference. */
+export const funnelBucketNameOf = (stage: string, account: string, region: string): string =>
+  `reelhire-${stage}-funnel-${account}-${region}`;
+
 /** Route id of the rule on the default bus that forwards to ReelHire's bus (config.forwardDefaultBus). */
 export const DEFAULT_BUS_FORWARD = 'DefaultBusForward';
 

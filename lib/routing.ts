@@ -3,6 +3,7 @@ import { APPLICANT_API_ROUTES, CLOSING_EVENTS } from '#applications/routes.ts';
 import { APPLICATIONS_API_ROUTES } from '#apply/routes.ts';
 import { EMPLOYER_API_ROUTES } from '#employers/routes.ts';
 import { EVENTS, type EventName } from '#events/catalog.ts';
+import { FUNNEL_API_ROUTES } from '#funnel/routes.ts';
 import { CONTRA_EVENTS, LINKS_API_ROUTES, VIDEO_EVENTS } from '#links/routes.ts';
 import { NOTIFICATION_EVENTS } from '#notify/routes.ts';
 import { WEBHOOK_ROUTES } from '#webhooks/routes.ts';
@@ -199,10 +200,12 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     'GET /health': 'publicReads',
     'GET /links/{platform}/{videoId}': 'publicReads',
     'GET /links/{platform}/{videoId}/portfolio': 'viewer',
+    'GET /links/{platform}/{videoId}/apply': 'viewer',
   }),
   ...servedBy('applicationsApi', APPLICATIONS_API_ROUTES, 'viewer'),
   ...servedBy('applicantApi', APPLICANT_API_ROUTES, 'viewer'),
   ...servedBy('employerApi', EMPLOYER_API_ROUTES, 'employer'),
+  ...servedBy('funnelApi', FUNNEL_API_ROUTES, 'viewer'),
   ...servedBy('webhooks', WEBHOOK_ROUTES, 'webhooks'),
   ...servedBy('apiDocs', API_DOCS_ROUTES, 'publicReads'),
 ];

@@ -15,8 +15,19 @@ import { ALL_EVENTS, SOURCE_PREFIX } from '#events/catalog.ts';
 import { ALL_INDEXES, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#shared/table-design.ts';
 import type { Stage } from './config.ts';
 import { EventSchemaRegistry } from './constructs/event-schema-registry.ts';
+import { FunnelLog } from './constructs/funnel-log.ts';
 import { THROTTLE_CLASSES } from './front-door.ts';
-import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
+import {
+  busNameOf,
+  DEFAULT_BUS_FORWARD,
+  FUNNEL_TABLE_NAME,
+  funnelBucketNameOf,
+  funnelDatabaseNameOf,
+  funnelStreamNameOf,
+  funnelWorkGroupNameOf,
+  logicalIds,
+  ruleNameOf,
+} from './names.ts';
 import { EVENT_ROUTES, PLATFORM_SUBSCRIPTIONS, SCHEDULES } from './routing.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -64,6 +75,8 @@ export class StatefulStack extends Stack {
   public readonly deadLetterQueues: ReadonlyMap<string, Queue>;
   /** The shapes of the events on the bus, for its subscribers: the contract's events, not the internal ones. */
   public readonly schemaRegistry: EventSchemaRegistry;
+  /** Taps and page views, kept: the funnel's counts are queries over it. */
+  public readonly funnelLog: FunnelLog;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -107,6 +120,15 @@ export class StatefulStack extends Stack {
     this.schemaRegistry = new EventSchemaRegistry(this, 'EventSchemas', {
       registryName: busNameOf(props.stage),
       events: ALL_EVENTS.filter((definition) => !definition.internal),
+    });
+
+    this.funnelLog = new FunnelLog(this, 'FunnelLog', {
+      streamName: funnelStreamNameOf(props.stage),
+      bucketName: funnelBucketNameOf(props.stage, this.account, this.region),
+      workGroupName: funnelWorkGroupNameOf(props.stage),
+      databaseName: funnelDatabaseNameOf(props.stage),
+      tableName: FUNNEL_TABLE_NAME,
+      removalPolicy,
     });
 
     const platforms = props.platformAccountIds ?? [];

@@ -14,6 +14,7 @@ import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names
 import { ALL_INDEXES } from '#shared/table-design.ts';
 import { originDomainOf, type ReelHireConfig } from './config.ts';
 import { ApiDistribution } from './constructs/api-distribution.ts';
+import { grantFunnelQueries, grantFunnelRecording } from './constructs/funnel-access.ts';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring.ts';
 import { QueuedEventRoute } from './constructs/queued-event-route.ts';
 import { ReelHireFunction } from './constructs/reelhire-function.ts';
@@ -211,6 +212,8 @@ export class StatelessStack extends Stack {
   private grantAccess(fn: ReelHireFunction, spec: FunctionSpec, props: StatelessStackProps): void {
     if (spec.table !== 'none') grantTableAccess(fn.role, props.table, ALL_INDEXES, spec.table);
     if (spec.publishes) props.eventBus.grantPutEventsTo(fn.role);
+    if (spec.recordsFunnel) grantFunnelRecording(this, fn, props.config.stage);
+    if (spec.queriesFunnel) grantFunnelQueries(this, fn, props.config.stage);
     for (const name of spec.secrets) {
       const secretName = props.config.secretNames[name];
       // GetSecretValue only (grantRead adds DescribeSecret), on `<name>-??????`: the secret's ARN is its name,

@@ -7,6 +7,7 @@ import { recentApplications } from './console/applications-view.ts';
 import { signingValueOf } from './dev-secrets.ts';
 import type { BusEvent } from './eventbridge/bus-event.ts';
 import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
+import type { LocalDeliveryStreams } from './firehose/local-delivery-streams.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
 import { consoleOrigins } from './http/local-only.ts';
 import type { FunctionLogSink, LocalFunction } from './lambda/local-function.ts';
@@ -19,6 +20,7 @@ import { type DeadLetterQueueContents, deadLetterQueueView } from './stack/dead-
 import { startEventBuses } from './stack/event-buses.ts';
 import { startEventSourcePollers } from './stack/event-source-pollers.ts';
 import { startFunctions } from './stack/functions.ts';
+import { startFunnelLog } from './stack/funnel-log.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
 import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
@@ -89,6 +91,11 @@ export interface LocalStackOptions {
    */
   readonly dynamoEndpointForFunctions?: string;
   /**
+   * The Firehose endpoint the functions are given (AWS_ENDPOINT_URL_FIREHOSE), when not the API port itself: a
+   * fault proxy in front of it, whose lost answers make the SDK put a record twice. @default the API origin
+   */
+  readonly firehoseEndpointForFunctions?: string;
+  /**
    * Caps every queue's visibility timeout, so that a failed or crashed batch comes back after this many
    * seconds rather than the template's minutes (tests). @default the template's
    */
@@ -109,6 +116,8 @@ export interface LocalStack {
   /** The WebSub hub the functions subscribe at: the stack's own unless YOUTUBE_HUB_URL names another. */
   readonly youtubeHub: YouTubeHub;
   readonly queues: QueueRegistry;
+  /** The Firehose delivery streams (the funnel log) and the local buckets they deliver into. */
+  readonly firehose: LocalDeliveryStreams;
   readonly deadLetterQueueNames: readonly string[];
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly routes: readonly HttpRouteBinding[];
@@ -182,13 +191,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
     const tableNames = await createTemplateTables(dynamo, resources);
+    const { firehose, athena } = await startFunnelLog(lifecycle, { resources, dataDir });
     const ttl = startTtlSweeper(lifecycle, {
       resources,
       client: dynamo.client,
       run: options.ttlSweeps ?? true,
       warn: (message) => log(message),
     });
-    const iam = startIam({ resources, enforce: options.enforceIam ?? true, log, warn });
+    const iam = startIam({ resources, enforce: options.enforceIam ?? true, athena, log, warn });
     const { guard } = iam;
     if (guard) dynamo.enforce((request) => guard.check(request));
     const secrets = seedSecrets({ resources, env, store: iam.secrets });
@@ -214,6 +224,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       credentialsOf: (name) => iam.credentialsOf(name),
       apiUrl: http.url,
       dynamoEndpoint: options.dynamoEndpointForFunctions ?? dynamo.endpoint,
+      ...(options.firehoseEndpointForFunctions
+        ? { firehoseEndpoint: options.firehoseEndpointForFunctions }
+        : {}),
       youtubeHubUrl: youtubeHub.url,
       maxConcurrency,
       activity,
@@ -274,6 +287,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functions,
       buses,
       queues,
+      firehose,
+      athena,
       youtubeHub,
       activity,
       logs,
@@ -298,6 +313,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableNames,
       youtubeHub,
       queues,
+      firehose,
       deadLetterQueueNames: deadLetterQueues.names,
       functions,
       routes,

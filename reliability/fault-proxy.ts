@@ -55,6 +55,8 @@ export interface FaultProxyOptions {
 
 export interface FaultCounts {
   readonly requests: number;
+  /** Of those, writes (PutItem, UpdateItem, DeleteItem, BatchWriteItem): what write units are spent on. */
+  readonly writes: number;
   /** Requests that reached DynamoDB (including those whose answer was then replaced by a fault). */
   readonly forwarded: number;
   readonly faults: Readonly<Record<FaultKind, number>>;
@@ -108,6 +110,7 @@ export class FaultProxy {
   private target: URL | undefined;
   private readonly counts = {
     requests: 0,
+    writes: 0,
     forwarded: 0,
     afterForwarding: 0,
     faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>,
@@ -157,6 +160,7 @@ export class FaultProxy {
     const now = this.stats();
     return {
       requests: now.requests - before.requests,
+      writes: now.writes - before.writes,
       forwarded: now.forwarded - before.forwarded,
       afterForwarding: now.afterForwarding - before.afterForwarding,
       faults: Object.fromEntries(
@@ -197,6 +201,7 @@ export class FaultProxy {
       operation: String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, ''),
       body: body.toString('utf8'),
     };
+    if (isWrite(call)) this.counts.writes++;
     const hold = this.holds.findIndex((candidate) => candidate.matches(call));
     if (hold >= 0) {
       const [{ take }] = this.holds.splice(hold, 1) as [(typeof this.holds)[number]];

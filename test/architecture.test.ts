@@ -13,7 +13,17 @@ import { FUNCTIONS } from '../lib/functions.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMMONS = 'functions/commons';
-const FEATURES = ['links', 'apply', 'applications', 'employers', 'notify', 'webhooks', 'websub', 'api-docs'];
+const FEATURES = [
+  'links',
+  'apply',
+  'applications',
+  'employers',
+  'notify',
+  'webhooks',
+  'websub',
+  'api-docs',
+  'funnel',
+];
 const SKIPPED = new Set(['node_modules', 'cdk.out', '.git', 'results']);
 
 const sourceFiles = (dir: string): string[] =>
@@ -101,7 +111,7 @@ describe('one entry file per function, one shape', () => {
       );
       for (const { specifier } of importsOf(file)) {
         expect(specifier, 'entries import features through their aliases').toMatch(
-          /^#(shared|links|apply|applications|employers|notify|webhooks|websub|api-docs|events)\//,
+          /^#(shared|links|apply|applications|employers|notify|webhooks|websub|api-docs|funnel|events)\//,
         );
       }
     },
@@ -157,7 +167,8 @@ describe('feature folders', () => {
 
 /** The pure rules of each folder: what a link is, ordering by instant, the subscription plan, the schedules… */
 const RULES: Readonly<Record<string, readonly string[]>> = {
-  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'job-status.ts', 'application-views.ts'],
+  shared: ['instant.ts', 'retry-delays.ts', 'json.ts', 'job-status.ts', 'application-views.ts', 'via.ts'],
+  funnel: ['funnel-record.ts'],
   links: ['links.ts', 'link-changes.ts', 'refs.ts'],
   apply: ['apply-request.ts'],
   applications: ['application.ts'],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LOCAL_ACCOUNT, localArn } from '../local-account.ts';
+import { LOCAL_ACCOUNT, LOCAL_PARTITION, localArn } from '../local-account.ts';
 
 /** What `Ref` and `Fn::GetAtt` return for one resource, as CloudFormation would after creating it. */
 export interface ResourceIdentity {
@@ -135,6 +135,22 @@ export const identityOf = (input: IdentityInput): ResourceIdentity => {
         Arn: localArn('wafv2', `${scope}/webacl/${name}/${id}`),
         Id: id,
       });
+    }
+    case 'AWS::S3::Bucket': {
+      // Bucket names are lower case, at most 63 characters; ARNs carry no region or account.
+      const name = named(input, 'BucketName', 63).toLowerCase();
+      return identity(name, { Arn: `arn:${LOCAL_PARTITION}:s3:::${name}`, BucketName: name });
+    }
+    case 'AWS::KinesisFirehose::DeliveryStream': {
+      const name = named(input, 'DeliveryStreamName', 64);
+      return identity(name, { Arn: localArn('firehose', `deliverystream/${name}`) });
+    }
+    case 'AWS::Athena::WorkGroup':
+      return identity(named(input, 'Name', 128), {});
+    case 'AWS::Glue::Database': {
+      const given = input.property('DatabaseInput');
+      const name = given !== null && typeof given === 'object' && 'Name' in given ? String(given.Name) : '';
+      return identity(name || generatedName(input.stackName, input.logicalId, 255).toLowerCase(), {});
     }
     case 'AWS::KMS::Key': {
       const keyId = shortId(input);

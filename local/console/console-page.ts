@@ -16,6 +16,7 @@ const ASSETS: Readonly<Record<string, { readonly file: string; readonly type: st
   // The modules console.js imports.
   [`${CONSOLE_PATH}/dom.js`]: { file: 'dom.js', type: 'text/javascript; charset=utf-8' },
   [`${CONSOLE_PATH}/applications.js`]: { file: 'applications.js', type: 'text/javascript; charset=utf-8' },
+  [`${CONSOLE_PATH}/funnel.js`]: { file: 'funnel.js', type: 'text/javascript; charset=utf-8' },
   [`${CONSOLE_PATH}/console.css`]: { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
 

@@ -4,6 +4,7 @@
 
 import { renderApplications } from './applications.js';
 import { $, element, replaceRows, timeOf } from './dom.js';
+import { videoTapsLine } from './funnel.js';
 
 const POLL_MS = 1000;
 const MAX_EVENT_ROWS = 200;
@@ -348,6 +349,7 @@ $('#links-form').addEventListener('submit', async (event) => {
         ...linkItem('View My Portfolio', body.portfolio, (link) => `profile ${link.profileId}`),
         ...linkItem('Apply', body.apply, (link) => `job ${link.jobId}`),
       ),
+      await videoTapsLine(platform, videoId),
     );
   } catch (error) {
     result.replaceChildren(element('p', { className: 'bad', text: `Lookup failed: ${error.message}` }));

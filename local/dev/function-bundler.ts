@@ -75,9 +75,15 @@ export const stackBundling = (): Promise<StackBundling> => {
  * error, an import that does not resolve) as it is.
  */
 export const bundleFunction = async (projectDir: string, name: string): Promise<FunctionBundle> => {
-  const { entries, options } = await stackBundling();
+  const { entries } = await stackBundling();
   const entry = entries.get(name);
   if (entry === undefined) throw new Error(`lib/functions.ts has no function ${name}`);
+  return bundleEntry(projectDir, entry);
+};
+
+/** Bundles an entry file (relative to `projectDir`) as the stack bundles a function's. */
+export const bundleEntry = async (projectDir: string, entry: string): Promise<FunctionBundle> => {
+  const { options } = await stackBundling();
   const outfile = path.join(projectDir, '.reelhire-hot', options.format === 'esm' ? 'index.mjs' : 'index.js');
   const result = await build({
     ...options,

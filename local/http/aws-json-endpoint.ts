@@ -1,7 +1,9 @@
 import { isJsonObject } from '#shared/json.ts';
+import { AthenaError, type LocalAthena } from '../athena/local-athena.ts';
 import { EventsError } from '../eventbridge/events-error.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { MAX_JSON_DEPTH } from '../eventbridge/put-events-request.ts';
+import { FirehoseError, type LocalDeliveryStreams } from '../firehose/local-delivery-streams.ts';
 import { nestedDeeperThan } from '../json.ts';
 import type { SecretStore } from '../secrets-manager/secret-store.ts';
 import {
@@ -20,6 +22,8 @@ export interface AwsReply {
 
 const EVENTS_PREFIX = 'AWSEvents.';
 const SQS_PREFIX = 'AmazonSQS.';
+const FIREHOSE_PREFIX = 'Firehose_20150804.';
+const ATHENA_PREFIX = 'AmazonAthena.';
 
 const reply = (
   status: number,
@@ -37,6 +41,10 @@ export interface AwsJsonServices {
   readonly queues: QueueRegistry;
   /** The local Secrets Manager. @default none: its calls are unknown operations */
   readonly secrets?: SecretStore;
+  /** Firehose PutRecord and PutRecordBatch. @default none: its calls are unknown operations */
+  readonly firehose?: LocalDeliveryStreams;
+  /** Athena StartQueryExecution, GetQueryExecution, GetQueryResults. @default none */
+  readonly athena?: LocalAthena;
 }
 
 /**
@@ -75,6 +83,16 @@ export const handleAwsJson = async (
   try {
     if (target === `${EVENTS_PREFIX}PutEvents`)
       return reply(200, contentType, services.buses.putEvents(request));
+    if (services.firehose && target === `${FIREHOSE_PREFIX}PutRecord`)
+      return reply(200, contentType, services.firehose.putRecord(request));
+    if (services.firehose && target === `${FIREHOSE_PREFIX}PutRecordBatch`)
+      return reply(200, contentType, services.firehose.putRecordBatch(request));
+    if (services.athena && target === `${ATHENA_PREFIX}StartQueryExecution`)
+      return reply(200, contentType, await services.athena.startQueryExecution(request));
+    if (services.athena && target === `${ATHENA_PREFIX}GetQueryExecution`)
+      return reply(200, contentType, services.athena.getQueryExecution(request));
+    if (services.athena && target === `${ATHENA_PREFIX}GetQueryResults`)
+      return reply(200, contentType, services.athena.getQueryResults(request));
     const action = isSqs ? SQS_ACTIONS[target.slice(SQS_PREFIX.length)] : undefined;
     if (!action) {
       return reply(400, contentType, {
@@ -92,6 +110,10 @@ export const handleAwsJson = async (
         { 'x-amzn-query-error': `${error.queryCode};${error.status < 500 ? 'Sender' : 'Receiver'}` },
       );
     }
+    if (error instanceof AthenaError)
+      return reply(400, contentType, { __type: error.type, message: error.message });
+    if (error instanceof FirehoseError)
+      return reply(400, contentType, { __type: error.type, message: error.message });
     if (error instanceof EventsError)
       return reply(error.status, contentType, { __type: error.code, message: error.message });
     throw error;

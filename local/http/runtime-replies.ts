@@ -41,6 +41,8 @@ export interface LocalEndpointSources {
   readonly alarms: () => unknown;
   /** IAM's refusals: how many, and the latest. */
   readonly refusals: () => unknown;
+  /** A job's funnel or a video's taps, as delivered so far. */
+  readonly funnel: (query: URLSearchParams) => Promise<unknown>;
 }
 
 const json = (value: unknown): HttpReply => ({
@@ -72,7 +74,7 @@ const logsReply = (query: URLSearchParams, sources: LocalEndpointSources): HttpR
 /**
  * The runtime's own read-only endpoints, for the local console, `npx reelhire` (applications, alarms, logs) and
  * the tests that run `npm start`: /_local/activity, /_local/stack, /_local/alarms, /_local/iam (the refusals)
- * and /_local/logs.
+ * /_local/logs and /_local/funnel.
  */
 export const localEndpoint = (
   url: URL,
@@ -95,6 +97,8 @@ export const localEndpoint = (
       return json(sources.alarms());
     case '/_local/iam':
       return json(sources.refusals());
+    case '/_local/funnel':
+      return sources.funnel(url.searchParams).then(json);
     default:
       return undefined;
   }

@@ -3,9 +3,11 @@ import { isJsonObject, type JsonObject } from '../json.ts';
 import type { Authorizer } from './authorizer.ts';
 import type { CredentialRegistry } from './credentials.ts';
 import { principalArnOf } from './principal.ts';
+import { type AthenaCatalog, athenaChecks } from './requests/athena-requests.ts';
 import type { AuthorizationCheck, CallChecks } from './requests/authorization-check.ts';
 import { dynamodbChecks, type TableKeys } from './requests/dynamodb-requests.ts';
 import { eventBridgeChecks } from './requests/eventbridge-requests.ts';
+import { firehoseChecks } from './requests/firehose-requests.ts';
 import { type SecretArnResolver, secretsManagerChecks } from './requests/secrets-manager-requests.ts';
 import { sqsChecks } from './requests/sqs-requests.ts';
 import {
@@ -35,6 +37,8 @@ export interface RequestGuardOptions {
   readonly secretArnOf?: SecretArnResolver;
   /** Partition keys of the tables, for dynamodb:LeadingKeys. */
   readonly tableKeys?: TableKeys;
+  /** The local Athena's workgroups, tables and executions, for its calls' checks. */
+  readonly athena?: AthenaCatalog;
   readonly onRefusal?: (call: RefusedCall) => void;
   readonly now?: () => Date;
 }
@@ -44,6 +48,8 @@ const TARGET_PREFIXES: Readonly<Record<string, EnforcedService>> = {
   AmazonSQS: 'sqs',
   AWSEvents: 'events',
   secretsmanager: 'secretsmanager',
+  Firehose_20150804: 'firehose',
+  AmazonAthena: 'athena',
 };
 
 /** The service and operation of an AWS JSON call from its X-Amz-Target (`AmazonSQS.SendMessage`). */
@@ -123,6 +129,12 @@ export class RequestGuard {
         return eventBridgeChecks(operation, body);
       case 'secretsmanager':
         return secretsManagerChecks(operation, body, this.options.secretArnOf ?? (() => undefined));
+      case 'firehose':
+        return firehoseChecks(operation, body);
+      case 'athena':
+        return this.options.athena
+          ? athenaChecks(operation, body, this.options.athena)
+          : { unmapped: 'no local Athena' };
     }
   }
 

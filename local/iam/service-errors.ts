@@ -3,13 +3,13 @@ import { accessDeniedMessage, type Refusal } from './access-denied.ts';
 import type { SignatureCheck } from './sigv4.ts';
 
 /** The AWS services whose local endpoints enforce IAM, by their SigV4 signing name. */
-export type EnforcedService = 'dynamodb' | 'sqs' | 'events' | 'secretsmanager';
+export type EnforcedService = 'dynamodb' | 'sqs' | 'events' | 'secretsmanager' | 'firehose' | 'athena';
 
 /**
  * How each service words an authorization or signature failure on its own protocol, so that the SDK raises
  * the same exception it raises against AWS:
  * - DynamoDB (AWS JSON 1.0): `com.amazon.coral.service#AccessDeniedException` with `Message`, HTTP 400.
- * - EventBridge and Secrets Manager (AWS JSON 1.1): `AccessDeniedException` with `Message`, HTTP 400.
+ * - EventBridge, Secrets Manager, Firehose and Athena (AWS JSON 1.1): `AccessDeniedException` with `Message`, HTTP 400.
  * - SQS (AWS JSON 1.0, query compatible): `com.amazon.coral.service#AccessDeniedException`, the action
  *   lower-cased in the message as SQS prints it (`sqs:sendmessage`). The SDK names the error after an
  *   `x-amzn-query-error` code when one is sent; none is sent for AccessDenied so that it raises
@@ -27,6 +27,14 @@ interface ServiceProtocol {
 type SignatureCheckProblem = Extract<SignatureCheck, { valid: false }>['problem'];
 
 const CORAL = (code: string) => `com.amazon.coral.service#${code}`;
+
+/** The plain AWS JSON 1.1 services: the error's code as its `__type`, AccessDenied a 400. */
+const AWS_JSON_11: ServiceProtocol = {
+  contentType: 'application/x-amz-json-1.1',
+  errorType: (code) => code,
+  accessDeniedStatus: 400,
+  printedAction: (action) => action,
+};
 
 const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
   dynamodb: {
@@ -46,18 +54,10 @@ const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
       token: 'InvalidClientTokenId',
     },
   },
-  events: {
-    contentType: 'application/x-amz-json-1.1',
-    errorType: (code) => code,
-    accessDeniedStatus: 400,
-    printedAction: (action) => action,
-  },
-  secretsmanager: {
-    contentType: 'application/x-amz-json-1.1',
-    errorType: (code) => code,
-    accessDeniedStatus: 400,
-    printedAction: (action) => action,
-  },
+  events: AWS_JSON_11,
+  secretsmanager: AWS_JSON_11,
+  firehose: AWS_JSON_11,
+  athena: AWS_JSON_11,
 };
 
 const reply = (

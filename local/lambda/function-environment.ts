@@ -6,6 +6,8 @@ export interface LocalEndpoints {
   /** The API origin: HTTP routes and the AWS JSON endpoints (PutEvents, SQS, Secrets Manager). */
   readonly apiUrl: string;
   readonly dynamoEndpoint: string;
+  /** Firehose, when not the API origin's (a fault proxy in front of it). @default apiUrl */
+  readonly firehoseEndpoint?: string;
 }
 
 export interface EnvironmentInput {
@@ -64,6 +66,8 @@ export const functionEnvironment = (input: EnvironmentInput): Record<string, str
     AWS_ENDPOINT_URL_EVENTBRIDGE: input.endpoints.apiUrl,
     AWS_ENDPOINT_URL_SQS: input.endpoints.apiUrl,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: input.endpoints.apiUrl,
+    AWS_ENDPOINT_URL_FIREHOSE: input.endpoints.firehoseEndpoint ?? input.endpoints.apiUrl,
+    AWS_ENDPOINT_URL_ATHENA: input.endpoints.apiUrl,
     AWS_LAMBDA_FUNCTION_NAME: input.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(input.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

@@ -20,6 +20,8 @@ export interface FunctionsInput {
   readonly apiUrl: string;
   /** What the functions get as their DynamoDB endpoint. */
   readonly dynamoEndpoint: string;
+  /** @default apiUrl */
+  readonly firehoseEndpoint?: string;
   readonly youtubeHubUrl: string;
   /** Execution environments (worker threads) per function at most. */
   readonly maxConcurrency: number;
@@ -40,7 +42,11 @@ export const startFunctions = async (
   const { secrets } = input;
   const { functions, skipped } = await createLocalFunctions({
     resources: input.resources,
-    endpoints: { apiUrl: input.apiUrl, dynamoEndpoint: input.dynamoEndpoint },
+    endpoints: {
+      apiUrl: input.apiUrl,
+      dynamoEndpoint: input.dynamoEndpoint,
+      ...(input.firehoseEndpoint ? { firehoseEndpoint: input.firehoseEndpoint } : {}),
+    },
     credentialsOf: input.credentialsOf,
     viewerTokenSecret: secrets.values[VIEWER_TOKEN_SECRET],
     publicBaseUrl: input.env.PUBLIC_BASE_URL || input.apiUrl,

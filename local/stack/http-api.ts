@@ -2,7 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { SecretName } from '#shared/secret-names.ts';
 import { localHttpApi, type Origin, type RouteInvoker } from '../apigateway/local-http-api.ts';
 import { RouteThrottles, stageThrottlesOf } from '../apigateway/route-throttles.ts';
+import type { LocalAthena } from '../athena/local-athena.ts';
+import { funnelView } from '../console/funnel-view.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
+import type { LocalDeliveryStreams } from '../firehose/local-delivery-streams.ts';
 import { handleAwsJson } from '../http/aws-json-endpoint.ts';
 import { edgeRequestOf } from '../http/edge-request.ts';
 import type { HttpRouteBinding } from '../http/http-routes.ts';
@@ -39,6 +42,10 @@ export interface HttpApiInput
   > {
   /** PutEvents. */
   readonly buses: LocalEventBuses;
+  /** Firehose PutRecord(Batch): the funnel log. */
+  readonly firehose: LocalDeliveryStreams;
+  /** Athena over the funnel log. */
+  readonly athena: LocalAthena;
   readonly youtubeHub: YouTubeHub;
   /** Served at /_local/logs; /_local/invoke answers with an invocation's lines. */
   readonly logs: FunctionLogs;
@@ -54,7 +61,7 @@ export interface HttpApiInput
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
  * stage's throttles and the function's resource policy) behind the template's CloudFront distribution when it
- * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager) behind the IAM guard, the stack's WebSub hub
+ * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, Firehose, Athena) behind the IAM guard, the stack's WebSub hub
  * and the runtime's own endpoints.
  * @returns the routes
  */
@@ -66,7 +73,7 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
   const stage =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage')?.identity.ref ??
     '$default';
-  const services = { buses, queues, secrets: iam.secrets };
+  const services = { buses, queues, secrets: iam.secrets, firehose: input.firehose, athena: input.athena };
 
   /** API Gateway invokes the function if its policy lets this route do so, and answers 500 when it cannot. */
   const invokeRoute: RouteInvoker = async (fn: LocalFunction, event, routeKey) => {
@@ -129,6 +136,7 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
         storage: input.storage,
         alarms: () => input.alarms.list(),
         refusals: () => ({ count: iam.refusals.count, recent: iam.refusals.list() }),
+        funnel: (query) => funnelView(input.athena, query),
       }),
   });
   return routes;

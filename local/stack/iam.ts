@@ -4,6 +4,7 @@ import type { AuthorizationRequest } from '../iam/evaluation.ts';
 import { type PolicyModel, policyModelOf } from '../iam/policy-model.ts';
 import { IamRefusals } from '../iam/refusals.ts';
 import { RequestGuard } from '../iam/request-guard.ts';
+import type { AthenaCatalog } from '../iam/requests/athena-requests.ts';
 import { tableKeysOf } from '../iam/requests/dynamodb-requests.ts';
 import { authorizeDelivery, type DeliveryDecision } from '../iam/service-deliveries.ts';
 import { SecretStore } from '../secrets-manager/secret-store.ts';
@@ -15,6 +16,8 @@ export interface IamInput extends Pick<StackParts, 'resources' | 'log' | 'warn'>
    * always enforce.
    */
   readonly enforce: boolean;
+  /** The local Athena, whose calls the guard checks against its workgroups, tables and executions. */
+  readonly athena?: AthenaCatalog;
 }
 
 /**
@@ -57,6 +60,7 @@ export const startIam = (input: IamInput): LocalIam => {
         credentials,
         secretArnOf: (secretId) => secrets.find(secretId)?.arn,
         tableKeys: tableKeysOf(input.resources),
+        ...(input.athena ? { athena: input.athena } : {}),
         onRefusal: (call) => refusals.record(call),
       })
     : undefined;

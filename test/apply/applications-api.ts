@@ -5,9 +5,11 @@ import { ApplicationSubmissions, newApplicationId } from '#applications/submit-a
 import { createApplicationsApiHandler } from '#apply/applications-api-handler.ts';
 import { viewerAuthenticator } from '#apply/viewer-authentication.ts';
 import { sharedSecretVerifier } from '#apply/viewer-token.ts';
+import type { FunnelLog } from '#funnel/funnel-log.ts';
 import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import type { LocalDynamo } from '../../local/testing/dynalite.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 
 /** The applications API as functions/applications-api.ts wires it, over a dynalite table and a given bus. */
 export const applicationsApiOver = (
@@ -18,6 +20,8 @@ export const applicationsApiOver = (
     readonly publisher: EventPublisher;
     readonly now?: () => Date;
     readonly newApplicationId?: () => string;
+    /** Where page views and applications are written: a recording one unless the test looks. */
+    readonly funnel?: FunnelLog;
   },
 ) => {
   const entities = new DynamoEntityReader(dynamo.documents, tableName);
@@ -36,5 +40,6 @@ export const applicationsApiOver = (
     }),
     authenticateViewer: viewerAuthenticator(sharedSecretVerifier(async () => [options.secret])),
     now,
+    funnel: options.funnel ?? new RecordingFunnelLog(),
   });
 };

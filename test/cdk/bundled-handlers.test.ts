@@ -5,6 +5,7 @@ import { EVENTS, type EventDefinition } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { PUBLIC_READ_MAX_AGE_SECONDS } from '#shared/http.ts';
 import { jobKey, profileKey, videoKey } from '#shared/item-keys.ts';
+import { funnelStreamNameOf } from '../../lib/names.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { apiGatewayRequest, lambdaContext, sqsEvent, sqsRecord } from '../support/aws-inputs.ts';
@@ -41,6 +42,8 @@ describe('bundled handlers from the synthesized assembly', () => {
       AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: stack.url,
       AWS_ENDPOINT_URL_SQS: stack.url,
+      AWS_ENDPOINT_URL_FIREHOSE: stack.url,
+      FUNNEL_STREAM_NAME: funnelStreamNameOf('dev'),
       TABLE_NAME: stack.tableNames[0],
       EVENT_BUS_NAME: stack.busNames.find((name) => name !== 'default'),
       PUBLIC_BASE_URL: 'https://reelhire.example',

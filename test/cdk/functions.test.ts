@@ -3,9 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  FUNNEL_STREAM_VARIABLE,
+  FUNNEL_TABLE_VARIABLE,
+  FUNNEL_WORKGROUP_VARIABLE,
+} from '#funnel/funnel-log.ts';
 import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
-import { logicalIds } from '../../lib/names.ts';
+import { funnelStreamNameOf, logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { bundleDirOf, environmentOf, importBundledHandler } from '../support/synth.ts';
 import { prop, resolve, resourceOf, templates } from './template.ts';
@@ -57,6 +62,8 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
       ...(consumes ? QUEUE_VARIABLES : []),
       ...spec.secrets.map(secretIdVariable),
       ...(spec.verifiesViewerTokens ? [VIEWER_JWKS_URL_VARIABLE] : []),
+      ...(spec.recordsFunnel ? [FUNNEL_STREAM_VARIABLE] : []),
+      ...(spec.queriesFunnel ? [FUNNEL_WORKGROUP_VARIABLE, FUNNEL_TABLE_VARIABLE] : []),
       ...(spec.queues ?? []).map((use) => use.variable),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
@@ -65,6 +72,8 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
     // The front door (test/cdk/front-door.test.ts).
     expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^https:\/\/FrontDoorDistribution\w+\.DomainName$/);
     expect(environment.REELHIRE_STAGE).toBe('dev');
+    if (spec.recordsFunnel) expect(environment[FUNNEL_STREAM_VARIABLE]).toBe(funnelStreamNameOf('dev'));
+    if (spec.queriesFunnel) expect(environment[FUNNEL_TABLE_VARIABLE]).toBe('reelhire_dev_funnel.funnel_log');
     expect(environment.POWERTOOLS_SERVICE_NAME).toBe(name);
     expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe('ReelHire');
     expect(environment.NODE_OPTIONS).toBe('--enable-source-maps');

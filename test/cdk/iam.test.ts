@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '#shared/json.ts';
 import { ALL_INDEXES } from '#shared/table-design.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
-import { logicalIds } from '../../lib/names.ts';
+import { funnelStreamNameOf, logicalIds } from '../../lib/names.ts';
 import { EVENT_ROUTES, SCHEDULES } from '../../lib/routing.ts';
 import { listOf, prop, resolve, resourceOf, resourcesOf, statementsOf, templates } from './template.ts';
 
@@ -31,6 +31,32 @@ const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
     );
   }
   if (spec.publishes) expected.push(...grants(['events:PutEvents'], 'EventBus.Arn'));
+  if (spec.recordsFunnel) {
+    expected.push(
+      ...grants(
+        ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        `arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${funnelStreamNameOf('dev')}`,
+      ),
+    );
+  }
+  if (spec.queriesFunnel) {
+    const arn = (service: string, resource: string) =>
+      `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+    const bucket = `arn:\${AWS::Partition}:s3:::reelhire-dev-funnel-\${AWS::AccountId}-\${AWS::Region}`;
+    expected.push(
+      ...grants(
+        ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+        arn('athena', 'workgroup/reelhire-dev-funnel'),
+      ),
+      ...['catalog', 'database/reelhire_dev_funnel', 'table/reelhire_dev_funnel/funnel_log'].flatMap(
+        (resource) =>
+          grants(['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], arn('glue', resource)),
+      ),
+      ...grants(['s3:GetBucketLocation', 's3:ListBucket'], bucket),
+      ...grants(['s3:GetObject'], `${bucket}/funnel/*`),
+      ...grants(['s3:GetObject', 's3:PutObject'], `${bucket}/athena-results/*`),
+    );
+  }
   for (const secret of spec.secrets) {
     const secretName = `reelhire/dev/${secret.toLowerCase().replaceAll('_', '-')}`;
     expected.push(

@@ -160,6 +160,22 @@ describe('the local console at /_console', () => {
       expect.stringMatching(/submitted by applicant$/),
       expect.stringMatching(/withdrawn by applicant$/),
     ]);
+
+    // The job's funnel counts the application, withdrawn or not, once the log is delivered (15 s buffer).
+    await page.getByLabel('Job id').fill(jobId);
+    const totals = page
+      .getByRole('table', { name: `Funnel of job ${jobId}` })
+      .getByRole('row')
+      .filter({ hasText: 'All (with or without via)' });
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Show funnel' }).click();
+        await totals.waitFor({ timeout: 5_000 });
+        const cells = await totals.getByRole('cell').allTextContents();
+        return cells.join(' ') === 'All (with or without via) 0 0 1 0' ? cells : undefined;
+      },
+      { timeoutMs: SHOWN_WITHIN_MS, what: 'the job funnel to count the application' },
+    );
     expect(pageErrors).toEqual([]);
   });
 
@@ -189,6 +205,21 @@ describe('the local console at /_console', () => {
       .getByRole('link', { name: 'https://contra.com/maya_designs' })
       .waitFor({ timeout: SHOWN_WITHIN_MS });
     await expect(links.textContent()).resolves.toContain(`profile ${profileId}`);
+
+    // Two taps on the portfolio link; the lookup shows them once the log is delivered (15 s buffer).
+    for (let tap = 0; tap < 2; tap++) {
+      const answer = await fetch(`${stack.url}/links/tiktok/${videoId}/portfolio`, { redirect: 'manual' });
+      expect(answer.status).toBe(302);
+    }
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Show links' }).click();
+        const taps = page.getByLabel(`Taps of tiktok video ${videoId}`);
+        await taps.waitFor({ timeout: 5_000 });
+        return (await taps.textContent()) === 'Taps: 2 on View My Portfolio, 0 on Apply' ? true : undefined;
+      },
+      { timeoutMs: SHOWN_WITHIN_MS, what: 'the video’s two taps' },
+    );
 
     await page.getByLabel('Video id').fill(unique('unknown-video'));
     await page.getByRole('button', { name: 'Show links' }).click();

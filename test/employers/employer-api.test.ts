@@ -7,6 +7,7 @@ import { apiKeyOf } from '#employers/employer.ts';
 import { EmployerAccounts } from '#employers/employer-accounts.ts';
 import { createEmployerApiHandler, type EmployerApiDependencies } from '#employers/employer-api-handler.ts';
 import { StoredSecretGenerations } from '#employers/secret-generations.ts';
+import { DynamoEntityReader } from '#links/dynamo-entities.ts';
 import { deliverNotification, type NotifierDependencies } from '#notify/deliver-notification.ts';
 import { DeliveryLog } from '#notify/delivery-log.ts';
 import { DynamoNotificationStore } from '#notify/dynamo-notification-store.ts';
@@ -23,6 +24,7 @@ import { type ApplicationsWorld, applicationsWorld } from '../support/applicatio
 import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
 import { bearerRequest } from '../support/aws-inputs.ts';
 import { putApplication, uniqueId } from '../support/entities.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
 import { useDynalite, useShared } from '../support/shared-resource.ts';
 
@@ -42,6 +44,7 @@ let accounts: EmployerAccounts;
 let handle: ReturnType<typeof createEmployerApiHandler>;
 let deps: EmployerApiDependencies;
 let notifier: NotifierDependencies;
+const funnel = new RecordingFunnelLog();
 const servers: EmployerServer[] = [];
 
 beforeAll(async () => {
@@ -73,6 +76,9 @@ beforeAll(async () => {
     }),
     endpointTest: new EndpointTester({ endpoint, signingSecrets: signing, now: () => new Date() }),
     rate: new DynamoEmployerRate(dynamo.documents, tableName, () => new Date()),
+    jobs: new DynamoEntityReader(dynamo.documents, tableName),
+    funnelLog: funnel,
+    funnelReader: funnel,
   };
   handle = createEmployerApiHandler(deps);
   notifier = {
@@ -257,6 +263,41 @@ describe('status changes, in the contract’s order', () => {
     expectProblem(await statusOf(applicationId, key, { status: 'bogus' }), 422);
     expect((await statusOf(applicationId, key, { status: 'rejected' })).statusCode).toBe(200);
     expect(world.publisher.ofType('Application Status Changed')).toHaveLength(2);
+  });
+});
+
+describe('hires and the job funnel (CONTRACT §8)', () => {
+  it('writes a hire to the funnel log with its application id and via, again on a repeat; counts it per video', async () => {
+    const via = { platform: 'tiktok', videoId: uniqueId('vid') } as const;
+    const application = await world.apply({ employerId: 'emp_hires' }, via);
+    const { applicationId, jobId } = application;
+    const key = keyOf('emp_hires');
+    const hire = () =>
+      call('POST', `/employer/applications/${applicationId}/status`, key, { body: { status: 'hired' } });
+
+    // The log refuses: the change is made, the answer is 503, and the retry writes the hire.
+    funnel.refusing = true;
+    expectProblem(await hire(), 503);
+    funnel.refusing = false;
+    expect((await hire()).statusCode).toBe(200);
+    expect((await hire()).statusCode).toBe(200);
+    const hires = funnel.records.filter((record) => record.kind === 'hired' && record.id === applicationId);
+    expect(hires).toEqual([
+      { kind: 'hired', id: applicationId, at: expect.any(String), jobId, ...via },
+      { kind: 'hired', id: applicationId, at: expect.any(String), jobId, ...via },
+    ]);
+
+    const funnelOf = (employer: string) => call('GET', `/employer/jobs/${jobId}/funnel`, keyOf(employer));
+    const counts = await funnelOf('emp_hires');
+    expect(counts.statusCode).toBe(200);
+    expect(bodyOf(counts)).toEqual({
+      jobId,
+      videos: [{ ...via, applyTaps: 0, applyPageViews: 0, applications: 0, hired: 1 }],
+      totals: { applyTaps: 0, applyPageViews: 0, applications: 0, hired: 1 },
+    });
+    expectProblem(await funnelOf('emp_stranger'), 404);
+    expectProblem(await call('GET', '/employer/jobs/job_none/funnel', key), 404);
+    expectProblem(await call('GET', `/employer/jobs/${jobId}/funnel`, undefined), 401);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallChecks } from '../../local/iam/requests/authorization-check.ts';
 import { dynamodbChecks, type TableKeys } from '../../local/iam/requests/dynamodb-requests.ts';
 import { eventBridgeChecks } from '../../local/iam/requests/eventbridge-requests.ts';
+import { firehoseChecks } from '../../local/iam/requests/firehose-requests.ts';
 import { secretsManagerChecks } from '../../local/iam/requests/secrets-manager-requests.ts';
 import { sqsChecks } from '../../local/iam/requests/sqs-requests.ts';
 
@@ -212,5 +213,17 @@ describe('Secrets Manager calls', () => {
       { action: 'secretsmanager:BatchGetSecretValue', resource: '*' },
       { action: 'secretsmanager:GetSecretValue', resource: ARN, resourceInMessage: 'reelhire/dev/hub' },
     ]);
+  });
+});
+
+describe('Firehose calls', () => {
+  it('authorizes PutRecord and PutRecordBatch on the delivery stream, and names no stream unmapped', () => {
+    const stream = 'arn:aws:firehose:us-east-1:000000000000:deliverystream/reelhire-dev-funnel';
+    for (const operation of ['PutRecord', 'PutRecordBatch']) {
+      expect(checksOf(firehoseChecks(operation, { DeliveryStreamName: 'reelhire-dev-funnel' }))).toEqual([
+        { action: `firehose:${operation}`, resource: stream },
+      ]);
+    }
+    expect(firehoseChecks('PutRecord', {})).toEqual({ unmapped: 'no delivery stream named in PutRecord' });
   });
 });

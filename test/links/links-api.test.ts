@@ -7,6 +7,7 @@ import { LinkContext } from '#links/link-context.ts';
 import { createLinksApiHandler } from '#links/links-api-handler.ts';
 import type { HttpRequest } from '#shared/http.ts';
 import { apiGatewayRequest, lambdaContext } from '../support/aws-inputs.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 
@@ -70,7 +71,7 @@ describe('the portfolio url as served', () => {
       publicBaseUrl: 'https://reelhire.example',
       clock: () => new Date('2026-06-01T00:00:00Z'),
     });
-    handle = createLinksApiHandler(links);
+    handle = createLinksApiHandler(links, new RecordingFunnelLog());
   });
 
   it.each([

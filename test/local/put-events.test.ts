@@ -170,6 +170,7 @@ describe('the local PutEvents endpoint, through @aws-sdk/client-eventbridge', ()
       storage: { dynamoEndpoint: '', tableNames: [] },
       alarms: () => [],
       refusals: () => ({ count: 0, recent: [] }),
+      funnel: async () => ({}),
     });
     expect((await feed)?.statusCode).toBe(200);
   });

@@ -51,7 +51,12 @@ export const applicationsWorld = (dynamo: LocalDynamo, tableName: string) => {
   ): Promise<Application> => {
     const jobId = job.jobId ?? uniqueId('job');
     const profileId = uniqueId('prof');
-    await putJob(dynamo.documents, tableName, { jobId, employerId: job.employerId ?? 'emp_world' });
+    // The job shows the video applied from: only a via of the job's videos is kept (CONTRACT §4).
+    await putJob(dynamo.documents, tableName, {
+      jobId,
+      employerId: job.employerId ?? 'emp_world',
+      ...(via ? { videos: [via] } : {}),
+    });
     await putProfile(dynamo.documents, tableName, { profileId });
     const outcome = await submissions.submit({
       jobId,

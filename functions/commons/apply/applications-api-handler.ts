@@ -1,11 +1,13 @@
 import type * as z from 'zod';
 import type { ApplicationSubmissions } from '#applications/submit-application.ts';
 import { id } from '#events/fields.ts';
+import type { FunnelLog } from '#funnel/funnel-log.ts';
 import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
 import type { EntityReader } from '#shared/entities.ts';
 import { type HttpRequest, type HttpResponse, header, json, problem, withHeaders } from '#shared/http.ts';
 import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { jobStatus } from '#shared/job-status.ts';
+import { videoOfVia } from '#shared/via.ts';
 import { applyPage } from './apply-page.ts';
 import { parseApplyBody } from './apply-request.ts';
 import type { APPLICATIONS_API_ROUTES, ApplicationAccepted } from './routes.ts';
@@ -16,6 +18,8 @@ export interface ApplicationsApiDependencies {
   readonly submissions: Pick<ApplicationSubmissions, 'submit'>;
   readonly authenticateViewer: ViewerAuthenticator;
   readonly now: () => Date;
+  /** Where apply page views and applications are written (CONTRACT §8). */
+  readonly funnel: FunnelLog;
 }
 
 const NO_STORE = { 'cache-control': 'no-store' };
@@ -64,6 +68,11 @@ const apply = async (
     case 'submitted':
     case 'retained': {
       const { applicationId, status } = outcome.application;
+      if (outcome.kind === 'submitted') {
+        // Recorded on a repeat too: a record lost with a failed answer is written when the viewer tries again.
+        const { submittedAt, via } = outcome.application;
+        await deps.funnel.recordStep({ kind: 'application', id: applicationId, at: submittedAt, jobId, via });
+      }
       const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };
       return json(outcome.kind === 'submitted' && outcome.isNew ? 201 : 200, body, NO_STORE);
     }
@@ -82,7 +91,17 @@ const applyPageOf = async (
   if (status.kind === 'unknown' && !acceptsHtml(request)) {
     return problem(404, 'Not Found', `job ${jobId} does not exist`);
   }
-  return applyPage(status);
+  const page = applyPage(status);
+  if (page.statusCode !== 200) return page;
+  // A page view is one answered 200: answered only once the funnel log has it, so every view shown is counted.
+  await deps.funnel.recordStep({
+    kind: 'applyPageView',
+    id: request.requestContext.requestId,
+    at: new Date(request.requestContext.timeEpoch).toISOString(),
+    jobId,
+    via: videoOfVia(request.queryStringParameters?.via),
+  });
+  return page;
 };
 
 /**

@@ -47,8 +47,13 @@ const SCRIPT = `
   }
   const token = sessionStorage.getItem('reelhire.viewerToken');
   const query = new URLSearchParams(location.search);
-  const via = query.get('platform') && query.get('videoId')
-    ? { platform: query.get('platform'), videoId: query.get('videoId') } : undefined;
+  // A tap's ?via=<platform>:<videoId>, split at the first ':' (CONTRACT §8); else ?platform=&videoId=.
+  const tapped = query.get('via') || '';
+  const colon = tapped.indexOf(':');
+  const via = colon > 0
+    ? { platform: tapped.slice(0, colon), videoId: tapped.slice(colon + 1) }
+    : query.get('platform') && query.get('videoId')
+      ? { platform: query.get('platform'), videoId: query.get('videoId') } : undefined;
   if (!token) {
     status.textContent = 'Open this page from the Contra app to apply with your profile.';
     button.disabled = true;

@@ -22,6 +22,12 @@ export const APPLICATIONS_API = {
     summary: 'The page a viewer lands on from an Apply link',
     path: JobPath,
     query: z.object({
+      via: z
+        .string()
+        .optional()
+        .describe(
+          '`<platform>:<videoId>` from a tap, split at the first `:` (CONTRACT §8): counted with the view',
+        ),
       platform: platform.optional().describe('with videoId: the video the viewer came from (`via`)'),
       videoId: id.optional(),
     }),

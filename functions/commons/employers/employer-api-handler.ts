@@ -1,8 +1,11 @@
 import type * as z from 'zod';
 import type { EmployerApplications } from '#applications/employer-applications.ts';
 import { id } from '#events/fields.ts';
+import type { FunnelLog } from '#funnel/funnel-log.ts';
+import type { FunnelReader } from '#funnel/funnel-reader.ts';
 import type { DeliveryLog } from '#notify/delivery-log.ts';
 import type { EndpointTester } from '#notify/endpoint-test.ts';
+import type { EntityReader } from '#shared/entities.ts';
 import {
   bearerCredential,
   type HttpRequest,
@@ -43,6 +46,11 @@ export interface EmployerApiDependencies {
   readonly deliveries: Pick<DeliveryLog, 'list' | 'retry'>;
   readonly endpointTest: Pick<EndpointTester, 'test'>;
   readonly rate: EmployerRateLimiter;
+  /** The employer's jobs, to know whose a funnel is. */
+  readonly jobs: Pick<EntityReader, 'job'>;
+  /** Where hires are written (CONTRACT §8). */
+  readonly funnelLog: FunnelLog;
+  readonly funnelReader: Pick<FunnelReader, 'jobFunnel'>;
 }
 
 type EmployerRoute = (request: HttpRequest, employer: Employer, body: Buffer) => Promise<HttpResponse>;
@@ -165,9 +173,30 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
             `application ${applicationId} is final: its status no longer changes`,
           );
         case 'unchanged':
-        case 'changed':
-          return ok(outcome.application);
+        case 'changed': {
+          const { application } = outcome;
+          // Recorded on a repeat too: a record lost with a failed answer is written when the employer retries.
+          if (application.status === 'hired') {
+            await deps.funnelLog.recordStep({
+              kind: 'hired',
+              id: application.applicationId,
+              at: application.updatedAt,
+              jobId: application.jobId,
+              via: application.via,
+            });
+          }
+          return ok(application);
+        }
       }
+    }),
+
+    'GET /employer/jobs/{jobId}/funnel': route(async (request, { employerId }) => {
+      const jobId = idParameter(request, 'jobId');
+      const job = jobId && (await deps.jobs.job(jobId));
+      if (!jobId || !job || job.employerId !== employerId)
+        return notFound(`job ${request.pathParameters?.jobId}`);
+      const since = new Date(job.publishedAt ?? 0);
+      return ok(await deps.funnelReader.jobFunnel(jobId, since));
     }),
 
     'GET /employer/deliveries': route(async (request, { employerId }) => {

@@ -1,7 +1,13 @@
 import * as z from 'zod';
-import { applicationStatus, id, statusNote, timestamp } from '#events/fields.ts';
+import { applicationStatus, id, platform, statusNote, timestamp } from '#events/fields.ts';
 import { EmployerApplication } from '#shared/application-views.ts';
-import { bodyProblems, type Operations, routeKeysOf, tooManyRequests } from '#shared/http-operations.ts';
+import {
+  bodyProblems,
+  countBody,
+  type Operations,
+  routeKeysOf,
+  tooManyRequests,
+} from '#shared/http-operations.ts';
 import { PageQuery, pageAnswer } from '#shared/pagination.ts';
 import { EMPLOYER_RATE } from './employer-rate.ts';
 
@@ -51,6 +57,22 @@ export const KeyRotated = z.object({ key: z.string() });
 
 const ApplicationPath = z.object({ applicationId: id });
 
+/** A job's counts (CONTRACT §8), per video and in all: the same four steps. */
+const JobCounts = z.object({
+  applyTaps: countBody,
+  applyPageViews: countBody,
+  applications: countBody,
+  hired: countBody,
+});
+
+/** `GET /employer/jobs/{jobId}/funnel` (CONTRACT §8): each video that brought any count, and the job's totals. */
+export const JobFunnelBody = z.object({
+  jobId: id,
+  videos: z.array(z.object({ platform, videoId: id }).extend(JobCounts.shape)),
+  totals: JobCounts.describe('everything of the job, with or without a via'),
+});
+export type JobFunnel = z.input<typeof JobFunnelBody>;
+
 /** What every employer route may answer besides its own: the key first, then the store. */
 const EMPLOYER_PROBLEMS = {
   401: 'a missing, wrong or rotated-away employer key',
@@ -62,9 +84,9 @@ const EMPLOYER_LIMIT = tooManyRequests(
   `over the employer API limit (${EMPLOYER_RATE.perSecond} requests a second, burst ${EMPLOYER_RATE.burst}); Retry-After says when to try again`,
 );
 
-/** An employer route's problem+json answers: its own causes, then the key's, the store's and the limit's. */
+/** An employer route's problem+json answers: the key's, the store's and the limit's, and its own causes. */
 const employerProblems = (causes: Readonly<Record<number, string>>) => ({
-  ...bodyProblems({ ...causes, ...EMPLOYER_PROBLEMS }),
+  ...bodyProblems({ ...EMPLOYER_PROBLEMS, ...causes }),
   ...EMPLOYER_LIMIT,
 });
 
@@ -111,6 +133,21 @@ export const EMPLOYER_API = {
         404: NOT_YOURS,
         409: 'the application is final: its status no longer changes',
         422: 'a status the employer may not set, a note over 1,000 characters, or a body that is not that object',
+      }),
+    },
+  },
+  'GET /employer/jobs/{jobId}/funnel': {
+    tag: 'employer',
+    summary: 'The job’s funnel: taps on its Apply links, apply page views, applications and hires, per video',
+    description:
+      'Exact and cumulative since the job was published (through withdrawal, closing and erasure), each step within 60 seconds. A video appears once it has any count; `totals` also counts what came without a `via`.',
+    security: 'employerKey',
+    path: z.object({ jobId: id }),
+    responses: {
+      200: { description: 'the counts', content: json(JobFunnelBody) },
+      ...employerProblems({
+        404: 'the employer has no job of that id (another employer’s too: never 403)',
+        503: 'the store or the funnel query is unavailable; try again',
       }),
     },
   },

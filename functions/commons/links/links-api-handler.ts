@@ -1,6 +1,8 @@
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { id, platform, type VideoRef } from '#events/fields.ts';
+import type { FunnelLog } from '#funnel/funnel-log.ts';
+import type { FunnelRecord } from '#funnel/funnel-record.ts';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -12,6 +14,7 @@ import {
 } from '#shared/http.ts';
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
+import { withVia } from '#shared/via.ts';
 import type { LinkContext } from './link-context.ts';
 import { readLinks } from './read-links.ts';
 import type { HealthBody, LINKS_API_ROUTES, VideoLinksBody } from './routes.ts';
@@ -32,8 +35,34 @@ const videoOf = (request: HttpRequest): VideoRef | HttpResponse => {
   return { platform: known.data, videoId };
 };
 
-/** GET /health, GET /links/{platform}/{videoId} and GET /links/{platform}/{videoId}/portfolio. */
-export const createLinksApiHandler = (links: LinkContext) => {
+/**
+ * A tap's 302, answered only once the funnel log has taken the tap (CONTRACT §8: a tap is an answered 302), so
+ * that every redirect answered is counted; a log that refuses it is a 503 the viewer can retry.
+ */
+const tap = async (funnel: FunnelLog, record: FunnelRecord, location: string): Promise<HttpResponse> => {
+  try {
+    await funnel.record(record);
+  } catch (error) {
+    logger.error('tap not recorded', {
+      kind: record.kind,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return withHeaders(
+      problem(503, 'Service Unavailable', 'the tap could not be recorded; try again'),
+      NO_STORE,
+    );
+  }
+  return { statusCode: 302, headers: { location, ...NO_STORE } };
+};
+
+/** A counted request's id and instant: API Gateway's request id, the same on every delivery of its record. */
+const tapOf = (request: HttpRequest): { id: string; at: string } => ({
+  id: request.requestContext.requestId,
+  at: new Date(request.requestContext.timeEpoch).toISOString(),
+});
+
+/** GET /health, GET /links/{platform}/{videoId} and its two counted redirects, /portfolio and /apply. */
+export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => {
   const routes: Routes<(typeof LINKS_API_ROUTES)[number]> = {
     'GET /health': async () => json(200, { status: 'ok' } satisfies z.input<typeof HealthBody>),
     'GET /links/{platform}/{videoId}': async (request) => {
@@ -56,7 +85,21 @@ export const createLinksApiHandler = (links: LinkContext) => {
       if (!('videoId' in video)) return video;
       const { portfolio } = await readLinks(links, video.platform, video.videoId);
       if (!portfolio) return notFound('this video has no active portfolio link');
-      return { statusCode: 302, headers: { location: portfolio.url, ...NO_STORE } };
+      const record = {
+        kind: 'portfolioTap',
+        ...tapOf(request),
+        ...video,
+        profileId: portfolio.profileId,
+      } as const;
+      return tap(funnel, record, portfolio.url);
+    },
+    'GET /links/{platform}/{videoId}/apply': async (request) => {
+      const video = videoOf(request);
+      if (!('videoId' in video)) return video;
+      const { apply } = await readLinks(links, video.platform, video.videoId);
+      if (!apply) return notFound('this video has no active Apply link');
+      const record = { kind: 'applyTap', ...tapOf(request), ...video, jobId: apply.jobId } as const;
+      return tap(funnel, record, withVia(apply.url, video));
     },
   };
   const dispatch = dispatchHttp(routes);

@@ -59,6 +59,7 @@ export const LINKS_API = {
   'GET /links/{platform}/{videoId}/portfolio': {
     tag: 'links',
     summary: "Redirects to the video's portfolio link",
+    description: 'A tap: counted in the owner’s funnel (`GET /profiles/me/funnel`) within 60 seconds.',
     path: VideoPath,
     responses: {
       302: {
@@ -67,7 +68,23 @@ export const LINKS_API = {
           location: { description: "the owner's portfolio url (normalized href)", schema: z.url() },
         },
       },
-      ...problems({ 404: NO_LINK }),
+      ...problems({ 404: NO_LINK, 503: 'the tap could not be recorded; try again' }),
+    },
+  },
+  'GET /links/{platform}/{videoId}/apply': {
+    tag: 'links',
+    summary: "Redirects to the video's Apply link, with `via`",
+    description:
+      'A tap: counted in the job’s funnel (`GET /employer/jobs/{jobId}/funnel`) within 60 seconds. `via` is `<platform>:<videoId>`, percent-encoded, split at the first `:`.',
+    path: VideoPath,
+    responses: {
+      302: {
+        description: 'the Apply link is active',
+        headers: {
+          location: { description: 'the job’s apply url with `?via=<platform>:<videoId>`', schema: z.url() },
+        },
+      },
+      ...problems({ 404: NO_LINK, 503: 'the tap could not be recorded; try again' }),
     },
   },
 } as const satisfies Operations;

@@ -7,6 +7,9 @@ import { MAX_BODY_BYTES, ProblemBody } from './http.ts';
  * key exists only as a key of them, so a route cannot be added without its description.
  */
 
+/** A count in an answer (the funnels'): a whole number, never negative. */
+export const countBody = z.number().int().min(0);
+
 /** How a caller proves who it is (the OpenAPI security schemes). */
 export const SECURITY_SCHEMES = {
   viewerToken: {

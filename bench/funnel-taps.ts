@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { funnelLine } from '#funnel/funnel-record.ts';
+import { FUNNEL_BUFFER_MB, FUNNEL_BUFFER_SECONDS } from '../lib/constructs/funnel-log.ts';
+import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
+import { FUNCTIONS } from '../lib/functions.ts';
+import { bundleEntry, writeBundle } from '../local/dev/function-bundler.ts';
+import { startBenchStack } from './bench-stack.ts';
+import { seedLinkedVideos } from './cdn-cache.ts';
+import { PRICES } from './prices.ts';
+
+/**
+ * Taps on one viral video through the local stack (IAM enforced, the front door, the links function's own
+ * environments): `GET /links/tiktok/{v}/portfolio` answered 302 and recorded in the funnel log, against the
+ * same requests on the links function as it was before the funnel (bench/links-api-untapped.ts: the same
+ * reads and 302, nothing recorded), swapped into the same running function. The runs alternate (tapped,
+ * plain, tapped, plain) so that a busy moment of the machine falls on both. DynamoDB writes are counted by a
+ * proxy between the functions and the store: a tap must write no shared item. The front door's clock moves
+ * one simulated second per request, so its throttle and WAF see a calm caller and the machine sets the rate.
+ */
+
+export interface TapRun {
+  readonly taps: number;
+  readonly seconds: number;
+  readonly tapsPerSecond: number;
+  readonly meanMs: number;
+  readonly not302: number;
+}
+
+export interface FunnelTapsResult {
+  readonly concurrency: number;
+  readonly tapped: TapRun;
+  readonly plain: TapRun;
+  /** The same, one tap at a time (the latency a Lambda invocation is billed for). */
+  readonly alone: { readonly tapped: TapRun; readonly plain: TapRun };
+  /** Tapped taps/s ÷ plain redirects/s. */
+  readonly ratio: number;
+  /** DynamoDB write calls during the tapped runs, per tap. */
+  readonly writesPerTap: number;
+  readonly cost: TapCost;
+}
+
+export interface TapCost {
+  readonly recordBytes: number;
+  readonly lines: readonly { readonly item: string; readonly usd: number; readonly why: string }[];
+  /** The funnel log per million taps. */
+  readonly funnelLogUsd: number;
+  /** One DynamoDB write per tap instead (on-demand, 1 WRU for an item under 1 KB). */
+  readonly writePerTapUsd: number;
+}
+
+/** Firehose bills each record rounded up to 5 KB. */
+const FIREHOSE_RECORD_BILLING_BYTES = 5 * 1024;
+/** The rate the capacity plan sizes a viral video at (issue #16). */
+const VIRAL_TAPS_PER_SECOND = 100_000;
+
+/** The modelled cost per million taps: the funnel log's lines beside one DynamoDB write per tap. */
+export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
+  const recordBytes = Buffer.byteLength(
+    funnelLine({
+      kind: 'portfolioTap',
+      id: 'dGVzdC1yZXF1ZXN0LWlkMQ=',
+      at: '2026-12-04T01:00:00.000Z',
+      platform: 'tiktok',
+      videoId: '7399990000000000001',
+      profileId: `prof_${randomUUID()}`,
+    }),
+  );
+  const billedRecords = Math.ceil(recordBytes / FIREHOSE_RECORD_BILLING_BYTES);
+  const ingestionGb = (1e6 * billedRecords * FIREHOSE_RECORD_BILLING_BYTES) / 1024 ** 3;
+  // An object per buffer: whichever fills first, the interval or the size (before compression), at the viral rate.
+  const recordsPerObject = Math.min(
+    VIRAL_TAPS_PER_SECOND * FUNNEL_BUFFER_SECONDS,
+    (FUNNEL_BUFFER_MB * 1024 ** 2) / recordBytes,
+  );
+  const objects = 1e6 / recordsPerObject;
+  const lambdaGbSeconds =
+    (1e6 * Math.max(0, extraLambdaMsPerTap) * FUNCTIONS.linksApi.memoryMb) / 1024 / 1000;
+  const lines = [
+    {
+      item: 'Firehose ingestion',
+      usd: ingestionGb * PRICES.firehosePerGbIngested,
+      why: `${recordBytes} B a record, billed as ${billedRecords * 5} KB: ${ingestionGb.toFixed(2)} GB`,
+    },
+    {
+      item: 'S3 PUTs',
+      usd: (objects / 1000) * PRICES.s3PerThousandPuts,
+      why: `one object per ${Math.round(recordsPerObject).toLocaleString('en')} taps at ${VIRAL_TAPS_PER_SECOND.toLocaleString('en')}/s (${FUNNEL_BUFFER_SECONDS} s or ${FUNNEL_BUFFER_MB} MB)`,
+    },
+    {
+      item: 'links Lambda, the PutRecord’s extra time',
+      usd: lambdaGbSeconds * PRICES.lambdaArm64PerGbSecond,
+      why: `measured: ${extraLambdaMsPerTap.toFixed(2)} ms more a tap (mean latency one at a time, tapped − plain, on this machine) × ${FUNCTIONS.linksApi.memoryMb} MB`,
+    },
+  ];
+  return {
+    recordBytes,
+    lines,
+    funnelLogUsd: lines.reduce((sum, line) => sum + line.usd, 0),
+    writePerTapUsd: PRICES.dynamoDbPerMillionWriteUnits,
+  };
+};
+
+const inParallel = async (count: number, concurrency: number, task: () => Promise<void>) => {
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started++ < count) await task();
+    }),
+  );
+};
+
+export const benchFunnelTaps = async (options: {
+  readonly taps: number;
+  readonly concurrency?: number;
+}): Promise<FunnelTapsResult> => {
+  const concurrency = options.concurrency ?? 8;
+  let now = Date.UTC(2026, 0, 1);
+  const bench = await startBenchStack(() => now);
+  const { stack, proxy, bus } = bench;
+  const bundleDir = await mkdtemp(path.join(tmpdir(), 'reelhire-untapped-'));
+  try {
+    const links = [...stack.functions.values()].find((fn) => fn.name.includes('LinksApiFunction'));
+    if (!links) throw new Error('the stack has no links function');
+    const tappedCode = { handlerUrl: links.definition.handlerUrl, sourceMaps: links.definition.sourceMaps };
+    const plainCode = {
+      handlerUrl: pathToFileURL(
+        await writeBundle(await bundleEntry(PROJECT_ROOT, 'bench/links-api-untapped.ts'), bundleDir),
+      ).href,
+      sourceMaps: links.definition.sourceMaps,
+    };
+
+    const videoId = `viral-${randomUUID()}`;
+    await seedLinkedVideos(bus, stack.busNames, `bench-${randomUUID()}`, [videoId]);
+    const url = `${stack.url}/links/tiktok/${videoId}/portfolio`;
+    const tap = async (): Promise<number> => {
+      now += 1000;
+      const response = await fetch(url, { redirect: 'manual' });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const deadline = Date.now() + 120_000;
+    while ((await tap()) !== 302) {
+      if (Date.now() > deadline) throw new Error('the viral video never got its portfolio link');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const run = async (taps: number, atOnce = concurrency): Promise<TapRun> => {
+      let not302 = 0;
+      let totalMs = 0;
+      const started = performance.now();
+      await inParallel(taps, atOnce, async () => {
+        const sent = performance.now();
+        if ((await tap()) !== 302) not302++;
+        totalMs += performance.now() - sent;
+      });
+      const seconds = (performance.now() - started) / 1000;
+      return { taps, seconds, tapsPerSecond: taps / seconds, meanMs: totalMs / taps, not302 };
+    };
+    const runs = { tapped: [] as TapRun[], plain: [] as TapRun[] };
+    // One tap at a time, as a Lambda environment serves them: what the PutRecord adds to a billed invocation.
+    const alone = { tapped: [] as TapRun[], plain: [] as TapRun[] };
+    let tappedWrites = 0;
+    const half = Math.ceil(options.taps / 2);
+    const aloneTaps = Math.min(100, half);
+    for (let round = 0; round < 2; round++) {
+      await links.replaceCode(tappedCode);
+      await run(Math.min(200, half)); // warm: environments started, connections open
+      const before = proxy.stats();
+      runs.tapped.push(await run(half));
+      tappedWrites += proxy.since(before).writes;
+      alone.tapped.push(await run(aloneTaps, 1));
+      await links.replaceCode(plainCode);
+      await run(Math.min(200, half));
+      runs.plain.push(await run(half));
+      alone.plain.push(await run(aloneTaps, 1));
+    }
+    await links.replaceCode(tappedCode);
+    const total = (list: readonly TapRun[]): TapRun => {
+      const taps = list.reduce((sum, item) => sum + item.taps, 0);
+      const seconds = list.reduce((sum, item) => sum + item.seconds, 0);
+      return {
+        taps,
+        seconds,
+        tapsPerSecond: taps / seconds,
+        meanMs: list.reduce((sum, item) => sum + item.meanMs * item.taps, 0) / taps,
+        not302: list.reduce((sum, item) => sum + item.not302, 0),
+      };
+    };
+    const tapped = total(runs.tapped);
+    const plain = total(runs.plain);
+    return {
+      concurrency,
+      tapped,
+      plain,
+      ratio: tapped.tapsPerSecond / plain.tapsPerSecond,
+      writesPerTap: tappedWrites / tapped.taps,
+      alone: { tapped: total(alone.tapped), plain: total(alone.plain) },
+      cost: tapCost(total(alone.tapped).meanMs - total(alone.plain).meanMs),
+    };
+  } finally {
+    await bench.stop();
+    await rm(bundleDir, { recursive: true, force: true });
+  }
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(await benchFunnelTaps({ taps: Number(process.argv[2] ?? 2000) }), null, 2));
+}

@@ -1,0 +1,18 @@
+import { requireEnv } from '#shared/config.ts';
+import { AthenaFunnelReader } from './athena-funnel-reader.ts';
+import { firehoseFunnelLog } from './firehose-funnel-log.ts';
+import {
+  FUNNEL_STREAM_VARIABLE,
+  FUNNEL_TABLE_VARIABLE,
+  FUNNEL_WORKGROUP_VARIABLE,
+  type FunnelLog,
+} from './funnel-log.ts';
+import type { FunnelReader } from './funnel-reader.ts';
+
+/** The funnel log of a function that records (`recordsFunnel`); a missing variable fails the cold start. */
+export const funnelLogFromEnvironment = (): FunnelLog =>
+  firehoseFunnelLog(requireEnv(FUNNEL_STREAM_VARIABLE));
+
+/** The funnel's counts for a function that reads them (`queriesFunnel`). */
+export const funnelReaderFromEnvironment = (): FunnelReader =>
+  new AthenaFunnelReader(requireEnv(FUNNEL_WORKGROUP_VARIABLE), requireEnv(FUNNEL_TABLE_VARIABLE));
