@@ -65,6 +65,16 @@ const SCHEDULED_SWEEP = {
   reservedConcurrency: 1,
 } as const;
 
+/** A route function acting for a viewer (their token verified) that writes applications and publishes their changes. */
+const VIEWER_WRITES = {
+  memoryMb: 512,
+  timeoutSeconds: 10,
+  secrets: [],
+  verifiesViewerTokens: true,
+  table: 'readWrite',
+  publishes: true,
+} as const;
+
 export const FUNCTIONS = {
   videoEvents: {
     entry: 'functions/video-events.ts',
@@ -161,12 +171,7 @@ export const FUNCTIONS = {
   applicationsApi: {
     entry: 'functions/applications-api.ts',
     description: 'GET /jobs/{jobId}/apply (the apply page) and POST /jobs/{jobId}/applications',
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    secrets: [],
-    verifiesViewerTokens: true,
-    table: 'readWrite',
-    publishes: true,
+    ...VIEWER_WRITES,
     recordsFunnel: true,
     reservedConcurrency: 50,
   },
@@ -198,12 +203,7 @@ export const FUNCTIONS = {
   applicantApi: {
     entry: 'functions/applicant-api.ts',
     description: "The viewer's own applications: GET /applications[/{id}], POST /applications/{id}/withdraw",
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    secrets: [],
-    verifiesViewerTokens: true,
-    table: 'readWrite',
-    publishes: true,
+    ...VIEWER_WRITES,
     reservedConcurrency: 20,
   },
   employerApi: {

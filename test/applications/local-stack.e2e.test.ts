@@ -209,10 +209,16 @@ describe('after the application, on the local stack', () => {
     expect(published('Application Status Changed', open).map((record) => record.event.source)).toEqual([
       'reelhire.links',
     ]);
-    const log = await client.employer('GET', '/employer/deliveries?limit=100', key);
-    expect(log.status).toBe(200);
-    const items = (log.body as { items: { webhookId: string; state: string; type: string }[] }).items;
-    expect(items.map((item) => item.type)).toContain('application.withdrawn');
+    // The withdrawal notices of the tests above are written by the notifier, on its own queue: wait for one.
+    const items = await eventually(
+      async () => {
+        const log = await client.employer('GET', '/employer/deliveries?limit=100', key);
+        expect(log.status).toBe(200);
+        const listed = (log.body as { items: { webhookId: string; state: string; type: string }[] }).items;
+        return listed.some((item) => item.type === 'application.withdrawn') ? listed : undefined;
+      },
+      { what: 'the withdrawal notice in the delivery log' },
+    );
     expect(items.every((item) => ['pending', 'delivered', 'failed'].includes(item.state))).toBe(true);
   });
 

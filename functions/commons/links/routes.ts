@@ -39,6 +39,12 @@ const VideoPath = z.object({ platform, videoId: id });
 
 const NO_LINK = 'an unknown platform, a malformed videoId, or no active link';
 
+/** A tap's answers: 302 to the link's target, 404 without an active link, 503 when the tap could not be recorded. */
+const tapAnswers = (active: string, location: string) => ({
+  302: { description: active, headers: { location: { description: location, schema: z.url() } } },
+  ...problems({ 404: NO_LINK, 503: 'the tap could not be recorded; try again' }),
+});
+
 export const LINKS_API = {
   'GET /health': {
     tag: 'links',
@@ -61,15 +67,7 @@ export const LINKS_API = {
     summary: "Redirects to the video's portfolio link",
     description: 'A tap: counted in the owner’s funnel (`GET /profiles/me/funnel`) within 60 seconds.',
     path: VideoPath,
-    responses: {
-      302: {
-        description: 'the portfolio link is active',
-        headers: {
-          location: { description: "the owner's portfolio url (normalized href)", schema: z.url() },
-        },
-      },
-      ...problems({ 404: NO_LINK, 503: 'the tap could not be recorded; try again' }),
-    },
+    responses: tapAnswers('the portfolio link is active', "the owner's portfolio url (normalized href)"),
   },
   'GET /links/{platform}/{videoId}/apply': {
     tag: 'links',
@@ -77,15 +75,7 @@ export const LINKS_API = {
     description:
       'A tap: counted in the job’s funnel (`GET /employer/jobs/{jobId}/funnel`) within 60 seconds. `via` is `<platform>:<videoId>`, percent-encoded, split at the first `:`.',
     path: VideoPath,
-    responses: {
-      302: {
-        description: 'the Apply link is active',
-        headers: {
-          location: { description: 'the job’s apply url with `?via=<platform>:<videoId>`', schema: z.url() },
-        },
-      },
-      ...problems({ 404: NO_LINK, 503: 'the tap could not be recorded; try again' }),
-    },
+    responses: tapAnswers('the Apply link is active', 'the job’s apply url with `?via=<platform>:<videoId>`'),
   },
 } as const satisfies Operations;
 
