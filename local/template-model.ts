@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from './cloudformation/intrinsics.ts';
+import { ofType } from './cloudformation/intrinsics.ts';
 import { DEFAULT_RETRY_POLICY, type EventRule, type RuleTarget } from './eventbridge/bus-event.ts';
 import { compileEventPattern } from './eventbridge/pattern/matcher.ts';
 import { busNameOf } from './eventbridge/put-events-request.ts';
@@ -13,9 +14,6 @@ import type { QueueSettings, RedrivePolicy } from './sqs/local-queue.ts';
  * What the local runtime takes from the resolved template, resource type by resource type. Each reader keeps
  * the CloudFormation defaults, so a property the CDK leaves out behaves as in the cloud.
  */
-
-const ofType = (resources: readonly ResolvedResource[], type: string) =>
-  resources.filter((resource) => resource.type === type);
 
 export interface QueueModel {
   readonly name: string;

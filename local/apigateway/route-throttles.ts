@@ -1,4 +1,5 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import type { HttpReply } from '../http/payload-v2.ts';
 import { isJsonObject, numberField, objectField } from '../json.ts';
 
@@ -37,7 +38,7 @@ const throttleOf = (settings: Readonly<Record<string, unknown>> | undefined): Pa
 
 /** The throttles of the stage that serves the API (`$default` first, as that is the one the API port is). */
 export const stageThrottlesOf = (resources: readonly ResolvedResource[]): StageThrottles => {
-  const stages = resources.filter((resource) => resource.type === 'AWS::ApiGatewayV2::Stage');
+  const stages = ofType(resources, 'AWS::ApiGatewayV2::Stage');
   const stage = stages.find((candidate) => candidate.properties.StageName === '$default') ?? stages[0];
   if (stage === undefined) return { defaultRoute: {}, routes: new Map() };
   const routes = new Map<string, Partial<Throttle>>();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { arrayField, objectField, stringField } from '../json.ts';
 
 /** A Glue table over JSON lines in an S3 location, as the template declares it. */
@@ -18,32 +19,30 @@ export interface GlueTableModel {
 }
 
 export const glueTablesOf = (resources: readonly ResolvedResource[]): GlueTableModel[] =>
-  resources
-    .filter((resource) => resource.type === 'AWS::Glue::Table')
-    .flatMap((resource) => {
-      const input = objectField(resource.properties, 'TableInput');
-      const storage = input ? objectField(input, 'StorageDescriptor') : undefined;
-      const location = storage ? stringField(storage, 'Location') : undefined;
-      const database = stringField(resource.properties, 'DatabaseName');
-      const name = input ? stringField(input, 'Name') : undefined;
-      const match = location ? /^s3:\/\/([^/]+)\/(.*)$/.exec(location) : null;
-      if (!storage || !database || !name || !match) return [];
-      const serde = objectField(storage, 'SerdeInfo');
-      const mappings = serde ? objectField(serde, 'Parameters') : undefined;
-      const columns = arrayField(storage, 'Columns')
-        .filter(isJsonObject)
-        .flatMap((column) => {
-          const columnName = stringField(column, 'Name');
-          if (!columnName) return [];
-          return [
-            {
-              name: columnName,
-              key: (mappings && stringField(mappings, `mapping.${columnName}`)) ?? columnName,
-            },
-          ];
-        });
-      return [{ database, name, bucket: match[1] ?? '', prefix: match[2] ?? '', columns }];
-    });
+  ofType(resources, 'AWS::Glue::Table').flatMap((resource) => {
+    const input = objectField(resource.properties, 'TableInput');
+    const storage = input ? objectField(input, 'StorageDescriptor') : undefined;
+    const location = storage ? stringField(storage, 'Location') : undefined;
+    const database = stringField(resource.properties, 'DatabaseName');
+    const name = input ? stringField(input, 'Name') : undefined;
+    const match = location ? /^s3:\/\/([^/]+)\/(.*)$/.exec(location) : null;
+    if (!storage || !database || !name || !match) return [];
+    const serde = objectField(storage, 'SerdeInfo');
+    const mappings = serde ? objectField(serde, 'Parameters') : undefined;
+    const columns = arrayField(storage, 'Columns')
+      .filter(isJsonObject)
+      .flatMap((column) => {
+        const columnName = stringField(column, 'Name');
+        if (!columnName) return [];
+        return [
+          {
+            name: columnName,
+            key: (mappings && stringField(mappings, `mapping.${columnName}`)) ?? columnName,
+          },
+        ];
+      });
+    return [{ database, name, bucket: match[1] ?? '', prefix: match[2] ?? '', columns }];
+  });
 
 /** A workgroup and where it writes results (`s3://bucket/prefix/`), as the template declares it. */
 export interface WorkGroupModel {
@@ -52,16 +51,14 @@ export interface WorkGroupModel {
 }
 
 export const workGroupsOf = (resources: readonly ResolvedResource[]): WorkGroupModel[] =>
-  resources
-    .filter((resource) => resource.type === 'AWS::Athena::WorkGroup')
-    .map((resource) => {
-      const configuration = objectField(resource.properties, 'WorkGroupConfiguration');
-      const result = configuration ? objectField(configuration, 'ResultConfiguration') : undefined;
-      return {
-        name: resource.identity.ref,
-        outputLocation: result ? stringField(result, 'OutputLocation') : undefined,
-      };
-    });
+  ofType(resources, 'AWS::Athena::WorkGroup').map((resource) => {
+    const configuration = objectField(resource.properties, 'WorkGroupConfiguration');
+    const result = configuration ? objectField(configuration, 'ResultConfiguration') : undefined;
+    return {
+      name: resource.identity.ref,
+      outputLocation: result ? stringField(result, 'OutputLocation') : undefined,
+    };
+  });
 
 export class AthenaError extends Error {
   constructor(

@@ -15,6 +15,10 @@ export interface ResolvedResource {
   readonly identity: ResourceIdentity;
 }
 
+/** The resolved resources of one CloudFormation type. */
+export const ofType = (resources: readonly ResolvedResource[], type: string): ResolvedResource[] =>
+  resources.filter((resource) => resource.type === type);
+
 export interface ResolvedAssembly {
   readonly resources: readonly ResolvedResource[];
   /** References that could only be given placeholder values (attributes of resources not emulated). */

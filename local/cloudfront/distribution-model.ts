@@ -1,5 +1,5 @@
 import { pathPatternMatches } from '../../lib/path-patterns.ts';
-import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType, type ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { arrayField, isJsonObject, type JsonObject, numberField, objectField, stringField } from '../json.ts';
 
 /**
@@ -214,22 +214,21 @@ export const distributionsOf = (
   resources: readonly ResolvedResource[],
   warn: (message: string) => void,
 ): DistributionModel[] => {
-  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   const policies: Policies = {
     cache: new Map([
       ...MANAGED_CACHE_POLICIES,
-      ...ofType('AWS::CloudFront::CachePolicy').map(
+      ...ofType(resources, 'AWS::CloudFront::CachePolicy').map(
         (policy) => [policy.identity.ref, cachePolicyOf(policy)] as const,
       ),
     ]),
     originRequest: new Map([
       ...MANAGED_ORIGIN_REQUEST_POLICIES,
-      ...ofType('AWS::CloudFront::OriginRequestPolicy').map(
+      ...ofType(resources, 'AWS::CloudFront::OriginRequestPolicy').map(
         (policy) => [policy.identity.ref, originRequestPolicyOf(policy)] as const,
       ),
     ]),
   };
-  return ofType('AWS::CloudFront::Distribution').map((distribution) => {
+  return ofType(resources, 'AWS::CloudFront::Distribution').map((distribution) => {
     const config = objectField(distribution.properties, 'DistributionConfig') ?? {};
     const ordered = [
       ...arrayField(config, 'CacheBehaviors').filter(isJsonObject),

@@ -1,4 +1,5 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { isJsonObject, type JsonObject, numberField, objectField, stringField } from '../json.ts';
 import { localArn } from '../local-account.ts';
 import type { MetricIdentity } from './metric-store.ts';
@@ -81,72 +82,69 @@ export const alarmsOf = (
   resources: readonly ResolvedResource[],
   warn: (message: string) => void,
 ): AlarmDefinition[] =>
-  resources
-    .filter((resource) => resource.type === 'AWS::CloudWatch::Alarm')
-    .flatMap((alarm): AlarmDefinition[] => {
-      const { properties } = alarm;
-      const name = stringField(properties, 'AlarmName') ?? alarm.identity.ref;
-      const comparison = stringField(properties, 'ComparisonOperator') ?? '';
-      const threshold = numberField(properties, 'Threshold');
-      if (!(comparison in COMPARISONS) || threshold === undefined) {
-        warn(`alarm ${name}: ${comparison || 'no comparison'} is not evaluated locally`);
+  ofType(resources, 'AWS::CloudWatch::Alarm').flatMap((alarm): AlarmDefinition[] => {
+    const { properties } = alarm;
+    const name = stringField(properties, 'AlarmName') ?? alarm.identity.ref;
+    const comparison = stringField(properties, 'ComparisonOperator') ?? '';
+    const threshold = numberField(properties, 'Threshold');
+    if (!(comparison in COMPARISONS) || threshold === undefined) {
+      warn(`alarm ${name}: ${comparison || 'no comparison'} is not evaluated locally`);
+      return [];
+    }
+    let metric: AlarmDefinition['metric'];
+    let periodSeconds: number;
+    const queries = properties.Metrics;
+    if (Array.isArray(queries)) {
+      metric = queries.filter(isJsonObject).map((query) => {
+        const stat = objectField(query, 'MetricStat');
+        const metricStat = stat ? metricStatOf(stat) : undefined;
+        const expression = stringField(query, 'Expression');
+        return {
+          id: stringField(query, 'Id') ?? '',
+          ...(metricStat ? { stat: metricStat } : {}),
+          ...(expression ? { expression } : {}),
+          returnData: query.ReturnData !== false && query.ReturnData !== 'false',
+        };
+      });
+      periodSeconds =
+        metric.find((query) => query.stat)?.stat?.periodSeconds ?? numberField(properties, 'Period') ?? 60;
+    } else {
+      const statistic = stringField(properties, 'Statistic') ?? stringField(properties, 'ExtendedStatistic');
+      periodSeconds = numberField(properties, 'Period') ?? 60;
+      if (!statistic) {
+        warn(`alarm ${name}: no statistic to evaluate`);
         return [];
       }
-      let metric: AlarmDefinition['metric'];
-      let periodSeconds: number;
-      const queries = properties.Metrics;
-      if (Array.isArray(queries)) {
-        metric = queries.filter(isJsonObject).map((query) => {
-          const stat = objectField(query, 'MetricStat');
-          const metricStat = stat ? metricStatOf(stat) : undefined;
-          const expression = stringField(query, 'Expression');
-          return {
-            id: stringField(query, 'Id') ?? '',
-            ...(metricStat ? { stat: metricStat } : {}),
-            ...(expression ? { expression } : {}),
-            returnData: query.ReturnData !== false && query.ReturnData !== 'false',
-          };
-        });
-        periodSeconds =
-          metric.find((query) => query.stat)?.stat?.periodSeconds ?? numberField(properties, 'Period') ?? 60;
-      } else {
-        const statistic =
-          stringField(properties, 'Statistic') ?? stringField(properties, 'ExtendedStatistic');
-        periodSeconds = numberField(properties, 'Period') ?? 60;
-        if (!statistic) {
-          warn(`alarm ${name}: no statistic to evaluate`);
-          return [];
-        }
-        metric = {
-          metric: {
-            namespace: stringField(properties, 'Namespace') ?? '',
-            metricName: stringField(properties, 'MetricName') ?? '',
-            dimensions: dimensionsOf(properties.Dimensions),
-          },
-          statistic,
-          periodSeconds,
-        };
-      }
-      const evaluationPeriods = numberField(properties, 'EvaluationPeriods') ?? 1;
-      const treat = stringField(properties, 'TreatMissingData') ?? 'missing';
-      return [
-        {
-          name,
-          arn: localArn('cloudwatch', `alarm:${name}`),
-          description: stringField(properties, 'AlarmDescription'),
-          metric,
-          periodSeconds,
-          evaluationPeriods,
-          datapointsToAlarm: numberField(properties, 'DatapointsToAlarm') ?? evaluationPeriods,
-          threshold,
-          comparison: comparison as Comparison,
-          treatMissingData: (['breaching', 'notBreaching', 'ignore'].includes(treat)
-            ? treat
-            : 'missing') as TreatMissingData,
-          actionsEnabled: properties.ActionsEnabled !== false && properties.ActionsEnabled !== 'false',
-          alarmActions: stringList(properties.AlarmActions),
-          okActions: stringList(properties.OKActions),
-          insufficientDataActions: stringList(properties.InsufficientDataActions),
+      metric = {
+        metric: {
+          namespace: stringField(properties, 'Namespace') ?? '',
+          metricName: stringField(properties, 'MetricName') ?? '',
+          dimensions: dimensionsOf(properties.Dimensions),
         },
-      ];
-    });
+        statistic,
+        periodSeconds,
+      };
+    }
+    const evaluationPeriods = numberField(properties, 'EvaluationPeriods') ?? 1;
+    const treat = stringField(properties, 'TreatMissingData') ?? 'missing';
+    return [
+      {
+        name,
+        arn: localArn('cloudwatch', `alarm:${name}`),
+        description: stringField(properties, 'AlarmDescription'),
+        metric,
+        periodSeconds,
+        evaluationPeriods,
+        datapointsToAlarm: numberField(properties, 'DatapointsToAlarm') ?? evaluationPeriods,
+        threshold,
+        comparison: comparison as Comparison,
+        treatMissingData: (['breaching', 'notBreaching', 'ignore'].includes(treat)
+          ? treat
+          : 'missing') as TreatMissingData,
+        actionsEnabled: properties.ActionsEnabled !== false && properties.ActionsEnabled !== 'false',
+        alarmActions: stringList(properties.AlarmActions),
+        okActions: stringList(properties.OKActions),
+        insufficientDataActions: stringList(properties.InsufficientDataActions),
+      },
+    ];
+  });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { arrayField, numberField, objectField, stringField } from '../json.ts';
 
 /** A DirectPut delivery stream to S3 as the template declares it. */
@@ -22,24 +23,22 @@ const MAX_RECORD_BYTES = 1_024_000;
 const MAX_BATCH_RECORDS = 500;
 
 export const deliveryStreamsOf = (resources: readonly ResolvedResource[]): DeliveryStreamModel[] =>
-  resources
-    .filter((resource) => resource.type === 'AWS::KinesisFirehose::DeliveryStream')
-    .flatMap((resource) => {
-      const s3 = objectField(resource.properties, 'ExtendedS3DestinationConfiguration');
-      const bucketArn = s3 ? stringField(s3, 'BucketARN') : undefined;
-      if (!s3 || !bucketArn) return [];
-      const hints = objectField(s3, 'BufferingHints');
-      return [
-        {
-          name: resource.identity.ref,
-          bucket: bucketArn.split(':::')[1] ?? bucketArn,
-          prefix: stringField(s3, 'Prefix') ?? '',
-          bufferSeconds:
-            (hints ? numberField(hints, 'IntervalInSeconds') : undefined) ?? DEFAULT_BUFFER_SECONDS,
-          gzip: stringField(s3, 'CompressionFormat') === 'GZIP',
-        },
-      ];
-    });
+  ofType(resources, 'AWS::KinesisFirehose::DeliveryStream').flatMap((resource) => {
+    const s3 = objectField(resource.properties, 'ExtendedS3DestinationConfiguration');
+    const bucketArn = s3 ? stringField(s3, 'BucketARN') : undefined;
+    if (!s3 || !bucketArn) return [];
+    const hints = objectField(s3, 'BufferingHints');
+    return [
+      {
+        name: resource.identity.ref,
+        bucket: bucketArn.split(':::')[1] ?? bucketArn,
+        prefix: stringField(s3, 'Prefix') ?? '',
+        bufferSeconds:
+          (hints ? numberField(hints, 'IntervalInSeconds') : undefined) ?? DEFAULT_BUFFER_SECONDS,
+        gzip: stringField(s3, 'CompressionFormat') === 'GZIP',
+      },
+    ];
+  });
 
 /** Firehose's `!{timestamp:yyyy-MM-dd}` namespaces (UTC), the only ones a DirectPut prefix uses here. */
 const expandPrefix = (prefix: string, at: Date): string =>

@@ -1,8 +1,9 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { arrayField, isJsonObject, stringField } from '../json.ts';
 import { AWS_MANAGED_POLICIES } from './aws-managed-policies.ts';
 import { type NamedPolicy, type PolicyDocument, parsePolicy } from './policy-document.ts';
-import { ofType, stringsOf } from './resolved-resources.ts';
+import { stringsOf } from './resolved-resources.ts';
 
 /** An IAM role of the templates with every policy that applies to its sessions. */
 export interface RoleModel {

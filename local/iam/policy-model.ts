@@ -1,9 +1,8 @@
 import { readCloudAssembly } from '../../lib/assembly.ts';
-import { type ResolvedResource, resolveCloudAssembly } from '../cloudformation/intrinsics.ts';
+import { ofType, type ResolvedResource, resolveCloudAssembly } from '../cloudformation/intrinsics.ts';
 import { stringField } from '../json.ts';
 import { type RoleModel, rolesOf } from './identity-policies.ts';
 import type { NamedPolicy, PolicyDocument } from './policy-document.ts';
-import { ofType } from './resolved-resources.ts';
 import { encryptionKeysOf, resourcePoliciesOf } from './resource-policies.ts';
 
 /** Every policy local mode evaluates, read from the synthesized templates with their intrinsics resolved. */

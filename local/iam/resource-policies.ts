@@ -1,8 +1,9 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { type JsonObject, objectField, stringField } from '../json.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localArn } from '../local-account.ts';
 import { documentOf, type PolicyDocument, parsePolicy, statementsOf } from './policy-document.ts';
-import { ofType, stringsOf } from './resolved-resources.ts';
+import { stringsOf } from './resolved-resources.ts';
 
 /**
  * The resource policies of the templates, by the ARN of the resource they protect: queue policies, topic

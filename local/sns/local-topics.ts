@@ -1,4 +1,5 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { isJsonObject, stringField } from '../json.ts';
 
 export interface Subscription {
@@ -53,9 +54,10 @@ export class LocalTopics {
   ) {
     const subscriptions = subscriptionsOf(resources);
     this.topics = new Map(
-      resources
-        .filter((resource) => resource.type === 'AWS::SNS::Topic')
-        .map((topic) => [topic.identity.ref, subscriptions.get(topic.identity.ref) ?? []]),
+      ofType(resources, 'AWS::SNS::Topic').map((topic) => [
+        topic.identity.ref,
+        subscriptions.get(topic.identity.ref) ?? [],
+      ]),
     );
   }
 

@@ -1,5 +1,6 @@
 import { STORED_SECRET_NAMES, type StoredSecretName, secretIdVariable } from '#shared/secret-names.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { type LocalSecrets, localSecrets } from '../dev-secrets.ts';
 import { objectField } from '../json.ts';
 import type { SecretStore } from '../secrets-manager/secret-store.ts';
@@ -15,7 +16,7 @@ export interface SecretsInput {
 /** The Secrets Manager names the template gives its functions, by the secret they hold. */
 const secretNamesOf = (resources: readonly ResolvedResource[]): Map<string, StoredSecretName> => {
   const names = new Map<string, StoredSecretName>();
-  for (const fn of resources.filter((resource) => resource.type === 'AWS::Lambda::Function')) {
+  for (const fn of ofType(resources, 'AWS::Lambda::Function')) {
     const environment = objectField(fn.properties, 'Environment');
     const variables = environment ? objectField(environment, 'Variables') : undefined;
     if (!variables) continue;

@@ -1,4 +1,5 @@
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
+import { ofType } from '../cloudformation/intrinsics.ts';
 import { blockedByWaf, fromEdge } from '../cloudfront/cloudfront-replies.ts';
 import { type EdgeRequest, headerOf } from '../http/edge-request.ts';
 import type { HttpReply } from '../http/payload-v2.ts';
@@ -42,37 +43,35 @@ export const webAclsOf = (
   resources: readonly ResolvedResource[],
   warn: (message: string) => void,
 ): WebAclModel[] =>
-  resources
-    .filter((resource) => resource.type === 'AWS::WAFv2::WebACL')
-    .map((acl) => {
-      const name = stringField(acl.properties, 'Name') ?? acl.logicalId;
-      const rules = arrayField(acl.properties, 'Rules')
-        .filter(isJsonObject)
-        .sort((a, b) => (numberField(a, 'Priority') ?? 0) - (numberField(b, 'Priority') ?? 0))
-        .map((rule): RuleModel => {
-          const ruleName = stringField(rule, 'Name') ?? '?';
-          const action = objectField(rule, 'Action');
-          if (action?.Captcha !== undefined || action?.Challenge !== undefined) {
-            warn(`WAF ${name}/${ruleName}: CAPTCHA and Challenge are not emulated; the rule only counts`);
-          }
-          if (rule.OverrideAction !== undefined) {
-            warn(`WAF ${name}/${ruleName}: rule groups are not emulated; the rule never matches`);
-          }
-          return {
-            name: ruleName,
-            action: actionOf(action),
-            statement: objectField(rule, 'Statement') ?? {},
-            customResponse: objectField(objectField(action ?? {}, 'Block') ?? {}, 'CustomResponse'),
-          };
-        });
-      return {
-        arn: acl.identity.attribute('Arn') ?? acl.identity.ref,
-        name,
-        defaultAction: actionOf(objectField(acl.properties, 'DefaultAction')),
-        rules,
-        customResponseBodies: objectField(acl.properties, 'CustomResponseBodies') ?? {},
-      };
-    });
+  ofType(resources, 'AWS::WAFv2::WebACL').map((acl) => {
+    const name = stringField(acl.properties, 'Name') ?? acl.logicalId;
+    const rules = arrayField(acl.properties, 'Rules')
+      .filter(isJsonObject)
+      .sort((a, b) => (numberField(a, 'Priority') ?? 0) - (numberField(b, 'Priority') ?? 0))
+      .map((rule): RuleModel => {
+        const ruleName = stringField(rule, 'Name') ?? '?';
+        const action = objectField(rule, 'Action');
+        if (action?.Captcha !== undefined || action?.Challenge !== undefined) {
+          warn(`WAF ${name}/${ruleName}: CAPTCHA and Challenge are not emulated; the rule only counts`);
+        }
+        if (rule.OverrideAction !== undefined) {
+          warn(`WAF ${name}/${ruleName}: rule groups are not emulated; the rule never matches`);
+        }
+        return {
+          name: ruleName,
+          action: actionOf(action),
+          statement: objectField(rule, 'Statement') ?? {},
+          customResponse: objectField(objectField(action ?? {}, 'Block') ?? {}, 'CustomResponse'),
+        };
+      });
+    return {
+      arn: acl.identity.attribute('Arn') ?? acl.identity.ref,
+      name,
+      defaultAction: actionOf(objectField(acl.properties, 'DefaultAction')),
+      rules,
+      customResponseBodies: objectField(acl.properties, 'CustomResponseBodies') ?? {},
+    };
+  });
 
 const transform = (value: string, transformations: readonly unknown[]): string =>
   transformations

@@ -1,8 +1,8 @@
 import type { ResolvedResource } from '../../cloudformation/intrinsics.ts';
+import { ofType } from '../../cloudformation/intrinsics.ts';
 import { arrayField, isJsonObject, type JsonObject, objectField, stringField } from '../../json.ts';
 import { localArn } from '../../local-account.ts';
 import type { RequestContext } from '../evaluation.ts';
-import { ofType } from '../resolved-resources.ts';
 import { type AuthorizationCheck, type CallChecks, distinctChecks } from './authorization-check.ts';
 
 /**
