@@ -15,33 +15,63 @@ import {
 } from '#links/links.ts';
 import { instantKey } from '#shared/instant.ts';
 
-const claim = (
-  profileId: string,
-  updatedAt: string,
-  overrides: Partial<AccountClaim> = {},
-): AccountClaim => ({
+/** A live contender built from its id and instant; a test overrides what it is about. */
+const contender =
+  <Contender>(build: (id: string, instantKey: string) => Contender) =>
+  (id: string, at: string, overrides: Partial<Contender> = {}): Contender => ({
+    ...build(id, instantKey(at)),
+    ...overrides,
+  });
+
+const claim = contender<AccountClaim>((profileId, updatedAtKey) => ({
   profileId,
   version: 1,
   listed: true,
   deleted: false,
-  updatedAtKey: instantKey(updatedAt),
+  updatedAtKey,
   portfolioUrl: `https://contra.com/${profileId}`,
   showPortfolioLink: true,
-  ...overrides,
-});
+}));
 
-const candidate = (
-  jobId: string,
-  publishedAt: string,
-  overrides: Partial<ApplyCandidate> = {},
-): ApplyCandidate => ({
+const candidate = contender<ApplyCandidate>((jobId, publishedAtKey) => ({
   jobId,
   version: 1,
   listed: true,
   closed: false,
-  publishedAtKey: instantKey(publishedAt),
-  ...overrides,
-});
+  publishedAtKey,
+}));
+
+/**
+ * The choice among live contenders does not depend on the order they are listed in: the later one wins over a
+ * smaller id, the smaller id wins a tie; each listed first, then last.
+ */
+const expectOrderFreeChoice = <Contender>(
+  contender: (id: string, at: string) => Contender,
+  chosenId: (contenders: readonly Contender[]) => string | undefined,
+) => {
+  const at = '2026-01-01T10:00:00Z';
+  const pairs = [
+    [contender('z-later', '2026-01-02T00:00:00Z'), contender('a-earlier', at), 'z-later'],
+    [contender('a', at), contender('b', at), 'a'],
+  ] as const;
+  for (const [one, other, winnerId] of pairs) {
+    expect(chosenId([one, other])).toBe(winnerId);
+    expect(chosenId([other, one])).toBe(winnerId);
+  }
+};
+
+/**
+ * A contender's final entry (Profile Deleted, Job Closed) outranks every version and lists nothing: `expected`
+ * names the rest of it exactly; it is never chosen.
+ */
+const expectFinalEntry = <Contender>(
+  final: Contender,
+  expected: Omit<Contender, 'version' | 'listed'>,
+  chosen: (contenders: readonly Contender[]) => unknown,
+) => {
+  expect(final).toEqual({ ...expected, version: Number.MAX_SAFE_INTEGER, listed: false });
+  expect(chosen([final])).toBeUndefined();
+};
 
 const NOW = instantKey('2026-06-01T00:00:00Z');
 
@@ -71,13 +101,7 @@ describe('the owner of an account', () => {
   });
 
   it('is chosen whatever the order of the claims: the winner listed first, then last', () => {
-    const later = claim('z-later', '2026-01-02T00:00:00Z');
-    const earlierSmaller = claim('a-earlier', '2026-01-01T00:00:00Z');
-    expect(ownerOf({ claims: [later, earlierSmaller] })?.profileId).toBe('z-later');
-    expect(ownerOf({ claims: [earlierSmaller, later] })?.profileId).toBe('z-later');
-    const at = '2026-01-01T10:00:00Z';
-    expect(ownerOf({ claims: [claim('a', at), claim('b', at)] })?.profileId).toBe('a');
-    expect(ownerOf({ claims: [claim('b', at), claim('a', at)] })?.profileId).toBe('a');
+    expectOrderFreeChoice(claim, (claims) => ownerOf({ claims })?.profileId);
   });
 
   it('does not exist without a live claim: no portfolio link, the account not linked', () => {
@@ -91,16 +115,11 @@ describe('the owner of an account', () => {
   });
 
   it('is never a deleted profile: its final claim outranks every version and lists nothing', () => {
-    expect(deletedClaim('p')).toEqual({
-      profileId: 'p',
-      version: Number.MAX_SAFE_INTEGER,
-      listed: false,
-      deleted: true,
-      updatedAtKey: '',
-      portfolioUrl: '',
-      showPortfolioLink: false,
-    });
-    expect(ownerOf({ claims: [deletedClaim('p')] })).toBeUndefined();
+    expectFinalEntry(
+      deletedClaim('p'),
+      { profileId: 'p', deleted: true, updatedAtKey: '', portfolioUrl: '', showPortfolioLink: false },
+      (claims) => ownerOf({ claims }),
+    );
   });
 
   it('keeps an owner who hides the link: no fallback to another profile', () => {
@@ -156,23 +175,13 @@ describe('the apply job of a video', () => {
   });
 
   it('is chosen whatever the order of the candidates: the winner listed first, then last', () => {
-    const later = candidate('z-later', '2026-02-01T00:00:00Z');
-    const earlierSmaller = candidate('a-earlier', '2026-01-01T00:00:00Z');
-    expect(applyJobOf([later, earlierSmaller], NOW)?.jobId).toBe('z-later');
-    expect(applyJobOf([earlierSmaller, later], NOW)?.jobId).toBe('z-later');
-    const at = '2026-01-01T00:00:00Z';
-    expect(applyJobOf([candidate('j1', at), candidate('j2', at)], NOW)?.jobId).toBe('j1');
+    expectOrderFreeChoice(candidate, (candidates) => applyJobOf(candidates, NOW)?.jobId);
   });
 
   it('is never a closed job: its final entry outranks every version and lists nothing', () => {
-    expect(closedCandidate('j')).toEqual({
-      jobId: 'j',
-      version: Number.MAX_SAFE_INTEGER,
-      listed: false,
-      closed: true,
-      publishedAtKey: '',
-    });
-    expect(applyJobOf([closedCandidate('j')], NOW)).toBeUndefined();
+    expectFinalEntry(closedCandidate('j'), { jobId: 'j', closed: true, publishedAtKey: '' }, (candidates) =>
+      applyJobOf(candidates, NOW),
+    );
   });
 
   it('is live until its closesAt, and without one', () => {

@@ -82,62 +82,86 @@ beforeEach(async () => {
   });
 });
 
+/** Who each kind of link points at once the race is over. */
+const owners = { portfolio: { profileId: 'prof-race' }, apply: { jobId: 'job-race' } } as const;
+type LinkKind = keyof typeof owners;
+const activeLink = (kind: LinkKind) => expect.objectContaining({ kind, state: 'active', ...owners[kind] });
+
+/** Runs `write` with `racer` slipped in just before the UpdateItem on `sk`, and checks that it did run. */
+const race = async (sk: RegExp, racer: () => Promise<unknown>, write: () => Promise<unknown>) => {
+  before = {
+    sk,
+    run: async () => {
+      await racer();
+    },
+  };
+  await write();
+  expect(before).toBeUndefined();
+};
+
+/** The video ends up with the link, and someone announced it. */
+const expectAnnounced = async (videoId: string, kind: LinkKind) => {
+  expect((await readLinks(links, 'tiktok', videoId))[kind]).toMatchObject(owners[kind]);
+  expect(changesOf(videoId)).toContainEqual(activeLink(kind));
+};
+
+/**
+ * A delivery whose announcement the bus refuses announces nothing; a plain duplicate of it stays quiet; its
+ * redelivery announces the link.
+ */
+const expectRedeliveryAnnounces = async (
+  videoId: string,
+  deliver: (redelivered?: boolean) => Promise<unknown>,
+  kind: LinkKind,
+) => {
+  bus.refusals = 1;
+  await expect(deliver()).rejects.toThrow(/refused/);
+  expect(changesOf(videoId)).toEqual([]);
+
+  await deliver();
+  expect(changesOf(videoId)).toEqual([]);
+  await deliver(true);
+  expect(changesOf(videoId)).toEqual([activeLink(kind)]);
+};
+
 describe('Link Changed under racing writers', () => {
   it('a profile linking the account lands while the video is being posted: the portfolio link is announced', async () => {
-    before = {
-      sk: /^VIDEO$/,
-      run: async () => {
+    await race(
+      /^VIDEO$/,
+      async () => {
         await apply(EVENTS.profileUpdated.detailType, profile);
         await drainFanouts();
       },
-    };
-    await apply(EVENTS.videoPosted.detailType, posted('v-profile'));
-    expect(before).toBeUndefined();
-    expect((await readLinks(links, 'tiktok', 'v-profile')).portfolio?.profileId).toBe('prof-race');
-    expect(changesOf('v-profile')).toContainEqual(
-      expect.objectContaining({ kind: 'portfolio', state: 'active', profileId: 'prof-race' }),
+      () => apply(EVENTS.videoPosted.detailType, posted('v-profile')),
     );
+    await expectAnnounced('v-profile', 'portfolio');
   });
 
   it('the video is posted while a job listing it writes its candidate: the apply link is announced', async () => {
-    before = {
-      sk: /^JOB#job-race$/,
-      run: () => apply(EVENTS.videoPosted.detailType, posted('v-job')),
-    };
-    await apply(EVENTS.jobPublished.detailType, job('v-job'));
-    expect(before).toBeUndefined();
-    expect((await readLinks(links, 'tiktok', 'v-job')).apply?.jobId).toBe('job-race');
-    expect(changesOf('v-job')).toContainEqual(
-      expect.objectContaining({ kind: 'apply', state: 'active', jobId: 'job-race' }),
+    await race(
+      /^JOB#job-race$/,
+      () => apply(EVENTS.videoPosted.detailType, posted('v-job')),
+      () => apply(EVENTS.jobPublished.detailType, job('v-job')),
     );
+    await expectAnnounced('v-job', 'apply');
   });
 
   it('a redelivery after a write that was not announced announces; a duplicate delivery stays quiet', async () => {
     await apply(EVENTS.profileUpdated.detailType, profile);
     await drainFanouts();
-    bus.refusals = 1;
-    await expect(apply(EVENTS.videoPosted.detailType, posted('v-retry'))).rejects.toThrow(/refused/);
-    expect(changesOf('v-retry')).toEqual([]);
-
-    await apply(EVENTS.videoPosted.detailType, posted('v-retry'));
-    expect(changesOf('v-retry')).toEqual([]);
-    await apply(EVENTS.videoPosted.detailType, posted('v-retry'), true);
-    expect(changesOf('v-retry')).toEqual([
-      expect.objectContaining({ kind: 'portfolio', state: 'active', profileId: 'prof-race' }),
-    ]);
+    await expectRedeliveryAnnounces(
+      'v-retry',
+      (redelivered) => apply(EVENTS.videoPosted.detailType, posted('v-retry'), redelivered),
+      'portfolio',
+    );
   });
 
   it('the same for a job candidate: its redelivery announces, its duplicate does not', async () => {
     await apply(EVENTS.videoPosted.detailType, posted('v-job-retry'));
-    bus.refusals = 1;
-    await expect(apply(EVENTS.jobPublished.detailType, job('v-job-retry'))).rejects.toThrow(/refused/);
-    expect(changesOf('v-job-retry')).toEqual([]);
-
-    await apply(EVENTS.jobPublished.detailType, job('v-job-retry'));
-    expect(changesOf('v-job-retry')).toEqual([]);
-    await apply(EVENTS.jobPublished.detailType, job('v-job-retry'), true);
-    expect(changesOf('v-job-retry')).toEqual([
-      expect.objectContaining({ kind: 'apply', state: 'active', jobId: 'job-race' }),
-    ]);
+    await expectRedeliveryAnnounces(
+      'v-job-retry',
+      (redelivered) => apply(EVENTS.jobPublished.detailType, job('v-job-retry'), redelivered),
+      'apply',
+    );
   });
 });

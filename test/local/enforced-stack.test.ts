@@ -2,6 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import type { JsonObject } from '#shared/json.ts';
 import { signedSampleWebhook } from '../../cli/sample-webhooks.ts';
 import { readCloudAssembly } from '../../lib/assembly.ts';
 import { DEFAULT_BUS_FORWARD, logicalIds } from '../../lib/names.ts';
@@ -46,6 +47,37 @@ afterAll(async () => {
 afterEach(() => stack.iam.reload(policyModelOf(template)));
 
 const reloadWith = (resources: readonly ResolvedResource[]) => stack.iam.reload(policyModelOf(resources));
+
+/** Takes out the statements of the `resourceType` policies that `pick` chooses. */
+const revokeIn = (
+  resourceType: string,
+  pick: (statement: JsonObject, resource: ResolvedResource) => boolean,
+) =>
+  reloadWith(
+    withoutStatements(
+      template,
+      (statement, resource) => resource.type === resourceType && pick(statement, resource),
+    ),
+  );
+
+/** A statement whose principal is the service `principal`. */
+const grantsTo = (principal: string) => (statement: JsonObject) =>
+  JSON.stringify(statement.Principal).includes(principal);
+
+/** Takes away the Lambda permission, of the function named like `functionName`, that `pick` chooses. */
+const revokePermission = (
+  functionName: string,
+  pick: (permission: ResolvedResource['properties']) => boolean,
+) =>
+  reloadWith(
+    withoutResources(
+      template,
+      (resource) =>
+        resource.type === 'AWS::Lambda::Permission' &&
+        String(resource.properties.FunctionName).includes(functionName) &&
+        pick(resource.properties),
+    ),
+  );
 
 /** Takes a grant of `action` away from the role whose name ends in `roleSuffix`. */
 const revoke = (roleSuffix: string, action: string) =>
@@ -208,14 +240,10 @@ describe('the dev stack with IAM enforced', () => {
   });
 
   it('resource policy, SQS: a rule the queue policy no longer names cannot deliver; EventBridge dead-letters at once', async () => {
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          resource.type === 'AWS::SQS::QueuePolicy' &&
-          resource.logicalId.startsWith('VideoEventsQueue') &&
-          JSON.stringify(statement.Principal).includes('events.amazonaws.com'),
-      ),
+    revokeIn(
+      'AWS::SQS::QueuePolicy',
+      (statement, resource) =>
+        resource.logicalId.startsWith('VideoEventsQueue') && grantsTo('events.amazonaws.com')(statement),
     );
     await postVideo('7400000000000000003');
     const dead = await deadLettered('VideoEvents', '7400000000000000003');
@@ -242,15 +270,7 @@ describe('the dev stack with IAM enforced', () => {
   });
 
   it('Lambda permission, API: without it API Gateway answers 500 with its own body', async () => {
-    reloadWith(
-      withoutResources(
-        template,
-        (resource) =>
-          resource.type === 'AWS::Lambda::Permission' &&
-          String(resource.properties.SourceArn).endsWith('/health') &&
-          String(resource.properties.FunctionName).includes('LinksApi'),
-      ),
-    );
+    revokePermission('LinksApi', (permission) => String(permission.SourceArn).endsWith('/health'));
     const response = await fetch(`${stack.url}/health`);
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ message: 'Internal Server Error' });
@@ -262,15 +282,7 @@ describe('the dev stack with IAM enforced', () => {
   });
 
   it('Lambda permission, schedule: without it the rule cannot invoke; the run is dead-lettered', async () => {
-    reloadWith(
-      withoutResources(
-        template,
-        (resource) =>
-          resource.type === 'AWS::Lambda::Permission' &&
-          resource.properties.Principal === 'events.amazonaws.com' &&
-          String(resource.properties.FunctionName).includes('JobExpiry'),
-      ),
-    );
+    revokePermission('JobExpiry', (permission) => permission.Principal === 'events.amazonaws.com');
     const fired = stack.runSchedule('reelhire-dev-JobExpirySchedule');
     const dead = await deadLettered('JobExpirySchedule', fired.id);
     expect(dead.messageAttributes.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
@@ -313,13 +325,7 @@ describe('the dev stack with IAM enforced', () => {
 
   it('resource policy, SNS: without the topic policy’s CloudWatch statement the state change is not delivered', async () => {
     const before = stack.iam.refusals.count;
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          resource.type === 'AWS::SNS::TopicPolicy' && statement.Sid === 'CloudWatchAlarmsPublish',
-      ),
-    );
+    revokeIn('AWS::SNS::TopicPolicy', (statement) => statement.Sid === 'CloudWatchAlarmsPublish');
     stack.queues.byName(deadLetterQueue('VideoEvents')?.name ?? '')?.purge();
     const refused = await dlqAlarmIn('OK');
     expect(refused.notification).toBe('refused');
@@ -334,14 +340,7 @@ describe('the dev stack with IAM enforced', () => {
   });
 
   it('key policy: without CloudWatch’s use of the topic key, the notification is refused too', async () => {
-    reloadWith(
-      withoutStatements(
-        template,
-        (statement, resource) =>
-          resource.type === 'AWS::KMS::Key' &&
-          JSON.stringify(statement.Principal).includes('cloudwatch.amazonaws.com'),
-      ),
-    );
+    revokeIn('AWS::KMS::Key', grantsTo('cloudwatch.amazonaws.com'));
     const queue = stack.queues.byName(deadLetterQueue('VideoEvents')!.name)!;
     queue.send({ body: '{"a":"message that needs looking at"}' });
     const refused = await dlqAlarmIn('ALARM');

@@ -123,6 +123,30 @@ const storedNotification = async (applicationId: string, kind: NotificationKind)
     )
   ).Item;
 
+/**
+ * The employer's last request is the signed `application.<kind>` of a status change: ids and its instant only,
+ * under the webhook id `<applicationId>.<kind>`.
+ */
+const expectLastStatusNotice = (
+  { application, employer }: Pick<Scenario, 'application' | 'employer'>,
+  kind: Exclude<NotificationKind, 'received'>,
+  at: string,
+) => {
+  const last = employer.received.at(-1);
+  expect(last?.signatureValid).toBe(true);
+  expect(last?.headers['webhook-id']).toBe(`${application.applicationId}.${kind}`);
+  expect(JSON.parse(last?.body ?? '')).toEqual({
+    type: `application.${kind}`,
+    timestamp: expect.any(String),
+    data: {
+      applicationId: application.applicationId,
+      jobId: application.jobId,
+      employerId: application.employerId,
+      [`${kind}At`]: at,
+    },
+  });
+};
+
 describe('deliverNotification: application.received', () => {
   it('POSTs application.received from the application record, signed with the employer’s secret, then publishes Delivered', async () => {
     const { application, employer, publisher, attempt } = await scenario({ via: true });
@@ -405,19 +429,7 @@ describe('deliverNotification: application.withdrawn, never before application.r
       'application.received',
       'application.withdrawn',
     ]);
-    const [last] = employer.received.slice(-1);
-    expect(last?.signatureValid).toBe(true);
-    expect(last?.headers['webhook-id']).toBe(`${application.applicationId}.withdrawn`);
-    expect(JSON.parse(last?.body ?? '')).toEqual({
-      type: 'application.withdrawn',
-      timestamp: expect.any(String),
-      data: {
-        applicationId: application.applicationId,
-        jobId: application.jobId,
-        employerId: application.employerId,
-        withdrawnAt: '2026-11-22T08:00:00Z',
-      },
-    });
+    expectLastStatusNotice({ application, employer }, 'withdrawn', '2026-11-22T08:00:00Z');
   });
 
   it('waits for a received that is not even built yet', async () => {
@@ -477,19 +489,7 @@ describe('deliverNotification: an erased application (CONTRACT §7)', () => {
     for (const value of personalValues(application)) expect(retried?.body).not.toContain(value);
     // …then application.erased goes, signed, with ids and the instant only.
     expect(await attempt(1, 'erased-2', 'erased')).toBeUndefined();
-    const last = employer.received.at(-1);
-    expect(last?.signatureValid).toBe(true);
-    expect(last?.headers['webhook-id']).toBe(`${application.applicationId}.erased`);
-    expect(JSON.parse(last?.body ?? '')).toEqual({
-      type: 'application.erased',
-      timestamp: expect.any(String),
-      data: {
-        applicationId: application.applicationId,
-        jobId: application.jobId,
-        employerId: application.employerId,
-        erasedAt: '2026-11-23T00:00:00Z',
-      },
-    });
+    expectLastStatusNotice({ application, employer }, 'erased', '2026-11-23T00:00:00Z');
     // A duplicate Application Erased sends nothing again.
     expect(await attempt(1, 'erased-3', 'erased')).toBeUndefined();
     expect(employer.received).toHaveLength(3);
