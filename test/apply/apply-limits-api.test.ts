@@ -90,6 +90,25 @@ const crash = async (): Promise<never> => {
   throw new Error('crashed (simulated)');
 };
 
+type Handle = ReturnType<typeof api>['handle'];
+
+/** Applies to `jobId` while the put of the item whose key starts with `prefix` crashes: the applicant sees a 503. */
+const expectCrashedApply = async (handle: Handle, prefix: string, jobId: string, token: string) => {
+  const crashing = interceptOnce(putOn(prefix), crash);
+  try {
+    expect((await handle(applyRequest(jobId, token))).statusCode).toBe(503);
+  } finally {
+    crashing.restore();
+  }
+};
+
+/** Applies to each job one after the other, so the slot count decides each answer. */
+const applyInTurn = async (handle: Handle, jobIds: readonly string[], token: string) => {
+  const responses: HttpResponse[] = [];
+  for (const jobId of jobIds) responses.push(await handle(applyRequest(jobId, token)));
+  return responses;
+};
+
 describe('apply limits (CONTRACT §7)', () => {
   it('25 simultaneous new applications from one profile: exactly 20 accepted, 5 refused with 429 and nothing written', async () => {
     const { profileId, jobIds, token } = await viewerWithJobs(25);
@@ -111,11 +130,7 @@ describe('apply limits (CONTRACT §7)', () => {
   it('Retry-After is the time until a slot frees; a repeat of an existing application is not counted and still 200', async () => {
     const { jobIds, token } = await viewerWithJobs(32);
     const { handle, clock } = api();
-    const applyAll = async (jobs: readonly string[]) => {
-      const answers = [];
-      for (const jobId of jobs) answers.push(await handle(applyRequest(jobId, token)));
-      return statuses(answers);
-    };
+    const applyAll = async (jobs: readonly string[]) => statuses(await applyInTurn(handle, jobs, token));
     expect(await applyAll(jobIds.slice(0, 10))).toEqual(Array(10).fill(201));
     clock.advance(10 * 60_000);
     expect(await applyAll(jobIds.slice(10, 20))).toEqual(Array(10).fill(201));
@@ -153,29 +168,17 @@ describe('apply limits (CONTRACT §7)', () => {
   it('a crash after the slot is written and before the application costs one slot, never grants one', async () => {
     const { profileId, jobIds, token } = await viewerWithJobs(21);
     const { handle } = api();
-    const crashing = interceptOnce(putOn('APPLICATION_ID#'), crash);
-    try {
-      expect((await handle(applyRequest(jobIds[0] ?? '', token))).statusCode).toBe(503);
-    } finally {
-      crashing.restore();
-    }
+    await expectCrashedApply(handle, 'APPLICATION_ID#', jobIds[0] ?? '', token);
     expect(await storedApplication(jobIds[0] ?? '', profileId)).toBeUndefined();
-    const rest = [];
-    for (const jobId of jobIds.slice(1)) rest.push(await handle(applyRequest(jobId, token)));
+    const rest = await applyInTurn(handle, jobIds.slice(1), token);
     expect(statuses(rest)).toEqual([...Array(19).fill(201), 429]);
   });
 
   it('a crash before the slot is written costs nothing', async () => {
     const { jobIds, token } = await viewerWithJobs(21);
     const { handle } = api();
-    const crashing = interceptOnce(putOn('APPLY_SLOTS#'), crash);
-    try {
-      expect((await handle(applyRequest(jobIds[0] ?? '', token))).statusCode).toBe(503);
-    } finally {
-      crashing.restore();
-    }
-    const rest = [];
-    for (const jobId of jobIds.slice(0, 21)) rest.push(await handle(applyRequest(jobId, token)));
+    await expectCrashedApply(handle, 'APPLY_SLOTS#', jobIds[0] ?? '', token);
+    const rest = await applyInTurn(handle, jobIds.slice(0, 21), token);
     expect(statuses(rest)).toEqual([...Array(20).fill(201), 429]);
   });
 
@@ -201,8 +204,7 @@ describe('apply limits (CONTRACT §7)', () => {
       new GetCommand({ TableName: tableName, Key: applySlotsKey(profileId) }),
     );
     expect(String(slots.Item?.slots).split(' ')).toHaveLength(1);
-    const rest = [];
-    for (const jobId of others) rest.push(await handle(applyRequest(jobId, token)));
+    const rest = await applyInTurn(handle, others, token);
     expect(statuses(rest)).toEqual([...Array(19).fill(201), 429]);
   });
 

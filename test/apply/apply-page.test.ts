@@ -34,6 +34,12 @@ afterAll(async () => {
   await dynamo.close();
 });
 
+/** Puts a new job with `fields` and opens its apply page as a browser does. */
+const pageOfNewJob = async (fields: Omit<Parameters<typeof putJob>[2], 'jobId'> = {}) => {
+  const jobId = uniqueId('job');
+  await putJob(dynamo.documents, tableName, { ...fields, jobId });
+  return page(jobId);
+};
 const html = (response: HttpResponse) => String(response.body);
 const inline = (body: string, tag: 'script' | 'style') =>
   [...body.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => match[1] ?? '');
@@ -41,13 +47,7 @@ const sha256 = (content: string) => `'sha256-${createHash('sha256').update(conte
 
 describe('GET /jobs/{jobId}/apply', () => {
   it('shows the job title, the employer, what applying shares and one apply button', async () => {
-    const jobId = uniqueId('job');
-    await putJob(dynamo.documents, tableName, {
-      jobId,
-      title: 'Motion designer',
-      employerId: 'emp_northwind',
-    });
-    const response = await page(jobId);
+    const response = await pageOfNewJob({ title: 'Motion designer', employerId: 'emp_northwind' });
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
     const body = html(response);
@@ -63,9 +63,7 @@ describe('GET /jobs/{jobId}/apply', () => {
   });
 
   it('allows exactly its own inline script and style (CSP hashes), and the script compiles', async () => {
-    const jobId = uniqueId('job');
-    await putJob(dynamo.documents, tableName, { jobId });
-    const response = await page(jobId);
+    const response = await pageOfNewJob();
     const csp = String(response.headers?.['content-security-policy']);
     const [script = ''] = inline(html(response), 'script');
     const [style = ''] = inline(html(response), 'style');
@@ -78,13 +76,12 @@ describe('GET /jobs/{jobId}/apply', () => {
   });
 
   it('escapes everything it shows', async () => {
-    const jobId = uniqueId('job');
-    await putJob(dynamo.documents, tableName, {
-      jobId,
-      title: '</title><script>alert("title")</script> & co',
-      employerId: '"><img src=x onerror=alert(1)>',
-    });
-    const body = html(await page(jobId));
+    const body = html(
+      await pageOfNewJob({
+        title: '</title><script>alert("title")</script> & co',
+        employerId: '"><img src=x onerror=alert(1)>',
+      }),
+    );
     expect(body).toContain('&lt;/title&gt;&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; co');
     expect(body).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
     expect(body.match(/<script>/g)).toHaveLength(1);
@@ -118,9 +115,7 @@ describe('GET /jobs/{jobId}/apply', () => {
     ['after Job Closed', { closed: true, version: 2 }],
     ['once closesAt has passed', { closesAt: '2026-11-21T18:29:59Z' }],
   ])('shows a closed job %s, without the button', async (_, job) => {
-    const jobId = uniqueId('job');
-    await putJob(dynamo.documents, tableName, { jobId, title: 'Closed role', ...job });
-    const response = await page(jobId);
+    const response = await pageOfNewJob({ title: 'Closed role', ...job });
     expect(response.statusCode).toBe(200);
     expect(html(response)).toContain('<h1>Closed role</h1>');
     expect(html(response)).toContain('This job is closed.');

@@ -27,40 +27,41 @@ describe('reelhire --version', () => {
   });
 });
 
+const CONTRACT_COMMANDS = [
+  'trigger',
+  'send',
+  'links',
+  'token',
+  'employer-key',
+  'employer-secret',
+  'applications',
+  'dlq',
+  'employer',
+];
+const TRIGGER_FLAGS = [
+  '--video-id',
+  '--account-id',
+  '--profile-id',
+  '--job-id',
+  '--version',
+  '--notify-url',
+  '--videos',
+  '--url',
+  '--json',
+];
+
 describe('reelhire --help and usage errors', () => {
   it('lists every command of CONTRACT §5, and each command has its help (exit 0)', async () => {
     const help = await reelhire(['--help']);
     expect(help.code).toBe(0);
-    for (const command of [
-      'trigger',
-      'send',
-      'links',
-      'token',
-      'employer-key',
-      'employer-secret',
-      'applications',
-      'dlq',
-      'employer',
-    ])
-      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of CONTRACT_COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     const dlq = await reelhire(['dlq', '--help']);
     expect(dlq.code).toBe(0);
     expect(dlq.stdout).toMatch(/^ {2}list /m);
     expect(dlq.stdout).toMatch(/^ {2}redrive /m);
     const trigger = await reelhire(['trigger', '--help']);
     expect(trigger.code).toBe(0);
-    for (const flag of [
-      '--video-id',
-      '--account-id',
-      '--profile-id',
-      '--job-id',
-      '--version',
-      '--notify-url',
-      '--videos',
-      '--url',
-      '--json',
-    ])
-      expect(trigger.stdout).toContain(flag);
+    for (const flag of TRIGGER_FLAGS) expect(trigger.stdout).toContain(flag);
     expect(trigger.stdout).toContain('contra.job-published');
   });
 

@@ -195,18 +195,19 @@ describe('EventBridge behind IAM', () => {
     Detail: '{}',
     ...(EventBusName ? { EventBusName } : {}),
   });
+  /** Puts one event, signed as `functionName`'s role, on the bus named (the default bus when none is). */
+  const putEventsAs = (functionName: string) => {
+    const events = track(
+      new EventBridgeClient(clientConfig(endpoints.awsUrl, endpoints.credentialsOf(functionName))),
+    );
+    return (EventBusName?: string) => events.send(new PutEventsCommand({ Entries: [entry(EventBusName)] }));
+  };
 
   it('lets a function put events on the bus it is granted, and refuses the default bus', async () => {
     const videoEvents = endpoints.functionName('VideoEventsFunction');
-    const events = track(
-      new EventBridgeClient(clientConfig(endpoints.awsUrl, endpoints.credentialsOf(videoEvents))),
-    );
-    await expect(
-      events.send(new PutEventsCommand({ Entries: [entry('reelhire-dev')] })),
-    ).resolves.toMatchObject({
-      FailedEntryCount: 0,
-    });
-    const error = await caught(events.send(new PutEventsCommand({ Entries: [entry()] })));
+    const putEvents = putEventsAs(videoEvents);
+    await expect(putEvents('reelhire-dev')).resolves.toMatchObject({ FailedEntryCount: 0 });
+    const error = await caught(putEvents());
     expect(error).toBeInstanceOf(EventBridgeAccessDenied);
     expect(error.message).toBe(
       `User: ${sessionOf(videoEvents)} is not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default because no identity-based policy allows the events:PutEvents action`,
@@ -214,13 +215,8 @@ describe('EventBridge behind IAM', () => {
   });
 
   it('refuses a function whose role may not publish at all', async () => {
-    const linksApi = endpoints.functionName('LinksApiFunction');
-    const events = track(
-      new EventBridgeClient(clientConfig(endpoints.awsUrl, endpoints.credentialsOf(linksApi))),
-    );
-    await expect(
-      events.send(new PutEventsCommand({ Entries: [entry('reelhire-dev')] })),
-    ).rejects.toBeInstanceOf(EventBridgeAccessDenied);
+    const putEvents = putEventsAs(endpoints.functionName('LinksApiFunction'));
+    await expect(putEvents('reelhire-dev')).rejects.toBeInstanceOf(EventBridgeAccessDenied);
   });
 });
 

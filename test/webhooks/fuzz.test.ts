@@ -110,14 +110,37 @@ const mostlyValid = <T>(valid: fc.Arbitrary<T>) =>
 const post = (path: string, body: string | Buffer, headers: Record<string, string>) =>
   apiGatewayRequest({ method: 'POST', path, headers, body });
 
+/**
+ * Runs `check` on RUNS requests built from values drawn from `values`; `also` asserts what the drawn value implies
+ * about the status.
+ */
+const fuzz = <T>(
+  property: string,
+  allowed: readonly number[],
+  values: fc.Arbitrary<T>,
+  requestOf: (value: T) => HttpRequest,
+  also?: (status: number, value: T) => void,
+) =>
+  fc.assert(
+    fc.asyncProperty(values, async (value) => {
+      const status = await check(property, requestOf(value), allowed);
+      also?.(status, value);
+    }),
+    { numRuns: RUNS },
+  );
+/** A signature timestamp more than five minutes from now is refused (401) whatever the body. */
+const staleIsRefused = (status: number, skew: number) => {
+  if (Math.abs(skew) > 300) expect(status).toBe(401);
+};
+
 describe.each(['/webhooks/tiktok', '/webhooks/youtube', '/webhooks/contra'])('fuzz POST %s', (path) => {
   it('random bodies and headers: never 5xx, never published', async () => {
-    await fc.assert(
-      fc.asyncProperty(anyBody, anyHeaders, async (body, headers) => {
-        // Unsigned: TikTok and Contra refuse with 401; YouTube acknowledges and drops (WebSub).
-        await check(`${path} unsigned`, post(path, body, headers), path.endsWith('youtube') ? [200] : [401]);
-      }),
-      { numRuns: RUNS },
+    // Unsigned: TikTok and Contra refuse with 401; YouTube acknowledges and drops (WebSub).
+    await fuzz(
+      `${path} unsigned`,
+      path.endsWith('youtube') ? [200] : [401],
+      fc.tuple(anyBody, anyHeaders),
+      ([body, headers]) => post(path, body, headers),
     );
     expect(harness.bus.events.length).toBe(0);
   });
@@ -125,16 +148,15 @@ describe.each(['/webhooks/tiktok', '/webhooks/youtube', '/webhooks/contra'])('fu
 
 describe('fuzz signed deliveries (past the signature, into the body checks)', () => {
   it('TikTok: random signed bodies and timestamps', async () => {
-    await fc.assert(
-      fc.asyncProperty(anyBody, fc.integer({ min: -400, max: 400 }), async (body, skew) => {
-        const timestamp = NOW_SECONDS + skew;
-        const request = post('/webhooks/tiktok', body, {
-          'tiktok-signature': signTikTok(SECRETS.tiktok, timestamp, body),
-        });
-        const status = await check('tiktok signed random', request, [200, 400, 401]);
-        if (Math.abs(skew) > 300) expect(status).toBe(401);
-      }),
-      { numRuns: RUNS },
+    await fuzz(
+      'tiktok signed random',
+      [200, 400, 401],
+      fc.tuple(anyBody, fc.integer({ min: -400, max: 400 })),
+      ([body, skew]) =>
+        post('/webhooks/tiktok', body, {
+          'tiktok-signature': signTikTok(SECRETS.tiktok, NOW_SECONDS + skew, body),
+        }),
+      (status, [, skew]) => staleIsRefused(status, skew),
     );
   });
 
@@ -160,24 +182,21 @@ describe('fuzz signed deliveries (past the signature, into the body checks)', ()
         .map((value) => JSON.stringify(value)),
       fc.string({ maxLength: 100 }),
     );
-    await fc.assert(
-      fc.asyncProperty(
-        event,
-        content,
-        fc.record({
-          create_time: mostlyValid(fc.integer({ min: 0, max: NOW_SECONDS })),
-          user_openid: mostlyValid(fc.string({ minLength: 1, maxLength: 128 })),
-          client_key: mostlyValid(fc.string({ maxLength: 40 })),
-        }),
-        async (name, text, overrides) => {
-          const body = JSON.stringify({ ...tiktokEnvelope(name, {}), content: text, ...overrides });
-          const request = post('/webhooks/tiktok', body, {
-            'tiktok-signature': signTikTok(SECRETS.tiktok, NOW_SECONDS, body),
-          });
-          await check('tiktok signed envelope', request, [200, 400]);
-        },
-      ),
-      { numRuns: RUNS },
+    const overrides = fc.record({
+      create_time: mostlyValid(fc.integer({ min: 0, max: NOW_SECONDS })),
+      user_openid: mostlyValid(fc.string({ minLength: 1, maxLength: 128 })),
+      client_key: mostlyValid(fc.string({ maxLength: 40 })),
+    });
+    await fuzz(
+      'tiktok signed envelope',
+      [200, 400],
+      fc.tuple(event, content, overrides),
+      ([name, text, fields]) => {
+        const body = JSON.stringify({ ...tiktokEnvelope(name, {}), content: text, ...fields });
+        return post('/webhooks/tiktok', body, {
+          'tiktok-signature': signTikTok(SECRETS.tiktok, NOW_SECONDS, body),
+        });
+      },
     );
   });
 
@@ -205,18 +224,9 @@ describe('fuzz signed deliveries (past the signature, into the body checks)', ()
           return `${base.slice(0, start)}${insert}${base.slice(start + length)}`;
         }),
     );
-    await fc.assert(
-      fc.asyncProperty(
-        feed,
-        fc.constantFrom('sha1', 'sha256') as fc.Arbitrary<'sha1' | 'sha256'>,
-        async (body, algorithm) => {
-          const request = post('/webhooks/youtube', body, {
-            'x-hub-signature': signYouTube(SECRETS.youtube, body, algorithm),
-          });
-          await check('youtube signed', request, [200, 400]);
-        },
-      ),
-      { numRuns: RUNS },
+    const algorithm = fc.constantFrom('sha1', 'sha256') as fc.Arbitrary<'sha1' | 'sha256'>;
+    await fuzz('youtube signed', [200, 400], fc.tuple(feed, algorithm), ([body, signedWith]) =>
+      post('/webhooks/youtube', body, { 'x-hub-signature': signYouTube(SECRETS.youtube, body, signedWith) }),
     );
   });
 
@@ -238,25 +248,20 @@ describe('fuzz signed deliveries (past the signature, into the body checks)', ()
           return { ...sample, [field.length % 2 === 0 ? key : field]: value };
         }),
     );
-    await fc.assert(
-      fc.asyncProperty(
-        type,
-        data,
-        fc.string({ minLength: 1, maxLength: 40 }),
-        fc.integer({ min: -400, max: 400 }),
-        async (name, detail, webhookId, skew) => {
-          const body = JSON.stringify({ type: name, data: detail });
-          const timestamp = NOW_SECONDS + skew;
-          const request = post('/webhooks/contra', body, {
-            'webhook-id': webhookId,
-            'webhook-timestamp': String(timestamp),
-            'webhook-signature': signContra(SECRETS.contra, webhookId, timestamp, body),
-          });
-          const status = await check('contra signed', request, [200, 400, 401]);
-          if (Math.abs(skew) > 300) expect(status).toBe(401);
-        },
-      ),
-      { numRuns: RUNS },
+    await fuzz(
+      'contra signed',
+      [200, 400, 401],
+      fc.tuple(type, data, fc.string({ minLength: 1, maxLength: 40 }), fc.integer({ min: -400, max: 400 })),
+      ([name, detail, webhookId, skew]) => {
+        const body = JSON.stringify({ type: name, data: detail });
+        const timestamp = NOW_SECONDS + skew;
+        return post('/webhooks/contra', body, {
+          'webhook-id': webhookId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signContra(SECRETS.contra, webhookId, timestamp, body),
+        });
+      },
+      (status, [, , , skew]) => staleIsRefused(status, skew),
     );
   });
 });
@@ -287,15 +292,8 @@ describe('fuzz GET /webhooks/youtube (verification)', () => {
       ),
       { maxKeys: 6 },
     );
-    await fc.assert(
-      fc.asyncProperty(query, async (parameters) => {
-        await check(
-          'youtube verification',
-          apiGatewayRequest({ method: 'GET', path: '/webhooks/youtube', query: parameters }),
-          [404],
-        );
-      }),
-      { numRuns: RUNS },
+    await fuzz('youtube verification', [404], query, (parameters) =>
+      apiGatewayRequest({ method: 'GET', path: '/webhooks/youtube', query: parameters }),
     );
   });
 });
