@@ -54,6 +54,11 @@ const meter = (documents: DynamoDBDocumentClient) => {
   };
 };
 
+/** The video-events queue's batch size (lib/routing.ts). */
+const VIDEO_BATCH = 50;
+/** The row of a Video Posted handled among a batch's others: its reads after the write go together. */
+export const VIDEO_POSTED_IN_A_BATCH = `Video Posted, one of a batch of ${VIDEO_BATCH} (each another account)`;
+
 const quietPublisher: EventPublisher = { publish: async () => {} };
 
 /**
@@ -86,6 +91,23 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
     costs['Profile Updated'] = await run('profileUpdated');
     costs['Video Posted'] = await run('videoPosted');
     costs['Video Posted (repeat)'] = await run('videoPosted');
+    // As the video-events function meets them: a batch of 50 handled at once, each of another account.
+    const batch = await measure(() =>
+      Promise.all(
+        Array.from({ length: VIDEO_BATCH }, (_, index) =>
+          applyLinkEvent(links, EVENTS.videoPosted.detailType, {
+            ...detail('videoPosted'),
+            videoId: `73123456789012${String(index).padStart(5, '0')}`,
+            accountId: `batch-account-${index}`,
+          }),
+        ),
+      ),
+    );
+    costs[VIDEO_POSTED_IN_A_BATCH] = {
+      writeUnits: batch.writeUnits / VIDEO_BATCH,
+      readUnits: batch.readUnits / VIDEO_BATCH,
+      calls: batch.calls / VIDEO_BATCH,
+    };
     costs['Job Published'] = await run('jobPublished', {
       videos: [{ platform: 'tiktok', videoId: '7312345678901234567' }],
     });

@@ -112,7 +112,7 @@ export const reelhireCost = (m: MeasuredVideoPosted): CostEstimate => {
     {
       item: 'link records DynamoDB units',
       usd: dynamoDbUsd(m.handlerWriteUnits, m.handlerReadUnits),
-      why: `measured ${units(m.handlerWriteUnits, m.handlerReadUnits)}: the conditional write, then the strongly consistent read after it (the announcement-race fix)`,
+      why: `measured ${units(m.handlerWriteUnits, m.handlerReadUnits)}: the conditional write, then the strongly consistent reads after it (the video and account items, one BatchGetItem a batch: the announcement-race fix)`,
     },
   ];
   return total(front, behind);

@@ -146,6 +146,25 @@ describe('Link Changed under racing writers', () => {
     await expectAnnounced('v-job', 'apply');
   });
 
+  it('a job listing the video lands while the video is being posted: the post sees its note and announces', async () => {
+    await race(
+      /^VIDEO$/,
+      () => apply(EVENTS.jobPublished.detailType, job('v-noted')),
+      () => apply(EVENTS.videoPosted.detailType, posted('v-noted')),
+    );
+    await expectAnnounced('v-noted', 'apply');
+  });
+
+  it('the video is posted between a job’s candidate and its note: the job’s read sees the post and announces', async () => {
+    // The job's first UpdateItem on the video item is its note, after its candidate entry.
+    await race(
+      /^VIDEO$/,
+      () => apply(EVENTS.videoPosted.detailType, posted('v-unnoted')),
+      () => apply(EVENTS.jobPublished.detailType, job('v-unnoted')),
+    );
+    await expectAnnounced('v-unnoted', 'apply');
+  });
+
   it('a redelivery after a write that was not announced announces; a duplicate delivery stays quiet', async () => {
     await apply(EVENTS.profileUpdated.detailType, profile);
     await drainFanouts();

@@ -67,7 +67,7 @@ type AccountUpdate = Pick<
 
 export class DynamoAccountStore extends DynamoTable implements AccountStore {
   async read(platform: Platform, accountId: string): Promise<AccountState | undefined> {
-    return accountStateOf(await this.getItem(accountKey(platform, accountId)));
+    return accountStateOf(await this.readCoalesced(accountKey(platform, accountId)));
   }
 
   /** True iff some live profile's latest version lists the account. */

@@ -14,8 +14,23 @@ import type {
 } from './link-stores.ts';
 import type { ApplyCandidate } from './links.ts';
 
+/**
+ * On the video item: some job has put a candidate entry in the video's partition (set by the job's writer after
+ * the entry, before it reads the partition), so a Video Posted whose write does not see it has no entry to read.
+ */
+const CANDIDATES_NOTED = 'cands';
+
 /** What a removed video no longer needs: everything but its keys and the removal. */
-const TOMBSTONE_DROPS = ['gsi1pk', 'gsi1sk', 'posted', 'postedAt', 'accountId', 'url', 'caption'] as const;
+const TOMBSTONE_DROPS = [
+  'gsi1pk',
+  'gsi1sk',
+  'posted',
+  'postedAt',
+  'accountId',
+  'url',
+  'caption',
+  CANDIDATES_NOTED,
+] as const;
 
 /** An item whose TTL has passed: DynamoDB may not have deleted it yet, so readers skip it. */
 const expired = (item: Item, nowSeconds: number): boolean =>
@@ -45,6 +60,11 @@ const videoOf = (item: Item): StoredVideo => ({
 
 /** Video items and apply candidates. Every write is conditional or idempotent. */
 export class DynamoVideoStore extends DynamoTable implements VideoStore {
+  async read(platform: Platform, videoId: string): Promise<StoredVideo | undefined> {
+    const item = await this.readCoalesced(videoKey(platform, videoId));
+    return item && !expired(item, Math.floor(Date.now() / 1000)) ? videoOf(item) : undefined;
+  }
+
   async partition(platform: Platform, videoId: string): Promise<VideoPartition> {
     const { pk } = videoKey(platform, videoId);
     let video: StoredVideo | undefined;
@@ -74,7 +94,8 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
   /**
    * Records a post: the account is set once and never changes, url and caption are refreshed. A removed video
    * stays removed, so the write is refused when a removal is already recorded. Says whether this write is the
-   * one that made the video posted ('posted') or it already was ('refreshed').
+   * one that made the video posted ('posted') or it already was ('refreshed'), and whether a job's candidate was
+   * noted on the video by then: the item as it was, from the write itself.
    */
   async markPosted(posted: Omit<VideoPosted, 'durationSeconds'>): Promise<PostWrite> {
     const refreshed = equalities({ url: posted.url, caption: posted.caption });
@@ -106,13 +127,39 @@ export class DynamoVideoStore extends DynamoTable implements VideoStore {
           ConditionExpression: 'attribute_not_exists(removed)',
           ExpressionAttributeValues: values,
           ...(refreshed.terms.length > 0 ? { ExpressionAttributeNames: refreshed.names } : {}),
-          // The updated attributes as they were: `posted` among them unless this write posted the video.
-          ReturnValues: 'UPDATED_OLD',
+          // The item as it was: `posted` unless this write posted the video, and the candidates' note.
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
-    if (written === undefined) return 'removed';
-    return written.Attributes?.posted === true ? 'refreshed' : 'posted';
+    if (written === undefined) return { outcome: 'removed', candidatesNoted: true };
+    return {
+      outcome: written.Attributes?.posted === true ? 'refreshed' : 'posted',
+      candidatesNoted: written.Attributes?.[CANDIDATES_NOTED] === true,
+    };
+  }
+
+  /**
+   * Idempotent; on a video not yet posted the item holds its keys and the note until the post. Not on a removed
+   * video: its tombstone stays minimal, and no candidate of it is ever read.
+   */
+  async noteCandidates(video: VideoRef): Promise<void> {
+    await unlessConditionFails(
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: videoKey(video.platform, video.videoId),
+          UpdateExpression: 'SET platform = :platform, videoId = :videoId, #noted = :true',
+          ConditionExpression: 'attribute_not_exists(removed)',
+          ExpressionAttributeNames: { '#noted': CANDIDATES_NOTED },
+          ExpressionAttributeValues: {
+            ':platform': video.platform,
+            ':videoId': video.videoId,
+            ':true': true,
+          },
+        }),
+      ),
+    );
   }
 
   /**

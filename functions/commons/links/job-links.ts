@@ -20,8 +20,8 @@ const candidateOf = (job: JobRecord, video: VideoRef): ApplyCandidate => ({
 });
 
 /**
- * Puts a job's candidate entry on one video: write it, then read the video's partition and announce the apply
- * link change it made (from the entry it replaced to what the partition holds now). Writing first closes the
+ * Puts a job's candidate entry on one video: write it, note it on the video item, then read the video's
+ * partition and announce the apply link change it made (from the entry it replaced to what the partition holds now). Writing first closes the
  * race with a concurrent Video Posted, as for accounts. An entry already at a newer version (or closed) is not
  * written; one at this version is written again and announces only on a redelivery, which may be the retry of
  * an attempt that wrote and stopped before announcing.
@@ -36,6 +36,8 @@ const putCandidate = async (
   if (!written.applied) return;
   const repeated = written.previous?.version === candidate.version;
   if (repeated && !delivery.redelivered) return;
+  // Before the read: a Video Posted that misses the note wrote before it, so this read sees that post.
+  await context.videos.noteCandidates(video);
   const partition = await context.videos.partition(video.platform, video.videoId);
   const inputs = {
     video: partition.video,

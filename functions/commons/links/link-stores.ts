@@ -32,8 +32,14 @@ export interface VideoPartition {
   readonly candidates: ApplyCandidate[];
 }
 
-/** What markPosted did: made the video posted, refreshed an already posted one, or found it removed. */
-export type PostWrite = 'posted' | 'refreshed' | 'removed';
+/**
+ * What markPosted did: made the video posted, refreshed an already posted one, or found it removed; and whether
+ * some job had put a candidate entry on the video by then (the video item says so, atomically with the write).
+ */
+export interface PostWrite {
+  readonly outcome: 'posted' | 'refreshed' | 'removed';
+  readonly candidatesNoted: boolean;
+}
 
 /** What writeCandidate did: written (over `previous`, if any), or refused because the stored entry is newer. */
 export type CandidateWriteResult =
@@ -56,6 +62,8 @@ export type PageCursor = Record<string, unknown>;
 export interface VideoStore {
   /** One round trip: the video item and every job's candidate entry (strongly consistent). */
   partition(platform: Platform, videoId: string): Promise<VideoPartition>;
+  /** The video item alone (strongly consistent), read together with the other reads of the same moment. */
+  read(platform: Platform, videoId: string): Promise<StoredVideo | undefined>;
   /** The account is set once and never changes; url and caption are refreshed; a removed video stays removed. */
   markPosted(posted: Omit<VideoPosted, 'durationSeconds'>): Promise<PostWrite>;
   /**
@@ -65,6 +73,11 @@ export interface VideoStore {
   markRemoved(removed: VideoRemoved, candidates: readonly ApplyCandidate[]): Promise<void>;
   /** Unless the entry already reflects a newer version (or the job's closing); an equal version is rewritten. */
   writeCandidate(video: VideoRef, candidate: ApplyCandidate): Promise<CandidateWriteResult>;
+  /**
+   * Notes on the video item that a job has a candidate entry on it, after writing the entry and before reading
+   * the partition: a Video Posted then queries the candidates only when its write sees the note.
+   */
+  noteCandidates(video: VideoRef): Promise<void>;
   /** One page (≤ limit) of an account's videos. */
   pageByAccount(
     platform: Platform,

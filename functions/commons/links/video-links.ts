@@ -6,12 +6,14 @@ import type { LinkContext } from './link-context.ts';
 import { linksOf, NO_LINKS } from './links.ts';
 
 /**
- * Video Posted: record it, then read the account and the job candidates and announce the links the post turns
- * on. Writing first closes the race with a concurrent profile or job change: either that writer's fan-out (or
- * candidate) sees the posted video, or this read sees its claim (or candidate), so one of them announces. A
- * repeated post changes no link and stays quiet, unless it is a redelivery, which may be the retry of an attempt
- * that wrote and stopped before announcing: that one announces the current links again (at least once).
- * One write request unit for a video item under 1 KB.
+ * Video Posted: record it, then read the video, the account and the job candidates and announce the links the
+ * post turns on. Writing first closes the race with a concurrent profile or job change: either that writer's
+ * fan-out (or candidate) sees the posted video, or this read sees its claim (or candidate), so one of them
+ * announces. A job's writer notes its candidate on the video item before reading, so when this write finds no
+ * note there is no candidate to query: the reads are the video and account items alone, coalesced with the
+ * batch's other reads into one request. A repeated post changes no link and stays quiet, unless it is a
+ * redelivery, which may be the retry of an attempt that wrote and stopped before announcing: that one announces
+ * the current links again (at least once). One write request unit for a video item under 1 KB.
  */
 export const applyVideoPosted = async (
   context: LinkContext,
@@ -19,10 +21,12 @@ export const applyVideoPosted = async (
   delivery: Delivery = FIRST_DELIVERY,
 ): Promise<void> => {
   const written = await context.videos.markPosted(posted);
-  if (written === 'removed') return;
-  if (written === 'refreshed' && !delivery.redelivered) return;
+  if (written.outcome === 'removed') return;
+  if (written.outcome === 'refreshed' && !delivery.redelivered) return;
   const [{ video, candidates }, account] = await Promise.all([
-    context.videos.partition(posted.platform, posted.videoId),
+    written.candidatesNoted
+      ? context.videos.partition(posted.platform, posted.videoId)
+      : context.videos.read(posted.platform, posted.videoId).then((video) => ({ video, candidates: [] })),
     context.accounts.read(posted.platform, posted.accountId),
   ]);
   // Removed since this write: the removal announced what it turned off.

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ItemKey } from '../item-keys.ts';
+import { coalescedReadsOf } from './coalesced-reads.ts';
 
 /** The document client, created once per container; the endpoint comes from the SDK's usual configuration. */
 let documents: DynamoDBDocumentClient | undefined;
@@ -55,6 +56,14 @@ export abstract class DynamoTable {
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     return Item;
+  }
+
+  /**
+   * One item, strongly consistent, read together with the other records' reads of the same moment
+   * (coalesced-reads.ts): for a batch consumer's read after write, one request for the batch instead of one each.
+   */
+  protected readCoalesced(key: ItemKey): Promise<Item | undefined> {
+    return coalescedReadsOf(this.documents, this.tableName).read(key);
   }
 
   /** Writes `item` under `key` unless an item is there already: false when one was (the first writer wins). */
