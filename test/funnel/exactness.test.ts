@@ -75,13 +75,16 @@ describe('funnel exactness', () => {
     // Interleaved: the videos' taps arrive mixed, as a feed's do.
     queue.sort(() => Math.random() - 0.5);
     const answered = new Map<string, number>();
+    /** Taps answered 503: every PutRecord attempt failed, yet one whose answer was lost may have taken it. */
+    const refused = new Map<string, number>();
     const statuses = new Map<number, number>();
     const worker = async () => {
       for (let videoId = queue.pop(); videoId !== undefined; videoId = queue.pop()) {
         const answer = await fetch(`${stack.url}/links/tiktok/${videoId}/portfolio`, { redirect: 'manual' });
         await answer.arrayBuffer();
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        if (answer.status === 302) answered.set(videoId, (answered.get(videoId) ?? 0) + 1);
+        const tally = answer.status === 302 ? answered : answer.status === 503 ? refused : undefined;
+        tally?.set(videoId, (tally.get(videoId) ?? 0) + 1);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -107,18 +110,32 @@ describe('funnel exactness', () => {
     await copyFile(join(first.parentPath, first.name), join(later, `redelivered-${first.name}`));
 
     const token = await viewerToken(profileId);
-    const expected = videoIds
-      .map((videoId) => ({ platform: 'tiktok', videoId, portfolioTaps: answered.get(videoId) ?? 0 }))
-      .sort((a, b) => a.videoId.localeCompare(b.videoId));
     const answer = await fetch(`${stack.url}/profiles/me/funnel`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({
-      profileId,
-      videos: expected,
-      totals: { portfolioTaps: [...answered.values()].reduce((sum, taps) => sum + taps, 0) },
-    });
+    const funnel = (await answer.json()) as {
+      profileId: string;
+      videos: { platform: string; videoId: string; portfolioTaps: number }[];
+      totals: { portfolioTaps: number };
+    };
+    expect(funnel.profileId).toBe(profileId);
+    expect(funnel.videos.map((video) => video.videoId).sort()).toEqual([...videoIds].sort());
+    // Each 302 counted once. A 503 is counted only if one of its failed attempts had taken the record (six
+    // attempts all failing: about one tap in 100,000 at these fault rates), so with no 503 the count is exact.
+    const sum = (counts: Map<string, number>) =>
+      [...counts.values()].reduce((total, taps) => total + taps, 0);
+    for (const video of funnel.videos) {
+      expect(video.platform).toBe('tiktok');
+      expect(video.portfolioTaps).toBeGreaterThanOrEqual(answered.get(video.videoId) ?? 0);
+      expect(video.portfolioTaps).toBeLessThanOrEqual(
+        (answered.get(video.videoId) ?? 0) + (refused.get(video.videoId) ?? 0),
+      );
+    }
+    expect(funnel.totals.portfolioTaps).toBe(
+      funnel.videos.reduce((total, video) => total + video.portfolioTaps, 0),
+    );
+    if (refused.size === 0) expect(funnel.totals.portfolioTaps).toBe(sum(answered));
     expect(proxy.stats().afterForwarding).toBeGreaterThan(0);
   }, 300_000);
 });
