@@ -137,32 +137,34 @@ describe('Link Changed under racing writers', () => {
     await expectAnnounced('v-profile', 'portfolio');
   });
 
-  it('the video is posted while a job listing it writes its candidate: the apply link is announced', async () => {
-    await race(
-      /^JOB#job-race$/,
-      () => apply(EVENTS.videoPosted.detailType, posted('v-job')),
-      () => apply(EVENTS.jobPublished.detailType, job('v-job')),
-    );
-    await expectAnnounced('v-job', 'apply');
-  });
-
-  it('a job listing the video lands while the video is being posted: the post sees its note and announces', async () => {
-    await race(
-      /^VIDEO$/,
-      () => apply(EVENTS.jobPublished.detailType, job('v-noted')),
-      () => apply(EVENTS.videoPosted.detailType, posted('v-noted')),
-    );
-    await expectAnnounced('v-noted', 'apply');
-  });
-
-  it('the video is posted between a job’s candidate and its note: the job’s read sees the post and announces', async () => {
-    // The job's first UpdateItem on the video item is its note, after its candidate entry.
-    await race(
-      /^VIDEO$/,
-      () => apply(EVENTS.videoPosted.detailType, posted('v-unnoted')),
-      () => apply(EVENTS.jobPublished.detailType, job('v-unnoted')),
-    );
-    await expectAnnounced('v-unnoted', 'apply');
+  const postVideo = (videoId: string) => () => apply(EVENTS.videoPosted.detailType, posted(videoId));
+  const publishJob = (videoId: string) => () => apply(EVENTS.jobPublished.detailType, job(videoId));
+  // The job's first UpdateItem on the video item (sk VIDEO) is its note, after its candidate entry (JOB#…).
+  it.each([
+    {
+      race: 'the video is posted while a job listing it writes its candidate: the job’s read sees the post',
+      sk: /^JOB#job-race$/,
+      videoId: 'v-job',
+      racer: postVideo,
+      writer: publishJob,
+    },
+    {
+      race: 'the video is posted between a job’s candidate and its note: the job’s read sees the post',
+      sk: /^VIDEO$/,
+      videoId: 'v-unnoted',
+      racer: postVideo,
+      writer: publishJob,
+    },
+    {
+      race: 'a job listing the video lands while the video is being posted: the post sees its note',
+      sk: /^VIDEO$/,
+      videoId: 'v-noted',
+      racer: publishJob,
+      writer: postVideo,
+    },
+  ])('$race, and the apply link is announced', async ({ sk, videoId, racer, writer }) => {
+    await race(sk, racer(videoId), writer(videoId));
+    await expectAnnounced(videoId, 'apply');
   });
 
   it('a redelivery after a write that was not announced announces; a duplicate delivery stays quiet', async () => {
