@@ -20,6 +20,8 @@ let sent: string[][];
 let unprocess: number;
 /** Runs once, as the next BatchGetItem is sent. */
 let whileInFlight: (() => Promise<void>) | undefined;
+/** Holds back the writes of the item `ITEM#slow` until released. */
+let slowWrites: Promise<void> | undefined;
 
 const key = (id: string) => ({ pk: `ITEM#${id}`, sk: 'ITEM' });
 const put = (id: string, value: number) =>
@@ -36,9 +38,12 @@ beforeEach(async () => {
   sent = [];
   unprocess = 0;
   whileInFlight = undefined;
+  slowWrites = undefined;
   documents = localDocumentClient(dynamo.endpoint);
   documents.middlewareStack.add(
     (next, context) => async (args) => {
+      const written = (args.input as { Item?: { pk?: unknown } }).Item?.pk;
+      if (written === 'ITEM#slow' && slowWrites) await slowWrites;
       if (context.commandName !== 'BatchGetItemCommand') return next(args);
       const input = args.input as BatchInput;
       const keys = input.RequestItems[tableName]?.Keys ?? [];
@@ -91,6 +96,34 @@ describe('coalesced reads', () => {
     expect(early?.value).toBe(1);
     expect((await late)?.value).toBe(2);
     expect(sent).toEqual([['ITEM#x'], ['ITEM#x']]);
+  });
+
+  it('waits for the writes in flight to land, so that the reads their callers ask for next go in the same request', async () => {
+    const reads = new CoalescedReads(documents, tableName, 60_000);
+    const ids = Array.from({ length: 12 }, (_, index) => `w${index}`);
+    const values = await Promise.all(
+      ids.map(async (id, index) => {
+        await put(id, index);
+        return (await reads.read(key(id)))?.value;
+      }),
+    );
+    expect(values).toEqual(ids.map((_, index) => index));
+    expect(sent).toHaveLength(1);
+    expect([...(sent[0] ?? [])].sort()).toEqual(ids.map((id) => `ITEM#${id}`).sort());
+  });
+
+  it('does not wait longer than its bound for a write that does not land', async () => {
+    await put('r', 1);
+    const reads = new CoalescedReads(documents, tableName, 20);
+    let release = () => {};
+    slowWrites = new Promise((resolve) => {
+      release = resolve;
+    });
+    const stuck = put('slow', 1);
+    // Answered while the slow write is still held back.
+    expect((await reads.read(key('r')))?.value).toBe(1);
+    release();
+    await stuck;
   });
 
   it('asks again for keys DynamoDB left unprocessed, and gives up with an error after its attempts', async () => {

@@ -6,6 +6,8 @@ import type { Item } from './dynamo.ts';
 const MAX_KEYS = 100;
 /** Keys DynamoDB left unprocessed (throttling) are asked for again, backing off, this many times. */
 const UNPROCESSED_ATTEMPTS = 8;
+/** The longest a read waits for the client's writes in flight to land (a write takes a few ms in region). */
+const WRITES_WAIT_MS = 20;
 
 interface Waiting {
   readonly key: ItemKey;
@@ -14,6 +16,64 @@ interface Waiting {
 
 const keyId = (key: ItemKey): string => `${key.pk}\u0000${key.sk}`;
 
+/**
+ * The writes a client has in flight. The records of a batch write at once and each reads after its write: while
+ * the others' writes are in flight their reads are about to be asked for, so a read waits for them to land (at
+ * most `WRITES_WAIT_MS`) and goes in one request with theirs.
+ */
+class WritesInFlight {
+  private count = 0;
+  private onIdle: (() => void)[] = [];
+
+  started(): void {
+    this.count += 1;
+  }
+
+  ended(): void {
+    this.count -= 1;
+    if (this.count > 0) return;
+    const waiting = this.onIdle;
+    this.onIdle = [];
+    for (const resume of waiting) resume();
+  }
+
+  landed(maxWaitMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.onIdle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+const WRITE_COMMAND = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
+const trackedClients = new WeakMap<DynamoDBDocumentClient, WritesInFlight>();
+
+/** The client's writes in flight, counted by a middleware added once. */
+const writesOf = (documents: DynamoDBDocumentClient): WritesInFlight => {
+  const known = trackedClients.get(documents);
+  if (known) return known;
+  const writes = new WritesInFlight();
+  trackedClients.set(documents, writes);
+  documents.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!WRITE_COMMAND.test(context.commandName ?? '')) return next(args);
+      writes.started();
+      try {
+        return await next(args);
+      } finally {
+        writes.ended();
+      }
+    },
+    // High: outermost, so a write is in flight for as long as its caller waits on it.
+    { step: 'initialize', name: 'coalescedReadsWritesInFlight', priority: 'high' },
+  );
+  return writes;
+};
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -21,16 +81,21 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * batch, handled at once, each read an item after their write, and one request carries them all. A read asked for
  * while a request is in flight never joins it: it goes in the next one, sent once that one has answered, so every
  * read is sent after it was asked for and sees each write its caller finished before asking (read after write).
+ * A request waits for the client's writes in flight to land first (the batch's other records, about to read).
  * The same key asked for twice before a send is read once. Billing is per item, as for GetItem.
  */
 export class CoalescedReads {
   private waiting = new Map<string, Waiting>();
   private sending = false;
+  private readonly writes: WritesInFlight;
 
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    private readonly writesWaitMs = WRITES_WAIT_MS,
+  ) {
+    this.writes = writesOf(documents);
+  }
 
   read(key: ItemKey): Promise<Item | undefined> {
     return new Promise((resolve, reject) => {
@@ -38,10 +103,13 @@ export class CoalescedReads {
       const entry = this.waiting.get(id) ?? { key, readers: [] };
       entry.readers.push({ resolve, reject });
       this.waiting.set(id, entry);
-      // The other records of the batch ask in the same turn of the event loop: let them join.
-      if (!this.sending && this.waiting.size === 1 && entry.readers.length === 1)
-        setImmediate(() => this.send());
+      if (!this.sending && this.waiting.size === 1 && entry.readers.length === 1) this.sendSoon();
     });
+  }
+
+  /** Once the writes in flight have landed, and the reads they let through in that turn have been asked. */
+  private sendSoon(): void {
+    void this.writes.landed(this.writesWaitMs).then(() => setImmediate(() => this.send()));
   }
 
   private send(): void {
@@ -54,7 +122,7 @@ export class CoalescedReads {
       chunks.push(batch.slice(start, start + MAX_KEYS));
     void Promise.all(chunks.map((chunk) => this.answer(chunk))).finally(() => {
       this.sending = false;
-      this.send();
+      if (this.waiting.size > 0) this.sendSoon();
     });
   }
 
