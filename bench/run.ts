@@ -38,7 +38,7 @@ const sizes = smoke
       funnelTaps: 100,
     }
   : {
-      pipelineEvents: 2000,
+      pipelineEvents: 3000,
       coldSamples: 11,
       ingestSeconds: 10,
       cdnVideos: 1000,
@@ -70,7 +70,7 @@ const pipeline = await benchPipeline(sizes.pipelineEvents);
 figures.push({
   name: 'pipeline.ratio (events/s ÷ raw SDK PutItem/s, both through the IAM-enforcing front)',
   value: pipeline.ratio,
-  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s; video-events invocation time ${pipeline.handlerMsPerEvent.toFixed(1)} ms an event`,
+  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s over ${pipeline.rounds} alternating rounds; video-events invocation time ${pipeline.handlerMsPerEvent.toFixed(1)} ms an event`,
   target: '≥ 0.6',
   met: pipeline.ratio >= 0.6,
 });
