@@ -1,7 +1,7 @@
 import type { Stage } from './config.ts';
 
 /**
- * The funnel log's plan at viral scale (docs/capacity.md "Funnel: sizing for one viral video"): one PutRecord
+ * The funnel log's plan at viral scale (docs/capacity.md "Sizing for one viral video"): one PutRecord
  * per tap, and one Firehose Direct PUT stream takes 2,000 requests a second by default (us-east-1), so the prod
  * log is several streams into one prefix, each record on the stream its id hashes to (#funnel/funnel-streams.ts).
  */

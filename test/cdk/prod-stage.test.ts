@@ -91,7 +91,7 @@ describe('prod stage (docs/deploy.md)', () => {
   });
 
   it('writes the funnel log through enough delivery streams for a viral video within Firehose’s default quota', () => {
-    // docs/capacity.md "Funnel: sizing for one viral video": one PutRecord per tap, 2,000 requests/s per stream.
+    // docs/capacity.md "Sizing for one viral video": one PutRecord per tap, 2,000 requests/s per stream.
     const streams = resourcesOf(stateful, 'AWS::KinesisFirehose::DeliveryStream').map(([, stream]) => stream);
     expect(streams.map((stream) => prop(stream, 'DeliveryStreamName'))).toEqual(funnelStreamNamesOf('prod'));
     expect(streams).toHaveLength(FUNNEL_STREAMS.prod);

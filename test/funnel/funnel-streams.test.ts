@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { funnelStreamIndexOf, funnelStreamNames } from '#funnel/funnel-streams.ts';
 
-// Which of the funnel log's delivery streams a record goes to (docs/capacity.md "Funnel: sizing for one viral
-// video"): a viral video's taps must spread over all of them, or one stream meets its request quota first.
+// Which of the funnel log's delivery streams a record goes to (docs/capacity.md "Sizing for one viral video"):
+// a viral video's taps must spread over all of them, or one stream meets its request quota first.
 
 describe('the funnel log’s streams', () => {
   it('are the first name as it always was, then <first>-1 …', () => {

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS } from '#events/catalog.ts';
-import { sampleOf } from '#events/samples.ts';
-import { isJsonObject } from '#shared/json.ts';
 import { LOCAL_SYNTH_CONTEXT } from '../../lib/config.ts';
 import { FUNNEL_STREAMS } from '../../lib/funnel-capacity.ts';
 import { funnelStreamNamesOf } from '../../lib/names.ts';
 import { synthesizeCached } from '../../lib/synthesize.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
-import { eventually } from '../../local/testing/eventually.ts';
-import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
+import { viewerToken } from '../local/platform-clients.ts';
 import { deliveredFunnelRecords } from '../support/funnel-records.ts';
 import { runAssembly } from '../support/run-assembly.ts';
+import { postCreatorVideos } from './creator-videos.ts';
 
 /**
- * The prod funnel log as `REELHIRE_STAGE=prod npm start` runs it (docs/capacity.md "Funnel: sizing for one viral
+ * The prod funnel log as `REELHIRE_STAGE=prod npm start` runs it (docs/capacity.md "Sizing for one viral
  * video"): 64 delivery streams from the template into one bucket and prefix, each tap's record on the stream its
  * request id hashes to, through the links function's own role (IAM enforced, the streams after the first granted
  * by one pattern), and the funnel counting every stream's objects, each tap once.
@@ -40,22 +37,7 @@ describe('the prod funnel log: several delivery streams, one count', () => {
       env: { PATH: process.env.PATH },
       frontDoorClock: () => (now += 1000),
     });
-    const profile = sampleOf(EVENTS.profileUpdated).detail;
-    if (!isJsonObject(profile)) throw new Error('no profile sample');
-    await contraWebhook(stack.url, 'profile.updated', {
-      ...profile,
-      profileId,
-      linkedAccounts: [{ platform: 'tiktok', accountId: openId }],
-      updatedAt: new Date().toISOString(),
-    });
-    await tiktokWebhook(stack.url, 'post.publish.publicly_available', openId, {
-      publish_id: videoId,
-      post_id: videoId,
-    });
-    await eventually(
-      async () => ((await fetch(`${stack.url}/links/tiktok/${videoId}`)).status === 200 ? true : undefined),
-      { timeoutMs: 60_000, what: `video ${videoId}'s portfolio link` },
-    );
+    await postCreatorVideos(stack.url, { profileId, openId, videoIds: [videoId] });
   }, 600_000);
   afterAll(async () => {
     await stack?.stop();

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The funnel log as several delivery streams into the same bucket and prefix (docs/capacity.md "Funnel: sizing
- * for one viral video"): a Direct PUT stream takes 2,000 PutRecord requests a second by default, a viral video
+ * The funnel log as several delivery streams into the same bucket and prefix (docs/capacity.md "Sizing for one
+ * viral video"): a Direct PUT stream takes 2,000 PutRecord requests a second by default, a viral video
  * 100,000 taps a second, one request each. Each record goes to the stream its id hashes to; the counts are
  * COUNT(DISTINCT id) over the prefix, so which stream delivered a record changes nothing, and a record written
  * again (a retry) goes to the same stream.
