@@ -9,9 +9,6 @@ import type { Stage } from './config.ts';
 /** What one viral video can draw (CONTRACT §8), each tap one PutRecord request. */
 export const VIRAL_TAPS_PER_SECOND = 100_000;
 
-/** A funnel record's size as written (a tap's JSON line, docs/capacity.md). */
-export const FUNNEL_RECORD_BYTES = 195;
-
 /**
  * Firehose's default Direct PUT quota per stream in us-east-1 (PutRecord and PutRecordBatch together;
  * docs.aws.amazon.com/firehose/latest/dev/limits.html). The three scale together when raised.

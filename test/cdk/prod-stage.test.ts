@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { funnelLine } from '#funnel/funnel-record.ts';
 import { FUNNEL_STREAM_COUNT_VARIABLE } from '#funnel/funnel-streams.ts';
 import { isJsonObject } from '#shared/json.ts';
 import {
@@ -13,7 +14,6 @@ import { FUNCTIONS, type FunctionSpec } from '../../lib/functions.ts';
 import {
   FIREHOSE_STREAM_PLANNED_SHARE,
   FIREHOSE_STREAM_QUOTA,
-  FUNNEL_RECORD_BYTES,
   FUNNEL_STREAMS,
   VIRAL_TAPS_PER_SECOND,
 } from '../../lib/funnel-capacity.ts';
@@ -99,7 +99,19 @@ describe('prod stage (docs/deploy.md)', () => {
     expect(perStream).toBeLessThanOrEqual(
       FIREHOSE_STREAM_QUOTA.requestsPerSecond * FIREHOSE_STREAM_PLANNED_SHARE,
     );
-    expect((perStream * FUNNEL_RECORD_BYTES) / 2 ** 20).toBeLessThanOrEqual(
+    // A tap's record as the links function writes it (≈ 195 bytes).
+    const recordBytes = Buffer.byteLength(
+      funnelLine({
+        kind: 'portfolioTap',
+        id: 'dGVzdC1yZXF1ZXN0LWlkMQ=',
+        at: new Date().toISOString(),
+        platform: 'tiktok',
+        videoId: '7399990000000000001',
+        profileId: 'prof_6f1c0d2e-8f43-4c7a-9b8e-2d5a1c3e4f50',
+      }),
+    );
+    expect(recordBytes).toBeGreaterThan(150);
+    expect((perStream * recordBytes) / 2 ** 20).toBeLessThanOrEqual(
       FIREHOSE_STREAM_QUOTA.mibPerSecond * FIREHOSE_STREAM_PLANNED_SHARE,
     );
     // One log: the same bucket, prefix, buffering and role, so the queries read every stream's objects.
