@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SYNTH_CONTEXT } from '../../lib/config.ts';
 import { FUNNEL_STREAMS } from '../../lib/funnel-capacity.ts';
@@ -24,12 +26,19 @@ const CONCURRENCY = 8;
 
 describe('the prod funnel log: several delivery streams, one count', () => {
   let stack: LocalStack;
+  let cacheRoot = '';
   const openId = `open_${randomUUID()}`;
   const profileId = `prof_${randomUUID()}`;
   const videoId = `7${Date.now()}`;
 
   beforeAll(async () => {
-    const assemblyDir = await synthesizeCached({ context: { stage: 'prod', [LOCAL_SYNTH_CONTEXT]: true } });
+    // Its own cache: a fourth assembly in the shared one would let the shared cache prune the dev assembly that
+    // the other test files of a full run still read (lib/synthesize.ts keeps the few most recent).
+    cacheRoot = await mkdtemp(join(tmpdir(), 'reelhire-prod-synth-'));
+    const assemblyDir = await synthesizeCached({
+      context: { stage: 'prod', [LOCAL_SYNTH_CONTEXT]: true },
+      cacheRoot,
+    });
     // The front door's clock runs a second per reading, so that the viewer throttle and WAF's per-IP window let
     // one address's hundreds of taps through (as in the exactness test).
     let now = Date.now();
@@ -41,6 +50,7 @@ describe('the prod funnel log: several delivery streams, one count', () => {
   }, 600_000);
   afterAll(async () => {
     await stack?.stop();
+    if (cacheRoot !== '') await rm(cacheRoot, { recursive: true, force: true });
   });
 
   it('spreads one video’s taps over the streams and counts each answered tap once', async () => {
