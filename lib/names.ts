@@ -1,4 +1,7 @@
+import { funnelStreamNames } from '#funnel/funnel-streams.ts';
+import type { Stage } from './config.ts';
 import type { FunctionName } from './functions.ts';
+import { FUNNEL_STREAMS } from './funnel-capacity.ts';
 
 /**
  * Names and CloudFormation logical ids, all derived from the routing names. The local runtime and the tests
@@ -17,6 +20,9 @@ export const busNameOf = (stage: string): string => `reelhire-${stage}`;
 
 /** The funnel log's Firehose delivery stream: fixed, so functions are granted it without a cross-stack reference. */
 export const funnelStreamNameOf = (stage: string): string => `reelhire-${stage}-funnel`;
+/** Every delivery stream of the stage's funnel log: the first is funnelStreamNameOf(stage). */
+export const funnelStreamNamesOf = (stage: Stage): [string, ...string[]] =>
+  funnelStreamNames(funnelStreamNameOf(stage), FUNNEL_STREAMS[stage]);
 
 /** The funnel's Athena workgroup, Glue database and table: fixed names, granted without references. */
 export const funnelWorkGroupNameOf = (stage: string): string => `reelhire-${stage}-funnel`;

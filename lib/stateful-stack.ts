@@ -23,7 +23,7 @@ import {
   FUNNEL_TABLE_NAME,
   funnelBucketNameOf,
   funnelDatabaseNameOf,
-  funnelStreamNameOf,
+  funnelStreamNamesOf,
   funnelWorkGroupNameOf,
   logicalIds,
   ruleNameOf,
@@ -123,7 +123,7 @@ export class StatefulStack extends Stack {
     });
 
     this.funnelLog = new FunnelLog(this, 'FunnelLog', {
-      streamName: funnelStreamNameOf(props.stage),
+      streamNames: funnelStreamNamesOf(props.stage),
       bucketName: funnelBucketNameOf(props.stage, this.account, this.region),
       workGroupName: funnelWorkGroupNameOf(props.stage),
       databaseName: funnelDatabaseNameOf(props.stage),

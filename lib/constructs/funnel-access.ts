@@ -5,11 +5,14 @@ import {
   FUNNEL_TABLE_VARIABLE,
   FUNNEL_WORKGROUP_VARIABLE,
 } from '#funnel/funnel-log.ts';
+import { FUNNEL_STREAM_COUNT_VARIABLE } from '#funnel/funnel-streams.ts';
+import type { Stage } from '../config.ts';
 import {
   FUNNEL_TABLE_NAME,
   funnelBucketNameOf,
   funnelDatabaseNameOf,
   funnelStreamNameOf,
+  funnelStreamNamesOf,
   funnelWorkGroupNameOf,
 } from '../names.ts';
 import { FUNNEL_RESULTS_PREFIX } from './funnel-log.ts';
@@ -20,24 +23,38 @@ import type { ReelHireFunction } from './reelhire-function.ts';
  * workgroup, table and bucket: no cross-stack reference, as for the bus rules' dead-letter queues.
  */
 
-/** PutRecord and PutRecordBatch on the delivery stream, and its name. */
-export const grantFunnelRecording = (stack: Stack, fn: ReelHireFunction, stage: string): void => {
+/**
+ * PutRecord and PutRecordBatch on the log's delivery streams, the first one's name and (when there are more) how
+ * many there are: the function derives the others' names (`<first>-<n>`, #funnel/funnel-streams.ts), and is
+ * granted them as the first by name and the others by that one pattern, so that 64 streams do not make 64
+ * resources in every recording function's policy.
+ */
+export const grantFunnelRecording = (stack: Stack, fn: ReelHireFunction, stage: Stage): void => {
   const streamName = funnelStreamNameOf(stage);
+  const count = funnelStreamNamesOf(stage).length;
+  const streamArn = (resourceName: string) =>
+    stack.formatArn({ service: 'firehose', resource: 'deliverystream', resourceName });
+  const others = `${streamName}-*`;
   Grant.addToPrincipal({
     grantee: fn.role,
     actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-    resourceArns: [
-      stack.formatArn({ service: 'firehose', resource: 'deliverystream', resourceName: streamName }),
-    ],
+    resourceArns: [streamArn(streamName), ...(count > 1 ? [streamArn(others)] : [])],
   });
   fn.function.addEnvironment(FUNNEL_STREAM_VARIABLE, streamName);
+  if (count === 1) return;
+  fn.function.addEnvironment(FUNNEL_STREAM_COUNT_VARIABLE, String(count));
+  Validations.of(fn.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:firehose:<AWS::Region>:<AWS::AccountId>:deliverystream/${others}]`,
+    reason:
+      'The funnel log’s own delivery streams after the first (`<first>-1` …), all of one bucket and prefix.',
+  });
 };
 
 /**
  * Athena queries in the funnel's workgroup, over its Glue table: Athena reads the log's objects and writes the
  * results with the caller's own permissions, so the role holds those too, on exactly those prefixes.
  */
-export const grantFunnelQueries = (stack: Stack, fn: ReelHireFunction, stage: string): void => {
+export const grantFunnelQueries = (stack: Stack, fn: ReelHireFunction, stage: Stage): void => {
   const database = funnelDatabaseNameOf(stage);
   const grant = (actions: string[], resourceArns: string[]) =>
     Grant.addToPrincipal({ grantee: fn.role, actions, resourceArns });

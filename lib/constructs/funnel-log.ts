@@ -13,8 +13,11 @@ import {
 import { Construct } from 'constructs';
 
 export interface FunnelLogProps {
-  /** The delivery stream's name: fixed, so the stateless stack grants PutRecord on it without a reference. */
-  readonly streamName: string;
+  /**
+   * The delivery streams' names (lib/funnel-capacity.ts: one in dev, several in prod), all into the same bucket
+   * and prefix: fixed, so the stateless stack grants PutRecord on them without a reference.
+   */
+  readonly streamNames: readonly [string, ...string[]];
   readonly bucketName: string;
   /** The Athena workgroup and Glue database the queries use (fixed names, likewise). */
   readonly workGroupName: string;
@@ -48,12 +51,13 @@ export const FUNNEL_COLUMNS = {
 } as const;
 
 /**
- * The funnel log (docs/capacity.md "Funnel"): a DirectPut Kinesis Data Firehose delivery stream writing the
+ * The funnel log (docs/capacity.md "Funnel"): DirectPut Kinesis Data Firehose delivery streams writing the
  * taps and page views as GZIP JSON lines into a bucket that keeps them (counts are cumulative, CONTRACT §8).
+ * Each stream names its own objects, so several write the same prefix side by side.
  */
 export class FunnelLog extends Construct {
   public readonly bucket: Bucket;
-  public readonly deliveryStream: CfnDeliveryStream;
+  public readonly deliveryStreams: readonly CfnDeliveryStream[];
   public readonly table: CfnTable;
   public readonly workGroup: CfnWorkGroup;
 
@@ -96,20 +100,24 @@ export class FunnelLog extends Construct {
         resources: [this.bucket.arnForObjects('funnel/*'), this.bucket.arnForObjects('errors/*')],
       }),
     );
-    this.deliveryStream = new CfnDeliveryStream(this, 'DeliveryStream', {
-      deliveryStreamName: props.streamName,
-      deliveryStreamType: 'DirectPut',
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
-      extendedS3DestinationConfiguration: {
-        bucketArn: this.bucket.bucketArn,
-        roleArn: role.roleArn,
-        prefix: FUNNEL_PREFIX,
-        errorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
-        compressionFormat: 'GZIP',
-        bufferingHints: { intervalInSeconds: FUNNEL_BUFFER_SECONDS, sizeInMBs: FUNNEL_BUFFER_MB },
-      },
+    // The first stream keeps the construct id it had as the only one, so adding streams replaces nothing.
+    this.deliveryStreams = props.streamNames.map((streamName, index) => {
+      const stream = new CfnDeliveryStream(this, index === 0 ? 'DeliveryStream' : `DeliveryStream${index}`, {
+        deliveryStreamName: streamName,
+        deliveryStreamType: 'DirectPut',
+        deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
+        extendedS3DestinationConfiguration: {
+          bucketArn: this.bucket.bucketArn,
+          roleArn: role.roleArn,
+          prefix: FUNNEL_PREFIX,
+          errorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+          compressionFormat: 'GZIP',
+          bufferingHints: { intervalInSeconds: FUNNEL_BUFFER_SECONDS, sizeInMBs: FUNNEL_BUFFER_MB },
+        },
+      });
+      stream.node.addDependency(role);
+      return stream;
     });
-    this.deliveryStream.node.addDependency(role);
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:

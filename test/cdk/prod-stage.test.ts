@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { funnelLine } from '#funnel/funnel-record.ts';
+import { FUNNEL_STREAM_COUNT_VARIABLE } from '#funnel/funnel-streams.ts';
 import { isJsonObject } from '#shared/json.ts';
 import {
   type CfnTemplate,
@@ -9,7 +11,19 @@ import {
   resolveReference,
 } from '../../lib/assembly.ts';
 import { FUNCTIONS, type FunctionSpec } from '../../lib/functions.ts';
-import { DEFAULT_BUS_FORWARD, logicalIds, stackIdOf } from '../../lib/names.ts';
+import {
+  FIREHOSE_STREAM_PLANNED_SHARE,
+  FIREHOSE_STREAM_QUOTA,
+  FUNNEL_STREAMS,
+  VIRAL_TAPS_PER_SECOND,
+} from '../../lib/funnel-capacity.ts';
+import {
+  DEFAULT_BUS_FORWARD,
+  funnelStreamNameOf,
+  funnelStreamNamesOf,
+  logicalIds,
+  stackIdOf,
+} from '../../lib/names.ts';
 import { EVENT_ROUTES } from '../../lib/routing.ts';
 import { LAUNCH_WARM_THROUGHPUT } from '../../lib/stateful-stack.ts';
 import {
@@ -74,6 +88,67 @@ describe('prod stage (docs/deploy.md)', () => {
       ReadUnitsPerSecond: LAUNCH_WARM_THROUGHPUT.videosByAccount.readUnitsPerSecond,
       WriteUnitsPerSecond: LAUNCH_WARM_THROUGHPUT.videosByAccount.writeUnitsPerSecond,
     });
+  });
+
+  it('writes the funnel log through enough delivery streams for a viral video within Firehose’s default quota', () => {
+    // docs/capacity.md "Sizing for one viral video": one PutRecord per tap, 2,000 requests/s per stream.
+    const streams = resourcesOf(stateful, 'AWS::KinesisFirehose::DeliveryStream').map(([, stream]) => stream);
+    expect(streams.map((stream) => prop(stream, 'DeliveryStreamName'))).toEqual(funnelStreamNamesOf('prod'));
+    expect(streams).toHaveLength(FUNNEL_STREAMS.prod);
+    const perStream = VIRAL_TAPS_PER_SECOND / streams.length;
+    expect(perStream).toBeLessThanOrEqual(
+      FIREHOSE_STREAM_QUOTA.requestsPerSecond * FIREHOSE_STREAM_PLANNED_SHARE,
+    );
+    // A tap's record as the links function writes it (≈ 195 bytes).
+    const recordBytes = Buffer.byteLength(
+      funnelLine({
+        kind: 'portfolioTap',
+        id: 'dGVzdC1yZXF1ZXN0LWlkMQ=',
+        at: new Date().toISOString(),
+        platform: 'tiktok',
+        videoId: '7399990000000000001',
+        profileId: 'prof_6f1c0d2e-8f43-4c7a-9b8e-2d5a1c3e4f50',
+      }),
+    );
+    expect(recordBytes).toBeGreaterThan(150);
+    expect((perStream * recordBytes) / 2 ** 20).toBeLessThanOrEqual(
+      FIREHOSE_STREAM_QUOTA.mibPerSecond * FIREHOSE_STREAM_PLANNED_SHARE,
+    );
+    // One log: the same bucket, prefix, buffering and role, so the queries read every stream's objects.
+    const destinations = new Set(
+      streams.map((stream) => JSON.stringify(prop(stream, 'ExtendedS3DestinationConfiguration'))),
+    );
+    expect(destinations.size).toBe(1);
+    // The first stream is the one a single-stream log had: same name and logical id, so nothing is replaced.
+    expect(resourcesOf(stateful, 'AWS::KinesisFirehose::DeliveryStream')[0]?.[0]).toMatch(
+      /^FunnelLogDeliveryStream[0-9A-F]{8}$/,
+    );
+  });
+
+  it('gives each recording function the first stream’s name, the count, and PutRecord on exactly those streams', () => {
+    const first = funnelStreamNameOf('prod');
+    const arn = (name: string) =>
+      `arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${name}`;
+    const recording = Object.entries(FUNCTIONS).filter(
+      ([, spec]: [string, FunctionSpec]) => spec.recordsFunnel,
+    );
+    expect(recording.length).toBeGreaterThan(0);
+    for (const [name] of recording) {
+      const fn = resourceOf(stateless, logicalIds.function(name), 'AWS::Lambda::Function');
+      expect(prop(fn, 'Environment', 'Variables', 'FUNNEL_STREAM_NAME')).toBe(first);
+      expect(prop(fn, 'Environment', 'Variables', FUNNEL_STREAM_COUNT_VARIABLE)).toBe(
+        String(FUNNEL_STREAMS.prod),
+      );
+      const firehose = resourcesOf(stateless, 'AWS::IAM::Policy')
+        .filter(([, policy]) =>
+          listOf(prop(policy, 'Roles')).map(resolve).includes(logicalIds.functionRole(name)),
+        )
+        .flatMap(([, policy]) => listOf(prop(policy, 'PolicyDocument', 'Statement')).filter(isJsonObject))
+        .filter((statement) => JSON.stringify(statement.Action).includes('firehose:'));
+      expect(firehose.map((statement) => listOf(statement.Resource).map(resolve))).toEqual([
+        [arn(first), arn(`${first}-*`)],
+      ]);
+    }
   });
 
   it('keeps every route queue, and the day of notification retries it holds, when it leaves the stack', () => {

@@ -2,16 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS } from '#events/catalog.ts';
-import { sampleOf } from '#events/samples.ts';
-import { isJsonObject } from '#shared/json.ts';
 import { funnelStreamNameOf } from '../../lib/names.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
-import { eventually } from '../../local/testing/eventually.ts';
 import { FaultProxy } from '../../reliability/fault-proxy.ts';
-import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
+import { viewerToken } from '../local/platform-clients.ts';
 import { deliveredFunnelRecords } from '../support/funnel-records.ts';
 import { startDevStack } from '../support/run-assembly.ts';
+import { postCreatorVideos } from './creator-videos.ts';
 
 /**
  * Exact counts under at-least-once delivery (CONTRACT §8, issue #16 item 4): thousands of taps on a few videos,
@@ -44,26 +41,7 @@ describe('funnel exactness', () => {
       frontDoorClock: () => (now += 1000),
     });
     proxy.setTarget(stack.url);
-    const profile = sampleOf(EVENTS.profileUpdated).detail;
-    if (!isJsonObject(profile)) throw new Error('no profile sample');
-    await contraWebhook(stack.url, 'profile.updated', {
-      ...profile,
-      profileId,
-      linkedAccounts: [{ platform: 'tiktok', accountId: openId }],
-      updatedAt: new Date().toISOString(),
-    });
-    for (const videoId of videoIds) {
-      await tiktokWebhook(stack.url, 'post.publish.publicly_available', openId, {
-        publish_id: videoId,
-        post_id: videoId,
-      });
-    }
-    for (const videoId of videoIds) {
-      await eventually(
-        async () => ((await fetch(`${stack.url}/links/tiktok/${videoId}`)).status === 200 ? true : undefined),
-        { timeoutMs: 30_000, what: `video ${videoId}'s portfolio link` },
-      );
-    }
+    await postCreatorVideos(stack.url, { profileId, openId, videoIds });
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();

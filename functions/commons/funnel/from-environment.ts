@@ -1,4 +1,4 @@
-import { requireEnv } from '#shared/config.ts';
+import { optionalEnv, requireEnv } from '#shared/config.ts';
 import { AthenaFunnelReader } from './athena-funnel-reader.ts';
 import { firehoseFunnelLog } from './firehose-funnel-log.ts';
 import {
@@ -8,10 +8,16 @@ import {
   type FunnelLog,
 } from './funnel-log.ts';
 import type { FunnelReader } from './funnel-reader.ts';
+import { FUNNEL_STREAM_COUNT_VARIABLE, funnelStreamNames } from './funnel-streams.ts';
 
-/** The funnel log of a function that records (`recordsFunnel`); a missing variable fails the cold start. */
+/** The funnel log of a function that records (`recordsFunnel`); a missing or bad variable fails the cold start. */
 export const funnelLogFromEnvironment = (): FunnelLog =>
-  firehoseFunnelLog(requireEnv(FUNNEL_STREAM_VARIABLE));
+  firehoseFunnelLog(
+    funnelStreamNames(
+      requireEnv(FUNNEL_STREAM_VARIABLE),
+      Number(optionalEnv(FUNNEL_STREAM_COUNT_VARIABLE, '1')),
+    ),
+  );
 
 /** The funnel's counts for a function that reads them (`queriesFunnel`). */
 export const funnelReaderFromEnvironment = (): FunnelReader =>

@@ -1,0 +1,26 @@
+import type { Stage } from './config.ts';
+
+/**
+ * The funnel log's plan at viral scale (docs/capacity.md "Sizing for one viral video"): one PutRecord
+ * per tap, and one Firehose Direct PUT stream takes 2,000 requests a second by default (us-east-1), so the prod
+ * log is several streams into one prefix, each record on the stream its id hashes to (#funnel/funnel-streams.ts).
+ */
+
+/** What one viral video can draw (CONTRACT §8), each tap one PutRecord request. */
+export const VIRAL_TAPS_PER_SECOND = 100_000;
+
+/**
+ * Firehose's default Direct PUT quota per stream in us-east-1 (PutRecord and PutRecordBatch together;
+ * docs.aws.amazon.com/firehose/latest/dev/limits.html). The three scale together when raised.
+ */
+export const FIREHOSE_STREAM_QUOTA = { requestsPerSecond: 2_000, mibPerSecond: 5, recordsPerSecond: 500_000 };
+
+/** The share of a stream's quota the plan fills at the viral peak: a hash spreads evenly, not exactly. */
+export const FIREHOSE_STREAM_PLANNED_SHARE = 0.8;
+
+/**
+ * Delivery streams per stage: dev one (its name as always); prod enough for the viral peak within the default
+ * quota, so that no raise has to be granted before a video goes viral. Adding streams later keeps every record
+ * counted (the queries read the prefix); removing one drops only what it still buffers, so only add.
+ */
+export const FUNNEL_STREAMS: Readonly<Record<Stage, number>> = { dev: 1, prod: 64 };
