@@ -1,6 +1,7 @@
 import type { Item } from '#shared/aws/dynamo.ts';
 import { instantKey, instantKeyOfDate } from '#shared/instant.ts';
 import { applicationKey, employerApplicationsPartition } from '#shared/item-keys.ts';
+import { bucketOf } from '#shared/spread.ts';
 import { type Application, nextDueAt } from './application.ts';
 
 /**
@@ -11,15 +12,6 @@ import { type Application, nextDueAt } from './application.ts';
  */
 export const DUE_SHARDS = 10;
 export const DUE_PREFIX = 'APPLICATIONS_DUE#';
-
-/** A stable spread of application ids over the due partitions (FNV-1a). */
-const shardOf = (applicationId: string): number => {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < applicationId.length; index++) {
-    hash = Math.imul(hash ^ applicationId.charCodeAt(index), 0x01000193) >>> 0;
-  }
-  return hash % DUE_SHARDS;
-};
 
 const STORED: readonly (keyof Application)[] = [
   'applicationId',
@@ -53,7 +45,7 @@ const employerSortKey = (application: Application): string =>
 
 /** The dueAt keys of an application in this state: every application is due again some day (nextDueAt). */
 const dueKeys = (application: Application): { gsi2pk: string; gsi2sk: string } => ({
-  gsi2pk: `${DUE_PREFIX}${shardOf(application.applicationId)}`,
+  gsi2pk: `${DUE_PREFIX}${bucketOf(application.applicationId, DUE_SHARDS)}`,
   gsi2sk: `${instantKeyOfDate(nextDueAt(application))}#${application.applicationId}`,
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { bucketOf } from '#shared/spread.ts';
 
 /**
  * The funnel log as several delivery streams into the same bucket and prefix (docs/capacity.md "Sizing for one
@@ -26,4 +26,4 @@ export const funnelStreamNames = (base: string, count: number): [string, ...stri
 
 /** The stream (0 … count − 1) a record of this id goes to: the same for the same id, spread evenly over ids. */
 export const funnelStreamIndexOf = (id: string, count: number): number =>
-  count === 1 ? 0 : createHash('sha256').update(id, 'utf8').digest().readUInt32BE(0) % count;
+  count === 1 ? 0 : bucketOf(id, count);
