@@ -33,8 +33,6 @@ export interface TapRun {
   readonly not302: number;
   /** CPU time of this process (the bench's client, the stack, the functions' threads) per tap. */
   readonly cpuMsPerTap: number;
-  /** Of which the main thread's (the stack's servers, the bench's client), per tap; the rest is the functions'. */
-  readonly mainMsPerTap: number;
 }
 
 export interface FunnelTapsResult {
@@ -172,7 +170,6 @@ export const benchFunnelTaps = async (options: {
       let not302 = 0;
       let totalMs = 0;
       const cpu = process.cpuUsage();
-      const loop = performance.eventLoopUtilization();
       const started = performance.now();
       await inParallel(taps, atOnce, async () => {
         const sent = performance.now();
@@ -182,7 +179,6 @@ export const benchFunnelTaps = async (options: {
       const seconds = (performance.now() - started) / 1000;
       const { user, system } = process.cpuUsage(cpu);
       const cpuMsPerTap = (user + system) / 1000 / taps;
-      const mainMsPerTap = performance.eventLoopUtilization(loop).active / taps;
       return {
         taps,
         seconds,
@@ -190,7 +186,6 @@ export const benchFunnelTaps = async (options: {
         meanMs: totalMs / taps,
         not302,
         cpuMsPerTap,
-        mainMsPerTap,
       };
     };
     const code = { tapped: tappedCode, plain: plainCode };
@@ -222,7 +217,6 @@ export const benchFunnelTaps = async (options: {
         tapsPerSecond: taps / seconds,
         meanMs: list.reduce((sum, item) => sum + item.meanMs * item.taps, 0) / taps,
         cpuMsPerTap: list.reduce((sum, item) => sum + item.cpuMsPerTap * item.taps, 0) / taps,
-        mainMsPerTap: list.reduce((sum, item) => sum + item.mainMsPerTap * item.taps, 0) / taps,
         not302: list.reduce((sum, item) => sum + item.not302, 0),
       };
     };
