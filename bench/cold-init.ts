@@ -12,6 +12,7 @@ import { bundledHandlerFileOf, readAssembly } from '../lib/assembly.ts';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../lib/functions.ts';
 import { synthesizeCached } from '../lib/synthesize.ts';
+import { median } from './median.ts';
 
 /** A function's bundle size and the time a fresh Node process takes to import it (its cold INIT), median. */
 export interface ColdInit {
@@ -62,12 +63,6 @@ const importMs = (file: string): number =>
       encoding: 'utf8',
     }),
   );
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** The naive build: our own code compiled, every npm package left to Node to load from node_modules. */
 const naiveBuild = async (name: FunctionName): Promise<string> => {

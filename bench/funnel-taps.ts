@@ -10,14 +10,17 @@ import { FUNCTIONS } from '../lib/functions.ts';
 import { bundleEntry, writeBundle } from '../local/dev/function-bundler.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { seedLinkedVideos } from './cdn-cache.ts';
+import { median } from './median.ts';
 import { PRICES } from './prices.ts';
 
 /**
  * Taps on one viral video through the local stack (IAM enforced, the front door, the links function's own
  * environments): `GET /links/tiktok/{v}/portfolio` answered 302 and recorded in the funnel log, against the
  * same requests on the links function as it was before the funnel (bench/links-api-untapped.ts: the same
- * reads and 302, nothing recorded), swapped into the same running function. The runs alternate (tapped,
- * plain, tapped, plain) so that a busy moment of the machine falls on both. DynamoDB writes are counted by a
+ * reads and 302, nothing recorded), swapped into the same running function. The runs alternate in ROUNDS
+ * short pairs (tapped then plain, then plain then tapped, …) so that a busy moment of the machine falls on both,
+ * and the ratio is the median of the pairs'. Each run also reports the process's CPU time per tap (the bench's
+ * client, the stack and the functions' threads), the cost the ratio stands for. DynamoDB writes are counted by a
  * proxy between the functions and the store: a tap must write no shared item. The front door's clock moves
  * one simulated second per request, so its throttle and WAF see a calm caller and the machine sets the rate.
  */
@@ -28,16 +31,24 @@ export interface TapRun {
   readonly tapsPerSecond: number;
   readonly meanMs: number;
   readonly not302: number;
+  /** CPU time of this process (the bench's client, the stack, the functions' threads) per tap. */
+  readonly cpuMsPerTap: number;
 }
 
 export interface FunnelTapsResult {
   readonly concurrency: number;
   readonly tapped: TapRun;
   readonly plain: TapRun;
+  /** Each round's runs, in the order the rounds ran. */
+  readonly rounds: { readonly tapped: readonly TapRun[]; readonly plain: readonly TapRun[] };
+  /** Each round's tapped taps/s ÷ its plain redirects/s. */
+  readonly roundRatios: readonly number[];
   /** The same, one tap at a time (the latency a Lambda invocation is billed for). */
   readonly alone: { readonly tapped: TapRun; readonly plain: TapRun };
-  /** Tapped taps/s ÷ plain redirects/s. */
+  /** The median of the rounds' ratios (tapped taps/s ÷ plain redirects/s). */
   readonly ratio: number;
+  /** All tapped taps ÷ their seconds against all plain redirects ÷ theirs. */
+  readonly totalRatio: number;
   /** DynamoDB write calls during the tapped runs, per tap. */
   readonly writesPerTap: number;
   readonly cost: TapCost;
@@ -104,6 +115,13 @@ export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
   };
 };
 
+/**
+ * Rounds of one tapped and one plain run, side by side. The machine is shared (2 cores, other work coming and
+ * going for seconds at a time): two long runs let one busy stretch land on one side and move the ratio by
+ * ±0.3, so the runs are short, many, paired, and the figure is the median of the pairs' ratios.
+ */
+const ROUNDS = 6;
+
 const inParallel = async (count: number, concurrency: number, task: () => Promise<void>) => {
   let started = 0;
   await Promise.all(
@@ -151,6 +169,7 @@ export const benchFunnelTaps = async (options: {
     const run = async (taps: number, atOnce = concurrency): Promise<TapRun> => {
       let not302 = 0;
       let totalMs = 0;
+      const cpu = process.cpuUsage();
       const started = performance.now();
       await inParallel(taps, atOnce, async () => {
         const sent = performance.now();
@@ -158,25 +177,35 @@ export const benchFunnelTaps = async (options: {
         totalMs += performance.now() - sent;
       });
       const seconds = (performance.now() - started) / 1000;
-      return { taps, seconds, tapsPerSecond: taps / seconds, meanMs: totalMs / taps, not302 };
+      const { user, system } = process.cpuUsage(cpu);
+      const cpuMsPerTap = (user + system) / 1000 / taps;
+      return {
+        taps,
+        seconds,
+        tapsPerSecond: taps / seconds,
+        meanMs: totalMs / taps,
+        not302,
+        cpuMsPerTap,
+      };
     };
+    const code = { tapped: tappedCode, plain: plainCode };
     const runs = { tapped: [] as TapRun[], plain: [] as TapRun[] };
     // One tap at a time, as a Lambda environment serves them: what the PutRecord adds to a billed invocation.
     const alone = { tapped: [] as TapRun[], plain: [] as TapRun[] };
     let tappedWrites = 0;
-    const half = Math.ceil(options.taps / 2);
-    const aloneTaps = Math.min(100, half);
-    for (let round = 0; round < 2; round++) {
-      await links.replaceCode(tappedCode);
-      await run(Math.min(200, half)); // warm: environments started, connections open
-      const before = proxy.stats();
-      runs.tapped.push(await run(half));
-      tappedWrites += proxy.since(before).writes;
-      alone.tapped.push(await run(aloneTaps, 1));
-      await links.replaceCode(plainCode);
-      await run(Math.min(200, half));
-      runs.plain.push(await run(half));
-      alone.plain.push(await run(aloneTaps, 1));
+    const perRun = Math.ceil(options.taps / 2 / ROUNDS);
+    const aloneTaps = Math.ceil(Math.min(200, options.taps / 2) / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Who goes first alternates too, so that neither side always follows the other's swap.
+      const order = round % 2 === 0 ? (['tapped', 'plain'] as const) : (['plain', 'tapped'] as const);
+      for (const side of order) {
+        await links.replaceCode(code[side]);
+        await run(Math.min(200, Math.ceil(options.taps / 2))); // warm: environments started, connections open
+        const before = proxy.stats();
+        runs[side].push(await run(perRun));
+        if (side === 'tapped') tappedWrites += proxy.since(before).writes;
+        alone[side].push(await run(aloneTaps, 1));
+      }
     }
     await links.replaceCode(tappedCode);
     const total = (list: readonly TapRun[]): TapRun => {
@@ -187,16 +216,23 @@ export const benchFunnelTaps = async (options: {
         seconds,
         tapsPerSecond: taps / seconds,
         meanMs: list.reduce((sum, item) => sum + item.meanMs * item.taps, 0) / taps,
+        cpuMsPerTap: list.reduce((sum, item) => sum + item.cpuMsPerTap * item.taps, 0) / taps,
         not302: list.reduce((sum, item) => sum + item.not302, 0),
       };
     };
     const tapped = total(runs.tapped);
     const plain = total(runs.plain);
+    const roundRatios = runs.tapped.map(
+      (run, round) => run.tapsPerSecond / (runs.plain[round]?.tapsPerSecond ?? Number.NaN),
+    );
     return {
       concurrency,
       tapped,
       plain,
-      ratio: tapped.tapsPerSecond / plain.tapsPerSecond,
+      rounds: runs,
+      roundRatios,
+      ratio: median(roundRatios),
+      totalRatio: tapped.tapsPerSecond / plain.tapsPerSecond,
       writesPerTap: tappedWrites / tapped.taps,
       alone: { tapped: total(alone.tapped), plain: total(alone.plain) },
       cost: tapCost(total(alone.tapped).meanMs - total(alone.plain).meanMs),

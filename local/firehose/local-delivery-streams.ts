@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { ofType } from '../cloudformation/intrinsics.ts';
@@ -15,6 +16,9 @@ export interface DeliveryStreamModel {
   readonly bufferSeconds: number;
   readonly gzip: boolean;
 }
+
+/** Off the main thread (libuv's pool): the stack's one thread also serves the taps whose records these are. */
+const gzipped = promisify(gzip);
 
 /** Firehose's defaults when the template leaves the buffering hints out. */
 const DEFAULT_BUFFER_SECONDS = 300;
@@ -144,7 +148,7 @@ export class LocalDeliveryStreams {
     await mkdir(dir, { recursive: true });
     await writeFile(
       join(dir, `${model.name}-${stamp}-${randomUUID()}${model.gzip ? '.gz' : ''}`),
-      model.gzip ? gzipSync(body) : body,
+      model.gzip ? await gzipped(body) : body,
     );
     stream.records = stream.records.slice(count);
   }

@@ -159,8 +159,11 @@ export class LocalHttpServer {
     if (awsTarget) {
       const controller = new AbortController();
       this.inFlight.add(controller);
-      // A client that hangs up ends its long poll.
-      response.on('close', () => controller.abort());
+      // A client that hangs up ends its long poll. An answered call has nothing left to end: aborting it anyway
+      // would build an AbortError (a DOMException and its stack) for every call, the funnel's PutRecords too.
+      response.on('close', () => {
+        if (!response.writableFinished) controller.abort();
+      });
       try {
         const reply = await handlers.aws(request, awsTarget, read.body, controller.signal);
         response.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });

@@ -119,6 +119,25 @@ describe('SigV4 signatures of function requests', () => {
     });
   });
 
+  it('still refuses a wrong signature once the day’s signing key is cached by a good one', async () => {
+    const signingDate = new Date();
+    const good = received(await signerWith().sign(unsigned(body), { signingDate }));
+    expect(await verify(good)).toEqual({ valid: true });
+    // The same day, region and service: the key the good one cached is the one these are checked with.
+    const otherSecret = received(await signerWith('another-secret').sign(unsigned(body), { signingDate }));
+    expect(await verify(otherSecret)).toMatchObject({ valid: false, problem: 'mismatch' });
+    const authorization = String(good.headers.authorization);
+    const forged = authorization.replace(/Signature=[0-9a-f]{64}/, `Signature=${'0'.repeat(64)}`);
+    expect(forged).not.toBe(authorization);
+    expect(await verify({ ...good, headers: { ...good.headers, authorization: forged } })).toMatchObject({
+      valid: false,
+      problem: 'mismatch',
+    });
+    expect(await verify(received(await signerWith().sign(unsigned(body), { signingDate })))).toEqual({
+      valid: true,
+    });
+  });
+
   it('refuses a signature dated more than 15 minutes away, saying so as AWS does', async () => {
     const signingDate = new Date('2026-05-01T12:00:00Z');
     const request = received(await signerWith().sign(unsigned(body), { signingDate }));

@@ -4,7 +4,7 @@ import { ActivityLog } from '../../local/activity-log.ts';
 import type { EventRule } from '../../local/eventbridge/bus-event.ts';
 import { LocalEventBuses } from '../../local/eventbridge/local-event-bus.ts';
 import { TargetDispatcher } from '../../local/eventbridge/target-dispatcher.ts';
-import { handleAwsJson } from '../../local/http/aws-json-endpoint.ts';
+import { type AwsReply, handleAwsJson } from '../../local/http/aws-json-endpoint.ts';
 import { LocalHttpServer, problemReply } from '../../local/http/local-http-server.ts';
 import { QueueRegistry } from '../../local/sqs/queue-registry.ts';
 import { localClientConfig } from '../../local/testing/local-clients.ts';
@@ -24,6 +24,12 @@ export const startAwsEndpoints = async (
   options: {
     readonly busNames?: readonly string[];
     readonly rules?: (queues: QueueRegistry) => readonly EventRule[];
+    /** Sees each call as the endpoint gets it: its operation, the signal the server hands it, its reply. */
+    readonly onCall?: (call: {
+      readonly target: string;
+      readonly signal: AbortSignal;
+      readonly reply: Promise<AwsReply>;
+    }) => void;
   } = {},
 ): Promise<AwsEndpoints> => {
   const http = await LocalHttpServer.listen(0);
@@ -43,7 +49,11 @@ export const startAwsEndpoints = async (
     activity,
   );
   http.attach({
-    aws: (_request, target, body, signal) => handleAwsJson(target, body, { buses, queues }, signal),
+    aws: (_request, target, body, signal) => {
+      const reply = handleAwsJson(target, body, { buses, queues }, signal);
+      options.onCall?.({ target, signal, reply });
+      return reply;
+    },
     route: async (request) => problemReply(404, 'Not Found', `no route for ${request.method} ${request.url}`),
     local: () => undefined,
   });

@@ -28,8 +28,12 @@ export class FirehoseStream {
   }
 }
 
-/** The stream through the container's one client; the endpoint comes from the SDK's usual configuration. */
+/**
+ * The stream through the container's one client; the endpoint comes from the SDK's usual configuration. Every
+ * tap waits for a PutRecord, and nothing changes the client's middleware after it is made, so the client
+ * resolves its middleware once per command instead of once per call (the SDK's `cacheMiddleware`).
+ */
 export const firehoseStream = (streamName: string): FirehoseStream => {
-  firehose ??= new FirehoseClient({ maxAttempts: FIREHOSE_ATTEMPTS });
+  firehose ??= new FirehoseClient({ maxAttempts: FIREHOSE_ATTEMPTS, cacheMiddleware: true });
   return new FirehoseStream(firehose, streamName);
 };
