@@ -7,6 +7,7 @@ import { funnelLine } from '#funnel/funnel-record.ts';
 import { FUNNEL_BUFFER_MB, FUNNEL_BUFFER_SECONDS } from '../lib/constructs/funnel-log.ts';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { FUNCTIONS } from '../lib/functions.ts';
+import { FUNNEL_STREAMS, VIRAL_TAPS_PER_SECOND } from '../lib/funnel-capacity.ts';
 import { bundleEntry, writeBundle } from '../local/dev/function-bundler.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { seedLinkedVideos } from './cdn-cache.ts';
@@ -65,8 +66,8 @@ export interface TapCost {
 
 /** Firehose bills each record rounded up to 5 KB. */
 const FIREHOSE_RECORD_BILLING_BYTES = 5 * 1024;
-/** The rate the capacity plan sizes a viral video at (issue #16). */
-const VIRAL_TAPS_PER_SECOND = 100_000;
+/** Firehose writes a buffer under 60 s as a multipart upload: create, one part, complete (docs/capacity.md). */
+const S3_REQUESTS_PER_OBJECT = 3;
 
 /** The modelled cost per million taps: the funnel log's lines beside one DynamoDB write per tap. */
 export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
@@ -82,9 +83,11 @@ export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
   );
   const billedRecords = Math.ceil(recordBytes / FIREHOSE_RECORD_BILLING_BYTES);
   const ingestionGb = (1e6 * billedRecords * FIREHOSE_RECORD_BILLING_BYTES) / 1024 ** 3;
-  // An object per buffer: whichever fills first, the interval or the size (before compression), at the viral rate.
+  // An object per stream per buffer: whichever fills first, the interval or the size (before compression), at the
+  // viral rate spread over prod's streams.
+  const streams = FUNNEL_STREAMS.prod;
   const recordsPerObject = Math.min(
-    VIRAL_TAPS_PER_SECOND * FUNNEL_BUFFER_SECONDS,
+    (VIRAL_TAPS_PER_SECOND / streams) * FUNNEL_BUFFER_SECONDS,
     (FUNNEL_BUFFER_MB * 1024 ** 2) / recordBytes,
   );
   const objects = 1e6 / recordsPerObject;
@@ -98,8 +101,8 @@ export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
     },
     {
       item: 'S3 PUTs',
-      usd: (objects / 1000) * PRICES.s3PerThousandPuts,
-      why: `one object per ${Math.round(recordsPerObject).toLocaleString('en')} taps at ${VIRAL_TAPS_PER_SECOND.toLocaleString('en')}/s (${FUNNEL_BUFFER_SECONDS} s or ${FUNNEL_BUFFER_MB} MB)`,
+      usd: ((objects * S3_REQUESTS_PER_OBJECT) / 1000) * PRICES.s3PerThousandPuts,
+      why: `one object (${S3_REQUESTS_PER_OBJECT} requests) per ${Math.round(recordsPerObject).toLocaleString('en')} taps at ${VIRAL_TAPS_PER_SECOND.toLocaleString('en')}/s over ${streams} streams (${FUNNEL_BUFFER_SECONDS} s or ${FUNNEL_BUFFER_MB} MB)`,
     },
     {
       item: 'links Lambda, the PutRecord’s extra time',
