@@ -235,6 +235,8 @@ describe('the local console at /_console', () => {
       .getByRole('link', { name: 'https://contra.com/maya_designs' })
       .waitFor({ timeout: SHOWN_WITHIN_MS });
     await page.setViewportSize({ width: 1280, height: 900 });
+    // From the top: the title, the video's links and taps, the job's funnel, then the bus events.
+    await page.evaluate('window.scrollTo(0, 0)');
     const screenshot = await page.screenshot({ fullPage: false });
     expect(screenshot.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([screenshot.readUInt32BE(16), screenshot.readUInt32BE(20)]).toEqual([1280, 900]);
