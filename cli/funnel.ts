@@ -4,10 +4,9 @@ import { type JobFunnel, JobFunnelBody } from '#employers/routes.ts';
 import { ProfileFunnelBody } from '#funnel/routes.ts';
 import { RemoteError, UsageError } from './cli-error.ts';
 import { currentEmployerKey } from './employer-credentials.ts';
-import { localSecret } from './local-secrets.ts';
 import { columns, print } from './output.ts';
 import { bodyOf, fetchStack, jsonOption, problemDetail, urlOption } from './target.ts';
-import { viewerToken } from './token.ts';
+import { localViewerToken } from './token.ts';
 
 /**
  * `reelhire funnel <jobId>`: a job's funnel (CONTRACT §8) as its employer sees it, through the employer API —
@@ -29,9 +28,6 @@ interface FunnelOptions {
 }
 
 type ProfileFunnel = z.output<typeof ProfileFunnelBody>;
-
-/** A local viewer token lives as long as `reelhire token`'s: a command's one request needs far less. */
-const LOCAL_TOKEN_SECONDS = 3600;
 
 const STEPS = ['applyTaps', 'applyPageViews', 'applications', 'hired'] as const;
 const HEADINGS = ['apply taps', 'page views', 'applications', 'hired'];
@@ -90,9 +86,7 @@ const profileLines = (funnel: ProfileFunnel): string[] => [
 ];
 
 const showProfileFunnel = async (profileId: string, options: FunnelOptions): Promise<void> => {
-  const token =
-    options.token ??
-    (await viewerToken(profileId, localSecret('VIEWER_TOKEN_SECRET').value, LOCAL_TOKEN_SECONDS));
+  const token = options.token ?? (await localViewerToken(profileId));
   const funnel = await fetchFunnel(`${options.url}/profiles/me/funnel`, token, ProfileFunnelBody);
   print(options, { json: () => funnel, human: () => profileLines(funnel) });
 };

@@ -32,6 +32,13 @@ export const viewerToken = (
     .sign(new TextEncoder().encode(secret));
 };
 
+/** How long a token signed for the local stack lives, unless `--expires-in` says otherwise. */
+const LOCAL_TOKEN_SECONDS = 3600;
+
+/** A viewer's token for the local stack: signed with VIEWER_TOKEN_SECRET, or its development default. */
+export const localViewerToken = (profileId: string, expiresInSeconds = LOCAL_TOKEN_SECONDS) =>
+  viewerToken(profileId, localSecret('VIEWER_TOKEN_SECRET').value, expiresInSeconds);
+
 export const registerToken = (program: Command): void => {
   program
     .command('token')
@@ -41,9 +48,11 @@ export const registerToken = (program: Command): void => {
         'development default), sub = the profile id, aud = reelhire, expiring in an hour.',
     )
     .argument('<profileId>', "the viewer's Contra profile")
-    .addOption(new Option('--expires-in <seconds>', 'lifetime').default(3600).argParser(lifetime))
+    .addOption(
+      new Option('--expires-in <seconds>', 'lifetime').default(LOCAL_TOKEN_SECONDS).argParser(lifetime),
+    )
     .action(async (profileId: string, options: { expiresIn: number }) => {
-      const token = await viewerToken(profileId, localSecret('VIEWER_TOKEN_SECRET').value, options.expiresIn);
+      const token = await localViewerToken(profileId, options.expiresIn);
       process.stdout.write(`${token}\n`);
     });
 };
