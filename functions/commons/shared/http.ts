@@ -12,7 +12,7 @@ export const MAX_BODY_BYTES = 262_144;
  * How long a public read may be served from a cache: the CDN's TTL for `GET /links/{platform}/{videoId}` and
  * `/openapi.json` (lib/constructs/api-distribution.ts), so a link change reaches every reader within it.
  */
-export const PUBLIC_READ_MAX_AGE_SECONDS = 5;
+export const PUBLIC_READ_MAX_AGE_SECONDS = 10;
 
 /** On a public read's 200, and on nothing else. */
 export const PUBLIC_READ_CACHE = {
