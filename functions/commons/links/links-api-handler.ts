@@ -8,15 +8,15 @@ import {
   type HttpResponse,
   json,
   NO_STORE,
-  PUBLIC_READ_CACHE,
   problem,
+  publicReadCacheFor,
   withHeaders,
 } from '#shared/http.ts';
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { withVia } from '#shared/via.ts';
 import type { LinkContext } from './link-context.ts';
-import { readLinks } from './read-links.ts';
+import { readLinks, readTimedLinks } from './read-links.ts';
 import type { HealthBody, LINKS_API_ROUTES, VideoLinksBody } from './routes.ts';
 
 /** A 404 that no cache keeps: the link may appear any moment (CloudFront honours no-store on a 404). */
@@ -68,7 +68,11 @@ export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => 
     'GET /links/{platform}/{videoId}': async (request) => {
       const video = videoOf(request);
       if (!('videoId' in video)) return video;
-      const current = await readLinks(links, video.platform, video.videoId);
+      const { links: current, unchangedForSeconds = Number.POSITIVE_INFINITY } = await readTimedLinks(
+        links,
+        video.platform,
+        video.videoId,
+      );
       if (!current.portfolio && !current.apply) {
         return notFound(`no active link for ${video.platform} video ${video.videoId}`);
       }
@@ -77,8 +81,9 @@ export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => 
         portfolio: current.portfolio,
         apply: current.apply,
       };
-      // The one cacheable answer: the CDN serves it for PUBLIC_READ_MAX_AGE_SECONDS.
-      return json(200, body, PUBLIC_READ_CACHE);
+      // The one cacheable answer: the CDN serves it for PUBLIC_READ_MAX_AGE_SECONDS, or less when a job's
+      // closing ends it sooner (links are evaluated when read: none may outlive its `closesAt` in a cache).
+      return json(200, body, publicReadCacheFor(unchangedForSeconds));
     },
     'GET /links/{platform}/{videoId}/portfolio': async (request) => {
       const video = videoOf(request);

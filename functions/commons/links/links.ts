@@ -168,6 +168,18 @@ export const closedCandidate = (jobId: string): ApplyCandidate => ({
 /** A video with neither link active. */
 export const NO_LINKS: VideoLinks = { portfolio: null, apply: null };
 
+/**
+ * The instant key at which a video's links next change by time alone, if any: its Apply link's job's `closesAt`
+ * (a closing is the only change that comes without an event; another job closing changes nothing while this one
+ * stays chosen).
+ */
+export const timedChangeKeyOf = ({
+  video,
+  candidates,
+  nowKey,
+}: Pick<LinkInputs, 'video' | 'candidates' | 'nowKey'>): string | undefined =>
+  isLiveVideo(video) ? applyJobOf(candidates, nowKey)?.closesAtKey : undefined;
+
 /** Both links of a video, evaluated now. */
 export const linksOf = ({ video, account, candidates, nowKey, publicBaseUrl }: LinkInputs): VideoLinks => {
   if (!isLiveVideo(video)) return NO_LINKS;

@@ -1,24 +1,38 @@
 import type { Platform } from '#events/fields.ts';
+import { wholeSecondsBetween } from '#shared/instant.ts';
 import type { LinkContext } from './link-context.ts';
-import { linksOf, NO_LINKS, type VideoLinks } from './links.ts';
+import { linksOf, NO_LINKS, timedChangeKeyOf, type VideoLinks } from './links.ts';
+
+export interface TimedLinks {
+  readonly links: VideoLinks;
+  /** Whole seconds the links stay as they are unless an event changes them (a job closing); undefined: no end. */
+  readonly unchangedForSeconds?: number;
+}
 
 /**
- * A video's links, evaluated now: one query of the video's partition (the video and its jobs' entries), then
- * one read of its account item. Two round trips at most.
+ * A video's links, evaluated now, and how long time alone leaves them so: one query of the video's partition
+ * (the video and its jobs' entries), then one read of its account item. Two round trips at most.
  */
+export const readTimedLinks = async (
+  context: LinkContext,
+  platform: Platform,
+  videoId: string,
+): Promise<TimedLinks> => {
+  const { video, candidates } = await context.videos.partition(platform, videoId);
+  if (!video?.posted || video.removed) return { links: NO_LINKS };
+  const account = video.accountId ? await context.accounts.read(platform, video.accountId) : undefined;
+  const nowKey = context.nowKey();
+  const inputs = { video, account, candidates, nowKey, publicBaseUrl: context.publicBaseUrl };
+  const changesAtKey = timedChangeKeyOf(inputs);
+  return {
+    links: linksOf(inputs),
+    ...(changesAtKey === undefined ? {} : { unchangedForSeconds: wholeSecondsBetween(nowKey, changesAtKey) }),
+  };
+};
+
+/** A video's links, evaluated now (two round trips at most). */
 export const readLinks = async (
   context: LinkContext,
   platform: Platform,
   videoId: string,
-): Promise<VideoLinks> => {
-  const { video, candidates } = await context.videos.partition(platform, videoId);
-  if (!video?.posted || video.removed) return NO_LINKS;
-  const account = video.accountId ? await context.accounts.read(platform, video.accountId) : undefined;
-  return linksOf({
-    video,
-    account,
-    candidates,
-    nowKey: context.nowKey(),
-    publicBaseUrl: context.publicBaseUrl,
-  });
-};
+): Promise<VideoLinks> => (await readTimedLinks(context, platform, videoId)).links;

@@ -12,12 +12,23 @@ export const MAX_BODY_BYTES = 262_144;
  * How long a public read may be served from a cache: the CDN's TTL for `GET /links/{platform}/{videoId}` and
  * `/openapi.json` (lib/constructs/api-distribution.ts), so a link change reaches every reader within it.
  */
-export const PUBLIC_READ_MAX_AGE_SECONDS = 10;
+export const PUBLIC_READ_MAX_AGE_SECONDS = 8;
 
 /** On a public read's 200, and on nothing else. */
 export const PUBLIC_READ_CACHE = {
   'cache-control': `public, max-age=${PUBLIC_READ_MAX_AGE_SECONDS}`,
 } as const;
+
+/**
+ * A public read's 200 that stays true for only `seconds` more: cached that long at most, and not at all under a
+ * second (a cache may not serve it once it is false).
+ */
+export const publicReadCacheFor = (seconds: number): Readonly<Record<string, string>> =>
+  seconds >= PUBLIC_READ_MAX_AGE_SECONDS
+    ? PUBLIC_READ_CACHE
+    : seconds >= 1
+      ? { 'cache-control': `public, max-age=${Math.floor(seconds)}` }
+      : NO_STORE;
 
 /** On what no cache may keep: errors, redirects, anything personal. */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;

@@ -43,6 +43,10 @@ export const instantKey = (timestamp: string): string => {
   return nanos.toString().padStart(DIGITS, '0');
 };
 
+/** Whole seconds from one instant key to another, rounded toward zero (negative when `to` is earlier). */
+export const wholeSecondsBetween = (fromKey: string, toKey: string): number =>
+  Number((BigInt(toKey) - BigInt(fromKey)) / NANOS_PER_SECOND);
+
 /** The instant key of a Date (millisecond precision). */
 export const instantKeyOfDate = (date: Date): string => instantKey(date.toISOString());
 
