@@ -16,7 +16,7 @@ import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { withVia } from '#shared/via.ts';
 import type { LinkContext } from './link-context.ts';
-import { readLinks, readTimedLinks } from './read-links.ts';
+import { readApplyLink, readLinks, readTimedLinks } from './read-links.ts';
 import type { HealthBody, LINKS_API_ROUTES, VideoLinksBody } from './routes.ts';
 
 /** A 404 that no cache keeps: the link may appear any moment (CloudFront honours no-store on a 404). */
@@ -101,7 +101,7 @@ export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => 
     'GET /links/{platform}/{videoId}/apply': async (request) => {
       const video = videoOf(request);
       if (!('videoId' in video)) return video;
-      const { apply } = await readLinks(links, video.platform, video.videoId);
+      const apply = await readApplyLink(links, video.platform, video.videoId);
       if (!apply) return notFound('this video has no active Apply link');
       const record = { kind: 'applyTap', ...tapOf(request), ...video, jobId: apply.jobId } as const;
       return tap(funnel, record, withVia(apply.url, video));

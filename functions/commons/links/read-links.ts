@@ -1,7 +1,7 @@
 import type { Platform } from '#events/fields.ts';
 import { wholeSecondsBetween } from '#shared/instant.ts';
 import type { LinkContext } from './link-context.ts';
-import { linksOf, NO_LINKS, timedChangeKeyOf, type VideoLinks } from './links.ts';
+import { type ApplyLink, linksOf, NO_LINKS, timedChangeKeyOf, type VideoLinks } from './links.ts';
 
 export interface TimedLinks {
   readonly links: VideoLinks;
@@ -36,3 +36,22 @@ export const readLinks = async (
   platform: Platform,
   videoId: string,
 ): Promise<VideoLinks> => (await readTimedLinks(context, platform, videoId)).links;
+
+/**
+ * A video's Apply link, evaluated now: the query of the video's partition alone, since an Apply link does not
+ * depend on the account (one round trip; an `/apply` tap reads no account item, hot or not).
+ */
+export const readApplyLink = async (
+  context: LinkContext,
+  platform: Platform,
+  videoId: string,
+): Promise<ApplyLink | null> => {
+  const { video, candidates } = await context.videos.partition(platform, videoId);
+  return linksOf({
+    video,
+    account: undefined,
+    candidates,
+    nowKey: context.nowKey(),
+    publicBaseUrl: context.publicBaseUrl,
+  }).apply;
+};
