@@ -125,6 +125,15 @@ export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
  */
 const ROUNDS = 6;
 
+/**
+ * Taps before each measured run, on the environments the code swap has just started. A viral video's environments
+ * each serve thousands of taps with V8 done compiling their hot path (the SDK's middleware included); the bench's
+ * are new every run. After 200 taps (~50 an environment) they still ran unoptimized code, V8's optimizing compiler
+ * took 13 % of the process's CPU on background threads, and a recorded tap cost 2.7–3.2 ms more CPU than a plain
+ * one; after 1,000, 1.1–1.4 ms (docs/capacity.md "Redirect latency"). Both sides get the same warm-up.
+ */
+const WARM_TAPS = 1_000;
+
 const inParallel = async (count: number, concurrency: number, task: () => Promise<void>) => {
   let started = 0;
   await Promise.all(
@@ -203,7 +212,7 @@ export const benchFunnelTaps = async (options: {
       const order = round % 2 === 0 ? (['tapped', 'plain'] as const) : (['plain', 'tapped'] as const);
       for (const side of order) {
         await links.replaceCode(code[side]);
-        await run(Math.min(200, Math.ceil(options.taps / 2))); // warm: environments started, connections open
+        await run(Math.min(WARM_TAPS, Math.ceil(options.taps / 2))); // warm: environments compiled, connections open
         const before = proxy.stats();
         runs[side].push(await run(perRun));
         if (side === 'tapped') tappedWrites += proxy.since(before).writes;
