@@ -206,9 +206,15 @@ describe('after the application, on the local stack', () => {
       },
       { what: 'the application closed' },
     );
-    expect(published('Application Status Changed', open).map((record) => record.event.source)).toEqual([
-      'reelhire.links',
-    ]);
+    // The closing is stored before its event is published: the status can be seen a moment before the bus has it.
+    const sources = await eventually(
+      () => {
+        const seen = published('Application Status Changed', open).map((record) => record.event.source);
+        return seen.length > 0 ? seen : undefined;
+      },
+      { what: 'the closing published' },
+    );
+    expect(sources).toEqual(['reelhire.links']);
     // The withdrawal notices of the tests above are written by the notifier, on its own queue: wait for one.
     const items = await eventually(
       async () => {
