@@ -14,24 +14,22 @@ export const MAX_BODY_BYTES = 262_144;
  */
 export const PUBLIC_READ_MAX_AGE_SECONDS = 8;
 
-/** On a public read's 200, and on nothing else. */
-export const PUBLIC_READ_CACHE = {
-  'cache-control': `public, max-age=${PUBLIC_READ_MAX_AGE_SECONDS}`,
-} as const;
-
-/**
- * A public read's 200 that stays true for only `seconds` more: cached that long at most, and not at all under a
- * second (a cache may not serve it once it is false).
- */
-export const publicReadCacheFor = (seconds: number): Readonly<Record<string, string>> =>
-  seconds >= PUBLIC_READ_MAX_AGE_SECONDS
-    ? PUBLIC_READ_CACHE
-    : seconds >= 1
-      ? { 'cache-control': `public, max-age=${Math.floor(seconds)}` }
-      : NO_STORE;
-
 /** On what no cache may keep: errors, redirects, anything personal. */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+/**
+ * On a public read's 200, and on nothing else: cached for PUBLIC_READ_MAX_AGE_SECONDS, or for the whole seconds it
+ * stays true when that is sooner, and not at all under one (a cache may not serve it once it is false).
+ */
+export const publicReadCacheFor = (
+  seconds: number = PUBLIC_READ_MAX_AGE_SECONDS,
+): Readonly<Record<string, string>> => {
+  const maxAge = Math.floor(Math.min(seconds, PUBLIC_READ_MAX_AGE_SECONDS));
+  return maxAge >= 1 ? { 'cache-control': `public, max-age=${maxAge}` } : NO_STORE;
+};
+
+/** A public read's 200 that stays true until changed: the full TTL. */
+export const PUBLIC_READ_CACHE = publicReadCacheFor();
 
 /** The response with these headers added. */
 export const withHeaders = (
