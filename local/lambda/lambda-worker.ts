@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { lambdaHeapLimits } from './heap-limits.ts';
 import type { LambdaErrorPayload, RuntimeMessage, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
 
 /** How long a result waits for its invocation's last log lines at most. */
@@ -49,7 +50,7 @@ export class LambdaWorker {
       execArgv: [],
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+      resourceLimits: lambdaHeapLimits(options.memoryMb),
     });
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: this.worker[stream], crlfDelay: Number.POSITIVE_INFINITY }).on(

@@ -92,9 +92,10 @@ describe('the local stack running a hand-written assembly', () => {
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('apigw-requestid')).toBeTruthy();
-      const { event, context } = (await response.json()) as {
+      const { event, context, heap } = (await response.json()) as {
         event: Record<string, unknown>;
         context: Record<string, unknown>;
+        heap: Record<string, unknown>;
       };
       expect(event).toMatchObject({
         version: '2.0',
@@ -119,6 +120,9 @@ describe('the local stack running a hand-written assembly', () => {
         invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${PROBE.probeFunction}`,
         memoryLimitInMB: '256',
       });
+      // Lambda's split of 256 MB: 25 MB young (two semi-spaces of 12, counted by V8 with the new
+      // large-object space as 3 × 12), 231 MB old.
+      expect(heap).toMatchObject({ maxYoungGenerationSizeMb: 36, maxOldGenerationSizeMb: 231 });
       expect(context.remainingMs).toBeGreaterThan(0);
       expect(context.remainingMs).toBeLessThanOrEqual(PROBE.functionTimeoutSeconds * 1000);
     });
