@@ -66,11 +66,13 @@ const units = await measureEventUnits();
 step(
   `pipeline (${sizes.pipelineEvents} Video Posted through the local runtime, IAM enforced as npm start does)`,
 );
-const pipeline = await benchPipeline(sizes.pipelineEvents);
+/** The smoke run warms the pipeline briefly: it checks that the bench runs, not what it measures. */
+const pipelineOptions = smoke ? { warmEvents: 200 } : {};
+const pipeline = await benchPipeline(sizes.pipelineEvents, pipelineOptions);
 figures.push({
   name: 'pipeline.ratio (events/s ÷ raw SDK PutItem/s, both through the IAM-enforcing front)',
   value: pipeline.ratio,
-  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s over ${pipeline.rounds} alternating rounds; video-events invocation time ${pipeline.handlerMsPerEvent.toFixed(1)} ms an event`,
+  unit: `${pipeline.eventsPerSecond.toFixed(0)} ev/s vs ${pipeline.rawPutItemPerSecond.toFixed(0)} PutItem/s over ${pipeline.rounds} alternating rounds after ${pipeline.warmEvents} untimed of each; video-events invocation time ${pipeline.handlerMsPerEvent.toFixed(1)} ms an event`,
   target: '≥ 0.6',
   met: pipeline.ratio >= 0.6,
 });
@@ -89,7 +91,7 @@ figures.push({
   });
 }
 step('pipeline again without IAM enforcement (only to measure what enforcement costs)');
-const unenforced = await benchPipeline(sizes.pipelineEvents, { enforceIam: false });
+const unenforced = await benchPipeline(sizes.pipelineEvents, { ...pipelineOptions, enforceIam: false });
 figures.push({
   name: 'cost of IAM enforcement: pipeline events/s enforced ÷ not enforced (context)',
   value: pipeline.eventsPerSecond / unenforced.eventsPerSecond,
