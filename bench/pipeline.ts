@@ -39,7 +39,7 @@ export interface PipelineResult {
  * run 100 batches. Here the four environments reach that after 20,000 events. What a younger environment costs is
  * V8 still compiling: code that runs once a batch (the invocation's own path, the batch's read) becomes hot only
  * after many batches, so with 500 events of warm-up (2–3 batches an environment) V8's optimizing compiler took
- * 1–2 s of compile time per 1,000 timed events and still 0.85–1.2 s after 3,000–10,000 events; after 20,000,
+ * 1–2 s of compile time per 1,000 timed events, and still 0.5–1.9 s after 3,000 events; after 20,000,
  * 0.27–0.37 s (`--trace-opt`, 2026-12-04). The baseline's client gets as many PutItems first, as it did with 500.
  * Measured back to back at load 1.6–3 (3,000 timed events): events/s 667 → 909–995, the CPU of an event 2.66–2.69 →
  * 1.69–1.80 ms, a PutItem's 1.16–1.23 → 0.92–0.97 ms; the ratio 0.59–0.60 → 0.72–0.73.
