@@ -160,11 +160,18 @@ describe('the tap log', () => {
       videos: [{ platform: 'tiktok', videoId, portfolioTaps: 1 }],
       totals: { portfolioTaps: 1 },
     });
-    expect(await funnel()).toEqual({
-      profileId,
-      videos: [{ platform: 'tiktok', videoId, portfolioTaps: 1 + taps }],
-      totals: { portfolioTaps: 1 + taps },
-    });
+    // Polled: an environment answers a key from its last query for a few seconds (FUNNEL_ANSWER_TTL_MS).
+    await eventually(
+      async () => {
+        expect(await funnel()).toEqual({
+          profileId,
+          videos: [{ platform: 'tiktok', videoId, portfolioTaps: 1 + taps }],
+          totals: { portfolioTaps: 1 + taps },
+        });
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'the three taps counted' },
+    );
     const anonymous = await fetch(`${stack.url}/profiles/me/funnel`);
     expect(anonymous.status).toBe(401);
     // Athena's checks (the workgroup, the Glue table, the bucket's prefixes) passed under the function's role.
@@ -253,13 +260,20 @@ describe('the tap log', () => {
       { timeoutMs: 30_000, what: 'the closed job’s and the erased profile’s links gone' },
     );
 
-    const after = await jobFunnel();
-    expect(after.status).toBe(200);
-    expect(await after.json()).toEqual({
-      jobId,
-      videos: [{ ...row, applyTaps: 3, applyPageViews: 3, applications: 1, hired: 1 }],
-      totals: { applyTaps: 3, applyPageViews: 4, applications: 2, hired: 1 },
-    });
+    // Polled: an environment answers a key from its last query for a few seconds (FUNNEL_ANSWER_TTL_MS).
+    await eventually(
+      async () => {
+        const after = await jobFunnel();
+        expect(after.status).toBe(200);
+        expect(await after.json()).toEqual({
+          jobId,
+          videos: [{ ...row, applyTaps: 3, applyPageViews: 3, applications: 1, hired: 1 }],
+          totals: { applyTaps: 3, applyPageViews: 4, applications: 2, hired: 1 },
+        });
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'the job’s funnel after the closing and the erasure' },
+    );
     const stranger = await jobFunnel(apiKeyOf(DEV_SECRETS.EMPLOYER_SIGNING_KEY, 'emp_stranger', 0));
     expect(stranger.status).toBe(404);
     expect(stranger.headers.get('content-type')).toBe('application/problem+json');

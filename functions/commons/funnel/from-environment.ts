@@ -1,5 +1,6 @@
 import { optionalEnv, requireEnv } from '#shared/config.ts';
 import { AthenaFunnelReader } from './athena-funnel-reader.ts';
+import { cachedFunnelReader } from './cached-funnel-reader.ts';
 import { firehoseFunnelLog } from './firehose-funnel-log.ts';
 import {
   FUNNEL_STREAM_VARIABLE,
@@ -19,6 +20,8 @@ export const funnelLogFromEnvironment = (): FunnelLog =>
     ),
   );
 
-/** The funnel's counts for a function that reads them (`queriesFunnel`). */
+/** The funnel's counts for a function that reads them (`queriesFunnel`), a key's answer kept a few seconds. */
 export const funnelReaderFromEnvironment = (): FunnelReader =>
-  new AthenaFunnelReader(requireEnv(FUNNEL_WORKGROUP_VARIABLE), requireEnv(FUNNEL_TABLE_VARIABLE));
+  cachedFunnelReader(
+    new AthenaFunnelReader(requireEnv(FUNNEL_WORKGROUP_VARIABLE), requireEnv(FUNNEL_TABLE_VARIABLE)),
+  );
