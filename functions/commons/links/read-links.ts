@@ -1,7 +1,28 @@
 import type { Platform } from '#events/fields.ts';
 import { wholeSecondsBetween } from '#shared/instant.ts';
 import type { LinkContext } from './link-context.ts';
-import { type ApplyLink, linksOf, NO_LINKS, timedChangeKeyOf, type VideoLinks } from './links.ts';
+import type { VideoPartition } from './link-stores.ts';
+import {
+  type ApplyLink,
+  type LinkInputs,
+  linksOf,
+  NO_LINKS,
+  timedChangeKeyOf,
+  type VideoLinks,
+} from './links.ts';
+
+/** What the link rule needs of a video's partition and account, evaluated now. */
+const inputsOf = (
+  context: LinkContext,
+  { video, candidates }: VideoPartition,
+  account: LinkInputs['account'],
+): LinkInputs => ({
+  video,
+  account,
+  candidates,
+  nowKey: context.nowKey(),
+  publicBaseUrl: context.publicBaseUrl,
+});
 
 export interface TimedLinks {
   readonly links: VideoLinks;
@@ -18,15 +39,17 @@ export const readTimedLinks = async (
   platform: Platform,
   videoId: string,
 ): Promise<TimedLinks> => {
-  const { video, candidates } = await context.videos.partition(platform, videoId);
+  const partition = await context.videos.partition(platform, videoId);
+  const { video } = partition;
   if (!video?.posted || video.removed) return { links: NO_LINKS };
   const account = video.accountId ? await context.accounts.read(platform, video.accountId) : undefined;
-  const nowKey = context.nowKey();
-  const inputs = { video, account, candidates, nowKey, publicBaseUrl: context.publicBaseUrl };
+  const inputs = inputsOf(context, partition, account);
   const changesAtKey = timedChangeKeyOf(inputs);
   return {
     links: linksOf(inputs),
-    ...(changesAtKey === undefined ? {} : { unchangedForSeconds: wholeSecondsBetween(nowKey, changesAtKey) }),
+    ...(changesAtKey === undefined
+      ? {}
+      : { unchangedForSeconds: wholeSecondsBetween(inputs.nowKey, changesAtKey) }),
   };
 };
 
@@ -46,12 +69,6 @@ export const readApplyLink = async (
   platform: Platform,
   videoId: string,
 ): Promise<ApplyLink | null> => {
-  const { video, candidates } = await context.videos.partition(platform, videoId);
-  return linksOf({
-    video,
-    account: undefined,
-    candidates,
-    nowKey: context.nowKey(),
-    publicBaseUrl: context.publicBaseUrl,
-  }).apply;
+  const partition = await context.videos.partition(platform, videoId);
+  return linksOf(inputsOf(context, partition, undefined)).apply;
 };
