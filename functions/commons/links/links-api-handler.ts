@@ -15,8 +15,9 @@ import {
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { withVia } from '#shared/via.ts';
+import { hotLinkReads } from './hot-reads.ts';
 import type { LinkContext } from './link-context.ts';
-import { readApplyLink, readLinks, readTimedLinks } from './read-links.ts';
+import { type LinkReads, readApplyLink, readLinks, readTimedLinks } from './read-links.ts';
 import type { HealthBody, LINKS_API_ROUTES, VideoLinksBody } from './routes.ts';
 
 /** A 404 that no cache keeps: the link may appear any moment (CloudFront honours no-store on a 404). */
@@ -61,8 +62,16 @@ const tapOf = (request: HttpRequest): { id: string; at: string } => ({
   at: new Date(request.requestContext.timeEpoch).toISOString(),
 });
 
-/** GET /health, GET /links/{platform}/{videoId} and its two counted redirects, /portfolio and /apply. */
-export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => {
+/**
+ * GET /health, GET /links/{platform}/{videoId} and its two counted redirects, /portfolio and /apply. The JSON
+ * reads the table every time (the CDN absorbs its repeats); a tap reads through `taps`, which answers a key this
+ * environment serves at a viral rate from a table read at most a second old (hot-reads.ts).
+ */
+export const createLinksApiHandler = (
+  links: LinkContext,
+  funnel: FunnelLog,
+  taps: LinkReads = hotLinkReads(links),
+) => {
   const routes: Routes<(typeof LINKS_API_ROUTES)[number]> = {
     'GET /health': async () => json(200, { status: 'ok' } satisfies z.input<typeof HealthBody>),
     'GET /links/{platform}/{videoId}': async (request) => {
@@ -88,7 +97,7 @@ export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => 
     'GET /links/{platform}/{videoId}/portfolio': async (request) => {
       const video = videoOf(request);
       if (!('videoId' in video)) return video;
-      const { portfolio } = await readLinks(links, video.platform, video.videoId);
+      const { portfolio } = await readLinks(taps, video.platform, video.videoId);
       if (!portfolio) return notFound('this video has no active portfolio link');
       const record = {
         kind: 'portfolioTap',
@@ -101,7 +110,7 @@ export const createLinksApiHandler = (links: LinkContext, funnel: FunnelLog) => 
     'GET /links/{platform}/{videoId}/apply': async (request) => {
       const video = videoOf(request);
       if (!('videoId' in video)) return video;
-      const apply = await readApplyLink(links, video.platform, video.videoId);
+      const apply = await readApplyLink(taps, video.platform, video.videoId);
       if (!apply) return notFound('this video has no active Apply link');
       const record = { kind: 'applyTap', ...tapOf(request), ...video, jobId: apply.jobId } as const;
       return tap(funnel, record, withVia(apply.url, video));

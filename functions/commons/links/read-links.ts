@@ -1,7 +1,6 @@
 import type { Platform } from '#events/fields.ts';
 import { wholeSecondsBetween } from '#shared/instant.ts';
-import type { LinkContext } from './link-context.ts';
-import type { VideoPartition } from './link-stores.ts';
+import type { AccountStore, VideoPartition, VideoStore } from './link-stores.ts';
 import {
   type ApplyLink,
   type LinkInputs,
@@ -11,9 +10,17 @@ import {
   type VideoLinks,
 } from './links.ts';
 
+/** What reading a video's links takes: its partition, its account, the clock and the base url (a LinkContext). */
+export interface LinkReads {
+  readonly videos: Pick<VideoStore, 'partition'>;
+  readonly accounts: Pick<AccountStore, 'read'>;
+  readonly publicBaseUrl: string;
+  nowKey(): string;
+}
+
 /** What the link rule needs of a video's partition and account, evaluated now. */
 const inputsOf = (
-  context: LinkContext,
+  context: LinkReads,
   { video, candidates }: VideoPartition,
   account: LinkInputs['account'],
 ): LinkInputs => ({
@@ -35,7 +42,7 @@ export interface TimedLinks {
  * (the video and its jobs' entries), then one read of its account item. Two round trips at most.
  */
 export const readTimedLinks = async (
-  context: LinkContext,
+  context: LinkReads,
   platform: Platform,
   videoId: string,
 ): Promise<TimedLinks> => {
@@ -55,7 +62,7 @@ export const readTimedLinks = async (
 
 /** A video's links, evaluated now (two round trips at most). */
 export const readLinks = async (
-  context: LinkContext,
+  context: LinkReads,
   platform: Platform,
   videoId: string,
 ): Promise<VideoLinks> => (await readTimedLinks(context, platform, videoId)).links;
@@ -65,7 +72,7 @@ export const readLinks = async (
  * depend on the account (one round trip; an `/apply` tap reads no account item, hot or not).
  */
 export const readApplyLink = async (
-  context: LinkContext,
+  context: LinkReads,
   platform: Platform,
   videoId: string,
 ): Promise<ApplyLink | null> => {

@@ -1,0 +1,84 @@
+import type { Platform } from '#events/fields.ts';
+import type { LinkReads } from './read-links.ts';
+
+/**
+ * A viral video's taps read the same two items, its partition and its account, up to 100,000 times a second; one
+ * DynamoDB item answers at most 3,000 strongly consistent reads a second (docs/capacity.md, "Funnel"). So an
+ * environment that is serving a key at a viral rate answers it from its own latest table read of that key, at
+ * most HOT_READ_MAX_AGE_MS old, instead of reading the table for every tap: at 100,000 taps/s over ≈ 1,080
+ * environments, ≈ 1,080 reads of each item a second. A key read less often than HOT_READS_PER_SECOND in an
+ * environment is read from the table every time, as before.
+ */
+
+/** Reads of one key by one environment within the last second from which the key is hot there. */
+export const HOT_READS_PER_SECOND = 20;
+
+/** How old a hot key's table read may be when it answers a tap: the staleness a viral video's viewers may see. */
+export const HOT_READ_MAX_AGE_MS = 1_000;
+
+/** Keys followed at most: beyond, the one read least recently is forgotten first. */
+const MAX_KEYS = 1_000;
+
+interface KeyState<T> {
+  /** When the key's latest HOT_READS_PER_SECOND reads came, oldest first. */
+  readonly recent: number[];
+  /** The latest table read of the key and when it started. */
+  latest?: { readonly at: number; readonly value: Promise<T> };
+}
+
+/**
+ * `read` with hot keys answered from their latest table read when it started less than `maxAgeMs` ago. Reads of a
+ * hot key arriving while its table read runs share that read; a failed read is not kept.
+ */
+export const hotKeyReads = <A extends unknown[], T>(
+  read: (...args: A) => Promise<T>,
+  keyOf: (...args: A) => string,
+  now: () => number = Date.now,
+  { readsPerSecond = HOT_READS_PER_SECOND, maxAgeMs = HOT_READ_MAX_AGE_MS } = {},
+): ((...args: A) => Promise<T>) => {
+  const keys = new Map<string, KeyState<T>>();
+
+  const stateOf = (key: string): KeyState<T> => {
+    const known = keys.get(key);
+    // Taken out and put back, so that the map's first key is always the one read least recently.
+    keys.delete(key);
+    if (!known && keys.size >= MAX_KEYS) {
+      const oldest = keys.keys().next();
+      if (!oldest.done) keys.delete(oldest.value);
+    }
+    const state = known ?? { recent: [] };
+    keys.set(key, state);
+    return state;
+  };
+
+  return (...args: A): Promise<T> => {
+    const at = now();
+    const state = stateOf(keyOf(...args));
+    state.recent.push(at);
+    if (state.recent.length > readsPerSecond) state.recent.shift();
+    const hot = state.recent.length === readsPerSecond && at - (state.recent[0] ?? at) < 1_000;
+    const { latest } = state;
+    if (hot && latest && at - latest.at < maxAgeMs) return latest.value;
+    const value = read(...args);
+    const entry = { at, value };
+    state.latest = entry;
+    value.catch(() => {
+      if (state.latest === entry) delete state.latest;
+    });
+    return value;
+  };
+};
+
+/**
+ * The reads of a tap: a video's partition and its account item, each a hot key once a viral video's taps come at
+ * its rate. The link rule still runs on every tap with the clock of that tap (a job's `closesAt` is exact).
+ */
+export const hotLinkReads = (reads: LinkReads, now: () => number = Date.now): LinkReads => {
+  const keyOf = (platform: Platform, id: string): string => `${platform} ${id}`;
+  return {
+    videos: { partition: hotKeyReads((p, v) => reads.videos.partition(p, v), keyOf, now) },
+    accounts: { read: hotKeyReads((p, a) => reads.accounts.read(p, a), keyOf, now) },
+    publicBaseUrl: reads.publicBaseUrl,
+    nowKey: () => reads.nowKey(),
+  };
+};

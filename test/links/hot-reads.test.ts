@@ -1,0 +1,218 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyLinkEvent } from '#links/apply-event.ts';
+import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
+import { HOT_READ_MAX_AGE_MS, HOT_READS_PER_SECOND, hotKeyReads, hotLinkReads } from '#links/hot-reads.ts';
+import { LinkContext } from '#links/link-context.ts';
+import { createLinksApiHandler } from '#links/links-api-handler.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
+import { apiGatewayRequest, lambdaContext } from '../support/aws-inputs.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { useDynalite } from '../support/shared-resource.ts';
+
+/**
+ * A viral video's taps at 100,000 a second would read its partition and its account item far past one item's
+ * 3,000 reads a second (docs/capacity.md, "Funnel"). An environment serving a key at a viral rate answers it from
+ * its latest table read of the key, at most HOT_READ_MAX_AGE_MS old; a key read less often is read every time.
+ */
+
+/** A table whose value the test sets, counting its reads; `failing` makes the next reads fail. */
+const countingTable = () => {
+  const table = { value: 'v1', reads: 0, failing: false };
+  const read = async (key: string): Promise<string> => {
+    table.reads++;
+    if (table.failing) throw new Error('throttled');
+    return `${key}=${table.value}`;
+  };
+  return { table, read };
+};
+
+describe('hotKeyReads', () => {
+  it('reads a key from the table every time below the hot rate', async () => {
+    let now = 0;
+    const { table, read } = countingTable();
+    const reads = hotKeyReads(
+      read,
+      (key: string) => key,
+      () => now,
+    );
+    // HOT_READS_PER_SECOND reads, each 60 ms after the one before: never that many within one second.
+    for (let index = 0; index < HOT_READS_PER_SECOND * 3; index++) {
+      expect(await reads('video')).toBe('video=v1');
+      now += 60;
+    }
+    expect(table.reads).toBe(HOT_READS_PER_SECOND * 3);
+  });
+
+  it('reads a hot key from the table once per HOT_READ_MAX_AGE_MS', async () => {
+    let now = 0;
+    const { table, read } = countingTable();
+    const reads = hotKeyReads(
+      read,
+      (key: string) => key,
+      () => now,
+    );
+    // 200 reads 10 ms apart (100 a second) over 2 s: the first HOT_READS_PER_SECOND − 1 read the table, the rest
+    // only when the latest table read is HOT_READ_MAX_AGE_MS old (at 1,180 ms).
+    for (let index = 0; index < 200; index++) {
+      await reads('video');
+      now += 10;
+    }
+    expect(table.reads).toBe(HOT_READS_PER_SECOND - 1 + 1);
+  });
+
+  it('answers a hot key with what the table held at most HOT_READ_MAX_AGE_MS before', async () => {
+    let now = 0;
+    const { table, read } = countingTable();
+    const reads = hotKeyReads(
+      read,
+      (key: string) => key,
+      () => now,
+    );
+    const answers: { at: number; value: string }[] = [];
+    for (let index = 0; index < 400; index++) {
+      if (now === 1_500) table.value = 'v2';
+      answers.push({ at: now, value: await reads('video') });
+      now += 5;
+    }
+    expect(answers.some(({ at, value }) => at >= 1_500 && value === 'video=v1')).toBe(true);
+    expect(answers.filter(({ at }) => at >= 1_500 + HOT_READ_MAX_AGE_MS).map(({ value }) => value)).toEqual(
+      answers.filter(({ at }) => at >= 1_500 + HOT_READ_MAX_AGE_MS).map(() => 'video=v2'),
+    );
+  });
+
+  it('keeps keys apart', async () => {
+    let now = 0;
+    const { table, read } = countingTable();
+    const reads = hotKeyReads(
+      read,
+      (key: string) => key,
+      () => now,
+    );
+    for (let index = 0; index < 100; index++) {
+      await reads('hot');
+      now += 5;
+    }
+    const before = table.reads;
+    expect(await reads('cold')).toBe('cold=v1');
+    expect(await reads('cold')).toBe('cold=v1');
+    expect(table.reads - before).toBe(2);
+  });
+
+  it('lets a hot key’s reads share the table read that is running, and does not keep a failed one', async () => {
+    let now = 0;
+    const { table, read } = countingTable();
+    const reads = hotKeyReads(
+      read,
+      (key: string) => key,
+      () => now,
+    );
+    /** Reads every 10 ms, as a hot key's taps come, up to just before `until`. */
+    const readUntil = async (until: number) => {
+      for (; now < until; now += 10) await reads('video');
+    };
+    await readUntil(HOT_READ_MAX_AGE_MS + 180); // hot since 190 ms, last read from the table at 180 ms
+    const before = table.reads;
+    // 1,180 ms: the latest table read is HOT_READ_MAX_AGE_MS old; ten reads at once share one new one.
+    const together = await Promise.all(Array.from({ length: 10 }, () => reads('video')));
+    expect(together).toEqual(together.map(() => 'video=v1'));
+    expect(table.reads - before).toBe(1);
+
+    await readUntil(2 * HOT_READ_MAX_AGE_MS + 180);
+    expect(table.reads - before).toBe(1);
+    table.failing = true;
+    await expect(reads('video')).rejects.toThrow('throttled');
+    table.failing = false;
+    table.value = 'v2';
+    now += 10;
+    expect(await reads('video')).toBe('video=v2');
+    expect(table.reads - before).toBe(3);
+  });
+});
+
+describe('a viral video’s taps through the links function', () => {
+  const dynamo = useDynalite();
+  const video = { platform: 'tiktok' as const, accountId: 'acct-viral', videoId: 'v-viral' };
+  let links: LinkContext;
+  let handle: ReturnType<typeof createLinksApiHandler>;
+  let now = 0;
+  const calls: string[] = [];
+
+  const tap = async (): Promise<{ status: number; location?: string }> => {
+    const answer = await handle(
+      apiGatewayRequest({
+        method: 'GET',
+        path: `/links/tiktok/${video.videoId}/portfolio`,
+        routeKey: '$default',
+      }),
+      lambdaContext('links-api'),
+    );
+    const location = answer.headers?.location;
+    return { status: answer.statusCode ?? 0, ...(typeof location === 'string' ? { location } : {}) };
+  };
+
+  beforeAll(async () => {
+    const tableName = await dynamo.createTable('hot-reads');
+    const documents = localDocumentClient(dynamo.endpoint);
+    documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(context.commandName ?? 'unknown');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countStoreCalls' },
+    );
+    links = new LinkContext({
+      stores: dynamoLinkStores(documents, tableName),
+      publisher: new RecordingPublisher(),
+      publicBaseUrl: 'https://reelhire.example',
+      clock: () => new Date('2026-06-01T00:00:00Z'),
+    });
+    await applyLinkEvent(links, 'Profile Updated', {
+      profileId: 'prof-viral',
+      version: 1,
+      handle: 'viral',
+      displayName: 'Viral',
+      portfolioUrl: 'https://contra.com/viral',
+      showPortfolioLink: true,
+      linkedAccounts: [{ platform: video.platform, accountId: video.accountId }],
+      updatedAt: '2026-05-01T00:00:00Z',
+    });
+    await applyLinkEvent(links, 'Video Posted', { ...video, postedAt: '2026-05-01T00:00:00Z' });
+    handle = createLinksApiHandler(
+      links,
+      new RecordingFunnelLog(),
+      hotLinkReads(links, () => now),
+    );
+  });
+
+  it('reads each item about once a second, and stops redirecting within a second of the removal', async () => {
+    // 300 taps at 200 a second (one every 5 ms of the environment's clock): 1.5 s.
+    calls.length = 0;
+    for (let index = 0; index < 300; index++) {
+      expect(await tap()).toEqual({ status: 302, location: 'https://contra.com/viral' });
+      now += 5;
+    }
+    const queries = calls.filter((call) => call === 'QueryCommand').length;
+    const accountReads = calls.filter((call) => call === 'BatchGetItemCommand').length;
+    // HOT_READS_PER_SECOND − 1 before the video is hot here, then one at each HOT_READ_MAX_AGE_MS.
+    expect(queries).toBe(HOT_READS_PER_SECOND);
+    expect(accountReads).toBe(HOT_READS_PER_SECOND);
+
+    await applyLinkEvent(links, 'Video Removed', {
+      ...video,
+      reason: 'moderation',
+      removedAt: '2026-05-02T00:00:00Z',
+    });
+    const removedAt = now;
+    const answers: { at: number; status: number }[] = [];
+    while (now <= removedAt + HOT_READ_MAX_AGE_MS) {
+      answers.push({ at: now, status: (await tap()).status });
+      now += 5;
+    }
+    expect(answers.at(-1)).toEqual({ at: expect.any(Number), status: 404 });
+    // Once 404, it stays 404: the removal is never undone by an older read.
+    const first404 = answers.findIndex(({ status }) => status === 404);
+    expect(answers.slice(first404).every(({ status }) => status === 404)).toBe(true);
+    expect(answers[first404]?.at).toBeLessThanOrEqual(removedAt + HOT_READ_MAX_AGE_MS);
+  });
+});
