@@ -17,10 +17,11 @@ import { PRICES } from './prices.ts';
 /**
  * Taps on one viral video through the local stack (IAM enforced, the front door, the links function's own
  * environments): `GET /links/tiktok/{v}/portfolio` answered 302 and recorded in the funnel log, against the
- * same requests on the links function as it was before the funnel (bench/links-api-untapped.ts: the same
- * reads and 302, nothing recorded), swapped into the same running function. The runs alternate in ROUNDS
- * short pairs (tapped then plain, then plain then tapped, …) so that a busy moment of the machine falls on both,
- * and the ratio is the median of the pairs'. Each run also reports the process's CPU time per tap (the bench's
+ * same requests on the links function as it was before the funnel (bench/links-api-untapped.ts: the table read on
+ * every request, the same 302, nothing recorded), swapped into the same running function; and, for context,
+ * against today's function with nothing recorded (bench/links-api-unrecorded.ts: the hot reads, no record), which
+ * prices the PutRecord alone. The runs alternate in ROUNDS short rounds (tapped, plain, unrecorded, then the other
+ * way round, …) so that a busy moment of the machine falls on all, and each ratio is the median of the rounds'. Each run also reports the process's CPU time per tap (the bench's
  * client, the stack and the functions' threads), the cost the ratio stands for. DynamoDB writes are counted by a
  * proxy between the functions and the store: a tap must write no shared item. The front door's clock moves
  * one simulated second per request, so its throttle and WAF see a calm caller and the machine sets the rate.
@@ -40,18 +41,33 @@ export interface FunnelTapsResult {
   readonly concurrency: number;
   readonly tapped: TapRun;
   readonly plain: TapRun;
+  /** Today's redirect, its hot reads included, with nothing recorded (context: the PutRecord's own price). */
+  readonly unrecorded: TapRun;
   /** Each round's runs, in the order the rounds ran. */
-  readonly rounds: { readonly tapped: readonly TapRun[]; readonly plain: readonly TapRun[] };
+  readonly rounds: {
+    readonly tapped: readonly TapRun[];
+    readonly plain: readonly TapRun[];
+    readonly unrecorded: readonly TapRun[];
+  };
   /** Each round's tapped taps/s ÷ its plain redirects/s. */
   readonly roundRatios: readonly number[];
+  /** The median of the rounds' tapped taps/s ÷ unrecorded redirects/s. */
+  readonly recordingRatio: number;
   /** The same, one tap at a time (the latency a Lambda invocation is billed for). */
-  readonly alone: { readonly tapped: TapRun; readonly plain: TapRun };
+  readonly alone: { readonly tapped: TapRun; readonly plain: TapRun; readonly unrecorded: TapRun };
   /** The median of the rounds' ratios (tapped taps/s ÷ plain redirects/s). */
   readonly ratio: number;
   /** All tapped taps ÷ their seconds against all plain redirects ÷ theirs. */
   readonly totalRatio: number;
   /** DynamoDB write calls during the tapped runs, per tap. */
   readonly writesPerTap: number;
+  /**
+   * DynamoDB read calls during the tapped runs, per tap: the video's partition and its account item, each read by
+   * an environment about once a second once the video is hot there (#links/hot-reads.ts); 2 without.
+   */
+  readonly readsPerTap: number;
+  /** The links function's execution environments at the end of the tapped runs (each reads a hot item itself). */
+  readonly environments: number;
   readonly cost: TapCost;
 }
 
@@ -107,7 +123,7 @@ export const tapCost = (extraLambdaMsPerTap: number): TapCost => {
     {
       item: 'links Lambda, the PutRecord’s extra time',
       usd: lambdaGbSeconds * PRICES.lambdaArm64PerGbSecond,
-      why: `measured: ${extraLambdaMsPerTap.toFixed(2)} ms more a tap (mean latency one at a time, tapped − plain, on this machine) × ${FUNCTIONS.linksApi.memoryMb} MB`,
+      why: `measured: ${extraLambdaMsPerTap.toFixed(2)} ms more a tap (mean latency one at a time, tapped − unrecorded, on this machine) × ${FUNCTIONS.linksApi.memoryMb} MB`,
     },
   ];
   return {
@@ -156,12 +172,17 @@ export const benchFunnelTaps = async (options: {
     const links = [...stack.functions.values()].find((fn) => fn.name.includes('LinksApiFunction'));
     if (!links) throw new Error('the stack has no links function');
     const tappedCode = { handlerUrl: links.definition.handlerUrl, sourceMaps: links.definition.sourceMaps };
-    const plainCode = {
+    const benchCode = async (entry: string) => ({
       handlerUrl: pathToFileURL(
-        await writeBundle(await bundleEntry(PROJECT_ROOT, 'bench/links-api-untapped.ts'), bundleDir),
+        await writeBundle(
+          await bundleEntry(PROJECT_ROOT, entry),
+          await mkdtemp(path.join(bundleDir, 'entry-')),
+        ),
       ).href,
       sourceMaps: links.definition.sourceMaps,
-    };
+    });
+    const plainCode = await benchCode('bench/links-api-untapped.ts');
+    const unrecordedCode = await benchCode('bench/links-api-unrecorded.ts');
 
     const videoId = `viral-${randomUUID()}`;
     await seedLinkedVideos(bus, stack.busNames, `bench-${randomUUID()}`, [videoId]);
@@ -200,22 +221,32 @@ export const benchFunnelTaps = async (options: {
         cpuMsPerTap,
       };
     };
-    const code = { tapped: tappedCode, plain: plainCode };
-    const runs = { tapped: [] as TapRun[], plain: [] as TapRun[] };
+    const code = { tapped: tappedCode, plain: plainCode, unrecorded: unrecordedCode };
+    const runs = { tapped: [] as TapRun[], plain: [] as TapRun[], unrecorded: [] as TapRun[] };
     // One tap at a time, as a Lambda environment serves them: what the PutRecord adds to a billed invocation.
-    const alone = { tapped: [] as TapRun[], plain: [] as TapRun[] };
+    const alone = { tapped: [] as TapRun[], plain: [] as TapRun[], unrecorded: [] as TapRun[] };
     let tappedWrites = 0;
+    let tappedReads = 0;
+    let environments = 0;
     const perRun = Math.ceil(options.taps / 2 / ROUNDS);
     const aloneTaps = Math.ceil(Math.min(200, options.taps / 2) / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       // Who goes first alternates too, so that neither side always follows the other's swap.
-      const order = round % 2 === 0 ? (['tapped', 'plain'] as const) : (['plain', 'tapped'] as const);
+      const order =
+        round % 2 === 0
+          ? (['tapped', 'plain', 'unrecorded'] as const)
+          : (['unrecorded', 'plain', 'tapped'] as const);
       for (const side of order) {
         await links.replaceCode(code[side]);
         await run(Math.min(WARM_TAPS, Math.ceil(options.taps / 2))); // warm: environments compiled, connections open
         const before = proxy.stats();
         runs[side].push(await run(perRun));
-        if (side === 'tapped') tappedWrites += proxy.since(before).writes;
+        if (side === 'tapped') {
+          const during = proxy.since(before);
+          tappedWrites += during.writes;
+          tappedReads += during.requests - during.writes;
+          environments = Math.max(environments, links.environments);
+        }
         alone[side].push(await run(aloneTaps, 1));
       }
     }
@@ -234,20 +265,28 @@ export const benchFunnelTaps = async (options: {
     };
     const tapped = total(runs.tapped);
     const plain = total(runs.plain);
-    const roundRatios = runs.tapped.map(
-      (run, round) => run.tapsPerSecond / (runs.plain[round]?.tapsPerSecond ?? Number.NaN),
-    );
+    const ratiosTo = (others: readonly TapRun[]) =>
+      runs.tapped.map((run, round) => run.tapsPerSecond / (others[round]?.tapsPerSecond ?? Number.NaN));
+    const roundRatios = ratiosTo(runs.plain);
     return {
       concurrency,
       tapped,
       plain,
+      unrecorded: total(runs.unrecorded),
       rounds: runs,
       roundRatios,
+      recordingRatio: median(ratiosTo(runs.unrecorded)),
       ratio: median(roundRatios),
       totalRatio: tapped.tapsPerSecond / plain.tapsPerSecond,
       writesPerTap: tappedWrites / tapped.taps,
-      alone: { tapped: total(alone.tapped), plain: total(alone.plain) },
-      cost: tapCost(total(alone.tapped).meanMs - total(alone.plain).meanMs),
+      readsPerTap: tappedReads / tapped.taps,
+      environments,
+      alone: {
+        tapped: total(alone.tapped),
+        plain: total(alone.plain),
+        unrecorded: total(alone.unrecorded),
+      },
+      cost: tapCost(total(alone.tapped).meanMs - total(alone.unrecorded).meanMs),
     };
   } finally {
     await bench.stop();

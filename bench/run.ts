@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/constructs/reelhire-function.ts';
 import { FUNCTIONS, type FunctionSpec } from '../lib/functions.ts';
+import {
+  DYNAMODB_PARTITION_READS_PER_SECOND,
+  HOT_VIDEO_READS_PER_TAP,
+  VIRAL_TAPS_PER_SECOND,
+} from '../lib/funnel-capacity.ts';
 import { EVENT_ROUTES } from '../lib/routing.ts';
 import { measureEventUnits, VIDEO_POSTED_IN_A_BATCH } from './capacity-units.ts';
 import { benchCdnCache } from './cdn-cache.ts';
@@ -155,11 +160,18 @@ step(
 );
 const funnelTaps = await benchFunnelTaps({ taps: sizes.funnelTaps });
 figures.push({
-  name: 'funnel: taps/s recorded ÷ plain /portfolio redirects/s (same stack, same requests)',
+  name: 'funnel: taps/s recorded ÷ /portfolio redirects/s as before the funnel (same stack, same requests)',
   value: funnelTaps.ratio,
   unit: `median of ${funnelTaps.roundRatios.length} alternating rounds (${Math.min(...funnelTaps.roundRatios).toFixed(2)}–${Math.max(...funnelTaps.roundRatios).toFixed(2)}; all taps ${funnelTaps.totalRatio.toFixed(2)}); ${funnelTaps.tapped.tapsPerSecond.toFixed(0)} vs ${funnelTaps.plain.tapsPerSecond.toFixed(0)} per s at ${funnelTaps.concurrency} at once; mean ${funnelTaps.tapped.meanMs.toFixed(1)} vs ${funnelTaps.plain.meanMs.toFixed(1)} ms; CPU ${funnelTaps.tapped.cpuMsPerTap.toFixed(2)} vs ${funnelTaps.plain.cpuMsPerTap.toFixed(2)} ms a tap; ${funnelTaps.tapped.not302 + funnelTaps.plain.not302} not 302`,
   target: '≥ 0.8',
   met: funnelTaps.ratio >= 0.8,
+});
+figures.push({
+  name: 'funnel: taps/s recorded ÷ today’s redirects/s with nothing recorded (context: the PutRecord alone)',
+  value: funnelTaps.recordingRatio,
+  unit: `median of ${funnelTaps.roundRatios.length} rounds; ${funnelTaps.tapped.tapsPerSecond.toFixed(0)} vs ${funnelTaps.unrecorded.tapsPerSecond.toFixed(0)} per s; CPU ${funnelTaps.tapped.cpuMsPerTap.toFixed(2)} vs ${funnelTaps.unrecorded.cpuMsPerTap.toFixed(2)} ms a tap (the local Firehose’s share included)`,
+  target: '—',
+  met: undefined,
 });
 figures.push({
   name: 'funnel: DynamoDB write calls per tap during the burst (each ≥ 1 write unit)',
@@ -167,6 +179,13 @@ figures.push({
   unit: 'writes',
   target: '≤ 0.05',
   met: funnelTaps.writesPerTap <= 0.05,
+});
+figures.push({
+  name: 'funnel: DynamoDB read calls per tap of the viral video (its partition and its account item)',
+  value: funnelTaps.readsPerTap,
+  unit: `reads (2 without the hot-key reads); ${funnelTaps.tapped.tapsPerSecond.toFixed(0)} taps/s over ${funnelTaps.environments} environments, each reading a hot item about once a second`,
+  target: `≤ ${HOT_VIDEO_READS_PER_TAP}: each item under ${DYNAMODB_PARTITION_READS_PER_SECOND.toLocaleString('en')} reads/s at ${VIRAL_TAPS_PER_SECOND.toLocaleString('en')} taps/s`,
+  met: funnelTaps.readsPerTap <= HOT_VIDEO_READS_PER_TAP,
 });
 figures.push({
   name: 'funnel: modelled cost per million taps (Firehose 5 KB records, S3 PUTs, the PutRecord’s Lambda time)',

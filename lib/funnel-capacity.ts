@@ -24,3 +24,12 @@ export const FIREHOSE_STREAM_PLANNED_SHARE = 0.8;
  * counted (the queries read the prefix); removing one drops only what it still buffers, so only add.
  */
 export const FUNNEL_STREAMS: Readonly<Record<Stage, number>> = { dev: 1, prod: 64 };
+
+/** One DynamoDB partition answers at most 3,000 read units a second: 3,000 strongly consistent reads of ≤ 4 KB. */
+export const DYNAMODB_PARTITION_READS_PER_SECOND = 3_000;
+
+/**
+ * A `/portfolio` tap reads two items, the video's partition and its account item. At the viral rate each must stay
+ * under its partition's limit: 2 × 3,000 / 100,000 = 0.06 table reads per tap at most (#links/hot-reads.ts).
+ */
+export const HOT_VIDEO_READS_PER_TAP = (2 * DYNAMODB_PARTITION_READS_PER_SECOND) / VIRAL_TAPS_PER_SECOND;

@@ -104,6 +104,11 @@ export class LocalFunction {
     return this.definition.name;
   }
 
+  /** Execution environments alive now, idle or busy. */
+  get environments(): number {
+    return this.workers.size;
+  }
+
   /** Invocations under way. */
   get running(): number {
     return this.busy.size;
