@@ -1,10 +1,17 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
-import { HOT_READ_MAX_AGE_MS, HOT_READS_PER_SECOND, hotKeyReads, hotLinkReads } from '#links/hot-reads.ts';
+import {
+  HOT_READ_MAX_AGE_MS,
+  HOT_READS_PER_SECOND,
+  hotKeyReads,
+  hotLinkReads,
+  THROTTLED_HOT_MS,
+} from '#links/hot-reads.ts';
 import { LinkContext } from '#links/link-context.ts';
 import { createLinksApiHandler } from '#links/links-api-handler.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
+import { FaultProxy } from '../../reliability/fault-proxy.ts';
 import { apiGatewayRequest, lambdaContext } from '../support/aws-inputs.ts';
 import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
@@ -16,12 +23,18 @@ import { useDynalite } from '../support/shared-resource.ts';
  * its latest table read of the key, at most HOT_READ_MAX_AGE_MS old; a key read less often is read every time.
  */
 
-/** A table whose value the test sets, counting its reads; `failing` makes the next reads fail. */
+/** A DynamoDB refusal for throughput, as the SDK raises it. */
+const throttled = () =>
+  Object.assign(new Error('Throughput exceeds the current capacity'), {
+    name: 'ProvisionedThroughputExceededException',
+  });
+
+/** A table whose value the test sets, counting its reads; `failing` makes the next reads fail with that error. */
 const countingTable = () => {
-  const table = { value: 'v1', reads: 0, failing: false };
+  const table: { value: string; reads: number; failing?: Error } = { value: 'v1', reads: 0 };
   const read = async (key: string): Promise<string> => {
     table.reads++;
-    if (table.failing) throw new Error('throttled');
+    if (table.failing) throw table.failing;
     return `${key}=${table.value}`;
   };
   return { table, read };
@@ -120,13 +133,44 @@ describe('hotKeyReads', () => {
 
     await readUntil(2 * HOT_READ_MAX_AGE_MS + 180);
     expect(table.reads - before).toBe(1);
-    table.failing = true;
-    await expect(reads('video')).rejects.toThrow('throttled');
-    table.failing = false;
+    table.failing = new Error('the connection reset');
+    await expect(reads('video')).rejects.toThrow('the connection reset');
+    delete table.failing;
     table.value = 'v2';
     now += 10;
     expect(await reads('video')).toBe('video=v2');
     expect(table.reads - before).toBe(3);
+  });
+
+  it('keeps a key hot for THROTTLED_HOT_MS after the table refused a read of it for throughput', async () => {
+    let now = 0;
+    const { table, read } = countingTable();
+    const reads = hotKeyReads(
+      read,
+      (key: string) => key,
+      () => now,
+    );
+    /** Reads 5 times a second, as one of many environments sees a video tapped thousands of times a second. */
+    const readFor = async (ms: number) => {
+      const until = now + ms;
+      for (; now < until; now += 200) await reads('video');
+    };
+    await readFor(2_000);
+    expect(table.reads).toBe(10); // below the hot rate: every read goes to the table
+
+    table.failing = throttled();
+    await expect(reads('video')).rejects.toThrow('Throughput exceeds');
+    delete table.failing;
+    now += 200;
+    const before = table.reads;
+    await readFor(THROTTLED_HOT_MS - 400);
+    // One table read at each HOT_READ_MAX_AGE_MS instead of 5 a second.
+    expect(table.reads - before).toBe(Math.ceil((THROTTLED_HOT_MS - 400) / HOT_READ_MAX_AGE_MS));
+
+    now += 400; // THROTTLED_HOT_MS after the refusal: read every time again
+    const after = table.reads;
+    await readFor(1_000);
+    expect(table.reads - after).toBe(5);
   });
 });
 
@@ -135,14 +179,15 @@ describe('a viral video’s taps through the links function', () => {
   const video = { platform: 'tiktok' as const, accountId: 'acct-viral', videoId: 'v-viral' };
   let links: LinkContext;
   let handle: ReturnType<typeof createLinksApiHandler>;
+  let proxy: FaultProxy;
   let now = 0;
   const calls: string[] = [];
 
-  const tap = async (): Promise<{ status: number; location?: string }> => {
+  const tap = async (videoId = video.videoId): Promise<{ status: number; location?: string }> => {
     const answer = await handle(
       apiGatewayRequest({
         method: 'GET',
-        path: `/links/tiktok/${video.videoId}/portfolio`,
+        path: `/links/tiktok/${videoId}/portfolio`,
         routeKey: '$default',
       }),
       lambdaContext('links-api'),
@@ -153,7 +198,9 @@ describe('a viral video’s taps through the links function', () => {
 
   beforeAll(async () => {
     const tableName = await dynamo.createTable('hot-reads');
-    const documents = localDocumentClient(dynamo.endpoint);
+    // Between the function and the table, as in the cloud: DynamoDB's refusals come from there on demand.
+    proxy = await FaultProxy.start({ target: dynamo.endpoint });
+    const documents = localDocumentClient(proxy.url);
     documents.middlewareStack.add(
       (next, context) => async (args) => {
         calls.push(context.commandName ?? 'unknown');
@@ -178,6 +225,11 @@ describe('a viral video’s taps through the links function', () => {
       updatedAt: '2026-05-01T00:00:00Z',
     });
     await applyLinkEvent(links, 'Video Posted', { ...video, postedAt: '2026-05-01T00:00:00Z' });
+    await applyLinkEvent(links, 'Video Posted', {
+      ...video,
+      videoId: 'v-busy',
+      postedAt: '2026-05-01T00:00:00Z',
+    });
     handle = createLinksApiHandler(
       links,
       new RecordingFunnelLog(),
@@ -214,5 +266,29 @@ describe('a viral video’s taps through the links function', () => {
     const first404 = answers.findIndex(({ status }) => status === 404);
     expect(answers.slice(first404).every(({ status }) => status === 404)).toBe(true);
     expect(answers[first404]?.at).toBeLessThanOrEqual(removedAt + HOT_READ_MAX_AGE_MS);
+  });
+
+  it('reads a video read a few times a second about once a second after DynamoDB throttled a read of it', async () => {
+    now += 5_000;
+    const queries = () => calls.filter((call) => call === 'QueryCommand').length;
+    calls.length = 0;
+    for (let index = 0; index < 5; index++, now += 200) expect((await tap('v-busy')).status).toBe(302);
+    expect(queries()).toBe(5); // 5 a second: below the hot rate, every tap reads the table
+
+    proxy.setRates({ ProvisionedThroughputExceededException: 1 });
+    // After the SDK's own retries the invocation fails: API Gateway answers it 500.
+    await expect(tap('v-busy').finally(() => proxy.setRates({}))).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    now += 200;
+
+    calls.length = 0;
+    for (let index = 0; index < 15; index++, now += 200) expect((await tap('v-busy')).status).toBe(302);
+    // 3 s at 5 taps a second: the partition read at 0, 1 and 2 s, not 15 times.
+    expect(queries()).toBe(3);
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
   });
 });

@@ -16,6 +16,22 @@ export const HOT_READS_PER_SECOND = 20;
 /** How old a hot key's table read may be when it answers a tap: the staleness a viral video's viewers may see. */
 export const HOT_READ_MAX_AGE_MS = 1_000;
 
+/**
+ * How long a key stays hot in an environment after the table refused a read of it for throughput. The per-environment
+ * rate cannot see a video tapped thousands of times a second over many environments each seeing it a few times; the
+ * partition's throttling can, and then every environment that meets it reads the key about once a second too.
+ */
+export const THROTTLED_HOT_MS = 10_000;
+
+/** DynamoDB's refusals for throughput (a hot partition, a table's or account's limit). */
+const THROTTLES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+const isThrottle = (error: unknown): boolean => error instanceof Error && THROTTLES.has(error.name);
+
 /** Keys followed at most: beyond, the one read least recently is forgotten first. */
 const MAX_KEYS = 1_000;
 
@@ -24,11 +40,15 @@ interface KeyState<T> {
   readonly recent: number[];
   /** The latest table read of the key and when it started. */
   latest?: { readonly at: number; readonly value: Promise<T> };
+  /** Until when the key is hot after a read of it was throttled. */
+  throttledUntil?: number;
 }
 
 /**
- * `read` with hot keys answered from their latest table read when it started less than `maxAgeMs` ago. Reads of a
- * hot key arriving while its table read runs share that read; a failed read is not kept.
+ * `read` with hot keys answered from their latest table read when it started less than `maxAgeMs` ago. A key is hot
+ * while it has been read `readsPerSecond` times within the last second here, or for THROTTLED_HOT_MS after the table
+ * refused a read of it for throughput. Reads of a hot key arriving while its table read runs share that read; a
+ * failed read is not kept.
  */
 export const hotKeyReads = <A extends unknown[], T>(
   read: (...args: A) => Promise<T>,
@@ -56,14 +76,17 @@ export const hotKeyReads = <A extends unknown[], T>(
     const state = stateOf(keyOf(...args));
     state.recent.push(at);
     if (state.recent.length > readsPerSecond) state.recent.shift();
-    const hot = state.recent.length === readsPerSecond && at - (state.recent[0] ?? at) < 1_000;
+    const hot =
+      (state.recent.length === readsPerSecond && at - (state.recent[0] ?? at) < 1_000) ||
+      (state.throttledUntil ?? 0) > at;
     const { latest } = state;
     if (hot && latest && at - latest.at < maxAgeMs) return latest.value;
     const value = read(...args);
     const entry = { at, value };
     state.latest = entry;
-    value.catch(() => {
+    value.catch((error: unknown) => {
       if (state.latest === entry) delete state.latest;
+      if (isThrottle(error)) state.throttledUntil = now() + THROTTLED_HOT_MS;
     });
     return value;
   };
