@@ -35,11 +35,17 @@ const isThrottle = (error: unknown): boolean => error instanceof Error && THROTT
 /** Keys followed at most: beyond, the one read least recently is forgotten first. */
 const MAX_KEYS = 1_000;
 
+interface TableRead<T> {
+  readonly at: number;
+  readonly value: Promise<T>;
+  answered: boolean;
+}
+
 interface KeyState<T> {
   /** When the key's latest HOT_READS_PER_SECOND reads came, oldest first. */
   readonly recent: number[];
-  /** The latest table read of the key and when it started. */
-  latest?: { readonly at: number; readonly value: Promise<T> };
+  /** The latest table read of the key, when it started, and whether it has answered. */
+  latest?: TableRead<T>;
   /** Until when the key is hot after a read of it was throttled. */
   throttledUntil?: number;
 }
@@ -48,7 +54,7 @@ interface KeyState<T> {
  * `read` with hot keys answered from their latest table read when it started less than `maxAgeMs` ago. A key is hot
  * while it has been read `readsPerSecond` times within the last second here, or for THROTTLED_HOT_MS after the table
  * refused a read of it for throughput. Reads of a hot key arriving while its table read runs share that read; a
- * failed read is not kept.
+ * failed read is not kept (the answered one before it is).
  */
 export const hotKeyReads = <A extends unknown[], T>(
   read: (...args: A) => Promise<T>,
@@ -82,12 +88,22 @@ export const hotKeyReads = <A extends unknown[], T>(
     const { latest } = state;
     if (hot && latest && at - latest.at < maxAgeMs) return latest.value;
     const value = read(...args);
-    const entry = { at, value };
+    const entry: TableRead<T> = { at, value, answered: false };
     state.latest = entry;
-    value.catch((error: unknown) => {
-      if (state.latest === entry) delete state.latest;
-      if (isThrottle(error)) state.throttledUntil = now() + THROTTLED_HOT_MS;
-    });
+    value.then(
+      () => {
+        entry.answered = true;
+      },
+      (error: unknown) => {
+        // The read before it, if it answered, still serves while young enough: a throttled partition is not asked
+        // again at once by the environment that just met its limit.
+        if (state.latest === entry) {
+          if (latest?.answered) state.latest = latest;
+          else delete state.latest;
+        }
+        if (isThrottle(error)) state.throttledUntil = now() + THROTTLED_HOT_MS;
+      },
+    );
     return value;
   };
 };
