@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyLinkEvent } from '#links/apply-event.ts';
-import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import {
   HOT_READ_MAX_AGE_MS,
   HOT_READS_PER_SECOND,
@@ -8,14 +7,12 @@ import {
   hotLinkReads,
   THROTTLED_HOT_MS,
 } from '#links/hot-reads.ts';
-import { LinkContext } from '#links/link-context.ts';
+import type { LinkContext } from '#links/link-context.ts';
 import { createLinksApiHandler } from '#links/links-api-handler.ts';
-import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { FaultProxy } from '../../reliability/fault-proxy.ts';
-import { apiGatewayRequest, lambdaContext } from '../support/aws-inputs.ts';
 import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
-import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { useDynalite } from '../support/shared-resource.ts';
+import { tapLinkContext, tapThrough } from './tap-harness.ts';
 
 /**
  * A viral video's taps at 100,000 a second would read its partition and its account item far past one item's
@@ -40,53 +37,50 @@ const countingTable = () => {
   return { table, read };
 };
 
-describe('hotKeyReads', () => {
-  it('reads a key from the table every time below the hot rate', async () => {
-    let now = 0;
-    const { table, read } = countingTable();
-    const reads = hotKeyReads(
+/** The counting table read through hotKeyReads, on a clock the test moves (`clock.now`, in ms). */
+const hotTable = () => {
+  const { table, read } = countingTable();
+  const clock = { now: 0 };
+  return {
+    table,
+    clock,
+    reads: hotKeyReads(
       read,
       (key: string) => key,
-      () => now,
-    );
+      () => clock.now,
+    ),
+  };
+};
+
+describe('hotKeyReads', () => {
+  it('reads a key from the table every time below the hot rate', async () => {
+    const { table, clock, reads } = hotTable();
     // HOT_READS_PER_SECOND reads, each 60 ms after the one before: never that many within one second.
     for (let index = 0; index < HOT_READS_PER_SECOND * 3; index++) {
       expect(await reads('video')).toBe('video=v1');
-      now += 60;
+      clock.now += 60;
     }
     expect(table.reads).toBe(HOT_READS_PER_SECOND * 3);
   });
 
   it('reads a hot key from the table once per HOT_READ_MAX_AGE_MS', async () => {
-    let now = 0;
-    const { table, read } = countingTable();
-    const reads = hotKeyReads(
-      read,
-      (key: string) => key,
-      () => now,
-    );
+    const { table, clock, reads } = hotTable();
     // 200 reads 10 ms apart (100 a second) over 2 s: the first HOT_READS_PER_SECOND − 1 read the table, the rest
     // only when the latest table read is HOT_READ_MAX_AGE_MS old (at 1,180 ms).
     for (let index = 0; index < 200; index++) {
       await reads('video');
-      now += 10;
+      clock.now += 10;
     }
     expect(table.reads).toBe(HOT_READS_PER_SECOND - 1 + 1);
   });
 
   it('answers a hot key with what the table held at most HOT_READ_MAX_AGE_MS before', async () => {
-    let now = 0;
-    const { table, read } = countingTable();
-    const reads = hotKeyReads(
-      read,
-      (key: string) => key,
-      () => now,
-    );
+    const { table, clock, reads } = hotTable();
     const answers: { at: number; value: string }[] = [];
     for (let index = 0; index < 400; index++) {
-      if (now === 1_500) table.value = 'v2';
-      answers.push({ at: now, value: await reads('video') });
-      now += 5;
+      if (clock.now === 1_500) table.value = 'v2';
+      answers.push({ at: clock.now, value: await reads('video') });
+      clock.now += 5;
     }
     expect(answers.some(({ at, value }) => at >= 1_500 && value === 'video=v1')).toBe(true);
     expect(answers.filter(({ at }) => at >= 1_500 + HOT_READ_MAX_AGE_MS).map(({ value }) => value)).toEqual(
@@ -95,16 +89,10 @@ describe('hotKeyReads', () => {
   });
 
   it('keeps keys apart', async () => {
-    let now = 0;
-    const { table, read } = countingTable();
-    const reads = hotKeyReads(
-      read,
-      (key: string) => key,
-      () => now,
-    );
+    const { table, clock, reads } = hotTable();
     for (let index = 0; index < 100; index++) {
       await reads('hot');
-      now += 5;
+      clock.now += 5;
     }
     const before = table.reads;
     expect(await reads('cold')).toBe('cold=v1');
@@ -113,16 +101,10 @@ describe('hotKeyReads', () => {
   });
 
   it('lets a hot key’s reads share the table read that is running, and does not keep a failed one', async () => {
-    let now = 0;
-    const { table, read } = countingTable();
-    const reads = hotKeyReads(
-      read,
-      (key: string) => key,
-      () => now,
-    );
+    const { table, clock, reads } = hotTable();
     /** Reads every 10 ms, as a hot key's taps come, up to just before `until`. */
     const readUntil = async (until: number) => {
-      for (; now < until; now += 10) await reads('video');
+      for (; clock.now < until; clock.now += 10) await reads('video');
     };
     await readUntil(HOT_READ_MAX_AGE_MS + 180); // hot since 190 ms, last read from the table at 180 ms
     const before = table.reads;
@@ -137,23 +119,17 @@ describe('hotKeyReads', () => {
     await expect(reads('video')).rejects.toThrow('the connection reset');
     delete table.failing;
     table.value = 'v2';
-    now += 10;
+    clock.now += 10;
     expect(await reads('video')).toBe('video=v2');
     expect(table.reads - before).toBe(3);
   });
 
   it('keeps a key hot for THROTTLED_HOT_MS after the table refused a read of it for throughput', async () => {
-    let now = 0;
-    const { table, read } = countingTable();
-    const reads = hotKeyReads(
-      read,
-      (key: string) => key,
-      () => now,
-    );
+    const { table, clock, reads } = hotTable();
     /** Reads 5 times a second, as one of many environments sees a video tapped thousands of times a second. */
     const readFor = async (ms: number) => {
-      const until = now + ms;
-      for (; now < until; now += 200) await reads('video');
+      const until = clock.now + ms;
+      for (; clock.now < until; clock.now += 200) await reads('video');
     };
     await readFor(2_000);
     expect(table.reads).toBe(10); // below the hot rate: every read goes to the table
@@ -161,14 +137,14 @@ describe('hotKeyReads', () => {
     table.failing = throttled();
     await expect(reads('video')).rejects.toThrow('Throughput exceeds');
     delete table.failing;
-    now += 200;
+    clock.now += 200;
     const before = table.reads;
     await readFor(THROTTLED_HOT_MS - 400);
     // The read of 1,800 ms, answered before the refusal, serves until 2,800 ms; then one table read each
     // HOT_READ_MAX_AGE_MS (2,800 … 10,800 ms) instead of 5 a second.
     expect(table.reads - before).toBe(Math.floor((THROTTLED_HOT_MS - 1_200) / HOT_READ_MAX_AGE_MS) + 1);
 
-    now += 400; // THROTTLED_HOT_MS after the refusal: read every time again
+    clock.now += 400; // THROTTLED_HOT_MS after the refusal: read every time again
     const after = table.reads;
     await readFor(1_000);
     expect(table.reads - after).toBe(5);
@@ -177,60 +153,26 @@ describe('hotKeyReads', () => {
 
 describe('a viral video’s taps through the links function', () => {
   const dynamo = useDynalite();
-  const video = { platform: 'tiktok' as const, accountId: 'acct-viral', videoId: 'v-viral' };
+  const account = {
+    platform: 'tiktok',
+    accountId: 'acct-viral',
+    profileId: 'prof-viral',
+    portfolioUrl: 'https://contra.com/viral',
+  } as const;
+  const video = { platform: account.platform, accountId: account.accountId, videoId: 'v-viral' };
   let links: LinkContext;
   let handle: ReturnType<typeof createLinksApiHandler>;
   let proxy: FaultProxy;
   let now = 0;
-  const calls: string[] = [];
+  let calls: string[] = [];
 
-  const tap = async (videoId = video.videoId): Promise<{ status: number; location?: string }> => {
-    const answer = await handle(
-      apiGatewayRequest({
-        method: 'GET',
-        path: `/links/tiktok/${videoId}/portfolio`,
-        routeKey: '$default',
-      }),
-      lambdaContext('links-api'),
-    );
-    const location = answer.headers?.location;
-    return { status: answer.statusCode ?? 0, ...(typeof location === 'string' ? { location } : {}) };
-  };
+  const tap = (videoId = video.videoId) => tapThrough(handle, videoId, 'portfolio');
 
   beforeAll(async () => {
     const tableName = await dynamo.createTable('hot-reads');
     // Between the function and the table, as in the cloud: DynamoDB's refusals come from there on demand.
     proxy = await FaultProxy.start({ target: dynamo.endpoint });
-    const documents = localDocumentClient(proxy.url);
-    documents.middlewareStack.add(
-      (next, context) => async (args) => {
-        calls.push(context.commandName ?? 'unknown');
-        return next(args);
-      },
-      { step: 'initialize', name: 'countStoreCalls' },
-    );
-    links = new LinkContext({
-      stores: dynamoLinkStores(documents, tableName),
-      publisher: new RecordingPublisher(),
-      publicBaseUrl: 'https://reelhire.example',
-      clock: () => new Date('2026-06-01T00:00:00Z'),
-    });
-    await applyLinkEvent(links, 'Profile Updated', {
-      profileId: 'prof-viral',
-      version: 1,
-      handle: 'viral',
-      displayName: 'Viral',
-      portfolioUrl: 'https://contra.com/viral',
-      showPortfolioLink: true,
-      linkedAccounts: [{ platform: video.platform, accountId: video.accountId }],
-      updatedAt: '2026-05-01T00:00:00Z',
-    });
-    await applyLinkEvent(links, 'Video Posted', { ...video, postedAt: '2026-05-01T00:00:00Z' });
-    await applyLinkEvent(links, 'Video Posted', {
-      ...video,
-      videoId: 'v-busy',
-      postedAt: '2026-05-01T00:00:00Z',
-    });
+    ({ links, calls } = await tapLinkContext(proxy.url, tableName, account, [video.videoId, 'v-busy']));
     handle = createLinksApiHandler(
       links,
       new RecordingFunnelLog(),
