@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HOT_READ_MAX_AGE_MS, HOT_READS_PER_SECOND } from '#shared/hot-reads.ts';
 import type { HttpResponse } from '#shared/http.ts';
 import { type LocalDynamo, startDynalite } from '../../local/testing/dynalite.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { putJob, uniqueId } from '../support/entities.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { applicationsApiOver } from './applications-api.ts';
@@ -121,5 +123,51 @@ describe('GET /jobs/{jobId}/apply', () => {
     expect(html(response)).toContain('This job is closed.');
     expect(html(response)).not.toContain('<button');
     expect(html(response)).not.toContain('<script>');
+  });
+});
+
+describe('a viral job’s apply page', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reads the job item about once a second while its views come at a viral rate, and shows a closing within 1 s', async () => {
+    // The environment's clock (Date alone: the store's timers stay real), moved 5 ms a view: 200 views a second.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-21T18:30:00Z'));
+    const tick = () => vi.setSystemTime(Date.now() + 5);
+    const jobReads: string[] = [];
+    const documents = localDocumentClient(dynamo.endpoint);
+    documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetItemCommand') jobReads.push(context.commandName);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countJobReads' },
+    );
+    const handle = applicationsApiOver({ ...dynamo, documents }, tableName, {
+      secret: SECRET,
+      publisher: new RecordingPublisher(),
+      newApplicationId: () => 'app_unused',
+    });
+    const jobId = uniqueId('job');
+    await putJob(dynamo.documents, tableName, { jobId, title: 'Viral role' });
+    const view = async () =>
+      html(await handle(httpRequest('GET', 'apply', jobId, { headers: { accept: BROWSER_ACCEPT } })));
+
+    for (let index = 0; index < 300; index++, tick()) expect(await view()).toContain('<h1>Viral role</h1>');
+    // HOT_READS_PER_SECOND − 1 reads before the job is hot here, then one when that read is HOT_READ_MAX_AGE_MS old.
+    expect(jobReads).toHaveLength(HOT_READS_PER_SECOND);
+
+    await putJob(dynamo.documents, tableName, { jobId, title: 'Viral role', closed: true, version: 2 });
+    const closedAt = Date.now();
+    const shown: { at: number; closed: boolean }[] = [];
+    for (; Date.now() <= closedAt + HOT_READ_MAX_AGE_MS; tick()) {
+      shown.push({ at: Date.now(), closed: (await view()).includes('This job is closed.') });
+    }
+    const first = shown.findIndex(({ closed }) => closed);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(shown.slice(first).every(({ closed }) => closed)).toBe(true);
+    expect(shown[first]?.at).toBeLessThanOrEqual(closedAt + HOT_READ_MAX_AGE_MS);
   });
 });

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyLinkEvent } from '#links/apply-event.ts';
+import { hotLinkReads } from '#links/hot-link-reads.ts';
+import type { LinkContext } from '#links/link-context.ts';
+import { createLinksApiHandler } from '#links/links-api-handler.ts';
 import {
   HOT_READ_MAX_AGE_MS,
   HOT_READS_PER_SECOND,
   hotKeyReads,
-  hotLinkReads,
   THROTTLED_HOT_MS,
-} from '#links/hot-reads.ts';
-import type { LinkContext } from '#links/link-context.ts';
-import { createLinksApiHandler } from '#links/links-api-handler.ts';
+} from '#shared/hot-reads.ts';
 import { FaultProxy } from '../../reliability/fault-proxy.ts';
 import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { useDynalite } from '../support/shared-resource.ts';

@@ -4,6 +4,7 @@ import { id } from '#events/fields.ts';
 import type { FunnelLog } from '#funnel/funnel-log.ts';
 import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
 import type { EntityReader } from '#shared/entities.ts';
+import { hotKeyReads } from '#shared/hot-reads.ts';
 import { type HttpRequest, type HttpResponse, header, json, problem, withHeaders } from '#shared/http.ts';
 import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { jobStatus } from '#shared/job-status.ts';
@@ -82,10 +83,12 @@ const apply = async (
 const applyPageOf = async (
   request: HttpRequest,
   deps: ApplicationsApiDependencies,
+  pageJob: EntityReader['job'],
 ): Promise<HttpResponse> => {
   const jobId = jobIdOf(request);
   if (jobId === undefined) return problem(404, 'Not Found', 'no such route');
-  const job = id.safeParse(jobId).success ? await deps.entities.job(jobId) : undefined;
+  // The job's status is still judged at this request's instant: a `closesAt` passing closes the page at once.
+  const job = id.safeParse(jobId).success ? await pageJob(jobId) : undefined;
   const status = jobStatus(job, deps.now());
   // A browser gets a page that says so; any other client the contract's problem+json.
   if (status.kind === 'unknown' && !acceptsHtml(request)) {
@@ -109,8 +112,14 @@ const applyPageOf = async (
  * verify, call the use case, map its outcome to the contract's status codes.
  */
 export const createApplicationsApiHandler = (deps: ApplicationsApiDependencies) => {
+  // The apply page reads its job through this environment's hot reads: a viral job's page views (as many as its
+  // taps) read the job item about once a second here, not once a view. Applying reads it every time.
+  const pageJob = hotKeyReads(
+    (jobId: string) => deps.entities.job(jobId),
+    (jobId) => jobId,
+  );
   const routes: Routes<(typeof APPLICATIONS_API_ROUTES)[number]> = {
-    'GET /jobs/{jobId}/apply': (request) => applyPageOf(request, deps),
+    'GET /jobs/{jobId}/apply': (request) => applyPageOf(request, deps, pageJob),
     'POST /jobs/{jobId}/applications': withBody((request, body) => apply(request, body, deps)),
   };
   return answeringFailures(

@@ -15,7 +15,7 @@ import {
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
 import { logger } from '#shared/observability.ts';
 import { withVia } from '#shared/via.ts';
-import { hotLinkReads } from './hot-reads.ts';
+import { hotLinkReads } from './hot-link-reads.ts';
 import type { LinkContext } from './link-context.ts';
 import { type LinkReads, readApplyLink, readLinks, readTimedLinks } from './read-links.ts';
 import type { HealthBody, LINKS_API_ROUTES, VideoLinksBody } from './routes.ts';

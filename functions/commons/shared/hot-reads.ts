@@ -1,13 +1,10 @@
-import type { Platform } from '#events/fields.ts';
-import type { LinkReads } from './read-links.ts';
-
 /**
- * A viral video's taps read the same two items, its partition and its account, up to 100,000 times a second; one
- * DynamoDB item answers at most 3,000 strongly consistent reads a second (docs/capacity.md, "Funnel"). So an
- * environment that is serving a key at a viral rate answers it from its own latest table read of that key, at
- * most HOT_READ_MAX_AGE_MS old, instead of reading the table for every tap: at 100,000 taps/s over ≈ 1,080
- * environments, ≈ 1,080 reads of each item a second. A key read less often than HOT_READS_PER_SECOND in an
- * environment is read from the table every time, as before.
+ * A viral video's taps read the same two items, its partition and its account, up to 100,000 times a second, and its
+ * job's apply page the job item as often; one DynamoDB partition answers at most 3,000 strongly consistent reads a
+ * second (docs/capacity.md, "Funnel"). So an environment that is serving a key at a viral rate answers it from its
+ * own latest table read of that key, at most HOT_READ_MAX_AGE_MS old, instead of reading the table every time: at
+ * 100,000 requests/s over ≈ 1,080 environments, ≈ 1,080 reads of the item a second. A key read less often than
+ * HOT_READS_PER_SECOND in an environment is read from the table every time.
  */
 
 /** Reads of one key by one environment within the last second from which the key is hot there. */
@@ -105,19 +102,5 @@ export const hotKeyReads = <A extends unknown[], T>(
       },
     );
     return value;
-  };
-};
-
-/**
- * The reads of a tap: a video's partition and its account item, each a hot key once a viral video's taps come at
- * its rate. The link rule still runs on every tap with the clock of that tap (a job's `closesAt` is exact).
- */
-export const hotLinkReads = (reads: LinkReads, now: () => number = Date.now): LinkReads => {
-  const keyOf = (platform: Platform, id: string): string => `${platform} ${id}`;
-  return {
-    videos: { partition: hotKeyReads((p, v) => reads.videos.partition(p, v), keyOf, now) },
-    accounts: { read: hotKeyReads((p, a) => reads.accounts.read(p, a), keyOf, now) },
-    publicBaseUrl: reads.publicBaseUrl,
-    nowKey: () => reads.nowKey(),
   };
 };
