@@ -1,5 +1,7 @@
 import { STORED_SECRET_NAMES, type StoredSecretName } from '#shared/secret-names.ts';
+import { THROTTLE_CLASSES } from './front-door.ts';
 import { FUNCTIONS } from './functions.ts';
+import { MAX_VIRAL_TAPS_PER_SECOND } from './funnel-capacity.ts';
 
 /**
  * Deploy-time configuration. Every setting is read from the CDK context (`-c name=value` or cdk.json) or from
@@ -46,6 +48,12 @@ export interface ReelHireConfig {
    * @default none
    */
   readonly platformAccountIds: readonly string[];
+  /**
+   * The rate a viral video's viewers may reach, set once the account's quotas are raised for it (docs/deploy.md
+   * §9b): its counted redirects and its job's apply page each get this route throttle, and the functions serving
+   * them the concurrency it needs (lib/funnel-capacity.ts). @default - those routes stay in the `viewer` class
+   */
+  readonly viralTapsPerSecond: number | undefined;
 }
 
 export interface CustomDomainConfig {
@@ -76,6 +84,7 @@ export const SETTINGS = {
   certificateArn: setting('certificateArn', 'REELHIRE_CERTIFICATE_ARN'),
   forwardDefaultBus: setting('forwardDefaultBus', 'REELHIRE_FORWARD_DEFAULT_BUS'),
   platformAccountIds: setting('platformAccountIds', 'REELHIRE_PLATFORM_ACCOUNT_IDS'),
+  viralTapsPerSecond: setting('viralTapsPerSecond', 'REELHIRE_VIRAL_TAPS_PER_SECOND'),
 } as const;
 
 /** `TIKTOK_CLIENT_SECRET` → context `tiktokClientSecretName`, env `REELHIRE_TIKTOK_CLIENT_SECRET_NAME`. */
@@ -174,6 +183,21 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
     problems.push('platformAccountIds must be comma-separated 12-digit AWS account ids');
   }
 
+  const viralTapsValue = read(SETTINGS.viralTapsPerSecond);
+  const viralTapsPerSecond = viralTapsValue === undefined ? undefined : Number(viralTapsValue);
+  if (
+    viralTapsPerSecond !== undefined &&
+    !(
+      Number.isSafeInteger(viralTapsPerSecond) &&
+      viralTapsPerSecond > THROTTLE_CLASSES.viewer.rateLimit &&
+      viralTapsPerSecond <= MAX_VIRAL_TAPS_PER_SECOND
+    )
+  ) {
+    problems.push(
+      `viralTapsPerSecond must be a whole number above the viewer class's ${THROTTLE_CLASSES.viewer.rateLimit} and at most ${MAX_VIRAL_TAPS_PER_SECOND}`,
+    );
+  }
+
   const inUse = secretsInUse();
   const secretNames = Object.fromEntries(
     STORED_SECRET_NAMES.map((name) => {
@@ -202,6 +226,7 @@ export const loadConfig = (context: ContextReader, env: NodeJS.ProcessEnv): Reel
     customDomain,
     forwardDefaultBus,
     platformAccountIds: [...new Set(platformAccountIds)],
+    viralTapsPerSecond,
   };
 };
 

@@ -1,4 +1,5 @@
 import type { Stage } from './config.ts';
+import type { RouteThrottle } from './front-door.ts';
 
 /**
  * The funnel log's plan at viral scale (docs/capacity.md "Sizing for one viral video"): one PutRecord
@@ -33,3 +34,33 @@ export const DYNAMODB_PARTITION_READS_PER_SECOND = 3_000;
  * under its partition's limit: 2 × 3,000 / 100,000 = 0.06 table reads per tap at most (#links/hot-reads.ts).
  */
 export const HOT_VIDEO_READS_PER_TAP = (2 * DYNAMODB_PARTITION_READS_PER_SECOND) / VIRAL_TAPS_PER_SECOND;
+
+/**
+ * What a viral video's viewers call at its rate: its two counted redirects and its job's apply page (each view
+ * follows a tap). With `viralTapsPerSecond` set (lib/config.ts) each gets that route throttle instead of the
+ * `viewer` class's, and the functions serving them the concurrency it needs.
+ */
+export const VIRAL_ROUTES: readonly string[] = [
+  'GET /links/{platform}/{videoId}/portfolio',
+  'GET /links/{platform}/{videoId}/apply',
+  'GET /jobs/{jobId}/apply',
+];
+
+/** The highest viral rate the setting takes: CloudFront's 250,000 requests/s per distribution, less the rest. */
+export const MAX_VIRAL_TAPS_PER_SECOND = 200_000;
+
+/**
+ * How long a viral request holds an execution environment in the plan: a tap's PutRecord and its (mostly hot)
+ * reads in the region, 10–30 ms (docs/capacity.md), with a margin.
+ */
+export const VIRAL_REQUEST_SECONDS = 0.04;
+
+/** A viral route's throttle: the rate, with a burst of half a second of it. */
+export const viralRouteThrottle = (tapsPerSecond: number): RouteThrottle => ({
+  rateLimit: tapsPerSecond,
+  burstLimit: Math.ceil(tapsPerSecond / 2),
+});
+
+/** The concurrency a function serving a viral route reserves at that rate (never less than its plan's). */
+export const viralReservation = (tapsPerSecond: number, planned: number): number =>
+  Math.max(planned, Math.ceil(tapsPerSecond * VIRAL_REQUEST_SECONDS));

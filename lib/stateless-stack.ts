@@ -23,6 +23,7 @@ import { grantTableAccess } from './constructs/table-access.ts';
 import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
 import { CDN_CACHED_ROUTES, VIEWER_RATE_LIMIT } from './front-door.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, type QueueUse } from './functions.ts';
+import { VIRAL_ROUTES, viralReservation, viralRouteThrottle } from './funnel-capacity.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import {
   EVENT_ROUTES,
@@ -71,6 +72,7 @@ export class StatelessStack extends Stack {
       config.customDomain === undefined
         ? undefined
         : Certificate.fromCertificateArn(this, 'FrontDoorCertificate', config.customDomain.certificateArn);
+    const { viralTapsPerSecond } = config;
     this.httpApi = new ReelHireHttpApi(this, 'HttpApi', {
       apiName: `reelhire-${config.stage}`,
       metricsNamespace: METRICS_NAMESPACE,
@@ -80,6 +82,13 @@ export class StatelessStack extends Stack {
       ...(config.customDomain && certificate
         ? { ownDomain: { name: originDomainOf(config.customDomain), certificate } }
         : {}),
+      ...(viralTapsPerSecond === undefined
+        ? {}
+        : {
+            routeThrottleOverrides: new Map(
+              VIRAL_ROUTES.map((routeKey) => [routeKey, viralRouteThrottle(viralTapsPerSecond)]),
+            ),
+          }),
     });
     this.viewerRateLimit = new ViewerRateLimit(this, 'ViewerRateLimit', {
       name: `reelhire-${config.stage}-front-door`,
@@ -103,7 +112,8 @@ export class StatelessStack extends Stack {
     const deadLetterQueues = this.referenceDeadLetterQueues(props.deadLetterQueues);
 
     const functions = new Map<FunctionName, ReelHireFunction>();
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+    for (const [name, planned] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      const spec = withViralReservation(name, planned, config.viralTapsPerSecond);
       const fn = new ReelHireFunction(this, logicalIds.function(name), {
         name,
         spec,
@@ -378,3 +388,19 @@ export class StatelessStack extends Stack {
 /** What a dead-letter queue's writers need: SendMessage, not the GetQueueAttributes/GetQueueUrl of grantSendMessages. */
 const grantSendOnly = (queue: IQueue, grantee: IGrantable): Grant =>
   Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+
+/**
+ * A function's spec as deployed: with `viralTapsPerSecond` set, a function serving a viral route reserves what that
+ * rate needs (lib/funnel-capacity.ts), never less than its plan's.
+ */
+const withViralReservation = (
+  name: FunctionName,
+  spec: FunctionSpec,
+  viralTapsPerSecond: number | undefined,
+): FunctionSpec => {
+  const servesViralRoute = HTTP_ROUTES.some(
+    (route) => route.function === name && VIRAL_ROUTES.includes(route.routeKey),
+  );
+  if (viralTapsPerSecond === undefined || !servesViralRoute) return spec;
+  return { ...spec, reservedConcurrency: viralReservation(viralTapsPerSecond, spec.reservedConcurrency) };
+};

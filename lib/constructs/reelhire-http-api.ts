@@ -27,6 +27,8 @@ export interface ReelHireHttpApiProps {
   readonly apiName: string;
   /** The stage's default route throttle, for a route without its own. @default DEFAULT_ROUTE_THROTTLE */
   readonly defaultRouteThrottle?: RouteThrottle;
+  /** Route throttles that replace their class's, by route key (a viral video's routes). @default none */
+  readonly routeThrottleOverrides?: ReadonlyMap<string, RouteThrottle>;
   /** Namespace of the metric counting 429 answers (from the access log). */
   readonly metricsNamespace: string;
   /**
@@ -65,10 +67,12 @@ export class ReelHireHttpApi extends Construct {
   private readonly routeMap = new Map<string, HttpRoute>();
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
   private readonly routeThrottles = new Map<string, RouteThrottle>();
+  private readonly routeThrottleOverrides: ReadonlyMap<string, RouteThrottle>;
 
   constructor(scope: Construct, id: string, props: ReelHireHttpApiProps) {
     super(scope, id);
     this.routes = this.routeMap;
+    this.routeThrottleOverrides = props.routeThrottleOverrides ?? new Map();
     this.api = new HttpApi(this, 'Api', {
       apiName: props.apiName,
       createDefaultStage: false,
@@ -156,7 +160,10 @@ export class ReelHireHttpApi extends Construct {
         reason: authorizationReason(spec.routeKey),
       });
       this.routeMap.set(spec.routeKey, route);
-      this.routeThrottles.set(spec.routeKey, THROTTLE_CLASSES[spec.throttle]);
+      this.routeThrottles.set(
+        spec.routeKey,
+        this.routeThrottleOverrides.get(spec.routeKey) ?? THROTTLE_CLASSES[spec.throttle],
+      );
       // A route setting names a route key that must exist when the stage is updated.
       this.stage.node.addDependency(route);
     }

@@ -131,6 +131,21 @@ describe('deploy config', () => {
     );
   });
 
+  it('reads the viral rate as a whole number above the viewer class, and leaves it unset by default', () => {
+    expect(loadConfig(contextOf({}), JWKS).viralTapsPerSecond).toBeUndefined();
+    expect(
+      loadConfig(contextOf({ viralTapsPerSecond: '50000' }), {
+        ...JWKS,
+        REELHIRE_VIRAL_TAPS_PER_SECOND: '100000',
+      }).viralTapsPerSecond,
+    ).toBe(100_000);
+    for (const value of ['500', '1e5x', '2.5', '-1', '200001']) {
+      expect(errorOf(() => loadConfig(contextOf({ viralTapsPerSecond: value }), JWKS))).toContain(
+        'viralTapsPerSecond must be a whole number above the viewer class',
+      );
+    }
+  });
+
   it('refuses malformed settings', () => {
     expect(errorOf(() => loadConfig(contextOf({ stage: 'staging' }), {}))).toContain(
       'stage must be one of dev, prod',
