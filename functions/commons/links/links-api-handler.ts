@@ -65,7 +65,7 @@ const tapOf = (request: HttpRequest): { id: string; at: string } => ({
 /**
  * GET /health, GET /links/{platform}/{videoId} and its two counted redirects, /portfolio and /apply. The JSON
  * reads the table every time (the CDN absorbs its repeats); a tap reads through `taps`, which answers a key this
- * environment serves at a viral rate from a table read at most a second old (hot-reads.ts).
+ * environment serves at a viral rate from a table read at most a second old (hot-link-reads.ts).
  */
 export const createLinksApiHandler = (
   links: LinkContext,
