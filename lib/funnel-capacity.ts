@@ -1,5 +1,7 @@
 import type { Stage } from './config.ts';
 import type { RouteThrottle } from './front-door.ts';
+import type { FunctionName, FunctionSpec } from './functions.ts';
+import { HTTP_ROUTES } from './routing.ts';
 
 /**
  * The funnel log's plan at viral scale (docs/capacity.md "Sizing for one viral video"): one PutRecord
@@ -64,3 +66,19 @@ export const viralRouteThrottle = (tapsPerSecond: number): RouteThrottle => ({
 /** The concurrency a function serving a viral route reserves at that rate (never less than its plan's). */
 export const viralReservation = (tapsPerSecond: number, planned: number): number =>
   Math.max(planned, Math.ceil(tapsPerSecond * VIRAL_REQUEST_SECONDS));
+
+/**
+ * A function's spec as deployed: with `viralTapsPerSecond` set, a function serving a viral route reserves what that
+ * rate needs, never less than its plan's.
+ */
+export const withViralReservation = (
+  name: FunctionName,
+  spec: FunctionSpec,
+  viralTapsPerSecond: number | undefined,
+): FunctionSpec => {
+  const servesViralRoute = HTTP_ROUTES.some(
+    (route) => route.function === name && VIRAL_ROUTES.includes(route.routeKey),
+  );
+  if (viralTapsPerSecond === undefined || !servesViralRoute) return spec;
+  return { ...spec, reservedConcurrency: viralReservation(viralTapsPerSecond, spec.reservedConcurrency) };
+};

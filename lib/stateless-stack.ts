@@ -23,7 +23,7 @@ import { grantTableAccess } from './constructs/table-access.ts';
 import { ViewerRateLimit } from './constructs/viewer-rate-limit.ts';
 import { CDN_CACHED_ROUTES, VIEWER_RATE_LIMIT } from './front-door.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, type QueueUse } from './functions.ts';
-import { VIRAL_ROUTES, viralReservation, viralRouteThrottle } from './funnel-capacity.ts';
+import { VIRAL_ROUTES, viralRouteThrottle, withViralReservation } from './funnel-capacity.ts';
 import { busNameOf, DEFAULT_BUS_FORWARD, logicalIds, ruleNameOf } from './names.ts';
 import {
   EVENT_ROUTES,
@@ -82,13 +82,11 @@ export class StatelessStack extends Stack {
       ...(config.customDomain && certificate
         ? { ownDomain: { name: originDomainOf(config.customDomain), certificate } }
         : {}),
-      ...(viralTapsPerSecond === undefined
-        ? {}
-        : {
-            routeThrottleOverrides: new Map(
-              VIRAL_ROUTES.map((routeKey) => [routeKey, viralRouteThrottle(viralTapsPerSecond)]),
-            ),
-          }),
+      ...(viralTapsPerSecond && {
+        routeThrottleOverrides: new Map(
+          VIRAL_ROUTES.map((key) => [key, viralRouteThrottle(viralTapsPerSecond)]),
+        ),
+      }),
     });
     this.viewerRateLimit = new ViewerRateLimit(this, 'ViewerRateLimit', {
       name: `reelhire-${config.stage}-front-door`,
@@ -388,19 +386,3 @@ export class StatelessStack extends Stack {
 /** What a dead-letter queue's writers need: SendMessage, not the GetQueueAttributes/GetQueueUrl of grantSendMessages. */
 const grantSendOnly = (queue: IQueue, grantee: IGrantable): Grant =>
   Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
-
-/**
- * A function's spec as deployed: with `viralTapsPerSecond` set, a function serving a viral route reserves what that
- * rate needs (lib/funnel-capacity.ts), never less than its plan's.
- */
-const withViralReservation = (
-  name: FunctionName,
-  spec: FunctionSpec,
-  viralTapsPerSecond: number | undefined,
-): FunctionSpec => {
-  const servesViralRoute = HTTP_ROUTES.some(
-    (route) => route.function === name && VIRAL_ROUTES.includes(route.routeKey),
-  );
-  if (viralTapsPerSecond === undefined || !servesViralRoute) return spec;
-  return { ...spec, reservedConcurrency: viralReservation(viralTapsPerSecond, spec.reservedConcurrency) };
-};

@@ -10,6 +10,7 @@ import type { LocalEventBuses } from './eventbridge/local-event-bus.ts';
 import type { LocalDeliveryStreams } from './firehose/local-delivery-streams.ts';
 import type { HttpRouteBinding } from './http/http-routes.ts';
 import { consoleOrigins } from './http/local-only.ts';
+import { checkAccountConcurrency } from './lambda/account-concurrency.ts';
 import type { FunctionLogSink, LocalFunction } from './lambda/local-function.ts';
 import { FunctionLogs, shortNameOf } from './logs/function-logs.ts';
 import type { QueueRegistry } from './sqs/queue-registry.ts';
@@ -190,6 +191,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const { resources, warnings: resolutionWarnings } = resolveCloudAssembly(stacks, http.url);
     warnings.push(...resolutionWarnings);
+    // As Lambda would refuse the deploy: reservations that leave the account under 100 unreserved executions.
+    checkAccountConcurrency(resources, env);
     const tableNames = await createTemplateTables(dynamo, resources);
     const { firehose, athena } = await startFunnelLog(lifecycle, { resources, dataDir });
     const ttl = startTtlSweeper(lifecycle, {
