@@ -1,4 +1,5 @@
 import type { JobFunnel } from '#employers/routes.ts';
+import { hotKeyReads } from '#shared/hot-reads.ts';
 import type { FunnelReader, VideoCount } from './funnel-reader.ts';
 
 /**
@@ -8,48 +9,30 @@ import type { FunnelReader, VideoCount } from './funnel-reader.ts';
  */
 export const FUNNEL_ANSWER_TTL_MS = 5_000;
 
-/** Keys remembered at most: beyond, the oldest answer is dropped first. */
-const MAX_ANSWERS = 1_000;
-
-interface Answer {
-  readonly at: number;
-  readonly value: Promise<unknown>;
-}
-
 /**
  * A funnel reader that answers a repeated read of the same key (a profile; a job since its publication) from the
  * last answer for `ttlMs`, and lets reads of one key that arrive while its query runs share that query. A failed
- * query is not remembered: the next read queries again.
+ * query is not remembered: the next read queries again. It is the hot-key reader with every key hot from its first
+ * read (one read a second makes a key hot).
  */
 export const cachedFunnelReader = (
   reader: FunnelReader,
   ttlMs = FUNNEL_ANSWER_TTL_MS,
   now: () => number = Date.now,
 ): FunnelReader => {
-  const answers = new Map<string, Answer>();
-
-  const remembered = <T>(key: string, query: () => Promise<T>): Promise<T> => {
-    const at = now();
-    const known = answers.get(key);
-    if (known && at - known.at < ttlMs) return known.value as Promise<T>;
-    answers.delete(key);
-    if (answers.size >= MAX_ANSWERS) {
-      const oldest = answers.keys().next();
-      if (!oldest.done) answers.delete(oldest.value);
-    }
-    const value = query();
-    const answer: Answer = { at, value };
-    answers.set(key, answer);
-    value.catch(() => {
-      if (answers.get(key) === answer) answers.delete(key);
-    });
-    return value;
-  };
-
+  const everyKeyHot = { readsPerSecond: 1, maxAgeMs: ttlMs };
   return {
-    portfolioTaps: (profileId: string): Promise<VideoCount[]> =>
-      remembered(`profile ${profileId}`, () => reader.portfolioTaps(profileId)),
-    jobFunnel: (jobId: string, since: Date): Promise<JobFunnel> =>
-      remembered(`job ${jobId} ${since.toISOString()}`, () => reader.jobFunnel(jobId, since)),
+    portfolioTaps: hotKeyReads(
+      (profileId: string): Promise<VideoCount[]> => reader.portfolioTaps(profileId),
+      (profileId) => profileId,
+      now,
+      everyKeyHot,
+    ),
+    jobFunnel: hotKeyReads(
+      (jobId: string, since: Date): Promise<JobFunnel> => reader.jobFunnel(jobId, since),
+      (jobId, since) => `${jobId} ${since.toISOString()}`,
+      now,
+      everyKeyHot,
+    ),
   };
 };
