@@ -16,15 +16,16 @@ import { PRICES } from './prices.ts';
 
 /**
  * Taps on one viral video through the local stack (IAM enforced, the front door, the links function's own
- * environments): `GET /links/tiktok/{v}/portfolio` answered 302 and recorded in the funnel log, against the
- * same requests on the links function as it was before the funnel (bench/links-api-untapped.ts: the table read on
- * every request, the same 302, nothing recorded), swapped into the same running function; and, for context,
- * against today's function with nothing recorded (bench/links-api-unrecorded.ts: the hot reads, no record), which
- * prices the PutRecord alone. The runs alternate in ROUNDS short rounds (tapped, plain, unrecorded, then the other
- * way round, …) so that a busy moment of the machine falls on all, and each ratio is the median of the rounds'. Each run also reports the process's CPU time per tap (the bench's
- * client, the stack and the functions' threads), the cost the ratio stands for. DynamoDB writes are counted by a
- * proxy between the functions and the store: a tap must write no shared item. The front door's clock moves
- * one simulated second per request, so its throttle and WAF see a calm caller and the machine sets the rate.
+ * environments): `GET /links/tiktok/{v}/portfolio` answered 302 and recorded in the funnel log, against the same
+ * requests on the links function as it was before the funnel (bench/links-api-untapped.ts: the table read on every
+ * request, the same 302, nothing recorded), swapped into the same running function; and, for context, against
+ * today's function with nothing recorded (bench/links-api-unrecorded.ts: the hot reads, no record), which prices the
+ * PutRecord alone. The runs alternate in ROUNDS short rounds (tapped, plain, unrecorded, then the other way round,
+ * …) so that a busy moment of the machine falls on all, and each ratio is the median of the rounds'. Each run also
+ * reports the process's CPU time per tap (the bench's client, the stack and the functions' threads), the cost the
+ * ratio stands for. DynamoDB writes are counted by a proxy between the functions and the store: a tap must write no
+ * shared item. The front door's clock moves one simulated second per request, so its throttle and WAF see a calm
+ * caller and the machine sets the rate.
  */
 
 export interface TapRun {
@@ -63,7 +64,7 @@ export interface FunnelTapsResult {
   readonly writesPerTap: number;
   /**
    * DynamoDB read calls during the tapped runs, per tap: the video's partition and its account item, each read by
-   * an environment about once a second once the video is hot there (#links/hot-reads.ts); 2 without.
+   * an environment about once a second once the video is hot there (#links/hot-link-reads.ts); 2 without.
    */
   readonly readsPerTap: number;
   /** The links function's execution environments at the end of the tapped runs (each reads a hot item itself). */

@@ -4,7 +4,8 @@
  * second (docs/capacity.md, "Funnel"). So an environment that is serving a key at a viral rate answers it from its
  * own latest table read of that key, at most HOT_READ_MAX_AGE_MS old, instead of reading the table every time: at
  * 100,000 requests/s over ≈ 1,080 environments, ≈ 1,080 reads of the item a second. A key read less often than
- * HOT_READS_PER_SECOND in an environment is read from the table every time.
+ * HOT_READS_PER_SECOND in an environment is read from the table every time. With `readsPerSecond: 1` every key is
+ * hot from its first read: the funnel's answer cache (#funnel/cached-funnel-reader.ts).
  */
 
 /** Reads of one key by one environment within the last second from which the key is hot there. */
