@@ -146,6 +146,8 @@ export interface LocalStack {
   runSchedule(ruleName: string): BusEvent;
   deadLetterQueues(): DeadLetterQueueContents[];
   stop(): Promise<void>;
+  /** While stopping: the parts not stopped yet, as "<part> (<phase>)". */
+  stopWaitingFor(): readonly string[];
 }
 
 /**
@@ -335,6 +337,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       runSchedule,
       deadLetterQueues: () => deadLetterQueues.contents(),
       stop: () => lifecycle.stop(),
+      stopWaitingFor: () => lifecycle.waitingFor(),
     };
   } catch (error) {
     await lifecycle.abort();

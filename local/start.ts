@@ -107,14 +107,19 @@ const main = async (): Promise<void> => {
         },
       });
 
-  // npm, tsx and a terminal may each pass the same Ctrl-C on: the first signal stops, repeats are ignored.
+  // npm and a terminal may each pass the same Ctrl-C on: the first signal stops, repeats are ignored. (The
+  // runtime runs under node --import tsx, not the tsx CLI, which kills a child that has not answered a signal
+  // within 60 ms: a busy stack would lose its graceful stop.)
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping ReelHire …`);
     const watchdog = setTimeout(() => {
-      console.error(`ReelHire did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
+      const waiting = stack.stopWaitingFor();
+      console.error(
+        `ReelHire did not stop within ${STOP_TIMEOUT_MS / 1000} s${waiting.length > 0 ? ` (still stopping: ${waiting.join(', ')})` : ''}; exiting anyway`,
+      );
       process.exit(1);
     }, STOP_TIMEOUT_MS);
     await hotReload?.stop();

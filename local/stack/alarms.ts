@@ -138,6 +138,7 @@ export const startAlarms = (lifecycle: StackLifecycle, input: AlarmsInput): Loca
     }
   };
   const { runNow: evaluateNow } = periodicTask(lifecycle, {
+    name: 'alarm evaluation',
     run: evaluateAll,
     enabled: input.run && alarms.length > 0,
     intervalMs: Math.max(20, EVALUATION_INTERVAL_MS / metrics.timeScale),

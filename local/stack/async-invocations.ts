@@ -39,6 +39,6 @@ export const startAsyncInvocations = (
     activity: input.activity,
     ...(input.retryDelaysMs ? { retryDelaysMs: input.retryDelaysMs } : {}),
   });
-  lifecycle.add({ halt: () => invoker.stop() });
+  lifecycle.add({ name: 'asynchronous invocations', halt: () => invoker.stop() });
   return { invoker, configs };
 };

@@ -63,6 +63,7 @@ export const startEventBuses = (lifecycle: StackLifecycle, input: EventBusesInpu
   buses = eventBuses;
   const scheduler = new RuleScheduler(rules, (rule) => eventBuses.fireSchedule(rule));
   lifecycle.add({
+    name: 'event buses',
     ...(input.schedules ? { start: () => scheduler.start() } : {}),
     halt: () => {
       scheduler.stop();

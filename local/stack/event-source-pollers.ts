@@ -47,6 +47,10 @@ export const startEventSourcePollers = (lifecycle: StackLifecycle, input: EventS
         },
       },
     );
-    lifecycle.add({ start: () => poller.start(), halt: () => poller.stop() });
+    lifecycle.add({
+      name: `poller of ${queue.name}`,
+      start: () => poller.start(),
+      halt: () => poller.stop(),
+    });
   }
 };

@@ -62,6 +62,7 @@ export const startFunctions = async (
     );
   }
   lifecycle.add({
+    name: 'functions',
     cut: async () => {
       await Promise.all([...functions.values()].map((fn) => fn.stop()));
     },

@@ -19,6 +19,7 @@ export const startFunnelLog = async (
   const streams = new LocalDeliveryStreams(deliveryStreamsOf(input.resources), root);
   const athena = new LocalAthena(workGroupsOf(input.resources), glueTablesOf(input.resources), root);
   lifecycle.add({
+    name: 'funnel log',
     close: async () => {
       await streams.close();
       athena.close();

@@ -31,7 +31,7 @@ import type { StackParts } from './stack-parts.ts';
  */
 export const listenHttp = async (lifecycle: StackLifecycle, port: number): Promise<LocalHttpServer> => {
   const http = await LocalHttpServer.listen(port);
-  lifecycle.add({ close: () => http.close() });
+  lifecycle.add({ name: 'HTTP server', close: () => http.close() });
   return http;
 };
 

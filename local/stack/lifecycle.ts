@@ -3,6 +3,8 @@
  * when it is built, and the stack runs them phase by phase, so a new part is one more step in startLocalStack.
  */
 export interface LifecycleHooks {
+  /** What the part is, as a stop that overruns names what it still waits for ("functions", "the WebSub hub"). */
+  readonly name: string;
   /** Begins the part's own work (polls, timers) once every part is built. */
   readonly start?: () => void;
   /** Stops taking new work (timers, retries, polls); settles when the work under way has ended. */
@@ -15,9 +17,13 @@ export interface LifecycleHooks {
   readonly close?: () => Promise<void>;
 }
 
+type StopPhase = 'halt' | 'cut' | 'save' | 'close';
+
 export class StackLifecycle {
   private readonly parts: LifecycleHooks[] = [];
   private stopping: Promise<void> | undefined;
+  /** The stop's hooks under way: what a stop that overruns is still waiting for. */
+  private readonly unsettled = new Set<string>();
 
   add(hooks: LifecycleHooks): void {
     this.parts.push(hooks);
@@ -38,17 +44,36 @@ export class StackLifecycle {
     return this.shutDown({ save: false });
   }
 
+  /** The parts whose stop hook has not settled yet, as "<name> (<phase>)"; empty when none runs. */
+  waitingFor(): readonly string[] {
+    return [...this.unsettled];
+  }
+
   private async shutDown({ save }: { readonly save: boolean }): Promise<void> {
     // Flags first, so that invocations cut short by the shutdown are not retried or dead-lettered.
-    const halted = this.parts.map((part) => part.halt?.());
-    await Promise.all(this.parts.map((part) => part.cut?.()));
+    const halted = this.parts.map((part) => this.track(part, 'halt'));
+    await Promise.all(this.parts.map((part) => this.track(part, 'cut')));
     await Promise.all(halted);
-    if (save) for (const part of this.parts) await part.save?.();
-    for (const part of [...this.parts].reverse()) await part.close?.();
+    if (save) for (const part of this.parts) await this.track(part, 'save');
+    for (const part of [...this.parts].reverse()) await this.track(part, 'close');
+  }
+
+  private async track(part: LifecycleHooks, phase: StopPhase): Promise<void> {
+    const hook = part[phase];
+    if (!hook) return;
+    const label = `${part.name} (${phase})`;
+    this.unsettled.add(label);
+    try {
+      await hook();
+    } finally {
+      this.unsettled.delete(label);
+    }
   }
 }
 
 export interface PeriodicTaskOptions<Result> {
+  /** The work's name, as the lifecycle reports it. */
+  readonly name: string;
   /** One pass of the work. */
   readonly run: () => Promise<Result>;
   /** Whether the timer runs at all (tests call runNow instead). */
@@ -75,6 +100,7 @@ export const periodicTask = <Result>(
   };
   let timer: NodeJS.Timeout | undefined;
   lifecycle.add({
+    name: options.name,
     start: () => {
       if (!options.enabled) return;
       timer = setInterval(() => {

@@ -42,7 +42,7 @@ export const startQueues = async (lifecycle: StackLifecycle, input: QueuesInput)
   if (dataDir) {
     const snapshot = join(dataDir, QUEUE_SNAPSHOT);
     await restoreQueues(queues, snapshot);
-    lifecycle.add({ save: () => saveQueues(queues, snapshot) });
+    lifecycle.add({ name: 'queues', save: () => saveQueues(queues, snapshot) });
   }
   return queues;
 };

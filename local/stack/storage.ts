@@ -23,7 +23,7 @@ export const startStorage = async (
     input.dataDir ? join(input.dataDir, 'dynamodb') : undefined,
     input.browserOrigins,
   );
-  lifecycle.add({ close: () => dynamo.close() });
+  lifecycle.add({ name: 'DynamoDB', close: () => dynamo.close() });
   return dynamo;
 };
 

@@ -74,6 +74,7 @@ export const startTtlSweeper = (lifecycle: StackLifecycle, input: TtlSweeperInpu
   };
 
   const { runNow: sweepNow } = periodicTask(lifecycle, {
+    name: 'TTL sweep',
     run: async () => {
       let deleted = 0;
       for (const table of tables) deleted += await sweepTable(table);

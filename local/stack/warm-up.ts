@@ -52,6 +52,6 @@ export const warmUp = (lifecycle: StackLifecycle, input: WarmUpInput): Promise<r
     ...first,
     ...(await warmUpAll(functions, new Set([...byEvents].filter((name) => !byRoutes.has(name))))),
   ]);
-  lifecycle.add({ halt: () => warmedUp.then(() => undefined) });
+  lifecycle.add({ name: 'warm-up', halt: () => warmedUp.then(() => undefined) });
   return warmedUp;
 };

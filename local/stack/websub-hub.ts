@@ -28,6 +28,6 @@ export const startWebSubHub = async (
     log: (line) => input.log(`[websub-hub] ${line}`),
     browserOrigins: input.browserOrigins,
   });
-  lifecycle.add({ close: () => hub.stop() });
+  lifecycle.add({ name: 'WebSub hub', close: () => hub.stop() });
   return { url: hub.url, local: hub.local };
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StackLifecycle } from '../../local/stack/lifecycle.ts';
+import { eventually } from '../../local/testing/eventually.ts';
 
 /**
  * The order in which the parts of a local stack stop: the order the runtime's shutdown depends on (no retry of
@@ -15,6 +16,7 @@ describe('the local stack lifecycle', () => {
     });
     const lifecycle = new StackLifecycle();
     lifecycle.add({
+      name: 'storage',
       start: () => calls.push('start storage'),
       halt: async () => {
         calls.push('halt storage');
@@ -29,6 +31,7 @@ describe('the local stack lifecycle', () => {
       },
     });
     lifecycle.add({
+      name: 'functions',
       start: () => calls.push('start functions'),
       cut: async () => {
         calls.push('cut functions');
@@ -70,5 +73,22 @@ describe('the local stack lifecycle', () => {
     await lifecycle.abort();
     expect(calls).not.toContain('save storage');
     expect(calls.slice(-2)).toEqual(['close functions', 'close storage']);
+  });
+
+  it('names the parts whose stop has not settled, so a stop that overruns says what it waits for', async () => {
+    const { lifecycle } = recordedParts();
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    lifecycle.add({ name: 'hub', close: () => stuck });
+    const stopped = lifecycle.stop();
+    await eventually(() => (lifecycle.waitingFor().includes('hub (close)') ? true : undefined), {
+      what: 'the stop to reach the hub',
+    });
+    expect(lifecycle.waitingFor()).toEqual(['hub (close)']);
+    release();
+    await stopped;
+    expect(lifecycle.waitingFor()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -97,4 +97,24 @@ export const startNpmStart = async (
       return exited;
     },
   };
+};
+
+/**
+ * The process that runs the stack (local/start.ts) under a running `npm start`: the innermost process of its group
+ * that runs that file, below npm, its shell and any wrapper.
+ */
+export const runtimeProcessOf = (run: RunningNpmStart): number => {
+  const group = run.child.pid;
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,pgid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, pid, ppid, pgid, args]) => ({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), args }))
+    .filter((row) => row.pgid === group && row.args?.includes('local/start.ts'));
+  const innermost = rows.filter((row) => !rows.some((other) => other.ppid === row.pid));
+  if (innermost.length !== 1 || !innermost[0])
+    throw new Error(
+      `expected one runtime process in npm start's group ${group}, found ${JSON.stringify(rows)}`,
+    );
+  return innermost[0].pid;
 };
