@@ -170,7 +170,13 @@ export const renderArchitectureSvg = (): string => {
   });
 
   const readers = functionNames.filter((name) => FUNCTIONS[name].table === 'read');
-  const writers = functionNames.filter((name) => FUNCTIONS[name].table === 'readWrite');
+  const writers = functionNames.flatMap((name) =>
+    FUNCTIONS[name].table === 'readWrite'
+      ? [name]
+      : FUNCTIONS[name].table === 'creatorFunnels'
+        ? [`${name} (its rollups)`]
+        : [],
+  );
   const publishers = functionNames.filter((name) => FUNCTIONS[name].publishes);
   parts.push(box(COLUMN.functions - 140, storeTop, 380, 70, '#d9f0f5'));
   parts.push(

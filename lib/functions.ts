@@ -1,5 +1,6 @@
 import { NOTIFICATION_DEAD_LETTER_QUEUE_VARIABLE, NOTIFICATION_QUEUE_VARIABLE } from '#notify/routes.ts';
 import type { StoredSecretName } from '#shared/secret-names.ts';
+import type { TableAccess } from './constructs/table-access.ts';
 
 /**
  * The functions that exist and what each may do: its entry, size, the secrets, table, bus and queues it is
@@ -18,7 +19,7 @@ export interface FunctionSpec {
   /** Whether it verifies viewer tokens: with Contra's JWKS in the cloud (VIEWER_JWKS_URL). @default false */
   readonly verifiesViewerTokens?: boolean;
   /** Table access it needs; least privilege is derived from this (`none`: not even the table's name). */
-  readonly table: 'none' | 'read' | 'readWrite';
+  readonly table: 'none' | TableAccess;
   /** Whether it publishes to the bus. */
   readonly publishes: boolean;
   /** Whether it writes the funnel log (taps, page views: PutRecord on its delivery stream). @default false */
@@ -183,7 +184,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 29,
     secrets: [],
     verifiesViewerTokens: true,
-    table: 'none',
+    // Keeps each creator's rollup of final tap days, so that a read counts a few days of the log, not all of it.
+    table: 'creatorFunnels',
     publishes: false,
     queriesFunnel: true,
     // A creator's dashboard reads, each holding its environment 1–3 s on Athena; Athena runs ~150 at once per account.

@@ -1,6 +1,16 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { CREATOR_FUNNEL_PREFIX } from '#shared/item-keys.ts';
 import type { IndexDesign } from '#shared/table-design.ts';
+
+/**
+ * What a function may do in the table: `read` and `readWrite` any item, `creatorFunnels` read and put the creators'
+ * funnel rollup items alone (the funnel reads keep them: functions/commons/funnel/creator-rollup.ts).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'creatorFunnels';
+
+/** The creator funnel rollups: one item each, read and replaced whole. */
+export const CREATOR_FUNNEL_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
 
 /** Item reads; no Scan and no stream reads, which no handler needs. */
 export const TABLE_READ_ACTIONS = [
@@ -25,8 +35,17 @@ export const grantTableAccess = (
   grantee: IGrantable,
   table: ITable,
   indexes: readonly IndexDesign[],
-  access: 'read' | 'readWrite',
+  access: TableAccess,
 ): void => {
+  if (access === 'creatorFunnels') {
+    Grant.addToPrincipal({
+      grantee,
+      actions: [...CREATOR_FUNNEL_ACTIONS],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CREATOR_FUNNEL_PREFIX}*`] } },
+    });
+    return;
+  }
   Grant.addToPrincipal({
     grantee,
     actions:

@@ -174,8 +174,17 @@ export class LocalAthena {
     return execution;
   }
 
+  /** The query under way: queries run one at a time (two replacing the same view at once conflict in DuckDB). */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private run(sql: string, parameters: readonly string[]): Promise<Execution> {
+    const execution = this.turn.then(() => this.runNow(sql, parameters));
+    this.turn = execution.catch(() => undefined);
+    return execution;
+  }
+
   /** Each query sees the objects delivered so far: the tables' views are made again before it runs. */
-  private async run(sql: string, parameters: readonly string[]): Promise<Execution> {
+  private async runNow(sql: string, parameters: readonly string[]): Promise<Execution> {
     this.instance ??= DuckDBInstance.create(':memory:');
     const connection = await (await this.instance).connect();
     try {

@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { finalTapDay } from '#funnel/creator-rollup.ts';
+import { creatorFunnelKey } from '#shared/item-keys.ts';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import { funnelStreamNameOf } from '../../lib/names.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { LOCAL_REGION } from '../../local/local-account.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
+import { documentsOf, localClientConfig } from '../../local/testing/local-clients.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
 import { deliveredFunnelRecords } from '../support/funnel-records.ts';
 import { startDevStack } from '../support/run-assembly.ts';
@@ -175,6 +183,50 @@ describe('the tap log', () => {
     const anonymous = await fetch(`${stack.url}/profiles/me/funnel`);
     expect(anonymous.status).toBe(401);
     // Athena's checks (the workgroup, the Glue table, the bucket's prefixes) passed under the function's role.
+    expect(stack.iam.refusals.list().map((refusal) => refusal.action)).toEqual(['firehose:PutRecord']);
+  });
+
+  it("a creator's final days are kept in the creator's rollup item, written under the funnel function's own role", async () => {
+    const creator = `prof_${randomUUID()}`;
+    const old = join(stack.firehose.bucketDir(STREAM) ?? '', 'funnel', 'dt=2026-01-05');
+    await mkdir(old, { recursive: true });
+    const tapOn = (video: string) => ({
+      kind: 'portfolioTap',
+      id: `req_${randomUUID()}`,
+      at: '2026-01-05T10:00:00.000Z',
+      platform: 'tiktok',
+      videoId: video,
+      profileId: creator,
+    });
+    const records = [tapOn('v-old'), tapOn('v-old'), tapOn('v-older')];
+    await writeFile(
+      join(old, `delivered-${randomUUID()}.gz`),
+      gzipSync(records.map((record) => `${JSON.stringify(record)}\n`).join('')),
+    );
+    const answer = await fetch(`${stack.url}/profiles/me/funnel`, {
+      headers: { authorization: `Bearer ${await viewerToken(creator)}` },
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      profileId: creator,
+      videos: [
+        { platform: 'tiktok', videoId: 'v-old', portfolioTaps: 2 },
+        { platform: 'tiktok', videoId: 'v-older', portfolioTaps: 1 },
+      ],
+      totals: { portfolioTaps: 3 },
+    });
+    const { Item } = await documentsOf(new DynamoDBClient(localClientConfig(stack.dynamoEndpoint))).send(
+      new GetCommand({
+        TableName: stack.tableNames[0],
+        Key: creatorFunnelKey(creator),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item).toMatchObject({
+      rolledThrough: finalTapDay(Date.now()),
+      videos: { 'tiktok:v-old': 2, 'tiktok:v-older': 1 },
+    });
+    // GetItem and PutItem on its own item passed the LeadingKeys condition; nothing else was refused.
     expect(stack.iam.refusals.list().map((refusal) => refusal.action)).toEqual(['firehose:PutRecord']);
   });
 

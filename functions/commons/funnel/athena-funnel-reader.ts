@@ -1,27 +1,42 @@
 import type { JobFunnel } from '#employers/routes.ts';
-import { runAthenaQuery } from '#shared/aws/athena.ts';
-import { jobFunnelQuery, jobStepCountsOf, portfolioTapsQuery, videoCountsOf } from './funnel-queries.ts';
+import { type CountTapsSince, type CreatorRollups, rolledUpPortfolioTaps } from './creator-rollup.ts';
+import {
+  jobFunnelQuery,
+  jobStepCountsOf,
+  portfolioTapsSinceQuery,
+  settledAndRecentOf,
+} from './funnel-queries.ts';
 import type { FunnelReader, VideoCount } from './funnel-reader.ts';
 import { jobFunnelOf } from './job-funnel.ts';
 
-/** Within the reading functions' timeouts (the employer API's 20 s), with room for the answer. */
-const QUERY_TIMEOUT_MS = 15_000;
+/** Runs one query over the funnel log's table: Athena in the cloud (`runAthenaQuery`), DuckDB locally. */
+export type FunnelQueryRunner = (
+  sql: string,
+  parameters: readonly string[],
+) => Promise<(string | undefined)[][]>;
 
-/** The funnel's counts by Athena over the funnel log's Glue table (DuckDB over the same files locally). */
+/**
+ * The funnel's counts by Athena over the funnel log's Glue table (DuckDB over the same files locally). A creator's
+ * taps are read through the creator's rollup (creator-rollup.ts); a job's are bounded by its publication.
+ */
 export class AthenaFunnelReader implements FunnelReader {
-  constructor(
-    private readonly workGroup: string,
-    private readonly table: string,
-  ) {}
+  readonly portfolioTaps: (profileId: string) => Promise<VideoCount[]>;
 
-  async portfolioTaps(profileId: string): Promise<VideoCount[]> {
-    const { sql, parameters } = portfolioTapsQuery(this.table, profileId);
-    return videoCountsOf(await runAthenaQuery(this.workGroup, sql, parameters, QUERY_TIMEOUT_MS));
+  constructor(
+    private readonly query: FunnelQueryRunner,
+    private readonly table: string,
+    rollups: CreatorRollups,
+    options: { readonly now?: () => number; readonly maxVideos?: number } = {},
+  ) {
+    const count: CountTapsSince = async (profileId, bounds) => {
+      const { sql, parameters } = portfolioTapsSinceQuery(this.table, profileId, bounds);
+      return settledAndRecentOf(await this.query(sql, parameters));
+    };
+    this.portfolioTaps = rolledUpPortfolioTaps(count, rollups, options);
   }
 
   async jobFunnel(jobId: string, since: Date): Promise<JobFunnel> {
     const { sql, parameters } = jobFunnelQuery(this.table, jobId, since.toISOString().slice(0, 10));
-    const rows = await runAthenaQuery(this.workGroup, sql, parameters, QUERY_TIMEOUT_MS);
-    return jobFunnelOf(jobId, jobStepCountsOf(rows));
+    return jobFunnelOf(jobId, jobStepCountsOf(await this.query(sql, parameters)));
   }
 }

@@ -1,6 +1,9 @@
+import { runAthenaQuery } from '#shared/aws/athena.ts';
+import { documentClient } from '#shared/aws/dynamo.ts';
 import { optionalEnv, requireEnv } from '#shared/config.ts';
 import { AthenaFunnelReader } from './athena-funnel-reader.ts';
 import { cachedFunnelReader } from './cached-funnel-reader.ts';
+import { DynamoCreatorRollups } from './dynamo-creator-rollups.ts';
 import { firehoseFunnelLog } from './firehose-funnel-log.ts';
 import {
   FUNNEL_STREAM_VARIABLE,
@@ -20,8 +23,20 @@ export const funnelLogFromEnvironment = (): FunnelLog =>
     ),
   );
 
-/** The funnel's counts for a function that reads them (`queriesFunnel`), a key's answer kept a few seconds. */
-export const funnelReaderFromEnvironment = (): FunnelReader =>
-  cachedFunnelReader(
-    new AthenaFunnelReader(requireEnv(FUNNEL_WORKGROUP_VARIABLE), requireEnv(FUNNEL_TABLE_VARIABLE)),
+/** Within the reading functions' timeouts (the employer API's 20 s), with room for the answer. */
+const QUERY_TIMEOUT_MS = 15_000;
+
+/**
+ * The funnel's counts for a function that reads them (`queriesFunnel`, a table of its own to keep creators'
+ * rollups in), a key's answer kept a few seconds.
+ */
+export const funnelReaderFromEnvironment = (): FunnelReader => {
+  const workGroup = requireEnv(FUNNEL_WORKGROUP_VARIABLE);
+  return cachedFunnelReader(
+    new AthenaFunnelReader(
+      (sql, parameters) => runAthenaQuery(workGroup, sql, parameters, QUERY_TIMEOUT_MS),
+      requireEnv(FUNNEL_TABLE_VARIABLE),
+      new DynamoCreatorRollups(documentClient(), requireEnv('TABLE_NAME')),
+    ),
   );
+};

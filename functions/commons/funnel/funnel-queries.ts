@@ -13,9 +13,22 @@ export interface FunnelQuery {
   readonly parameters: readonly string[];
 }
 
-export const portfolioTapsQuery = (table: string, profileId: string): FunnelQuery => ({
-  sql: `SELECT platform, videoid, COUNT(DISTINCT id) AS taps FROM ${table} WHERE kind = 'portfolioTap' AND profileid = ? GROUP BY platform, videoid ORDER BY platform, videoid`,
-  parameters: [profileId],
+/** Which side of a creator's rollup boundary a row of portfolioTapsSinceQuery counts. */
+export const SETTLED = 'settled';
+export const RECENT = 'recent';
+
+/**
+ * A creator's portfolio taps per video since a rolled-up day (none: the whole log), each row marked `settled` (a
+ * tap before `settledBefore`, an instant) or `recent`. A tap's records share its `at`, so its id falls on one side.
+ * `dt`, the arrival day, is never before the tap's day: the days before `since` are not read at all.
+ */
+export const portfolioTapsSinceQuery = (
+  table: string,
+  profileId: string,
+  bounds: { readonly settledBefore: string; readonly since?: { readonly at: string; readonly day: string } },
+): FunnelQuery => ({
+  sql: `SELECT platform, videoid, CASE WHEN "at" < ? THEN '${SETTLED}' ELSE '${RECENT}' END AS part, COUNT(DISTINCT id) AS taps FROM ${table} WHERE kind = 'portfolioTap' AND profileid = ?${bounds.since ? ' AND "at" >= ? AND dt >= ?' : ''} GROUP BY 1, 2, 3`,
+  parameters: [bounds.settledBefore, profileId, ...(bounds.since ? [bounds.since.at, bounds.since.day] : [])],
 });
 
 /**
@@ -54,6 +67,17 @@ export const jobStepCountsOf = (rows: readonly (readonly (string | undefined)[])
 
 const isPlatform = (value: string | undefined): value is Platform =>
   (PLATFORMS as readonly (string | undefined)[]).includes(value);
+
+/** Rows of (platform, videoId, part, count): the settled and the recent counts per video. */
+export const settledAndRecentOf = (
+  rows: readonly (readonly (string | undefined)[])[],
+): { settled: VideoCount[]; recent: VideoCount[] } => {
+  const side = (part: string) =>
+    videoCountsOf(
+      rows.filter((row) => row[2] === part).map(([platform, videoId, , count]) => [platform, videoId, count]),
+    );
+  return { settled: side(SETTLED), recent: side(RECENT) };
+};
 
 /** Rows of (platform, videoId, count) as the query answers them, as strings; a row of another shape is dropped. */
 export const videoCountsOf = (rows: readonly (readonly (string | undefined)[])[]): VideoCount[] =>

@@ -34,6 +34,12 @@ export const profileKey = (profileId: string): ItemKey => entityKey('PROFILE', p
 
 export const jobKey = (jobId: string): ItemKey => entityKey('JOB', jobId);
 
+/** A creator's portfolio taps through a final day (funnel/creator-rollup.ts): written by the funnel reads alone. */
+export const creatorFunnelKey = (profileId: string): ItemKey => entityKey('CREATOR_FUNNEL', profileId);
+
+/** What every creator funnel key starts with: the funnel function may write these items and no other. */
+export const CREATOR_FUNNEL_PREFIX = 'CREATOR_FUNNEL#';
+
 /** One application per profile and job, ever; all of a job's applications are one partition. */
 export const applicationKey = (jobId: string, profileId: string): ItemKey => ({
   pk: `APPLICATION#${jobId}`,

@@ -16,7 +16,6 @@ export const documentClient = (): DynamoDBDocumentClient => {
 /** An item as the document client reads and writes it. */
 export type Item = Record<string, unknown>;
 
-/** True for a conditional write the condition refused (the SDK's ConditionalCheckFailedException). */
 /**
  * `#name = :name` for each attribute that has a value (undefined ones are left out), with the expression's
  * names and values: the optional SET terms of an update, the optional filters of a query.
@@ -30,6 +29,7 @@ export const equalities = (attributes: Readonly<Record<string, unknown>>) => {
   };
 };
 
+/** True for a conditional write the condition refused (the SDK's ConditionalCheckFailedException). */
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '#events/fields.ts';
+import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
+import { finalTapDay } from '#funnel/creator-rollup.ts';
+import { DynamoCreatorRollups } from '#funnel/dynamo-creator-rollups.ts';
+import type { FunnelRecord } from '#funnel/funnel-record.ts';
+import { FUNNEL_COLUMNS } from '../../lib/constructs/funnel-log.ts';
+import { LocalAthena } from '../../local/athena/local-athena.ts';
+import { localDocumentClient } from '../../local/testing/local-clients.ts';
+import { useDynalite } from '../support/shared-resource.ts';
+
+/**
+ * A creator's portfolio taps read through the creator's rollup (functions/commons/funnel/creator-rollup.ts): the
+ * real queries over JSON-lines objects laid out as Firehose delivers them (`dt=` arrival-day partitions), in the
+ * local Athena (DuckDB), and the rollup items in dynalite. Counts must be exact across the final-day boundary,
+ * whatever arrived twice or a day late, with the old days no longer read once rolled up.
+ */
+
+const BUCKET = 'funnel-bucket';
+const TABLE = 'reelhire_test_funnel.funnel_log';
+/** 2026-11-20 12:00 UTC: the final tap day is 2026-11-18 (it ended 36 h ago; 2026-11-19 ended 12 h ago). */
+const NOON_20TH = Date.parse('2026-11-20T12:00:00.000Z');
+const DAY_MS = 86_400_000;
+
+describe("a creator's funnel rolled up by its reads", () => {
+  const dynamo = useDynalite();
+  let tableName: string;
+  let root: string;
+  let athena: LocalAthena;
+
+  beforeAll(async () => {
+    tableName = await dynamo.createTable('rollups');
+    root = await mkdtemp(join(tmpdir(), 'reelhire-rollup-'));
+    const [database = '', name = ''] = TABLE.split('.');
+    athena = new LocalAthena(
+      [],
+      [
+        {
+          database,
+          name,
+          bucket: BUCKET,
+          prefix: 'funnel/',
+          columns: Object.entries(FUNNEL_COLUMNS).map(([column, key]) => ({ name: column, key })),
+        },
+      ],
+      root,
+    );
+  });
+  afterAll(async () => {
+    athena?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  /** One object of records delivered into arrival day `dt`, as Firehose writes it. */
+  const deliver = async (dt: string, records: readonly FunnelRecord[]): Promise<void> => {
+    const dir = join(root, BUCKET, 'funnel', `dt=${dt}`);
+    await mkdir(dir, { recursive: true });
+    const lines = records.map((record) => `${JSON.stringify(record)}\n`).join('');
+    await writeFile(join(dir, `stream-${randomUUID()}.gz`), gzipSync(lines));
+  };
+  const forget = (dt: string) =>
+    rm(join(root, BUCKET, 'funnel', `dt=${dt}`), { recursive: true, force: true });
+
+  const tap = (
+    profileId: string,
+    videoId: string,
+    at: string,
+    platform: Platform = 'tiktok',
+  ): FunnelRecord => ({
+    kind: 'portfolioTap',
+    id: `req_${randomUUID()}`,
+    at,
+    platform,
+    videoId,
+    profileId,
+  });
+
+  const readerAt = (
+    now: () => number,
+    maxVideos?: number,
+    documents = localDocumentClient(dynamo.endpoint),
+  ) => {
+    const rollups = new DynamoCreatorRollups(documents, tableName);
+    return {
+      rollups,
+      reader: new AthenaFunnelReader((sql, parameters) => athena.query(sql, parameters), TABLE, rollups, {
+        now,
+        ...(maxVideos === undefined ? {} : { maxVideos }),
+      }),
+    };
+  };
+
+  it('knows which tap day is final: the latest that ended at least 25 h ago', () => {
+    expect(finalTapDay(NOON_20TH)).toBe('2026-11-18');
+    expect(finalTapDay(Date.parse('2026-11-20T00:59:59.999Z'))).toBe('2026-11-17');
+    expect(finalTapDay(Date.parse('2026-11-20T01:00:00.000Z'))).toBe('2026-11-18');
+  });
+
+  it('counts exactly across the final day, then answers the rolled-up days without reading them again', async () => {
+    const profileId = `prof_${randomUUID()}`;
+    const early = [1, 2, 3].map(() => tap(profileId, 'v-early', '2026-11-10T08:00:00.000Z'));
+    const lastSettled = tap(profileId, 'v-edge', '2026-11-18T23:59:59.999Z');
+    const firstRecent = tap(profileId, 'v-edge', '2026-11-19T00:00:00.000Z');
+    await deliver('2026-11-10', early);
+    // At least once: an object delivered again the next day, and the edge taps' duplicates a day late.
+    await deliver('2026-11-11', [early[0]!]);
+    await deliver('2026-11-18', [lastSettled]);
+    await deliver('2026-11-19', [lastSettled, firstRecent]);
+    await deliver('2026-11-20', [firstRecent]);
+    // Not this creator's, or not a portfolio tap.
+    await deliver('2026-11-10', [tap(`prof_${randomUUID()}`, 'v-early', '2026-11-10T09:00:00.000Z')]);
+    await deliver('2026-11-10', [
+      {
+        kind: 'applyTap',
+        id: `req_${randomUUID()}`,
+        at: '2026-11-10T09:00:00.000Z',
+        platform: 'tiktok',
+        videoId: 'v-early',
+        jobId: 'job_1',
+      },
+    ]);
+
+    const { reader, rollups } = readerAt(() => NOON_20TH);
+    const expected = [
+      { platform: 'tiktok', videoId: 'v-early', count: 3 },
+      { platform: 'tiktok', videoId: 'v-edge', count: 2 },
+    ];
+    expect(await reader.portfolioTaps(profileId)).toEqual(expected);
+    expect(await rollups.get(profileId)).toEqual({
+      rolledThrough: '2026-11-18',
+      videos: { 'tiktok:v-early': 3, 'tiktok:v-edge': 1 },
+    });
+
+    // The days through the final one are now the item's: the log's objects of those days are not read again
+    // (forgotten here, the counts stay), and the edge tap's late duplicate (arrived 2026-11-19) is not counted twice.
+    for (const dt of ['2026-11-10', '2026-11-11', '2026-11-18']) await forget(dt);
+    expect(await reader.portfolioTaps(profileId)).toEqual(expected);
+  });
+
+  it('moves the rollup forward a day at a time, adding only the days that became final', async () => {
+    const profileId = `prof_${randomUUID()}`;
+    await deliver('2026-11-17', [tap(profileId, 'v1', '2026-11-17T10:00:00.000Z')]);
+    await deliver('2026-11-19', [
+      tap(profileId, 'v1', '2026-11-19T10:00:00.000Z'),
+      tap(profileId, 'v2', '2026-11-19T11:00:00.000Z', 'youtube'),
+    ]);
+    let now = NOON_20TH;
+    const { reader, rollups } = readerAt(() => now);
+    const counts = [
+      { platform: 'tiktok', videoId: 'v1', count: 2 },
+      { platform: 'youtube', videoId: 'v2', count: 1 },
+    ];
+    expect(await reader.portfolioTaps(profileId)).toEqual(counts);
+    expect((await rollups.get(profileId))?.videos).toEqual({ 'tiktok:v1': 1 });
+
+    now += DAY_MS;
+    await deliver('2026-11-21', [tap(profileId, 'v2', '2026-11-21T09:00:00.000Z', 'youtube')]);
+    expect(await reader.portfolioTaps(profileId)).toEqual([
+      { platform: 'tiktok', videoId: 'v1', count: 2 },
+      { platform: 'youtube', videoId: 'v2', count: 2 },
+    ]);
+    expect(await rollups.get(profileId)).toEqual({
+      rolledThrough: '2026-11-19',
+      videos: { 'tiktok:v1': 2, 'youtube:v2': 1 },
+    });
+
+    // A reader whose clock is a day behind neither moves the rollup back nor miscounts.
+    const { reader: behind } = readerAt(() => NOON_20TH);
+    expect(await behind.portfolioTaps(profileId)).toEqual([
+      { platform: 'tiktok', videoId: 'v1', count: 2 },
+      { platform: 'youtube', videoId: 'v2', count: 2 },
+    ]);
+    expect((await rollups.get(profileId))?.rolledThrough).toBe('2026-11-19');
+  });
+
+  it('two first reads at once: both answers exact, the rollup written once and not added twice', async () => {
+    const profileId = `prof_${randomUUID()}`;
+    await deliver(
+      '2026-11-12',
+      [1, 2, 3, 4].map(() => tap(profileId, 'v1', '2026-11-12T10:00:00.000Z')),
+    );
+    const expected = [{ platform: 'tiktok', videoId: 'v1', count: 4 }];
+    const puts: string[] = [];
+    const documents = localDocumentClient(dynamo.endpoint);
+    documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args).catch((error: unknown) => {
+          puts.push(`${context.commandName} ${error instanceof Error ? error.name : 'failed'}`);
+          throw error;
+        });
+        if (context.commandName === 'PutItemCommand') puts.push('PutItemCommand ok');
+        return result;
+      },
+      { step: 'initialize', name: 'recordPuts' },
+    );
+    const first = readerAt(() => NOON_20TH, undefined, documents).reader;
+    const second = readerAt(() => NOON_20TH, undefined, documents).reader;
+    expect(await Promise.all([first.portfolioTaps(profileId), second.portfolioTaps(profileId)])).toEqual([
+      expected,
+      expected,
+    ]);
+    // Both read no item and tried to create it: one did, the other's condition refused it.
+    expect(puts.sort()).toEqual(['PutItemCommand ConditionalCheckFailedException', 'PutItemCommand ok']);
+    const { rollups, reader } = readerAt(() => NOON_20TH);
+    expect(await rollups.get(profileId)).toEqual({ rolledThrough: '2026-11-18', videos: { 'tiktok:v1': 4 } });
+    expect(await reader.portfolioTaps(profileId)).toEqual(expected);
+  });
+
+  it('keeps answering when the rollup cannot be read or written: throttled, or more videos than an item holds', async () => {
+    const profileId = `prof_${randomUUID()}`;
+    await deliver(
+      '2026-11-13',
+      ['a', 'b', 'c'].map((video) => tap(profileId, video, '2026-11-13T10:00:00.000Z')),
+    );
+    const expected = ['a', 'b', 'c'].map((videoId) => ({ platform: 'tiktok', videoId, count: 1 }));
+
+    /** A client on which DynamoDB refuses `command` for throughput, the SDK's retries spent. */
+    const throttling = (command: 'GetItemCommand' | 'PutItemCommand') => {
+      const documents = localDocumentClient(dynamo.endpoint, { maxAttempts: 1 });
+      documents.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === command) {
+            const error = new Error('Rate of requests exceeds the allowed throughput.');
+            error.name = 'ThrottlingException';
+            throw error;
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'throttleRollups' },
+      );
+      return documents;
+    };
+    for (const command of ['GetItemCommand', 'PutItemCommand'] as const) {
+      const { reader } = readerAt(() => NOON_20TH, undefined, throttling(command));
+      expect(await reader.portfolioTaps(profileId), command).toEqual(expected);
+      expect(await readerAt(() => NOON_20TH).rollups.get(profileId), command).toBeUndefined();
+    }
+
+    const small = readerAt(() => NOON_20TH, 2);
+    expect(await small.reader.portfolioTaps(profileId)).toEqual(expected);
+    expect(await small.rollups.get(profileId)).toBeUndefined();
+
+    // With room for three, the next read keeps them.
+    const roomy = readerAt(() => NOON_20TH, 3);
+    expect(await roomy.reader.portfolioTaps(profileId)).toEqual(expected);
+    expect((await roomy.rollups.get(profileId))?.videos).toEqual({
+      'tiktok:a': 1,
+      'tiktok:b': 1,
+      'tiktok:c': 1,
+    });
+  });
+});
