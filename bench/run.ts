@@ -21,6 +21,7 @@ import {
   reelhireCost,
   TIKTOK_MONTHLY_VIDEO_POSTED_MILLIONS,
 } from './cost-model.ts';
+import { benchCreatorFunnelRead } from './creator-funnel-read.ts';
 import { benchFunnelTaps } from './funnel-taps.ts';
 import { benchPipeline } from './pipeline.ts';
 import { PRICES } from './prices.ts';
@@ -41,6 +42,8 @@ const sizes = smoke
       cdnRequests: 200,
       cdnUncached: 100,
       funnelTaps: 100,
+      creatorLogDays: 5,
+      creatorTapsPerDay: 500,
     }
   : {
       pipelineEvents: 3000,
@@ -50,6 +53,8 @@ const sizes = smoke
       cdnRequests: 20_000,
       cdnUncached: 4_000,
       funnelTaps: 2_000,
+      creatorLogDays: 60,
+      creatorTapsPerDay: 20_000,
     };
 
 interface Figure {
@@ -195,6 +200,21 @@ figures.push({
   met: funnelTaps.cost.funnelLogUsd < funnelTaps.cost.writePerTapUsd,
 });
 
+step(
+  `a creator's funnel read (${sizes.creatorLogDays} days of log, ${sizes.creatorTapsPerDay} taps a day): first read, then later reads through the creator's rollup`,
+);
+const creatorRead = await benchCreatorFunnelRead({
+  days: sizes.creatorLogDays,
+  tapsPerDay: sizes.creatorTapsPerDay,
+});
+figures.push({
+  name: "funnel: a creator's later read ÷ first read (the rollup keeps the final days; local Athena = DuckDB)",
+  value: creatorRead.ratio,
+  unit: `${creatorRead.laterReadMs.toFixed(0)} vs ${creatorRead.firstReadMs.toFixed(0)} ms (medians); arrival days read ${creatorRead.daysRead.later} vs ${creatorRead.daysRead.first}; counts ${creatorRead.exact ? 'exact' : '**not exact**'} on every read`,
+  target: '≤ 0.25, exact',
+  met: creatorRead.ratio <= 0.25 && creatorRead.exact,
+});
+
 step('cold init per function (fresh node process, median)');
 const cold = await measureColdInit(sizes.coldSamples);
 /** The target is about what bundling saves a function that loads AWS SDK clients; one that loads none is context. */
@@ -314,6 +334,7 @@ const results = {
   ingest,
   cdn,
   funnelTaps,
+  creatorRead,
   cost: { reelhire: ours, naive, contractFloorUsd: floor },
   ingestRatio,
   synthSeconds,

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '#events/fields.ts';
 import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
 import { finalTapDay } from '#funnel/creator-rollup.ts';
 import { DynamoCreatorRollups } from '#funnel/dynamo-creator-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
-import { FUNNEL_COLUMNS } from '../../lib/constructs/funnel-log.ts';
-import { LocalAthena } from '../../local/athena/local-athena.ts';
+import { type FunnelLogFiles, funnelLogFiles } from '../../local/testing/funnel-log-files.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 
@@ -21,8 +16,6 @@ import { useDynalite } from '../support/shared-resource.ts';
  * whatever arrived twice or a day late, with the old days no longer read once rolled up.
  */
 
-const BUCKET = 'funnel-bucket';
-const TABLE = 'reelhire_test_funnel.funnel_log';
 /** 2026-11-20 12:00 UTC: the final tap day is 2026-11-18 (it ended 36 h ago; 2026-11-19 ended 12 h ago). */
 const NOON_20TH = Date.parse('2026-11-20T12:00:00.000Z');
 const DAY_MS = 86_400_000;
@@ -30,41 +23,17 @@ const DAY_MS = 86_400_000;
 describe("a creator's funnel rolled up by its reads", () => {
   const dynamo = useDynalite();
   let tableName: string;
-  let root: string;
-  let athena: LocalAthena;
+  let log: FunnelLogFiles;
 
   beforeAll(async () => {
     tableName = await dynamo.createTable('rollups');
-    root = await mkdtemp(join(tmpdir(), 'reelhire-rollup-'));
-    const [database = '', name = ''] = TABLE.split('.');
-    athena = new LocalAthena(
-      [],
-      [
-        {
-          database,
-          name,
-          bucket: BUCKET,
-          prefix: 'funnel/',
-          columns: Object.entries(FUNNEL_COLUMNS).map(([column, key]) => ({ name: column, key })),
-        },
-      ],
-      root,
-    );
+    log = await funnelLogFiles();
   });
   afterAll(async () => {
-    athena?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await log?.close();
   });
-
-  /** One object of records delivered into arrival day `dt`, as Firehose writes it. */
-  const deliver = async (dt: string, records: readonly FunnelRecord[]): Promise<void> => {
-    const dir = join(root, BUCKET, 'funnel', `dt=${dt}`);
-    await mkdir(dir, { recursive: true });
-    const lines = records.map((record) => `${JSON.stringify(record)}\n`).join('');
-    await writeFile(join(dir, `stream-${randomUUID()}.gz`), gzipSync(lines));
-  };
-  const forget = (dt: string) =>
-    rm(join(root, BUCKET, 'funnel', `dt=${dt}`), { recursive: true, force: true });
+  const deliver = (dt: string, records: readonly FunnelRecord[]) => log.deliver(dt, records);
+  const forget = (dt: string) => log.forget(dt);
 
   const tap = (
     profileId: string,
@@ -88,7 +57,7 @@ describe("a creator's funnel rolled up by its reads", () => {
     const rollups = new DynamoCreatorRollups(documents, tableName);
     return {
       rollups,
-      reader: new AthenaFunnelReader((sql, parameters) => athena.query(sql, parameters), TABLE, rollups, {
+      reader: new AthenaFunnelReader(log.query, log.table, rollups, {
         now,
         ...(maxVideos === undefined ? {} : { maxVideos }),
       }),

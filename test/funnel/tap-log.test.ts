@@ -10,6 +10,7 @@ import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
 import { finalTapDay } from '#funnel/creator-rollup.ts';
+import { type FunnelRecord, funnelLine } from '#funnel/funnel-record.ts';
 import { creatorFunnelKey } from '#shared/item-keys.ts';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import { funnelStreamNameOf } from '../../lib/names.ts';
@@ -190,7 +191,7 @@ describe('the tap log', () => {
     const creator = `prof_${randomUUID()}`;
     const old = join(stack.firehose.bucketDir(STREAM) ?? '', 'funnel', 'dt=2026-01-05');
     await mkdir(old, { recursive: true });
-    const tapOn = (video: string) => ({
+    const tapOn = (video: string): FunnelRecord => ({
       kind: 'portfolioTap',
       id: `req_${randomUUID()}`,
       at: '2026-01-05T10:00:00.000Z',
@@ -201,7 +202,7 @@ describe('the tap log', () => {
     const records = [tapOn('v-old'), tapOn('v-old'), tapOn('v-older')];
     await writeFile(
       join(old, `delivered-${randomUUID()}.gz`),
-      gzipSync(records.map((record) => `${JSON.stringify(record)}\n`).join('')),
+      gzipSync(records.map(funnelLine).join('')),
     );
     const answer = await fetch(`${stack.url}/profiles/me/funnel`, {
       headers: { authorization: `Bearer ${await viewerToken(creator)}` },
