@@ -200,10 +200,7 @@ describe('the tap log', () => {
       profileId: creator,
     });
     const records = [tapOn('v-old'), tapOn('v-old'), tapOn('v-older')];
-    await writeFile(
-      join(old, `delivered-${randomUUID()}.gz`),
-      gzipSync(records.map(funnelLine).join('')),
-    );
+    await writeFile(join(old, `delivered-${randomUUID()}.gz`), gzipSync(records.map(funnelLine).join('')));
     const answer = await fetch(`${stack.url}/profiles/me/funnel`, {
       headers: { authorization: `Bearer ${await viewerToken(creator)}` },
     });
