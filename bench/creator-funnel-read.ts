@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
-import { finalTapDay } from '#funnel/creator-rollup.ts';
-import { DynamoCreatorRollups } from '#funnel/dynamo-creator-rollups.ts';
+import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
+import { finalTapDay } from '#funnel/funnel-rollup.ts';
 import { startDynalite } from '../local/testing/dynalite.ts';
 import { funnelLogFiles } from '../local/testing/funnel-log-files.ts';
 import { median } from './median.ts';
 
 /**
  * A creator's funnel read over a log of many days, before and after the creator's rollup
- * (functions/commons/funnel/creator-rollup.ts): the first read of a profile counts every day of the log, a later one
+ * (functions/commons/funnel/funnel-rollup.ts): the first read of a profile counts every day of the log, a later one
  * only the days after its final day. The log is files laid out as Firehose delivers them, one object a day of
  * `tapsPerDay` taps on other creators' videos plus a few of each measured creator's, read by the local Athena
  * (DuckDB); the rollup items are in dynalite. Each of `creators` profiles is read once (timed: a first read) and
@@ -73,7 +73,7 @@ export const benchCreatorFunnelRead = async ({
     const reader = new AthenaFunnelReader(
       log.query,
       log.table,
-      new DynamoCreatorRollups(dynamo.documents, tableName),
+      new DynamoFunnelRollups(dynamo.documents, tableName),
       { now: () => now },
     );
     let exact = true;

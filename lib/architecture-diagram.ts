@@ -173,7 +173,7 @@ export const renderArchitectureSvg = (): string => {
   const writers = functionNames.flatMap((name) =>
     FUNCTIONS[name].table === 'readWrite'
       ? [name]
-      : FUNCTIONS[name].table === 'creatorFunnels'
+      : FUNCTIONS[name].table === 'funnelRollups'
         ? [`${name} (its rollups)`]
         : [],
   );

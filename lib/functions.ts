@@ -184,8 +184,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 29,
     secrets: [],
     verifiesViewerTokens: true,
-    // Keeps each creator's rollup of final tap days, so that a read counts a few days of the log, not all of it.
-    table: 'creatorFunnels',
+    // Keeps each creator's rollup of final days, so that a read counts a few days of the log, not all of it.
+    table: 'funnelRollups',
     publishes: false,
     queriesFunnel: true,
     // A creator's dashboard reads, each holding its environment 1–3 s on Athena; Athena runs ~150 at once per account.

@@ -1,16 +1,16 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { CREATOR_FUNNEL_PREFIX } from '#shared/item-keys.ts';
+import { FUNNEL_ROLLUP_PREFIX } from '#shared/item-keys.ts';
 import type { IndexDesign } from '#shared/table-design.ts';
 
 /**
- * What a function may do in the table: `read` and `readWrite` any item, `creatorFunnels` read and put the creators'
- * funnel rollup items alone (the funnel reads keep them: functions/commons/funnel/creator-rollup.ts).
+ * What a function may do in the table: `read` and `readWrite` any item, `funnelRollups` read and put the funnel
+ * rollup items alone (the funnel reads keep them: functions/commons/funnel/funnel-rollup.ts).
  */
-export type TableAccess = 'read' | 'readWrite' | 'creatorFunnels';
+export type TableAccess = 'read' | 'readWrite' | 'funnelRollups';
 
-/** The creator funnel rollups: one item each, read and replaced whole. */
-export const CREATOR_FUNNEL_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
+/** The funnel rollups: one item a key, read and replaced whole. */
+export const FUNNEL_ROLLUP_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
 
 /** Item reads; no Scan and no stream reads, which no handler needs. */
 export const TABLE_READ_ACTIONS = [
@@ -37,12 +37,12 @@ export const grantTableAccess = (
   indexes: readonly IndexDesign[],
   access: TableAccess,
 ): void => {
-  if (access === 'creatorFunnels') {
+  if (access === 'funnelRollups') {
     Grant.addToPrincipal({
       grantee,
-      actions: [...CREATOR_FUNNEL_ACTIONS],
+      actions: [...FUNNEL_ROLLUP_ACTIONS],
       resourceArns: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CREATOR_FUNNEL_PREFIX}*`] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${FUNNEL_ROLLUP_PREFIX}*`] } },
     });
     return;
   }

@@ -1,5 +1,6 @@
-import { jobFunnelQuery, jobStepCountsOf, videoTapsOf, videoTapsQuery } from '#funnel/funnel-queries.ts';
-import { jobFunnelOf } from '#funnel/job-funnel.ts';
+import { jobFunnelSinceQuery, jobTallyOf, videoTapsOf, videoTapsQuery } from '#funnel/funnel-queries.ts';
+import { merged } from '#funnel/funnel-rollup.ts';
+import { jobFunnelOfTally } from '#funnel/job-funnel.ts';
 import { FUNNEL_TABLE_NAME } from '../../lib/names.ts';
 import type { LocalAthena } from '../athena/local-athena.ts';
 
@@ -14,8 +15,14 @@ export const funnelView = async (athena: LocalAthena, query: URLSearchParams): P
   const name = `${table.database}.${table.name}`;
   const jobId = query.get('jobId');
   if (jobId) {
-    const { sql, parameters } = jobFunnelQuery(name, jobId, '0000-01-01');
-    return jobFunnelOf(jobId, jobStepCountsOf(await athena.query(sql, parameters)));
+    // The whole log, no rollup: what the functions' read would answer.
+    const { sql, parameters } = jobFunnelSinceQuery(name, jobId, {
+      settledBefore: '',
+      fromDay: undefined,
+      fromAt: undefined,
+    });
+    const { settled, recent } = jobTallyOf(await athena.query(sql, parameters));
+    return jobFunnelOfTally(jobId, merged(settled, recent));
   }
   const platform = query.get('platform') ?? '';
   const videoId = query.get('videoId') ?? '';

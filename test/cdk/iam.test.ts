@@ -24,9 +24,9 @@ const expectedGrants = (name: FunctionName, spec: FunctionSpec): string[] => {
   const expected = [
     ...grants(['logs:CreateLogStream', 'logs:PutLogEvents'], `${logicalIds.functionLogGroup(name)}.Arn`),
   ];
-  if (spec.table === 'creatorFunnels') {
+  if (spec.table === 'funnelRollups') {
     // The creators' funnel rollup items alone: the partition key decides, whatever the request names.
-    const only = ` when ${JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CREATOR_FUNNEL#*'] } })}`;
+    const only = ` when ${JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FUNNEL_ROLLUP#*'] } })}`;
     expected.push(...grants(['dynamodb:GetItem', 'dynamodb:PutItem'], `Table.Arn${only}`));
   } else if (spec.table !== 'none') {
     expected.push(

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
-import { finalTapDay } from '#funnel/creator-rollup.ts';
+import { creatorRollupKey } from '#funnel/athena-funnel-reader.ts';
 import { type FunnelRecord, funnelLine } from '#funnel/funnel-record.ts';
-import { creatorFunnelKey } from '#shared/item-keys.ts';
+import { finalTapDay } from '#funnel/funnel-rollup.ts';
+import { funnelRollupKey } from '#shared/item-keys.ts';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import { funnelStreamNameOf } from '../../lib/names.ts';
 import { DEV_SECRETS } from '../../local/dev-secrets.ts';
@@ -216,13 +217,13 @@ describe('the tap log', () => {
     const { Item } = await documentsOf(new DynamoDBClient(localClientConfig(stack.dynamoEndpoint))).send(
       new GetCommand({
         TableName: stack.tableNames[0],
-        Key: creatorFunnelKey(creator),
+        Key: funnelRollupKey(creatorRollupKey(creator)),
         ConsistentRead: true,
       }),
     );
     expect(Item).toMatchObject({
       rolledThrough: finalTapDay(Date.now()),
-      videos: { 'tiktok:v-old': 2, 'tiktok:v-older': 1 },
+      counts: { 'tiktok:v-old': 2, 'tiktok:v-older': 1 },
     });
     // GetItem and PutItem on its own item passed the LeadingKeys condition; nothing else was refused.
     expect(stack.iam.refusals.list().map((refusal) => refusal.action)).toEqual(['firehose:PutRecord']);

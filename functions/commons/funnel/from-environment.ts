@@ -3,7 +3,7 @@ import { documentClient } from '#shared/aws/dynamo.ts';
 import { optionalEnv, requireEnv } from '#shared/config.ts';
 import { AthenaFunnelReader } from './athena-funnel-reader.ts';
 import { cachedFunnelReader } from './cached-funnel-reader.ts';
-import { DynamoCreatorRollups } from './dynamo-creator-rollups.ts';
+import { DynamoFunnelRollups } from './dynamo-funnel-rollups.ts';
 import { firehoseFunnelLog } from './firehose-funnel-log.ts';
 import {
   FUNNEL_STREAM_VARIABLE,
@@ -27,8 +27,8 @@ export const funnelLogFromEnvironment = (): FunnelLog =>
 const QUERY_TIMEOUT_MS = 15_000;
 
 /**
- * The funnel's counts for a function that reads them (`queriesFunnel`, a table of its own to keep creators'
- * rollups in), a key's answer kept a few seconds.
+ * The funnel's counts for a function that reads them (`queriesFunnel`; its table access keeps the keys' rollups),
+ * a key's answer kept a few seconds.
  */
 export const funnelReaderFromEnvironment = (): FunnelReader => {
   const workGroup = requireEnv(FUNNEL_WORKGROUP_VARIABLE);
@@ -36,7 +36,7 @@ export const funnelReaderFromEnvironment = (): FunnelReader => {
     new AthenaFunnelReader(
       (sql, parameters) => runAthenaQuery(workGroup, sql, parameters, QUERY_TIMEOUT_MS),
       requireEnv(FUNNEL_TABLE_VARIABLE),
-      new DynamoCreatorRollups(documentClient(), requireEnv('TABLE_NAME')),
+      new DynamoFunnelRollups(documentClient(), requireEnv('TABLE_NAME')),
     ),
   );
 };

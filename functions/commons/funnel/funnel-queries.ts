@@ -1,6 +1,6 @@
-import { PLATFORMS, type Platform } from '#events/fields.ts';
-import type { JobStepCount, VideoCount } from './funnel-reader.ts';
+import { PLATFORMS, type Platform, type VideoRef } from '#events/fields.ts';
 import { JOB_FUNNEL_KINDS, type JobFunnelKind } from './funnel-record.ts';
+import { EMPTY_TALLY, type ReadBounds, type Tally } from './funnel-rollup.ts';
 
 /**
  * The funnel's queries, in the SQL that Athena (Presto/Trino) and DuckDB both run over the funnel log's table
@@ -13,32 +13,123 @@ export interface FunnelQuery {
   readonly parameters: readonly string[];
 }
 
-/** Which side of a creator's rollup boundary a row of portfolioTapsSinceQuery counts. */
+/** Which side of a rollup's boundary a row counts (funnel-rollup.ts). */
 export const SETTLED = 'settled';
 export const RECENT = 'recent';
 
+/** The bounds of a read since a rollup, as SQL conditions and their parameters (after the key's own). */
+const boundsOf = (bounds: ReadBounds): { sql: string; parameters: string[] } => ({
+  sql: `${bounds.fromAt === undefined ? '' : ' AND "at" >= ?'}${bounds.fromDay === undefined ? '' : ' AND dt >= ?'}`,
+  parameters: [
+    ...(bounds.fromAt === undefined ? [] : [bounds.fromAt]),
+    ...(bounds.fromDay === undefined ? [] : [bounds.fromDay]),
+  ],
+});
+
+const PART = `CASE WHEN "at" < ? THEN '${SETTLED}' ELSE '${RECENT}' END`;
+
 /**
- * A creator's portfolio taps per video since a rolled-up day (none: the whole log), each row marked `settled` (a
- * tap before `settledBefore`, an instant) or `recent`. A tap's records share its `at`, so its id falls on one side.
- * `dt`, the arrival day, is never before the tap's day: the days before `since` are not read at all.
+ * A creator's portfolio taps per video within `bounds`, each row marked `settled` or `recent`. A tap's records
+ * share its `at`, so its id falls on one side. `dt`, the arrival day, is never before the tap's day.
  */
 export const portfolioTapsSinceQuery = (
   table: string,
   profileId: string,
-  bounds: { readonly settledBefore: string; readonly since?: { readonly at: string; readonly day: string } },
-): FunnelQuery => ({
-  sql: `SELECT platform, videoid, CASE WHEN "at" < ? THEN '${SETTLED}' ELSE '${RECENT}' END AS part, COUNT(DISTINCT id) AS taps FROM ${table} WHERE kind = 'portfolioTap' AND profileid = ?${bounds.since ? ' AND "at" >= ? AND dt >= ?' : ''} GROUP BY 1, 2, 3`,
-  parameters: [bounds.settledBefore, profileId, ...(bounds.since ? [bounds.since.at, bounds.since.day] : [])],
-});
+  bounds: ReadBounds,
+): FunnelQuery => {
+  const since = boundsOf(bounds);
+  return {
+    sql: `SELECT platform, videoid, ${PART} AS part, COUNT(DISTINCT id) AS taps FROM ${table} WHERE kind = 'portfolioTap' AND profileid = ?${since.sql} GROUP BY 1, 2, 3`,
+    parameters: [bounds.settledBefore, profileId, ...since.parameters],
+  };
+};
+
+/** The kinds whose records repeat with a later `at` (an application's id): rolled up as id sets, not counts. */
+const ID_KINDS: readonly JobFunnelKind[] = ['application', 'hired'];
 
 /**
- * A job's counts per kind and video (no video: a step without `via`). Only the days since the job was
- * published are read (`dt`, Firehose's arrival day, is never before a record of the job was written).
+ * A job's counts per kind and video within `bounds` (no video: a step without `via`), each row marked `settled`
+ * or `recent`; for applications and hires one row per application id (the `appid` column), since those do not add
+ * up per day. A job's read never starts before its publication (`bounds.fromDay`).
  */
-export const jobFunnelQuery = (table: string, jobId: string, sinceDay: string): FunnelQuery => ({
-  sql: `SELECT kind, platform, videoid, COUNT(DISTINCT id) AS n FROM ${table} WHERE jobid = ? AND dt >= ? AND kind IN (${JOB_FUNNEL_KINDS.map((kind) => `'${kind}'`).join(', ')}) GROUP BY kind, platform, videoid`,
-  parameters: [jobId, sinceDay],
-});
+export const jobFunnelSinceQuery = (table: string, jobId: string, bounds: ReadBounds): FunnelQuery => {
+  const since = boundsOf(bounds);
+  const quoted = (kinds: readonly string[]) => kinds.map((kind) => `'${kind}'`).join(', ');
+  return {
+    sql: `SELECT kind, platform, videoid, ${PART} AS part, CASE WHEN kind IN (${quoted(ID_KINDS)}) THEN id END AS appid, COUNT(DISTINCT id) AS n FROM ${table} WHERE jobid = ?${since.sql} AND kind IN (${quoted(JOB_FUNNEL_KINDS)}) GROUP BY 1, 2, 3, 4, 5`,
+    parameters: [bounds.settledBefore, jobId, ...since.parameters],
+  };
+};
+
+type Row = readonly (string | undefined)[];
+
+/** An entry's name in a tally: a video as `<platform>:<videoId>`, or `-` for none. */
+const videoNameOf = (platform: string | undefined, videoId: string | undefined): string =>
+  isPlatform(platform) && videoId !== undefined ? `${platform}:${videoId}` : '-';
+
+/** The video an entry's name gives, if any. */
+export const videoOfName = (name: string): VideoRef | undefined => {
+  const split = name.indexOf(':');
+  const platform = name.slice(0, split);
+  return split > 0 && isPlatform(platform) ? { platform, videoId: name.slice(split + 1) } : undefined;
+};
+
+interface Entry {
+  readonly name: string;
+  /** The id of an id-set entry; none for a count. */
+  readonly id?: string;
+  readonly count: number;
+}
+
+/** Rows as the settled and the recent tallies: the part is `partOf(row)`, the entry `entryOf(row)`. */
+const tallyOf = (
+  rows: readonly Row[],
+  partOf: (row: Row) => string | undefined,
+  entryOf: (row: Row) => Entry | undefined,
+): { settled: Tally; recent: Tally } => {
+  const empty = () => ({ counts: {} as Record<string, number>, ids: {} as Record<string, string[]> });
+  const parts = { [SETTLED]: empty(), [RECENT]: empty() };
+  for (const row of rows) {
+    const partName = partOf(row);
+    const part = partName === SETTLED || partName === RECENT ? parts[partName] : undefined;
+    const entry = entryOf(row);
+    if (!part || !entry) continue;
+    if (entry.id === undefined) {
+      part.counts[entry.name] = (part.counts[entry.name] ?? 0) + entry.count;
+      continue;
+    }
+    const ids = part.ids[entry.name] ?? [];
+    ids.push(entry.id);
+    part.ids[entry.name] = ids;
+  }
+  return { settled: parts[SETTLED], recent: parts[RECENT] };
+};
+
+/** Rows of portfolioTapsSinceQuery (platform, videoId, part, count) as tallies per video. */
+export const portfolioTallyOf = (rows: readonly Row[]) =>
+  tallyOf(
+    rows,
+    (row) => row[2],
+    ([platform, videoId, , count]) =>
+      isPlatform(platform) && videoId !== undefined && count !== undefined
+        ? { name: videoNameOf(platform, videoId), count: Number(count) }
+        : undefined,
+  );
+
+/** Rows of jobFunnelSinceQuery (kind, platform, videoId, part, appid, n) as tallies per kind and video. */
+export const jobTallyOf = (rows: readonly Row[]) =>
+  tallyOf(
+    rows,
+    (row) => row[3],
+    ([kind, platform, videoId, , appid, count]) =>
+      isJobFunnelKind(kind) && count !== undefined
+        ? {
+            name: `${kind} ${videoNameOf(platform, videoId)}`,
+            ...(ID_KINDS.includes(kind) && appid !== undefined ? { id: appid } : {}),
+            count: Number(count),
+          }
+        : undefined,
+  );
 
 /** A video's taps of both kinds (the console's view of a video). */
 export const videoTapsQuery = (table: string, platform: string, videoId: string): FunnelQuery => ({
@@ -57,32 +148,5 @@ export const videoTapsOf = (
 const isJobFunnelKind = (value: string | undefined): value is JobFunnelKind =>
   (JOB_FUNNEL_KINDS as readonly (string | undefined)[]).includes(value);
 
-/** Rows of (kind, platform, videoId, count); a video is both halves or neither. */
-export const jobStepCountsOf = (rows: readonly (readonly (string | undefined)[])[]): JobStepCount[] =>
-  rows.flatMap(([kind, platform, videoId, count]) => {
-    if (!isJobFunnelKind(kind) || count === undefined) return [];
-    const video = isPlatform(platform) && videoId !== undefined ? { platform, videoId } : undefined;
-    return [{ kind, video, count: Number(count) }];
-  });
-
 const isPlatform = (value: string | undefined): value is Platform =>
   (PLATFORMS as readonly (string | undefined)[]).includes(value);
-
-/** Rows of (platform, videoId, part, count): the settled and the recent counts per video. */
-export const settledAndRecentOf = (
-  rows: readonly (readonly (string | undefined)[])[],
-): { settled: VideoCount[]; recent: VideoCount[] } => {
-  const side = (part: string) =>
-    videoCountsOf(
-      rows.filter((row) => row[2] === part).map(([platform, videoId, , count]) => [platform, videoId, count]),
-    );
-  return { settled: side(SETTLED), recent: side(RECENT) };
-};
-
-/** Rows of (platform, videoId, count) as the query answers them, as strings; a row of another shape is dropped. */
-export const videoCountsOf = (rows: readonly (readonly (string | undefined)[])[]): VideoCount[] =>
-  rows.flatMap(([platform, videoId, count]) =>
-    isPlatform(platform) && videoId !== undefined && count !== undefined
-      ? [{ platform, videoId, count: Number(count) }]
-      : [],
-  );

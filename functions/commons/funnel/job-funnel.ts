@@ -1,7 +1,9 @@
 import type { JobFunnel } from '#employers/routes.ts';
 import { viaText } from '#shared/via.ts';
+import { videoOfName } from './funnel-queries.ts';
 import type { JobStepCount } from './funnel-reader.ts';
-import type { JobFunnelKind } from './funnel-record.ts';
+import { JOB_FUNNEL_KINDS, type JobFunnelKind } from './funnel-record.ts';
+import type { Tally } from './funnel-rollup.ts';
 
 type Counts = JobFunnel['totals'];
 
@@ -35,4 +37,23 @@ export const jobFunnelOf = (jobId: string, counts: readonly JobStepCount[]): Job
     (a, b) => a.platform.localeCompare(b.platform) || a.videoId.localeCompare(b.videoId),
   );
   return { jobId, videos: ordered, totals };
+};
+
+const isJobFunnelKind = (value: string): value is JobFunnelKind =>
+  (JOB_FUNNEL_KINDS as readonly string[]).includes(value);
+
+/**
+ * A job's funnel from its tally (funnel-queries.ts `jobTallyOf`): entries named `<kind> <platform>:<videoId>` (or
+ * `<kind> -` without a video), counts as they are, id sets by their size.
+ */
+export const jobFunnelOfTally = (jobId: string, tally: Tally): JobFunnel => {
+  const steps = [
+    ...Object.entries(tally.counts),
+    ...Object.entries(tally.ids).map(([name, ids]) => [name, ids.length] as const),
+  ].flatMap(([name, count]): JobStepCount[] => {
+    const split = name.indexOf(' ');
+    const kind = name.slice(0, split);
+    return isJobFunnelKind(kind) ? [{ kind, video: videoOfName(name.slice(split + 1)), count }] : [];
+  });
+  return jobFunnelOf(jobId, steps);
 };

@@ -34,11 +34,14 @@ export const profileKey = (profileId: string): ItemKey => entityKey('PROFILE', p
 
 export const jobKey = (jobId: string): ItemKey => entityKey('JOB', jobId);
 
-/** A creator's portfolio taps through a final day (funnel/creator-rollup.ts): written by the funnel reads alone. */
-export const creatorFunnelKey = (profileId: string): ItemKey => entityKey('CREATOR_FUNNEL', profileId);
+/**
+ * A funnel key's tally through a final day (funnel/funnel-rollup.ts; `key` is `CREATOR#<profileId>` or
+ * `JOB#<jobId>`): written by the funnel reads alone.
+ */
+export const funnelRollupKey = (key: string): ItemKey => entityKey('FUNNEL_ROLLUP', key);
 
-/** What every creator funnel key starts with: the funnel function may write these items and no other. */
-export const CREATOR_FUNNEL_PREFIX = 'CREATOR_FUNNEL#';
+/** What every funnel rollup key starts with: the creator funnel function may write these items and no other. */
+export const FUNNEL_ROLLUP_PREFIX = 'FUNNEL_ROLLUP#';
 
 /** One application per profile and job, ever; all of a job's applications are one partition. */
 export const applicationKey = (jobId: string, profileId: string): ItemKey => ({

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '#events/fields.ts';
-import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
-import { finalTapDay } from '#funnel/creator-rollup.ts';
-import { DynamoCreatorRollups } from '#funnel/dynamo-creator-rollups.ts';
+import { AthenaFunnelReader, creatorRollupKey, jobRollupKey } from '#funnel/athena-funnel-reader.ts';
+import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
+import { finalTapDay } from '#funnel/funnel-rollup.ts';
 import { type FunnelLogFiles, funnelLogFiles } from '../../local/testing/funnel-log-files.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 
 /**
- * A creator's portfolio taps read through the creator's rollup (functions/commons/funnel/creator-rollup.ts): the
+ * A creator's portfolio taps read through the creator's rollup (functions/commons/funnel/funnel-rollup.ts): the
  * real queries over JSON-lines objects laid out as Firehose delivers them (`dt=` arrival-day partitions), in the
  * local Athena (DuckDB), and the rollup items in dynalite. Counts must be exact across the final-day boundary,
  * whatever arrived twice or a day late, with the old days no longer read once rolled up.
@@ -54,12 +54,12 @@ describe("a creator's funnel rolled up by its reads", () => {
     maxVideos?: number,
     documents = localDocumentClient(dynamo.endpoint),
   ) => {
-    const rollups = new DynamoCreatorRollups(documents, tableName);
+    const rollups = new DynamoFunnelRollups(documents, tableName);
     return {
       rollups,
       reader: new AthenaFunnelReader(log.query, log.table, rollups, {
         now,
-        ...(maxVideos === undefined ? {} : { maxVideos }),
+        ...(maxVideos === undefined ? {} : { maxEntries: maxVideos }),
       }),
     };
   };
@@ -100,9 +100,10 @@ describe("a creator's funnel rolled up by its reads", () => {
       { platform: 'tiktok', videoId: 'v-edge', count: 2 },
     ];
     expect(await reader.portfolioTaps(profileId)).toEqual(expected);
-    expect(await rollups.get(profileId)).toEqual({
+    expect(await rollups.get(creatorRollupKey(profileId))).toEqual({
       rolledThrough: '2026-11-18',
-      videos: { 'tiktok:v-early': 3, 'tiktok:v-edge': 1 },
+      counts: { 'tiktok:v-early': 3, 'tiktok:v-edge': 1 },
+      ids: {},
     });
 
     // The days through the final one are now the item's: the log's objects of those days are not read again
@@ -125,7 +126,7 @@ describe("a creator's funnel rolled up by its reads", () => {
       { platform: 'youtube', videoId: 'v2', count: 1 },
     ];
     expect(await reader.portfolioTaps(profileId)).toEqual(counts);
-    expect((await rollups.get(profileId))?.videos).toEqual({ 'tiktok:v1': 1 });
+    expect((await rollups.get(creatorRollupKey(profileId)))?.counts).toEqual({ 'tiktok:v1': 1 });
 
     now += DAY_MS;
     await deliver('2026-11-21', [tap(profileId, 'v2', '2026-11-21T09:00:00.000Z', 'youtube')]);
@@ -133,9 +134,10 @@ describe("a creator's funnel rolled up by its reads", () => {
       { platform: 'tiktok', videoId: 'v1', count: 2 },
       { platform: 'youtube', videoId: 'v2', count: 2 },
     ]);
-    expect(await rollups.get(profileId)).toEqual({
+    expect(await rollups.get(creatorRollupKey(profileId))).toEqual({
       rolledThrough: '2026-11-19',
-      videos: { 'tiktok:v1': 2, 'youtube:v2': 1 },
+      counts: { 'tiktok:v1': 2, 'youtube:v2': 1 },
+      ids: {},
     });
 
     // A reader whose clock is a day behind neither moves the rollup back nor miscounts.
@@ -144,7 +146,7 @@ describe("a creator's funnel rolled up by its reads", () => {
       { platform: 'tiktok', videoId: 'v1', count: 2 },
       { platform: 'youtube', videoId: 'v2', count: 2 },
     ]);
-    expect((await rollups.get(profileId))?.rolledThrough).toBe('2026-11-19');
+    expect((await rollups.get(creatorRollupKey(profileId)))?.rolledThrough).toBe('2026-11-19');
   });
 
   it('two first reads at once: both answers exact, the rollup written once and not added twice', async () => {
@@ -176,7 +178,11 @@ describe("a creator's funnel rolled up by its reads", () => {
     // Both read no item and tried to create it: one did, the other's condition refused it.
     expect(puts.sort()).toEqual(['PutItemCommand ConditionalCheckFailedException', 'PutItemCommand ok']);
     const { rollups, reader } = readerAt(() => NOON_20TH);
-    expect(await rollups.get(profileId)).toEqual({ rolledThrough: '2026-11-18', videos: { 'tiktok:v1': 4 } });
+    expect(await rollups.get(creatorRollupKey(profileId))).toEqual({
+      rolledThrough: '2026-11-18',
+      counts: { 'tiktok:v1': 4 },
+      ids: {},
+    });
     expect(await reader.portfolioTaps(profileId)).toEqual(expected);
   });
 
@@ -207,20 +213,91 @@ describe("a creator's funnel rolled up by its reads", () => {
     for (const command of ['GetItemCommand', 'PutItemCommand'] as const) {
       const { reader } = readerAt(() => NOON_20TH, undefined, throttling(command));
       expect(await reader.portfolioTaps(profileId), command).toEqual(expected);
-      expect(await readerAt(() => NOON_20TH).rollups.get(profileId), command).toBeUndefined();
+      expect(
+        await readerAt(() => NOON_20TH).rollups.get(creatorRollupKey(profileId)),
+        command,
+      ).toBeUndefined();
     }
 
     const small = readerAt(() => NOON_20TH, 2);
     expect(await small.reader.portfolioTaps(profileId)).toEqual(expected);
-    expect(await small.rollups.get(profileId)).toBeUndefined();
+    expect(await small.rollups.get(creatorRollupKey(profileId))).toBeUndefined();
 
     // With room for three, the next read keeps them.
     const roomy = readerAt(() => NOON_20TH, 3);
     expect(await roomy.reader.portfolioTaps(profileId)).toEqual(expected);
-    expect((await roomy.rollups.get(profileId))?.videos).toEqual({
+    expect((await roomy.rollups.get(creatorRollupKey(profileId)))?.counts).toEqual({
       'tiktok:a': 1,
       'tiktok:b': 1,
       'tiktok:c': 1,
     });
+  });
+
+  /** A job's step record (a page view, an application, a hire), with or without the video of its `via`. */
+  const step = (
+    kind: 'applyPageView' | 'application' | 'hired',
+    jobId: string,
+    at: string,
+    { id = `req_${randomUUID()}`, videoId }: { id?: string; videoId?: string } = {},
+  ): FunnelRecord => ({
+    kind,
+    id,
+    at,
+    jobId,
+    platform: videoId === undefined ? null : 'tiktok',
+    videoId: videoId ?? null,
+  });
+  const applyTap = (jobId: string, videoId: string, at: string): FunnelRecord => ({
+    kind: 'applyTap',
+    id: `req_${randomUUID()}`,
+    at,
+    platform: 'tiktok',
+    videoId,
+    jobId,
+  });
+
+  it("a job's funnel: taps and page views add up per day, an application or a hire written again on a later day counts once", async () => {
+    const jobId = `job_${randomUUID()}`;
+    const published = new Date('2026-11-08T09:00:00.000Z');
+    // Before the job's publication nothing of it can be in the log: a record there is not read (the floor).
+    await deliver('2026-11-07', [applyTap(jobId, 'v1', '2026-11-07T10:00:00.000Z')]);
+    const tapped = applyTap(jobId, 'v1', '2026-11-09T10:00:00.000Z');
+    await deliver('2026-11-09', [
+      tapped,
+      applyTap(jobId, 'v1', '2026-11-09T11:00:00.000Z'),
+      step('applyPageView', jobId, '2026-11-09T10:00:01.000Z', { videoId: 'v1' }),
+      step('applyPageView', jobId, '2026-11-09T10:05:00.000Z'),
+      step('application', jobId, '2026-11-09T10:10:00.000Z', { id: 'app_1', videoId: 'v1' }),
+    ]);
+    await deliver('2026-11-10', [tapped]);
+    // The same application written again two days later (a retried request), then hired on the edge of the final
+    // day, and hired again after it (a status set back and forth): each counts once.
+    await deliver('2026-11-11', [
+      step('application', jobId, '2026-11-11T08:00:00.000Z', { id: 'app_1', videoId: 'v1' }),
+    ]);
+    await deliver('2026-11-18', [
+      step('hired', jobId, '2026-11-18T23:59:59.999Z', { id: 'app_1', videoId: 'v1' }),
+    ]);
+    await deliver('2026-11-19', [
+      step('hired', jobId, '2026-11-19T00:00:00.000Z', { id: 'app_1', videoId: 'v1' }),
+      step('application', jobId, '2026-11-19T09:00:00.000Z', { id: 'app_2' }),
+    ]);
+    const expected = {
+      jobId,
+      videos: [
+        { platform: 'tiktok', videoId: 'v1', applyTaps: 2, applyPageViews: 1, applications: 1, hired: 1 },
+      ],
+      totals: { applyTaps: 2, applyPageViews: 2, applications: 2, hired: 1 },
+    };
+    const { reader, rollups } = readerAt(() => NOON_20TH);
+    expect(await reader.jobFunnel(jobId, published)).toEqual(expected);
+    expect(await rollups.get(jobRollupKey(jobId))).toEqual({
+      rolledThrough: '2026-11-18',
+      counts: { 'applyTap tiktok:v1': 2, 'applyPageView tiktok:v1': 1, 'applyPageView -': 1 },
+      ids: { 'application tiktok:v1': ['app_1'], 'hired tiktok:v1': ['app_1'] },
+    });
+    // The rolled-up days are not read again; the recent hire of app_1 is the one in the item.
+    for (const dt of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-18']) await forget(dt);
+    expect(await reader.jobFunnel(jobId, published)).toEqual(expected);
   });
 });

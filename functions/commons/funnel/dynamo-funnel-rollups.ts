@@ -1,0 +1,42 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, unlessConditionFails } from '#shared/aws/dynamo.ts';
+import { funnelRollupKey } from '#shared/item-keys.ts';
+import type { Rollup, Rollups } from './funnel-rollup.ts';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The funnel rollups as items of the table: one per key, written by the funnel reads alone. */
+export class DynamoFunnelRollups extends DynamoTable implements Rollups {
+  async get(key: string): Promise<Rollup | undefined> {
+    const item = await this.getItem(funnelRollupKey(key));
+    if (!item || typeof item.rolledThrough !== 'string' || !isRecord(item.counts) || !isRecord(item.ids))
+      return undefined;
+    return {
+      rolledThrough: item.rolledThrough,
+      counts: item.counts as Record<string, number>,
+      ids: item.ids as Record<string, string[]>,
+    };
+  }
+
+  async advance(key: string, previous: Rollup | undefined, next: Rollup): Promise<boolean> {
+    const put = this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...funnelRollupKey(key),
+          rolledThrough: next.rolledThrough,
+          counts: next.counts,
+          ids: next.ids,
+        },
+        ...(previous
+          ? {
+              ConditionExpression: 'rolledThrough = :previous',
+              ExpressionAttributeValues: { ':previous': previous.rolledThrough },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+    return (await unlessConditionFails(put)) !== undefined;
+  }
+}
