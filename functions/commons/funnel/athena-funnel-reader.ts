@@ -7,7 +7,7 @@ import {
   videoOfName,
 } from './funnel-queries.ts';
 import type { FunnelReader, VideoCount } from './funnel-reader.ts';
-import { dayOf, type Rollups, rolledUpTally, type TallySince } from './funnel-rollup.ts';
+import { dayOf, type Rollups, rolledUpTally } from './funnel-rollup.ts';
 import { jobFunnelOfTally } from './job-funnel.ts';
 
 /** Runs one query over the funnel log's table: Athena in the cloud (`runAthenaQuery`), DuckDB locally. */
@@ -20,36 +20,27 @@ export type FunnelQueryRunner = (
 export const creatorRollupKey = (profileId: string): string => `CREATOR#${profileId}`;
 export const jobRollupKey = (jobId: string): string => `JOB#${jobId}`;
 
-const afterPrefix = (key: string): string => key.slice(key.indexOf('#') + 1);
-
 /**
  * The funnel's counts by Athena over the funnel log's Glue table (DuckDB over the same files locally), each key
  * read through its rollup (funnel-rollup.ts): a read counts the log after the key's last final day.
  */
 export class AthenaFunnelReader implements FunnelReader {
-  private readonly creatorTally: ReturnType<typeof rolledUpTally>;
-  private readonly jobTally: ReturnType<typeof rolledUpTally>;
+  private readonly read: ReturnType<typeof rolledUpTally>;
 
   constructor(
-    query: FunnelQueryRunner,
-    table: string,
+    private readonly query: FunnelQueryRunner,
+    private readonly table: string,
     rollups: Rollups,
     options: { readonly now?: () => number; readonly maxEntries?: number } = {},
   ) {
-    const creatorSince: TallySince = async (key, bounds) => {
-      const { sql, parameters } = portfolioTapsSinceQuery(table, afterPrefix(key), bounds);
-      return portfolioTallyOf(await query(sql, parameters));
-    };
-    const jobSince: TallySince = async (key, bounds) => {
-      const { sql, parameters } = jobFunnelSinceQuery(table, afterPrefix(key), bounds);
-      return jobTallyOf(await query(sql, parameters));
-    };
-    this.creatorTally = rolledUpTally(creatorSince, rollups, options);
-    this.jobTally = rolledUpTally(jobSince, rollups, options);
+    this.read = rolledUpTally(rollups, options);
   }
 
   async portfolioTaps(profileId: string): Promise<VideoCount[]> {
-    const { counts } = await this.creatorTally(creatorRollupKey(profileId));
+    const { counts } = await this.read(creatorRollupKey(profileId), async (bounds) => {
+      const { sql, parameters } = portfolioTapsSinceQuery(this.table, profileId, bounds);
+      return portfolioTallyOf(await this.query(sql, parameters));
+    });
     return Object.entries(counts)
       .flatMap(([name, count]) => {
         const video = videoOfName(name);
@@ -59,7 +50,15 @@ export class AthenaFunnelReader implements FunnelReader {
   }
 
   async jobFunnel(jobId: string, since: Date): Promise<JobFunnel> {
-    return jobFunnelOfTally(jobId, await this.jobTally(jobRollupKey(jobId), dayOf(since.getTime())));
+    const tally = await this.read(
+      jobRollupKey(jobId),
+      async (bounds) => {
+        const { sql, parameters } = jobFunnelSinceQuery(this.table, jobId, bounds);
+        return jobTallyOf(await this.query(sql, parameters));
+      },
+      dayOf(since.getTime()),
+    );
+    return jobFunnelOfTally(jobId, tally);
   }
 }
 

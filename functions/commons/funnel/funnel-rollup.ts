@@ -2,7 +2,7 @@ import { logger } from '#shared/observability.ts';
 
 /**
  * A key's funnel (a creator's taps, a job's funnel), rolled up by the key's own reads (docs/capacity.md, "a per-key
- * rollup kept by the reader"). Counting everything a key ever had means scanning the funnel log since its first
+ * rollup kept by the key's reads"). Counting everything a key ever had means scanning the funnel log since its first
  * record on each read. But a day is final once no record of it can still arrive, so each key has one item with its
  * tally through its last final day; a read counts the log only after that day and, when another day has become
  * final, moves the item forward by one conditional write.
@@ -71,11 +71,8 @@ export interface ReadBounds {
   readonly fromAt: string | undefined;
 }
 
-/** The log's tally of a key within `bounds`, split at `settledBefore`. */
-export type TallySince = (
-  key: string,
-  bounds: ReadBounds,
-) => Promise<{ readonly settled: Tally; readonly recent: Tally }>;
+/** The log's tally of one key within `bounds`, split at `settledBefore`. */
+export type TallySince = (bounds: ReadBounds) => Promise<{ readonly settled: Tally; readonly recent: Tally }>;
 
 /** `a` and `b` together: counts added, id sets united. */
 export const merged = (a: Tally, b: Tally): Tally => {
@@ -90,19 +87,19 @@ const entriesOf = (tally: Tally): number =>
   Object.keys(tally.counts).length + Object.values(tally.ids).reduce((sum, ids) => sum + ids.length, 0);
 
 /**
- * A key's whole tally read through its rollup. `floorDay` is the first day the key can have records (a job's
- * publication), if known: the first read starts there instead of at the log's beginning.
+ * Reads a key's whole tally through its rollup: `key` names the rollup item, `tallySince` counts the key's records
+ * in the log, and `floorDay` is the first day the key can have records (a job's publication), if known: the first
+ * read starts there instead of at the log's beginning.
  */
 export const rolledUpTally =
   (
-    tallySince: TallySince,
     rollups: Rollups,
     {
       now = Date.now,
       maxEntries = MAX_ROLLUP_ENTRIES,
     }: { readonly now?: () => number; readonly maxEntries?: number } = {},
   ) =>
-  async (key: string, floorDay?: string): Promise<Tally> => {
+  async (key: string, tallySince: TallySince, floorDay?: string): Promise<Tally> => {
     // Without its rollup (the table unreachable) a read counts from the floor, as before there was one.
     let unread = false;
     const rollup = await rollups.get(key).catch((error: unknown) => {
@@ -118,7 +115,7 @@ export const rolledUpTally =
           ? rolledFrom
           : floorDay
         : (rolledFrom ?? floorDay);
-    const { settled, recent } = await tallySince(key, {
+    const { settled, recent } = await tallySince({
       settledBefore: dayEnd(final),
       fromDay,
       fromAt: rollup ? dayEnd(rollup.rolledThrough) : undefined,
