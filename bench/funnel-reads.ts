@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
+import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
+import type { FunnelRecord } from '#funnel/funnel-record.ts';
+import { finalTapDay } from '#funnel/funnel-rollup.ts';
+import { startDynalite } from '../local/testing/dynalite.ts';
+import { funnelLogFiles } from '../local/testing/funnel-log-files.ts';
+import { median } from './median.ts';
+
+/**
+ * Funnel reads over a log of many days, before and after the key's rollup (functions/commons/funnel/funnel-rollup.ts):
+ * a key's first read counts every day of the log (a job's since its publication), a later one only the days after
+ * its final day. The log is files laid out as Firehose delivers them, one object a day of `tapsPerDay` taps on other
+ * creators' videos plus a day of each measured creator (a tap) and job (a tap, a page view, an application and the
+ * previous day's again), read by the local Athena (DuckDB); the rollup items are in dynalite. Each of `keys` creators
+ * and jobs is read once (timed: a first read) and then `laterReads` times (timed: later reads); the figures are the
+ * medians, and the days each read's query names.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** First and later reads of one kind of key (the medians), and their ratio. */
+export interface ReadTimes {
+  readonly firstReadMs: number;
+  readonly laterReadMs: number;
+  /** laterReadMs ÷ firstReadMs. */
+  readonly ratio: number;
+}
+
+export interface FunnelReadResult {
+  readonly days: number;
+  readonly tapsPerDay: number;
+  /** A creator's portfolio taps (counts). */
+  readonly creator: ReadTimes;
+  /** A job's funnel: taps and page views (counts), applications written again a day later (id sets). */
+  readonly job: ReadTimes;
+  /** Arrival days a first read's query reads, and a later one's. */
+  readonly daysRead: { readonly first: number; readonly later: number };
+  /** Whether every read answered the key's exact counts. */
+  readonly exact: boolean;
+}
+
+export const benchFunnelReads = async ({
+  days,
+  tapsPerDay,
+  keys = 3,
+  laterReads = 3,
+}: {
+  readonly days: number;
+  readonly tapsPerDay: number;
+  readonly keys?: number;
+  readonly laterReads?: number;
+}): Promise<FunnelReadResult> => {
+  const now = Date.now();
+  const log = await funnelLogFiles();
+  const dynamo = await startDynalite();
+  try {
+    const tableName = await dynamo.createTable('bench-rollups');
+    const profiles = Array.from({ length: keys }, () => `prof_${randomUUID()}`);
+    const jobs = Array.from({ length: keys }, () => `job_${randomUUID()}`);
+    const dayOf = (back: number) => new Date(now - back * DAY_MS).toISOString().slice(0, 10);
+    const video = { platform: 'tiktok', videoId: 'v-job' } as const;
+    const tap = (profileId: string, videoId: string, at: string): FunnelRecord => ({
+      kind: 'portfolioTap',
+      id: `req_${randomUUID()}`,
+      at,
+      platform: 'tiktok',
+      videoId,
+      profileId,
+    });
+    /** A day of a measured job: a tap, a page view, that day's application and the previous day's again. */
+    const jobDay = (jobId: string, back: number, at: string): FunnelRecord[] => [
+      { kind: 'applyTap', id: `req_${randomUUID()}`, at, ...video, jobId },
+      { kind: 'applyPageView', id: `req_${randomUUID()}`, at, ...video, jobId },
+      { kind: 'application', id: `app_${jobId}_${back}`, at, ...video, jobId },
+      ...(back < days - 1
+        ? [{ kind: 'application', id: `app_${jobId}_${back + 1}`, at, ...video, jobId } as const]
+        : []),
+    ];
+    for (let back = days - 1; back >= 0; back--) {
+      const day = dayOf(back);
+      const at = `${day}T12:00:00.000Z`;
+      const others = Array.from({ length: tapsPerDay }, (_, index) =>
+        tap(`prof_other_${index % 500}`, `v${index % 2_000}`, at),
+      );
+      // Each measured creator: one tap a day on its own video; each measured job: its day.
+      await log.deliver(day, [
+        ...others,
+        ...profiles.map((profileId) => tap(profileId, `mine-${profileId}`, at)),
+        ...jobs.flatMap((jobId) => jobDay(jobId, back, at)),
+      ]);
+    }
+    const reader = new AthenaFunnelReader(
+      log.query,
+      log.table,
+      new DynamoFunnelRollups(dynamo.documents, tableName),
+      { now: () => now },
+    );
+    let exact = true;
+    const published = new Date(now - days * DAY_MS);
+    const measure = async (
+      ids: readonly string[],
+      read: (id: string) => Promise<boolean>,
+    ): Promise<ReadTimes> => {
+      const timed = async (id: string): Promise<number> => {
+        const started = performance.now();
+        const right = await read(id);
+        const ms = performance.now() - started;
+        exact &&= right;
+        return ms;
+      };
+      const first: number[] = [];
+      const later: number[] = [];
+      for (const id of ids) {
+        first.push(await timed(id));
+        for (let again = 0; again < laterReads; again++) later.push(await timed(id));
+      }
+      const firstReadMs = median(first);
+      const laterReadMs = median(later);
+      return { firstReadMs, laterReadMs, ratio: laterReadMs / firstReadMs };
+    };
+    const creator = await measure(profiles, async (profileId) => {
+      const counts = await reader.portfolioTaps(profileId);
+      return counts.length === 1 && counts[0]?.count === days;
+    });
+    const job = await measure(jobs, async (jobId) => {
+      const { totals } = await reader.jobFunnel(jobId, published);
+      return (
+        totals.applyTaps === days &&
+        totals.applyPageViews === days &&
+        totals.applications === days &&
+        totals.hired === 0
+      );
+    });
+    const final = finalTapDay(now);
+    return {
+      days,
+      tapsPerDay,
+      creator,
+      job,
+      daysRead: {
+        first: days,
+        later: Array.from({ length: days }, (_, back) => dayOf(back)).filter((day) => day > final).length,
+      },
+      exact,
+    };
+  } finally {
+    await dynamo.close();
+    await log.close();
+  }
+};
+
+// `npx tsx bench/funnel-reads.ts [days] [tapsPerDay]` runs it alone and prints the result.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [days = '60', tapsPerDay = '20000'] = process.argv.slice(2);
+  console.log(await benchFunnelReads({ days: Number(days), tapsPerDay: Number(tapsPerDay) }));
+}
