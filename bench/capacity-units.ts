@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
+import { creatorFunnelStart } from '#funnel/creator-funnel-start.ts';
+import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import { applyLinkEvent } from '#links/apply-event.ts';
 import { dynamoLinkStores } from '#links/dynamo-link-stores.ts';
 import { LinkContext } from '#links/link-context.ts';
@@ -75,6 +77,8 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
       publisher: quietPublisher,
       publicBaseUrl: 'http://127.0.0.1:3000',
       clock: () => new Date('2026-11-22T00:00:00Z'),
+      // As the contra-events function is wired: a profile's first listing starts its funnel (one more write, once).
+      creatorFunnels: creatorFunnelStart(new DynamoFunnelRollups(dynamo.documents, tableName)),
     });
     const detail = (name: keyof typeof EVENTS) => sampleOf(EVENTS[name]).detail as Record<string, unknown>;
     const run = (name: keyof typeof EVENTS, override: Record<string, unknown> = {}) =>
@@ -88,6 +92,7 @@ export const measureEventUnits = async (): Promise<Record<string, UnitCost>> => 
         await deliveries.remember('tiktok', 'a-delivery-hash', now);
       }
     });
+    // The sample profile's first version: its first listing, so its funnel's start is written too.
     costs['Profile Updated'] = await run('profileUpdated');
     costs['Video Posted'] = await run('videoPosted');
     costs['Video Posted (repeat)'] = await run('videoPosted');

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '#events/fields.ts';
-import { AthenaFunnelReader, creatorRollupKey, jobRollupKey } from '#funnel/athena-funnel-reader.ts';
+import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
+import { creatorFunnelStart } from '#funnel/creator-funnel-start.ts';
 import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
-import { finalTapDay } from '#funnel/funnel-rollup.ts';
+import { creatorRollupKey, finalTapDay, jobRollupKey } from '#funnel/funnel-rollup.ts';
 import { type FunnelLogFiles, funnelLogFiles } from '../../local/testing/funnel-log-files.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { useDynalite } from '../support/shared-resource.ts';
@@ -299,5 +300,31 @@ describe("a creator's funnel rolled up by its reads", () => {
     // The rolled-up days are not read again; the recent hire of app_1 is the one in the item.
     for (const dt of ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-18']) await forget(dt);
     expect(await reader.jobFunnel(jobId, published)).toEqual(expected);
+  });
+
+  it("a creator's first read starts where its funnel started (its first listing), not at the log's beginning", async () => {
+    const profileId = `prof_${randomUUID()}`;
+    const { reader, rollups } = readerAt(() => NOON_20TH);
+    // Listed first on 2026-11-16 at 00:30: the floor leaves an hour for the clocks, so the 15th is counted too.
+    await creatorFunnelStart(rollups).firstListed(profileId, new Date('2026-11-16T00:30:00.000Z'));
+    expect(await rollups.get(creatorRollupKey(profileId))).toEqual({
+      rolledThrough: '2026-11-14',
+      counts: {},
+      ids: {},
+    });
+    // A record before the floor cannot exist for this profile; planted here, it shows the read never opens that day.
+    await deliver('2026-11-14', [tap(profileId, 'v1', '2026-11-14T10:00:00.000Z')]);
+    await deliver('2026-11-15', [tap(profileId, 'v1', '2026-11-15T23:45:00.000Z')]);
+    await deliver('2026-11-16', [tap(profileId, 'v1', '2026-11-16T10:00:00.000Z')]);
+    await deliver('2026-11-19', [tap(profileId, 'v1', '2026-11-19T10:00:00.000Z')]);
+    expect(await reader.portfolioTaps(profileId)).toEqual([{ platform: 'tiktok', videoId: 'v1', count: 3 }]);
+    expect(await rollups.get(creatorRollupKey(profileId))).toEqual({
+      rolledThrough: '2026-11-18',
+      counts: { 'tiktok:v1': 2 },
+      ids: {},
+    });
+    // A second first listing (a redelivery, a profile listed again) keeps the first floor and the tally.
+    await creatorFunnelStart(rollups).firstListed(profileId, new Date('2026-11-20T10:00:00.000Z'));
+    expect((await rollups.get(creatorRollupKey(profileId)))?.rolledThrough).toBe('2026-11-18');
   });
 });

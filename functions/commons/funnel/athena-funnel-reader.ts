@@ -7,7 +7,7 @@ import {
   videoOfName,
 } from './funnel-queries.ts';
 import type { FunnelReader, VideoCount } from './funnel-reader.ts';
-import { dayOf, type Rollups, rolledUpTally } from './funnel-rollup.ts';
+import { creatorRollupKey, dayOf, jobRollupKey, type Rollups, rolledUpTally } from './funnel-rollup.ts';
 import { jobFunnelOfTally } from './job-funnel.ts';
 
 /** Runs one query over the funnel log's table: Athena in the cloud (`runAthenaQuery`), DuckDB locally. */
@@ -15,10 +15,6 @@ export type FunnelQueryRunner = (
   sql: string,
   parameters: readonly string[],
 ) => Promise<(string | undefined)[][]>;
-
-/** The rollup keys of a creator and of a job (funnel-rollup.ts). */
-export const creatorRollupKey = (profileId: string): string => `CREATOR#${profileId}`;
-export const jobRollupKey = (jobId: string): string => `JOB#${jobId}`;
 
 /**
  * The funnel's counts by Athena over the funnel log's Glue table (DuckDB over the same files locally), each key

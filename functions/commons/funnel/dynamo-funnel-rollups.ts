@@ -39,4 +39,8 @@ export class DynamoFunnelRollups extends DynamoTable implements Rollups {
     );
     return (await unlessConditionFails(put)) !== undefined;
   }
+
+  async seed(key: string, rolledThrough: string): Promise<void> {
+    await this.putIfAbsent(funnelRollupKey(key), { rolledThrough, counts: {}, ids: {} });
+  }
 }

@@ -39,6 +39,10 @@ export const finalTapDay = (now: number): string =>
 /** The instant a day ends (the next day's first), as the log's `at` values are written. */
 export const dayEnd = (day: string): string => new Date(startOf(day) + DAY_MS).toISOString();
 
+/** The rollup keys of a creator and of a job. */
+export const creatorRollupKey = (profileId: string): string => `CREATOR#${profileId}`;
+export const jobRollupKey = (jobId: string): string => `JOB#${jobId}`;
+
 /** Counts and id sets, each under its entry's name (a video, a kind and a video). */
 export interface Tally {
   readonly counts: Readonly<Record<string, number>>;
@@ -59,6 +63,11 @@ export interface Rollups {
    * as exact: nothing to do).
    */
   advance(key: string, previous: Rollup | undefined, next: Rollup): Promise<boolean>;
+  /**
+   * Writes an empty tally through `rolledThrough` where the key has no item: a key known to have no record through
+   * that day (a creator before its first listing) is read from the next day on its first read.
+   */
+  seed(key: string, rolledThrough: string): Promise<void>;
 }
 
 /** Where a read's query starts and where it splits its rows. */

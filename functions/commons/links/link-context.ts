@@ -1,5 +1,6 @@
 import { EVENTS, type LinkChanged } from '#events/catalog.ts';
 import type { AccountRef } from '#events/fields.ts';
+import type { CreatorFunnelStart } from '#funnel/creator-funnel-start.ts';
 import type { EventPublisher } from '#shared/event-publisher.ts';
 import { instantKeyOfDate } from '#shared/instant.ts';
 import { count } from '#shared/observability.ts';
@@ -19,6 +20,8 @@ export interface LinkDependencies {
   readonly publisher: EventPublisher;
   readonly publicBaseUrl: string;
   readonly clock: () => Date;
+  /** Told of a profile's first listing ever, so that its funnel reads start there. @default none told */
+  readonly creatorFunnels?: CreatorFunnelStart;
 }
 
 /** The stores and announcements shared by every link use case. */
@@ -28,6 +31,7 @@ export class LinkContext {
   readonly profiles: ProfileStore;
   readonly jobs: JobStore;
   readonly publicBaseUrl: string;
+  readonly creatorFunnels: CreatorFunnelStart | undefined;
   private readonly publisher: EventPublisher;
   private readonly clock: () => Date;
 
@@ -40,6 +44,7 @@ export class LinkContext {
     this.publisher = dependencies.publisher;
     this.publicBaseUrl = dependencies.publicBaseUrl;
     this.clock = dependencies.clock;
+    this.creatorFunnels = dependencies.creatorFunnels;
   }
 
   now(): Date {

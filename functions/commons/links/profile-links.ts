@@ -39,20 +39,32 @@ const deleteClaims = (context: LinkContext, profileId: string, accounts: readonl
  * Profile Updated: claims on every account any version listed converge to the latest version (see
  * convergeToLatest). Costs one write per account, never per video: the videos learn of it through the fan-out.
  */
-export const applyProfileUpdated = (context: LinkContext, profile: ProfileUpdated): Promise<void> =>
-  convergeToLatest<ProfileRecord, AccountRef>({
+export const applyProfileUpdated = (context: LinkContext, profile: ProfileUpdated): Promise<void> => {
+  let funnelStarted = false;
+  return convergeToLatest<ProfileRecord, AccountRef>({
     describe: `profile ${profile.profileId}`,
     incoming: profile,
     listed: profile.linkedAccounts,
     sameRef: (a, b) => a.platform === b.platform && a.accountId === b.accountId,
     isFinal: (record) => record.deleted === true,
-    read: () => context.profiles.read(profile.profileId),
+    read: async () => {
+      const stored = await context.profiles.read(profile.profileId);
+      // A profile that never listed an account has no claim anywhere, so no tap has led to it: its funnel starts
+      // now, told before any claim of this version is written (once per listing attempt; the store keeps the first).
+      const neverListed = !stored || stored.everListed.length === 0;
+      if (neverListed && profile.linkedAccounts.length > 0 && !funnelStarted && context.creatorFunnels) {
+        await context.creatorFunnels.firstListed(profile.profileId, context.now());
+        funnelStarted = true;
+      }
+      return stored;
+    },
     replaceIfUnchanged: (expected, everListed) =>
       context.profiles.replaceIfUnchanged(profile, expected, everListed),
     addEverListed: (accounts) => context.profiles.addEverListed(profile.profileId, accounts),
     project: (accounts, record) => writeClaims(context, accounts, (account) => claimOf(record, account)),
     finalize: (accounts) => deleteClaims(context, profile.profileId, accounts),
   });
+};
 
 /** Profile Deleted: final, whatever its version. Every account any version listed loses the profile's claim. */
 export const applyProfileDeleted = async (context: LinkContext, deleted: ProfileDeleted): Promise<void> => {

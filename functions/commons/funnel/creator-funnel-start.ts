@@ -1,0 +1,23 @@
+import { creatorRollupKey, dayOf, type Rollups } from './funnel-rollup.ts';
+
+/**
+ * Where a creator's funnel starts: told when a profile lists an account for the first time ever, before any claim
+ * of it is written (no tap can lead to the profile before that), so that the creator's first funnel read counts the
+ * log from that day instead of from its beginning. A port of the funnel that the link use cases call.
+ */
+export interface CreatorFunnelStart {
+  firstListed(profileId: string, at: Date): Promise<void>;
+}
+
+/** Margin for the clocks of the link functions and the tap routes: the floor is the day of `at` less an hour. */
+const CLOCK_MARGIN_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Seeds the creator's rollup with an empty tally through the day before (`Rollups.seed`: only where there is no
+ * item, so a repeated or concurrent first listing changes nothing, and a profile listed before keeps its history).
+ */
+export const creatorFunnelStart = (rollups: Rollups): CreatorFunnelStart => ({
+  firstListed: (profileId, at) =>
+    rollups.seed(creatorRollupKey(profileId), dayOf(at.getTime() - CLOCK_MARGIN_MS - DAY_MS)),
+});
