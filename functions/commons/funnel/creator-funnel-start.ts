@@ -1,4 +1,4 @@
-import { creatorRollupKey, dayOf, type Rollups } from './funnel-rollup.ts';
+import { creatorRollupKey, dayBefore, dayOf, type Rollups } from './funnel-rollup.ts';
 
 /**
  * Where a creator's funnel starts: told when a profile lists an account for the first time ever, before any claim
@@ -11,7 +11,6 @@ export interface CreatorFunnelStart {
 
 /** Margin for the clocks of the link functions and the tap routes: the floor is the day of `at` less an hour. */
 const CLOCK_MARGIN_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /**
  * Seeds the creator's rollup with an empty tally through the day before (`Rollups.seed`: only where there is no
@@ -19,5 +18,5 @@ const DAY_MS = 86_400_000;
  */
 export const creatorFunnelStart = (rollups: Rollups): CreatorFunnelStart => ({
   firstListed: (profileId, at) =>
-    rollups.seed(creatorRollupKey(profileId), dayOf(at.getTime() - CLOCK_MARGIN_MS - DAY_MS)),
+    rollups.seed(creatorRollupKey(profileId), dayBefore(dayOf(at.getTime() - CLOCK_MARGIN_MS))),
 });

@@ -6,7 +6,10 @@ import type { Rollup, Rollups } from './funnel-rollup.ts';
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The funnel rollups as items of the table: one per key, written by the funnel reads alone. */
+/**
+ * The funnel rollups as items of the table: one per key, advanced by the funnel reads, seeded by a profile's first
+ * listing (creator-funnel-start.ts).
+ */
 export class DynamoFunnelRollups extends DynamoTable implements Rollups {
   async get(key: string): Promise<Rollup | undefined> {
     const item = await this.getItem(funnelRollupKey(key));
@@ -20,21 +23,14 @@ export class DynamoFunnelRollups extends DynamoTable implements Rollups {
   }
 
   async advance(key: string, previous: Rollup | undefined, next: Rollup): Promise<boolean> {
+    const { rolledThrough, counts, ids } = next;
+    if (!previous) return this.putIfAbsent(funnelRollupKey(key), { rolledThrough, counts, ids });
     const put = this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...funnelRollupKey(key),
-          rolledThrough: next.rolledThrough,
-          counts: next.counts,
-          ids: next.ids,
-        },
-        ...(previous
-          ? {
-              ConditionExpression: 'rolledThrough = :previous',
-              ExpressionAttributeValues: { ':previous': previous.rolledThrough },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        Item: { ...funnelRollupKey(key), rolledThrough, counts, ids },
+        ConditionExpression: 'rolledThrough = :previous',
+        ExpressionAttributeValues: { ':previous': previous.rolledThrough },
       }),
     );
     return (await unlessConditionFails(put)) !== undefined;

@@ -1,6 +1,6 @@
 import { PLATFORMS, type Platform, type VideoRef } from '#events/fields.ts';
-import { JOB_FUNNEL_KINDS, type JobFunnelKind } from './funnel-record.ts';
-import { EMPTY_TALLY, type ReadBounds, type Tally } from './funnel-rollup.ts';
+import { isJobFunnelKind, JOB_FUNNEL_KINDS, type JobFunnelKind } from './funnel-record.ts';
+import type { ReadBounds, Tally } from './funnel-rollup.ts';
 
 /**
  * The funnel's queries, in the SQL that Athena (Presto/Trino) and DuckDB both run over the funnel log's table
@@ -14,8 +14,8 @@ export interface FunnelQuery {
 }
 
 /** Which side of a rollup's boundary a row counts (funnel-rollup.ts). */
-export const SETTLED = 'settled';
-export const RECENT = 'recent';
+const SETTLED = 'settled';
+const RECENT = 'recent';
 
 /** The bounds of a read since a rollup, as SQL conditions and their parameters (after the key's own). */
 const boundsOf = (bounds: ReadBounds): { sql: string; parameters: string[] } => ({
@@ -144,9 +144,6 @@ export const videoTapsOf = (
   const count = (kind: string) => Number(rows.find(([rowKind]) => rowKind === kind)?.[1] ?? 0);
   return { portfolioTaps: count('portfolioTap'), applyTaps: count('applyTap') };
 };
-
-const isJobFunnelKind = (value: string | undefined): value is JobFunnelKind =>
-  (JOB_FUNNEL_KINDS as readonly (string | undefined)[]).includes(value);
 
 const isPlatform = (value: string | undefined): value is Platform =>
   (PLATFORMS as readonly (string | undefined)[]).includes(value);

@@ -42,6 +42,9 @@ export type JobStepKind = (typeof JOB_STEP_KINDS)[number];
 export const JOB_FUNNEL_KINDS = ['applyTap', ...JOB_STEP_KINDS] as const;
 export type JobFunnelKind = (typeof JOB_FUNNEL_KINDS)[number];
 
+export const isJobFunnelKind = (value: string | undefined): value is JobFunnelKind =>
+  (JOB_FUNNEL_KINDS as readonly (string | undefined)[]).includes(value);
+
 /** A step of a job's funnel as the handlers know it: the video is the `via`'s, if any. */
 export interface JobStep {
   readonly kind: JobStepKind;

@@ -31,6 +31,7 @@ export const MAX_ROLLUP_ENTRIES = 5_000;
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const startOf = (day: string): number => Date.parse(`${day}T00:00:00.000Z`);
 const dayAfter = (day: string): string => dayOf(startOf(day) + DAY_MS);
+export const dayBefore = (day: string): string => dayOf(startOf(day) - DAY_MS);
 
 /** The latest day (UTC, `YYYY-MM-DD`) whose records have all arrived at `now`. */
 export const finalTapDay = (now: number): string =>
@@ -118,12 +119,11 @@ export const rolledUpTally =
     });
     const final = finalTapDay(now());
     const rolledFrom = rollup ? dayAfter(rollup.rolledThrough) : undefined;
-    const fromDay =
-      rolledFrom !== undefined && floorDay !== undefined
-        ? rolledFrom > floorDay
-          ? rolledFrom
-          : floorDay
-        : (rolledFrom ?? floorDay);
+    // The later of the two bounds known (days compare as strings).
+    const fromDay = [rolledFrom, floorDay]
+      .filter((day) => day !== undefined)
+      .sort()
+      .at(-1);
     const { settled, recent } = await tallySince({
       settledBefore: dayEnd(final),
       fromDay,

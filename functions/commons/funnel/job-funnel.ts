@@ -2,7 +2,7 @@ import type { JobFunnel } from '#employers/routes.ts';
 import { viaText } from '#shared/via.ts';
 import { videoOfName } from './funnel-queries.ts';
 import type { JobStepCount } from './funnel-reader.ts';
-import { JOB_FUNNEL_KINDS, type JobFunnelKind } from './funnel-record.ts';
+import { isJobFunnelKind, type JobFunnelKind } from './funnel-record.ts';
 import type { Tally } from './funnel-rollup.ts';
 
 type Counts = JobFunnel['totals'];
@@ -38,9 +38,6 @@ export const jobFunnelOf = (jobId: string, counts: readonly JobStepCount[]): Job
   );
   return { jobId, videos: ordered, totals };
 };
-
-const isJobFunnelKind = (value: string): value is JobFunnelKind =>
-  (JOB_FUNNEL_KINDS as readonly string[]).includes(value);
 
 /**
  * A job's funnel from its tally (funnel-queries.ts `jobTallyOf`): entries named `<kind> <platform>:<videoId>` (or

@@ -36,7 +36,7 @@ export const jobKey = (jobId: string): ItemKey => entityKey('JOB', jobId);
 
 /**
  * A funnel key's tally through a final day (funnel/funnel-rollup.ts; `key` is `CREATOR#<profileId>` or
- * `JOB#<jobId>`): written by the funnel reads alone.
+ * `JOB#<jobId>`): advanced by the funnel reads; a creator's seeded empty on its profile's first listing.
  */
 export const funnelRollupKey = (key: string): ItemKey => entityKey('FUNNEL_ROLLUP', key);
 
