@@ -25,7 +25,7 @@ import { startFunnelLog } from './stack/funnel-log.ts';
 import { listenHttp, serveHttpApi } from './stack/http-api.ts';
 import { type LocalIam, startIam } from './stack/iam.ts';
 import { StackLifecycle } from './stack/lifecycle.ts';
-import { startMetrics } from './stack/metrics.ts';
+import { type LocalMetrics, startMetrics } from './stack/metrics.ts';
 import { startQueues } from './stack/queues.ts';
 import { seedSecrets } from './stack/secrets.ts';
 import { createTemplateTables, startStorage } from './stack/storage.ts';
@@ -130,6 +130,11 @@ export interface LocalStack {
   readonly iam: LocalIam;
   /** The template's alarms, evaluated, and the topics they notify. */
   readonly alarms: LocalAlarms;
+  /**
+   * What CloudWatch holds for the stack (functions' EMF, Lambda, API Gateway, SQS, Firehose's DataFreshness), on
+   * the alarm clock; the functions read it with GetMetricData (AWS_ENDPOINT_URL_CLOUDWATCH, the API origin).
+   */
+  readonly metrics: LocalMetrics;
   /** DynamoDB's TTL: the expired items of the template's TTL-enabled tables, deleted on a timer. */
   readonly ttl: TtlSweeper;
   /** What a secret signs with here (the first of a rotation list): `reelhire invoke` signs its samples so. */
@@ -196,7 +201,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // As Lambda would refuse the deploy: reservations that leave the account under 100 unreserved executions.
     checkAccountConcurrency(resources, env);
     const tableNames = await createTemplateTables(dynamo, resources);
-    const { firehose, athena } = await startFunnelLog(lifecycle, { resources, dataDir });
+    const activity = new ActivityLog();
+    const metrics = startMetrics({ activity, timeScale: options.alarmTimeScale ?? 1 });
+    const { firehose, athena } = await startFunnelLog(lifecycle, { resources, dataDir, metrics });
     const ttl = startTtlSweeper(lifecycle, {
       resources,
       client: dynamo.client,
@@ -208,8 +215,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (guard) dynamo.enforce((request) => guard.check(request));
     const secrets = seedSecrets({ resources, env, store: iam.secrets });
     const secretOf = (name: SecretName) => signingValueOf(secrets.values[name]);
-    const activity = new ActivityLog();
-    const metrics = startMetrics({ activity, timeScale: options.alarmTimeScale ?? 1 });
     const functionLog = options.functionLog ?? (() => undefined);
     const logs = new FunctionLogs();
     // Filled once the functions exist: their short names label the lines.
@@ -327,6 +332,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       logs,
       iam,
       alarms,
+      metrics,
       ttl,
       defaultedSecrets: secrets.defaulted,
       secretOf,

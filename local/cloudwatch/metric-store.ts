@@ -5,7 +5,8 @@ export interface MetricIdentity {
   readonly dimensions: Readonly<Record<string, string>>;
 }
 
-interface Datapoint {
+/** One published value and its instant (epoch ms on the metrics' clock). */
+export interface Datapoint {
   readonly at: number;
   readonly value: number;
 }
@@ -42,8 +43,11 @@ export class MetricStore {
 
   /** The values of a metric in [from, to). */
   values(metric: MetricIdentity, from: number, to: number): number[] {
-    return (this.series.get(keyOf(metric)) ?? [])
-      .filter((point) => point.at >= from && point.at < to)
-      .map((point) => point.value);
+    return this.points(metric, from, to).map((point) => point.value);
+  }
+
+  /** The datapoints of a metric in [from, to), in the order they were put. */
+  points(metric: MetricIdentity, from: number, to: number): Datapoint[] {
+    return (this.series.get(keyOf(metric)) ?? []).filter((point) => point.at >= from && point.at < to);
   }
 }

@@ -6,6 +6,7 @@ import { gzip } from 'node:zlib';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
 import { ofType } from '../cloudformation/intrinsics.ts';
+import type { MetricIdentity } from '../cloudwatch/metric-store.ts';
 import { arrayField, numberField, objectField, stringField } from '../json.ts';
 
 /** A DirectPut delivery stream to S3 as the template declares it. */
@@ -25,6 +26,11 @@ const DEFAULT_BUFFER_SECONDS = 300;
 /** PutRecord's limit on one record (1,000 KiB before base64). */
 const MAX_RECORD_BYTES = 1_024_000;
 const MAX_BATCH_RECORDS = 500;
+/**
+ * How often a stream holding records samples its DataFreshness. CloudWatch keeps Firehose's per minute; a
+ * sample a second lets a period's Maximum be the oldest age within a second, and tests wait seconds, not minutes.
+ */
+const FRESHNESS_SAMPLE_MS = 1_000;
 
 export const deliveryStreamsOf = (resources: readonly ResolvedResource[]): DeliveryStreamModel[] =>
   ofType(resources, 'AWS::KinesisFirehose::DeliveryStream').flatMap((resource) => {
@@ -63,15 +69,41 @@ export class FirehoseError extends Error {
   }
 }
 
+/**
+ * Where the streams publish their own CloudWatch metrics, and the clock those metrics keep (the stack's
+ * metrics: `LocalMetrics`).
+ */
+export interface FirehoseMetricSink {
+  /** Epoch ms on the metrics' clock: each record is stamped with it as it enters. */
+  now(): number;
+  put(metric: MetricIdentity, value: number): void;
+}
+
+/** Firehose's DeliveryToS3.DataFreshness of a stream: the age in seconds of its oldest record not delivered. */
+export const dataFreshnessMetric = (streamName: string): MetricIdentity => ({
+  namespace: 'AWS/Firehose',
+  metricName: 'DeliveryToS3.DataFreshness',
+  dimensions: { DeliveryStreamName: streamName },
+});
+
+interface BufferedRecord {
+  readonly data: Buffer;
+  /** When it entered the stream, on the metrics' clock. */
+  readonly enteredAt: number;
+}
+
 interface Buffered {
   readonly model: DeliveryStreamModel;
-  records: Buffer[];
+  records: BufferedRecord[];
 }
 
 /**
  * The template's delivery streams: records are buffered as Firehose buffers them (the template's interval) and
  * written as one object per flush under `<root>/<bucket>/<prefix>` — the local bucket the queries read. A flush
  * writes the object before it forgets the records (at-least-once, as Firehose). `flush()` delivers now.
+ *
+ * With a metric sink, each stream publishes DeliveryToS3.DataFreshness as Firehose does: sampled while it holds
+ * records, and at each delivery (0 when the delivery left it empty). An idle stream publishes nothing.
  */
 export class LocalDeliveryStreams {
   private readonly streams = new Map<string, Buffered>();
@@ -81,13 +113,13 @@ export class LocalDeliveryStreams {
   constructor(
     models: readonly DeliveryStreamModel[],
     readonly root: string,
+    private readonly metrics?: FirehoseMetricSink,
   ) {
     for (const model of models) {
       this.streams.set(model.name, { model, records: [] });
-      const timer = setInterval(() => void this.flush(model.name), model.bufferSeconds * 1000);
-      timer.unref();
-      this.timers.push(timer);
+      this.every(model.bufferSeconds * 1000, () => void this.flush(model.name));
     }
+    if (metrics) this.every(FRESHNESS_SAMPLE_MS, () => this.sampleFreshness());
   }
 
   /** The bucket's directory: where Athena's table (DuckDB locally) reads the stream's objects. */
@@ -99,7 +131,7 @@ export class LocalDeliveryStreams {
   putRecord(input: JsonObject): JsonObject {
     const stream = this.streamOf(input);
     const record = objectField(input, 'Record');
-    stream.records.push(this.dataOf(record));
+    stream.records.push(this.entering(this.dataOf(record)));
     return { RecordId: randomUUID(), Encrypted: false };
   }
 
@@ -112,7 +144,7 @@ export class LocalDeliveryStreams {
         `Records must hold 1 to ${MAX_BATCH_RECORDS} records.`,
       );
     const data = records.map((record) => this.dataOf(record));
-    stream.records.push(...data);
+    stream.records.push(...data.map((bytes) => this.entering(bytes)));
     return {
       FailedPutCount: 0,
       Encrypted: false,
@@ -143,7 +175,7 @@ export class LocalDeliveryStreams {
     const records = stream.records.slice(0, count);
     const at = new Date();
     const dir = join(this.root, model.bucket, expandPrefix(model.prefix, at));
-    const body = Buffer.concat(records);
+    const body = Buffer.concat(records.map((record) => record.data));
     const stamp = at.toISOString().replaceAll(/[:.]/g, '-');
     await mkdir(dir, { recursive: true });
     await writeFile(
@@ -151,6 +183,32 @@ export class LocalDeliveryStreams {
       model.gzip ? await gzipped(body) : body,
     );
     stream.records = stream.records.slice(count);
+    this.publishFreshness(stream);
+  }
+
+  private every(ms: number, task: () => void): void {
+    const timer = setInterval(task, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private entering(data: Buffer): BufferedRecord {
+    return { data, enteredAt: this.metrics?.now() ?? Date.now() };
+  }
+
+  private sampleFreshness(): void {
+    for (const stream of this.streams.values()) if (stream.records.length > 0) this.publishFreshness(stream);
+  }
+
+  /**
+   * The age of the oldest record still held (records put while a flush wrote stay), 0 for an empty stream; whole
+   * seconds rounded up, so that "older than this age has been delivered" never claims a record still held.
+   */
+  private publishFreshness(stream: Buffered): void {
+    if (!this.metrics) return;
+    const oldest = stream.records[0];
+    const ageMs = oldest ? this.metrics.now() - oldest.enteredAt : 0;
+    this.metrics.put(dataFreshnessMetric(stream.model.name), Math.max(0, Math.ceil(ageMs / 1000)));
   }
 
   private streamOf(input: JsonObject): Buffered {

@@ -1,5 +1,7 @@
 import { isJsonObject } from '#shared/json.ts';
 import { AthenaError, type LocalAthena } from '../athena/local-athena.ts';
+import { CLOUDWATCH_TARGET_PREFIX, handleCloudWatch } from '../cloudwatch/cloudwatch-endpoint.ts';
+import type { MetricStore } from '../cloudwatch/metric-store.ts';
 import { EventsError } from '../eventbridge/events-error.ts';
 import type { LocalEventBuses } from '../eventbridge/local-event-bus.ts';
 import { MAX_JSON_DEPTH } from '../eventbridge/put-events-request.ts';
@@ -45,12 +47,15 @@ export interface AwsJsonServices {
   readonly firehose?: LocalDeliveryStreams;
   /** Athena StartQueryExecution, GetQueryExecution, GetQueryResults. @default none */
   readonly athena?: LocalAthena;
+  /** CloudWatch GetMetricData over the stack's metrics. @default none: its calls are unknown operations */
+  readonly metrics?: MetricStore;
 }
 
 /**
- * The local AWS endpoints that share the API port: EventBridge PutEvents (AWS JSON 1.1), SQS (AWS JSON 1.0) and
- * Secrets Manager (AWS JSON 1.1), answering errors as the services do (`__type` and `message`; SQS also
- * `x-amzn-query-error`), so the SDKs raise their usual exceptions.
+ * The local AWS endpoints that share the API port: EventBridge PutEvents (AWS JSON 1.1), SQS (AWS JSON 1.0),
+ * Secrets Manager, Firehose and Athena (AWS JSON 1.1) and CloudWatch (AWS JSON 1.0), answering errors as the
+ * services do (`__type` and `message`; SQS and CloudWatch also `x-amzn-query-error`), so the SDKs raise their
+ * usual exceptions.
  */
 export const handleAwsJson = async (
   target: string,
@@ -59,7 +64,8 @@ export const handleAwsJson = async (
   signal: AbortSignal,
 ): Promise<AwsReply> => {
   const isSqs = target.startsWith(SQS_PREFIX);
-  const contentType = isSqs ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+  const isCloudWatch = target.startsWith(CLOUDWATCH_TARGET_PREFIX);
+  const contentType = isSqs || isCloudWatch ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
   const text = body.toString('utf8');
   // No AWS JSON request nests deeply; one that did would overflow the first recursive walk of it (a 500).
   if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
@@ -80,6 +86,7 @@ export const handleAwsJson = async (
     });
   }
   const request = isJsonObject(input) ? input : {};
+  if (services.metrics && isCloudWatch) return handleCloudWatch(target, request, services.metrics);
   try {
     if (target === `${EVENTS_PREFIX}PutEvents`)
       return reply(200, contentType, services.buses.putEvents(request));

@@ -28,10 +28,15 @@ const EXPLICIT: Record<Refusal['policyType'], string> = {
 
 /**
  * AWS's message for a refusal. `resource` is what the service names (most services the ARN; Secrets Manager the
- * SecretId as given); `action` as the service prints it (SQS prints it lower-cased).
+ * SecretId as given; CloudWatch, whose actions have no resource-level permissions, none: undefined); `action` as
+ * the service prints it (SQS prints it lower-cased).
  */
-export const accessDeniedMessage = (refusal: Refusal, action: string, resource: string): string => {
-  const head = `User: ${refusal.principalArn} is not authorized to perform: ${action} on resource: ${resource}`;
+export const accessDeniedMessage = (
+  refusal: Refusal,
+  action: string,
+  resource: string | undefined,
+): string => {
+  const head = `User: ${refusal.principalArn} is not authorized to perform: ${action}${resource === undefined ? '' : ` on resource: ${resource}`}`;
   switch (refusal.kind) {
     case 'explicit-deny':
       return `${head} with an explicit deny in ${EXPLICIT[refusal.policyType]}`;

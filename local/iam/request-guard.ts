@@ -5,6 +5,7 @@ import type { CredentialRegistry } from './credentials.ts';
 import { principalArnOf } from './principal.ts';
 import { type AthenaCatalog, athenaChecks } from './requests/athena-requests.ts';
 import type { AuthorizationCheck, CallChecks } from './requests/authorization-check.ts';
+import { cloudWatchChecks } from './requests/cloudwatch-requests.ts';
 import { dynamodbChecks, type TableKeys } from './requests/dynamodb-requests.ts';
 import { eventBridgeChecks } from './requests/eventbridge-requests.ts';
 import { firehoseChecks } from './requests/firehose-requests.ts';
@@ -50,6 +51,7 @@ const TARGET_PREFIXES: Readonly<Record<string, EnforcedService>> = {
   secretsmanager: 'secretsmanager',
   Firehose_20150804: 'firehose',
   AmazonAthena: 'athena',
+  GraniteServiceVersion20100801: 'cloudwatch',
 };
 
 /** The service and operation of an AWS JSON call from its X-Amz-Target (`AmazonSQS.SendMessage`). */
@@ -135,6 +137,8 @@ export class RequestGuard {
         return this.options.athena
           ? athenaChecks(operation, body, this.options.athena)
           : { unmapped: 'no local Athena' };
+      case 'cloudwatch':
+        return cloudWatchChecks(operation);
     }
   }
 

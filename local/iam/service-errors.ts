@@ -2,8 +2,15 @@ import type { AwsReply } from '../http/aws-json-endpoint.ts';
 import { accessDeniedMessage, type Refusal } from './access-denied.ts';
 import type { SignatureCheck } from './sigv4.ts';
 
-/** The AWS services whose local endpoints enforce IAM, by their SigV4 signing name. */
-export type EnforcedService = 'dynamodb' | 'sqs' | 'events' | 'secretsmanager' | 'firehose' | 'athena';
+/** The AWS services whose local endpoints enforce IAM, by their IAM prefix (CloudWatch signs as `monitoring`). */
+export type EnforcedService =
+  | 'dynamodb'
+  | 'sqs'
+  | 'events'
+  | 'secretsmanager'
+  | 'firehose'
+  | 'athena'
+  | 'cloudwatch';
 
 /**
  * How each service words an authorization or signature failure on its own protocol, so that the SDK raises
@@ -15,6 +22,9 @@ export type EnforcedService = 'dynamodb' | 'sqs' | 'events' | 'secretsmanager' |
  *   `x-amzn-query-error` code when one is sent; none is sent for AccessDenied so that it raises
  *   AccessDeniedException, as CONTRACT §9 requires. Signature failures carry the query code
  *   SignatureDoesNotMatch (InvalidClientTokenId for a bad token), the names SQS's query API used.
+ * - CloudWatch (AWS JSON 1.0, query compatible): as SQS, but AccessDenied carries its query code, so the SDK
+ *   raises `AccessDenied` as it does against CloudWatch, HTTP 403, and the message names no resource (its
+ *   actions have no resource-level permissions).
  */
 interface ServiceProtocol {
   readonly contentType: string;
@@ -22,6 +32,10 @@ interface ServiceProtocol {
   readonly accessDeniedStatus: number;
   readonly printedAction: (action: string) => string;
   readonly queryCodes?: Readonly<Record<SignatureCheckProblem, string>>;
+  /** The query code of AccessDenied, for a service whose SDK names the exception after it. */
+  readonly accessDeniedQueryCode?: string;
+  /** False when the service's AccessDenied message names no resource. @default true */
+  readonly namesResource?: boolean;
 }
 
 type SignatureCheckProblem = Extract<SignatureCheck, { valid: false }>['problem'];
@@ -36,6 +50,13 @@ const AWS_JSON_11: ServiceProtocol = {
   printedAction: (action) => action,
 };
 
+/** The signature failures' codes in the query APIs of SQS and CloudWatch. */
+const QUERY_SIGNATURE_CODES: Readonly<Record<SignatureCheckProblem, string>> = {
+  mismatch: 'SignatureDoesNotMatch',
+  expired: 'SignatureDoesNotMatch',
+  token: 'InvalidClientTokenId',
+};
+
 const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
   dynamodb: {
     contentType: 'application/x-amz-json-1.0',
@@ -48,16 +69,21 @@ const PROTOCOLS: Readonly<Record<EnforcedService, ServiceProtocol>> = {
     errorType: CORAL,
     accessDeniedStatus: 403,
     printedAction: (action) => action.toLowerCase(),
-    queryCodes: {
-      mismatch: 'SignatureDoesNotMatch',
-      expired: 'SignatureDoesNotMatch',
-      token: 'InvalidClientTokenId',
-    },
+    queryCodes: QUERY_SIGNATURE_CODES,
   },
   events: AWS_JSON_11,
   secretsmanager: AWS_JSON_11,
   firehose: AWS_JSON_11,
   athena: AWS_JSON_11,
+  cloudwatch: {
+    contentType: 'application/x-amz-json-1.0',
+    errorType: CORAL,
+    accessDeniedStatus: 403,
+    printedAction: (action) => action,
+    queryCodes: QUERY_SIGNATURE_CODES,
+    accessDeniedQueryCode: 'AccessDenied',
+    namesResource: false,
+  },
 };
 
 const reply = (
@@ -77,7 +103,14 @@ export const serviceAccessDeniedMessage = (
   refusal: Refusal,
   action: string,
   resource: string,
-): string => accessDeniedMessage(refusal, PROTOCOLS[service].printedAction(action), resource);
+): string => {
+  const protocol = PROTOCOLS[service];
+  return accessDeniedMessage(
+    refusal,
+    protocol.printedAction(action),
+    protocol.namesResource === false ? undefined : resource,
+  );
+};
 
 /** The service's AccessDenied answer for a refused call; `resource` as the service names it. */
 export const accessDeniedReply = (
@@ -88,10 +121,14 @@ export const accessDeniedReply = (
 ): AwsReply => {
   const protocol = PROTOCOLS[service];
   const message = serviceAccessDeniedMessage(service, refusal, action, resource);
-  return reply(protocol, protocol.accessDeniedStatus, {
-    __type: protocol.errorType('AccessDeniedException'),
-    Message: message,
-  });
+  return reply(
+    protocol,
+    protocol.accessDeniedStatus,
+    { __type: protocol.errorType('AccessDeniedException'), Message: message },
+    protocol.accessDeniedQueryCode
+      ? { 'x-amzn-query-error': `${protocol.accessDeniedQueryCode};Sender` }
+      : {},
+  );
 };
 
 /** The service's answer to a request signed with a function's key id but not with its secret or token. */

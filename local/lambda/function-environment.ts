@@ -3,7 +3,7 @@ import type { SessionCredentials } from '../iam/credentials.ts';
 import { LOCAL_REGION } from '../local-account.ts';
 
 export interface LocalEndpoints {
-  /** The API origin: HTTP routes and the AWS JSON endpoints (PutEvents, SQS, Secrets Manager). */
+  /** The API origin: HTTP routes and the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, CloudWatch…). */
   readonly apiUrl: string;
   readonly dynamoEndpoint: string;
   /** Firehose, when not the API origin's (a fault proxy in front of it). @default apiUrl */
@@ -68,6 +68,7 @@ export const functionEnvironment = (input: EnvironmentInput): Record<string, str
     AWS_ENDPOINT_URL_SECRETS_MANAGER: input.endpoints.apiUrl,
     AWS_ENDPOINT_URL_FIREHOSE: input.endpoints.firehoseEndpoint ?? input.endpoints.apiUrl,
     AWS_ENDPOINT_URL_ATHENA: input.endpoints.apiUrl,
+    AWS_ENDPOINT_URL_CLOUDWATCH: input.endpoints.apiUrl,
     AWS_LAMBDA_FUNCTION_NAME: input.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(input.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

@@ -61,7 +61,7 @@ export interface HttpApiInput
 /**
  * Serves the template's HTTP API routes (each invoking its function with an API Gateway payload v2, under the
  * stage's throttles and the function's resource policy) behind the template's CloudFront distribution when it
- * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, Firehose, Athena) behind the IAM guard, the stack's WebSub hub
+ * has one, the AWS JSON endpoints (PutEvents, SQS, Secrets Manager, Firehose, Athena, CloudWatch) behind the IAM guard, the stack's WebSub hub
  * and the runtime's own endpoints.
  * @returns the routes
  */
@@ -73,7 +73,14 @@ export const serveHttpApi = (http: LocalHttpServer, input: HttpApiInput): HttpRo
   const stage =
     input.resources.find((resource) => resource.type === 'AWS::ApiGatewayV2::Stage')?.identity.ref ??
     '$default';
-  const services = { buses, queues, secrets: iam.secrets, firehose: input.firehose, athena: input.athena };
+  const services = {
+    buses,
+    queues,
+    secrets: iam.secrets,
+    firehose: input.firehose,
+    athena: input.athena,
+    metrics: input.metrics.store,
+  };
 
   /** API Gateway invokes the function if its policy lets this route do so, and answers 500 when it cannot. */
   const invokeRoute: RouteInvoker = async (fn: LocalFunction, event, routeKey) => {

@@ -15,13 +15,16 @@ export interface MetricsInput {
 
 /**
  * The metrics CloudWatch would hold for the local stack: the functions' EMF lines (Powertools), Lambda's own
- * per-invocation metrics, the API's request metrics and the queues' and functions' gauges, sampled.
+ * per-invocation metrics, the API's request metrics, the queues' and functions' gauges, sampled, and what the
+ * services publish themselves (Firehose). The functions read them with GetMetricData on the API port.
  */
 export interface LocalMetrics {
   readonly store: MetricStore;
-  /** The alarm clock, in epoch ms. */
+  /** The alarm clock, in epoch ms: every datapoint's instant, and GetMetricData's times. */
   now(): number;
   readonly timeScale: number;
+  /** A datapoint a service publishes now (Firehose's DataFreshness). */
+  put(metric: MetricIdentity, value: number): void;
   /** A line a function wrote: its EMF metrics, if it is an EMF line. */
   fromLog(line: string): void;
   /** One answer of the HTTP API (AWS/ApiGateway Count, 4xx, 5xx, Latency). */
@@ -60,6 +63,7 @@ export const startMetrics = (input: MetricsInput): LocalMetrics => {
     store,
     now,
     timeScale: input.timeScale,
+    put,
     fromLog: (line) => {
       for (const datapoint of emfDatapointsOf(line)) put(datapoint.metric, datapoint.value);
     },

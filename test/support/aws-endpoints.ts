@@ -4,12 +4,15 @@ import { ActivityLog } from '../../local/activity-log.ts';
 import type { EventRule } from '../../local/eventbridge/bus-event.ts';
 import { LocalEventBuses } from '../../local/eventbridge/local-event-bus.ts';
 import { TargetDispatcher } from '../../local/eventbridge/target-dispatcher.ts';
-import { type AwsReply, handleAwsJson } from '../../local/http/aws-json-endpoint.ts';
+import { type AwsJsonServices, type AwsReply, handleAwsJson } from '../../local/http/aws-json-endpoint.ts';
 import { LocalHttpServer, problemReply } from '../../local/http/local-http-server.ts';
 import { QueueRegistry } from '../../local/sqs/queue-registry.ts';
 import { localClientConfig } from '../../local/testing/local-clients.ts';
 
-/** The local AWS JSON endpoints alone (PutEvents and SQS on one port), with the real SDK clients pointed at them. */
+/**
+ * The local AWS JSON endpoints alone (PutEvents and SQS on one port, Firehose and CloudWatch when given), with the
+ * real SDK clients pointed at them.
+ */
 export interface AwsEndpoints {
   readonly url: string;
   readonly queues: QueueRegistry;
@@ -24,6 +27,8 @@ export const startAwsEndpoints = async (
   options: {
     readonly busNames?: readonly string[];
     readonly rules?: (queues: QueueRegistry) => readonly EventRule[];
+    /** Firehose and CloudWatch, served on the same port when given. */
+    readonly services?: Pick<AwsJsonServices, 'firehose' | 'metrics'>;
     /** Sees each call as the endpoint gets it: its operation, the signal the server hands it, its reply. */
     readonly onCall?: (call: {
       readonly target: string;
@@ -50,7 +55,7 @@ export const startAwsEndpoints = async (
   );
   http.attach({
     aws: (_request, target, body, signal) => {
-      const reply = handleAwsJson(target, body, { buses, queues }, signal);
+      const reply = handleAwsJson(target, body, { buses, queues, ...options.services }, signal);
       options.onCall?.({ target, signal, reply });
       return reply;
     },
