@@ -3,19 +3,23 @@ import { pathToFileURL } from 'node:url';
 import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
 import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
-import { finalTapDay } from '#funnel/funnel-rollup.ts';
+import { endOf, finalTapHour, hourOf } from '#funnel/funnel-rollup.ts';
 import { startDynalite } from '../local/testing/dynalite.ts';
 import { funnelLogFiles } from '../local/testing/funnel-log-files.ts';
 import { median } from './median.ts';
 
 /**
  * Funnel reads over a log of many days, before and after the key's rollup (functions/commons/funnel/funnel-rollup.ts):
- * a key's first read counts every day of the log (a job's since its publication), a later one only the days after
- * its final day. The log is files laid out as Firehose delivers them, one object a day of `tapsPerDay` taps on other
+ * a key's first read counts every day of the log (a job's since its publication), a later one only the hours after
+ * its final hour. The log is files laid out as Firehose delivers them, one object a day of `tapsPerDay` taps on other
  * creators' videos plus a day of each measured creator (a tap) and job (a tap, a page view, an application and the
  * previous day's again), read by the local Athena (DuckDB); the rollup items are in dynalite. Each of `keys` creators
  * and jobs is read once (timed: a first read) and then `laterReads` times (timed: later reads); the figures are the
- * medians, and the days each read's query names.
+ * medians, and the objects each read's query opens.
+ *
+ * Then a viral creator: `tapsPerDay` taps an hour for the last 26 hours (the one under way included), one object an
+ * hour, read later by the clock alone (its final hour 25 h back) and with Firehose's report of its delivery a minute
+ * ago (delivery-watermark.ts).
  */
 
 const DAY_MS = 86_400_000;
@@ -35,11 +39,29 @@ export interface FunnelReadResult {
   readonly creator: ReadTimes;
   /** A job's funnel: taps and page views (counts), applications written again a day later (id sets). */
   readonly job: ReadTimes;
-  /** Arrival days a first read's query reads, and a later one's. */
+  /** Objects (a day each) a first read's query opens, and a later one's. */
   readonly daysRead: { readonly first: number; readonly later: number };
+  /** A viral creator's later reads: by the clock alone, and with Firehose's delivery report. */
+  readonly viral: ViralReads;
   /** Whether every read answered the key's exact counts. */
   readonly exact: boolean;
 }
+
+export interface ViralReads {
+  readonly hours: number;
+  readonly tapsPerHour: number;
+  /** Later reads by the clock alone (medians). */
+  readonly clockMs: number;
+  /** Later reads with the delivery report (medians). */
+  readonly deliveredMs: number;
+  /** deliveredMs ÷ clockMs. */
+  readonly ratio: number;
+  /** Hourly objects each later read opens. */
+  readonly hoursRead: { readonly clock: number; readonly delivered: number };
+}
+
+const HOUR_MS = 3_600_000;
+const VIRAL_HOURS = 26;
 
 export const benchFunnelReads = async ({
   days,
@@ -133,15 +155,62 @@ export const benchFunnelReads = async ({
         totals.hired === 0
       );
     });
-    const final = finalTapDay(now);
+    // Each day's object arrives in its hour 23; a later read opens those from its final hour's end.
+    const opened = (final: string, objects: readonly string[]) =>
+      objects.filter((hour) => hour >= hourOf(endOf(final))).length;
+    const dayObjects = Array.from({ length: days }, (_, back) => `${dayOf(back)}T23`);
+
+    // The hour under way has its taps so far; each earlier hour, its whole hour's.
+    const viralHours = Array.from({ length: VIRAL_HOURS }, (_, back) => hourOf(now - back * HOUR_MS));
+    const viralTap = (profileId: string, hour: string) =>
+      tap(
+        profileId,
+        'viral',
+        hour === hourOf(now) ? new Date(now - 1_000).toISOString() : `${hour}:30:00.000Z`,
+      );
+    const [byClock, byDelivery] = [`prof_${randomUUID()}`, `prof_${randomUUID()}`];
+    for (const hour of viralHours) {
+      const taps = [byClock, byDelivery].flatMap((profileId) =>
+        Array.from({ length: tapsPerDay }, () => viralTap(profileId, hour)),
+      );
+      await log.deliver(hour.slice(0, 10), taps, hour.slice(11, 13));
+    }
+    const delivered = now - 60_000;
+    const withReport = new AthenaFunnelReader(
+      log.query,
+      log.table,
+      new DynamoFunnelRollups(dynamo.documents, tableName),
+      { now: () => now, deliveredThrough: async () => delivered },
+    );
+    const viralReads = async (read: AthenaFunnelReader, profileId: string): Promise<number> => {
+      const times: number[] = [];
+      for (let again = 0; again <= laterReads; again++) {
+        const started = performance.now();
+        const [counts] = await read.portfolioTaps(profileId);
+        // The first read (all 26 hours) is not timed: it is the same for both.
+        if (again > 0) times.push(performance.now() - started);
+        exact &&= counts?.count === VIRAL_HOURS * tapsPerDay;
+      }
+      return median(times);
+    };
+    const clockMs = await viralReads(reader, byClock);
+    const deliveredMs = await viralReads(withReport, byDelivery);
     return {
       days,
       tapsPerDay,
       creator,
       job,
-      daysRead: {
-        first: days,
-        later: Array.from({ length: days }, (_, back) => dayOf(back)).filter((day) => day > final).length,
+      daysRead: { first: days, later: opened(finalTapHour(now), dayObjects) },
+      viral: {
+        hours: VIRAL_HOURS,
+        tapsPerHour: tapsPerDay,
+        clockMs,
+        deliveredMs,
+        ratio: deliveredMs / clockMs,
+        hoursRead: {
+          clock: opened(finalTapHour(now), viralHours),
+          delivered: opened(finalTapHour(now, delivered), viralHours),
+        },
       },
       exact,
     };

@@ -219,6 +219,14 @@ for (const [who, times] of [
     met: times.ratio <= 0.25 && funnelReads.exact,
   });
 }
+const { viral } = funnelReads;
+figures.push({
+  name: `funnel: a viral creator's later read with Firehose's delivery report ÷ by the clock alone (${viral.hours} hours of ${viral.tapsPerHour} taps)`,
+  value: viral.ratio,
+  unit: `${viral.deliveredMs.toFixed(0)} vs ${viral.clockMs.toFixed(0)} ms (medians); hourly objects opened ${viral.hoursRead.delivered} vs ${viral.hoursRead.clock}; counts ${funnelReads.exact ? 'exact' : '**not exact**'}`,
+  target: '≤ 0.25, exact',
+  met: viral.ratio <= 0.25 && funnelReads.exact,
+});
 
 step('cold init per function (fresh node process, median)');
 const cold = await measureColdInit(sizes.coldSamples);

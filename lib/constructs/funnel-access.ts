@@ -40,9 +40,8 @@ export const grantFunnelRecording = (stack: Stack, fn: ReelHireFunction, stage: 
     actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
     resourceArns: [streamArn(streamName), ...(count > 1 ? [streamArn(others)] : [])],
   });
-  fn.function.addEnvironment(FUNNEL_STREAM_VARIABLE, streamName);
+  nameStreams(fn, stage);
   if (count === 1) return;
-  fn.function.addEnvironment(FUNNEL_STREAM_COUNT_VARIABLE, String(count));
   Validations.of(fn.role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:firehose:<AWS::Region>:<AWS::AccountId>:deliverystream/${others}]`,
     reason:
@@ -50,9 +49,17 @@ export const grantFunnelRecording = (stack: Stack, fn: ReelHireFunction, stage: 
   });
 };
 
+/** The first stream's name and, when there are more, how many: a function derives the others' names. */
+const nameStreams = (fn: ReelHireFunction, stage: Stage): void => {
+  const count = funnelStreamNamesOf(stage).length;
+  fn.function.addEnvironment(FUNNEL_STREAM_VARIABLE, funnelStreamNameOf(stage));
+  if (count > 1) fn.function.addEnvironment(FUNNEL_STREAM_COUNT_VARIABLE, String(count));
+};
+
 /**
  * Athena queries in the funnel's workgroup, over its Glue table: Athena reads the log's objects and writes the
- * results with the caller's own permissions, so the role holds those too, on exactly those prefixes.
+ * results with the caller's own permissions, so the role holds those too, on exactly those prefixes. And the
+ * streams' delivery metric, which tells how recent a final hour can be.
  */
 export const grantFunnelQueries = (stack: Stack, fn: ReelHireFunction, stage: Stage): void => {
   const database = funnelDatabaseNameOf(stage);
@@ -92,6 +99,14 @@ export const grantFunnelQueries = (stack: Stack, fn: ReelHireFunction, stage: St
         'Athena reads the log’s objects and writes query results as the caller: those two prefixes only.',
     });
   }
+  // Firehose's report of what the streams have delivered (delivery-watermark.ts): GetMetricData names no resource.
+  grant(['cloudwatch:GetMetricData'], ['*']);
+  Validations.of(fn.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'cloudwatch:GetMetricData supports no resource-level permission; the function reads the funnel streams’ DataFreshness with it.',
+  });
+  nameStreams(fn, stage);
   fn.function.addEnvironment(FUNNEL_WORKGROUP_VARIABLE, funnelWorkGroupNameOf(stage));
   fn.function.addEnvironment(FUNNEL_TABLE_VARIABLE, `${database}.${FUNNEL_TABLE_NAME}`);
 };

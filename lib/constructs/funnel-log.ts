@@ -35,8 +35,13 @@ export const FUNNEL_BUFFER_MB = 64;
 /** The bucket's logical id: fixed, so the findings acknowledged below name it. */
 const FUNNEL_BUCKET_ID = 'FunnelLogBucket';
 
-/** Where the records land in the bucket, one partition per day (Athena prunes by `dt`). */
-export const FUNNEL_PREFIX = 'funnel/dt=!{timestamp:yyyy-MM-dd}/';
+/**
+ * Where the records land in the bucket, one partition per arrival hour (Athena prunes by `dt` and `hour`): a read
+ * after a key's rollup opens the hours since it, not whole days (docs/capacity.md, "final by delivery").
+ */
+export const FUNNEL_PREFIX = 'funnel/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/';
+/** The partition values of `hour` (Firehose's `HH`, UTC). */
+const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
 /** Where Athena writes query results (as the querying function's role). */
 export const FUNNEL_RESULTS_PREFIX = 'athena-results/';
 /** The log's columns as the Glue table declares them, each with the JSON key it reads (FunnelRecord's). */
@@ -142,7 +147,7 @@ export class FunnelLog extends Construct {
       tableInput: {
         name: props.tableName,
         tableType: 'EXTERNAL_TABLE',
-        // Partition projection: Athena derives the dt partitions from the query, no crawler or MSCK REPAIR.
+        // Partition projection: Athena derives the partitions from the query, no crawler or MSCK REPAIR.
         parameters: {
           classification: 'json',
           'projection.enabled': 'true',
@@ -151,9 +156,14 @@ export class FunnelLog extends Construct {
           'projection.dt.range': '2026-01-01,NOW',
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
-          'storage.location.template': `${location}dt=\${dt}/`,
+          'projection.hour.type': 'enum',
+          'projection.hour.values': HOURS.join(','),
+          'storage.location.template': `${location}dt=\${dt}/hour=\${hour}/`,
         },
-        partitionKeys: [{ name: 'dt', type: 'string' }],
+        partitionKeys: [
+          { name: 'dt', type: 'string' },
+          { name: 'hour', type: 'string' },
+        ],
         storageDescriptor: {
           location,
           columns: Object.keys(FUNNEL_COLUMNS).map((name) => ({ name, type: 'string' })),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
 import type { ResolvedResource } from '../cloudformation/intrinsics.ts';
@@ -16,6 +16,8 @@ export interface GlueTableModel {
   readonly prefix: string;
   /** Each column with the JSON key it reads (the SerDe's `mapping.<column>`, else its own name). */
   readonly columns: readonly { readonly name: string; readonly key: string }[];
+  /** The partition keys, in order: each a `<key>=<value>/` level of the objects' paths, as Hive lays them out. */
+  readonly partitionKeys: readonly string[];
 }
 
 export const glueTablesOf = (resources: readonly ResolvedResource[]): GlueTableModel[] =>
@@ -41,7 +43,10 @@ export const glueTablesOf = (resources: readonly ResolvedResource[]): GlueTableM
           },
         ];
       });
-    return [{ database, name, bucket: match[1] ?? '', prefix: match[2] ?? '', columns }];
+    const partitionKeys = arrayField(input ?? {}, 'PartitionKeys')
+      .filter(isJsonObject)
+      .flatMap((key) => stringField(key, 'Name') ?? []);
+    return [{ database, name, bucket: match[1] ?? '', prefix: match[2] ?? '', columns, partitionKeys }];
   });
 
 /** A workgroup and where it writes results (`s3://bucket/prefix/`), as the template declares it. */
@@ -81,14 +86,18 @@ interface Execution {
 const valueOfLiteral = (literal: string): string =>
   /^'.*'$/s.test(literal) ? literal.slice(1, -1).replaceAll("''", "'") : literal;
 
-const hasFiles = async (dir: string): Promise<boolean> =>
-  (await readdir(dir, { recursive: true }).catch(() => [])).some(
-    (name) => String(name).endsWith('.gz') || String(name).includes('.'),
+/** Whether any object lies where the table reads (`<key>=<value>/` per partition key, then the object). */
+const hasObjects = async (dir: string, partitionKeys: readonly string[]): Promise<boolean> => {
+  const levels = partitionKeys.map((key) => `${key}=[^/]+/`).join('');
+  const path = new RegExp(`^${levels}[^/]+$`);
+  return (await readdir(dir, { recursive: true }).catch(() => [])).some((name) =>
+    path.test(String(name).split(sep).join('/')),
   );
+};
 
 /**
  * Athena on this machine: StartQueryExecution runs the query at once in DuckDB, over the template's Glue tables
- * read from the local buckets (the Firehose streams' objects, `dt=` partitions from their paths); the
+ * read from the local buckets (the Firehose streams' objects, partitions from their paths); the
  * execution's state and rows are then read with GetQueryExecution and GetQueryResults as from Athena.
  */
 export class LocalAthena {
@@ -193,9 +202,13 @@ export class LocalAthena {
         const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
         const keys = table.columns.map(({ key }) => `${quoted(key)}: 'VARCHAR'`).join(', ');
         const named = table.columns.map(({ name, key }) => `"${key}" AS ${name}`).join(', ');
-        const source = (await hasFiles(dir))
-          ? `SELECT ${named}, dt FROM read_json(${quoted(join(dir, '**', '*'))}, format = 'newline_delimited', hive_partitioning = true, hive_types_autocast = false, columns = {${keys}})`
-          : `SELECT ${table.columns.map(({ name }) => `CAST(NULL AS VARCHAR) AS ${name}`).join(', ')}, CAST(NULL AS VARCHAR) AS dt WHERE false`;
+        const partitions = table.partitionKeys.map((key) => `, ${key}`).join('');
+        // One path level per partition key, as the projection's location template reads them: an object
+        // elsewhere under the prefix (another layout) is not in the table, on Athena either.
+        const objects = join(dir, ...table.partitionKeys.map((key) => `${key}=*`), '*');
+        const source = (await hasObjects(dir, table.partitionKeys))
+          ? `SELECT ${named}${partitions} FROM read_json(${quoted(objects)}, format = 'newline_delimited', hive_partitioning = true, hive_types_autocast = false, columns = {${keys}})`
+          : `SELECT ${[...table.columns.map(({ name }) => name), ...table.partitionKeys].map((name) => `CAST(NULL AS VARCHAR) AS ${name}`).join(', ')} WHERE false`;
         await connection.run(`CREATE SCHEMA IF NOT EXISTS "${table.database}"`);
         await connection.run(`CREATE OR REPLACE VIEW "${table.database}"."${table.name}" AS ${source}`);
       }

@@ -18,7 +18,7 @@ export const funnelView = async (athena: LocalAthena, query: URLSearchParams): P
     // The whole log, no rollup: what the functions' read would answer.
     const { sql, parameters } = jobFunnelSinceQuery(name, jobId, {
       settledBefore: '',
-      fromDay: undefined,
+      fromArrival: undefined,
       fromAt: undefined,
     });
     const { settled, recent } = jobTallyOf(await athena.query(sql, parameters));

@@ -10,7 +10,8 @@ import { LocalAthena } from '../athena/local-athena.ts';
 const BUCKET = 'funnel-bucket';
 
 /**
- * A funnel log of files laid out as Firehose delivers it (gzip JSON lines under `funnel/dt=<arrival day>/`) in a
+ * A funnel log of files laid out as Firehose delivers it (gzip JSON lines under `funnel/dt=<day>/hour=<HH>/`, the
+ * arrival's) in a
  * temporary directory, with the local Athena (DuckDB) over it as the Glue table `table`: for tests and benches of
  * the funnel's queries that need days of history no stack has delivered.
  */
@@ -26,24 +27,30 @@ export const funnelLogFiles = async (table = 'reelhire_test_funnel.funnel_log') 
         bucket: BUCKET,
         prefix: 'funnel/',
         columns: Object.entries(FUNNEL_COLUMNS).map(([column, key]) => ({ name: column, key })),
+        partitionKeys: ['dt', 'hour'],
       },
     ],
     root,
   );
   const dayDir = (dt: string) => join(root, BUCKET, 'funnel', `dt=${dt}`);
+  const hourDir = (dt: string, hour: string) => join(dayDir(dt), `hour=${hour}`);
   return {
     table,
     query: (sql: string, parameters: readonly string[]) => athena.query(sql, parameters),
-    /** One object of `records` delivered into arrival day `dt`. */
-    async deliver(dt: string, records: readonly FunnelRecord[]): Promise<void> {
-      await mkdir(dayDir(dt), { recursive: true });
+    /**
+     * One object of `records` delivered on arrival day `dt` in its hour `hour` (`HH`; by default the day's last, so
+     * that records of any time of that day may be in it: a record never arrives before its `at`).
+     */
+    async deliver(dt: string, records: readonly FunnelRecord[], hour = '23'): Promise<void> {
+      await mkdir(hourDir(dt, hour), { recursive: true });
       await writeFile(
-        join(dayDir(dt), `stream-${randomUUID()}.gz`),
+        join(hourDir(dt, hour), `stream-${randomUUID()}.gz`),
         gzipSync(records.map(funnelLine).join('')),
       );
     },
-    /** Removes the objects of arrival day `dt`. */
-    forget: (dt: string) => rm(dayDir(dt), { recursive: true, force: true }),
+    /** Removes the objects of arrival day `dt`, or of its hour `hour` only. */
+    forget: (dt: string, hour?: string) =>
+      rm(hour === undefined ? dayDir(dt) : hourDir(dt, hour), { recursive: true, force: true }),
     async close(): Promise<void> {
       athena.close();
       await rm(root, { recursive: true, force: true });

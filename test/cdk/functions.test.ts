@@ -8,6 +8,7 @@ import {
   FUNNEL_TABLE_VARIABLE,
   FUNNEL_WORKGROUP_VARIABLE,
 } from '#funnel/funnel-log.ts';
+import { FUNNEL_PUT_WITHIN_MS } from '#funnel/funnel-rollup.ts';
 import { secretIdVariable, VIEWER_JWKS_URL_VARIABLE } from '#shared/secret-names.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../lib/functions.ts';
 import { funnelStreamNameOf, logicalIds } from '../../lib/names.ts';
@@ -50,6 +51,13 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
     expect(prop(fn, 'Handler')).toBe('index.handler');
   });
 
+  it.runIf(spec.recordsFunnel)(
+    'puts its funnel records within the time a read allows them to enter Firehose after their `at`',
+    () => {
+      expect(spec.timeoutSeconds * 1000).toBeLessThanOrEqual(FUNNEL_PUT_WITHIN_MS);
+    },
+  );
+
   it('reserves the concurrency the capacity plan gives it', () => {
     expect(prop(fn, 'ReservedConcurrentExecutions')).toBe(spec.reservedConcurrency);
   });
@@ -63,7 +71,9 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
       ...spec.secrets.map(secretIdVariable),
       ...(spec.verifiesViewerTokens ? [VIEWER_JWKS_URL_VARIABLE] : []),
       ...(spec.recordsFunnel ? [FUNNEL_STREAM_VARIABLE] : []),
-      ...(spec.queriesFunnel ? [FUNNEL_WORKGROUP_VARIABLE, FUNNEL_TABLE_VARIABLE] : []),
+      ...(spec.queriesFunnel
+        ? [FUNNEL_WORKGROUP_VARIABLE, FUNNEL_TABLE_VARIABLE, FUNNEL_STREAM_VARIABLE]
+        : []),
       ...(spec.queues ?? []).map((use) => use.variable),
     ];
     expect(Object.keys(environment).sort()).toEqual([...new Set(expected)].sort());
@@ -72,7 +82,9 @@ describe.each(FUNCTION_ENTRIES)('function %s', (name, spec) => {
     // The front door (test/cdk/front-door.test.ts).
     expect(resolve(environment.PUBLIC_BASE_URL)).toMatch(/^https:\/\/FrontDoorDistribution\w+\.DomainName$/);
     expect(environment.REELHIRE_STAGE).toBe('dev');
-    if (spec.recordsFunnel) expect(environment[FUNNEL_STREAM_VARIABLE]).toBe(funnelStreamNameOf('dev'));
+    // A function that reads the funnel names the streams too: it reads their delivery metric.
+    if (spec.recordsFunnel || spec.queriesFunnel)
+      expect(environment[FUNNEL_STREAM_VARIABLE]).toBe(funnelStreamNameOf('dev'));
     if (spec.queriesFunnel) expect(environment[FUNNEL_TABLE_VARIABLE]).toBe('reelhire_dev_funnel.funnel_log');
     expect(environment.POWERTOOLS_SERVICE_NAME).toBe(name);
     expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe('ReelHire');

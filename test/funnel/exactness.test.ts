@@ -83,7 +83,7 @@ describe('funnel exactness', () => {
     );
     const first = objects[0];
     if (!first) throw new Error('nothing delivered');
-    const later = join(bucket, 'funnel', 'dt=2099-01-01');
+    const later = join(bucket, 'funnel', 'dt=2099-01-01', 'hour=00');
     await mkdir(later, { recursive: true });
     await copyFile(join(first.parentPath, first.name), join(later, `redelivered-${first.name}`));
 

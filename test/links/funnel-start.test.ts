@@ -50,11 +50,11 @@ describe('the start of a creator funnel', () => {
     await applyLinkEvent(links, 'Profile Updated', profile('nova', 1, []));
     expect(await floorOf('nova')).toBeUndefined();
     await applyLinkEvent(links, 'Profile Updated', profile('nova', 2, ['acct-nova']));
-    expect(await floorOf('nova')).toBe('2026-06-09');
+    expect(await floorOf('nova')).toBe('2026-06-10T10');
     now = new Date('2026-06-20T12:00:00Z');
     await applyLinkEvent(links, 'Profile Updated', profile('nova', 3, ['acct-nova', 'acct-nova-2']));
     await applyLinkEvent(links, 'Profile Updated', profile('nova', 2, ['acct-nova']));
-    expect(await floorOf('nova')).toBe('2026-06-09');
+    expect(await floorOf('nova')).toBe('2026-06-10T10');
   });
 
   it('sets no start for a profile that listed accounts before it was told (its history is read whole)', async () => {

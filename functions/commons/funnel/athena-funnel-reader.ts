@@ -7,7 +7,7 @@ import {
   videoOfName,
 } from './funnel-queries.ts';
 import type { FunnelReader, VideoCount } from './funnel-reader.ts';
-import { creatorRollupKey, dayOf, jobRollupKey, type Rollups, rolledUpTally } from './funnel-rollup.ts';
+import { creatorRollupKey, jobRollupKey, type Rollups, rolledUpTally } from './funnel-rollup.ts';
 import { jobFunnelOfTally } from './job-funnel.ts';
 
 /** Runs one query over the funnel log's table: Athena in the cloud (`runAthenaQuery`), DuckDB locally. */
@@ -18,7 +18,7 @@ export type FunnelQueryRunner = (
 
 /**
  * The funnel's counts by Athena over the funnel log's Glue table (DuckDB over the same files locally), each key
- * read through its rollup (funnel-rollup.ts): a read counts the log after the key's last final day.
+ * read through its rollup (funnel-rollup.ts): a read counts the log after the key's last final hour.
  */
 export class AthenaFunnelReader implements FunnelReader {
   private readonly read: ReturnType<typeof rolledUpTally>;
@@ -27,7 +27,7 @@ export class AthenaFunnelReader implements FunnelReader {
     private readonly query: FunnelQueryRunner,
     private readonly table: string,
     rollups: Rollups,
-    options: { readonly now?: () => number; readonly maxEntries?: number } = {},
+    options: Parameters<typeof rolledUpTally>[1] = {},
   ) {
     this.read = rolledUpTally(rollups, options);
   }
@@ -47,12 +47,12 @@ export class AthenaFunnelReader implements FunnelReader {
 
   async jobFunnel(jobId: string, since: Date): Promise<JobFunnel> {
     const tally = await this.read(
-      jobRollupKey(jobId),
+      jobRollupKey(jobId, since),
       async (bounds) => {
         const { sql, parameters } = jobFunnelSinceQuery(this.table, jobId, bounds);
         return jobTallyOf(await this.query(sql, parameters));
       },
-      dayOf(since.getTime()),
+      since.getTime(),
     );
     return jobFunnelOfTally(jobId, tally);
   }

@@ -4,8 +4,8 @@ import type { ReadBounds, Tally } from './funnel-rollup.ts';
 
 /**
  * The funnel's queries, in the SQL that Athena (Presto/Trino) and DuckDB both run over the funnel log's table
- * (columns kind, id, at, platform, videoid, profileid, jobid; partition dt). Values are bound as positional
- * parameters (`?`), never spliced into the text.
+ * (columns kind, id, at, platform, videoid, profileid, jobid; partitions dt and hour, the arrival's). Values are
+ * bound as positional parameters (`?`), never spliced into the text.
  */
 
 export interface FunnelQuery {
@@ -17,12 +17,15 @@ export interface FunnelQuery {
 const SETTLED = 'settled';
 const RECENT = 'recent';
 
-/** The bounds of a read since a rollup, as SQL conditions and their parameters (after the key's own). */
-const boundsOf = (bounds: ReadBounds): { sql: string; parameters: string[] } => ({
-  sql: `${bounds.fromAt === undefined ? '' : ' AND "at" >= ?'}${bounds.fromDay === undefined ? '' : ' AND dt >= ?'}`,
+/**
+ * The bounds of a read since a rollup, as SQL conditions and their parameters (after the key's own): the arrival
+ * partitions from `fromArrival` on (Athena opens no object before it), the records from `fromAt` on.
+ */
+const boundsOf = ({ fromAt, fromArrival }: ReadBounds): { sql: string; parameters: string[] } => ({
+  sql: `${fromAt === undefined ? '' : ' AND "at" >= ?'}${fromArrival === undefined ? '' : ' AND (dt > ? OR (dt = ? AND hour >= ?))'}`,
   parameters: [
-    ...(bounds.fromAt === undefined ? [] : [bounds.fromAt]),
-    ...(bounds.fromDay === undefined ? [] : [bounds.fromDay]),
+    ...(fromAt === undefined ? [] : [fromAt]),
+    ...(fromArrival === undefined ? [] : [fromArrival.dt, fromArrival.dt, fromArrival.hour]),
   ],
 });
 
@@ -30,7 +33,7 @@ const PART = `CASE WHEN "at" < ? THEN '${SETTLED}' ELSE '${RECENT}' END`;
 
 /**
  * A creator's portfolio taps per video within `bounds`, each row marked `settled` or `recent`. A tap's records
- * share its `at`, so its id falls on one side. `dt`, the arrival day, is never before the tap's day.
+ * share its `at`, so its id falls on one side. The arrival hour (`dt`, `hour`) is never before the tap's.
  */
 export const portfolioTapsSinceQuery = (
   table: string,
@@ -50,7 +53,7 @@ const ID_KINDS: readonly JobFunnelKind[] = ['application', 'hired'];
 /**
  * A job's counts per kind and video within `bounds` (no video: a step without `via`), each row marked `settled`
  * or `recent`; for applications and hires one row per application id (the `appid` column), since those do not add
- * up per day. A job's read never starts before its publication (`bounds.fromDay`).
+ * up per hour. A job's read never starts before its publication (`bounds.fromArrival`).
  */
 export const jobFunnelSinceQuery = (table: string, jobId: string, bounds: ReadBounds): FunnelQuery => {
   const since = boundsOf(bounds);
