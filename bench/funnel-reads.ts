@@ -220,6 +220,33 @@ export const benchFunnelReads = async ({
   }
 };
 
+/** The figures `npm run bench` reports: each later read against the first, and the viral read's two finals. */
+export const funnelReadFigures = (result: FunnelReadResult) => {
+  const exactly = result.exact ? 'exact' : '**not exact**';
+  const { viral } = result;
+  return [
+    ...(
+      [
+        ["a creator's", result.creator],
+        ["a job's", result.job],
+      ] as const
+    ).map(([who, times]) => ({
+      name: `funnel: ${who} later read ÷ first read (the rollup keeps the final hours; local Athena = DuckDB)`,
+      value: times.ratio,
+      unit: `${times.laterReadMs.toFixed(0)} vs ${times.firstReadMs.toFixed(0)} ms (medians); daily objects opened ${result.daysRead.later} vs ${result.daysRead.first}; counts ${exactly} on every read`,
+      target: '≤ 0.25, exact',
+      met: times.ratio <= 0.25 && result.exact,
+    })),
+    {
+      name: `funnel: a viral creator's later read with Firehose's delivery report ÷ by the clock alone (${viral.hours} hours of ${viral.tapsPerHour} taps)`,
+      value: viral.ratio,
+      unit: `${viral.deliveredMs.toFixed(0)} vs ${viral.clockMs.toFixed(0)} ms (medians); hourly objects opened ${viral.hoursRead.delivered} vs ${viral.hoursRead.clock}; counts ${exactly}`,
+      target: '≤ 0.25, exact',
+      met: viral.ratio <= 0.25 && result.exact,
+    },
+  ];
+};
+
 // `npx tsx bench/funnel-reads.ts [days] [tapsPerDay]` runs it alone and prints the result.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [days = '60', tapsPerDay = '20000'] = process.argv.slice(2);

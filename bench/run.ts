@@ -21,7 +21,7 @@ import {
   reelhireCost,
   TIKTOK_MONTHLY_VIDEO_POSTED_MILLIONS,
 } from './cost-model.ts';
-import { benchFunnelReads } from './funnel-reads.ts';
+import { benchFunnelReads, funnelReadFigures } from './funnel-reads.ts';
 import { benchFunnelTaps } from './funnel-taps.ts';
 import { benchPipeline } from './pipeline.ts';
 import { PRICES } from './prices.ts';
@@ -207,26 +207,7 @@ const funnelReads = await benchFunnelReads({
   days: sizes.creatorLogDays,
   tapsPerDay: sizes.creatorTapsPerDay,
 });
-for (const [who, times] of [
-  ["a creator's", funnelReads.creator],
-  ["a job's", funnelReads.job],
-] as const) {
-  figures.push({
-    name: `funnel: ${who} later read ÷ first read (the rollup keeps the final days; local Athena = DuckDB)`,
-    value: times.ratio,
-    unit: `${times.laterReadMs.toFixed(0)} vs ${times.firstReadMs.toFixed(0)} ms (medians); arrival days read ${funnelReads.daysRead.later} vs ${funnelReads.daysRead.first}; counts ${funnelReads.exact ? 'exact' : '**not exact**'} on every read`,
-    target: '≤ 0.25, exact',
-    met: times.ratio <= 0.25 && funnelReads.exact,
-  });
-}
-const { viral } = funnelReads;
-figures.push({
-  name: `funnel: a viral creator's later read with Firehose's delivery report ÷ by the clock alone (${viral.hours} hours of ${viral.tapsPerHour} taps)`,
-  value: viral.ratio,
-  unit: `${viral.deliveredMs.toFixed(0)} vs ${viral.clockMs.toFixed(0)} ms (medians); hourly objects opened ${viral.hoursRead.delivered} vs ${viral.hoursRead.clock}; counts ${funnelReads.exact ? 'exact' : '**not exact**'}`,
-  target: '≤ 0.25, exact',
-  met: viral.ratio <= 0.25 && funnelReads.exact,
-});
+figures.push(...funnelReadFigures(funnelReads));
 
 step('cold init per function (fresh node process, median)');
 const cold = await measureColdInit(sizes.coldSamples);

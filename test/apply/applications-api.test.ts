@@ -5,6 +5,7 @@ import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
+import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 import { applicationsApiOver } from './applications-api.ts';
@@ -132,6 +133,33 @@ describe('POST /jobs/{jobId}/applications', () => {
     const response = await handle(applyRequest(jobId, token, JSON.stringify({ via: videos[1] })));
     expect(response.statusCode).toBe(201);
     expect(publisher.events[0]?.detail).toMatchObject({ via: videos[1] });
+  });
+
+  it("writes the application to the funnel log again on a repeat, stamped with the repeat's own time", async () => {
+    const { jobId, token } = await openJobAndViewer();
+    const funnel = new RecordingFunnelLog();
+    const handle = applicationsApiOver(dynamo, tableName, {
+      secret: SECRET,
+      publisher: new RecordingPublisher(),
+      funnel,
+    });
+    const at = async (time: string) => {
+      const request = applyRequest(jobId, token);
+      return handle({
+        ...request,
+        requestContext: { ...request.requestContext, timeEpoch: Date.parse(time) },
+      });
+    };
+    // The log refuses the first: the application is kept, the answer is 503, and the repeat writes it.
+    funnel.refusing = true;
+    expectProblem(await at('2026-11-20T10:59:50.000Z'), 503);
+    funnel.refusing = false;
+    expect((await at('2026-11-20T11:20:00.000Z')).statusCode).toBe(200);
+    // Not the stored submission's time: a record enters the log within seconds of its `at`, which the funnel's
+    // reads rely on to call an hour final (functions/commons/funnel/funnel-rollup.ts).
+    expect(funnel.records).toEqual([
+      expect.objectContaining({ kind: 'application', jobId, at: '2026-11-20T11:20:00.000Z' }),
+    ]);
   });
 
   it('answers a repeat with 200 and the same body, publishing nothing more', async () => {

@@ -272,19 +272,28 @@ describe('hires and the job funnel (CONTRACT §8)', () => {
     const application = await world.apply({ employerId: 'emp_hires' }, via);
     const { applicationId, jobId } = application;
     const key = keyOf('emp_hires');
-    const hire = () =>
-      call('POST', `/employer/applications/${applicationId}/status`, key, { body: { status: 'hired' } });
+    /** The status change as API Gateway would pass it at `time`. */
+    const hire = (time: string) => {
+      const request = bearerRequest('POST', `/employer/applications/${applicationId}/status`, key, {
+        body: JSON.stringify({ status: 'hired' }),
+      });
+      return handle({
+        ...request,
+        requestContext: { ...request.requestContext, timeEpoch: Date.parse(time) },
+      });
+    };
 
-    // The log refuses: the change is made, the answer is 503, and the retry writes the hire.
+    // The log refuses: the change is made, the answer is 503, and the retry writes the hire, stamped with the
+    // retry's own time (a record enters the log within seconds of its `at`, which the funnel's reads rely on).
     funnel.refusing = true;
-    expectProblem(await hire(), 503);
+    expectProblem(await hire('2026-11-20T10:59:50.000Z'), 503);
     funnel.refusing = false;
-    expect((await hire()).statusCode).toBe(200);
-    expect((await hire()).statusCode).toBe(200);
+    expect((await hire('2026-11-20T11:20:00.000Z')).statusCode).toBe(200);
+    expect((await hire('2026-11-20T11:21:00.000Z')).statusCode).toBe(200);
     const hires = funnel.records.filter((record) => record.kind === 'hired' && record.id === applicationId);
     expect(hires).toEqual([
-      { kind: 'hired', id: applicationId, at: expect.any(String), jobId, ...via },
-      { kind: 'hired', id: applicationId, at: expect.any(String), jobId, ...via },
+      { kind: 'hired', id: applicationId, at: '2026-11-20T11:20:00.000Z', jobId, ...via },
+      { kind: 'hired', id: applicationId, at: '2026-11-20T11:21:00.000Z', jobId, ...via },
     ]);
 
     const funnelOf = (employer: string) => call('GET', `/employer/jobs/${jobId}/funnel`, keyOf(employer));

@@ -5,7 +5,15 @@ import type { FunnelLog } from '#funnel/funnel-log.ts';
 import { APPLY_LIMITS_IN_WORDS } from '#shared/apply-limits.ts';
 import type { EntityReader } from '#shared/entities.ts';
 import { hotKeyReads } from '#shared/hot-reads.ts';
-import { type HttpRequest, type HttpResponse, header, json, problem, withHeaders } from '#shared/http.ts';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  header,
+  json,
+  problem,
+  requestTime,
+  withHeaders,
+} from '#shared/http.ts';
 import { answeringFailures, dispatchHttp, type Routes, withBody } from '#shared/http-dispatch.ts';
 import { jobStatus } from '#shared/job-status.ts';
 import { videoOfVia } from '#shared/via.ts';
@@ -71,8 +79,15 @@ const apply = async (
       const { applicationId, status } = outcome.application;
       if (outcome.kind === 'submitted') {
         // Recorded on a repeat too: a record lost with a failed answer is written when the viewer tries again.
-        const { submittedAt, via } = outcome.application;
-        await deps.funnel.recordStep({ kind: 'application', id: applicationId, at: submittedAt, jobId, via });
+        // Its `at` is this request's (not the stored submission's): a record enters the log within seconds of its
+        // `at`, which is what lets a funnel read call an hour final (funnel-rollup.ts `FUNNEL_PUT_WITHIN_MS`).
+        await deps.funnel.recordStep({
+          kind: 'application',
+          id: applicationId,
+          at: requestTime(request),
+          jobId,
+          via: outcome.application.via,
+        });
       }
       const body: z.input<typeof ApplicationAccepted> = { applicationId, jobId, status };
       return json(outcome.kind === 'submitted' && outcome.isNew ? 201 : 200, body, NO_STORE);
@@ -100,7 +115,7 @@ const applyPageOf = async (
   await deps.funnel.recordStep({
     kind: 'applyPageView',
     id: request.requestContext.requestId,
-    at: new Date(request.requestContext.timeEpoch).toISOString(),
+    at: requestTime(request),
     jobId,
     via: videoOfVia(request.queryStringParameters?.via),
   });

@@ -12,6 +12,7 @@ import {
   type HttpResponse,
   json,
   problem,
+  requestTime,
   unauthorized,
   withHeaders,
 } from '#shared/http.ts';
@@ -175,12 +176,13 @@ export const createEmployerApiHandler = (deps: EmployerApiDependencies) => {
         case 'unchanged':
         case 'changed': {
           const { application } = outcome;
-          // Recorded on a repeat too: a record lost with a failed answer is written when the employer retries.
+          // Recorded on a repeat too: a record lost with a failed answer is written when the employer retries,
+          // stamped with this request's time (as every funnel record: it enters the log within seconds of it).
           if (application.status === 'hired') {
             await deps.funnelLog.recordStep({
               kind: 'hired',
               id: application.applicationId,
-              at: application.updatedAt,
+              at: requestTime(request),
               jobId: application.jobId,
               via: application.via,
             });

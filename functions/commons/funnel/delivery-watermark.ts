@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { type PeriodValue, periodValues } from '#shared/aws/cloudwatch.ts';
 import { logger } from '#shared/observability.ts';
 
 /**
@@ -15,8 +15,6 @@ import { logger } from '#shared/observability.ts';
  */
 export type DeliveredThrough = () => Promise<number | undefined>;
 
-export const FRESHNESS_NAMESPACE = 'AWS/Firehose';
-export const FRESHNESS_METRIC = 'DeliveryToS3.DataFreshness';
 const PERIOD_SECONDS = 60;
 /** How far back a read looks for each stream's latest period. */
 const WINDOW_MS = 10 * 60_000;
@@ -27,104 +25,57 @@ const WINDOW_MS = 10 * 60_000;
 export const WATERMARK_KEPT_MS = 60_000;
 
 /**
- * The instant the log is delivered through, from one GetMetricData answer (a result per stream, in order): each
- * stream's latest period start less its Maximum age; undefined when a stream has no datapoint.
+ * The instant the log is delivered through, from each stream's periods of Maximum DataFreshness (seconds): each
+ * stream's latest period start less its age, the earliest over the streams; undefined when a stream has none.
  */
-export const deliveredThroughOf = (
-  results: readonly MetricDataResult[],
-  streamCount: number,
-): number | undefined => {
+export const deliveredThroughOf = (streams: readonly (readonly PeriodValue[])[]): number | undefined => {
   let through = Number.POSITIVE_INFINITY;
-  for (let index = 0; index < streamCount; index++) {
-    const result = results.find((candidate) => candidate.Id === queryId(index));
-    const latest = latestOf(result);
+  for (const periods of streams) {
+    const latest = periods
+      .filter(({ value }) => Number.isFinite(value) && value >= 0)
+      .reduce<PeriodValue | undefined>(
+        (last, period) => (last && last.at >= period.at ? last : period),
+        undefined,
+      );
     if (!latest) return undefined;
-    through = Math.min(through, latest.at - latest.ageSeconds * 1000);
+    through = Math.min(through, latest.at - latest.value * 1000);
   }
   return Number.isFinite(through) ? through : undefined;
 };
 
-const latestOf = (result: MetricDataResult | undefined): { at: number; ageSeconds: number } | undefined => {
-  const stamps = result?.Timestamps ?? [];
-  const values = result?.Values ?? [];
-  let latest: { at: number; ageSeconds: number } | undefined;
-  stamps.forEach((stamp, index) => {
-    const ageSeconds = values[index];
-    if (ageSeconds === undefined || !Number.isFinite(ageSeconds) || ageSeconds < 0) return;
-    if (!latest || stamp.getTime() > latest.at) latest = { at: stamp.getTime(), ageSeconds };
-  });
-  return latest;
-};
-
-const queryId = (index: number): string => `s${index}`;
-
 /**
- * The funnel log's delivery watermark for its streams (`streamNames`, at most 500: one query each), read at most
- * once per `WATERMARK_KEPT_MS` per environment, reads arriving meanwhile sharing it. A failed read is unknown
- * (the reads fall back to the clock), logged, and not kept.
+ * The funnel log's delivery watermark for its streams (`streamNames`, at most 500), read at most once per
+ * `WATERMARK_KEPT_MS` per environment, reads arriving meanwhile sharing it. A failed read is unknown (the reads
+ * fall back to the clock), logged, and not kept.
  */
 export const cloudWatchDeliveredThrough = (
   streamNames: readonly string[],
-  {
-    client = new CloudWatchClient({}),
-    now = Date.now,
-  }: { readonly client?: CloudWatchClient; readonly now?: () => number } = {},
+  { read = periodValues, now = Date.now }: { read?: typeof periodValues; now?: () => number } = {},
 ): DeliveredThrough => {
   let kept: { readonly at: number; readonly value: Promise<number | undefined> } | undefined;
-  const read = async (): Promise<number | undefined> => {
-    const end = now();
-    const results: MetricDataResult[] = [];
-    let nextToken: string | undefined;
-    do {
-      const answer = await client.send(
-        new GetMetricDataCommand({
-          StartTime: new Date(end - WINDOW_MS),
-          EndTime: new Date(end),
-          ScanBy: 'TimestampDescending',
-          MetricDataQueries: streamNames.map((name, index) => ({
-            Id: queryId(index),
-            MetricStat: {
-              Metric: {
-                Namespace: FRESHNESS_NAMESPACE,
-                MetricName: FRESHNESS_METRIC,
-                Dimensions: [{ Name: 'DeliveryStreamName', Value: name }],
-              },
-              Period: PERIOD_SECONDS,
-              Stat: 'Maximum',
-            },
-          })),
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      );
-      results.push(...(answer.MetricDataResults ?? []));
-      nextToken = answer.NextToken;
-    } while (nextToken);
-    return deliveredThroughOf(merge(results), streamNames.length);
-  };
   return () => {
     const at = now();
     if (kept && at - kept.at < WATERMARK_KEPT_MS) return kept.value;
-    const value = read().catch((error: unknown) => {
-      logger.warn('the funnel log’s delivery could not be read', {
-        error: error instanceof Error ? error.name : 'unknown',
+    const metrics = streamNames.map((name) => ({
+      namespace: 'AWS/Firehose',
+      metricName: 'DeliveryToS3.DataFreshness',
+      dimensions: { DeliveryStreamName: name },
+    }));
+    const value = read(metrics, {
+      from: at - WINDOW_MS,
+      to: at,
+      periodSeconds: PERIOD_SECONDS,
+      statistic: 'Maximum',
+    })
+      .then(deliveredThroughOf)
+      .catch((error: unknown) => {
+        logger.warn('the funnel log’s delivery could not be read', {
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+        kept = undefined;
+        return undefined;
       });
-      kept = undefined;
-      return undefined;
-    });
     kept = { at, value };
     return value;
   };
-};
-
-/** Pages of one answer put back together: each query's timestamps and values under its id. */
-const merge = (results: readonly MetricDataResult[]): MetricDataResult[] => {
-  const byId = new Map<string, { Timestamps: Date[]; Values: number[] }>();
-  for (const result of results) {
-    const id = result.Id ?? '';
-    const merged = byId.get(id) ?? { Timestamps: [], Values: [] };
-    merged.Timestamps.push(...(result.Timestamps ?? []));
-    merged.Values.push(...(result.Values ?? []));
-    byId.set(id, merged);
-  }
-  return [...byId].map(([Id, merged]) => ({ Id, ...merged }));
 };

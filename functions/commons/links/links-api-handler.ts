@@ -10,6 +10,7 @@ import {
   NO_STORE,
   problem,
   publicReadCacheFor,
+  requestTime,
   withHeaders,
 } from '#shared/http.ts';
 import { dispatchHttp, type Routes } from '#shared/http-dispatch.ts';
@@ -59,7 +60,7 @@ const tap = async (funnel: FunnelLog, record: FunnelRecord, location: string): P
 /** A counted request's id and instant: API Gateway's request id, the same on every delivery of its record. */
 const tapOf = (request: HttpRequest): { id: string; at: string } => ({
   id: request.requestContext.requestId,
-  at: new Date(request.requestContext.timeEpoch).toISOString(),
+  at: requestTime(request),
 });
 
 /**

@@ -5,6 +5,10 @@ import * as z from 'zod';
 export type HttpRequest = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
+/** When API Gateway took the request (ISO 8601): what a funnel record is stamped with, so it enters the log soon after. */
+export const requestTime = (request: HttpRequest): string =>
+  new Date(request.requestContext.timeEpoch).toISOString();
+
 /** Request bodies over 256 KiB are refused with 413 (CONTRACT §4). */
 export const MAX_BODY_BYTES = 262_144;
 
