@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse } from '#shared/http.ts';
 import { applicationKey, jobKey, profileKey } from '#shared/item-keys.ts';
 import { unsignedToken, validClaims, viewerToken } from '../../local/testing/viewer-tokens.ts';
+import { takenAt } from '../support/aws-inputs.ts';
 import { putJob, putProfile, uniqueId } from '../support/entities.ts';
 import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingPublisher } from '../support/recording-publisher.ts';
@@ -143,13 +144,7 @@ describe('POST /jobs/{jobId}/applications', () => {
       publisher: new RecordingPublisher(),
       funnel,
     });
-    const at = async (time: string) => {
-      const request = applyRequest(jobId, token);
-      return handle({
-        ...request,
-        requestContext: { ...request.requestContext, timeEpoch: Date.parse(time) },
-      });
-    };
+    const at = (time: string) => handle(takenAt(applyRequest(jobId, token), time));
     // The log refuses the first: the application is kept, the answer is 503, and the repeat writes it.
     funnel.refusing = true;
     expectProblem(await at('2026-11-20T10:59:50.000Z'), 503);

@@ -22,7 +22,7 @@ import { EmployerServer } from '../../local/testing/employer-server.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { type ApplicationsWorld, applicationsWorld } from '../support/applications-world.ts';
 import { type AwsEndpoints, startAwsEndpoints } from '../support/aws-endpoints.ts';
-import { bearerRequest } from '../support/aws-inputs.ts';
+import { bearerRequest, takenAt } from '../support/aws-inputs.ts';
 import { putApplication, uniqueId } from '../support/entities.ts';
 import { RecordingFunnelLog } from '../support/recording-funnel-log.ts';
 import { RecordingRetryScheduler } from '../support/recording-retry-scheduler.ts';
@@ -273,15 +273,15 @@ describe('hires and the job funnel (CONTRACT §8)', () => {
     const { applicationId, jobId } = application;
     const key = keyOf('emp_hires');
     /** The status change as API Gateway would pass it at `time`. */
-    const hire = (time: string) => {
-      const request = bearerRequest('POST', `/employer/applications/${applicationId}/status`, key, {
-        body: JSON.stringify({ status: 'hired' }),
-      });
-      return handle({
-        ...request,
-        requestContext: { ...request.requestContext, timeEpoch: Date.parse(time) },
-      });
-    };
+    const hire = (time: string) =>
+      handle(
+        takenAt(
+          bearerRequest('POST', `/employer/applications/${applicationId}/status`, key, {
+            body: JSON.stringify({ status: 'hired' }),
+          }),
+          time,
+        ),
+      );
 
     // The log refuses: the change is made, the answer is 503, and the retry writes the hire, stamped with the
     // retry's own time (a record enters the log within seconds of its `at`, which the funnel's reads rely on).

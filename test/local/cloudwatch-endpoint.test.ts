@@ -54,16 +54,6 @@ const lastTenMinutes = (queries: MetricDataQuery[]): GetMetricDataCommandInput =
   EndTime: new Date(Date.now() + 1000),
 });
 
-const rejection = async (promise: Promise<unknown>): Promise<CloudWatchServiceException> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CloudWatchServiceException) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-};
-
 describe('GetMetricData on the local endpoint, over Firehose’s DataFreshness', () => {
   let root: string;
   let metrics: LocalMetrics;
@@ -144,11 +134,14 @@ describe('GetMetricData on the local endpoint, over Firehose’s DataFreshness',
       /Period must be 1, 5, 10, 20, 30/,
     ],
   ])('raises ValidationException for %s, as against CloudWatch', async (_, queries, message) => {
-    const error = await rejection(read(queries));
-    expect(error.name).toBe('ValidationException');
-    expect(error.message).toMatch(message);
-    expect(error.$metadata.httpStatusCode).toBe(400);
-    expect(error.$fault).toBe('client');
+    const refused = read(queries);
+    await expect(refused).rejects.toBeInstanceOf(CloudWatchServiceException);
+    await expect(refused).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(message),
+      $metadata: { httpStatusCode: 400 },
+      $fault: 'client',
+    });
   });
 });
 

@@ -66,6 +66,12 @@ export const apiGatewayRequest = (shape: RequestShape): HttpRequest => {
   };
 };
 
+/** `request` as API Gateway passes it when it took it at `time` (ISO 8601): its `requestContext.timeEpoch`. */
+export const takenAt = (request: HttpRequest, time: string): HttpRequest => ({
+  ...request,
+  requestContext: { ...request.requestContext, timeEpoch: Date.parse(time) },
+});
+
 /** A request to a route behind the `$default` catch-all (the dispatch matches the path), with a Bearer credential. */
 export const bearerRequest = (
   method: 'GET' | 'POST',
