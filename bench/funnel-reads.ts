@@ -5,7 +5,7 @@ import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
 import { endOf, finalTapHour, hourOf } from '#funnel/funnel-rollup.ts';
 import { startDynalite } from '../local/testing/dynalite.ts';
-import { funnelLogFiles } from '../local/testing/funnel-log-files.ts';
+import { applyTapRecord, funnelLogFiles, portfolioTapRecord } from '../local/testing/funnel-log-files.ts';
 import { median } from './median.ts';
 
 /**
@@ -83,17 +83,11 @@ export const benchFunnelReads = async ({
     const jobs = Array.from({ length: keys }, () => `job_${randomUUID()}`);
     const dayOf = (back: number) => new Date(now - back * DAY_MS).toISOString().slice(0, 10);
     const video = { platform: 'tiktok', videoId: 'v-job' } as const;
-    const tap = (profileId: string, videoId: string, at: string): FunnelRecord => ({
-      kind: 'portfolioTap',
-      id: `req_${randomUUID()}`,
-      at,
-      platform: 'tiktok',
-      videoId,
-      profileId,
-    });
+    const tap = portfolioTapRecord;
+
     /** A day of a measured job: a tap, a page view, that day's application and the previous day's again. */
     const jobDay = (jobId: string, back: number, at: string): FunnelRecord[] => [
-      { kind: 'applyTap', id: `req_${randomUUID()}`, at, ...video, jobId },
+      applyTapRecord(jobId, video.videoId, at),
       { kind: 'applyPageView', id: `req_${randomUUID()}`, at, ...video, jobId },
       { kind: 'application', id: `app_${jobId}_${back}`, at, ...video, jobId },
       ...(back < days - 1

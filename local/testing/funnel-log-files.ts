@@ -3,11 +3,30 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Platform } from '#events/fields.ts';
 import { type FunnelRecord, funnelLine } from '#funnel/funnel-record.ts';
 import { FUNNEL_COLUMNS } from '../../lib/constructs/funnel-log.ts';
 import { LocalAthena } from '../athena/local-athena.ts';
 
 const BUCKET = 'funnel-bucket';
+
+/** A portfolio tap's record, with a request id of its own. */
+export const portfolioTapRecord = (
+  profileId: string,
+  videoId: string,
+  at: string,
+  platform: Platform = 'tiktok',
+): FunnelRecord => ({ kind: 'portfolioTap', id: `req_${randomUUID()}`, at, platform, videoId, profileId });
+
+/** An apply tap's record on a TikTok video, with a request id of its own. */
+export const applyTapRecord = (jobId: string, videoId: string, at: string): FunnelRecord => ({
+  kind: 'applyTap',
+  id: `req_${randomUUID()}`,
+  at,
+  platform: 'tiktok',
+  videoId,
+  jobId,
+});
 
 /**
  * A funnel log of files laid out as Firehose delivers it (gzip JSON lines under `funnel/dt=<day>/hour=<HH>/`, the

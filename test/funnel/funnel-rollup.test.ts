@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '#events/fields.ts';
 import { AthenaFunnelReader } from '#funnel/athena-funnel-reader.ts';
 import { creatorFunnelStart } from '#funnel/creator-funnel-start.ts';
 import { DynamoFunnelRollups } from '#funnel/dynamo-funnel-rollups.ts';
 import type { FunnelRecord } from '#funnel/funnel-record.ts';
 import { creatorRollupKey, finalTapHour, jobRollupKey } from '#funnel/funnel-rollup.ts';
-import { type FunnelLogFiles, funnelLogFiles } from '../../local/testing/funnel-log-files.ts';
+import {
+  applyTapRecord,
+  type FunnelLogFiles,
+  funnelLogFiles,
+  portfolioTapRecord,
+} from '../../local/testing/funnel-log-files.ts';
 import { localDocumentClient } from '../../local/testing/local-clients.ts';
 import { useDynalite } from '../support/shared-resource.ts';
 
@@ -40,19 +44,7 @@ describe("a creator's funnel rolled up by its reads", () => {
     log.deliver(dt, records, hour);
   const forget = (dt: string, hour?: string) => log.forget(dt, hour);
 
-  const tap = (
-    profileId: string,
-    videoId: string,
-    at: string,
-    platform: Platform = 'tiktok',
-  ): FunnelRecord => ({
-    kind: 'portfolioTap',
-    id: `req_${randomUUID()}`,
-    at,
-    platform,
-    videoId,
-    profileId,
-  });
+  const tap = portfolioTapRecord;
 
   const readerAt = (
     now: () => number,
@@ -260,14 +252,7 @@ describe("a creator's funnel rolled up by its reads", () => {
     platform: videoId === undefined ? null : 'tiktok',
     videoId: videoId ?? null,
   });
-  const applyTap = (jobId: string, videoId: string, at: string): FunnelRecord => ({
-    kind: 'applyTap',
-    id: `req_${randomUUID()}`,
-    at,
-    platform: 'tiktok',
-    videoId,
-    jobId,
-  });
+  const applyTap = applyTapRecord;
 
   it("a job's funnel: taps and page views add up per hour, an application or a hire written again later counts once", async () => {
     const jobId = `job_${randomUUID()}`;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyOf } from '#employers/employer.ts';
 import { EVENTS } from '#events/catalog.ts';
 import { sampleOf } from '#events/samples.ts';
-import { type FunnelRecord, funnelLine } from '#funnel/funnel-record.ts';
+import { funnelLine } from '#funnel/funnel-record.ts';
 import { creatorRollupKey, hourOf } from '#funnel/funnel-rollup.ts';
 import { funnelRollupKey } from '#shared/item-keys.ts';
 import { isJsonObject, type JsonObject } from '#shared/json.ts';
@@ -18,6 +18,7 @@ import { DEV_SECRETS } from '../../local/dev-secrets.ts';
 import { LOCAL_REGION } from '../../local/local-account.ts';
 import type { LocalStack } from '../../local/local-stack.ts';
 import { eventually } from '../../local/testing/eventually.ts';
+import { portfolioTapRecord } from '../../local/testing/funnel-log-files.ts';
 import { documentsOf, localClientConfig } from '../../local/testing/local-clients.ts';
 import { contraWebhook, tiktokWebhook, viewerToken } from '../local/platform-clients.ts';
 import { deliveredFunnelRecords } from '../support/funnel-records.ts';
@@ -191,14 +192,7 @@ describe('the tap log', () => {
     const creator = `prof_${randomUUID()}`;
     const old = join(stack.firehose.bucketDir(STREAM) ?? '', 'funnel', 'dt=2026-01-05', 'hour=10');
     await mkdir(old, { recursive: true });
-    const tapOn = (video: string): FunnelRecord => ({
-      kind: 'portfolioTap',
-      id: `req_${randomUUID()}`,
-      at: '2026-01-05T10:00:00.000Z',
-      platform: 'tiktok',
-      videoId: video,
-      profileId: creator,
-    });
+    const tapOn = (video: string) => portfolioTapRecord(creator, video, '2026-01-05T10:00:00.000Z');
     const records = [tapOn('v-old'), tapOn('v-old'), tapOn('v-older')];
     await writeFile(join(old, `delivered-${randomUUID()}.gz`), gzipSync(records.map(funnelLine).join('')));
     const answer = await fetch(`${stack.url}/profiles/me/funnel`, {

@@ -29,11 +29,11 @@ export const periodValues = async (
   }: { from: number; to: number; periodSeconds: number; statistic: string },
 ): Promise<PeriodValue[][]> => {
   cloudWatch ??= new CloudWatchClient({});
-  const sender = cloudWatch;
+  const client = cloudWatch;
   const results: MetricDataResult[] = [];
   let nextToken: string | undefined;
   do {
-    const answer = await sender.send(
+    const answer = await client.send(
       new GetMetricDataCommand({
         StartTime: new Date(from),
         EndTime: new Date(to),
